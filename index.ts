@@ -1,0 +1,16 @@
+// For integrators who use the package from code: the n8n classes and the core's rules.
+export { StripeInvoicePaymentsApi } from './credentials/StripeInvoicePaymentsApi.credentials';
+export { StripeInvoicePayment } from './nodes/StripeInvoicePayment/StripeInvoicePayment.node';
+
+export * from './nodes/core/errors';
+export * from './nodes/core/money';
+export * from './nodes/core/fee';
+export * from './nodes/core/idempotency';
+export * from './nodes/core/invoiceMetadata';
+export * from './nodes/core/paymentRecord';
+export * from './nodes/core/paymentMethodLabel';
+export { STRIPE_API_VERSION, StripeTransport } from './nodes/core/stripe/transport';
+export type { StripeHttp, StripeHttpRequest, StripeHttpResponse } from './nodes/core/stripe/transport';
+export { StripeApiError, StripeConnectionError } from './nodes/core/stripe/errors';
+export { encodeForm } from './nodes/core/stripe/form';
+export { createRequestLimiter, defaultRequestsPerSecond } from './nodes/core/rateLimiter';

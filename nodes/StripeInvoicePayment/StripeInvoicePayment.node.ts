@@ -1,0 +1,70 @@
+import type {
+	IExecuteFunctions,
+	ILoadOptionsFunctions,
+	INodeExecutionData,
+	INodeListSearchResult,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { settingsCollection } from './actions/common.descriptions';
+import * as fee from './actions/fee/Fee.resource';
+import * as payment from './actions/payment/Payment.resource';
+import * as paymentMethod from './actions/paymentMethod/PaymentMethod.resource';
+import * as portal from './actions/portal/Portal.resource';
+import { router } from './actions/router';
+import { searchCustomers } from '../shared/searchCustomers';
+
+export class StripeInvoicePayment implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Stripe Invoice Payment',
+		name: 'stripeInvoicePayment',
+		icon: { light: 'file:../../icons/stripe.svg', dark: 'file:../../icons/stripe.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description: 'Take payments for invoices of your books through Stripe',
+		defaults: { name: 'Stripe Invoice Payment' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'stripeInvoicePaymentsApi', required: true }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Customer Portal', value: 'portal' },
+					{ name: 'Fee', value: 'fee' },
+					{ name: 'Payment', value: 'payment' },
+					{ name: 'Payment Method', value: 'paymentMethod' },
+				],
+				default: 'payment',
+			},
+			...payment.description,
+			...paymentMethod.description,
+			...portal.description,
+			...fee.description,
+			settingsCollection,
+		],
+	};
+
+	methods = {
+		listSearch: {
+			async searchCustomers(
+				this: ILoadOptionsFunctions,
+				filter?: string,
+				paginationToken?: string,
+			): Promise<INodeListSearchResult> {
+				return await searchCustomers.call(this, filter, paginationToken);
+			},
+		},
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

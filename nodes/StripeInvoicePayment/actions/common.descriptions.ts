@@ -1,0 +1,112 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { DEFAULT_MAPPING_METADATA_KEY } from '../../core/stripe/customers';
+
+/** Stripe payment method types an ops team can allow (the seeds' "types to import"). */
+export const PAYMENT_METHOD_TYPE_OPTIONS = [
+	{ name: 'ACSS Debit (Canada)', value: 'acss_debit' },
+	{ name: 'BECS Direct Debit (Australia)', value: 'au_becs_debit' },
+	{ name: 'Bacs Direct Debit (UK)', value: 'bacs_debit' },
+	{ name: 'Card', value: 'card' },
+	{ name: 'Link', value: 'link' },
+	{ name: 'SEPA Direct Debit', value: 'sepa_debit' },
+	{ name: 'US Bank Account (ACH)', value: 'us_bank_account' },
+];
+
+/** Settings that apply to every operation of the node. */
+export const settingsCollection: INodeProperties = {
+	displayName: 'Settings',
+	name: 'settings',
+	type: 'collection',
+	placeholder: 'Add Setting',
+	default: {},
+	description: 'Apply to every operation of this node',
+	options: [
+		{
+			displayName: 'Allowed Manual Payment Method Types',
+			name: 'allowedManualPaymentMethodTypes',
+			type: 'multiOptions',
+			options: PAYMENT_METHOD_TYPE_OPTIONS,
+			default: [],
+			description:
+				'Types an agent may charge by hand or a customer may pay with; empty allows every imported type',
+		},
+		{
+			displayName: 'Business Time Zone',
+			name: 'timeZone',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. America/Chicago',
+			description:
+				"IANA time zone whose calendar day goes into idempotency keys; empty uses the workflow's time zone",
+		},
+		{
+			displayName: 'Concurrency',
+			name: 'concurrency',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 100 },
+			default: 8,
+			description: 'Requests to Stripe in flight at once. Output order always equals input order.',
+		},
+		{
+			displayName: 'Default Currency',
+			name: 'currency',
+			type: 'string',
+			default: 'usd',
+			placeholder: 'e.g. usd',
+			description: "Used when an item does not name its invoice's currency",
+		},
+		{
+			displayName: 'Mapping Metadata Key',
+			name: 'mappingMetadataKey',
+			type: 'string',
+			default: DEFAULT_MAPPING_METADATA_KEY,
+			description: 'Stripe customer metadata key holding the books customer ID',
+		},
+		{
+			displayName: 'Payment Method Types to Import',
+			name: 'importedPaymentMethodTypes',
+			type: 'multiOptions',
+			options: PAYMENT_METHOD_TYPE_OPTIONS,
+			default: ['card'],
+			description: 'The only payment method types customers may use',
+		},
+		{
+			displayName: 'Requests per Second',
+			name: 'requestsPerSecond',
+			type: 'number',
+			typeOptions: { minValue: 0 },
+			default: 0,
+			description:
+				"Ceiling on requests started per second; 0 uses Stripe's limit for the key (25 in test mode, 100 live)",
+		},
+	],
+};
+
+export const invoiceIdField: INodeProperties = {
+	displayName: 'Invoice ID',
+	name: 'invoiceId',
+	type: 'string',
+	required: true,
+	default: '',
+	placeholder: 'e.g. INV-1042',
+	description: 'The invoice ID in the books (your PSA, ERP or accounting system)',
+};
+
+export const currencyField: INodeProperties = {
+	displayName: 'Currency',
+	name: 'currency',
+	type: 'string',
+	default: '',
+	placeholder: 'e.g. usd',
+	description: "Three-letter ISO code; empty uses the node's default currency",
+};
+
+export const feePercentField: INodeProperties = {
+	displayName: 'Processing Fee (%)',
+	name: 'feePercent',
+	type: 'string',
+	default: '0',
+	placeholder: 'e.g. 2.9',
+	description: 'Added to each invoice as its own line; 0 to 100 with up to 4 decimals',
+};

@@ -1,0 +1,96 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+import type Stripe from 'stripe';
+
+import { CoreInputError } from '../../../core/errors';
+import { assertPaymentIntentId } from '../../../core/stripe/ids';
+import { operationIdempotencyKey } from '../../../core/idempotency';
+import { formatAmount, money, parseAmount } from '../../../core/money';
+import { mapItemsInOrder } from '../../../shared/itemRunner';
+import type { OperationContext } from '../node.type';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Payment ID',
+		name: 'paymentId',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. pi_3Nq...',
+		description: 'The Stripe PaymentIntent ID of the payment to refund',
+	},
+	{
+		displayName: 'Amount',
+		name: 'amount',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. 25.00',
+		description: 'Decimal amount to refund; empty refunds everything not yet refunded',
+	},
+	{
+		displayName: 'Reason',
+		name: 'reason',
+		type: 'options',
+		default: 'requested_by_customer',
+		options: [
+			{ name: 'Duplicate', value: 'duplicate' },
+			{ name: 'Fraudulent', value: 'fraudulent' },
+			{ name: 'Requested by Customer', value: 'requested_by_customer' },
+		],
+	},
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['payment'], operation: ['refund'] } },
+	properties,
+);
+
+/**
+ * Refunds all or part of a succeeded payment, refusing more than what is left. The key is
+ * derived from the payment and what was refunded before, so a double click refunds once.
+ */
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+	{ stripe, settings }: OperationContext,
+): Promise<INodeExecutionData[]> {
+	return await mapItemsInOrder(this, items.length, settings.concurrency, async (itemIndex) => {
+		const paymentId = assertPaymentIntentId(this.getNodeParameter('paymentId', itemIndex, ''), 'paymentId');
+		const reason = this.getNodeParameter('reason', itemIndex) as Stripe.RefundCreateParams.Reason;
+		const intent = await stripe.transport.request<Stripe.PaymentIntent>('GET', `/v1/payment_intents/${paymentId}`);
+		if (intent.status !== 'succeeded') {
+			throw new CoreInputError('paymentId', `Payment ${paymentId} is ${intent.status}: only succeeded payments can be refunded`);
+		}
+		let refundedMinor = 0;
+		for await (const refund of stripe.transport.listAll<Stripe.Refund>('/v1/refunds', { payment_intent: paymentId })) {
+			if (refund.status !== 'failed' && refund.status !== 'canceled') refundedMinor += refund.amount;
+		}
+		const leftMinor = intent.amount_received - refundedMinor;
+		const amountText = String(this.getNodeParameter('amount', itemIndex, '')).trim();
+		const amountMinor = amountText === '' ? leftMinor : parseAmount(amountText, intent.currency);
+		if (amountMinor <= 0 || amountMinor > leftMinor) {
+			throw new CoreInputError(
+				'amount',
+				`Cannot refund ${formatAmount(amountMinor, intent.currency)} ${intent.currency.toUpperCase()} of payment ${paymentId}: ${formatAmount(leftMinor, intent.currency)} is left to refund`,
+			);
+		}
+		const refund = await stripe.transport.request<Stripe.Refund>('POST', '/v1/refunds', {
+			params: { payment_intent: paymentId, amount: amountMinor, reason, metadata: intent.metadata },
+			idempotencyKey: operationIdempotencyKey('refund', paymentId, amountMinor, refundedMinor, reason),
+		});
+		return [
+			{
+				json: {
+					refundId: refund.id,
+					paymentId,
+					status: refund.status,
+					reason,
+					refunded: money(refund.amount, intent.currency),
+					leftToRefund: money(leftMinor - refund.amount, intent.currency),
+					invoiceIds: intent.metadata?.invoice_ids?.split(',') ?? [],
+				},
+				pairedItem: { item: itemIndex },
+			},
+		];
+	});
+}

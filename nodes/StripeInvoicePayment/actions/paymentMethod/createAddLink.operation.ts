@@ -1,0 +1,99 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+import type Stripe from 'stripe';
+
+import { addMethodLinkDecision } from '../../../core/addMethodPolicy';
+import type { AddMethodPolicy } from '../../../core/addMethodPolicy';
+import { mapItemsInOrder } from '../../../shared/itemRunner';
+import { resolveCustomer } from '../../helpers/customer';
+import { customerLocator } from '../customer.description';
+import type { OperationContext } from '../node.type';
+
+/** Metadata that tells the payment-status workflow to make the new method the automatic one. */
+export const MAKE_AUTOMATIC_METADATA_KEY = 'make_automatic';
+
+const properties: INodeProperties[] = [
+	customerLocator,
+	{
+		displayName: 'Policy',
+		name: 'policy',
+		type: 'options',
+		default: 'show',
+		options: [
+			{ name: 'Hide', value: 'hide', description: 'Customers may not add or change their automatic method' },
+			{
+				name: 'Only if a Payment Method Is Already Selected',
+				value: 'onlyIfSet',
+				description: 'Offer the link only to customers who already have an automatic method',
+			},
+			{ name: 'Show', value: 'show', description: 'Offer the link to every customer' },
+		],
+		description: 'Whether customers may add a payment method themselves (the seeds’ add-method setting)',
+	},
+	{
+		displayName: 'Success URL',
+		name: 'successUrl',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. https://portal.example.com/payment-methods/added',
+	},
+	{
+		displayName: 'Cancel URL',
+		name: 'cancelUrl',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. https://portal.example.com/payment-methods',
+	},
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['paymentMethod'], operation: ['createAddLink'] } },
+	properties,
+);
+
+/**
+ * A Stripe Checkout page (setup mode) where the customer adds a payment method of an imported
+ * type, offered only as the policy allows. The method added becomes the automatic one.
+ */
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+	{ stripe, settings, customerLookup }: OperationContext,
+): Promise<INodeExecutionData[]> {
+	return await mapItemsInOrder(this, items.length, settings.concurrency, async (itemIndex) => {
+		const policy = this.getNodeParameter('policy', itemIndex) as AddMethodPolicy;
+		const customer = await resolveCustomer(this, itemIndex, stripe, customerLookup, settings.mappingMetadataKey);
+		const decision = addMethodLinkDecision(
+			policy,
+			Boolean(customer.stripe.invoice_settings?.default_payment_method),
+		);
+		const base = { customerId: customer.stripe.id, booksCustomerId: customer.booksCustomerId, policy };
+		if (!decision.offer) {
+			return [{ json: { ...base, offered: false, reason: decision.reason, url: null }, pairedItem: { item: itemIndex } }];
+		}
+		const metadata = {
+			[MAKE_AUTOMATIC_METADATA_KEY]: 'true',
+			...(customer.booksCustomerId ? { [settings.mappingMetadataKey]: customer.booksCustomerId } : {}),
+		};
+		const cancelUrl = String(this.getNodeParameter('cancelUrl', itemIndex, ''));
+		const params: Stripe.Checkout.SessionCreateParams = {
+			mode: 'setup',
+			customer: customer.stripe.id,
+			currency: settings.currency,
+			success_url: String(this.getNodeParameter('successUrl', itemIndex, '')),
+			...(cancelUrl ? { cancel_url: cancelUrl } : {}),
+			allowed_payment_method_types:
+				settings.importedPaymentMethodTypes as Stripe.Checkout.SessionCreateParams.AllowedPaymentMethodType[],
+			metadata,
+			setup_intent_data: { metadata },
+		};
+		const session = await stripe.transport.request<Stripe.Checkout.Session>('POST', '/v1/checkout/sessions', { params });
+		return [
+			{
+				json: { ...base, offered: true, reason: null, url: session.url, checkoutSessionId: session.id, expiresAt: session.expires_at },
+				pairedItem: { item: itemIndex },
+			},
+		];
+	});
+}

@@ -1,0 +1,31 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import { DEFAULT_MAPPING_METADATA_KEY } from '../../core/stripe/customers';
+
+/** The node-level settings, read once per execution. */
+export interface PaymentSettings {
+	currency: string;
+	importedPaymentMethodTypes: string[];
+	allowedManualPaymentMethodTypes: string[];
+	concurrency: number;
+	requestsPerSecond: number;
+	mappingMetadataKey: string;
+	timeZone: string;
+}
+
+export function readSettings(context: IExecuteFunctions): PaymentSettings {
+	const raw = context.getNodeParameter('settings', 0, {}) as Partial<PaymentSettings>;
+	const imported = raw.importedPaymentMethodTypes?.length ? raw.importedPaymentMethodTypes : ['card'];
+	return {
+		currency: (raw.currency || 'usd').toLowerCase(),
+		importedPaymentMethodTypes: imported,
+		// The seeds: an empty allowed list means every imported type.
+		allowedManualPaymentMethodTypes: raw.allowedManualPaymentMethodTypes?.length
+			? raw.allowedManualPaymentMethodTypes.filter((type) => imported.includes(type))
+			: imported,
+		concurrency: raw.concurrency && raw.concurrency > 0 ? raw.concurrency : 8,
+		requestsPerSecond: raw.requestsPerSecond ?? 0,
+		mappingMetadataKey: raw.mappingMetadataKey || DEFAULT_MAPPING_METADATA_KEY,
+		timeZone: raw.timeZone || context.getTimezone(),
+	};
+}

@@ -1,0 +1,777 @@
+import { CoreInputError } from '../errors';
+import { decodeInvoiceMetadata } from '../invoiceMetadata';
+import type { InvoiceLine } from '../invoiceMetadata';
+import type { MoneyValue } from '../money';
+import { money, parseAmount } from '../money';
+import type { PaymentMethodLike } from '../paymentMethodLabel';
+import { paymentMethodLabel } from '../paymentMethodLabel';
+import type { PaymentFailure, PaymentRecord, PaymentStatus } from '../paymentRecord';
+import { buildPaymentRecord, paymentStatusFromStripe } from '../paymentRecord';
+import type { RawBody } from './stripeSignature';
+
+/**
+ * Webhook bodies of both providers turned into one payment-status shape.
+ *
+ * The shell's order for every request: verify the signature (401 on failure) -> parse the body
+ * (`parseStripeEvent` / `parseGateway360Event`, 400 on failure) -> `seen(event id)` on the
+ * deduplicator (a replay answers 200 and starts nothing) -> for Stripe with "Re-read payment"
+ * on, fetch the PaymentIntent named by `stripeEventPaymentIntentId` -> normalise -> emit
+ * `eventsByOutput(result.events)`. A CoreInputError from a normaliser means a signed body we
+ * cannot read: answer 400. When a step after `seen` fails, `forget(id)` so the retry counts.
+ *
+ * API:
+ *   parseJsonBody(raw) -> { ok: true, value } | { ok: false, reason: 'empty' | 'invalid_json' }
+ *   parseStripeEvent(raw) / parseGateway360Event(raw)
+ *     -> { ok: true, event } | { ok: false, reason: 'empty' | 'invalid_json' | 'not_an_event' }
+ *   stripeEventPaymentIntentId(event) -> the PaymentIntent id to re-read, or null
+ *   normaliseStripeEvent(event, currentPaymentIntent?) -> NormalisedWebhook
+ *   normaliseGateway360Event(event, { livemode = true, defaultCurrency = 'usd' }?)
+ *     -> NormalisedWebhook (livemode: the gateway's body does not say; the shell knows its
+ *        credential)
+ *   statusFamily(status), eventsByOutput(events), STATUS_FAMILY_OUTPUTS, STRIPE_WEBHOOK_EVENTS,
+ *   BOOKS_CUSTOMER_METADATA_KEY; types PaymentStatusEvent = InvoicePaymentEvent |
+ *   PaymentMethodAddedEvent (the same keys, nulls where moot), NormalisedWebhook.
+ *
+ * Result of a normaliser: `{ events, ignored, stateKey }`.
+ *   events   one item per invoice of the payment (a combined payment of 3 invoices gives 3,
+ *            each with its own amount/fee/total from the payment's invoice lines and the shared
+ *            paymentId = combinedPaymentId); [] when ignored.
+ *   ignored  null, or why nothing is emitted: 'unhandled_event_type' | 'unhandled_checkout_mode'
+ *            | 'no_invoice' (a payment not made for invoices) | 'no_customer' (a SetupIntent
+ *            saving no method for a customer) | 'payment_pending' (the re-read payment waits for
+ *            the customer: no family) | 'unknown_outcome' (360 `*.unknown`) | 'reversal_failed'
+ *            (360 refund/void failure: the payment itself is unchanged, so it is not put on the
+ *            Failed output where a "payment failed" email would follow).
+ *   stateKey identifies the payment state reached, e.g. `stripe:pi_1:succeeded:`; the shell may
+ *            pass it to a second deduplicator so that the state is emitted once even when
+ *            several events report it (checkout.session.completed and payment_intent.succeeded
+ *            for the same payment; an out-of-order event re-read to a state already emitted).
+ *            null when the payment is not known yet.
+ *
+ * Outputs: STATUS_FAMILY_OUTPUTS (Succeeded, Failed, Processing, Requires Action, Canceled) and
+ * `eventsByOutput`. Status -> family is one to one; 'pending' has no family and is ignored.
+ *
+ * Kinds (decisions):
+ *   'payment'               a payment's status; everything on the five outputs is this unless said
+ *   'payment_method_added'  Stripe setup_intent.succeeded and Checkout in setup mode: emitted on
+ *                           Succeeded (status 'succeeded'), with no invoice and null amounts, so
+ *                           the books can store the customer's automatic payment method
+ *   'refund'                360 `transaction.refund.success`: emitted on Canceled (status
+ *                           'canceled': the money went back), amount = the amount refunded,
+ *                           which may be part of the payment. Never on Succeeded, where a
+ *                           "payment confirmation" would follow.
+ *
+ * Stripe events handled (STRIPE_WEBHOOK_EVENTS, also the list to subscribe the endpoint to):
+ *   payment_intent.succeeded|payment_failed|processing|canceled|requires_action -> as named;
+ *   checkout.session.completed (mode payment: payment_status 'paid'/'no_payment_required' ->
+ *   succeeded, 'unpaid' -> processing, an asynchronous method still settling; mode setup ->
+ *   payment_method_added), checkout.session.async_payment_succeeded|async_payment_failed,
+ *   checkout.session.expired -> canceled; setup_intent.succeeded -> payment_method_added.
+ *   With `currentPaymentIntent` (the PaymentIntent the shell fetched for "Re-read payment") the
+ *   status, amounts, invoice lines, failure, next action and method come from IT, not from the
+ *   event, so an old event delivered late reports the payment's present state and never moves it
+ *   backwards. Invoices come from the payment's metadata (`decodeInvoiceMetadata`), for a
+ *   Checkout Session from the PaymentIntent's metadata, else the session's. The books customer
+ *   id is metadata `books_customer_id`.
+ */
+
+export type PaymentStatusFamily =
+	| 'succeeded'
+	| 'failed'
+	| 'processing'
+	| 'requires_action'
+	| 'canceled';
+
+/** The trigger's outputs, in order. */
+export const STATUS_FAMILY_OUTPUTS: ReadonlyArray<{ family: PaymentStatusFamily; name: string }> = [
+	{ family: 'succeeded', name: 'Succeeded' },
+	{ family: 'failed', name: 'Failed' },
+	{ family: 'processing', name: 'Processing' },
+	{ family: 'requires_action', name: 'Requires Action' },
+	{ family: 'canceled', name: 'Canceled' },
+];
+
+export const STRIPE_WEBHOOK_EVENTS = [
+	'payment_intent.succeeded',
+	'payment_intent.payment_failed',
+	'payment_intent.processing',
+	'payment_intent.canceled',
+	'payment_intent.requires_action',
+	'checkout.session.completed',
+	'checkout.session.async_payment_succeeded',
+	'checkout.session.async_payment_failed',
+	'checkout.session.expired',
+	'setup_intent.succeeded',
+];
+
+/** Metadata key our payments, pay links and add-method links carry the books customer id in. */
+export const BOOKS_CUSTOMER_METADATA_KEY = 'books_customer_id';
+
+export type PaymentEventKind = 'payment' | 'refund' | 'payment_method_added';
+
+export type IgnoredReason =
+	| 'unhandled_event_type'
+	| 'unhandled_checkout_mode'
+	| 'no_invoice'
+	| 'no_customer'
+	| 'payment_pending'
+	| 'unknown_outcome'
+	| 'reversal_failed';
+
+interface EventHeader {
+	eventId: string;
+	eventType: string;
+	statusFamily: PaymentStatusFamily;
+	/** ISO 8601 (UTC) time the provider gives for the event; null when it gives none */
+	occurredAt: string | null;
+	paymentMethodId: string | null;
+	/** the Checkout Session behind the event (pay links, add-method links) */
+	checkoutSessionId: string | null;
+}
+
+/** A payment's status for one invoice: a PaymentRecord plus where it came from. */
+export interface InvoicePaymentEvent extends PaymentRecord, EventHeader {
+	kind: 'payment' | 'refund';
+	/** every invoice of the payment, this one included */
+	invoiceIds: string[];
+	currency: string;
+	/** the whole payment (all invoices together) */
+	paymentAmount: MoneyValue;
+}
+
+/** A customer saved a payment method (no invoice, no money): same keys, nulls where moot. */
+export interface PaymentMethodAddedEvent
+	extends Omit<PaymentRecord, 'invoiceId' | 'amount' | 'fee' | 'total' | 'provider'>,
+		EventHeader {
+	provider: 'stripe';
+	kind: 'payment_method_added';
+	status: 'succeeded';
+	setupIntentId: string | null;
+	invoiceId: null;
+	invoiceIds: string[];
+	currency: null;
+	amount: null;
+	fee: null;
+	total: null;
+	paymentAmount: null;
+}
+
+export type PaymentStatusEvent = InvoicePaymentEvent | PaymentMethodAddedEvent;
+
+export interface NormalisedWebhook {
+	events: PaymentStatusEvent[];
+	ignored: IgnoredReason | null;
+	stateKey: string | null;
+}
+
+const ignore = (reason: IgnoredReason): NormalisedWebhook => ({
+	events: [],
+	ignored: reason,
+	stateKey: null,
+});
+
+export function statusFamily(status: PaymentStatus): PaymentStatusFamily | null {
+	return status === 'pending' ? null : status;
+}
+
+/** Items per output, in STATUS_FAMILY_OUTPUTS order (what a trigger's webhook() returns). */
+export function eventsByOutput(events: PaymentStatusEvent[]): PaymentStatusEvent[][] {
+	return STATUS_FAMILY_OUTPUTS.map(({ family }) =>
+		events.filter((event) => event.statusFamily === family),
+	);
+}
+
+// ---------------------------------------------------------------- bodies
+
+export type JsonBodyResult =
+	| { ok: true; value: unknown }
+	| { ok: false; reason: 'empty' | 'invalid_json' };
+
+/** The request body as JSON; `ok: false` is the 400 case. */
+export function parseJsonBody(raw: RawBody | null | undefined): JsonBodyResult {
+	if (raw === null || raw === undefined) return { ok: false, reason: 'empty' };
+	const text = typeof raw === 'string' ? raw : Buffer.from(raw).toString('utf8');
+	if (text.trim() === '') return { ok: false, reason: 'empty' };
+	try {
+		return { ok: true, value: JSON.parse(text) };
+	} catch {
+		return { ok: false, reason: 'invalid_json' };
+	}
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+	typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** A payment method given as its id, or expanded. */
+type Expandable<T> = string | (T & { id: string }) | null | undefined;
+
+export interface StripePaymentIntentLike {
+	id: string;
+	object?: string;
+	status: string;
+	amount: number;
+	currency: string;
+	customer?: Expandable<object>;
+	metadata?: Record<string, string> | null;
+	last_payment_error?: {
+		code?: string | null;
+		decline_code?: string | null;
+		message?: string | null;
+	} | null;
+	next_action?: ({ type: string } & Record<string, unknown>) | null;
+	payment_method?: Expandable<PaymentMethodLike>;
+	latest_charge?: Expandable<{ payment_method_details?: PaymentMethodLike | null }>;
+}
+
+export interface StripeCheckoutSessionLike {
+	id: string;
+	object?: string;
+	mode: string;
+	payment_status?: string | null;
+	amount_total?: number | null;
+	currency?: string | null;
+	customer?: Expandable<object>;
+	metadata?: Record<string, string> | null;
+	payment_intent?: Expandable<StripePaymentIntentLike>;
+	setup_intent?: Expandable<{ payment_method?: Expandable<PaymentMethodLike> }>;
+}
+
+export interface StripeSetupIntentLike {
+	id: string;
+	object?: string;
+	customer?: Expandable<object>;
+	metadata?: Record<string, string> | null;
+	payment_method?: Expandable<PaymentMethodLike>;
+}
+
+export interface StripeEventLike {
+	id: string;
+	object: 'event';
+	type: string;
+	created: number;
+	livemode: boolean;
+	data: { object: Record<string, unknown> };
+	request?: { id?: string | null; idempotency_key?: string | null } | string | null;
+}
+
+export type ParsedEvent<T> =
+	| { ok: true; event: T }
+	| { ok: false; reason: 'empty' | 'invalid_json' | 'not_an_event' };
+
+/** A Stripe (snapshot) event from the raw body; anything else is the 400 case. */
+export function parseStripeEvent(raw: RawBody | null | undefined): ParsedEvent<StripeEventLike> {
+	const body = parseJsonBody(raw);
+	if (!body.ok) return body;
+	const value = body.value;
+	if (
+		!isObject(value) ||
+		value.object !== 'event' ||
+		typeof value.id !== 'string' ||
+		value.id === '' ||
+		typeof value.type !== 'string' ||
+		typeof value.created !== 'number' ||
+		!isObject(value.data) ||
+		!isObject(value.data.object)
+	) {
+		return { ok: false, reason: 'not_an_event' };
+	}
+	return { ok: true, event: value as unknown as StripeEventLike };
+}
+
+// ---------------------------------------------------------------- Stripe
+
+const idOf = (value: Expandable<object>): string | null =>
+	typeof value === 'string'
+		? value
+		: isObject(value) && typeof value.id === 'string'
+			? value.id
+			: null;
+
+const PAYMENT_INTENT_STATUS_BY_EVENT: Record<string, PaymentStatus> = {
+	'payment_intent.succeeded': 'succeeded',
+	'payment_intent.payment_failed': 'failed',
+	'payment_intent.processing': 'processing',
+	'payment_intent.canceled': 'canceled',
+	'payment_intent.requires_action': 'requires_action',
+};
+
+const CHECKOUT_STATUS_BY_EVENT: Record<string, PaymentStatus> = {
+	'checkout.session.async_payment_succeeded': 'succeeded',
+	'checkout.session.async_payment_failed': 'failed',
+	'checkout.session.expired': 'canceled',
+};
+
+/** The PaymentIntent the shell should fetch for "Re-read payment"; null when none applies. */
+export function stripeEventPaymentIntentId(event: StripeEventLike): string | null {
+	const object = event.data.object;
+	if (event.type in PAYMENT_INTENT_STATUS_BY_EVENT) return idOf(object.id as string);
+	if (event.type.startsWith('checkout.session.') && object.mode === 'payment') {
+		return idOf(object.payment_intent as Expandable<object>);
+	}
+	return null;
+}
+
+function nextActionUrl(nextAction: StripePaymentIntentLike['next_action']): string | null {
+	if (!isObject(nextAction)) return null;
+	const details = nextAction[nextAction.type];
+	if (!isObject(details)) return null;
+	// redirect_to_url has `url`; vouchers and bank transfers have hosted pages.
+	for (const key of ['url', 'hosted_voucher_url', 'hosted_instructions_url']) {
+		if (typeof details[key] === 'string' && details[key] !== '') return details[key] as string;
+	}
+	return null;
+}
+
+function stripeFailure(intent: StripePaymentIntentLike | null, fallback: string): PaymentFailure {
+	const error = intent?.last_payment_error;
+	return {
+		code: error?.code ?? null,
+		declineCode: error?.decline_code ?? null,
+		message: error?.message || fallback,
+	};
+}
+
+function methodOf(
+	paymentMethod: Expandable<PaymentMethodLike>,
+	latestCharge?: StripePaymentIntentLike['latest_charge'],
+): { id: string | null; method: PaymentRecord['paymentMethod'] } {
+	const id = idOf(paymentMethod);
+	if (
+		typeof paymentMethod === 'object' &&
+		paymentMethod !== null &&
+		typeof paymentMethod.type === 'string'
+	) {
+		return { id, method: { id, label: paymentMethodLabel(paymentMethod) } };
+	}
+	// An expanded charge describes the method even when the method itself was not expanded.
+	const details = isObject(latestCharge) ? latestCharge.payment_method_details : null;
+	if (isObject(details) && typeof details.type === 'string') {
+		return { id, method: { id, label: paymentMethodLabel(details) } };
+	}
+	return { id, method: null };
+}
+
+function header(event: StripeEventLike) {
+	return {
+		eventId: event.id,
+		eventType: event.type,
+		occurredAt: new Date(event.created * 1000).toISOString(),
+		livemode: event.livemode === true,
+		idempotencyKey: isObject(event.request) ? (event.request.idempotency_key ?? null) : null,
+	};
+}
+
+/** What a payment-status event says once its source (event object or re-read) is decided. */
+interface StripePaymentFacts {
+	status: PaymentStatus;
+	paymentId: string | null;
+	amountMinor: number;
+	currency: string;
+	metadata: Record<string, string> | null | undefined;
+	customerId: string | null;
+	intent: StripePaymentIntentLike | null;
+	checkoutSessionId: string | null;
+	failureFallback: string;
+}
+
+/** Lines of the payment; one invoice without lines is charged the payment's whole amount. */
+function invoiceLines(
+	metadata: StripePaymentFacts['metadata'],
+	amountMinor: number,
+): InvoiceLine[] {
+	const lines = decodeInvoiceMetadata(metadata);
+	if (lines.length === 1 && lines[0].amountMinor + lines[0].feeMinor === 0) {
+		return [{ invoiceId: lines[0].invoiceId, amountMinor, feeMinor: 0 }];
+	}
+	return lines;
+}
+
+function paymentEvents(event: StripeEventLike, facts: StripePaymentFacts): NormalisedWebhook {
+	const family = statusFamily(facts.status);
+	if (family === null) return ignore('payment_pending');
+	const lines = invoiceLines(facts.metadata, facts.amountMinor);
+	if (lines.length === 0) return ignore('no_invoice');
+	const intent = facts.intent;
+	const { id: paymentMethodId, method } = methodOf(intent?.payment_method, intent?.latest_charge);
+	const common = header(event);
+	const invoiceIds = lines.map((line) => line.invoiceId);
+	const paymentAmount = money(facts.amountMinor, facts.currency);
+	const events = lines.map(
+		(line): InvoicePaymentEvent => ({
+			...buildPaymentRecord({
+				provider: 'stripe',
+				invoiceId: line.invoiceId,
+				currency: facts.currency,
+				amountMinor: line.amountMinor,
+				feeMinor: line.feeMinor,
+				status: facts.status,
+				paymentId: facts.paymentId,
+				combined: lines.length > 1,
+				booksCustomerId: facts.metadata?.[BOOKS_CUSTOMER_METADATA_KEY] ?? null,
+				providerCustomerId: facts.customerId,
+				paymentMethod: method,
+				idempotencyKey: common.idempotencyKey,
+				failure: facts.status === 'failed' ? stripeFailure(intent, facts.failureFallback) : null,
+				nextActionUrl: intent ? nextActionUrl(intent.next_action) : null,
+				livemode: common.livemode,
+			}),
+			kind: 'payment',
+			eventId: common.eventId,
+			eventType: common.eventType,
+			statusFamily: family,
+			occurredAt: common.occurredAt,
+			paymentMethodId,
+			checkoutSessionId: facts.checkoutSessionId,
+			invoiceIds,
+			currency: paymentAmount.currency,
+			paymentAmount,
+		}),
+	);
+	// Succeeded and canceled are final; other states can recur on a new attempt (a new charge).
+	const final = facts.status === 'succeeded' || facts.status === 'canceled';
+	const attempt = final ? '' : (idOf(intent?.latest_charge) ?? '');
+	const stateKey = facts.paymentId ? `stripe:${facts.paymentId}:${facts.status}:${attempt}` : null;
+	return { events, ignored: null, stateKey };
+}
+
+function methodAddedEvent(
+	event: StripeEventLike,
+	input: {
+		setupIntentId: string | null;
+		checkoutSessionId: string | null;
+		customerId: string | null;
+		metadata: Record<string, string> | null | undefined;
+		paymentMethod: Expandable<PaymentMethodLike>;
+	},
+): NormalisedWebhook {
+	if (!input.customerId) return ignore('no_customer');
+	const common = header(event);
+	const { id: paymentMethodId, method } = methodOf(input.paymentMethod);
+	const added: PaymentMethodAddedEvent = {
+		provider: 'stripe',
+		kind: 'payment_method_added',
+		eventId: common.eventId,
+		eventType: common.eventType,
+		status: 'succeeded',
+		statusFamily: 'succeeded',
+		occurredAt: common.occurredAt,
+		livemode: common.livemode,
+		customer: {
+			booksId: input.metadata?.[BOOKS_CUSTOMER_METADATA_KEY] ?? null,
+			providerId: input.customerId,
+		},
+		setupIntentId: input.setupIntentId,
+		checkoutSessionId: input.checkoutSessionId,
+		paymentMethodId,
+		paymentMethod: method,
+		invoiceId: null,
+		invoiceIds: [],
+		paymentId: null,
+		combinedPaymentId: null,
+		currency: null,
+		amount: null,
+		fee: null,
+		total: null,
+		paymentAmount: null,
+		idempotencyKey: common.idempotencyKey,
+		failure: null,
+		nextActionUrl: null,
+	};
+	// checkout.session.completed and setup_intent.succeeded report the same SetupIntent.
+	const stateKey = input.setupIntentId
+		? `stripe:${input.setupIntentId}:payment_method_added:`
+		: null;
+	return { events: [added], ignored: null, stateKey };
+}
+
+function assertSameIntent(current: StripePaymentIntentLike, expectedId: string | null): void {
+	if (!isObject(current) || typeof current.id !== 'string' || typeof current.status !== 'string') {
+		throw new CoreInputError('currentPaymentIntent', 'The re-read payment is not a PaymentIntent');
+	}
+	if (expectedId !== null && current.id !== expectedId) {
+		throw new CoreInputError(
+			'currentPaymentIntent',
+			`The re-read payment ${current.id} is not the event's payment ${expectedId}`,
+		);
+	}
+}
+
+function factsFromIntent(
+	intent: StripePaymentIntentLike,
+	status: PaymentStatus,
+	extra: { checkoutSessionId: string | null; fallbackMetadata?: Record<string, string> | null },
+): StripePaymentFacts {
+	const ownLines = decodeInvoiceMetadata(intent.metadata);
+	return {
+		status,
+		paymentId: intent.id,
+		amountMinor: intent.amount,
+		currency: intent.currency,
+		metadata: ownLines.length > 0 ? intent.metadata : (extra.fallbackMetadata ?? intent.metadata),
+		customerId: idOf(intent.customer),
+		intent,
+		checkoutSessionId: extra.checkoutSessionId,
+		failureFallback: 'The payment failed',
+	};
+}
+
+const currentStatus = (intent: StripePaymentIntentLike): PaymentStatus =>
+	paymentStatusFromStripe(intent.status, isObject(intent.last_payment_error));
+
+/**
+ * One Stripe event (from `parseStripeEvent`) as payment-status items. `currentPaymentIntent`:
+ * the event's PaymentIntent as Stripe has it now (see the module comment).
+ */
+export function normaliseStripeEvent(
+	event: StripeEventLike,
+	currentPaymentIntent?: StripePaymentIntentLike | null,
+): NormalisedWebhook {
+	const object = event.data.object;
+	const current = currentPaymentIntent ?? null;
+	if (current) assertSameIntent(current, stripeEventPaymentIntentId(event));
+
+	if (event.type in PAYMENT_INTENT_STATUS_BY_EVENT) {
+		const intent = current ?? (object as unknown as StripePaymentIntentLike);
+		const status = current ? currentStatus(current) : PAYMENT_INTENT_STATUS_BY_EVENT[event.type];
+		return paymentEvents(event, factsFromIntent(intent, status, { checkoutSessionId: null }));
+	}
+
+	if (event.type === 'setup_intent.succeeded') {
+		const setupIntent = object as unknown as StripeSetupIntentLike;
+		return methodAddedEvent(event, {
+			setupIntentId: setupIntent.id,
+			checkoutSessionId: null,
+			customerId: idOf(setupIntent.customer),
+			metadata: setupIntent.metadata,
+			paymentMethod: setupIntent.payment_method,
+		});
+	}
+
+	const isCheckout =
+		event.type === 'checkout.session.completed' || event.type in CHECKOUT_STATUS_BY_EVENT;
+	if (!isCheckout) return ignore('unhandled_event_type');
+	const session = object as unknown as StripeCheckoutSessionLike;
+
+	if (session.mode === 'setup') {
+		if (event.type !== 'checkout.session.completed') return ignore('unhandled_event_type');
+		const setupIntent = session.setup_intent;
+		return methodAddedEvent(event, {
+			setupIntentId: idOf(setupIntent),
+			checkoutSessionId: session.id,
+			customerId: idOf(session.customer),
+			metadata: session.metadata,
+			paymentMethod: isObject(setupIntent) ? setupIntent.payment_method : null,
+		});
+	}
+	if (session.mode !== 'payment') return ignore('unhandled_checkout_mode');
+
+	const expanded = typeof session.payment_intent === 'object' ? session.payment_intent : null;
+	const intent = current ?? expanded;
+	let status: PaymentStatus;
+	if (current) {
+		status = currentStatus(current);
+	} else if (event.type === 'checkout.session.completed') {
+		status = session.payment_status === 'unpaid' ? 'processing' : 'succeeded';
+	} else {
+		status = CHECKOUT_STATUS_BY_EVENT[event.type];
+	}
+	if (intent) {
+		return paymentEvents(
+			event,
+			factsFromIntent(intent, status, {
+				checkoutSessionId: session.id,
+				fallbackMetadata: session.metadata,
+			}),
+		);
+	}
+	if (typeof session.amount_total !== 'number' || typeof session.currency !== 'string') {
+		throw new CoreInputError(
+			'data.object',
+			`Checkout Session ${session.id} has no amount or currency`,
+		);
+	}
+	return paymentEvents(event, {
+		status,
+		paymentId: idOf(session.payment_intent),
+		amountMinor: session.amount_total,
+		currency: session.currency,
+		metadata: session.metadata,
+		customerId: idOf(session.customer),
+		intent: null,
+		checkoutSessionId: session.id,
+		failureFallback: 'The asynchronous payment failed',
+	});
+}
+
+// ---------------------------------------------------------------- 360 Payments
+
+/**
+ * The 360 Payments webhook body (NMI-style). Our fake gateway sends exactly this; real gateway
+ * bodies carry more fields, which are ignored.
+ *
+ * {
+ *   "event_id": "non-empty string, unique per event: the deduplication key",
+ *   "event_type": "transaction.<sale|auth|capture|void|refund>.<success|failure|unknown>",
+ *   "event_body": {
+ *     "transaction_id": "the gateway's transaction id = paymentId (for refund and void: the
+ *                        transaction of the payment refunded or voided)",
+ *     "order_id": "the invoice id (one invoice per gateway transaction); absent or empty: the
+ *                  transaction is not an invoice payment and is ignored",
+ *     "currency": "ISO code, e.g. \"USD\" (optional, default options.defaultCurrency or usd)",
+ *     "surcharge": "decimal string: the processing-fee part of action.amount (optional)",
+ *     "customerid": "the books customer id (optional)",
+ *     "customer_vault_id": "the gateway's stored-customer id (optional)",
+ *     "card": { "cc_number": "masked, e.g. 4xxxxxxxxxxx1111", "cc_type": "visa" } (optional),
+ *     "action": {
+ *       "action_type": "sale",
+ *       "amount": "decimal string: sale/capture/auth the total charged (surcharge included);
+ *                  refund the amount refunded; void the amount voided",
+ *       "date": "YYYYMMDDHHMMSS in UTC",
+ *       "response_code": "100 approved, 2xx declined, 3xx gateway error",
+ *       "response_text": "the gateway's message, e.g. \"DECLINE\"",
+ *       "processor_response_code": "the processor's own code (optional)"
+ *     }
+ *   }
+ * }
+ *
+ * Mapping: sale|capture success -> succeeded, auth success -> processing (authorised, awaiting
+ * capture, as Stripe's requires_capture), sale|auth|capture failure -> failed (failure: code =
+ * response_code, declineCode = processor_response_code, message = response_text), void success
+ * -> canceled, refund success -> canceled with kind 'refund'; refund|void failure -> ignored
+ * 'reversal_failed'; *.unknown -> ignored 'unknown_outcome'; other types -> 'unhandled_event_type'.
+ */
+export interface Gateway360EventLike {
+	event_id: string;
+	event_type: string;
+	event_body: Record<string, unknown>;
+}
+
+export function parseGateway360Event(
+	raw: RawBody | null | undefined,
+): ParsedEvent<Gateway360EventLike> {
+	const body = parseJsonBody(raw);
+	if (!body.ok) return body;
+	const value = body.value;
+	if (
+		!isObject(value) ||
+		typeof value.event_id !== 'string' ||
+		value.event_id === '' ||
+		typeof value.event_type !== 'string' ||
+		!isObject(value.event_body)
+	) {
+		return { ok: false, reason: 'not_an_event' };
+	}
+	return { ok: true, event: value as unknown as Gateway360EventLike };
+}
+
+const GATEWAY_TYPE = /^transaction\.(sale|auth|capture|void|refund)\.(success|failure|unknown)$/;
+
+const text = (value: unknown): string | null =>
+	typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
+
+function gatewayDate(value: unknown): string | null {
+	const match = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(text(value) ?? '');
+	if (!match) return null;
+	const [year, month, day, hour, minute, second] = match.slice(1).map(Number);
+	const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
+	// Date.UTC rolls 20261340 over into another month: such a date is not the gateway's.
+	return date.getUTCMonth() === month - 1 &&
+		date.getUTCDate() === day &&
+		hour < 24 &&
+		minute < 60 &&
+		second < 60
+		? date.toISOString()
+		: null;
+}
+
+export function normaliseGateway360Event(
+	event: Gateway360EventLike,
+	options: { livemode?: boolean; defaultCurrency?: string } = {},
+): NormalisedWebhook {
+	const match = GATEWAY_TYPE.exec(event.event_type);
+	if (!match) return ignore('unhandled_event_type');
+	const [, action, outcome] = match;
+	if (outcome === 'unknown') return ignore('unknown_outcome');
+	const reversal = action === 'void' || action === 'refund';
+	if (reversal && outcome === 'failure') return ignore('reversal_failed');
+
+	const body = event.event_body;
+	const invoiceId = text(body.order_id);
+	if (!invoiceId) return ignore('no_invoice');
+	const transactionId = text(body.transaction_id);
+	if (!transactionId) {
+		throw new CoreInputError(
+			'event_body.transaction_id',
+			'360 Payments event has no transaction id',
+		);
+	}
+	const details = isObject(body.action) ? body.action : {};
+	const currency = text(body.currency) ?? options.defaultCurrency ?? 'usd';
+	const totalMinor = parseAmount(details.amount, currency, 'event_body.action.amount');
+	// A refund or void moves the whole action amount; the surcharge split describes a charge.
+	const feeMinor =
+		reversal || text(body.surcharge) === null
+			? 0
+			: parseAmount(body.surcharge, currency, 'event_body.surcharge');
+	if (feeMinor > totalMinor) {
+		throw new CoreInputError(
+			'event_body.surcharge',
+			'The surcharge is more than the amount charged',
+		);
+	}
+
+	let status: PaymentStatus;
+	if (outcome === 'failure') status = 'failed';
+	else if (reversal) status = 'canceled';
+	else status = action === 'auth' ? 'processing' : 'succeeded';
+	const kind = action === 'refund' ? 'refund' : 'payment';
+
+	const card = isObject(body.card) ? body.card : null;
+	const last4 = text(card?.cc_number)?.slice(-4) ?? null;
+	const brand = text(card?.cc_type);
+	const method =
+		card && (brand || last4)
+			? { id: null, label: paymentMethodLabel({ type: 'card', card: { brand, last4 } }) }
+			: null;
+	const livemode = options.livemode ?? true;
+	const record = buildPaymentRecord({
+		provider: 'gateway360',
+		invoiceId,
+		currency,
+		amountMinor: totalMinor - feeMinor,
+		feeMinor,
+		status,
+		paymentId: transactionId,
+		booksCustomerId: text(body.customerid),
+		providerCustomerId: text(body.customer_vault_id),
+		paymentMethod: method,
+		failure:
+			status === 'failed'
+				? {
+						code: text(details.response_code),
+						declineCode: text(details.processor_response_code),
+						message: text(details.response_text) ?? 'The payment failed',
+					}
+				: null,
+		livemode,
+	});
+	const paymentEvent: InvoicePaymentEvent = {
+		...record,
+		kind,
+		eventId: event.event_id,
+		eventType: event.event_type,
+		statusFamily: status as PaymentStatusFamily,
+		occurredAt: gatewayDate(details.date),
+		paymentMethodId: null,
+		checkoutSessionId: null,
+		invoiceIds: [invoiceId],
+		currency: record.total.currency,
+		paymentAmount: record.total,
+	};
+	// Partial refunds of one payment may follow one another: each is its own state.
+	const stateKey =
+		kind === 'refund'
+			? `gateway360:${transactionId}:refund:${event.event_id}`
+			: `gateway360:${transactionId}:${status}:`;
+	return { events: [paymentEvent], ignored: null, stateKey };
+}

@@ -1,0 +1,160 @@
+import {
+	MAX_AMOUNT_MINOR,
+	assertChargeable,
+	currencyRules,
+	formatAmount,
+	formatMoney,
+	money,
+	parseAmount,
+	supportedCurrencies,
+} from '../../nodes/core/money';
+import { CoreInputError } from '../../nodes/core/errors';
+
+function inputError(fn) {
+	try {
+		fn();
+	} catch (error) {
+		expect(error).toBeInstanceOf(CoreInputError);
+		return error;
+	}
+	throw new Error('expected a CoreInputError');
+}
+
+describe('currency rules', () => {
+	test.each([
+		['usd', 2, 1],
+		['JPY', 0, 1],
+		['krw', 0, 1],
+		['kwd', 3, 10],
+		['bhd', 3, 10],
+		['isk', 2, 100],
+		['eur', 2, 1],
+	])('%s has exponent %i and step %i', (code, exponent, step) => {
+		expect(currencyRules(code)).toMatchObject({ exponent, step });
+	});
+
+	test('unknown and missing currencies are refused, naming the field', () => {
+		expect(inputError(() => currencyRules('xyz')).message).toBe(
+			'Currency "xyz" is not one Stripe charges in',
+		);
+		expect(inputError(() => currencyRules('', 'invoiceCurrency')).field).toBe('invoiceCurrency');
+		expect(inputError(() => currencyRules(undefined)).field).toBe('currency');
+	});
+
+	test('lists more than 130 currencies, lowercase', () => {
+		const list = supportedCurrencies();
+		expect(list.length).toBeGreaterThan(130);
+		expect(list.every((code) => /^[a-z]{3}$/.test(code))).toBe(true);
+	});
+});
+
+describe('parseAmount', () => {
+	test.each([
+		['1250.00', 'usd', 125000],
+		['1250', 'usd', 125000],
+		['0.5', 'usd', 50],
+		[' 19.99 ', 'eur', 1999],
+		['1250', 'jpy', 1250],
+		['1250.0', 'jpy', 1250],
+		['5.120', 'kwd', 5120],
+		['5.125', 'kwd', 5130],
+		['5.124', 'kwd', 5120],
+		['5.12', 'kwd', 5120],
+		['0.005', 'bhd', 10],
+		['5', 'isk', 500],
+		[12.5, 'usd', 1250],
+		[1000, 'jpy', 1000],
+		['+3.10', 'usd', 310],
+		['999999.99', 'usd', 99999999],
+	])('%p %s -> %i minor units', (value, currency, minor) => {
+		expect(parseAmount(value, currency)).toBe(minor);
+	});
+
+	test.each([
+		['12.345', 'usd', 'Amount "12.345" has more decimals than USD allows (2)'],
+		['1250.5', 'jpy', 'Amount "1250.5" has more decimals than JPY allows (0)'],
+		['5.1234', 'kwd', 'Amount "5.1234" has more decimals than KWD allows (3)'],
+		['-5.00', 'usd', 'Amount "-5.00" is negative'],
+		['1,250.00', 'usd', 'Amount "1,250.00" is not a decimal number such as "125.00"'],
+		['12.', 'usd', 'Amount "12." is not a decimal number such as "125.00"'],
+		['abc', 'usd', 'Amount "abc" is not a decimal number such as "125.00"'],
+		['1e3', 'usd', 'Amount "1e3" is not a decimal number such as "125.00"'],
+		[0.1 + 0.2, 'usd', 'Amount "0.30000000000000004" has more decimals than USD allows (2)'],
+		[Number.NaN, 'usd', 'Amount NaN is not a number'],
+		[null, 'usd', 'An amount is required as a decimal string such as "125.00"'],
+		['99999999999999999999', 'usd', 'Amount "99999999999999999999" is too large'],
+	])('%p %s is refused: %s', (value, currency, message) => {
+		const error = inputError(() => parseAmount(value, currency, 'balance'));
+		expect(error.message).toBe(message);
+		expect(error.field).toBe('balance');
+	});
+});
+
+describe('formatting', () => {
+	test.each([
+		[125000, 'usd', '1250.00', '$1,250.00'],
+		[1250, 'jpy', '1250', '¥1,250'],
+		[5130, 'kwd', '5.130', 'KWD 5.130'],
+		[5, 'usd', '0.05', '$0.05'],
+		[0, 'eur', '0.00', '€0.00'],
+		[500, 'isk', '5.00', 'ISK 5'],
+		[-1999, 'usd', '-19.99', '-$19.99'],
+	])('%i %s -> %s / %s', (minor, currency, decimal, display) => {
+		expect(formatAmount(minor, currency)).toBe(decimal);
+		expect(formatMoney(minor, currency).replace(/\u00a0/g, ' ')).toBe(display);
+	});
+
+	test('money() carries every form of one sum', () => {
+		expect(money(125000, 'USD')).toEqual({
+			amount: '1250.00',
+			minor: 125000,
+			currency: 'usd',
+			display: '$1,250.00',
+		});
+	});
+
+	test('parse then format is the identity for canonical strings', () => {
+		for (const [text, currency] of [
+			['0.50', 'usd'],
+			['1250', 'jpy'],
+			['12.340', 'kwd'],
+		]) {
+			expect(formatAmount(parseAmount(text, currency), currency)).toBe(text);
+		}
+	});
+});
+
+describe('assertChargeable', () => {
+	test.each([
+		[50, 'usd'],
+		[30, 'gbp'],
+		[50, 'jpy'],
+		[MAX_AMOUNT_MINOR, 'usd'],
+		[1, 'krw'],
+		[10, 'kwd'],
+	])('%i %s can be charged', (minor, currency) => {
+		expect(() => assertChargeable(minor, currency)).not.toThrow();
+	});
+
+	test.each([
+		[0, 'usd', 'Amount 0.00 USD must be more than zero'],
+		[-100, 'usd', 'Amount -1.00 USD must be more than zero'],
+		[49, 'usd', "Amount 0.49 USD is below Stripe's minimum charge of 0.50 USD"],
+		[49, 'jpy', "Amount 49 JPY is below Stripe's minimum charge of 50 JPY"],
+		[17499, 'huf', "Amount 174.99 HUF is below Stripe's minimum charge of 175.00 HUF"],
+		[
+			MAX_AMOUNT_MINOR + 1,
+			'usd',
+			"Amount 1000000.00 USD is above Stripe's maximum of 999999.99 USD (eight digits)",
+		],
+		[
+			100_000_000,
+			'jpy',
+			"Amount 100000000 JPY is above Stripe's maximum of 99999999 JPY (eight digits)",
+		],
+		[5125, 'kwd', 'Amount 5.125 KWD must be a multiple of 10 minor units'],
+		[150, 'isk', 'Amount 1.50 ISK must be a multiple of 100 minor units'],
+	])('%i %s is refused: %s', (minor, currency, message) => {
+		expect(inputError(() => assertChargeable(minor, currency)).message).toBe(message);
+	});
+});

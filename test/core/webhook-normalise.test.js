@@ -1,0 +1,786 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+import Stripe from 'stripe';
+
+import { CoreInputError } from '../../nodes/core/errors';
+import { encodeInvoiceMetadata } from '../../nodes/core/invoiceMetadata';
+import { createEventDeduplicator } from '../../nodes/core/webhooks/eventDeduplicator';
+import {
+	signGateway360Payload,
+	verifyGateway360Signature,
+} from '../../nodes/core/webhooks/gateway360Signature';
+import {
+	STATUS_FAMILY_OUTPUTS,
+	STRIPE_WEBHOOK_EVENTS,
+	eventsByOutput,
+	normaliseGateway360Event,
+	normaliseStripeEvent,
+	parseGateway360Event,
+	parseJsonBody,
+	parseStripeEvent,
+	statusFamily,
+	stripeEventPaymentIntentId,
+} from '../../nodes/core/webhooks/paymentStatusEvent';
+import { verifyStripeSignature } from '../../nodes/core/webhooks/stripeSignature';
+
+const fixtures = JSON.parse(
+	readFileSync(path.resolve(__dirname, '../../../shared/stripe/fixtures3.json'), 'utf8'),
+).resources;
+
+const SECRET = 'whsec_normalise_test';
+const T = 1_795_000_000;
+const PI_ID = fixtures.payment_intent.id;
+
+const oneInvoice = encodeInvoiceMetadata(
+	[{ invoiceId: 'INV-1001', amountMinor: 12000, feeMinor: 360 }],
+	{
+		books_customer_id: 'C-42',
+	},
+);
+
+/** Stripe's sample PaymentIntent carrying our metadata, in the state a test needs. */
+function paymentIntent(overrides = {}) {
+	return {
+		...fixtures.payment_intent,
+		status: 'succeeded',
+		amount: 12360,
+		currency: 'usd',
+		customer: 'cus_Q1',
+		payment_method: 'pm_1',
+		latest_charge: 'ch_1',
+		last_payment_error: null,
+		next_action: null,
+		metadata: oneInvoice,
+		...overrides,
+	};
+}
+
+let eventNumber = 0;
+function stripeEvent(type, object, overrides = {}) {
+	eventNumber++;
+	return {
+		...fixtures.event,
+		id: `evt_test_${eventNumber}`,
+		type,
+		created: T,
+		livemode: false,
+		request: { id: 'req_1', idempotency_key: 'invpay-autopay-2026-11-23-abc' },
+		data: { object },
+		...overrides,
+	};
+}
+
+/** Over the wire: serialised, signed by the stripe package, verified and parsed by our core. */
+function deliver(event) {
+	const payload = JSON.stringify(event);
+	const header = Stripe.webhooks.generateTestHeaderString({
+		payload,
+		secret: SECRET,
+		timestamp: T,
+	});
+	const verdict = verifyStripeSignature({
+		rawBody: Buffer.from(payload),
+		header,
+		secrets: [SECRET],
+		nowSeconds: T,
+	});
+	expect(verdict.ok).toBe(true);
+	const parsed = parseStripeEvent(Buffer.from(payload));
+	expect(parsed.ok).toBe(true);
+	return parsed.event;
+}
+
+const normalise = (event, current) => normaliseStripeEvent(deliver(event), current);
+
+describe('Stripe payment_intent events', () => {
+	test('succeeded, one invoice: one record with the invoice line, customer and event facts', () => {
+		const result = normalise(stripeEvent('payment_intent.succeeded', paymentIntent()));
+		expect(result.ignored).toBeNull();
+		expect(result.events).toHaveLength(1);
+		const [event] = result.events;
+		expect(event).toMatchObject({
+			provider: 'stripe',
+			kind: 'payment',
+			eventType: 'payment_intent.succeeded',
+			status: 'succeeded',
+			statusFamily: 'succeeded',
+			paymentId: PI_ID,
+			combinedPaymentId: null,
+			invoiceId: 'INV-1001',
+			invoiceIds: ['INV-1001'],
+			customer: { booksId: 'C-42', providerId: 'cus_Q1' },
+			currency: 'usd',
+			amount: { amount: '120.00', minor: 12000, currency: 'usd', display: '$120.00' },
+			fee: { amount: '3.60', minor: 360 },
+			total: { amount: '123.60', minor: 12360 },
+			paymentAmount: { minor: 12360 },
+			failure: null,
+			nextActionUrl: null,
+			occurredAt: '2026-11-18T11:06:40.000Z',
+			livemode: false,
+			paymentMethodId: 'pm_1',
+			paymentMethod: null,
+			idempotencyKey: 'invpay-autopay-2026-11-23-abc',
+			checkoutSessionId: null,
+		});
+		expect(event.eventId).toMatch(/^evt_test_/);
+		expect(result.stateKey).toBe(`stripe:${PI_ID}:succeeded:`);
+	});
+
+	test('a combined payment of 3 invoices gives 3 records, each with its own line', () => {
+		const lines = [
+			{ invoiceId: 'INV-1', amountMinor: 10000, feeMinor: 300 },
+			{ invoiceId: 'INV-2', amountMinor: 2550, feeMinor: 77 },
+			{ invoiceId: 'INV-3', amountMinor: 99, feeMinor: 3 },
+		];
+		const intent = paymentIntent({
+			amount: 13029,
+			metadata: encodeInvoiceMetadata(lines, { books_customer_id: 'C-7' }),
+		});
+		const { events } = normalise(stripeEvent('payment_intent.succeeded', intent));
+		expect(events.map((event) => event.invoiceId)).toEqual(['INV-1', 'INV-2', 'INV-3']);
+		events.forEach((event, index) => {
+			expect(event.amount.minor).toBe(lines[index].amountMinor);
+			expect(event.fee.minor).toBe(lines[index].feeMinor);
+			expect(event.total.minor).toBe(lines[index].amountMinor + lines[index].feeMinor);
+			expect(event.paymentId).toBe(PI_ID);
+			expect(event.combinedPaymentId).toBe(PI_ID);
+			expect(event.invoiceIds).toEqual(['INV-1', 'INV-2', 'INV-3']);
+			expect(event.paymentAmount.minor).toBe(13029);
+			expect(event.customer).toEqual({ booksId: 'C-7', providerId: 'cus_Q1' });
+		});
+		expect(events.reduce((sum, event) => sum + event.total.minor, 0)).toBe(intent.amount);
+		const outputs = eventsByOutput(events);
+		expect(outputs.map((items) => items.length)).toEqual([3, 0, 0, 0, 0]);
+	});
+
+	test('one invoice without lines in metadata is charged the whole payment, fee 0', () => {
+		const intent = paymentIntent({ amount: 4200, metadata: { invoice_id: 'INV-5' } });
+		const [event] = normalise(stripeEvent('payment_intent.succeeded', intent)).events;
+		expect(event).toMatchObject({ invoiceId: 'INV-5', amount: { minor: 4200 }, fee: { minor: 0 } });
+		expect(event.customer.booksId).toBeNull();
+	});
+
+	test('payment_failed carries code, decline code and message from last_payment_error', () => {
+		const intent = paymentIntent({
+			status: 'requires_payment_method',
+			latest_charge: 'ch_failed_1',
+			last_payment_error: {
+				type: 'card_error',
+				code: 'card_declined',
+				decline_code: 'insufficient_funds',
+				message: 'Your card has insufficient funds.',
+			},
+		});
+		const result = normalise(stripeEvent('payment_intent.payment_failed', intent));
+		expect(result.events[0]).toMatchObject({
+			status: 'failed',
+			statusFamily: 'failed',
+			failure: {
+				code: 'card_declined',
+				declineCode: 'insufficient_funds',
+				message: 'Your card has insufficient funds.',
+			},
+		});
+		expect(eventsByOutput(result.events)[1]).toHaveLength(1);
+		// A failed state belongs to its attempt: a later attempt's failure is another state.
+		expect(result.stateKey).toBe(`stripe:${PI_ID}:failed:ch_failed_1`);
+	});
+
+	test('a failure without Stripe details still says the payment failed', () => {
+		const intent = paymentIntent({
+			status: 'requires_payment_method',
+			last_payment_error: { type: 'card_error' },
+		});
+		const [event] = normalise(stripeEvent('payment_intent.payment_failed', intent)).events;
+		expect(event.failure).toEqual({ code: null, declineCode: null, message: 'The payment failed' });
+	});
+
+	test('requires_action carries the URL the customer must visit', () => {
+		const url = 'https://hooks.stripe.com/3d_secure_2/hosted?merchant=acct_1&payment_intent=pi_1';
+		const intent = paymentIntent({
+			status: 'requires_action',
+			next_action: {
+				type: 'redirect_to_url',
+				redirect_to_url: { url, return_url: 'https://books.example/return' },
+			},
+		});
+		const result = normalise(stripeEvent('payment_intent.requires_action', intent));
+		expect(result.events[0]).toMatchObject({
+			status: 'requires_action',
+			nextActionUrl: url,
+			failure: null,
+		});
+		expect(eventsByOutput(result.events)[3]).toHaveLength(1);
+	});
+
+	test('requires_action with hosted instructions (bank transfer) carries that page', () => {
+		const url = 'https://payments.stripe.com/bank_transfers/instructions/test_123';
+		const intent = paymentIntent({
+			status: 'requires_action',
+			next_action: {
+				type: 'display_bank_transfer_instructions',
+				display_bank_transfer_instructions: {
+					hosted_instructions_url: url,
+					type: 'us_bank_transfer',
+				},
+			},
+		});
+		expect(
+			normalise(stripeEvent('payment_intent.requires_action', intent)).events[0].nextActionUrl,
+		).toBe(url);
+		// The SDK-only 3-D Secure flow has no URL to hand out.
+		const sdk = paymentIntent({
+			status: 'requires_action',
+			next_action: { type: 'use_stripe_sdk', use_stripe_sdk: {} },
+		});
+		expect(
+			normalise(stripeEvent('payment_intent.requires_action', sdk)).events[0].nextActionUrl,
+		).toBeNull();
+	});
+
+	test.each([
+		['payment_intent.processing', 'processing', 2],
+		['payment_intent.canceled', 'canceled', 4],
+	])('%s goes to the %s output', (type, status, output) => {
+		const result = normalise(stripeEvent(type, paymentIntent({ status })));
+		expect(result.events[0].status).toBe(status);
+		expect(eventsByOutput(result.events)[output]).toHaveLength(1);
+	});
+
+	test('an expanded payment method or charge gives the method label', () => {
+		const card = { id: 'pm_card', type: 'card', card: { brand: 'visa', last4: '4242' } };
+		const [withMethod] = normalise(
+			stripeEvent('payment_intent.succeeded', paymentIntent({ payment_method: card })),
+		).events;
+		expect(withMethod.paymentMethod).toEqual({ id: 'pm_card', label: 'Visa •••• 4242' });
+		expect(withMethod.paymentMethodId).toBe('pm_card');
+		const charge = {
+			id: 'ch_9',
+			payment_method_details: { type: 'card', card: { brand: 'mastercard', last4: '4444' } },
+		};
+		const [withCharge] = normalise(
+			stripeEvent('payment_intent.succeeded', paymentIntent({ latest_charge: charge })),
+		).events;
+		expect(withCharge.paymentMethod).toEqual({ id: 'pm_1', label: 'Mastercard •••• 4444' });
+	});
+
+	test('a payment not made for invoices is ignored', () => {
+		const result = normalise(
+			stripeEvent('payment_intent.succeeded', paymentIntent({ metadata: {} })),
+		);
+		expect(result).toEqual({ events: [], ignored: 'no_invoice', stateKey: null });
+	});
+
+	test("Stripe's sample event (plan.created) is not a payment-status event", () => {
+		const result = normalise(fixtures.event);
+		expect(result).toEqual({ events: [], ignored: 'unhandled_event_type', stateKey: null });
+		expect(normalise(stripeEvent('payment_intent.created', paymentIntent())).ignored).toBe(
+			'unhandled_event_type',
+		);
+	});
+
+	test('livemode and a missing request are read from the event', () => {
+		const [event] = normalise(
+			stripeEvent('payment_intent.succeeded', paymentIntent(), { livemode: true, request: null }),
+		).events;
+		expect(event.livemode).toBe(true);
+		expect(event.idempotencyKey).toBeNull();
+	});
+});
+
+describe('Re-read payment: the current PaymentIntent decides', () => {
+	test('out-of-order pair: succeeded, then an older processing event -> both succeeded', () => {
+		const succeededNow = paymentIntent({ status: 'succeeded' });
+		const newer = stripeEvent('payment_intent.succeeded', succeededNow, { created: T + 60 });
+		const older = stripeEvent(
+			'payment_intent.processing',
+			paymentIntent({ status: 'processing' }),
+			{ created: T },
+		);
+
+		const first = normalise(newer, succeededNow);
+		const second = normalise(older, succeededNow);
+		expect(first.events[0].status).toBe('succeeded');
+		expect(second.events[0].status).toBe('succeeded');
+		expect(second.events[0].eventType).toBe('payment_intent.processing');
+		expect(eventsByOutput(second.events)[0]).toHaveLength(1);
+		// Both report the same state: a state deduplicator lets the shell emit it once.
+		expect(second.stateKey).toBe(first.stateKey);
+		const states = createEventDeduplicator({ now: () => 0 });
+		expect(states.seen(first.stateKey)).toBe(false);
+		expect(states.seen(second.stateKey)).toBe(true);
+
+		// Without the re-read the late event would move the payment back to processing.
+		expect(normalise(older).events[0].status).toBe('processing');
+	});
+
+	test('an old failure arriving after a successful retry reports succeeded, without a failure', () => {
+		const now = paymentIntent({ status: 'succeeded', last_payment_error: null });
+		const failedEarlier = paymentIntent({
+			status: 'requires_payment_method',
+			last_payment_error: { code: 'card_declined', message: 'Your card was declined.' },
+		});
+		const [event] = normalise(
+			stripeEvent('payment_intent.payment_failed', failedEarlier),
+			now,
+		).events;
+		expect(event).toMatchObject({ status: 'succeeded', failure: null });
+	});
+
+	test('amounts and invoice lines come from the re-read payment', () => {
+		const updated = paymentIntent({
+			amount: 20600,
+			metadata: encodeInvoiceMetadata([
+				{ invoiceId: 'INV-1001', amountMinor: 10000, feeMinor: 300 },
+				{ invoiceId: 'INV-1002', amountMinor: 10000, feeMinor: 300 },
+			]),
+		});
+		const { events } = normalise(
+			stripeEvent('payment_intent.processing', paymentIntent({ status: 'processing' })),
+			updated,
+		);
+		expect(events.map((event) => [event.invoiceId, event.total.minor])).toEqual([
+			['INV-1001', 10300],
+			['INV-1002', 10300],
+		]);
+	});
+
+	test('a re-read payment still waiting for the customer emits nothing', () => {
+		const waiting = paymentIntent({ status: 'requires_payment_method', last_payment_error: null });
+		const result = normalise(
+			stripeEvent('payment_intent.canceled', paymentIntent({ status: 'canceled' })),
+			waiting,
+		);
+		expect(result).toEqual({ events: [], ignored: 'payment_pending', stateKey: null });
+		expect(statusFamily('pending')).toBeNull();
+	});
+
+	test('a re-read of another payment is refused', () => {
+		const event = stripeEvent('payment_intent.succeeded', paymentIntent());
+		expect(() => normalise(event, paymentIntent({ id: 'pi_someone_else' }))).toThrow(
+			CoreInputError,
+		);
+		expect(() => normalise(event, paymentIntent({ id: 'pi_someone_else' }))).toThrow(
+			expect.objectContaining({ field: 'currentPaymentIntent' }),
+		);
+		expect(() => normalise(event, { id: PI_ID })).toThrow(CoreInputError);
+	});
+
+	test('stripeEventPaymentIntentId names the PaymentIntent to fetch', () => {
+		expect(
+			stripeEventPaymentIntentId(deliver(stripeEvent('payment_intent.succeeded', paymentIntent()))),
+		).toBe(PI_ID);
+		const session = { ...fixtures['checkout.session'], payment_intent: 'pi_from_session' };
+		expect(
+			stripeEventPaymentIntentId(deliver(stripeEvent('checkout.session.completed', session))),
+		).toBe('pi_from_session');
+		const setup = { ...fixtures['checkout.session'], mode: 'setup', payment_intent: null };
+		expect(
+			stripeEventPaymentIntentId(deliver(stripeEvent('checkout.session.completed', setup))),
+		).toBeNull();
+		expect(
+			stripeEventPaymentIntentId(
+				deliver(stripeEvent('setup_intent.succeeded', fixtures.setup_intent)),
+			),
+		).toBeNull();
+	});
+});
+
+describe('Stripe Checkout and SetupIntent events', () => {
+	function session(overrides = {}) {
+		return {
+			...fixtures['checkout.session'],
+			status: 'complete',
+			payment_status: 'paid',
+			amount_total: 12360,
+			currency: 'usd',
+			customer: 'cus_Q1',
+			metadata: oneInvoice,
+			...overrides,
+		};
+	}
+
+	test.each([
+		['checkout.session.completed', { payment_status: 'paid' }, 'succeeded'],
+		['checkout.session.completed', { payment_status: 'no_payment_required' }, 'succeeded'],
+		['checkout.session.completed', { payment_status: 'unpaid' }, 'processing'],
+		['checkout.session.async_payment_succeeded', { payment_status: 'paid' }, 'succeeded'],
+		['checkout.session.async_payment_failed', { payment_status: 'unpaid' }, 'failed'],
+		['checkout.session.expired', { status: 'expired', payment_status: 'unpaid' }, 'canceled'],
+	])('%s %j -> %s, from the session metadata', (type, changes, status) => {
+		const result = normalise(stripeEvent(type, session(changes)));
+		expect(result.events).toHaveLength(1);
+		expect(result.events[0]).toMatchObject({
+			status,
+			statusFamily: status,
+			invoiceId: 'INV-1001',
+			total: { minor: 12360 },
+			fee: { minor: 360 },
+			paymentId: fixtures['checkout.session'].payment_intent,
+			checkoutSessionId: fixtures['checkout.session'].id,
+			customer: { booksId: 'C-42', providerId: 'cus_Q1' },
+		});
+		if (status === 'failed') {
+			expect(result.events[0].failure.message).toBe('The asynchronous payment failed');
+		}
+	});
+
+	test('with the re-read PaymentIntent the session reports the payment as it is now', () => {
+		const current = paymentIntent({ status: 'succeeded' });
+		const result = normalise(
+			stripeEvent('checkout.session.completed', session({ payment_status: 'unpaid' })),
+			current,
+		);
+		expect(result.events[0]).toMatchObject({ status: 'succeeded', paymentMethodId: 'pm_1' });
+		// The same state as payment_intent.succeeded for that payment: emitted once by the shell.
+		expect(result.stateKey).toBe(
+			normalise(stripeEvent('payment_intent.succeeded', current), current).stateKey,
+		);
+	});
+
+	test('invoice lines come from the PaymentIntent metadata, else from the session', () => {
+		const intentLines = encodeInvoiceMetadata([
+			{ invoiceId: 'INV-A', amountMinor: 6000, feeMinor: 180 },
+			{ invoiceId: 'INV-B', amountMinor: 6000, feeMinor: 180 },
+		]);
+		const withLines = paymentIntent({ metadata: intentLines });
+		const fromIntent = normalise(stripeEvent('checkout.session.completed', session()), withLines);
+		expect(fromIntent.events.map((event) => event.invoiceId)).toEqual(['INV-A', 'INV-B']);
+		const bare = paymentIntent({ metadata: {} });
+		const fromSession = normalise(stripeEvent('checkout.session.completed', session()), bare);
+		expect(fromSession.events.map((event) => event.invoiceId)).toEqual(['INV-1001']);
+	});
+
+	test('a payment-mode session without amount or currency cannot be read', () => {
+		expect(() =>
+			normalise(stripeEvent('checkout.session.completed', session({ currency: null }))),
+		).toThrow(CoreInputError);
+	});
+
+	test('setup mode: the customer added a payment method (on Succeeded, no invoice)', () => {
+		const setup = session({
+			mode: 'setup',
+			payment_intent: null,
+			payment_status: 'no_payment_required',
+			setup_intent: 'seti_1',
+			metadata: { books_customer_id: 'C-42' },
+		});
+		const result = normalise(stripeEvent('checkout.session.completed', setup));
+		expect(result.events).toEqual([
+			expect.objectContaining({
+				kind: 'payment_method_added',
+				status: 'succeeded',
+				statusFamily: 'succeeded',
+				setupIntentId: 'seti_1',
+				checkoutSessionId: setup.id,
+				customer: { booksId: 'C-42', providerId: 'cus_Q1' },
+				invoiceId: null,
+				invoiceIds: [],
+				amount: null,
+				paymentId: null,
+			}),
+		]);
+		expect(eventsByOutput(result.events)[0]).toHaveLength(1);
+
+		const setupIntent = {
+			...fixtures.setup_intent,
+			id: 'seti_1',
+			status: 'succeeded',
+			customer: 'cus_Q1',
+			payment_method: { id: 'pm_new', type: 'card', card: { brand: 'amex', last4: '0005' } },
+			metadata: { books_customer_id: 'C-42' },
+		};
+		const fromSetupIntent = normalise(stripeEvent('setup_intent.succeeded', setupIntent));
+		expect(fromSetupIntent.events[0]).toMatchObject({
+			kind: 'payment_method_added',
+			paymentMethodId: 'pm_new',
+			paymentMethod: { id: 'pm_new', label: 'American Express •••• 0005' },
+			setupIntentId: 'seti_1',
+		});
+		// Both events describe the same SetupIntent.
+		expect(fromSetupIntent.stateKey).toBe(result.stateKey);
+	});
+
+	test("a SetupIntent without a customer (Stripe's sample) saves nothing for the books", () => {
+		expect(normalise(stripeEvent('setup_intent.succeeded', fixtures.setup_intent)).ignored).toBe(
+			'no_customer',
+		);
+	});
+
+	test('subscription sessions and async events of setup sessions are not ours', () => {
+		expect(
+			normalise(stripeEvent('checkout.session.completed', session({ mode: 'subscription' })))
+				.ignored,
+		).toBe('unhandled_checkout_mode');
+		expect(
+			normalise(
+				stripeEvent('checkout.session.expired', session({ mode: 'setup', payment_intent: null })),
+			).ignored,
+		).toBe('unhandled_event_type');
+	});
+
+	test('the endpoint subscribes to every event type handled', () => {
+		for (const type of STRIPE_WEBHOOK_EVENTS) {
+			const object = type.startsWith('payment_intent.')
+				? paymentIntent({
+						status:
+							type === 'payment_intent.payment_failed' ? 'requires_payment_method' : 'succeeded',
+					})
+				: type.startsWith('setup_intent.')
+					? { ...fixtures.setup_intent, customer: 'cus_Q1' }
+					: session();
+			expect(normalise(stripeEvent(type, object)).ignored).toBeNull();
+		}
+	});
+});
+
+describe('parsing bodies', () => {
+	test.each([
+		['empty', '', 'empty'],
+		['nothing', undefined, 'empty'],
+		['truncated JSON', '{"id": "evt_1",', 'invalid_json'],
+		['not JSON', 'id=evt_1', 'invalid_json'],
+	])('%s is the 400 case', (_, raw, reason) => {
+		expect(parseJsonBody(raw)).toEqual({ ok: false, reason });
+		expect(parseStripeEvent(raw)).toEqual({ ok: false, reason });
+		expect(parseGateway360Event(raw)).toEqual({ ok: false, reason });
+	});
+
+	test('JSON that is not an event is refused', () => {
+		const notEvents = [
+			[],
+			'"evt_1"',
+			{ ...fixtures.event, id: '' },
+			{ ...fixtures.event, object: 'v2.core.event' },
+			{ ...fixtures.event, data: null },
+			{ ...fixtures.event, created: '1234567890' },
+		];
+		for (const value of notEvents) {
+			const raw = typeof value === 'string' ? value : JSON.stringify(value);
+			expect(parseStripeEvent(Buffer.from(raw))).toEqual({ ok: false, reason: 'not_an_event' });
+		}
+		expect(parseStripeEvent(JSON.stringify(fixtures.event))).toEqual({
+			ok: true,
+			event: fixtures.event,
+		});
+		expect(parseGateway360Event('{"event_id":"","event_type":"x","event_body":{}}').ok).toBe(false);
+		expect(parseGateway360Event('{"event_id":"e","event_type":"x"}').ok).toBe(false);
+	});
+
+	test('outputs are in the issue order', () => {
+		expect(STATUS_FAMILY_OUTPUTS.map((output) => output.name)).toEqual([
+			'Succeeded',
+			'Failed',
+			'Processing',
+			'Requires Action',
+			'Canceled',
+		]);
+	});
+});
+
+describe('360 Payments events', () => {
+	const KEY = 'gw360-key';
+	let eventCount = 0;
+
+	function gatewayEvent(type, body = {}, action = {}) {
+		eventCount++;
+		return {
+			event_id: `e0c1-${eventCount}`,
+			event_type: type,
+			event_body: {
+				transaction_id: '10000000001',
+				order_id: 'INV-1001',
+				currency: 'USD',
+				surcharge: '3.60',
+				customerid: 'C-42',
+				customer_vault_id: 'vault-77',
+				card: { cc_number: '4xxxxxxxxxxx1111', cc_type: 'visa' },
+				...body,
+				action: {
+					action_type: type.split('.')[1],
+					amount: '123.60',
+					date: '20261123150405',
+					response_code: '100',
+					response_text: 'SUCCESS',
+					...action,
+				},
+			},
+		};
+	}
+
+	/** Signed with our gateway scheme, verified, parsed, normalised. */
+	function deliverGateway(event, options) {
+		const raw = JSON.stringify(event);
+		const header = signGateway360Payload(raw, KEY, `nonce-${event.event_id}`);
+		expect(
+			verifyGateway360Signature({ rawBody: Buffer.from(raw), header, signingKey: KEY }).ok,
+		).toBe(true);
+		const parsed = parseGateway360Event(Buffer.from(raw));
+		expect(parsed.ok).toBe(true);
+		return normaliseGateway360Event(parsed.event, options);
+	}
+
+	test('sale success: the same record shape as Stripe, with the surcharge as the fee', () => {
+		const event = gatewayEvent('transaction.sale.success');
+		const result = deliverGateway(event);
+		expect(result.ignored).toBeNull();
+		expect(result.events).toEqual([
+			{
+				provider: 'gateway360',
+				kind: 'payment',
+				eventId: event.event_id,
+				eventType: 'transaction.sale.success',
+				status: 'succeeded',
+				statusFamily: 'succeeded',
+				invoiceId: 'INV-1001',
+				invoiceIds: ['INV-1001'],
+				customer: { booksId: 'C-42', providerId: 'vault-77' },
+				paymentId: '10000000001',
+				combinedPaymentId: null,
+				currency: 'usd',
+				amount: { amount: '120.00', minor: 12000, currency: 'usd', display: '$120.00' },
+				fee: { amount: '3.60', minor: 360, currency: 'usd', display: '$3.60' },
+				total: { amount: '123.60', minor: 12360, currency: 'usd', display: '$123.60' },
+				paymentAmount: { amount: '123.60', minor: 12360, currency: 'usd', display: '$123.60' },
+				paymentMethod: { id: null, label: 'Visa •••• 1111' },
+				paymentMethodId: null,
+				checkoutSessionId: null,
+				idempotencyKey: null,
+				failure: null,
+				nextActionUrl: null,
+				occurredAt: '2026-11-23T15:04:05.000Z',
+				livemode: true,
+			},
+		]);
+		expect(result.stateKey).toBe('gateway360:10000000001:succeeded:');
+		// The keys of a Stripe record are all there: one shape for both providers.
+		const stripeKeys = Object.keys(
+			normalise(stripeEvent('payment_intent.succeeded', paymentIntent())).events[0],
+		).sort();
+		expect(Object.keys(result.events[0]).sort()).toEqual(stripeKeys);
+	});
+
+	test('sale failure carries the gateway code, processor code and text', () => {
+		const event = gatewayEvent(
+			'transaction.sale.failure',
+			{},
+			{
+				response_code: '202',
+				response_text: 'Insufficient funds',
+				processor_response_code: '51',
+			},
+		);
+		const [record] = deliverGateway(event).events;
+		expect(record).toMatchObject({
+			status: 'failed',
+			statusFamily: 'failed',
+			failure: { code: '202', declineCode: '51', message: 'Insufficient funds' },
+		});
+	});
+
+	test.each([
+		['transaction.capture.success', 'succeeded', 'payment'],
+		['transaction.capture.failure', 'failed', 'payment'],
+		['transaction.auth.success', 'processing', 'payment'],
+		['transaction.auth.failure', 'failed', 'payment'],
+		['transaction.void.success', 'canceled', 'payment'],
+		['transaction.refund.success', 'canceled', 'refund'],
+	])('%s -> %s (%s)', (type, status, kind) => {
+		const result = deliverGateway(gatewayEvent(type));
+		expect(result.events[0]).toMatchObject({ status, statusFamily: status, kind });
+		const output = STATUS_FAMILY_OUTPUTS.findIndex((entry) => entry.family === status);
+		expect(eventsByOutput(result.events)[output]).toHaveLength(1);
+	});
+
+	test('a refund reports the amount refunded, with no fee split, and each refund is its own state', () => {
+		const first = deliverGateway(
+			gatewayEvent('transaction.refund.success', {}, { amount: '50.00' }),
+		);
+		const second = deliverGateway(
+			gatewayEvent('transaction.refund.success', {}, { amount: '20.00' }),
+		);
+		expect(first.events[0]).toMatchObject({
+			amount: { minor: 5000 },
+			fee: { minor: 0 },
+			total: { minor: 5000 },
+		});
+		expect(first.stateKey).not.toBe(second.stateKey);
+	});
+
+	test.each([
+		['transaction.refund.failure', 'reversal_failed'],
+		['transaction.void.failure', 'reversal_failed'],
+		['transaction.sale.unknown', 'unknown_outcome'],
+		['transaction.validate.success', 'unhandled_event_type'],
+		['transaction.credit.success', 'unhandled_event_type'],
+		['recurring.subscription.add', 'unhandled_event_type'],
+		['transaction.sale.success.extra', 'unhandled_event_type'],
+	])('%s is ignored (%s)', (type, reason) => {
+		expect(deliverGateway(gatewayEvent(type))).toEqual({
+			events: [],
+			ignored: reason,
+			stateKey: null,
+		});
+	});
+
+	test('a transaction without an invoice is ignored', () => {
+		expect(deliverGateway(gatewayEvent('transaction.sale.success', { order_id: '' })).ignored).toBe(
+			'no_invoice',
+		);
+		expect(
+			deliverGateway(gatewayEvent('transaction.sale.success', { order_id: undefined })).ignored,
+		).toBe('no_invoice');
+	});
+
+	test('currency, livemode and optional fields fall back as documented', () => {
+		const event = gatewayEvent(
+			'transaction.sale.success',
+			{
+				currency: undefined,
+				surcharge: undefined,
+				customerid: undefined,
+				customer_vault_id: undefined,
+				card: undefined,
+			},
+			{ date: '20261399250000', amount: '125' },
+		);
+		const [record] = deliverGateway(event, { livemode: false, defaultCurrency: 'EUR' }).events;
+		expect(record).toMatchObject({
+			currency: 'eur',
+			amount: { amount: '125.00', minor: 12500, currency: 'eur' },
+			fee: { minor: 0 },
+			customer: { booksId: null, providerId: null },
+			paymentMethod: null,
+			occurredAt: null,
+			livemode: false,
+		});
+		expect(
+			deliverGateway(gatewayEvent('transaction.sale.success', { currency: undefined })).events[0]
+				.currency,
+		).toBe('usd');
+	});
+
+	test('unreadable amounts and a missing transaction id are bad input (the 400 case)', () => {
+		const cases = [
+			[gatewayEvent('transaction.sale.success', {}, { amount: 'abc' }), 'event_body.action.amount'],
+			[
+				gatewayEvent('transaction.sale.success', {}, { amount: undefined }),
+				'event_body.action.amount',
+			],
+			[gatewayEvent('transaction.sale.success', { surcharge: '-1' }), 'event_body.surcharge'],
+			[gatewayEvent('transaction.sale.success', { surcharge: '500.00' }), 'event_body.surcharge'],
+			[
+				gatewayEvent('transaction.sale.success', { transaction_id: '' }),
+				'event_body.transaction_id',
+			],
+			[gatewayEvent('transaction.sale.success', { currency: 'XYZ' }), 'currency'],
+		];
+		for (const [event, field] of cases) {
+			expect(() => deliverGateway(event)).toThrow(
+				expect.objectContaining({ name: 'CoreInputError', field }),
+			);
+		}
+	});
+});

@@ -1,0 +1,77 @@
+// Shared set-up for engine tests of our Stripe nodes against the local Stripe server.
+import { startStripeServer } from '../fakes/stripe-server';
+import { runWorkflow, singleNodeWorkflow } from './harness';
+
+export const SECRET_KEY = 'sk_test_engine_4242secret';
+
+export async function startStripe(options = {}) {
+	return await startStripeServer({ secretKeys: [SECRET_KEY], ...options });
+}
+
+export function stripeCredentials(server, overrides = {}) {
+	return {
+		stripeInvoicePaymentsApi: {
+			secretKey: SECRET_KEY,
+			publishableKey: 'pk_test_engine',
+			apiBaseUrl: server.url,
+			...overrides,
+		},
+	};
+}
+
+/** Runs one node of ours on `input` items; returns the engine result. */
+export async function runNode(server, type, parameters, input, { onError, credentials } = {}) {
+	const workflow = singleNodeWorkflow('Node', type, parameters, {
+		stripeInvoicePaymentsApi: { id: '1', name: 'Stripe (local test server)' },
+	});
+	if (onError) workflow.nodes[1].onError = onError;
+	return await runWorkflow(workflow, {
+		credentials: credentials ?? stripeCredentials(server),
+		input,
+	});
+}
+
+/** Every string anywhere in a value, for "no secret in output" checks. */
+export function allText(value) {
+	return JSON.stringify(value, (_, v) => (v instanceof Error ? { message: v.message, stack: v.stack, ...v } : v));
+}
+
+/**
+ * The local Stripe server in its own process, for measurements its arrival times must not share
+ * an event loop (and garbage-collection pauses) with the client. Test hooks go over /_test.
+ */
+export async function startStripeProcess(args = []) {
+	const { spawn } = await import('node:child_process');
+	const path = await import('node:path');
+	const child = spawn(
+		process.execPath,
+		[path.resolve(__dirname, '../fakes/stripe-server.js'), '--port', '0', '--secret-key', SECRET_KEY, ...args],
+		{ stdio: ['ignore', 'pipe', 'inherit'] },
+	);
+	const url = await new Promise((resolve, reject) => {
+		let output = '';
+		child.stdout.on('data', (chunk) => {
+			output += chunk;
+			const match = /http:\/\/127\.0\.0\.1:\d+/.exec(output);
+			if (match) resolve(match[0]);
+		});
+		child.once('exit', (code) => reject(new Error(`the Stripe server exited (${code})`)));
+	});
+	const call = async (method, route, body) => {
+		const response = await fetch(`${url}/_test/${route}`, {
+			method,
+			headers: body ? { 'Content-Type': 'application/json' } : {},
+			body: body ? JSON.stringify(body) : undefined,
+		});
+		return await response.json();
+	};
+	return {
+		url,
+		call,
+		close: () =>
+			new Promise((resolve) => {
+				child.once('exit', resolve);
+				child.kill('SIGTERM');
+			}),
+	};
+}

@@ -1,0 +1,743 @@
+'use strict';
+/**
+ * A local, in-memory, Stripe-compatible HTTP server for tests (the API of stripe@23).
+ *
+ *   const { startStripeServer } = require('./stripe-server');
+ *   const stripe = await startStripeServer({
+ *     secretKeys: ['sk_test_fake'], // Bearer (or Basic) keys accepted; others -> 401
+ *     latencyMs: 0,                 // processing time added to each /v1 request an endpoint runs
+ *     rateLimitPerSecond: 0,        // 0 = none; else 429 over the limit in a sliding 1 s window
+ *     webhookDelivery: true,        // POST events to the registered webhook endpoints
+ *     searchLagMs: 0,               // customer search sees a write only this long after it
+ *     port: 0, host: '127.0.0.1',   // port 0 = a random free port
+ *     webhookAttempts: 3, webhookRetryDelayMs: 100, webhookTimeoutMs: 2000,
+ *   });
+ *   stripe.url                           // 'http://127.0.0.1:<port>'
+ *   stripe.ledger.chargesFor(invoiceId)  // succeeded PaymentIntents naming that invoice
+ *   stripe.ledger.allCharges()           // [{paymentIntentId, invoiceIds, amount, currency,
+ *                                        //   customer}]
+ *   stripe.ledger.duplicates()           // invoice ids charged more than once
+ *   stripe.stats                         // live: {requests, http429, dropped, byRoute, inFlight,
+ *                                        //   maxInFlight, perSecond: {unixSecond: n},
+ *                                        //   maxPerSlidingSecond}
+ *   stripe.resetStats()
+ *   stripe.setFaults({ dropAfterCommit, error500AfterCommit, http429, on })
+ *       // replaces the faults. The next n matching requests (`on`: 'POST /v1/payment_intents',
+ *       // a route pattern or a concrete path; omitted = any /v1 request): run, then destroy the
+ *       // socket / run, then answer 500 (kept as the idempotent result) / answer 429, not run.
+ *   stripe.setLatency(ms); stripe.setRateLimit(rps); stripe.setSearchLag(ms);
+ *   stripe.declineNextCharges(n, kind)          // the next n charges decline at the issuer
+ *                                               //   (kind: processing | generic | insufficientFunds | expired)
+ *   stripe.webhooks.setMode({ duplicate, reverseOrder, hold })
+ *   await stripe.webhooks.flush()        // delivers held events (newest first if reverseOrder)
+ *   await stripe.webhooks.idle()         // waits for deliveries under way, retries included
+ *   stripe.webhooks.deliveries           // [{endpointId, eventId, eventType, status, ok, attempt,
+ *                                        //   duplicate, error?}], one per attempt
+ *   stripe.emit(type, object)            // an event made by hand, delivered like the others
+ *   stripe.createCustomer(params)        // set-up helper: no HTTP, no events, searchable at once;
+ *       // Stripe's create params plus `created` and `defaultPaymentMethod: 'pm_card_visa'`
+ *   stripe.seed({ customers: 2500 | [params], paymentIntents: [{customer, amount, currency,
+ *       status, metadata, created, paymentMethod}] })  // bulk set-up, same rules
+ *   stripe.completeCheckoutSession(id, { paymentMethod: 'pm_card_visa' })
+ *       // -> {session, paymentIntent?, setupIntent?, error?}; a decline leaves the session open
+ *   stripe.completePortalSession(id, { paymentMethod })  // saves a new default method
+ *   stripe.authenticate(intentId, { succeed: true })     // finish 3D Secure (pi_ or seti_)
+ *   stripe.settleProcessing()            // bank debits in processing succeed (or fail)
+ *   await stripe.close()
+ *
+ * The same hooks over HTTP (JSON or form bodies, no auth), for a server in another process:
+ *   GET /_test/ledger, GET /_test/stats, POST /_test/stats/reset, POST /_test/faults,
+ *   POST /_test/latency {ms}, POST /_test/rate_limit {rps}, POST /_test/search_lag {ms},
+ *   POST /_test/webhooks/mode, POST /_test/webhooks/flush, GET /_test/webhooks/deliveries,
+ *   POST /_test/events {type, object}, POST /_test/customers, POST /_test/seed,
+ *   POST /_test/checkout_sessions/:id/complete {paymentMethod},
+ *   POST /_test/billing_portal_sessions/:id/complete {paymentMethod},
+ *   POST /_test/intents/:id/authenticate {succeed}, POST /_test/settle_processing
+ * Hosted pages (tiny HTML forms): /checkout/:id, /billing_portal/:id, /3ds/:id.
+ *
+ * Run standalone: `node test/fakes/stripe-server.js --port 12111 [--secret-key sk_test_x]...
+ * [--latency ms] [--rate-limit rps] [--search-lag ms] [--no-webhooks]` prints the URL and serves
+ * until SIGTERM.
+ *
+ * Test payment methods: pm_card_visa, pm_card_mastercard, pm_card_amex, pm_card_chargeDeclined,
+ * pm_card_chargeDeclinedInsufficientFunds, pm_card_chargeDeclinedExpiredCard,
+ * pm_card_chargeDeclinedProcessingError, pm_card_authenticationRequired,
+ * pm_card_chargeCustomerFail, and the fake's own bank debits pm_usBankAccount_success and
+ * pm_usBankAccount_insufficientFunds (processing until settleProcessing()).
+ *
+ * Stripe behaviour kept: ids with Stripe's prefixes, `Request-Id` on every answer, form-encoded
+ * parameters (unknown ones refused, checked against the stripe@23 types), lists newest first,
+ * idempotent replay (`Idempotent-Replayed: true`, same status and bytes; `idempotency_error` for
+ * other parameters; 409 while the first request runs; keys scoped per secret key), 402 card
+ * errors carrying the PaymentIntent, signed webhooks. All secret keys share one account's data.
+ * Parameters Stripe takes that the fake does not model are accepted and ignored.
+ */
+const http = require('node:http');
+const { setTimeout: sleep } = require('node:timers/promises');
+const Stripe = require('stripe');
+const { StripeApiError, invalidRequest } = require('./stripe/errors');
+const { FormError, parseForm } = require('./stripe/form');
+const { checkParams } = require('./stripe/params');
+const { Store, applyExpand, newId, snapshot } = require('./stripe/store');
+const { createCustomer, touchCustomer } = require('./stripe/customers');
+const payments = require('./stripe/payments');
+const sessions = require('./stripe/sessions');
+const objects = require('./stripe/objects');
+const { WebhookDispatcher, subscribers } = require('./stripe/webhooks');
+const { matchRoute } = require('./stripe/routes');
+const { handlePage } = require('./stripe/pages');
+
+const MAX_BODY_BYTES = 1024 * 1024;
+const MAX_IDEMPOTENCY_KEY = 255;
+
+function readBody(req) {
+	return new Promise((resolve, reject) => {
+		const chunks = [];
+		let size = 0;
+		req.on('data', (chunk) => {
+			size += chunk.length;
+			if (size > MAX_BODY_BYTES) {
+				reject(invalidRequest('Request body too large.', { status: 413 }));
+				req.destroy();
+				return;
+			}
+			chunks.push(chunk);
+		});
+		req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+		req.on('error', reject);
+	});
+}
+
+/** Stable form of parameters, so the same request in another key order is still "the same". */
+function canonical(value) {
+	if (Array.isArray(value)) return value.map(canonical);
+	if (value && typeof value === 'object') {
+		return Object.fromEntries(
+			Object.keys(value)
+				.sort()
+				.map((k) => [k, canonical(value[k])]),
+		);
+	}
+	return value;
+}
+
+function maskKey(key) {
+	return key.length > 12
+		? `${key.slice(0, 8)}${'*'.repeat(key.length - 12)}${key.slice(-4)}`
+		: '****';
+}
+
+function apiKeyOf(req) {
+	const header = req.headers.authorization || '';
+	const bearer = /^Bearer\s+(\S+)$/i.exec(header);
+	if (bearer) return bearer[1];
+	const basic = /^Basic\s+(\S+)$/i.exec(header);
+	if (basic) return Buffer.from(basic[1], 'base64').toString('utf8').split(':')[0];
+	return '';
+}
+
+function newStats() {
+	return {
+		requests: 0,
+		http429: 0,
+		dropped: 0,
+		byRoute: {},
+		inFlight: 0,
+		maxInFlight: 0,
+		perSecond: {},
+		maxPerSlidingSecond: 0,
+	};
+}
+
+async function startStripeServer(options = {}) {
+	const opts = {
+		secretKeys: ['sk_test_fake'],
+		latencyMs: 0,
+		rateLimitPerSecond: 0,
+		webhookDelivery: true,
+		searchLagMs: 0,
+		port: 0,
+		host: '127.0.0.1',
+		webhookAttempts: 3,
+		webhookRetryDelayMs: 100,
+		webhookTimeoutMs: 2000,
+		...options,
+	};
+	const store = new Store();
+	const dispatcher = new WebhookDispatcher(store, {
+		attempts: opts.webhookAttempts,
+		retryDelayMs: opts.webhookRetryDelayMs,
+		timeoutMs: opts.webhookTimeoutMs,
+	});
+
+	/** The account: what every domain module reads and writes. */
+	const fake = {
+		store,
+		ledger: new payments.Ledger(),
+		/** Issuer declines forced on the next charges (DECLINES keys), e.g. a transient processing error. */
+		forcedDeclines: [],
+		options: { searchLagMs: opts.searchLagMs },
+		baseUrl: '',
+		quiet: false,
+		emit(type, obj, ctx, previous) {
+			if (fake.quiet) return null;
+			const endpoints = opts.webhookDelivery ? subscribers(store, type) : [];
+			const event = objects.event(type, snapshot(obj), {
+				apiVersion: Stripe.API_VERSION,
+				previous,
+				request: ctx ? { id: ctx.requestId, idempotency_key: ctx.idempotencyKey ?? null } : null,
+				pendingWebhooks: endpoints.length,
+			});
+			store.insert('event', event);
+			dispatcher.enqueue(event, endpoints);
+			return event;
+		},
+		touchCustomer(customer) {
+			touchCustomer(fake, customer);
+		},
+		/** Set-up helpers: no events, and search sees the data at once. */
+		quietly(fn) {
+			fake.quiet = true;
+			try {
+				return fn();
+			} finally {
+				fake.quiet = false;
+			}
+		},
+	};
+
+	let latencyMs = opts.latencyMs;
+	let rateLimit = opts.rateLimitPerSecond;
+	let faults = { dropAfterCommit: 0, error500AfterCommit: 0, http429: 0, on: null };
+	const stats = newStats();
+	const admitted = []; // timestamps of requests let through, for the rate limit
+	const received = []; // timestamps of all /v1 requests, for maxPerSlidingSecond
+	const idempotency = new Map();
+
+	function countRequest(now) {
+		stats.requests++;
+		const second = Math.floor(now / 1000);
+		stats.perSecond[second] = (stats.perSecond[second] || 0) + 1;
+		received.push(now);
+		while (received.length && received[0] <= now - 1000) received.shift();
+		stats.maxPerSlidingSecond = Math.max(stats.maxPerSlidingSecond, received.length);
+	}
+
+	function overRateLimit(now) {
+		while (admitted.length && admitted[0] <= now - 1000) admitted.shift();
+		if (rateLimit > 0 && admitted.length >= rateLimit) return true;
+		admitted.push(now);
+		return false;
+	}
+
+	function faultApplies(routeKey, method, pathname) {
+		return !faults.on || faults.on === routeKey || faults.on === `${method} ${pathname}`;
+	}
+
+	function takeFault(kind, routeKey, method, pathname) {
+		if (faults[kind] > 0 && faultApplies(routeKey, method, pathname)) {
+			faults[kind]--;
+			return true;
+		}
+		return false;
+	}
+
+	function send(res, status, body, headers = {}) {
+		const text = typeof body === 'string' ? body : JSON.stringify(body, null, 2);
+		res.writeHead(status, {
+			'Content-Type': 'application/json',
+			'Content-Length': Buffer.byteLength(text),
+			...headers,
+		});
+		res.end(text);
+	}
+
+	function sendError(res, error, requestId, headers) {
+		send(res, error.status, error.body(requestId), headers);
+	}
+
+	function rateLimited(res, requestId) {
+		stats.http429++;
+		sendError(
+			res,
+			new StripeApiError(429, {
+				type: 'rate_limit_error',
+				code: 'rate_limit',
+				message:
+					'Request rate limit exceeded. Learn more about rate limits here https://stripe.com/docs/rate-limits.',
+			}),
+			requestId,
+			{ 'Stripe-Should-Retry': 'true' },
+		);
+	}
+
+	function authError(req) {
+		const key = apiKeyOf(req);
+		if (!key) {
+			return new StripeApiError(401, {
+				type: 'invalid_request_error',
+				message:
+					"You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY').",
+			});
+		}
+		if (!opts.secretKeys.includes(key)) {
+			return new StripeApiError(401, {
+				type: 'invalid_request_error',
+				message: `Invalid API Key provided: ${maskKey(key)}`,
+			});
+		}
+		return null;
+	}
+
+	function paramsOf(req, url, raw) {
+		if (req.method !== 'POST') return parseForm(url.search.slice(1));
+		const type = (req.headers['content-type'] || '').split(';')[0].trim().toLowerCase();
+		if (raw !== '' && type !== 'application/x-www-form-urlencoded') {
+			throw invalidRequest(
+				`Invalid request: the body must be application/x-www-form-urlencoded, not ${type || 'untyped'}.`,
+			);
+		}
+		return parseForm(raw);
+	}
+
+	/** Looks the key up; answers the request itself (replay / conflict) or returns the entry. */
+	function claimIdempotencyKey(res, requestId, scopedKey, fingerprint, rawKey) {
+		const entry = idempotency.get(scopedKey);
+		if (!entry) {
+			const claimed = { fingerprint, state: 'in_flight' };
+			idempotency.set(scopedKey, claimed);
+			return claimed;
+		}
+		if (entry.fingerprint !== fingerprint) {
+			sendError(
+				res,
+				new StripeApiError(400, {
+					type: 'idempotency_error',
+					message: `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${rawKey}' if you meant to execute a different request.`,
+				}),
+				requestId,
+				{ 'Idempotency-Key': rawKey },
+			);
+		} else if (entry.state === 'in_flight') {
+			sendError(
+				res,
+				new StripeApiError(409, {
+					type: 'idempotency_error',
+					code: 'idempotency_key_in_use',
+					message: `There is currently another in-progress request using this Idempotent Key (that probably means you submitted twice, and the other request is still going through): ${rawKey}. Please try again later.`,
+				}),
+				requestId,
+				{ 'Idempotency-Key': rawKey },
+			);
+		} else {
+			send(res, entry.status, entry.body, {
+				'Idempotency-Key': rawKey,
+				'Idempotent-Replayed': 'true',
+				'Original-Request': entry.requestId,
+			});
+		}
+		return null;
+	}
+
+	/** Runs the route's handler; `committed`: whether Stripe would keep this answer for the key. */
+	function runEndpoint(match, params, ctx) {
+		try {
+			const result = match.route.handler(fake, params, ctx, match.pathParams);
+			return { status: 200, body: snapshot(result), committed: true };
+		} catch (error) {
+			if (!(error instanceof StripeApiError)) throw error;
+			return { status: error.status, body: error.body(ctx.requestId), committed: error.committed };
+		}
+	}
+
+	async function handleApi(req, res, url, requestId) {
+		const now = Date.now();
+		countRequest(now);
+		const match = matchRoute(req.method, url.pathname);
+		const routeKey = match && match.route ? match.route.key : `${req.method} ${url.pathname}`;
+		stats.byRoute[routeKey] = (stats.byRoute[routeKey] || 0) + 1;
+		stats.inFlight++;
+		stats.maxInFlight = Math.max(stats.maxInFlight, stats.inFlight);
+		let claimed = null;
+		let scopedKey = null;
+		try {
+			const raw = await readBody(req);
+			const denied = authError(req);
+			if (denied) return sendError(res, denied, requestId);
+			if (overRateLimit(Date.now())) return rateLimited(res, requestId);
+			if (takeFault('http429', routeKey, req.method, url.pathname))
+				return rateLimited(res, requestId);
+			if (!match || !match.route) {
+				return sendError(
+					res,
+					invalidRequest(
+						`Unrecognized request URL (${req.method}: ${url.pathname}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.`,
+						{ status: 404 },
+					),
+					requestId,
+				);
+			}
+			const params = paramsOf(req, url, raw);
+			checkParams(params, match.route.spec, match.route.aliases);
+
+			const rawKey = req.method === 'POST' ? req.headers['idempotency-key'] : undefined;
+			const echo = rawKey ? { 'Idempotency-Key': rawKey } : {};
+			if (rawKey !== undefined) {
+				if (rawKey.length > MAX_IDEMPOTENCY_KEY || rawKey.length === 0) {
+					throw invalidRequest(
+						`Idempotency-Key must be 1 to ${MAX_IDEMPOTENCY_KEY} characters long.`,
+					);
+				}
+				scopedKey = `${apiKeyOf(req)}\u0000${rawKey}`;
+				const fingerprint = `${req.method} ${url.pathname} ${JSON.stringify(canonical(params))}`;
+				claimed = claimIdempotencyKey(res, requestId, scopedKey, fingerprint, rawKey);
+				if (!claimed) return undefined;
+			}
+
+			// Processing time: the idempotency key stays claimed meanwhile, as on Stripe.
+			if (latencyMs > 0) await sleep(latencyMs);
+			const ctx = { requestId, idempotencyKey: rawKey };
+			let { status, body, committed } = runEndpoint(match, params, ctx);
+			if (status === 200) {
+				try {
+					applyExpand(store, body, params.expand);
+				} catch (error) {
+					if (!(error instanceof StripeApiError)) throw error;
+					// The write already happened: the key keeps this answer, so a retry cannot redo it.
+					status = error.status;
+					body = error.body(requestId);
+				}
+			}
+			let drop = false;
+			if (committed) {
+				drop = takeFault('dropAfterCommit', routeKey, req.method, url.pathname);
+				if (!drop && takeFault('error500AfterCommit', routeKey, req.method, url.pathname)) {
+					status = 500;
+					body = {
+						error: {
+							type: 'api_error',
+							message: 'An unknown error occurred while processing your request.',
+						},
+					};
+				}
+			}
+			const text = JSON.stringify(body, null, 2);
+			if (claimed) {
+				if (committed) Object.assign(claimed, { state: 'done', status, body: text, requestId });
+				else idempotency.delete(scopedKey);
+				claimed = null;
+			}
+			if (drop) {
+				stats.dropped++;
+				req.socket.destroy();
+				return undefined;
+			}
+			return send(res, status, text, echo);
+		} catch (error) {
+			if (claimed) idempotency.delete(scopedKey);
+			if (error instanceof StripeApiError) return sendError(res, error, requestId);
+			if (error instanceof FormError)
+				return sendError(res, invalidRequest(error.message), requestId);
+			throw error;
+		} finally {
+			stats.inFlight--;
+		}
+	}
+
+	// --- test hooks (JS and HTTP) -------------------------------------------------------------
+
+	const api = {
+		url: '',
+		stats,
+		ledger: {
+			chargesFor: (invoiceId) => fake.ledger.chargesFor(invoiceId),
+			allCharges: () => fake.ledger.allCharges(),
+			duplicates: () => fake.ledger.duplicates(),
+		},
+		webhooks: {
+			setMode: (mode) => dispatcher.setMode(mode),
+			flush: () => dispatcher.flush(),
+			idle: () => dispatcher.idle(),
+			get deliveries() {
+				return dispatcher.deliveries.map((d) => ({ ...d }));
+			},
+		},
+		resetStats() {
+			Object.assign(stats, newStats(), { inFlight: stats.inFlight });
+			received.length = 0;
+		},
+		setFaults(next = {}) {
+			faults = {
+				dropAfterCommit: next.dropAfterCommit || 0,
+				error500AfterCommit: next.error500AfterCommit || 0,
+				http429: next.http429 || 0,
+				on: next.on || null,
+			};
+			return { ...faults };
+		},
+		/** The next `count` charge attempts decline with `kind` (a key of DECLINES: processing, generic...). */
+		declineNextCharges(count, kind = 'processing') {
+			for (let i = 0; i < count; i++) fake.forcedDeclines.push(kind);
+		},
+		setLatency(ms) {
+			latencyMs = Number(ms) || 0;
+		},
+		setRateLimit(rps) {
+			rateLimit = Number(rps) || 0;
+			admitted.length = 0;
+		},
+		setSearchLag(ms) {
+			fake.options.searchLagMs = Number(ms) || 0;
+		},
+		emit(type, object) {
+			return snapshot(fake.emit(type, object, null));
+		},
+		createCustomer(params = {}) {
+			const { created, defaultPaymentMethod, ...stripeParams } = params;
+			if (defaultPaymentMethod) {
+				stripeParams.payment_method = defaultPaymentMethod;
+				stripeParams.invoice_settings = { default_payment_method: defaultPaymentMethod };
+			}
+			return fake.quietly(() => snapshot(createCustomer(fake, stripeParams, null, { created })));
+		},
+		seed({ customers = [], paymentIntents = [] } = {}) {
+			const customerSpecs =
+				typeof customers === 'number'
+					? Array.from({ length: customers }, (_, i) => ({
+							name: `Customer ${i + 1}`,
+							email: `customer${i + 1}@example.com`,
+						}))
+					: customers;
+			return {
+				customers: customerSpecs.map((spec) => api.createCustomer(spec)),
+				paymentIntents: fake.quietly(() =>
+					paymentIntents.map((spec) => snapshot(payments.seedPaymentIntent(fake, spec))),
+				),
+			};
+		},
+		completeCheckoutSession(id, { paymentMethod } = {}) {
+			return snapshot(sessions.completeCheckoutSession(fake, id, { paymentMethod }));
+		},
+		completePortalSession(id, { paymentMethod } = {}) {
+			return snapshot(sessions.completePortalSession(fake, id, { paymentMethod }));
+		},
+		authenticate(intentId, { succeed = true } = {}) {
+			if (String(intentId).startsWith('seti_')) {
+				return snapshot(
+					sessions.authenticateSetupIntent(fake, store.require('setup_intent', intentId), succeed),
+				);
+			}
+			return snapshot(
+				payments.authenticatePaymentIntent(
+					fake,
+					store.require('payment_intent', intentId),
+					succeed,
+				),
+			);
+		},
+		settleProcessing() {
+			return payments.settleProcessing(fake);
+		},
+		close: () => close(),
+	};
+
+	const truthy = (v) => v === true || v === 'true';
+	const TEST_ROUTES = [
+		[
+			'GET',
+			/^\/_test\/ledger$/,
+			() => ({
+				charges: api.ledger.allCharges(),
+				duplicates: api.ledger.duplicates(),
+			}),
+		],
+		['GET', /^\/_test\/stats$/, () => stats],
+		['POST', /^\/_test\/stats\/reset$/, () => api.resetStats() ?? stats],
+		[
+			'POST',
+			/^\/_test\/faults$/,
+			(b) =>
+				api.setFaults({
+					dropAfterCommit: Number(b.dropAfterCommit) || 0,
+					error500AfterCommit: Number(b.error500AfterCommit) || 0,
+					http429: Number(b.http429) || 0,
+					on: b.on,
+				}),
+		],
+		['POST', /^\/_test\/latency$/, (b) => api.setLatency(b.ms) ?? { ms: latencyMs }],
+		['POST', /^\/_test\/rate_limit$/, (b) => api.setRateLimit(b.rps) ?? { rps: rateLimit }],
+		[
+			'POST',
+			/^\/_test\/search_lag$/,
+			(b) => api.setSearchLag(b.ms) ?? { ms: fake.options.searchLagMs },
+		],
+		[
+			'POST',
+			/^\/_test\/webhooks\/mode$/,
+			(b) =>
+				api.webhooks.setMode(Object.fromEntries(Object.entries(b).map(([k, v]) => [k, truthy(v)]))),
+		],
+		['POST', /^\/_test\/webhooks\/flush$/, async () => ({ delivered: await api.webhooks.flush() })],
+		['GET', /^\/_test\/webhooks\/deliveries$/, () => ({ deliveries: api.webhooks.deliveries })],
+		['POST', /^\/_test\/events$/, (b) => api.emit(b.type, b.object)],
+		['POST', /^\/_test\/customers$/, (b) => api.createCustomer(b)],
+		[
+			'POST',
+			/^\/_test\/seed$/,
+			(b) =>
+				api.seed({
+					customers: typeof b.customers === 'string' ? Number(b.customers) : b.customers,
+					paymentIntents: b.paymentIntents,
+				}),
+		],
+		[
+			'POST',
+			/^\/_test\/checkout_sessions\/([^/]+)\/complete$/,
+			(b, id) =>
+				api.completeCheckoutSession(id, { paymentMethod: b.paymentMethod ?? b.payment_method }),
+		],
+		[
+			'POST',
+			/^\/_test\/billing_portal_sessions\/([^/]+)\/complete$/,
+			(b, id) =>
+				api.completePortalSession(id, { paymentMethod: b.paymentMethod ?? b.payment_method }),
+		],
+		[
+			'POST',
+			/^\/_test\/intents\/([^/]+)\/authenticate$/,
+			(b, id) =>
+				api.authenticate(id, { succeed: b.succeed === undefined ? true : truthy(b.succeed) }),
+		],
+		['POST', /^\/_test\/settle_processing$/, () => ({ settled: api.settleProcessing() })],
+	];
+
+	async function handleTestHook(req, res, url, requestId) {
+		const raw = await readBody(req);
+		const json = (req.headers['content-type'] || '').includes('json');
+		let body;
+		try {
+			body = json ? JSON.parse(raw || '{}') : parseForm(raw);
+		} catch (error) {
+			return sendError(res, invalidRequest(`Invalid body: ${error.message}`), requestId);
+		}
+		for (const [method, pattern, fn] of TEST_ROUTES) {
+			const m = pattern.exec(url.pathname);
+			if (m && method === req.method) {
+				try {
+					return send(res, 200, (await fn(body, m[1] && decodeURIComponent(m[1]))) ?? {});
+				} catch (error) {
+					if (error instanceof StripeApiError) return sendError(res, error, requestId);
+					return sendError(res, invalidRequest(error.message), requestId);
+				}
+			}
+		}
+		return sendError(
+			res,
+			invalidRequest(`No test hook ${req.method} ${url.pathname}`, { status: 404 }),
+			requestId,
+		);
+	}
+
+	async function handlePageRequest(req, res, url) {
+		const raw = await readBody(req);
+		const answer = handlePage(
+			fake,
+			req.method,
+			url.pathname,
+			req.method === 'POST' ? parseForm(raw) : {},
+		);
+		if (!answer) return false;
+		res.writeHead(answer.status, {
+			'Content-Type': 'text/html; charset=utf-8',
+			...(answer.headers || {}),
+		});
+		res.end(answer.html);
+		return true;
+	}
+
+	async function handle(req, res) {
+		const requestId = newId('req_');
+		res.setHeader('Request-Id', requestId);
+		res.setHeader('Stripe-Version', req.headers['stripe-version'] || Stripe.API_VERSION);
+		const url = new URL(req.url, 'http://fake.invalid');
+		if (url.pathname.startsWith('/v1/')) return handleApi(req, res, url, requestId);
+		if (url.pathname.startsWith('/_test/')) return handleTestHook(req, res, url, requestId);
+		if (await handlePageRequest(req, res, url)) return undefined;
+		return sendError(
+			res,
+			invalidRequest(`Unrecognized request URL (${req.method}: ${url.pathname}).`, { status: 404 }),
+			requestId,
+		);
+	}
+
+	const server = http.createServer((req, res) => {
+		handle(req, res).catch((error) => {
+			// A bug in the fake: say so loudly rather than look like a Stripe outage.
+			console.error('[fake stripe]', error);
+			if (!res.headersSent) {
+				send(res, 500, {
+					error: { type: 'api_error', message: `Fake Stripe server bug: ${error.message}` },
+				});
+			} else {
+				res.destroy();
+			}
+		});
+	});
+
+	await new Promise((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(opts.port, opts.host, resolve);
+	});
+	const { port } = server.address();
+	fake.baseUrl = `http://${opts.host}:${port}`;
+	api.url = fake.baseUrl;
+
+	let closing;
+	function close() {
+		if (!closing) {
+			dispatcher.close();
+			closing = new Promise((resolve) => {
+				server.close(() => resolve());
+				server.closeAllConnections();
+			});
+		}
+		return closing;
+	}
+
+	return api;
+}
+
+function parseArgs(argv) {
+	const options = { secretKeys: [] };
+	for (let i = 0; i < argv.length; i++) {
+		const arg = argv[i];
+		const next = () => argv[++i];
+		if (arg === '--port') options.port = Number(next());
+		else if (arg === '--host') options.host = next();
+		else if (arg === '--secret-key') options.secretKeys.push(next());
+		else if (arg === '--latency') options.latencyMs = Number(next());
+		else if (arg === '--rate-limit') options.rateLimitPerSecond = Number(next());
+		else if (arg === '--search-lag') options.searchLagMs = Number(next());
+		else if (arg === '--no-webhooks') options.webhookDelivery = false;
+		else throw new Error(`Unknown argument: ${arg}`);
+	}
+	if (options.secretKeys.length === 0) delete options.secretKeys;
+	return options;
+}
+
+if (require.main === module) {
+	startStripeServer(parseArgs(process.argv.slice(2))).then(
+		(stripe) => {
+			console.log(stripe.url);
+			const stop = () => stripe.close().then(() => process.exit(0));
+			process.on('SIGTERM', stop);
+			process.on('SIGINT', stop);
+		},
+		(error) => {
+			console.error(error.message);
+			process.exit(1);
+		},
+	);
+}
+
+module.exports = { startStripeServer };
