@@ -1,6 +1,7 @@
 // For integrators who use the package from code: the n8n classes and the core's rules.
 export { StripeInvoicePaymentsApi } from './credentials/StripeInvoicePaymentsApi.credentials';
 export { StripeInvoicePayment } from './nodes/StripeInvoicePayment/StripeInvoicePayment.node';
+export { AutoPayScan } from './nodes/AutoPayScan/AutoPayScan.node';
 
 export * from './nodes/core/errors';
 export * from './nodes/core/money';
@@ -14,3 +15,6 @@ export type { StripeHttp, StripeHttpRequest, StripeHttpResponse } from './nodes/
 export { StripeApiError, StripeConnectionError } from './nodes/core/stripe/errors';
 export { encodeForm } from './nodes/core/stripe/form';
 export { createRequestLimiter, defaultRequestsPerSecond } from './nodes/core/rateLimiter';
+export { createScan, SKIP_REASONS } from './nodes/core/autopay/eligibility';
+export type { Decision, ScanSettings, SkipReason } from './nodes/core/autopay/eligibility';
+export { businessDate } from './nodes/core/autopay/dates';

@@ -1,17 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { DEFAULT_MAPPING_METADATA_KEY } from '../../core/stripe/customers';
-
-/** Stripe payment method types an ops team can allow (the seeds' "types to import"). */
-export const PAYMENT_METHOD_TYPE_OPTIONS = [
-	{ name: 'ACSS Debit (Canada)', value: 'acss_debit' },
-	{ name: 'BECS Direct Debit (Australia)', value: 'au_becs_debit' },
-	{ name: 'Bacs Direct Debit (UK)', value: 'bacs_debit' },
-	{ name: 'Card', value: 'card' },
-	{ name: 'Link', value: 'link' },
-	{ name: 'SEPA Direct Debit', value: 'sepa_debit' },
-	{ name: 'US Bank Account (ACH)', value: 'us_bank_account' },
-];
+import { PAYMENT_METHOD_TYPE_OPTIONS } from '../../shared/paymentMethodTypes';
 
 /** Settings that apply to every operation of the node. */
 export const settingsCollection: INodeProperties = {

@@ -1,0 +1,280 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { createScan } from '../core/autopay/eligibility';
+import type { CustomerFacts, InvoiceField, InvoiceFields } from '../core/autopay/eligibility';
+import { parseCurrencyCaps } from '../core/autopay/caps';
+import { DEFAULT_MAPPING_METADATA_KEY } from '../core/stripe/customers';
+import { toNodeError } from '../shared/nodeErrors';
+import { PAYMENT_METHOD_TYPE_OPTIONS } from '../shared/paymentMethodTypes';
+import { createStripeClient } from '../shared/stripeClient';
+import { CustomerFactsReader } from './customerFacts';
+
+const FIELD_DEFAULTS: Record<InvoiceField, string> = {
+	id: 'id',
+	customerId: 'customerId',
+	balance: 'balance',
+	currency: 'currency',
+	createdAt: 'createdAt',
+	dueDate: 'dueDate',
+	recurringInvoiceId: 'recurringInvoiceId',
+	status: 'status',
+	paymentStatus: 'paymentStatus',
+};
+
+interface ScanOptions {
+	defaultCurrency?: string;
+	maxPerInvoice?: string;
+	maxChargesPerRun?: number;
+	maxTotalPerRun?: string;
+	addRunSummary?: boolean;
+	mappingMetadataKey?: string;
+	guardLookbackDays?: number;
+	importedPaymentMethodTypes?: string[];
+}
+
+/** Reads `a.b.c` from an item; plain keys are the common case and stay cheap. */
+function pick(json: IDataObject, path: string): unknown {
+	if (!path.includes('.')) return json[path];
+	let value: unknown = json;
+	for (const key of path.split('.')) {
+		if (value === null || typeof value !== 'object') return undefined;
+		value = (value as IDataObject)[key];
+	}
+	return value;
+}
+
+const fieldOptions = (Object.keys(FIELD_DEFAULTS) as InvoiceField[]).map((field) => ({
+	displayName: `${field.replace(/([A-Z])/g, ' $1').replace(/^./, (c) => c.toUpperCase()).replace(/\bId\b/, 'ID')} Field`,
+	name: field,
+	type: 'string' as const,
+	default: FIELD_DEFAULTS[field],
+	description: `Name (or dot path) of the item field holding the invoice's ${field}`,
+}));
+
+export class AutoPayScan implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Auto-Pay Scan',
+		name: 'autoPayScan',
+		icon: { light: 'file:../../icons/invoicePayments.svg', dark: 'file:../../icons/invoicePayments.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{"on the " + ($parameter["takePaymentOn"] === "dueDate" ? "due date" : "creation date")}}',
+		description:
+			'Decides which recurring invoices to charge today and why the others are skipped; the Stripe Invoice Payment node charges them',
+		defaults: { name: 'Auto-Pay Scan' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main, NodeConnectionTypes.Main],
+		outputNames: ['Charge', 'Skipped', 'Run Summary'],
+		credentials: [
+			{ name: 'stripeInvoicePaymentsApi', required: true, displayOptions: { show: { checkStripe: [true] } } },
+		],
+		properties: [
+			{
+				displayName: 'When to Take Payment',
+				name: 'takePaymentOn',
+				type: 'options',
+				options: [
+					{ name: 'On the Invoice Creation Date', value: 'creationDate', description: 'The day the invoice was generated from its recurring invoice' },
+					{ name: 'On the Due Date', value: 'dueDate' },
+				],
+				default: 'dueDate',
+			},
+			{
+				displayName: 'Business Time Zone',
+				name: 'timeZone',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. America/Chicago',
+				description: "IANA time zone in which today and every date are judged; empty uses the workflow's",
+			},
+			{
+				displayName: 'As Of',
+				name: 'asOf',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. 2026-11-23T06:00:00-06:00',
+				description: 'The moment of the run; empty is now. Set it to catch up a missed day or to preview tomorrow.',
+			},
+			{
+				displayName: 'Catch-Up Window (Days)',
+				name: 'catchUpDays',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 3,
+				description: 'How many days after its payment day an unpaid invoice is still charged (missed runs)',
+			},
+			{
+				displayName: 'Recurring Invoices Only',
+				name: 'recurringOnly',
+				type: 'boolean',
+				default: true,
+				description: 'Whether only invoices generated from a recurring invoice are charged',
+			},
+			{
+				displayName: 'Check Stripe',
+				name: 'checkStripe',
+				type: 'boolean',
+				default: false,
+				description:
+					"Whether to read each customer's mapping, automatic payment method and recent payments from Stripe (one read per customer) and skip what they rule out",
+			},
+			{
+				displayName: 'Field Names',
+				name: 'fields',
+				type: 'collection',
+				placeholder: 'Map a Field',
+				default: {},
+				description: 'Where each invoice value is found in the input items',
+				options: fieldOptions,
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [
+					{
+						displayName: 'Add Run Summary',
+						name: 'addRunSummary',
+						type: 'boolean',
+						default: false,
+						description: 'Whether to emit one item on the Run Summary output: counts per reason and totals per currency',
+					},
+					{
+						displayName: 'Default Currency',
+						name: 'defaultCurrency',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. usd',
+						description: 'Used for invoices without a currency',
+					},
+					{
+						displayName: 'Mapping Metadata Key',
+						name: 'mappingMetadataKey',
+						type: 'string',
+						default: DEFAULT_MAPPING_METADATA_KEY,
+						description: 'Stripe customer metadata key holding the books customer ID (Check Stripe)',
+					},
+					{
+						displayName: 'Max Charges per Run',
+						name: 'maxChargesPerRun',
+						type: 'number',
+						typeOptions: { minValue: 1 },
+						default: 1000,
+					},
+					{
+						displayName: 'Max per Invoice',
+						name: 'maxPerInvoice',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. usd=5000, eur=4500',
+						description: 'Largest balance charged automatically, per currency; other currencies are then skipped',
+					},
+					{
+						displayName: 'Max Total per Run',
+						name: 'maxTotalPerRun',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. usd=250000',
+						description: 'Largest total charged in one run, per currency',
+					},
+					{
+						displayName: 'Payment Lookback (Days)',
+						name: 'guardLookbackDays',
+						type: 'number',
+						typeOptions: { minValue: 1 },
+						default: 45,
+						description: "How far back each customer's payments are read (Check Stripe)",
+					},
+					{
+						displayName: 'Payment Method Types to Import',
+						name: 'importedPaymentMethodTypes',
+						type: 'multiOptions',
+						options: PAYMENT_METHOD_TYPE_OPTIONS,
+						default: ['card'],
+						description: 'An automatic method of another type does not count (Check Stripe)',
+					},
+				],
+			},
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const items = this.getInputData();
+		const options = this.getNodeParameter('options', 0, {}) as ScanOptions;
+		const fieldNames = { ...FIELD_DEFAULTS, ...(this.getNodeParameter('fields', 0, {}) as Partial<Record<InvoiceField, string>>) };
+		const checkStripe = this.getNodeParameter('checkStripe', 0, false) as boolean;
+		let scan;
+		try {
+			const maxCharges = options.maxChargesPerRun;
+			scan = createScan({
+				takePaymentOn: this.getNodeParameter('takePaymentOn', 0) as 'creationDate' | 'dueDate',
+				timeZone: (this.getNodeParameter('timeZone', 0, '') as string) || this.getTimezone(),
+				asOf: (this.getNodeParameter('asOf', 0, '') as string) || Date.now(),
+				catchUpDays: this.getNodeParameter('catchUpDays', 0, 3) as number,
+				recurringOnly: this.getNodeParameter('recurringOnly', 0, true) as boolean,
+				checkStripe,
+				defaultCurrency: options.defaultCurrency || undefined,
+				maxPerInvoice: parseCurrencyCaps(options.maxPerInvoice, 'maxPerInvoice'),
+				maxTotalPerRun: parseCurrencyCaps(options.maxTotalPerRun, 'maxTotalPerRun'),
+				...(maxCharges ? { maxChargesPerRun: maxCharges } : {}),
+				fieldNames,
+			});
+		} catch (error) {
+			throw toNodeError(this.getNode(), error, 0);
+		}
+
+		const fieldsOf = (json: IDataObject): InvoiceFields => ({
+			id: pick(json, fieldNames.id),
+			customerId: pick(json, fieldNames.customerId),
+			balance: pick(json, fieldNames.balance),
+			currency: pick(json, fieldNames.currency),
+			createdAt: pick(json, fieldNames.createdAt),
+			dueDate: pick(json, fieldNames.dueDate),
+			recurringInvoiceId: pick(json, fieldNames.recurringInvoiceId),
+			status: pick(json, fieldNames.status),
+			paymentStatus: pick(json, fieldNames.paymentStatus),
+		});
+
+		let factsOf: (fields: InvoiceFields) => Promise<CustomerFacts | undefined> = async () => undefined;
+		if (checkStripe) {
+			const { transport } = await createStripeClient.call(this);
+			const lookbackDays = options.guardLookbackDays ?? 45;
+			const reader = new CustomerFactsReader(
+				transport,
+				options.mappingMetadataKey || DEFAULT_MAPPING_METADATA_KEY,
+				Math.floor(Date.now() / 1000) - lookbackDays * 86_400,
+				options.importedPaymentMethodTypes?.length ? options.importedPaymentMethodTypes : ['card'],
+			);
+			// Only customers with an invoice still in the running are read from Stripe.
+			factsOf = async (fields) =>
+				scan.needsCustomerFacts(fields) ? await reader.factsFor(String(fields.customerId).trim()) : undefined;
+		}
+
+		const charge: INodeExecutionData[] = [];
+		const skipped: INodeExecutionData[] = [];
+		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+			const json = items[itemIndex].json;
+			const fields = fieldsOf(json);
+			const decision = scan.classify(fields, checkStripe ? await factsOf(fields) : undefined);
+			const { action, ...autoPay } = decision;
+			(action === 'charge' ? charge : skipped).push({
+				json: { ...json, autoPay: autoPay as unknown as IDataObject },
+				pairedItem: { item: itemIndex },
+			});
+		}
+		const summary: INodeExecutionData[] = options.addRunSummary
+			? [{ json: scan.summary() as unknown as IDataObject, pairedItem: items.map((_, item) => ({ item })) }]
+			: [];
+		return [charge, skipped, summary];
+	}
+}

@@ -1,0 +1,741 @@
+/**
+ * Auto-pay scan: which invoices to charge today, and for every other invoice the one reason why
+ * not. Framework-free; the n8n node maps its parameters and items in and the decisions out.
+ *
+ * API
+ * ```ts
+ * const scan = createScan(settings);       // validates settings (CoreInputError naming them)
+ * scan.scanDay;                            // 'YYYY-MM-DD': today in the business zone
+ * scan.needsCustomerFacts(fields);         // Check Stripe: is this customer's Stripe read needed?
+ * scan.classify(fields, customerFacts?);   // Decision, in input order (the scan has state)
+ * scan.summary();                          // RunSummary: counts per reason, totals per currency
+ * ```
+ * One scan object per run: it remembers the invoice ids it has seen (DUPLICATE_IN_INPUT) and what
+ * it has decided to charge (per-run caps). `classify` never throws for bad invoice data; a bad
+ * field is an INVALID_FIELD skip naming the item's field.
+ *
+ * With Check Stripe the shell reads each customer once. `needsCustomerFacts` says whether an
+ * invoice gets past every rule that needs no Stripe data (duplicates and caps aside), so the
+ * shell can read only customers with such an invoice; a customer read for none of them may be
+ * passed as undefined and the decisions stay the same, because every Stripe rule comes after
+ * every books rule.
+ *
+ * Evaluation order (the first rule an invoice breaks is its one reason; stable across runs):
+ *  1. INVALID_FIELD           id, customerId, currency (or defaultCurrency), balance, or the date
+ *                             the mode needs (createdAt / dueDate) missing or unreadable, checked
+ *                             in that order. Unknown status words are not errors.
+ *  2. DUPLICATE_IN_INPUT      an earlier item of this run had the same invoice id (whatever that
+ *                             item's outcome; only the first occurrence can ever be charged).
+ *  3. NOT_RECURRING           "recurring only" is on and the invoice has no recurring invoice id
+ *                             (empty, 0 and negative ids are the "none" some books write).
+ *  4. ALREADY_PAID            status or paymentStatus says nothing more is owed (PAID_WORDS),
+ *                             whatever the balance says: a paid or void invoice is never charged.
+ *  5. ZERO_BALANCE            balance is 0 or a credit (negative).
+ *  6. INVALID_FIELD           the balance is outside what Stripe charges (below the currency's
+ *                             minimum, above eight digits): assertChargeable's message, field
+ *                             balance. After 5 because a zero balance is not bad data; before the
+ *                             dates because the invoice can never be auto-paid as it stands.
+ *  7. NOT_DUE_YET             the payment day is after today.
+ *  8. OUTSIDE_CATCH_UP_WINDOW the payment day is before today - catchUpDays.
+ *  9. PAYMENT_PENDING         status or paymentStatus says a payment is pending (PENDING_WORDS).
+ * 10. ACTION_REQUIRED         status or paymentStatus says action required (ACTION_WORDS).
+ *     Check Stripe only, from the customer's facts:
+ * 11. PAYMENT_PENDING         a PaymentIntent for this invoice is processing or requires_capture.
+ * 12. ACTION_REQUIRED         a PaymentIntent for this invoice is requires_action.
+ * 13. ALREADY_PAID            a PaymentIntent for this invoice succeeded (the books may not have
+ *                             recorded it yet).
+ * 14. NO_CUSTOMER_MAPPING     the customer has no Stripe customer (or no facts were passed).
+ * 15. NO_AUTOMATIC_METHOD     the customer has no automatic payment method.
+ * 16. OVER_CAP                above the per-invoice cap, then the run's charge count, then the
+ *                             run's total in the invoice's currency. Run caps count only invoices
+ *                             that reach this step and are charged, in input order: an invoice
+ *                             that would pass the total is skipped and a later, smaller one may
+ *                             still fit.
+ * Otherwise: charge the full balance.
+ *
+ * Dates: "payment day" is the creation day (takePaymentOn 'creationDate': the day the invoice was
+ * generated from its recurring invoice) or the due day ('dueDate'), as a calendar day in the
+ * business zone (see dates.ts for the formats); "today" is asOf's calendar day there. Due today
+ * counts as due. catchUpDays 0 charges only invoices whose payment day is today.
+ *
+ * Caps are maps from currency code to a decimal in that currency (`{ usd: '5000', jpy: '600000' }`),
+ * because one number cannot mean the same in USD and JPY. Once a cap map is set, an invoice in a
+ * currency it does not list is OVER_CAP: a limit that a second currency silently escapes would
+ * not be a limit. Caps hold per run; they are not a daily limit across schedulers.
+ *
+ * Idempotency: paymentIdempotencyKey({ provider: 'stripe', purpose: 'autopay', invoiceIds: [id],
+ * amountMinor, currency, day: scanDay }), so the same input on the same day gives the same key.
+ */
+import { CoreInputError, isCoreInputError } from '../errors';
+import { paymentIdempotencyKey } from '../idempotency';
+import { assertChargeable, currencyRules, formatAmount, parseAmount } from '../money';
+import { BusinessCalendar, formatEpochDay } from './dates';
+import { RunTally, type RunSummary } from './summary';
+
+/** Every skip reason, in the order the rules are first evaluated. */
+export const SKIP_REASONS = [
+	'INVALID_FIELD',
+	'DUPLICATE_IN_INPUT',
+	'NOT_RECURRING',
+	'ALREADY_PAID',
+	'ZERO_BALANCE',
+	'NOT_DUE_YET',
+	'OUTSIDE_CATCH_UP_WINDOW',
+	'PAYMENT_PENDING',
+	'ACTION_REQUIRED',
+	'NO_CUSTOMER_MAPPING',
+	'NO_AUTOMATIC_METHOD',
+	'OVER_CAP',
+] as const;
+
+export type SkipReason = (typeof SKIP_REASONS)[number];
+
+export type TakePaymentOn = 'creationDate' | 'dueDate';
+
+export const DEFAULT_CATCH_UP_DAYS = 3;
+
+/** Currency code (any case) -> decimal amount in that currency, e.g. `{ usd: '5000.00' }`. */
+export type CurrencyCaps = Record<string, string | number>;
+
+/** The raw values of one input item, read from the fields the user named. */
+export interface InvoiceFields {
+	id: unknown;
+	customerId: unknown;
+	balance: unknown;
+	currency?: unknown;
+	createdAt?: unknown;
+	dueDate?: unknown;
+	recurringInvoiceId?: unknown;
+	status?: unknown;
+	paymentStatus?: unknown;
+}
+
+export type InvoiceField = keyof InvoiceFields;
+
+export interface ScanSettings {
+	takePaymentOn: TakePaymentOn;
+	/** IANA name; today and every date are judged in it */
+	timeZone: string;
+	/** the moment of the run (handed in: the core reads no clock); any format dates.ts reads */
+	asOf: unknown;
+	/** days a missed payment day is still charged; default DEFAULT_CATCH_UP_DAYS */
+	catchUpDays?: number;
+	/** default true */
+	recurringOnly?: boolean;
+	/** apply the Stripe guards; customerFacts must then be passed for every invoice */
+	checkStripe?: boolean;
+	/** used when an invoice has no currency */
+	defaultCurrency?: string;
+	maxPerInvoice?: CurrencyCaps;
+	maxChargesPerRun?: number;
+	maxTotalPerRun?: CurrencyCaps;
+	/** the item's field names, so INVALID_FIELD names what the user sees; default the key itself */
+	fieldNames?: Partial<Record<InvoiceField, string>>;
+}
+
+/** A PaymentIntent of the customer, as the shell read it (recent ones, via a list call). */
+export interface StripePaymentFact {
+	id: string;
+	/** Stripe PaymentIntent status */
+	status: string;
+	/** the invoice ids the PaymentIntent pays (from its metadata) */
+	invoiceIds: readonly string[];
+}
+
+/** What Stripe says about one books customer; pass the same object for all their invoices. */
+export interface CustomerFacts {
+	/** the mapped Stripe customer; absent or empty = no mapping */
+	stripeCustomerId?: string | null;
+	automaticPaymentMethod?: { id: string; label: string } | null;
+	payments?: readonly StripePaymentFact[];
+}
+
+export interface ChargeDecision {
+	action: 'charge';
+	invoiceId: string;
+	customerId: string;
+	/** the full balance */
+	amountMinor: number;
+	/** decimal string, e.g. "125.00" */
+	amount: string;
+	/** lowercase ISO code */
+	currency: string;
+	/** today in the business zone, YYYY-MM-DD: the day of the idempotency key */
+	scanDay: string;
+	/** the day the invoice became payable (creation or due day), YYYY-MM-DD */
+	paymentDay: string;
+	/** scanDay - paymentDay in days: 0 on the day, more when caught up */
+	daysLate: number;
+	takePaymentOn: TakePaymentOn;
+	idempotencyKey: string;
+	/** with Check Stripe */
+	stripeCustomerId?: string;
+	/** with Check Stripe */
+	paymentMethod?: { id: string; label: string };
+}
+
+export interface SkipDecision {
+	action: 'skip';
+	reason: SkipReason;
+	/** one human sentence */
+	message: string;
+	/** absent only when the id itself is unusable */
+	invoiceId?: string;
+	/** INVALID_FIELD: the item's field */
+	field?: string;
+	/** YYYY-MM-DD, whenever the payment day could be read */
+	paymentDay?: string;
+}
+
+export type Decision = ChargeDecision | SkipDecision;
+
+type StatusMeaning = 'paid' | 'pending' | 'action' | 'other';
+
+// Status words, compared lowercased with everything but letters removed ("Fully-Paid" ->
+// "fullypaid"), in either status field. Chosen from the books and gateways the seeds name.
+const STATUS_WORDS = new Map<string, StatusMeaning>();
+const PAID_WORDS = [
+	'paid',
+	'fullypaid',
+	'closed',
+	'void',
+	'voided',
+	'cancelled',
+	'canceled',
+	'deleted',
+	'writtenoff',
+	'refunded',
+	'succeeded',
+	'completed',
+];
+const PENDING_WORDS = [
+	'pending',
+	'paymentpending',
+	'processing',
+	'paymentprocessing',
+	'inprogress',
+	'requirescapture',
+];
+const ACTION_WORDS = ['actionrequired', 'paymentactionrequired', 'requiresaction'];
+for (const word of PAID_WORDS) STATUS_WORDS.set(word, 'paid');
+for (const word of PENDING_WORDS) STATUS_WORDS.set(word, 'pending');
+for (const word of ACTION_WORDS) STATUS_WORDS.set(word, 'action');
+
+const PENDING_INTENT = new Set(['processing', 'requires_capture']);
+
+// Status values repeat a lot; remember their meaning, but not without bound.
+const STATUS_CACHE_LIMIT = 10_000;
+
+/** Caps in minor units per lowercase currency; undefined when no cap is set. */
+function readCaps(caps: CurrencyCaps | undefined, label: string): Map<string, number> | undefined {
+	if (caps === undefined || caps === null) return undefined;
+	const byCurrency = new Map<string, number>();
+	for (const [currency, value] of Object.entries(caps)) {
+		const { code } = currencyRules(currency, label);
+		byCurrency.set(code, parseAmount(value, code, `${label}.${code}`));
+	}
+	return byCurrency.size === 0 ? undefined : byCurrency;
+}
+
+function readCount(value: unknown, label: string, minimum: number): number {
+	if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < minimum) {
+		throw new CoreInputError(label, `${label} must be a whole number of at least ${minimum}`);
+	}
+	return value;
+}
+
+/** An id as text: a non-empty string or a finite number; undefined when unusable. */
+function readId(value: unknown): string | undefined {
+	if (typeof value === 'string') {
+		const text = value.trim();
+		return text === '' ? undefined : text;
+	}
+	if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+	return undefined;
+}
+
+function hasRecurringId(value: unknown): boolean {
+	if (typeof value === 'number') return value > 0;
+	if (typeof value !== 'string') return false;
+	const text = value.trim();
+	return text !== '' && !/^(?:-\d+|0+)$/.test(text);
+}
+
+function shown(minor: number, currency: string): string {
+	return `${formatAmount(minor, currency)} ${currency.toUpperCase()}`;
+}
+
+function plural(count: number, unit: string): string {
+	return `${count} ${unit}${count === 1 ? '' : 's'}`;
+}
+
+export class AutoPayScan {
+	/** today in the business zone, YYYY-MM-DD */
+	readonly scanDay: string;
+
+	readonly timeZone: string;
+
+	readonly takePaymentOn: TakePaymentOn;
+
+	private readonly calendar: BusinessCalendar;
+
+	private readonly today: number;
+
+	private readonly earliestDay: number;
+
+	private readonly catchUpDays: number;
+
+	private readonly recurringOnly: boolean;
+
+	private readonly checkStripe: boolean;
+
+	private readonly defaultCurrency: string | undefined;
+
+	private readonly dateField: 'createdAt' | 'dueDate';
+
+	private readonly fieldNames: Record<InvoiceField, string>;
+
+	private readonly maxPerInvoice: Map<string, number> | undefined;
+
+	private readonly maxTotalPerRun: Map<string, number> | undefined;
+
+	private readonly maxChargesPerRun: number | undefined;
+
+	private readonly seenIds = new Set<string>();
+
+	private readonly tally = new RunTally<SkipReason>(SKIP_REASONS);
+
+	private readonly dayTexts = new Map<number, string>();
+
+	private readonly statusMeanings = new Map<string, StatusMeaning>();
+
+	private readonly paymentsByInvoice = new WeakMap<
+		CustomerFacts,
+		Map<string, StripePaymentFact[]>
+	>();
+
+	constructor(settings: ScanSettings) {
+		if (settings.takePaymentOn !== 'creationDate' && settings.takePaymentOn !== 'dueDate') {
+			throw new CoreInputError(
+				'takePaymentOn',
+				`When to take payment must be "creationDate" or "dueDate", not "${String(settings.takePaymentOn)}"`,
+			);
+		}
+		this.takePaymentOn = settings.takePaymentOn;
+		this.dateField = settings.takePaymentOn === 'dueDate' ? 'dueDate' : 'createdAt';
+		this.calendar = new BusinessCalendar(settings.timeZone, 'timeZone');
+		this.timeZone = this.calendar.timeZone;
+		this.today = this.calendar.dayOf(settings.asOf, 'asOf');
+		this.scanDay = formatEpochDay(this.today);
+		this.catchUpDays =
+			settings.catchUpDays === undefined
+				? DEFAULT_CATCH_UP_DAYS
+				: readCount(settings.catchUpDays, 'catchUpDays', 0);
+		this.earliestDay = this.today - this.catchUpDays;
+		this.recurringOnly = settings.recurringOnly ?? true;
+		this.checkStripe = settings.checkStripe ?? false;
+		this.defaultCurrency =
+			settings.defaultCurrency === undefined || settings.defaultCurrency === ''
+				? undefined
+				: currencyRules(settings.defaultCurrency, 'defaultCurrency').code;
+		this.maxPerInvoice = readCaps(settings.maxPerInvoice, 'maxPerInvoice');
+		this.maxTotalPerRun = readCaps(settings.maxTotalPerRun, 'maxTotalPerRun');
+		this.maxChargesPerRun =
+			settings.maxChargesPerRun === undefined
+				? undefined
+				: readCount(settings.maxChargesPerRun, 'maxChargesPerRun', 1);
+		const names = settings.fieldNames ?? {};
+		this.fieldNames = {
+			id: names.id ?? 'id',
+			customerId: names.customerId ?? 'customerId',
+			balance: names.balance ?? 'balance',
+			currency: names.currency ?? 'currency',
+			createdAt: names.createdAt ?? 'createdAt',
+			dueDate: names.dueDate ?? 'dueDate',
+			recurringInvoiceId: names.recurringInvoiceId ?? 'recurringInvoiceId',
+			status: names.status ?? 'status',
+			paymentStatus: names.paymentStatus ?? 'paymentStatus',
+		};
+	}
+
+	/** Decides one invoice. Call in input order; `customerFacts` is read only with checkStripe. */
+	classify(fields: InvoiceFields, customerFacts?: CustomerFacts): Decision {
+		const invoice = this.read(fields);
+		// Every readable id is remembered, so no later item with it is ever charged. One hash of
+		// the id (add, then compare sizes) instead of has() and add(): this runs for every item.
+		let duplicate = false;
+		if (invoice.invoiceId !== undefined) {
+			const seenBefore = this.seenIds.size;
+			duplicate = this.seenIds.add(invoice.invoiceId).size === seenBefore;
+		}
+		if ('action' in invoice) return this.record(invoice);
+		if (duplicate) {
+			return this.record(
+				skip(
+					'DUPLICATE_IN_INPUT',
+					invoice,
+					`Invoice ${invoice.invoiceId} appears more than once in the input; only its first item is considered`,
+				),
+			);
+		}
+		const refusal =
+			this.booksRules(invoice, fields) ??
+			(this.checkStripe ? this.stripeRules(invoice, customerFacts) : undefined) ??
+			this.capRules(invoice);
+		if (refusal !== undefined) return this.record(refusal);
+
+		const { invoiceId, customerId, currency, amountMinor } = invoice;
+		this.tally.recordCharge(currency, amountMinor);
+		const charge: ChargeDecision = {
+			action: 'charge',
+			invoiceId,
+			customerId,
+			amountMinor,
+			amount: formatAmount(amountMinor, currency),
+			currency,
+			scanDay: this.scanDay,
+			paymentDay: invoice.paymentDay,
+			daysLate: this.today - invoice.paymentEpochDay,
+			takePaymentOn: this.takePaymentOn,
+			idempotencyKey: paymentIdempotencyKey({
+				provider: 'stripe',
+				purpose: 'autopay',
+				invoiceIds: [invoiceId],
+				amountMinor,
+				currency,
+				day: this.scanDay,
+			}),
+		};
+		// With Check Stripe, whom and with what to charge (stripeRules made sure both exist).
+		if (
+			this.checkStripe &&
+			customerFacts?.stripeCustomerId &&
+			customerFacts.automaticPaymentMethod
+		) {
+			charge.stripeCustomerId = customerFacts.stripeCustomerId;
+			charge.paymentMethod = customerFacts.automaticPaymentMethod;
+		}
+		return charge;
+	}
+
+	/**
+	 * With Check Stripe: whether this invoice passes every rule that needs no Stripe data
+	 * (duplicates and caps aside), i.e. whether its customer's Stripe facts can change anything.
+	 * Leaves the run as it was.
+	 */
+	needsCustomerFacts(fields: InvoiceFields): boolean {
+		if (!this.checkStripe) return false;
+		const invoice = this.read(fields);
+		return !('action' in invoice) && this.booksRules(invoice, fields) === undefined;
+	}
+
+	summary(): RunSummary<SkipReason> {
+		return this.tally.summary({
+			scanDay: this.scanDay,
+			timeZone: this.timeZone,
+			takePaymentOn: this.takePaymentOn,
+		});
+	}
+
+	/** Rule 1: the fields every decision needs, or INVALID_FIELD (not yet counted). */
+	private read(fields: InvoiceFields): ReadInvoice | SkipDecision {
+		const invoiceId = readId(fields.id);
+		if (invoiceId === undefined) {
+			return this.invalid(undefined, 'id', 'The invoice has no id, so it cannot be paid safely');
+		}
+		const customerId = readId(fields.customerId);
+		if (customerId === undefined) {
+			return this.invalid(invoiceId, 'customerId', `Invoice ${invoiceId} has no customer id`);
+		}
+		let field: InvoiceField = 'currency';
+		try {
+			const rawCurrency = fields.currency;
+			const noCurrency =
+				rawCurrency === undefined ||
+				rawCurrency === null ||
+				(typeof rawCurrency === 'string' && rawCurrency.trim() === '');
+			const currency =
+				noCurrency && this.defaultCurrency !== undefined
+					? this.defaultCurrency
+					: currencyRules(rawCurrency, 'currency').code;
+			field = 'balance';
+			const amountMinor = signedMinor(fields.balance, currency);
+			field = this.dateField;
+			const paymentEpochDay = this.calendar.dayOf(fields[field], this.fieldNames[field]);
+			return {
+				invoiceId,
+				customerId,
+				currency,
+				amountMinor,
+				paymentEpochDay,
+				paymentDay: this.dayText(paymentEpochDay),
+			};
+		} catch (error) {
+			const problem = asInputError(error).message;
+			return this.invalid(
+				invoiceId,
+				field,
+				`Invoice ${invoiceId} has an unusable ${this.fieldNames[field]}: ${problem}`,
+			);
+		}
+	}
+
+	/** Rules 3-10: what the books and the calendar say. */
+	private booksRules(invoice: ReadInvoice, fields: InvoiceFields): SkipDecision | undefined {
+		const { invoiceId: id, amountMinor, currency, paymentDay: day } = invoice;
+		if (this.recurringOnly && !hasRecurringId(fields.recurringInvoiceId)) {
+			return skip(
+				'NOT_RECURRING',
+				invoice,
+				`Invoice ${id} is not linked to a recurring invoice, and only recurring invoices are paid automatically`,
+			);
+		}
+		const status = this.statusMeaning(fields.status);
+		const paymentStatus = this.statusMeaning(fields.paymentStatus);
+		const word = (meaning: StatusMeaning) =>
+			String(status === meaning ? fields.status : fields.paymentStatus);
+		if (status === 'paid' || paymentStatus === 'paid') {
+			return skip(
+				'ALREADY_PAID',
+				invoice,
+				`Invoice ${id} is marked "${word('paid')}" in the books, so nothing is owed`,
+			);
+		}
+		if (amountMinor <= 0) {
+			const what = amountMinor < 0 ? 'a credit balance' : 'a balance';
+			return skip(
+				'ZERO_BALANCE',
+				invoice,
+				`Invoice ${id} has ${what} of ${shown(amountMinor, currency)}, so there is nothing to charge`,
+			);
+		}
+		try {
+			assertChargeable(amountMinor, currency, 'balance');
+		} catch (error) {
+			const problem = asInputError(error).message;
+			return this.invalid(id, 'balance', `Invoice ${id} cannot be charged: ${problem}`, day);
+		}
+		if (invoice.paymentEpochDay > this.today) {
+			const when = this.takePaymentOn === 'dueDate' ? 'is due on' : 'was created on';
+			return skip(
+				'NOT_DUE_YET',
+				invoice,
+				`Invoice ${id} ${when} ${day}, after today (${this.scanDay} in ${this.timeZone})`,
+			);
+		}
+		if (invoice.paymentEpochDay < this.earliestDay) {
+			const when = this.takePaymentOn === 'dueDate' ? 'was due on' : 'was created on';
+			const ago = plural(this.today - invoice.paymentEpochDay, 'day');
+			const window = plural(this.catchUpDays, 'day');
+			return skip(
+				'OUTSIDE_CATCH_UP_WINDOW',
+				invoice,
+				`Invoice ${id} ${when} ${day}, ${ago} ago, outside the catch-up window of ${window} (today is ${this.scanDay} in ${this.timeZone})`,
+			);
+		}
+		if (status === 'pending' || paymentStatus === 'pending') {
+			return skip(
+				'PAYMENT_PENDING',
+				invoice,
+				`Invoice ${id} has a payment pending in the books ("${word('pending')}")`,
+			);
+		}
+		if (status === 'action' || paymentStatus === 'action') {
+			return skip(
+				'ACTION_REQUIRED',
+				invoice,
+				`Invoice ${id} has a payment waiting for the customer to act ("${word('action')}" in the books)`,
+			);
+		}
+		return undefined;
+	}
+
+	/** Rules 11-15: the customer's PaymentIntents, Stripe customer and automatic method. */
+	private stripeRules(
+		invoice: ReadInvoice,
+		facts: CustomerFacts | undefined,
+	): SkipDecision | undefined {
+		const id = invoice.invoiceId;
+		const intents = this.intentsFor(facts, id);
+		if (intents !== undefined) {
+			const pending = intents.find((intent) => PENDING_INTENT.has(intent.status));
+			if (pending !== undefined) {
+				return skip(
+					'PAYMENT_PENDING',
+					invoice,
+					`Invoice ${id} has a Stripe payment ${pending.id} that is still ${pending.status}`,
+				);
+			}
+			const action = intents.find((intent) => intent.status === 'requires_action');
+			if (action !== undefined) {
+				return skip(
+					'ACTION_REQUIRED',
+					invoice,
+					`Invoice ${id} has a Stripe payment ${action.id} waiting for the customer to act (requires_action)`,
+				);
+			}
+			const paid = intents.find((intent) => intent.status === 'succeeded');
+			if (paid !== undefined) {
+				return skip(
+					'ALREADY_PAID',
+					invoice,
+					`Invoice ${id} was already paid in Stripe (${paid.id} succeeded)`,
+				);
+			}
+		}
+		const customer = invoice.customerId;
+		if (!facts?.stripeCustomerId) {
+			return skip(
+				'NO_CUSTOMER_MAPPING',
+				invoice,
+				`Customer ${customer} of invoice ${id} is not mapped to a Stripe customer`,
+			);
+		}
+		if (!facts.automaticPaymentMethod?.id) {
+			return skip(
+				'NO_AUTOMATIC_METHOD',
+				invoice,
+				`Customer ${customer} of invoice ${id} has no automatic payment setup`,
+			);
+		}
+		return undefined;
+	}
+
+	/** Rule 16: the caps, per invoice and for the run so far. */
+	private capRules(invoice: ReadInvoice): SkipDecision | undefined {
+		const { amountMinor, currency } = invoice;
+		const code = currency.toUpperCase();
+		let why: string | undefined;
+		if (this.maxPerInvoice !== undefined) {
+			const cap = this.maxPerInvoice.get(currency);
+			if (cap === undefined) why = `no per-invoice cap is set for ${code}, and caps are in use`;
+			else if (amountMinor > cap)
+				why = `it is above the per-invoice cap of ${shown(cap, currency)}`;
+		}
+		if (
+			why === undefined &&
+			this.maxChargesPerRun !== undefined &&
+			this.tally.chargeCount >= this.maxChargesPerRun
+		) {
+			why = `this run has reached its cap of ${plural(this.maxChargesPerRun, 'charge')}`;
+		}
+		if (why === undefined && this.maxTotalPerRun !== undefined) {
+			const cap = this.maxTotalPerRun.get(currency);
+			const total = this.tally.chargedMinor(currency) + amountMinor;
+			if (cap === undefined) why = `no per-run cap is set for ${code}, and caps are in use`;
+			else if (total > cap) {
+				why = `it would take this run's ${code} total to ${formatAmount(total, currency)}, above the per-run cap of ${shown(cap, currency)}`;
+			}
+		}
+		if (why === undefined) return undefined;
+		return skip(
+			'OVER_CAP',
+			invoice,
+			`Invoice ${invoice.invoiceId} (${shown(amountMinor, currency)}) is not charged: ${why}`,
+		);
+	}
+
+	/** The customer's PaymentIntents for this invoice, indexed once per customer. */
+	private intentsFor(
+		facts: CustomerFacts | undefined,
+		invoiceId: string,
+	): StripePaymentFact[] | undefined {
+		if (facts === undefined || facts.payments === undefined || facts.payments.length === 0) {
+			return undefined;
+		}
+		let index = this.paymentsByInvoice.get(facts);
+		if (index === undefined) {
+			index = new Map();
+			for (const payment of facts.payments) {
+				for (const paidInvoice of payment.invoiceIds) {
+					const intents = index.get(paidInvoice);
+					if (intents === undefined) index.set(paidInvoice, [payment]);
+					else intents.push(payment);
+				}
+			}
+			this.paymentsByInvoice.set(facts, index);
+		}
+		return index.get(invoiceId);
+	}
+
+	private statusMeaning(value: unknown): StatusMeaning {
+		if (typeof value !== 'string' || value === '') return 'other';
+		const known = this.statusMeanings.get(value);
+		if (known !== undefined) return known;
+		const meaning = STATUS_WORDS.get(value.toLowerCase().replace(/[^a-z]/g, '')) ?? 'other';
+		if (this.statusMeanings.size < STATUS_CACHE_LIMIT) this.statusMeanings.set(value, meaning);
+		return meaning;
+	}
+
+	private dayText(day: number): string {
+		let text = this.dayTexts.get(day);
+		if (text === undefined) {
+			text = formatEpochDay(day);
+			this.dayTexts.set(day, text);
+		}
+		return text;
+	}
+
+	private record(decision: SkipDecision): SkipDecision {
+		this.tally.recordSkip(decision.reason);
+		return decision;
+	}
+
+	private invalid(
+		invoiceId: string | undefined,
+		field: InvoiceField,
+		message: string,
+		paymentDay?: string,
+	): SkipDecision {
+		const decision: SkipDecision = {
+			action: 'skip',
+			reason: 'INVALID_FIELD',
+			message,
+			field: this.fieldNames[field],
+		};
+		if (invoiceId !== undefined) decision.invoiceId = invoiceId;
+		if (paymentDay !== undefined) decision.paymentDay = paymentDay;
+		return decision;
+	}
+}
+
+/** An invoice whose fields could all be read (rule 1 passed). */
+interface ReadInvoice {
+	invoiceId: string;
+	customerId: string;
+	currency: string;
+	/** the balance; negative for a credit */
+	amountMinor: number;
+	paymentEpochDay: number;
+	paymentDay: string;
+}
+
+function skip(reason: SkipReason, invoice: ReadInvoice, message: string): SkipDecision {
+	return {
+		action: 'skip',
+		reason,
+		message,
+		invoiceId: invoice.invoiceId,
+		paymentDay: invoice.paymentDay,
+	};
+}
+
+/** A caught error as bad input; anything else is a bug and goes on up unchanged. */
+function asInputError(error: unknown): CoreInputError {
+	if (isCoreInputError(error)) return error;
+	throw error;
+}
+
+/** The balance in minor units; a leading minus is a credit, kept negative for ZERO_BALANCE. */
+function signedMinor(value: unknown, currency: string): number {
+	if (typeof value === 'number' && value < 0) return -parseAmount(-value, currency, 'balance');
+	if (typeof value === 'string') {
+		const text = value.trim();
+		if (text.startsWith('-')) return -parseAmount(text.slice(1), currency, 'balance');
+	}
+	return parseAmount(value, currency, 'balance');
+}
+
+export function createScan(settings: ScanSettings): AutoPayScan {
+	return new AutoPayScan(settings);
+}

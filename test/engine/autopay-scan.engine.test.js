@@ -1,0 +1,130 @@
+import { runNode, startStripe } from './stripe-node';
+
+const NODE = 'autoPayScan';
+const AS_OF = '2026-11-23T07:00:00-06:00'; // a Monday morning in Chicago
+
+function scanParams(extra = {}) {
+	return {
+		takePaymentOn: 'dueDate',
+		timeZone: 'America/Chicago',
+		asOf: AS_OF,
+		catchUpDays: 3,
+		recurringOnly: true,
+		checkStripe: false,
+		options: { addRunSummary: true },
+		...extra,
+	};
+}
+
+const invoice = (id, extra = {}) => ({
+	id,
+	customerId: 'C-1',
+	balance: '100.00',
+	currency: 'usd',
+	createdAt: '2026-11-01',
+	dueDate: '2026-11-23',
+	recurringInvoiceId: 'R-1',
+	status: 'sent',
+	paymentStatus: 'unpaid',
+	...extra,
+});
+
+let stripe;
+beforeAll(async () => {
+	stripe = await startStripe();
+});
+afterAll(async () => {
+	await stripe.close();
+});
+
+describe('Auto-Pay Scan in a workflow', () => {
+	test('splits the input into Charge and Skipped with one reason each, plus a run summary', async () => {
+		const input = [
+			invoice('INV-1'),
+			invoice('INV-2', { dueDate: '2026-11-24' }),
+			invoice('INV-3', { recurringInvoiceId: '' }),
+			invoice('INV-4', { balance: '0.00' }),
+			invoice('INV-5', { dueDate: '2026-11-22T23:30:00-06:00' }),
+			invoice('INV-1'),
+			invoice('INV-6', { dueDate: 'next tuesday' }),
+			invoice('INV-7', { dueDate: '2026-11-10' }),
+		];
+		const result = await runNode(stripe, NODE, scanParams(), input);
+		const charge = result.output('Node', 0);
+		const skipped = result.output('Node', 1);
+		expect(charge.map((i) => [i.id, i.autoPay.amountMinor, i.autoPay.amount, i.autoPay.scanDay])).toEqual([
+			['INV-1', 10000, '100.00', '2026-11-23'],
+			['INV-5', 10000, '100.00', '2026-11-23'],
+		]);
+		expect(charge[0].autoPay.idempotencyKey).toMatch(/^invpay-autopay-2026-11-23-[0-9a-f]{40}$/);
+		expect(skipped.map((i) => [i.id, i.autoPay.reason])).toEqual([
+			['INV-2', 'NOT_DUE_YET'],
+			['INV-3', 'NOT_RECURRING'],
+			['INV-4', 'ZERO_BALANCE'],
+			['INV-1', 'DUPLICATE_IN_INPUT'],
+			['INV-6', 'INVALID_FIELD'],
+			['INV-7', 'OUTSIDE_CATCH_UP_WINDOW'],
+		]);
+		expect(skipped.find((i) => i.id === 'INV-6').autoPay.field).toBe('dueDate');
+		const [summary] = result.output('Node', 2);
+		expect(summary).toMatchObject({ invoices: 8, charged: 2, skipped: 6, chargeTotals: { usd: { count: 2, amount: '200.00' } } });
+		// Paired items point back to the input.
+		expect(result.items('Node', 1).map((i) => i.pairedItem.item)).toEqual([1, 2, 3, 5, 6, 7]);
+	});
+
+	test('the same input on the same day yields the same keys', async () => {
+		const input = [invoice('INV-A'), invoice('INV-B', { balance: '55.10' })];
+		const keys = async () => (await runNode(stripe, NODE, scanParams(), input)).output('Node', 0).map((i) => i.autoPay.idempotencyKey);
+		expect(await keys()).toEqual(await keys());
+	});
+
+	test('field names are parameters: an integrator maps their own fields', async () => {
+		const input = [{ Invoice: { Number: 'X-1' }, Client: 'C-1', Open: 42, Due: '2026-11-23', Template: 9, Currency: 'EUR' }];
+		const params = scanParams({
+			fields: { id: 'Invoice.Number', customerId: 'Client', balance: 'Open', dueDate: 'Due', recurringInvoiceId: 'Template', currency: 'Currency' },
+		});
+		const [item] = (await runNode(stripe, NODE, params, input)).output('Node', 0);
+		expect(item.autoPay).toMatchObject({ invoiceId: 'X-1', amount: '42.00', currency: 'eur' });
+	});
+
+	test('Check Stripe: mapping, automatic method and payments decide, one read per customer', async () => {
+		const paid = stripe.createCustomer({ name: 'Paid', metadata: { books_customer_id: 'S-PAID' }, defaultPaymentMethod: 'pm_card_visa' });
+		stripe.createCustomer({ name: 'No method', metadata: { books_customer_id: 'S-NOPM' } });
+		const good = stripe.createCustomer({ name: 'Good', metadata: { books_customer_id: 'S-GOOD' }, defaultPaymentMethod: 'pm_card_visa' });
+		stripe.seed({
+			paymentIntents: [
+				{ customer: paid.id, amount: 10000, currency: 'usd', status: 'succeeded', metadata: { invoice_ids: 'S-INV-1' } },
+				{ customer: good.id, amount: 10000, currency: 'usd', status: 'requires_action', metadata: { invoice_ids: 'S-INV-5' } },
+			],
+		});
+		const input = [
+			invoice('S-INV-1', { customerId: 'S-PAID' }),
+			invoice('S-INV-2', { customerId: 'S-NOPM' }),
+			invoice('S-INV-3', { customerId: 'S-NOBODY' }),
+			invoice('S-INV-4', { customerId: 'S-GOOD' }),
+			invoice('S-INV-5', { customerId: 'S-GOOD' }),
+			invoice('S-INV-6', { customerId: 'S-GOOD' }),
+		];
+		stripe.resetStats();
+		const result = await runNode(stripe, NODE, scanParams({ checkStripe: true }), input);
+		expect(result.output('Node', 0).map((i) => [i.id, i.autoPay.stripeCustomerId, i.autoPay.paymentMethod.label])).toEqual([
+			['S-INV-4', good.id, 'Visa •••• 4242'],
+			['S-INV-6', good.id, 'Visa •••• 4242'],
+		]);
+		expect(result.output('Node', 1).map((i) => [i.id, i.autoPay.reason])).toEqual([
+			['S-INV-1', 'ALREADY_PAID'],
+			['S-INV-2', 'NO_AUTOMATIC_METHOD'],
+			['S-INV-3', 'NO_CUSTOMER_MAPPING'],
+			['S-INV-5', 'ACTION_REQUIRED'],
+		]);
+		// One payment list per mapped customer, however many invoices they have.
+		expect(stripe.stats.byRoute['GET /v1/payment_intents']).toBe(3);
+	});
+
+	test('bad settings fail before anything runs', async () => {
+		const result = await runNode(stripe, NODE, scanParams({ timeZone: 'Mars/Olympus' }), [invoice('INV-1')]);
+		expect(result.error.message).toBe(
+			'Item 0: invalid "timeZone": Time zone "Mars/Olympus" is not an IANA time zone name such as Europe/Berlin',
+		);
+	});
+});
