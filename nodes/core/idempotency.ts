@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 import { CoreInputError } from './errors';
 
@@ -39,15 +39,13 @@ export function paymentIdempotencyKey(attempt: PaymentAttempt): string {
 		attempt.day,
 		attempt.paymentMethod ?? '',
 	]);
-	const digest = createHash('sha256').update(canonical).digest('hex').slice(0, 40);
+	// One-shot hashing: the auto-pay scan makes a key per invoice, a million in a big run.
+	const digest = hash('sha256', canonical, 'hex').slice(0, 40);
 	return `invpay-${attempt.purpose}-${attempt.day}-${digest}`;
 }
 
 /** A key for a non-payment write (create customer, refund...) derived from what makes it unique. */
 export function operationIdempotencyKey(operation: string, ...parts: Array<string | number>): string {
-	const digest = createHash('sha256')
-		.update(JSON.stringify([operation, ...parts]))
-		.digest('hex')
-		.slice(0, 40);
+	const digest = hash('sha256', JSON.stringify([operation, ...parts]), 'hex').slice(0, 40);
 	return `invpay-${operation}-${digest}`;
 }

@@ -27,11 +27,13 @@ export interface StripeClientSettings {
 	requestsPerSecond?: number;
 	/** requests in flight at once */
 	maxInFlight?: number;
+	/** how long one request may take before it is retried (with the same idempotency key) */
+	requestTimeoutMs?: number;
 }
 
 const DEFAULT_MAX_IN_FLIGHT = 8;
 // stripe-node's own timeout: long enough for a slow confirm, short enough to retry a dead socket.
-const REQUEST_TIMEOUT_MS = 80_000;
+export const DEFAULT_REQUEST_TIMEOUT_MS = 80_000;
 
 /**
  * The Stripe transport wired to n8n: requests go through httpRequestWithAuthentication (the
@@ -61,7 +63,7 @@ export async function createStripeClient(
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
 			json: true,
-			timeout: REQUEST_TIMEOUT_MS,
+			timeout: settings.requestTimeoutMs || DEFAULT_REQUEST_TIMEOUT_MS,
 		};
 		try {
 			const response = (await this.helpers.httpRequestWithAuthentication.call(

@@ -11,6 +11,9 @@ test.each([
 
 test('a malformed cap names the field', () => {
 	expect(() => parseCurrencyCaps('usd 5000', 'maxTotalPerRun')).toThrow(
-		expect.objectContaining({ field: 'maxTotalPerRun', message: '"usd 5000" is not a currency cap such as "usd=5000"' }),
+		expect.objectContaining({
+			field: 'maxTotalPerRun',
+			message: '"usd 5000" is not a currency cap such as "usd=5000"',
+		}),
 	);
 });

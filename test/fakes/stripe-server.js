@@ -25,7 +25,8 @@
  *       // replaces the faults. The next n matching requests (`on`: 'POST /v1/payment_intents',
  *       // a route pattern or a concrete path; omitted = any /v1 request): run, then destroy the
  *       // socket / run, then answer 500 (kept as the idempotent result) / answer 429, not run.
- *   stripe.setLatency(ms); stripe.setRateLimit(rps); stripe.setSearchLag(ms);
+ *   stripe.setLatency(ms, on?); stripe.setRateLimit(rps);   // on: only that route, e.g. 'POST /v1/payment_intents'
+ *   stripe.setSearchLag(ms);
  *   stripe.declineNextCharges(n, kind)          // the next n charges decline at the issuer
  *                                               //   (kind: processing | generic | insufficientFunds | expired)
  *   stripe.webhooks.setMode({ duplicate, reverseOrder, hold })
@@ -207,6 +208,7 @@ async function startStripeServer(options = {}) {
 	};
 
 	let latencyMs = opts.latencyMs;
+	let latencyOn = null; // null = every /v1 request; else only this route ('POST /v1/payment_intents')
 	let rateLimit = opts.rateLimitPerSecond;
 	let faults = { dropAfterCommit: 0, error500AfterCommit: 0, http429: 0, on: null };
 	const stats = newStats();
@@ -395,7 +397,7 @@ async function startStripeServer(options = {}) {
 			}
 
 			// Processing time: the idempotency key stays claimed meanwhile, as on Stripe.
-			if (latencyMs > 0) await sleep(latencyMs);
+			if (latencyMs > 0 && (!latencyOn || latencyOn === routeKey)) await sleep(latencyMs);
 			const ctx = { requestId, idempotencyKey: rawKey };
 			let { status, body, committed } = runEndpoint(match, params, ctx);
 			if (status === 200) {
@@ -479,8 +481,9 @@ async function startStripeServer(options = {}) {
 		declineNextCharges(count, kind = 'processing') {
 			for (let i = 0; i < count; i++) fake.forcedDeclines.push(kind);
 		},
-		setLatency(ms) {
+		setLatency(ms, on) {
 			latencyMs = Number(ms) || 0;
+			latencyOn = on || null;
 		},
 		setRateLimit(rps) {
 			rateLimit = Number(rps) || 0;
@@ -564,7 +567,7 @@ async function startStripeServer(options = {}) {
 					on: b.on,
 				}),
 		],
-		['POST', /^\/_test\/latency$/, (b) => api.setLatency(b.ms) ?? { ms: latencyMs }],
+		['POST', /^\/_test\/latency$/, (b) => api.setLatency(b.ms, b.on) ?? { ms: latencyMs, on: latencyOn }],
 		['POST', /^\/_test\/rate_limit$/, (b) => api.setRateLimit(b.rps) ?? { rps: rateLimit }],
 		[
 			'POST',

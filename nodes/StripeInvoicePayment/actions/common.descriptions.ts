@@ -62,6 +62,15 @@ export const settingsCollection: INodeProperties = {
 			description: 'The only payment method types customers may use',
 		},
 		{
+			displayName: 'Request Timeout (Seconds)',
+			name: 'requestTimeoutSeconds',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 80,
+			description:
+				'How long one request to Stripe may take before it is retried with the same idempotency key',
+		},
+		{
 			displayName: 'Requests per Second',
 			name: 'requestsPerSecond',
 			type: 'number',

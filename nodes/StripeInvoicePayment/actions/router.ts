@@ -26,6 +26,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const stripe = await createStripeClient.call(this, {
 		requestsPerSecond: settings.requestsPerSecond,
 		maxInFlight: settings.concurrency,
+		requestTimeoutMs: settings.requestTimeoutSeconds * 1000,
 	});
 	const context: OperationContext = {
 		stripe,

@@ -11,6 +11,7 @@ export interface PaymentSettings {
 	requestsPerSecond: number;
 	mappingMetadataKey: string;
 	timeZone: string;
+	requestTimeoutSeconds: number;
 }
 
 export function readSettings(context: IExecuteFunctions): PaymentSettings {
@@ -27,5 +28,6 @@ export function readSettings(context: IExecuteFunctions): PaymentSettings {
 		requestsPerSecond: raw.requestsPerSecond ?? 0,
 		mappingMetadataKey: raw.mappingMetadataKey || DEFAULT_MAPPING_METADATA_KEY,
 		timeZone: raw.timeZone || context.getTimezone(),
+		requestTimeoutSeconds: raw.requestTimeoutSeconds || 80,
 	};
 }

@@ -72,7 +72,7 @@ import { assertChargeable, currencyRules, formatAmount, parseAmount } from '../m
 import { BusinessCalendar, formatEpochDay } from './dates';
 import { RunTally, type RunSummary } from './summary';
 
-/** Every skip reason, in the order the rules are first evaluated. */
+/** Every skip reason, in the order the rules first use it (the order of the run summary). */
 export const SKIP_REASONS = [
 	'INVALID_FIELD',
 	'DUPLICATE_IN_INPUT',
@@ -122,7 +122,10 @@ export interface ScanSettings {
 	catchUpDays?: number;
 	/** default true */
 	recurringOnly?: boolean;
-	/** apply the Stripe guards; customerFacts must then be passed for every invoice */
+	/**
+	 * apply the Stripe rules to the customerFacts passed with each invoice (undefined facts =
+	 * no mapping; see needsCustomerFacts for which customers need a read at all)
+	 */
 	checkStripe?: boolean;
 	/** used when an invoice has no currency */
 	defaultCurrency?: string;
