@@ -24,7 +24,10 @@ export const customerLocator: INodeProperties = {
 			validation: [
 				{
 					type: 'regex',
-					properties: { regex: '^cus_[A-Za-z0-9]+$', errorMessage: 'Not a Stripe customer ID (cus_...)' },
+					properties: {
+						regex: '^cus_[A-Za-z0-9]+$',
+						errorMessage: 'Not a Stripe customer ID (cus_...)',
+					},
 				},
 			],
 		},

@@ -1,4 +1,5 @@
 import type { CustomerMappingLookup } from '../../core/stripe/customers';
+import type { StripeReadCache } from '../../core/stripe/readCache';
 import type { StripeClient } from '../../shared/stripeClient';
 import type { PaymentSettings } from '../helpers/settings';
 
@@ -19,4 +20,6 @@ export interface OperationContext {
 	settings: PaymentSettings;
 	/** one per execution, so the consistent customer list is read at most once */
 	customerLookup: CustomerMappingLookup;
+	/** customers and their recent payments, read once per execution */
+	reads: StripeReadCache;
 }

@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { CustomerMappingLookup } from '../../core/stripe/customers';
+import { StripeReadCache } from '../../core/stripe/readCache';
 import { createStripeClient } from '../../shared/stripeClient';
 import { readSettings } from '../helpers/settings';
 import * as fee from './fee/Fee.resource';
@@ -32,6 +33,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		stripe,
 		settings,
 		customerLookup: new CustomerMappingLookup(stripe.transport, settings.mappingMetadataKey),
+		reads: new StripeReadCache(stripe.transport),
 	};
 	switch (resource) {
 		case 'payment':
@@ -41,6 +43,9 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		case 'portal':
 			return [await portal[operation].execute.call(this, items, context)];
 		default:
-			throw new NodeOperationError(this.getNode(), `The resource "${resource as string}" is not supported`);
+			throw new NodeOperationError(
+				this.getNode(),
+				`The resource "${resource as string}" is not supported`,
+			);
 	}
 }

@@ -2,8 +2,7 @@ import type { IExecuteFunctions, INodeParameterResourceLocator } from 'n8n-workf
 import type Stripe from 'stripe';
 
 import { CoreInputError } from '../../core/errors';
-import { CustomerMappingLookup, retrieveCustomer } from '../../core/stripe/customers';
-import type { StripeClient } from '../../shared/stripeClient';
+import type { OperationContext } from '../actions/node.type';
 
 export interface ResolvedCustomer {
 	stripe: Stripe.Customer;
@@ -14,17 +13,19 @@ export interface ResolvedCustomer {
 export async function resolveCustomer(
 	context: IExecuteFunctions,
 	itemIndex: number,
-	client: StripeClient,
-	lookup: CustomerMappingLookup,
-	mappingMetadataKey: string,
+	{
+		customerLookup,
+		reads,
+		settings,
+	}: Pick<OperationContext, 'customerLookup' | 'reads' | 'settings'>,
 ): Promise<ResolvedCustomer> {
 	const locator = context.getNodeParameter('customer', itemIndex) as INodeParameterResourceLocator;
 	const value = String(locator?.value ?? '').trim();
 	if (value === '') throw new CoreInputError('customer', 'A customer is required');
 	if (locator.mode === 'mapping') {
-		const stripe = await lookup.requireCustomer(value, 'customer');
+		const stripe = await customerLookup.requireCustomer(value, 'customer');
 		return { stripe, booksCustomerId: value };
 	}
-	const stripe = await retrieveCustomer(client.transport, value, 'customer');
-	return { stripe, booksCustomerId: stripe.metadata?.[mappingMetadataKey] ?? null };
+	const stripe = await reads.customer(value, 'customer');
+	return { stripe, booksCustomerId: stripe.metadata?.[settings.mappingMetadataKey] ?? null };
 }

@@ -16,7 +16,9 @@ export interface PaymentSettings {
 
 export function readSettings(context: IExecuteFunctions): PaymentSettings {
 	const raw = context.getNodeParameter('settings', 0, {}) as Partial<PaymentSettings>;
-	const imported = raw.importedPaymentMethodTypes?.length ? raw.importedPaymentMethodTypes : ['card'];
+	const imported = raw.importedPaymentMethodTypes?.length
+		? raw.importedPaymentMethodTypes
+		: ['card'];
 	return {
 		currency: (raw.currency || 'usd').toLowerCase(),
 		importedPaymentMethodTypes: imported,

@@ -11,6 +11,7 @@ import { paymentMethodLabel } from '../paymentMethodLabel';
 import type { PaymentMethodLike } from '../paymentMethodLabel';
 import { StripeApiError, StripeConnectionError } from './errors';
 import { assertAllowedType, requireAttachedMethod } from './paymentMethods';
+import { StripeReadCache } from './readCache';
 import { BOOKS_CUSTOMER_METADATA_KEY, paymentRecordsFromIntent } from './paymentIntentRecords';
 import {
 	GUARD_SENTENCES,
@@ -73,7 +74,10 @@ export function validatePaymentRequest(request: PaymentRequest): FeeBreakdown {
 	for (const invoice of request.invoices) {
 		if (!invoice.invoiceId) throw new CoreInputError('invoiceId', 'An invoice ID is required');
 		if (seen.has(invoice.invoiceId)) {
-			throw new CoreInputError('invoiceId', `Invoice ${invoice.invoiceId} appears twice in one payment`);
+			throw new CoreInputError(
+				'invoiceId',
+				`Invoice ${invoice.invoiceId} appears twice in one payment`,
+			);
 		}
 		seen.add(invoice.invoiceId);
 		if (invoice.amountMinor <= 0) {
@@ -123,6 +127,7 @@ function guardRecords(
 
 async function resolvePaymentMethod(
 	transport: StripeTransport,
+	reads: StripeReadCache,
 	request: PaymentRequest,
 ): Promise<Stripe.PaymentMethod> {
 	if (request.how.kind === 'savedMethod') {
@@ -133,12 +138,9 @@ async function resolvePaymentMethod(
 			request.allowedPaymentMethodTypes,
 		);
 	}
-	const customer = await transport.request<Stripe.Customer>(
-		'GET',
-		`/v1/customers/${request.stripeCustomerId}`,
-		{ params: { expand: ['invoice_settings.default_payment_method'] } },
-	);
-	const method = (customer.invoice_settings?.default_payment_method as Stripe.PaymentMethod | null) ?? null;
+	const customer = await reads.customer(request.stripeCustomerId);
+	const method =
+		(customer.invoice_settings?.default_payment_method as Stripe.PaymentMethod | null) ?? null;
 	if (!method) {
 		throw new CoreInputError(
 			'paymentMethod',
@@ -151,9 +153,15 @@ async function resolvePaymentMethod(
 
 function baseMetadata(request: PaymentRequest, breakdown: FeeBreakdown): Record<string, string> {
 	return encodeInvoiceMetadata(
-		breakdown.lines.map(({ invoiceId, amountMinor, feeMinor }) => ({ invoiceId, amountMinor, feeMinor })),
+		breakdown.lines.map(({ invoiceId, amountMinor, feeMinor }) => ({
+			invoiceId,
+			amountMinor,
+			feeMinor,
+		})),
 		{
-			...(request.booksCustomerId ? { [BOOKS_CUSTOMER_METADATA_KEY]: request.booksCustomerId } : {}),
+			...(request.booksCustomerId
+				? { [BOOKS_CUSTOMER_METADATA_KEY]: request.booksCustomerId }
+				: {}),
 			purpose: request.purpose,
 			fee_percent: formatFeePercent(request.feeRate),
 			[IDEMPOTENCY_METADATA_KEY]: request.idempotencyKey,
@@ -263,11 +271,12 @@ function payLinkRecords(
 export async function payInvoices(
 	transport: StripeTransport,
 	request: PaymentRequest,
+	reads: StripeReadCache = new StripeReadCache(transport),
 ): Promise<PaymentOutcome> {
 	const breakdown = validatePaymentRequest(request);
 	const invoiceIds = request.invoices.map((invoice) => invoice.invoiceId);
 	const lookback = (request.guardLookbackDays ?? DEFAULT_GUARD_LOOKBACK_DAYS) * 86_400;
-	const recent = await recentPaymentIntents(transport, request.stripeCustomerId, request.nowSeconds - lookback);
+	const recent = await reads.recentIntents(request.stripeCustomerId, request.nowSeconds - lookback);
 	const blocking = findBlockingPayment(recent, invoiceIds);
 	if (blocking) {
 		if (blocking.invoiceIds.length === invoiceIds.length) {
@@ -292,7 +301,7 @@ export async function payInvoices(
 		return payLinkRecords(request, breakdown, session, null);
 	}
 
-	const method = await resolvePaymentMethod(transport, request);
+	const method = await resolvePaymentMethod(transport, reads, request);
 	const label = paymentMethodLabel(method as unknown as PaymentMethodLike);
 	const params: Stripe.PaymentIntentCreateParams = {
 		amount: breakdown.totalMinor,
@@ -338,8 +347,12 @@ export async function payInvoices(
 		error instanceof StripeConnectionError ||
 		(error instanceof StripeApiError && error.statusCode >= 500)
 	) {
-		// The charge may have been made even though its answer was lost: look for it.
-		const again = await recentPaymentIntents(transport, request.stripeCustomerId, request.nowSeconds - lookback);
+		// The charge may have been made even though its answer was lost: look for it, afresh.
+		const again = await recentPaymentIntents(
+			transport,
+			request.stripeCustomerId,
+			request.nowSeconds - lookback,
+		);
 		intent = findByIdempotencyKey(again, request.idempotencyKey);
 		if (!intent) throw error;
 	} else if (error !== undefined) {

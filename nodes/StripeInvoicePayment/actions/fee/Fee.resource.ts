@@ -15,7 +15,8 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Preview',
 				value: 'preview',
-				description: 'Show the invoice amount, the processing fee line and the total, sending nothing',
+				description:
+					'Show the invoice amount, the processing fee line and the total, sending nothing',
 				action: 'Preview a processing fee',
 			},
 		],

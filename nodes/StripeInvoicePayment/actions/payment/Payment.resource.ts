@@ -37,7 +37,8 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Pay Invoices Together',
 				value: 'payInvoicesTogether',
-				description: "Pay all input invoices of one customer in one payment, one record per invoice",
+				description:
+					'Pay all input invoices of one customer in one payment, one record per invoice',
 				action: 'Pay invoices together',
 			},
 			{

@@ -54,16 +54,28 @@ export async function execute(
 	{ stripe, settings }: OperationContext,
 ): Promise<INodeExecutionData[]> {
 	return await mapItemsInOrder(this, items.length, settings.concurrency, async (itemIndex) => {
-		const paymentId = assertPaymentIntentId(this.getNodeParameter('paymentId', itemIndex, ''), 'paymentId');
+		const paymentId = assertPaymentIntentId(
+			this.getNodeParameter('paymentId', itemIndex, ''),
+			'paymentId',
+		);
 		const reason = this.getNodeParameter('cancellationReason', itemIndex) as string;
-		const current = await stripe.transport.request<Stripe.PaymentIntent>('GET', `/v1/payment_intents/${paymentId}`);
+		const current = await stripe.transport.request<Stripe.PaymentIntent>(
+			'GET',
+			`/v1/payment_intents/${paymentId}`,
+		);
 		if (!CANCELABLE.has(current.status)) {
-			throw new CoreInputError('paymentId', `Payment ${paymentId} is ${current.status} and cannot be canceled`);
+			throw new CoreInputError(
+				'paymentId',
+				`Payment ${paymentId} is ${current.status} and cannot be canceled`,
+			);
 		}
 		const canceled = await stripe.transport.request<Stripe.PaymentIntent>(
 			'POST',
 			`/v1/payment_intents/${paymentId}/cancel`,
-			{ params: { cancellation_reason: reason }, idempotencyKey: operationIdempotencyKey('cancel', paymentId) },
+			{
+				params: { cancellation_reason: reason },
+				idempotencyKey: operationIdempotencyKey('cancel', paymentId),
+			},
 		);
 		return paymentRecordsFromIntent(canceled).map((record) => ({
 			json: { ...record },

@@ -59,13 +59,16 @@ export const description = updateDisplayOptions(
 export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
-	{ stripe, settings, customerLookup }: OperationContext,
+	{ stripe, settings, customerLookup, reads }: OperationContext,
 ): Promise<INodeExecutionData[]> {
 	return await mapItemsInOrder(this, items.length, settings.concurrency, async (itemIndex) => {
 		const findBy = this.getNodeParameter('findBy', itemIndex, 'paymentId') as string;
 		let records;
 		if (findBy === 'paymentId') {
-			const paymentId = assertPaymentIntentId(this.getNodeParameter('paymentId', itemIndex, ''), 'paymentId');
+			const paymentId = assertPaymentIntentId(
+				this.getNodeParameter('paymentId', itemIndex, ''),
+				'paymentId',
+			);
 			const intent = await stripe.transport.request<Stripe.PaymentIntent>(
 				'GET',
 				`/v1/payment_intents/${paymentId}`,
@@ -76,7 +79,7 @@ export async function execute(
 			const invoiceId = String(this.getNodeParameter('invoiceId', itemIndex, '')).trim();
 			if (invoiceId === '') throw new CoreInputError('invoiceId', 'An invoice ID is required');
 			const lookbackDays = this.getNodeParameter('lookbackDays', itemIndex, 90) as number;
-			const customer = await resolveCustomer(this, itemIndex, stripe, customerLookup, settings.mappingMetadataKey);
+			const customer = await resolveCustomer(this, itemIndex, { customerLookup, reads, settings });
 			const since = Math.floor(Date.now() / 1000) - lookbackDays * 86_400;
 			const intents = await recentPaymentIntents(stripe.transport, customer.stripe.id, since);
 			// Stripe lists newest first: the first one naming the invoice is its current payment.
@@ -86,7 +89,11 @@ export async function execute(
 			if (!latest) {
 				return [
 					{
-						json: { invoiceId, found: false, message: `No payment for invoice ${invoiceId} in the last ${lookbackDays} days` },
+						json: {
+							invoiceId,
+							found: false,
+							message: `No payment for invoice ${invoiceId} in the last ${lookbackDays} days`,
+						},
 						pairedItem: { item: itemIndex },
 					},
 				];

@@ -74,7 +74,7 @@ export function readHowToPay(context: IExecuteFunctions, itemIndex: number): How
 export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
-	{ stripe, settings, customerLookup }: OperationContext,
+	{ stripe, settings, customerLookup, reads }: OperationContext,
 ): Promise<INodeExecutionData[]> {
 	const nowMs = Date.now();
 	const day = businessDate(nowMs, settings.timeZone, 'timeZone');
@@ -84,7 +84,11 @@ export async function execute(
 		const currency = currencyRules(
 			String(this.getNodeParameter('currency', itemIndex, '')) || settings.currency,
 		).code;
-		const balanceMinor = parseAmount(this.getNodeParameter('balance', itemIndex, ''), currency, 'balance');
+		const balanceMinor = parseAmount(
+			this.getNodeParameter('balance', itemIndex, ''),
+			currency,
+			'balance',
+		);
 		const amountText = String(this.getNodeParameter('amount', itemIndex, '')).trim();
 		const amountMinor = amountText === '' ? balanceMinor : parseAmount(amountText, currency);
 		const feeRate = parseFeePercent(this.getNodeParameter('feePercent', itemIndex, '0'));
@@ -101,8 +105,8 @@ export async function execute(
 				day,
 				paymentMethod: how.kind === 'savedMethod' ? how.paymentMethodId : undefined,
 			});
-		const customer = await resolveCustomer(this, itemIndex, stripe, customerLookup, settings.mappingMetadataKey);
-		const outcome = await payInvoices(stripe.transport, {
+		const customer = await resolveCustomer(this, itemIndex, { customerLookup, reads, settings });
+		const request = {
 			invoices: [{ invoiceId, amountMinor, balanceMinor }],
 			currency,
 			stripeCustomerId: customer.stripe.id,
@@ -123,7 +127,8 @@ export async function execute(
 			checkoutUrls: { successUrl: options.successUrl, cancelUrl: options.cancelUrl },
 			guardLookbackDays: options.guardLookbackDays,
 			nowSeconds: Math.floor(nowMs / 1000),
-		});
+		};
+		const outcome = await payInvoices(stripe.transport, request, reads);
 		return outcome.records.map((record) => ({
 			json: { ...record, existingPayment: outcome.existingPayment },
 			pairedItem: { item: itemIndex },

@@ -58,7 +58,7 @@ interface BatchItem extends InvoiceToPay {
 export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
-	{ stripe, settings, customerLookup }: OperationContext,
+	{ stripe, settings, customerLookup, reads }: OperationContext,
 ): Promise<INodeExecutionData[]> {
 	const node = this.getNode();
 	const nowMs = Date.now();
@@ -70,8 +70,15 @@ export async function execute(
 			).code;
 			const invoiceId = String(this.getNodeParameter('invoiceId', itemIndex, '')).trim();
 			if (invoiceId === '') throw new CoreInputError('invoiceId', 'An invoice ID is required');
-			const locator = this.getNodeParameter('customer', itemIndex) as { mode: string; value: string };
-			const balanceMinor = parseAmount(this.getNodeParameter('balance', itemIndex, ''), currency, 'balance');
+			const locator = this.getNodeParameter('customer', itemIndex) as {
+				mode: string;
+				value: string;
+			};
+			const balanceMinor = parseAmount(
+				this.getNodeParameter('balance', itemIndex, ''),
+				currency,
+				'balance',
+			);
 			const item: BatchItem = {
 				itemIndex,
 				invoiceId,
@@ -109,9 +116,13 @@ export async function execute(
 	const feeRate = parseFeePercent(this.getNodeParameter('feePercent', 0, '0'));
 	const how = readHowToPay(this, 0);
 	const purpose = options.purpose ?? 'manual';
-	const invoices = batch.map(({ invoiceId, amountMinor, balanceMinor }) => ({ invoiceId, amountMinor, balanceMinor }));
+	const invoices = batch.map(({ invoiceId, amountMinor, balanceMinor }) => ({
+		invoiceId,
+		amountMinor,
+		balanceMinor,
+	}));
 	try {
-		const customer = await resolveCustomer(this, 0, stripe, customerLookup, settings.mappingMetadataKey);
+		const customer = await resolveCustomer(this, 0, { customerLookup, reads, settings });
 		const request = {
 			invoices,
 			currency,
@@ -145,7 +156,7 @@ export async function execute(
 				day: businessDate(nowMs, settings.timeZone, 'timeZone'),
 				paymentMethod: how.kind === 'savedMethod' ? how.paymentMethodId : undefined,
 			});
-		const outcome = await payInvoices(stripe.transport, request);
+		const outcome = await payInvoices(stripe.transport, request, reads);
 		const itemOf = new Map(batch.map((item) => [item.invoiceId, item.itemIndex]));
 		return outcome.records.map((record) => ({
 			json: { ...record, existingPayment: outcome.existingPayment },

@@ -9,7 +9,8 @@ export const howToPayField: INodeProperties = {
 		{
 			name: "Customer's Automatic Payment Method",
 			value: 'automatic',
-			description: "Charge the customer's automatic payment method now, without the customer present",
+			description:
+				"Charge the customer's automatic payment method now, without the customer present",
 		},
 		{
 			name: 'A Saved Payment Method',
@@ -47,7 +48,8 @@ export const paymentOptions: INodeProperties = {
 			name: 'allowPartialPayment',
 			type: 'boolean',
 			default: false,
-			description: 'Whether an amount below the invoice balance may be paid (full payments only otherwise)',
+			description:
+				'Whether an amount below the invoice balance may be paid (full payments only otherwise)',
 		},
 		{
 			displayName: 'Cancel URL',
@@ -61,7 +63,8 @@ export const paymentOptions: INodeProperties = {
 			name: 'description',
 			type: 'string',
 			default: '',
-			description: 'Shown on the payment in Stripe and on the receipt; default "Invoice" and the invoice ID',
+			description:
+				'Shown on the payment in Stripe and on the receipt; default "Invoice" and the invoice ID',
 		},
 		{
 			displayName: 'Guard Lookback (Days)',
@@ -90,7 +93,7 @@ export const paymentOptions: INodeProperties = {
 				{ name: 'Auto-Pay', value: 'autopay' },
 			],
 			description:
-				"Auto-pay may use every imported payment method type; manual payments only the allowed manual types",
+				'Auto-pay may use every imported payment method type; manual payments only the allowed manual types',
 		},
 		{
 			displayName: 'Receipt Email',

@@ -55,15 +55,27 @@ export async function execute(
 	{ stripe, settings }: OperationContext,
 ): Promise<INodeExecutionData[]> {
 	return await mapItemsInOrder(this, items.length, settings.concurrency, async (itemIndex) => {
-		const paymentId = assertPaymentIntentId(this.getNodeParameter('paymentId', itemIndex, ''), 'paymentId');
+		const paymentId = assertPaymentIntentId(
+			this.getNodeParameter('paymentId', itemIndex, ''),
+			'paymentId',
+		);
 		const reason = this.getNodeParameter('reason', itemIndex) as Stripe.RefundCreateParams.Reason;
-		const intent = await stripe.transport.request<Stripe.PaymentIntent>('GET', `/v1/payment_intents/${paymentId}`);
+		const intent = await stripe.transport.request<Stripe.PaymentIntent>(
+			'GET',
+			`/v1/payment_intents/${paymentId}`,
+		);
 		if (intent.status !== 'succeeded') {
-			throw new CoreInputError('paymentId', `Payment ${paymentId} is ${intent.status}: only succeeded payments can be refunded`);
+			throw new CoreInputError(
+				'paymentId',
+				`Payment ${paymentId} is ${intent.status}: only succeeded payments can be refunded`,
+			);
 		}
 		let refundedMinor = 0;
-		for await (const refund of stripe.transport.listAll<Stripe.Refund>('/v1/refunds', { payment_intent: paymentId })) {
-			if (refund.status !== 'failed' && refund.status !== 'canceled') refundedMinor += refund.amount;
+		for await (const refund of stripe.transport.listAll<Stripe.Refund>('/v1/refunds', {
+			payment_intent: paymentId,
+		})) {
+			if (refund.status !== 'failed' && refund.status !== 'canceled')
+				refundedMinor += refund.amount;
 		}
 		const leftMinor = intent.amount_received - refundedMinor;
 		const amountText = String(this.getNodeParameter('amount', itemIndex, '')).trim();
@@ -76,7 +88,13 @@ export async function execute(
 		}
 		const refund = await stripe.transport.request<Stripe.Refund>('POST', '/v1/refunds', {
 			params: { payment_intent: paymentId, amount: amountMinor, reason, metadata: intent.metadata },
-			idempotencyKey: operationIdempotencyKey('refund', paymentId, amountMinor, refundedMinor, reason),
+			idempotencyKey: operationIdempotencyKey(
+				'refund',
+				paymentId,
+				amountMinor,
+				refundedMinor,
+				reason,
+			),
 		});
 		return [
 			{

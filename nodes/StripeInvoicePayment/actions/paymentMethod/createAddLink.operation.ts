@@ -20,7 +20,11 @@ const properties: INodeProperties[] = [
 		type: 'options',
 		default: 'show',
 		options: [
-			{ name: 'Hide', value: 'hide', description: 'Customers may not add or change their automatic method' },
+			{
+				name: 'Hide',
+				value: 'hide',
+				description: 'Customers may not add or change their automatic method',
+			},
 			{
 				name: 'Only if a Payment Method Is Already Selected',
 				value: 'onlyIfSet',
@@ -28,7 +32,8 @@ const properties: INodeProperties[] = [
 			},
 			{ name: 'Show', value: 'show', description: 'Offer the link to every customer' },
 		],
-		description: 'Whether customers may add a payment method themselves (the seeds’ add-method setting)',
+		description:
+			'Whether customers may add a payment method themselves (the seeds’ add-method setting)',
 	},
 	{
 		displayName: 'Success URL',
@@ -59,22 +64,33 @@ export const description = updateDisplayOptions(
 export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
-	{ stripe, settings, customerLookup }: OperationContext,
+	{ stripe, settings, customerLookup, reads }: OperationContext,
 ): Promise<INodeExecutionData[]> {
 	return await mapItemsInOrder(this, items.length, settings.concurrency, async (itemIndex) => {
 		const policy = this.getNodeParameter('policy', itemIndex) as AddMethodPolicy;
-		const customer = await resolveCustomer(this, itemIndex, stripe, customerLookup, settings.mappingMetadataKey);
+		const customer = await resolveCustomer(this, itemIndex, { customerLookup, reads, settings });
 		const decision = addMethodLinkDecision(
 			policy,
 			Boolean(customer.stripe.invoice_settings?.default_payment_method),
 		);
-		const base = { customerId: customer.stripe.id, booksCustomerId: customer.booksCustomerId, policy };
+		const base = {
+			customerId: customer.stripe.id,
+			booksCustomerId: customer.booksCustomerId,
+			policy,
+		};
 		if (!decision.offer) {
-			return [{ json: { ...base, offered: false, reason: decision.reason, url: null }, pairedItem: { item: itemIndex } }];
+			return [
+				{
+					json: { ...base, offered: false, reason: decision.reason, url: null },
+					pairedItem: { item: itemIndex },
+				},
+			];
 		}
 		const metadata = {
 			[MAKE_AUTOMATIC_METADATA_KEY]: 'true',
-			...(customer.booksCustomerId ? { [settings.mappingMetadataKey]: customer.booksCustomerId } : {}),
+			...(customer.booksCustomerId
+				? { [settings.mappingMetadataKey]: customer.booksCustomerId }
+				: {}),
 		};
 		const cancelUrl = String(this.getNodeParameter('cancelUrl', itemIndex, ''));
 		const params: Stripe.Checkout.SessionCreateParams = {
@@ -88,10 +104,21 @@ export async function execute(
 			metadata,
 			setup_intent_data: { metadata },
 		};
-		const session = await stripe.transport.request<Stripe.Checkout.Session>('POST', '/v1/checkout/sessions', { params });
+		const session = await stripe.transport.request<Stripe.Checkout.Session>(
+			'POST',
+			'/v1/checkout/sessions',
+			{ params },
+		);
 		return [
 			{
-				json: { ...base, offered: true, reason: null, url: session.url, checkoutSessionId: session.id, expiresAt: session.expires_at },
+				json: {
+					...base,
+					offered: true,
+					reason: null,
+					url: session.url,
+					checkoutSessionId: session.id,
+					expiresAt: session.expires_at,
+				},
 				pairedItem: { item: itemIndex },
 			},
 		];

@@ -4,7 +4,6 @@ import type Stripe from 'stripe';
 
 import { NO_AUTOMATIC_PAYMENT, paymentMethodLabel } from '../../../core/paymentMethodLabel';
 import type { PaymentMethodLike } from '../../../core/paymentMethodLabel';
-import { retrieveCustomer } from '../../../core/stripe/customers';
 import { mapItemsInOrder } from '../../../shared/itemRunner';
 import { resolveCustomer } from '../../helpers/customer';
 import { customerLocator } from '../customer.description';
@@ -19,16 +18,15 @@ export const description = updateDisplayOptions(
 export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
-	{ stripe, settings, customerLookup }: OperationContext,
+	{ stripe, settings, customerLookup, reads }: OperationContext,
 ): Promise<INodeExecutionData[]> {
 	return await mapItemsInOrder(this, items.length, settings.concurrency, async (itemIndex) => {
-		const resolved = await resolveCustomer(this, itemIndex, stripe, customerLookup, settings.mappingMetadataKey);
-		const customer = await retrieveCustomer(stripe.transport, resolved.stripe.id, 'customer', [
-			'invoice_settings.default_payment_method',
-		]);
+		const resolved = await resolveCustomer(this, itemIndex, { customerLookup, reads, settings });
+		const customer = await reads.customer(resolved.stripe.id);
 		const method = customer.invoice_settings?.default_payment_method as Stripe.PaymentMethod | null;
 		// A method of a type no longer imported cannot be charged, so it does not count.
-		const usable = method && settings.importedPaymentMethodTypes.includes(method.type) ? method : null;
+		const usable =
+			method && settings.importedPaymentMethodTypes.includes(method.type) ? method : null;
 		return [
 			{
 				json: {
@@ -37,7 +35,9 @@ export async function execute(
 					hasAutomaticPaymentMethod: usable !== null,
 					paymentMethodId: usable?.id ?? null,
 					type: usable?.type ?? null,
-					label: usable ? paymentMethodLabel(usable as unknown as PaymentMethodLike) : NO_AUTOMATIC_PAYMENT,
+					label: usable
+						? paymentMethodLabel(usable as unknown as PaymentMethodLike)
+						: NO_AUTOMATIC_PAYMENT,
 				},
 				pairedItem: { item: itemIndex },
 			},

@@ -18,10 +18,10 @@ export const description = updateDisplayOptions(
 export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
-	{ stripe, settings, customerLookup }: OperationContext,
+	{ stripe, settings, customerLookup, reads }: OperationContext,
 ): Promise<INodeExecutionData[]> {
 	return await mapItemsInOrder(this, items.length, settings.concurrency, async (itemIndex) => {
-		const customer = await resolveCustomer(this, itemIndex, stripe, customerLookup, settings.mappingMetadataKey);
+		const customer = await resolveCustomer(this, itemIndex, { customerLookup, reads, settings });
 		const automatic = customer.stripe.invoice_settings?.default_payment_method;
 		const automaticId = typeof automatic === 'string' ? automatic : automatic?.id;
 		const methods: INodeExecutionData[] = [];

@@ -32,10 +32,10 @@ export const description = updateDisplayOptions(
 export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
-	{ stripe, settings, customerLookup }: OperationContext,
+	{ stripe, settings, customerLookup, reads }: OperationContext,
 ): Promise<INodeExecutionData[]> {
 	return await mapItemsInOrder(this, items.length, settings.concurrency, async (itemIndex) => {
-		const customer = await resolveCustomer(this, itemIndex, stripe, customerLookup, settings.mappingMetadataKey);
+		const customer = await resolveCustomer(this, itemIndex, { customerLookup, reads, settings });
 		const method = await requireAttachedMethod(
 			stripe.transport,
 			this.getNodeParameter('paymentMethodId', itemIndex, ''),

@@ -1,0 +1,57 @@
+import type Stripe from 'stripe';
+
+import { CoreInputError } from '../errors';
+import { notFoundAsInputError } from './errors';
+import { assertCustomerId } from './ids';
+import { recentPaymentIntents } from './paymentGuards';
+import type { StripeTransport } from './transport';
+
+/**
+ * Reads shared by the items of ONE node execution: a batch pays many invoices of few customers,
+ * so each customer (with its automatic method) and its recent payments are read once, and items
+ * running at the same time wait for the same request. Not kept beyond the execution: another
+ * run must read afresh. Within a run a repeated invoice is still safe, because its charge
+ * carries the same idempotency key.
+ */
+export class StripeReadCache {
+	private readonly customers = new Map<string, Promise<Stripe.Customer>>();
+
+	private readonly intents = new Map<string, Promise<Stripe.PaymentIntent[]>>();
+
+	constructor(private readonly transport: StripeTransport) {}
+
+	/** The customer with `invoice_settings.default_payment_method` expanded; deleted or missing is bad input. */
+	customer(customerId: string, field = 'customer'): Promise<Stripe.Customer> {
+		const id = assertCustomerId(customerId, field);
+		let read = this.customers.get(id);
+		if (!read) {
+			read = this.transport
+				.request<Stripe.Customer | Stripe.DeletedCustomer>('GET', `/v1/customers/${id}`, {
+					params: { expand: ['invoice_settings.default_payment_method'] },
+				})
+				.catch(notFoundAsInputError(field, `Stripe customer ${id} does not exist`))
+				.then((customer) => {
+					if ((customer as Stripe.DeletedCustomer).deleted) {
+						throw new CoreInputError(field, `Stripe customer ${id} has been deleted`);
+					}
+					return customer as Stripe.Customer;
+				});
+			this.customers.set(id, read);
+			// A failed read is not remembered: the next item asks again.
+			read.catch(() => this.customers.delete(id));
+		}
+		return read;
+	}
+
+	/** The customer's PaymentIntents created since then, newest first (a consistent list). */
+	recentIntents(customerId: string, sinceSeconds: number): Promise<Stripe.PaymentIntent[]> {
+		const key = `${customerId}:${sinceSeconds}`;
+		let read = this.intents.get(key);
+		if (!read) {
+			read = recentPaymentIntents(this.transport, customerId, sinceSeconds);
+			this.intents.set(key, read);
+			read.catch(() => this.intents.delete(key));
+		}
+		return read;
+	}
+}
