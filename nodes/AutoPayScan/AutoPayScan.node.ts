@@ -266,9 +266,8 @@ export class AutoPayScan implements INodeType {
 			const json = items[itemIndex].json;
 			const fields = fieldsOf(json);
 			const decision = scan.classify(fields, checkStripe ? await factsOf(fields) : undefined);
-			const { action, ...autoPay } = decision;
-			(action === 'charge' ? charge : skipped).push({
-				json: { ...json, autoPay: autoPay as unknown as IDataObject },
+			(decision.action === 'charge' ? charge : skipped).push({
+				json: { ...json, autoPay: decision as unknown as IDataObject },
 				pairedItem: { item: itemIndex },
 			});
 		}

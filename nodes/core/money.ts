@@ -110,8 +110,10 @@ export function parseAmount(value: unknown, currency: string, field = 'amount'):
 		);
 	}
 	const digits = whole + fraction.padEnd(rules.exponent, '0');
-	const minor = BigInt(digits);
-	if (minor > BigInt(Number.MAX_SAFE_INTEGER)) {
+	// Up to 15 digits a double holds the integer exactly (the common case, and the scan parses
+	// a million of them); longer ones go through BigInt to be checked against the safe range.
+	const minor = digits.length <= 15 ? Number(digits) : BigInt(digits);
+	if (typeof minor === 'bigint' && minor > BigInt(Number.MAX_SAFE_INTEGER)) {
 		throw new CoreInputError(field, `Amount "${text}" is too large`);
 	}
 	return roundToStep(Number(minor), rules.step);

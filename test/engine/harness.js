@@ -8,6 +8,7 @@
  *   result.output('Stripe Invoice Payment')        // json of output 0 of the node's last run
  *   result.output('Auto-Pay Scan', 1)              // output 1
  *   result.error                                   // the execution's error, if any
+ * options.hooks: n8n lifecycle handlers, e.g. { nodeExecuteBefore(name) {}, nodeExecuteAfter(name) {} }
  */
 import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
 import {
@@ -136,7 +137,7 @@ class TestCredentialsHelper extends ICredentialsHelper {
 let executionCounter = 0;
 
 export async function runWorkflow(workflowJson, options = {}) {
-	const { credentials = {}, input = [{}], staticData = {}, settings = {} } = options;
+	const { credentials = {}, input = [{}], staticData = {}, settings = {}, hooks: extraHooks = {} } = options;
 	const nodeTypes = buildNodeTypes();
 	const workflow = new Workflow({
 		id: workflowJson.id ?? 'engine-test',
@@ -154,6 +155,7 @@ export async function runWorkflow(workflowJson, options = {}) {
 	let resolveRun;
 	const finished = new Promise((resolve) => (resolveRun = resolve));
 	hooks.addHandler('workflowExecuteAfter', (run) => resolveRun(run));
+	for (const [name, handler] of Object.entries(extraHooks)) hooks.addHandler(name, handler);
 
 	const additionalData = {
 		hooks,
@@ -254,5 +256,112 @@ export function singleNodeWorkflow(nodeName, type, parameters, credentials = {})
 		connections: {
 			'Manual Trigger': { main: [[{ node: nodeName, type: 'main', index: 0 }]] },
 		},
+	};
+}
+
+function buildAdditionalData(credentials, extra = {}) {
+	return {
+		credentialsHelper: new TestCredentialsHelper(credentials),
+		restApiUrl: 'http://127.0.0.1:5678/rest',
+		instanceBaseUrl: 'http://127.0.0.1:5678/',
+		webhookBaseUrl: 'http://127.0.0.1:5678/webhook',
+		webhookWaitingBaseUrl: 'http://127.0.0.1:5678/webhook-waiting',
+		webhookTestBaseUrl: 'http://127.0.0.1:5678/webhook-test',
+		formWaitingBaseUrl: 'http://127.0.0.1:5678/form-waiting',
+		variables: {},
+		userId: 'engine-test-user',
+		...extra,
+	};
+}
+
+function workflowOf(workflowJson, staticData) {
+	return new Workflow({
+		id: workflowJson.id ?? 'engine-test',
+		name: workflowJson.name,
+		nodes: workflowJson.nodes,
+		connections: workflowJson.connections,
+		nodeTypes: buildNodeTypes(),
+		staticData,
+		settings: workflowJson.settings ?? {},
+		active: true,
+	});
+}
+
+/**
+ * Runs a trigger's activation method (checkExists | create | delete) with n8n-core's real
+ * HookContext. `staticData` is the workflow's static data object: keep it between calls, as n8n
+ * keeps it with the workflow.
+ */
+export async function runHook(workflowJson, nodeName, method, { credentials = {}, staticData = {}, webhookBaseUrl } = {}) {
+	const { HookContext } = await import('n8n-core');
+	const workflow = workflowOf(workflowJson, staticData);
+	const node = workflow.getNode(nodeName);
+	const nodeType = workflow.nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
+	const additionalData = buildAdditionalData(credentials, webhookBaseUrl ? { webhookBaseUrl } : {});
+	const webhookDescription = nodeType.description.webhooks[0];
+	const context = new HookContext(workflow, node, additionalData, 'trigger', 'activate', {
+		webhookDescription,
+		node: node.name,
+		workflowId: workflow.id,
+	});
+	return await nodeType.webhookMethods.default[method].call(context);
+}
+
+/**
+ * Delivers one HTTP request to a trigger's webhook function through n8n-core's real
+ * WebhookContext. Returns what the trigger answered itself (status, body) and the items it
+ * would start an execution with (`workflowData`, one array per output), or none.
+ */
+export async function deliverWebhook(workflowJson, nodeName, request, { credentials = {}, staticData = {} } = {}) {
+	const { WebhookContext } = await import('n8n-core');
+	const workflow = workflowOf(workflowJson, staticData);
+	const node = workflow.getNode(nodeName);
+	const nodeType = workflow.nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
+	const rawBody = Buffer.isBuffer(request.rawBody) ? request.rawBody : Buffer.from(request.rawBody ?? '');
+	const headers = Object.fromEntries(Object.entries(request.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+	let parsed;
+	try {
+		parsed = JSON.parse(rawBody.toString('utf8'));
+	} catch {
+		parsed = {};
+	}
+	const response = { statusCode: undefined, body: undefined };
+	const httpResponse = {
+		status(code) {
+			response.statusCode = code;
+			return this;
+		},
+		json(body) {
+			response.body = body;
+			return this;
+		},
+		send(body) {
+			response.body = body;
+			return this;
+		},
+		end() {
+			return this;
+		},
+		setHeader() {
+			return this;
+		},
+	};
+	const httpRequest = { headers, rawBody, body: parsed, query: {}, params: {}, method: 'POST' };
+	const additionalData = buildAdditionalData(credentials, { httpRequest, httpResponse });
+	const context = new WebhookContext(
+		workflow,
+		node,
+		additionalData,
+		'webhook',
+		{ webhookDescription: nodeType.description.webhooks[0], node: node.name, workflowId: workflow.id },
+		[],
+		null,
+	);
+	const result = await nodeType.webhook.call(context);
+	return {
+		statusCode: result.noWebhookResponse ? response.statusCode : 200,
+		body: response.body,
+		workflowData: result.workflowData ?? null,
+		outputs: result.workflowData?.map((items) => items.map((item) => item.json)) ?? null,
 	};
 }

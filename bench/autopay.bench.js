@@ -1,0 +1,86 @@
+/**
+ * Auto-pay throughput: 2,000 invoices through the Stripe Invoice Payment node (test engine)
+ * against the local Stripe server in its own process, with 100 ms added latency and a 100
+ * requests/s limit. Baseline in the same run: the same work one request at a time (concurrency 1),
+ * as n8n processes items in a plain node. Bound: requests sent / the limit.
+ */
+import { runNode, startStripeProcess } from '../test/engine/stripe-node';
+import { record } from './report';
+
+const INVOICES = 2000;
+const CUSTOMERS = 200;
+const LATENCY_MS = 100;
+const LIMIT_RPS = 100;
+
+async function payAll(prefix, concurrency) {
+	const server = await startStripeProcess(['--latency', String(LATENCY_MS), '--rate-limit', String(LIMIT_RPS)]);
+	try {
+		const customers = [];
+		for (let i = 0; i < CUSTOMERS; i++) {
+			customers.push(
+				await server.call('POST', 'customers', { name: `Bench ${i}`, metadata: { books_customer_id: `BC-${i}` }, defaultPaymentMethod: 'pm_card_visa' }),
+			);
+		}
+		const input = Array.from({ length: INVOICES }, (_, i) => ({
+			invoiceId: `${prefix}-${i}`,
+			stripeCustomerId: customers[i % CUSTOMERS].id,
+			balance: '49.00',
+		}));
+		await server.call('POST', 'stats/reset');
+		const started = Date.now();
+		const result = await runNode(
+			server,
+			'stripeInvoicePayment',
+			{
+				resource: 'payment',
+				operation: 'payInvoice',
+				invoiceId: '={{ $json.invoiceId }}',
+				customer: { __rl: true, mode: 'id', value: '={{ $json.stripeCustomerId }}' },
+				balance: '={{ $json.balance }}',
+				currency: 'usd',
+				howToPay: 'automatic',
+				options: { purpose: 'autopay' },
+				settings: { timeZone: 'UTC', concurrency, requestsPerSecond: LIMIT_RPS },
+			},
+			input,
+			{ onError: 'continueRegularOutput' },
+		);
+		const seconds = (Date.now() - started) / 1000;
+		const records = result.output('Node');
+		const stats = await server.call('GET', 'stats');
+		const ledger = await server.call('GET', 'ledger');
+		return {
+			seconds,
+			requests: stats.requests,
+			http429: stats.http429,
+			failures: records.filter((r) => r.status !== 'succeeded').length,
+			duplicates: ledger.duplicates.length,
+			charges: ledger.charges.length,
+		};
+	} finally {
+		await server.close();
+	}
+}
+
+test('auto-pay throughput against the limit', async () => {
+	const ours = await payAll('OURS', 16);
+	const baseline = await payAll('BASE', 1);
+	const boundS = ours.requests / LIMIT_RPS;
+	record('autopay', {
+		invoices: INVOICES,
+		latencyMs: LATENCY_MS,
+		limitRps: LIMIT_RPS,
+		requests: ours.requests,
+		boundS: Math.round(boundS * 100) / 100,
+		oursS: Math.round(ours.seconds * 100) / 100,
+		baselineS: Math.round(baseline.seconds * 100) / 100,
+		achievedRps: Math.round((ours.requests / ours.seconds) * 10) / 10,
+		ratioToBound: Math.round((ours.seconds / boundS) * 100) / 100,
+		speedupVsBaseline: Math.round((baseline.seconds / ours.seconds) * 10) / 10,
+		http429: ours.http429,
+		failures: ours.failures,
+		duplicates: ours.duplicates,
+		baselineFailures: baseline.failures,
+	});
+	expect(ours.charges).toBe(INVOICES);
+});
