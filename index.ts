@@ -2,6 +2,7 @@
 export { StripeInvoicePaymentsApi } from './credentials/StripeInvoicePaymentsApi.credentials';
 export { StripeInvoicePayment } from './nodes/StripeInvoicePayment/StripeInvoicePayment.node';
 export { AutoPayScan } from './nodes/AutoPayScan/AutoPayScan.node';
+export { CustomerMapping } from './nodes/CustomerMapping/CustomerMapping.node';
 
 export * from './nodes/core/errors';
 export * from './nodes/core/money';
@@ -18,3 +19,10 @@ export { createRequestLimiter, defaultRequestsPerSecond } from './nodes/core/rat
 export { createScan, SKIP_REASONS } from './nodes/core/autopay/eligibility';
 export type { Decision, ScanSettings, SkipReason } from './nodes/core/autopay/eligibility';
 export { businessDate } from './nodes/core/autopay/dates';
+export { CustomerMappingLookup, DEFAULT_MAPPING_METADATA_KEY, retrieveCustomer } from './nodes/core/stripe/customers';
+export * from './nodes/core/mapping/generate';
+export * from './nodes/core/mapping/customerFields';
+export { getMapping, setMapping, removeMapping, applyMapping } from './nodes/core/mapping/manage';
+export type { MappingChange, MappingFound } from './nodes/core/mapping/manage';
+export { syncCustomer, syncCreateKey } from './nodes/core/mapping/sync';
+export type { SyncAction, SyncOptions, SyncOutcome } from './nodes/core/mapping/sync';

@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, NodeOperationError } from 'n8n-workflow';
 
 import { toNodeError } from './nodeErrors';
 
@@ -28,8 +28,13 @@ export async function mapItemsInOrder(
 					firstError ??= nodeError;
 					return;
 				}
+				// `error` on the item lets n8n's "continue (using error output)" route it there.
 				results[itemIndex] = [
-					{ json: { error: nodeError.message, itemIndex }, pairedItem: { item: itemIndex } },
+					{
+						json: { error: nodeError.message, itemIndex },
+						error: nodeError as NodeOperationError,
+						pairedItem: { item: itemIndex },
+					},
 				];
 			}
 		}

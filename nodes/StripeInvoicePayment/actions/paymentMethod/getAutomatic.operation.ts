@@ -18,7 +18,7 @@ export const description = updateDisplayOptions(
 export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
-	{ stripe, settings, customerLookup, reads }: OperationContext,
+	{ settings, customerLookup, reads }: OperationContext,
 ): Promise<INodeExecutionData[]> {
 	return await mapItemsInOrder(this, items.length, settings.concurrency, async (itemIndex) => {
 		const resolved = await resolveCustomer(this, itemIndex, { customerLookup, reads, settings });

@@ -1,0 +1,76 @@
+import type {
+	IExecuteFunctions,
+	ILoadOptionsFunctions,
+	INodeExecutionData,
+	INodeListSearchResult,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { settingsCollection } from './actions/common.descriptions';
+import * as customer from './actions/customer/Customer.resource';
+import * as mapping from './actions/mapping/Mapping.resource';
+import { router } from './actions/router';
+import { searchCustomers } from '../shared/searchCustomers';
+
+/**
+ * Generate Mappings has four outputs (Mapped, Already Mapped, Unmatched, Ambiguous); every other
+ * operation has one. n8n computes outputs from an expression over the node's parameters, as its
+ * Switch node does.
+ */
+const OUTPUTS =
+	`={{$parameter.resource === "mapping" && $parameter.operation === "generate" ? [{"type":"${NodeConnectionTypes.Main}","displayName":"Mapped"},{"type":"${NodeConnectionTypes.Main}","displayName":"Already Mapped"},{"type":"${NodeConnectionTypes.Main}","displayName":"Unmatched"},{"type":"${NodeConnectionTypes.Main}","displayName":"Ambiguous"}] : [{"type":"${NodeConnectionTypes.Main}"}]}}` as const;
+
+export class CustomerMapping implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Customer Mapping',
+		name: 'customerMapping',
+		icon: {
+			light: 'file:../../icons/invoicePayments.svg',
+			dark: 'file:../../icons/invoicePayments.dark.svg',
+		},
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description:
+			'Map the customers of your books to Stripe customers: generate by exact name, get, set, remove, list, and sync changes to Stripe',
+		defaults: { name: 'Customer Mapping' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: OUTPUTS,
+		credentials: [{ name: 'stripeInvoicePaymentsApi', required: true }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Customer', value: 'customer' },
+					{ name: 'Mapping', value: 'mapping' },
+				],
+				default: 'mapping',
+			},
+			...mapping.description,
+			...customer.description,
+			settingsCollection,
+		],
+	};
+
+	methods = {
+		listSearch: {
+			async searchCustomers(
+				this: ILoadOptionsFunctions,
+				filter?: string,
+				paginationToken?: string,
+			): Promise<INodeListSearchResult> {
+				return await searchCustomers.call(this, filter, paginationToken);
+			},
+		},
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

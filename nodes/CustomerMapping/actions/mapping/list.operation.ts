@@ -1,0 +1,60 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+import type Stripe from 'stripe';
+
+import { describeCustomer } from '../../../core/mapping/customerFields';
+import { mapItemsInOrder } from '../../../shared/itemRunner';
+import type { OperationContext } from '../node.type';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 50,
+		description: 'Max number of results to return',
+		displayOptions: { show: { returnAll: [false] } },
+	},
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['mapping'], operation: ['list'] } },
+	properties,
+);
+
+/**
+ * Every mapped pair, read page by page through Stripe's consistent list: only mapped customers
+ * are kept, and reading stops as soon as the limit is reached.
+ */
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+	{ stripe, settings }: OperationContext,
+): Promise<INodeExecutionData[]> {
+	return await mapItemsInOrder(this, items.length, 1, async (itemIndex) => {
+		const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
+		const limit = returnAll ? Infinity : (this.getNodeParameter('limit', itemIndex, 50) as number);
+		const pairs: INodeExecutionData[] = [];
+		if (limit < 1) return pairs;
+		for await (const customer of stripe.transport.listAll<Stripe.Customer>('/v1/customers')) {
+			if (!customer.metadata?.[settings.mappingMetadataKey]) continue;
+			pairs.push({
+				json: {
+					...describeCustomer(customer, settings.mappingMetadataKey),
+					created: customer.created,
+				},
+				pairedItem: { item: itemIndex },
+			});
+			if (pairs.length >= limit) break;
+		}
+		return pairs;
+	});
+}
