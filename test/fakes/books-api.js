@@ -1,0 +1,619 @@
+'use strict';
+/**
+ * The demo "books": a small in-memory REST API holding customers, invoices and the payment
+ * records our workflows write back. The contract is docs/books-api.md.
+ *
+ *   const books = await startBooksApi({ port: 0, token: 'secret', timeZone: 'Europe/Berlin' });
+ *   books.url; books.state(); books.reset(); await books.close();
+ *
+ * `seed` is 'demo' (the default: ~5 customers and 12 invoices dated relative to today in
+ * `timeZone`), 'empty', or `{ customers, invoices, payments }` to load as given.
+ */
+const http = require('node:http');
+const { timingSafeEqual } = require('node:crypto');
+
+const PAYMENT_STATUSES = [
+	'succeeded',
+	'processing',
+	'requires_action',
+	'failed',
+	'canceled',
+	'pending',
+];
+// A Stripe PaymentIntent never leaves these: a late, out-of-order webhook must not undo them.
+const FINAL_STATUSES = ['succeeded', 'canceled'];
+const ZERO_DECIMAL = ['JPY', 'KRW', 'VND', 'CLP', 'ISK', 'UGX', 'XAF', 'XOF'];
+const MAX_BODY_BYTES = 1024 * 1024;
+
+/** A handler's answer when it is not a plain 200. */
+class Answer {
+	constructor(status, body) {
+		this.status = status;
+		this.body = body;
+	}
+}
+
+class BooksError extends Error {
+	constructor(status, code, message) {
+		super(message);
+		this.status = status;
+		this.code = code;
+	}
+}
+
+// ---- dates in the books' time zone ----
+
+/** Today's calendar date (YYYY-MM-DD) in the time zone. */
+function todayIn(timeZone, now = new Date()) {
+	// en-CA formats as YYYY-MM-DD
+	return new Intl.DateTimeFormat('en-CA', {
+		timeZone,
+		year: 'numeric',
+		month: '2-digit',
+		day: '2-digit',
+	}).format(now);
+}
+
+function addDays(isoDate, days) {
+	const [y, m, d] = isoDate.split('-').map(Number);
+	return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
+}
+
+// ---- money as the books show it: decimal strings in the currency's own decimals ----
+
+function decimals(currency) {
+	return ZERO_DECIMAL.includes(currency.toUpperCase()) ? 0 : 2;
+}
+
+function formatAmount(minor, currency) {
+	const places = decimals(currency);
+	if (places === 0) return String(minor);
+	const sign = minor < 0 ? '-' : '';
+	const abs = Math.abs(minor);
+	return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
+}
+
+// ---- the demo data set ----
+
+function demoSeed(today) {
+	const day = (offset) => addDays(today, offset);
+	const customers = [
+		{
+			id: 'cust-1001',
+			name: 'Acme Plumbing Ltd',
+			email: 'office@acme-plumbing.example.com',
+			phone: '+1 555 0101',
+			address: { line1: '12 Water Lane', city: 'Springfield', postalCode: '62701', country: 'US' },
+			accountsEmail: 'ap@acme-plumbing.example.com',
+			accountsCcEmail: 'controller@acme-plumbing.example.com',
+			stripeCustomerId: null,
+		},
+		{
+			id: 'cust-1002',
+			name: 'Brightside Dental',
+			email: 'frontdesk@brightside-dental.example.com',
+			phone: '+1 555 0102',
+			address: { line1: '400 Smile Avenue', city: 'Portland', postalCode: '97201', country: 'US' },
+			accountsEmail: 'billing@brightside-dental.example.com',
+			accountsCcEmail: null,
+			stripeCustomerId: null,
+		},
+		{
+			id: 'cust-1003',
+			name: 'Café Lumière SARL',
+			email: 'bonjour@cafe-lumiere.example.com',
+			phone: '+33 1 555 0103',
+			address: { line1: '8 rue des Lilas', city: 'Paris', postalCode: '75011', country: 'FR' },
+			accountsEmail: 'compta@cafe-lumiere.example.com',
+			accountsCcEmail: 'gerant@cafe-lumiere.example.com',
+			stripeCustomerId: null,
+		},
+		{
+			id: 'cust-1004',
+			name: 'Kumo Design KK',
+			email: 'hello@kumo-design.example.com',
+			phone: '+81 3 5550 0104',
+			address: { line1: '2-1 Shibuya', city: 'Tokyo', postalCode: '150-0002', country: 'JP' },
+			accountsEmail: 'keiri@kumo-design.example.com',
+			accountsCcEmail: null,
+			stripeCustomerId: null,
+		},
+		{
+			id: 'cust-1005',
+			name: 'Northwind Traders',
+			email: 'contact@northwind.example.com',
+			phone: '+1 555 0105',
+			address: { line1: '1 Harbour Road', city: 'Seattle', postalCode: '98101', country: 'US' },
+			accountsEmail: 'accounts@northwind.example.com',
+			accountsCcEmail: 'cfo@northwind.example.com',
+			stripeCustomerId: null,
+		},
+	];
+
+	const invoice = (n, fields) => ({
+		id: `inv-${n}`,
+		number: `INV-${n}`,
+		customerId: fields.customerId,
+		currency: fields.currency,
+		total: fields.total,
+		balance: fields.balance ?? fields.total,
+		createdAt: fields.createdAt,
+		dueDate: fields.dueDate,
+		recurringInvoiceId: fields.recurringInvoiceId ?? null,
+		status: fields.status ?? 'open',
+		paymentStatus: fields.paymentStatus ?? 'unpaid',
+		sentToProvider: fields.sentToProvider ?? true,
+	});
+	const invoices = [
+		// recurring, due yesterday: auto-pay on the due date charges it today
+		invoice(2001, {
+			customerId: 'cust-1001',
+			currency: 'USD',
+			total: '250.00',
+			createdAt: day(-30),
+			dueDate: day(-1),
+			recurringInvoiceId: 'rec-301',
+		}),
+		// recurring, created today: auto-pay on the creation date charges it today
+		invoice(2002, {
+			customerId: 'cust-1001',
+			currency: 'USD',
+			total: '99.00',
+			createdAt: day(0),
+			dueDate: day(7),
+			recurringInvoiceId: 'rec-301',
+		}),
+		// recurring, due today
+		invoice(2003, {
+			customerId: 'cust-1002',
+			currency: 'USD',
+			total: '1250.00',
+			createdAt: day(-14),
+			dueDate: day(0),
+			recurringInvoiceId: 'rec-302',
+		}),
+		// one-off invoices an agent or the customer pays by hand
+		invoice(2004, {
+			customerId: 'cust-1002',
+			currency: 'USD',
+			total: '480.50',
+			createdAt: day(-20),
+			dueDate: day(7),
+		}),
+		invoice(2005, {
+			customerId: 'cust-1002',
+			currency: 'USD',
+			total: '75.00',
+			createdAt: day(-40),
+			dueDate: day(-10),
+		}),
+		// the one EUR invoice: recurring, created yesterday, due next week
+		invoice(2006, {
+			customerId: 'cust-1003',
+			currency: 'EUR',
+			total: '640.00',
+			createdAt: day(-1),
+			dueDate: day(7),
+			recurringInvoiceId: 'rec-303',
+		}),
+		// the one JPY invoice (zero-decimal currency): recurring, due today
+		invoice(2007, {
+			customerId: 'cust-1004',
+			currency: 'JPY',
+			total: '15000',
+			createdAt: day(-7),
+			dueDate: day(0),
+			recurringInvoiceId: 'rec-304',
+		}),
+		// zero balance: already paid, never charged again
+		invoice(2008, {
+			customerId: 'cust-1005',
+			currency: 'USD',
+			total: '300.00',
+			balance: '0.00',
+			createdAt: day(-31),
+			dueDate: day(-1),
+			recurringInvoiceId: 'rec-305',
+			status: 'paid',
+			paymentStatus: 'paid',
+		}),
+		// a payment is still processing: auto-pay must skip it
+		invoice(2009, {
+			customerId: 'cust-1005',
+			currency: 'USD',
+			total: '1999.99',
+			createdAt: day(-3),
+			dueDate: day(-1),
+			recurringInvoiceId: 'rec-305',
+			paymentStatus: 'pending',
+		}),
+		// the customer must authenticate a payment (3-D Secure): auto-pay must skip it
+		invoice(2010, {
+			customerId: 'cust-1005',
+			currency: 'USD',
+			total: '45.00',
+			createdAt: day(-5),
+			dueDate: day(-2),
+			recurringInvoiceId: 'rec-306',
+			paymentStatus: 'action_required',
+		}),
+		// never sent to the payment provider: paying it is refused (Aptean Pay's rule)
+		invoice(2011, {
+			customerId: 'cust-1001',
+			currency: 'USD',
+			total: '120.00',
+			createdAt: day(0),
+			dueDate: day(14),
+			sentToProvider: false,
+		}),
+		// recurring, due next week
+		invoice(2012, {
+			customerId: 'cust-1005',
+			currency: 'USD',
+			total: '360.00',
+			createdAt: day(0),
+			dueDate: day(7),
+			recurringInvoiceId: 'rec-306',
+		}),
+	];
+
+	const seedPayment = (invoiceId, paymentId, status, amount, currency, daysAgo) => ({
+		invoiceId,
+		paymentId,
+		provider: 'stripe',
+		status,
+		amount: { amount, currency: currency.toLowerCase() },
+		recordedAt: `${day(-daysAgo)}T09:00:00.000Z`,
+		updatedAt: `${day(-daysAgo)}T09:00:00.000Z`,
+	});
+	const payments = [
+		seedPayment('inv-2008', 'pi_demo_2008_paid', 'succeeded', '300.00', 'USD', 1),
+		seedPayment('inv-2009', 'pi_demo_2009_processing', 'processing', '1999.99', 'USD', 1),
+		seedPayment('inv-2010', 'pi_demo_2010_action', 'requires_action', '45.00', 'USD', 2),
+	];
+	return { customers, invoices, payments };
+}
+
+function loadSeed(seed, today) {
+	if (seed === undefined || seed === null || seed === 'demo') return demoSeed(today);
+	if (seed === 'empty') return { customers: [], invoices: [], payments: [] };
+	if (typeof seed !== 'object' || Array.isArray(seed)) {
+		throw new BooksError(
+			400,
+			'invalid_seed',
+			"seed is 'demo', 'empty' or { customers, invoices, payments }",
+		);
+	}
+	const copy = JSON.parse(JSON.stringify(seed));
+	return {
+		customers: copy.customers ?? [],
+		invoices: copy.invoices ?? [],
+		payments: copy.payments ?? [],
+	};
+}
+
+// ---- payment records ----
+
+function invoicePaymentStatus(records) {
+	const has = (...statuses) => records.some((record) => statuses.includes(record.status));
+	if (has('succeeded')) return 'paid';
+	if (has('pending', 'processing')) return 'pending';
+	if (has('requires_action')) return 'action_required';
+	const latest = records.reduce((a, b) => (b.updatedAt >= a.updatedAt ? b : a));
+	return latest.status === 'failed' ? 'failed' : 'unpaid';
+}
+
+function validatePaymentRecord(body, invoice) {
+	if (!body || typeof body !== 'object' || Array.isArray(body)) {
+		throw new BooksError(400, 'invalid_body', 'Send a payment record as a JSON object');
+	}
+	if (typeof body.paymentId !== 'string' || body.paymentId.trim() === '') {
+		throw new BooksError(400, 'invalid_payment_id', 'paymentId is required');
+	}
+	if (!PAYMENT_STATUSES.includes(body.status)) {
+		throw new BooksError(
+			400,
+			'invalid_status',
+			`status must be one of ${PAYMENT_STATUSES.join(', ')}`,
+		);
+	}
+	const amount = body.amount;
+	if (
+		!amount ||
+		typeof amount !== 'object' ||
+		typeof amount.amount !== 'string' ||
+		typeof amount.currency !== 'string'
+	) {
+		throw new BooksError(
+			400,
+			'invalid_amount',
+			'amount must be { amount: "12.50", currency: "usd" }',
+		);
+	}
+	if (!/^\d+(\.\d+)?$/.test(amount.amount)) {
+		throw new BooksError(
+			400,
+			'invalid_amount',
+			'amount.amount must be a decimal string such as "12.50"',
+		);
+	}
+	if (amount.currency.toUpperCase() !== invoice.currency.toUpperCase()) {
+		throw new BooksError(
+			400,
+			'currency_mismatch',
+			`Invoice ${invoice.number} is in ${invoice.currency}, not ${amount.currency.toUpperCase()}`,
+		);
+	}
+	if (body.invoiceId !== undefined && body.invoiceId !== invoice.id) {
+		throw new BooksError(
+			400,
+			'invoice_mismatch',
+			`The record names invoice ${body.invoiceId}, the URL ${invoice.id}`,
+		);
+	}
+}
+
+// ---- HTTP ----
+
+function createBooks({ seed, timeZone, today }) {
+	let data;
+	let currentTimeZone = timeZone;
+	const reset = (next = {}) => {
+		currentTimeZone = next.timeZone ?? currentTimeZone;
+		const day = next.today ?? today ?? todayIn(currentTimeZone);
+		data = loadSeed(next.seed === undefined ? seed : next.seed, day);
+		return {
+			today: day,
+			timeZone: currentTimeZone,
+			customers: data.customers.length,
+			invoices: data.invoices.length,
+		};
+	};
+	reset();
+
+	const findInvoice = (id) => {
+		const invoice = data.invoices.find((candidate) => candidate.id === id);
+		if (!invoice) throw new BooksError(404, 'not_found', `No invoice ${id}`);
+		return invoice;
+	};
+
+	const recordPayment = (invoice, body) => {
+		validatePaymentRecord(body, invoice);
+		const now = new Date().toISOString();
+		const existing = data.payments.find(
+			(p) => p.invoiceId === invoice.id && p.paymentId === body.paymentId,
+		);
+		let record;
+		let created = false;
+		if (existing) {
+			const history = existing.history ?? [];
+			history.push({ status: body.status, at: now });
+			if (FINAL_STATUSES.includes(existing.status) && body.status !== existing.status) {
+				existing.history = history;
+				record = existing;
+			} else {
+				Object.assign(existing, body, { invoiceId: invoice.id, updatedAt: now, history });
+				record = existing;
+			}
+		} else {
+			record = {
+				...body,
+				invoiceId: invoice.id,
+				recordedAt: now,
+				updatedAt: now,
+				history: [{ status: body.status, at: now }],
+			};
+			data.payments.push(record);
+			created = true;
+		}
+		invoice.paymentStatus = invoicePaymentStatus(
+			data.payments.filter((p) => p.invoiceId === invoice.id),
+		);
+		if (invoice.paymentStatus === 'paid') {
+			invoice.balance = formatAmount(0, invoice.currency);
+			invoice.status = 'paid';
+		}
+		return { created, body: { payment: record, invoice } };
+	};
+
+	const routes = [
+		['GET', /^\/customers$/, () => data.customers],
+		[
+			'GET',
+			/^\/customers\/([^/]+)$/,
+			(m) => {
+				const customer = data.customers.find((c) => c.id === m[1]);
+				if (!customer) throw new BooksError(404, 'not_found', `No customer ${m[1]}`);
+				return customer;
+			},
+		],
+		[
+			'PATCH',
+			/^\/customers\/([^/]+)$/,
+			(m, body) => {
+				const customer = data.customers.find((c) => c.id === m[1]);
+				if (!customer) throw new BooksError(404, 'not_found', `No customer ${m[1]}`);
+				const value = body && body.stripeCustomerId;
+				if (
+					body === null ||
+					typeof body !== 'object' ||
+					Object.keys(body).some((k) => k !== 'stripeCustomerId') ||
+					(value !== null && typeof value !== 'string')
+				) {
+					throw new BooksError(
+						400,
+						'invalid_body',
+						'Only { stripeCustomerId: "cus_..." | null } can be changed',
+					);
+				}
+				customer.stripeCustomerId = value;
+				return customer;
+			},
+		],
+		[
+			'GET',
+			/^\/invoices$/,
+			(m, body, query) => {
+				const statuses = query.get('status') ? query.get('status').split(',') : null;
+				const paymentStatuses = query.get('paymentStatus')
+					? query.get('paymentStatus').split(',')
+					: null;
+				const customerId = query.get('customerId');
+				const recurring = query.get('recurring');
+				if (recurring !== null && recurring !== 'true' && recurring !== 'false') {
+					throw new BooksError(400, 'invalid_query', 'recurring is true or false');
+				}
+				return data.invoices.filter(
+					(invoice) =>
+						(!statuses || statuses.includes(invoice.status)) &&
+						(!paymentStatuses || paymentStatuses.includes(invoice.paymentStatus)) &&
+						(!customerId || invoice.customerId === customerId) &&
+						(recurring === null ||
+							(invoice.recurringInvoiceId !== null) === (recurring === 'true')),
+				);
+			},
+		],
+		['GET', /^\/invoices\/([^/]+)$/, (m) => findInvoice(m[1])],
+		[
+			'GET',
+			/^\/invoices\/([^/]+)\/payments$/,
+			(m) => {
+				findInvoice(m[1]);
+				return data.payments.filter((p) => p.invoiceId === m[1]);
+			},
+		],
+		[
+			'POST',
+			/^\/invoices\/([^/]+)\/payments$/,
+			(m, body) => {
+				const { created, body: answer } = recordPayment(findInvoice(m[1]), body);
+				return new Answer(created ? 201 : 200, answer);
+			},
+		],
+		['GET', /^\/payments$/, () => data.payments],
+		['POST', /^\/_reset$/, (m, body) => reset(body ?? {})],
+	];
+
+	const route = (method, pathname, body, query) => {
+		let pathMatched = false;
+		for (const [routeMethod, pattern, handler] of routes) {
+			const match = pattern.exec(pathname);
+			if (!match) continue;
+			pathMatched = true;
+			if (routeMethod !== method) continue;
+			const result = handler(
+				match.map((part, i) => (i === 0 ? part : decodeURIComponent(part))),
+				body,
+				query,
+			);
+			return result instanceof Answer ? result : new Answer(200, result);
+		}
+		if (pathMatched)
+			throw new BooksError(405, 'method_not_allowed', `${method} is not allowed on ${pathname}`);
+		throw new BooksError(404, 'not_found', `No route ${method} ${pathname}`);
+	};
+
+	return { route, reset, state: () => JSON.parse(JSON.stringify(data)) };
+}
+
+function tokenMatches(header, token) {
+	const expected = Buffer.from(`Bearer ${token}`);
+	const given = Buffer.from(header || '');
+	return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+function readJson(req) {
+	return new Promise((resolve, reject) => {
+		const chunks = [];
+		let size = 0;
+		req.on('data', (chunk) => {
+			size += chunk.length;
+			if (size > MAX_BODY_BYTES) {
+				reject(new BooksError(413, 'too_large', 'Body too large'));
+				req.destroy();
+				return;
+			}
+			chunks.push(chunk);
+		});
+		req.on('end', () => {
+			const text = Buffer.concat(chunks).toString('utf8');
+			if (text.trim() === '') return resolve(undefined);
+			try {
+				resolve(JSON.parse(text));
+			} catch {
+				reject(new BooksError(400, 'invalid_json', 'The body is not valid JSON'));
+			}
+		});
+		req.on('error', reject);
+	});
+}
+
+function send(res, status, body) {
+	const text = JSON.stringify(body, null, 2);
+	res.writeHead(status, {
+		'content-type': 'application/json; charset=utf-8',
+		'content-length': Buffer.byteLength(text),
+	});
+	res.end(text);
+}
+
+async function startBooksApi({
+	port = 0,
+	host = '127.0.0.1',
+	token = null,
+	seed = 'demo',
+	timeZone = 'UTC',
+	today = null,
+} = {}) {
+	const books = createBooks({ seed, timeZone, today });
+	const sockets = new Set();
+	const server = http.createServer(async (req, res) => {
+		try {
+			const url = new URL(req.url, 'http://books');
+			if (url.pathname === '/health' && req.method === 'GET') return send(res, 200, { ok: true });
+			if (token && !tokenMatches(req.headers.authorization, token)) {
+				res.setHeader('www-authenticate', 'Bearer realm="books"');
+				throw new BooksError(401, 'unauthorized', 'Send Authorization: Bearer <token>');
+			}
+			const body = ['POST', 'PATCH', 'PUT'].includes(req.method)
+				? await readJson(req)
+				: (req.resume(), undefined);
+			const answer = books.route(
+				req.method,
+				url.pathname.replace(/\/+$/, '') || '/',
+				body,
+				url.searchParams,
+			);
+			send(res, answer.status, answer.body);
+		} catch (error) {
+			if (error instanceof BooksError)
+				return send(res, error.status, { error: { code: error.code, message: error.message } });
+			send(res, 500, { error: { code: 'internal', message: String(error && error.message) } });
+		}
+	});
+	server.on('connection', (socket) => {
+		sockets.add(socket);
+		socket.on('close', () => sockets.delete(socket));
+	});
+	await new Promise((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(port, host, () => {
+			server.off('error', reject);
+			resolve();
+		});
+	});
+	const boundPort = server.address().port;
+	return {
+		port: boundPort,
+		url: `http://${host}:${boundPort}`,
+		reset: (options) => books.reset(options),
+		state: () => books.state(),
+		close: () =>
+			new Promise((resolve) => {
+				for (const socket of sockets) socket.destroy();
+				server.close(() => resolve());
+			}),
+	};
+}
+
+module.exports = { startBooksApi, todayIn, addDays };
