@@ -1,8 +1,11 @@
 // For integrators who use the package from code: the n8n classes and the core's rules.
 export { StripeInvoicePaymentsApi } from './credentials/StripeInvoicePaymentsApi.credentials';
+export { Payments360Api } from './credentials/Payments360Api.credentials';
 export { StripeInvoicePayment } from './nodes/StripeInvoicePayment/StripeInvoicePayment.node';
 export { AutoPayScan } from './nodes/AutoPayScan/AutoPayScan.node';
 export { CustomerMapping } from './nodes/CustomerMapping/CustomerMapping.node';
+export { Payments360 } from './nodes/Payments360/Payments360.node';
+export { PaymentWebhookTrigger } from './nodes/PaymentWebhookTrigger/PaymentWebhookTrigger.node';
 
 export * from './nodes/core/errors';
 export * from './nodes/core/money';
@@ -26,3 +29,7 @@ export { getMapping, setMapping, removeMapping, applyMapping } from './nodes/cor
 export type { MappingChange, MappingFound } from './nodes/core/mapping/manage';
 export { syncCustomer, syncCreateKey } from './nodes/core/mapping/sync';
 export type { SyncAction, SyncOptions, SyncOutcome } from './nodes/core/mapping/sync';
+export { chooseOnlinePaymentProvider } from './nodes/core/providerChoice';
+export { verifyStripeSignature } from './nodes/core/webhooks/stripeSignature';
+export { verifyGateway360Signature, signGateway360Payload } from './nodes/core/webhooks/gateway360Signature';
+export { normaliseStripeEvent, normaliseGateway360Event } from './nodes/core/webhooks/paymentStatusEvent';

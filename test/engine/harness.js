@@ -194,7 +194,12 @@ export async function runWorkflow(workflowJson, options = {}) {
 	});
 
 	const workflowExecute = new WorkflowExecute(additionalData, 'manual', runExecutionData);
-	await workflowExecute.processRunExecutionData(workflow);
+	try {
+		await workflowExecute.processRunExecutionData(workflow);
+	} catch (error) {
+		// n8n refuses to start a workflow whose parameters have issues (WorkflowHasIssuesError).
+		return wrapRun({ status: 'error', data: { resultData: { runData: {}, error } } }, workflow);
+	}
 	const run = await finished;
 	return wrapRun(run, workflow);
 }

@@ -1,7 +1,7 @@
 import type Stripe from 'stripe';
 
 import { CoreInputError } from '../errors';
-import { notFoundAsInputError } from './errors';
+import { StripeApiError, notFoundAsInputError } from './errors';
 import { assertCustomerId } from './ids';
 import { recentPaymentIntents } from './paymentGuards';
 import type { StripeTransport } from './transport';
@@ -28,6 +28,13 @@ export class StripeReadCache {
 			read = this.transport
 				.request<Stripe.Customer | Stripe.DeletedCustomer>('GET', `/v1/customers/${id}`, {
 					params: { expand: ['invoice_settings.default_payment_method'] },
+				})
+				.catch((error: unknown) => {
+					// A deleted customer has nothing to expand and Stripe refuses the expansion: read it plain.
+					if (error instanceof StripeApiError && error.statusCode === 400 && /expand/i.test(error.message)) {
+						return this.transport.request<Stripe.Customer | Stripe.DeletedCustomer>('GET', `/v1/customers/${id}`);
+					}
+					throw error;
 				})
 				.catch(notFoundAsInputError(field, `Stripe customer ${id} does not exist`))
 				.then((customer) => {

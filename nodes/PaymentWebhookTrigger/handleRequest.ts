@@ -1,0 +1,138 @@
+import type { IDataObject, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type Stripe from 'stripe';
+
+import { createEventDeduplicator } from '../core/webhooks/eventDeduplicator';
+import type { EventDeduplicator } from '../core/webhooks/eventDeduplicator';
+import { verifyGateway360Signature } from '../core/webhooks/gateway360Signature';
+import {
+	eventsByOutput,
+	normaliseGateway360Event,
+	normaliseStripeEvent,
+	parseGateway360Event,
+	parseStripeEvent,
+	stripeEventPaymentIntentId,
+} from '../core/webhooks/paymentStatusEvent';
+import type { NormalisedWebhook } from '../core/webhooks/paymentStatusEvent';
+import { verifyStripeSignature } from '../core/webhooks/stripeSignature';
+import { createStripeClient } from '../shared/stripeClient';
+import type { EndpointState } from './stripeEndpointLifecycle';
+
+/**
+ * Seen event ids (and payment states), per trigger, in this process. Bounded; a process restart
+ * forgets them, and then "Re-read payment" and the books' idempotent updates keep things right.
+ */
+const seenEvents = new Map<string, EventDeduplicator>();
+const seenStates = new Map<string, EventDeduplicator>();
+
+function deduplicator(store: Map<string, EventDeduplicator>, key: string): EventDeduplicator {
+	let existing = store.get(key);
+	if (!existing) {
+		existing = createEventDeduplicator({ now: Date.now });
+		store.set(key, existing);
+	}
+	return existing;
+}
+
+function answer(context: IWebhookFunctions, status: number, body: IDataObject): IWebhookResponseData {
+	context.getResponseObject().status(status).json(body);
+	return { noWebhookResponse: true };
+}
+
+function rawBodyOf(context: IWebhookFunctions): Buffer | string {
+	const request = context.getRequestObject() as unknown as { rawBody?: Buffer; body?: unknown };
+	// n8n keeps the bytes as received; signatures are over those bytes, never a re-serialisation.
+	return request.rawBody ?? '';
+}
+
+interface TriggerOptions {
+	toleranceSeconds?: number;
+	rereadPayment?: boolean;
+	emitEachStateOnce?: boolean;
+}
+
+/**
+ * Every request: verify (401, no execution) -> parse (400) -> deduplicate by event id (200, no
+ * execution) -> re-read the payment from Stripe -> normalise -> one item per invoice on the
+ * output of its status family. n8n answers 200 as soon as the execution starts.
+ */
+export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+	const provider = this.getNodeParameter('provider') as 'stripe' | 'gateway360';
+	const options = this.getNodeParameter('options', {}) as TriggerOptions;
+	const rawBody = rawBodyOf(this);
+	const headers = this.getHeaderData() as Record<string, string | string[] | undefined>;
+	const triggerKey = `${this.getWorkflow().id ?? ''}:${this.getNode().id}`;
+
+	let eventId: string;
+	let normalise: () => Promise<NormalisedWebhook>;
+	if (provider === 'stripe') {
+		const secrets = await stripeSecrets(this);
+		// Never accept an event that cannot be verified (the hole in n8n's own Stripe Trigger).
+		if (secrets.length === 0) return answer(this, 401, { error: 'invalid signature', reason: 'no_secret' });
+		const verdict = verifyStripeSignature({
+			rawBody,
+			header: headers['stripe-signature'],
+			secrets,
+			toleranceSeconds: options.toleranceSeconds ?? 300,
+			nowSeconds: Math.floor(Date.now() / 1000),
+		});
+		if (!verdict.ok) return answer(this, 401, { error: 'invalid signature', reason: verdict.reason });
+		const parsed = parseStripeEvent(rawBody);
+		if (!parsed.ok) return answer(this, 400, { error: 'malformed event', reason: parsed.reason });
+		const event = parsed.event as unknown as Stripe.Event;
+		eventId = event.id;
+		normalise = async () => {
+			const intentId = options.rereadPayment === false ? null : stripeEventPaymentIntentId(parsed.event);
+			if (!intentId) return normaliseStripeEvent(parsed.event);
+			const { transport } = await createStripeClient.call(this);
+			const current = await transport.request<Stripe.PaymentIntent>('GET', `/v1/payment_intents/${intentId}`, {
+				params: { expand: ['payment_method'] },
+			});
+			return normaliseStripeEvent(parsed.event, current as never);
+		};
+	} else {
+		const credentials = await this.getCredentials('payments360Api');
+		const signingKey = String(credentials.webhookSigningKey ?? '');
+		if (signingKey === '') return answer(this, 401, { error: 'invalid signature', reason: 'no_secret' });
+		const verdict = verifyGateway360Signature({ rawBody, header: headers['webhook-signature'], signingKey });
+		if (!verdict.ok) return answer(this, 401, { error: 'invalid signature', reason: verdict.reason });
+		const parsed = parseGateway360Event(rawBody);
+		if (!parsed.ok) return answer(this, 400, { error: 'malformed event', reason: parsed.reason });
+		eventId = parsed.event.event_id;
+		normalise = async () => normaliseGateway360Event(parsed.event);
+	}
+
+	const events = deduplicator(seenEvents, triggerKey);
+	if (events.seen(eventId)) return answer(this, 200, { received: true, duplicate: true });
+	let result: NormalisedWebhook;
+	try {
+		result = await normalise();
+	} catch {
+		// Let the provider's retry count as new: this delivery was not processed.
+		events.forget(eventId);
+		return answer(this, 500, { error: 'could not process the event now', eventId });
+	}
+	if (result.events.length === 0) {
+		return answer(this, 200, { received: true, ignored: result.ignored });
+	}
+	if (options.emitEachStateOnce !== false && result.stateKey) {
+		if (deduplicator(seenStates, triggerKey).seen(result.stateKey)) {
+			return answer(this, 200, { received: true, duplicateState: true });
+		}
+	}
+	const outputs = eventsByOutput(result.events).map((list) =>
+		list.map((json): INodeExecutionData => ({ json: json as unknown as IDataObject })),
+	);
+	return { workflowData: outputs };
+}
+
+async function stripeSecrets(context: IWebhookFunctions): Promise<string[]> {
+	const mode = context.getNodeParameter('endpointMode', 'automatic') as string;
+	if (mode === 'automatic') {
+		const state = context.getWorkflowStaticData('node') as EndpointState;
+		return state.endpointSecret ? [state.endpointSecret] : [];
+	}
+	const credentials = await context.getCredentials('stripeInvoicePaymentsApi');
+	return String(credentials.webhookSigningSecret ?? '')
+		.split(/[\s,]+/)
+		.filter(Boolean);
+}

@@ -1,0 +1,63 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { gateway360ConnectionTest } from '../shared/gateway360CredentialTest';
+import { settingsCollection } from './actions/common.descriptions';
+import * as connection from './actions/connection/Connection.resource';
+import * as payNowPage from './actions/payNowPage/PayNowPage.resource';
+import * as provider from './actions/provider/Provider.resource';
+import { router } from './actions/router';
+import * as transaction from './actions/transaction/Transaction.resource';
+
+export class Payments360 implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: '360 Payments',
+		name: 'payments360',
+		icon: { light: 'file:../../icons/payments360.svg', dark: 'file:../../icons/payments360.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description:
+			'Take web invoice payments through 360 Payments (an NMI-style gateway): connect, Pay Now page, charge, refund, void',
+		defaults: { name: '360 Payments' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{
+				name: 'payments360Api',
+				required: true,
+				testedBy: 'gateway360ConnectionTest',
+				displayOptions: { hide: { resource: ['provider'] } },
+			},
+		],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Connection', value: 'connection' },
+					{ name: 'Online Payment Provider', value: 'provider' },
+					{ name: 'Pay Now Page', value: 'payNowPage' },
+					{ name: 'Transaction', value: 'transaction' },
+				],
+				default: 'transaction',
+			},
+			...connection.description,
+			...payNowPage.description,
+			...transaction.description,
+			...provider.description,
+			settingsCollection,
+		],
+	};
+
+	methods = {
+		credentialTest: { gateway360ConnectionTest },
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

@@ -1,0 +1,90 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+/** Settings that apply to every operation of the node. */
+export const settingsCollection: INodeProperties = {
+	displayName: 'Settings',
+	name: 'settings',
+	type: 'collection',
+	placeholder: 'Add Setting',
+	default: {},
+	description: 'Apply to every operation of this node',
+	displayOptions: { hide: { resource: ['provider'] } },
+	options: [
+		{
+			displayName: 'Concurrency',
+			name: 'concurrency',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 20 },
+			default: 4,
+			description:
+				'Items handled at once. Items naming the same invoice are always charged one after the other. Output order equals input order.',
+		},
+		{
+			displayName: 'Default Currency',
+			name: 'currency',
+			type: 'string',
+			default: 'usd',
+			placeholder: 'e.g. usd',
+			description: "Used when an item does not name its invoice's currency",
+		},
+	],
+};
+
+export const invoiceNumberField: INodeProperties = {
+	displayName: 'Invoice Number',
+	name: 'invoiceNumber',
+	type: 'string',
+	required: true,
+	default: '',
+	placeholder: 'e.g. INV-1042',
+	description: "The web invoice's number; sent to the gateway as the order ID",
+};
+
+export const amountField: INodeProperties = {
+	displayName: 'Amount',
+	name: 'amount',
+	type: 'string',
+	required: true,
+	default: '',
+	placeholder: 'e.g. 1250.00',
+	description:
+		'The invoice amount to pay, before any processing fee, as a decimal string. Take it from your books, never from what a browser posted.',
+};
+
+export const currencyField: INodeProperties = {
+	displayName: 'Currency',
+	name: 'currency',
+	type: 'string',
+	default: '',
+	placeholder: 'e.g. usd',
+	description: "Three-letter ISO code; empty uses the node's default currency",
+};
+
+export const customerEmailField: INodeProperties = {
+	displayName: 'Customer Email',
+	name: 'customerEmail',
+	type: 'string',
+	placeholder: 'name@email.com',
+	default: '',
+	description: "The customer's email address; the gateway keeps it with the transaction",
+};
+
+export const feePercentField: INodeProperties = {
+	displayName: 'Processing Fee (%)',
+	name: 'feePercent',
+	type: 'string',
+	default: '0',
+	placeholder: 'e.g. 2.9',
+	description:
+		'Added to the invoice as its own line (sent to the gateway as the surcharge); 0 to 100 with up to 4 decimals',
+};
+
+export const transactionIdField: INodeProperties = {
+	displayName: 'Transaction ID',
+	name: 'transactionId',
+	type: 'string',
+	required: true,
+	default: '',
+	placeholder: 'e.g. 7000000012',
+	description: "The gateway's transaction ID (the payment record's payment ID)",
+};

@@ -1,0 +1,125 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { assertInvoiceNumber } from '../../../core/gateway360/charge';
+import { CoreInputError } from '../../../core/errors';
+import type { TransactionFilters } from '../../../core/gateway360/transactions';
+import {
+	listTransactions,
+	toGatewayDate,
+	transactionView,
+} from '../../../core/gateway360/transactions';
+import { mapGatewayItems } from '../../helpers/errors';
+import type { OperationContext } from '../node.type';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Find By',
+		name: 'findBy',
+		type: 'options',
+		default: 'invoiceNumber',
+		options: [
+			{ name: 'Invoice Number (Order ID)', value: 'invoiceNumber' },
+			{ name: 'Date Range', value: 'dateRange' },
+		],
+	},
+	{
+		displayName: 'Invoice Number',
+		name: 'invoiceNumber',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. INV-1042',
+		description: 'Transactions whose order ID is this invoice number',
+		displayOptions: { show: { findBy: ['invoiceNumber'] } },
+	},
+	{
+		displayName: 'From',
+		name: 'startDate',
+		type: 'dateTime',
+		required: true,
+		default: '',
+		description: "Start of the range (the workflow's time zone unless the value names one)",
+		displayOptions: { show: { findBy: ['dateRange'] } },
+	},
+	{
+		displayName: 'To',
+		name: 'endDate',
+		type: 'dateTime',
+		required: true,
+		default: '',
+		description: "End of the range (the workflow's time zone unless the value names one)",
+		displayOptions: { show: { findBy: ['dateRange'] } },
+	},
+	{
+		displayName: 'Transaction Types',
+		name: 'actionTypes',
+		type: 'multiOptions',
+		default: [],
+		description: 'Only these kinds of transaction; none selected lists every kind',
+		options: [
+			{ name: 'Authorization', value: 'auth' },
+			{ name: 'Capture', value: 'capture' },
+			{ name: 'Refund', value: 'refund' },
+			{ name: 'Sale', value: 'sale' },
+			{ name: 'Void', value: 'void' },
+		],
+	},
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 50,
+		description: 'Max number of results to return',
+		displayOptions: { show: { returnAll: [false] } },
+	},
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['transaction'], operation: ['getMany'] } },
+	properties,
+);
+
+/** The transactions of an invoice or of a date range, oldest first, one item each. */
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+	{ client, settings }: OperationContext,
+): Promise<INodeExecutionData[]> {
+	return await mapGatewayItems(this, items, settings.concurrency, client.secrets, async (itemIndex) => {
+		const findBy = this.getNodeParameter('findBy', itemIndex, 'invoiceNumber') as string;
+		const filters: TransactionFilters = {};
+		if (findBy === 'invoiceNumber') {
+			filters.orderId = assertInvoiceNumber(this.getNodeParameter('invoiceNumber', itemIndex, ''));
+		} else {
+			const zone = this.getTimezone();
+			filters.startDate = toGatewayDate(this.getNodeParameter('startDate', itemIndex, ''), zone, 'startDate');
+			filters.endDate = toGatewayDate(this.getNodeParameter('endDate', itemIndex, ''), zone, 'endDate');
+			if (filters.startDate > filters.endDate) {
+				throw new CoreInputError('endDate', 'The end of the range is before its start');
+			}
+		}
+		const actionTypes = this.getNodeParameter('actionTypes', itemIndex, []) as string[];
+		if (actionTypes.length > 0) filters.actionType = actionTypes.join(',');
+		const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
+		const limit = returnAll ? undefined : (this.getNodeParameter('limit', itemIndex, 50) as number);
+		const transactions = await listTransactions(client.transport(), filters, {
+			limit,
+			defaultCurrency: settings.currency,
+		});
+		return transactions
+			.filter((transaction) => !filters.orderId || transaction.orderId === filters.orderId)
+			.map((transaction) => ({
+				json: { ...transactionView(transaction) },
+				pairedItem: { item: itemIndex },
+			}));
+	});
+}

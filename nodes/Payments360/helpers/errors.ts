@@ -1,0 +1,74 @@
+import type { IExecuteFunctions, INode, INodeExecutionData, JsonObject } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { isCoreInputError } from '../../core/errors';
+import {
+	Gateway360ApiError,
+	Gateway360ConnectionError,
+	redactGatewaySecrets,
+} from '../../core/gateway360/errors';
+import { mapItemsInOrder } from '../../shared/itemRunner';
+import { toNodeError } from '../../shared/nodeErrors';
+
+/**
+ * The gateway's errors as n8n errors: its answers keep the response code and text
+ * (NodeApiError), bad input names the item and field (via the shared toNodeError). Every
+ * message passes through the redactor with the credential's own keys.
+ */
+export function toGateway360NodeError(
+	node: INode,
+	error: unknown,
+	itemIndex: number,
+	secrets: string[],
+): Error {
+	const redact = (text: string) => redactGatewaySecrets(text, secrets);
+	if (error instanceof Gateway360ApiError) {
+		const details: JsonObject = {
+			message: redact(error.message),
+			kind: error.kind,
+			response_code: error.responseCode ?? null,
+			response_text: error.responseText ? redact(error.responseText) : null,
+			transaction_id: error.transactionId ?? null,
+			outcome_unknown: error.outcomeUnknown,
+		};
+		return new NodeApiError(node, details, {
+			itemIndex,
+			httpCode: error.statusCode ? String(error.statusCode) : undefined,
+			message: `360 Payments: ${redact(error.message)}`,
+			description: [
+				error.responseCode && `response code ${error.responseCode}`,
+				error.transactionId && `transaction ${error.transactionId}`,
+				error.outcomeUnknown && 'the outcome is unknown: list the transactions of the invoice before trying again',
+			]
+				.filter(Boolean)
+				.join(', '),
+		});
+	}
+	if (error instanceof Gateway360ConnectionError) {
+		return new NodeApiError(node, { message: redact(error.message), connectionCode: error.code ?? null }, {
+			itemIndex,
+			message: `360 Payments: ${redact(error.message)}`,
+		});
+	}
+	if (isCoreInputError(error) || error instanceof NodeApiError || error instanceof NodeOperationError) {
+		return toNodeError(node, error, itemIndex);
+	}
+	const message = error instanceof Error ? error.message : String(error);
+	return new NodeOperationError(node, redact(message), { itemIndex });
+}
+
+/** mapItemsInOrder with the gateway's errors mapped (and redacted) per item. */
+export async function mapGatewayItems(
+	context: IExecuteFunctions,
+	items: INodeExecutionData[],
+	concurrency: number,
+	secrets: string[],
+	work: (itemIndex: number) => Promise<INodeExecutionData[]>,
+): Promise<INodeExecutionData[]> {
+	const node = context.getNode();
+	return await mapItemsInOrder(context, items.length, concurrency, async (itemIndex) =>
+		await work(itemIndex).catch((error: unknown) => {
+			throw toGateway360NodeError(node, error, itemIndex, secrets);
+		}),
+	);
+}

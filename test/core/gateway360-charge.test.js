@@ -1,0 +1,234 @@
+// The charge guard, refunds and voids of the core, run against the local gateway over HTTP.
+import { CoreInputError } from '../../nodes/core/errors';
+import { InvoiceLocks, chargeToken } from '../../nodes/core/gateway360/charge';
+import { Gateway360ApiError } from '../../nodes/core/gateway360/errors';
+import { refundPayment, voidPayment } from '../../nodes/core/gateway360/reversals';
+import { Gateway360Transport } from '../../nodes/core/gateway360/transport';
+import { startGateway360Server } from '../fakes/gateway360-server';
+import { nodeHttp } from '../fakes/gateway360/node-http';
+
+const SECURITY_KEY = 'core-test-security-key-00000001';
+let gateway;
+let transport;
+let sent;
+
+beforeAll(async () => {
+	gateway = await startGateway360Server({ securityKeys: [SECURITY_KEY] });
+});
+afterAll(async () => {
+	await gateway.close();
+});
+beforeEach(() => {
+	const http = nodeHttp(SECURITY_KEY);
+	sent = http.sent;
+	transport = new Gateway360Transport({ http, baseUrl: gateway.url, sleep: async () => {} });
+});
+
+let counter = 0;
+const invoiceNumber = () => `CORE-${++counter}`;
+const token = (ccnumber = '4111111111111111') => gateway.createToken({ ccnumber });
+const request = (extra = {}) => ({
+	invoiceNumber: invoiceNumber(),
+	amountMinor: 10000,
+	feeMinor: 0,
+	currency: 'usd',
+	paymentToken: token(),
+	...extra,
+});
+
+describe('chargeToken', () => {
+	test('an approved sale is a succeeded payment record with the card label', async () => {
+		const req = request({ feeMinor: 290, customerEmail: 'payer@example.com', booksCustomerId: 'C-9' });
+		const outcome = await chargeToken(transport, req);
+		expect(outcome.existingPayment).toBe(false);
+		expect(outcome.record).toMatchObject({
+			provider: 'gateway360',
+			invoiceId: req.invoiceNumber,
+			status: 'succeeded',
+			amount: { minor: 10000 },
+			fee: { minor: 290 },
+			total: { minor: 10290, amount: '102.90' },
+			customer: { booksId: 'C-9', providerId: null },
+			paymentMethod: { label: 'Visa •••• 1111' },
+			failure: null,
+		});
+		const [sale] = gateway.ledger.salesFor(req.invoiceNumber);
+		expect(sale).toMatchObject({ transactionId: outcome.record.paymentId, amount: '102.90', currency: 'USD' });
+		const stored = gateway.transactions().find((t) => t.transactionId === sale.transactionId);
+		expect(stored).toMatchObject({ surcharge: '2.90', email: 'payer@example.com', orderDescription: `Invoice ${req.invoiceNumber}` });
+		// Guard read, sale, re-read: the key was added by the http function, never by the core.
+		expect(sent.map((r) => new URLSearchParams(r.body).get('type') ?? 'query')).toEqual(['query', 'sale', 'query']);
+		expect(sent.every((r) => !/security_key/.test(r.body))).toBe(true);
+	});
+
+	test('a second charge of a paid invoice charges nothing and returns the first payment', async () => {
+		const req = request();
+		const first = await chargeToken(transport, req);
+		const second = await chargeToken(transport, { ...req, paymentToken: token() });
+		expect(second.existingPayment).toBe(true);
+		expect(second.record.paymentId).toBe(first.record.paymentId);
+		expect(second.record.guard).toEqual({
+			reason: 'ALREADY_PAID',
+			message: `Invoice ${req.invoiceNumber} already has an approved payment (${first.record.paymentId}); nothing new was charged`,
+		});
+		expect(gateway.ledger.chargesFor(req.invoiceNumber)).toBe(1);
+	});
+
+	test('the same token sent twice at once charges once; both answers name that payment', async () => {
+		const req = request();
+		const results = await Promise.all([chargeToken(transport, req), chargeToken(transport, req)]);
+		expect(gateway.ledger.chargesFor(req.invoiceNumber)).toBe(1);
+		expect(new Set(results.map((r) => r.record.paymentId)).size).toBe(1);
+		expect(results.map((r) => r.existingPayment).sort()).toEqual([false, true]);
+	});
+
+	test('two tokens for one invoice at once: the later sale is voided, one charge stays', async () => {
+		gateway.setLatency(30);
+		const base = request();
+		const results = await Promise.all(
+			[token(), token(), token()].map((paymentToken) => chargeToken(transport, { ...base, paymentToken })),
+		).finally(() => gateway.setLatency(0));
+		// All three passed the guard before any sale existed: the race really happened.
+		expect(gateway.ledger.salesFor(base.invoiceNumber)).toHaveLength(3);
+		expect(gateway.ledger.chargesFor(base.invoiceNumber)).toBe(1);
+		expect(gateway.ledger.duplicates()).not.toContain(base.invoiceNumber);
+		const kept = gateway.ledger.salesFor(base.invoiceNumber).find((sale) => !sale.voided);
+		expect(results.every((r) => r.record.paymentId === kept.transactionId)).toBe(true);
+		const voided = results.map((r) => r.voidedTransactionId).filter(Boolean);
+		expect(voided).toHaveLength(2);
+		expect(results.filter((r) => r.existingPayment)).toHaveLength(2);
+	});
+
+	test.each([
+		['4000000000000002', '200', 'DECLINE'],
+		['4000000000009995', '202', 'Insufficient funds'],
+	])('a decline (%s) is a failed record with the gateway reason', async (card, code, text) => {
+		const req = request({ paymentToken: token(card) });
+		const outcome = await chargeToken(transport, req);
+		expect(outcome.record).toMatchObject({ status: 'failed', failure: { code, message: text } });
+		expect(outcome.record.paymentId).toMatch(/^\d+$/);
+		expect(gateway.ledger.chargesFor(req.invoiceNumber)).toBe(0);
+		// A declined invoice can be paid with another card.
+		const retry = await chargeToken(transport, { ...req, paymentToken: token() });
+		expect(retry.record.status).toBe('succeeded');
+	});
+
+	test('response=3 is an error naming the gateway reason, nothing charged', async () => {
+		const req = request({ paymentToken: token('4000000000000119') });
+		const failure = await chargeToken(transport, req).catch((e) => e);
+		expect(failure).toBeInstanceOf(Gateway360ApiError);
+		expect(failure).toMatchObject({ kind: 'gateway_error', responseCode: '400' });
+		expect(failure.message).toBe('The gateway refused the payment: Transaction error returned by processor (response code 400)');
+		expect(gateway.ledger.chargesFor(req.invoiceNumber)).toBe(0);
+	});
+
+	test('a spent token for an unpaid invoice is a clear error', async () => {
+		const spent = token();
+		await chargeToken(transport, request({ paymentToken: spent }));
+		await expect(chargeToken(transport, request({ paymentToken: spent }))).rejects.toThrow(
+			'The gateway refused the payment: Payment token already used (response code 300)',
+		);
+	});
+
+	test.each([
+		[{ amountMinor: 0 }, 'amount', /must be more than zero/],
+		[{ amountMinor: -100 }, 'amount', /must be more than zero/],
+		[{ paymentToken: '' }, 'paymentToken', /A payment token is required/],
+		[{ paymentToken: 'not a token!' }, 'paymentToken', /not one Collect.js makes/],
+		[{ invoiceNumber: '  ' }, 'invoiceNumber', /invoice number is required/],
+		[{ invoiceNumber: 'INV\n1' }, 'invoiceNumber', /not usable as the gateway's order ID/],
+		[{ customerEmail: 'nobody' }, 'customerEmail', /not an email address/],
+	])('bad input never reaches the gateway: %p', async (change, field, message) => {
+		const failure = await chargeToken(transport, request(change)).catch((e) => e);
+		expect(failure).toBeInstanceOf(CoreInputError);
+		expect(failure.field).toBe(field);
+		expect(failure.message).toMatch(message);
+		expect(sent).toHaveLength(0);
+	});
+
+	test('a wrong security key is an authentication error before any sale', async () => {
+		const wrong = new Gateway360Transport({ http: nodeHttp('wrong-key-000000000000'), baseUrl: gateway.url, sleep: async () => {} });
+		const failure = await chargeToken(wrong, request()).catch((e) => e);
+		expect(failure).toMatchObject({ kind: 'authentication', message: 'The gateway refused the query: Authentication Failed' });
+	});
+});
+
+describe('InvoiceLocks', () => {
+	test('work for one invoice runs one at a time, other invoices in parallel, failures do not block', async () => {
+		const locks = new InvoiceLocks();
+		const log = [];
+		const step = (name, ms, fail = false) => async () => {
+			log.push(`start ${name}`);
+			await new Promise((resolve) => setTimeout(resolve, ms));
+			log.push(`end ${name}`);
+			if (fail) throw new Error(name);
+			return name;
+		};
+		const results = await Promise.allSettled([
+			locks.run('A', step('a1', 20, true)),
+			locks.run('A', step('a2', 1)),
+			locks.run('B', step('b1', 1)),
+		]);
+		expect(results.map((r) => r.status)).toEqual(['rejected', 'fulfilled', 'fulfilled']);
+		expect(log.indexOf('start a2')).toBeGreaterThan(log.indexOf('end a1'));
+		expect(log.indexOf('start b1')).toBeLessThan(log.indexOf('end a1'));
+	});
+});
+
+describe('refund and void', () => {
+	async function paid(amountMinor = 5000) {
+		const req = request({ amountMinor });
+		const { record } = await chargeToken(transport, req);
+		return record.paymentId;
+	}
+
+	test('an unsettled payment is voided in full; a second void is refused by field', async () => {
+		const id = await paid();
+		const record = await voidPayment(transport, { transactionId: id });
+		expect(record).toMatchObject({ paymentId: id, status: 'canceled', voided: { amount: '50.00' } });
+		expect(gateway.ledger.salesFor(record.invoiceId)[0].voided).toBe(true);
+		await expect(voidPayment(transport, { transactionId: id })).rejects.toThrow(`Transaction ${id} cannot be voided: it is already voided`);
+	});
+
+	test('an unsettled payment is not refunded: the advice is to void it', async () => {
+		const id = await paid();
+		const failure = await refundPayment(transport, { transactionId: id }).catch((e) => e);
+		expect(failure).toBeInstanceOf(CoreInputError);
+		expect(failure.message).toMatch(/has not settled yet: void it instead/);
+	});
+
+	test('a settled payment is refunded in parts, never beyond what is left', async () => {
+		const id = await paid(5000);
+		gateway.settle();
+		await expect(voidPayment(transport, { transactionId: id })).rejects.toThrow(/it has settled: refund it instead/);
+		const part = await refundPayment(transport, { transactionId: id, amount: '20.00' });
+		expect(part).toMatchObject({ paymentId: id, status: 'succeeded', refunded: { amount: '20.00' }, leftToRefund: { amount: '30.00' }, fullRefund: false });
+		expect(part.refundId).toMatch(/^\d+$/);
+		expect(part.refundId).not.toBe(id);
+		const tooMuch = await refundPayment(transport, { transactionId: id, amount: '30.01' }).catch((e) => e);
+		expect(tooMuch).toMatchObject({ field: 'amount' });
+		expect(tooMuch.message).toBe(`Cannot refund 30.01 USD of transaction ${id}: 30.00 is left to refund`);
+		const rest = await refundPayment(transport, { transactionId: id });
+		expect(rest).toMatchObject({ refunded: { amount: '30.00' }, leftToRefund: { amount: '0.00' }, fullRefund: true });
+		await expect(refundPayment(transport, { transactionId: id })).rejects.toThrow(/already refunded in full/);
+	});
+
+	test.each([['0'], ['-5'], ['abc']])('a refund amount of %p is refused by field', async (amount) => {
+		const id = await paid();
+		gateway.settle();
+		const failure = await refundPayment(transport, { transactionId: id, amount }).catch((e) => e);
+		expect(failure).toBeInstanceOf(CoreInputError);
+		expect(failure.field).toBe('amount');
+	});
+
+	test('an unknown or malformed transaction ID is refused by field', async () => {
+		await expect(voidPayment(transport, { transactionId: '999999999' })).rejects.toThrow('The gateway has no transaction 999999999');
+		await expect(refundPayment(transport, { transactionId: '1 OR 1=1' })).rejects.toThrow(/is not a gateway transaction ID/);
+	});
+
+	test('a declined payment cannot be voided or refunded', async () => {
+		const { record } = await chargeToken(transport, request({ paymentToken: token('4000000000000002') }));
+		await expect(voidPayment(transport, { transactionId: record.paymentId })).rejects.toThrow(/cannot be voided: it is failed/);
+		await expect(refundPayment(transport, { transactionId: record.paymentId })).rejects.toThrow(/is failed: only approved payments/);
+	});
+});

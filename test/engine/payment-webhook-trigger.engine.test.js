@@ -1,0 +1,297 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+import Stripe from 'stripe';
+
+import { signGateway360Payload } from '../../nodes/core/webhooks/gateway360Signature';
+import { deliverWebhook, runHook } from './harness';
+import { PACKAGE_NAME } from './package-types';
+import { SECRET_KEY, startStripe, stripeCredentials } from './stripe-node';
+
+const fixtures = JSON.parse(
+	fs.readFileSync(path.resolve(__dirname, '../../../shared/stripe/fixtures3.json'), 'utf8'),
+).resources;
+
+function triggerWorkflow(parameters) {
+	return {
+		id: 'wf-webhooks',
+		name: 'Payment status',
+		nodes: [
+			{
+				id: 'trigger-node',
+				name: 'Payment Webhook Trigger',
+				type: `${PACKAGE_NAME}.paymentWebhookTrigger`,
+				typeVersion: 1,
+				position: [0, 0],
+				webhookId: 'b0b1c2d3-0000-4000-8000-000000000001',
+				parameters,
+				credentials: {
+					stripeInvoicePaymentsApi: { id: '1', name: 'Stripe' },
+					payments360Api: { id: '2', name: '360 Payments' },
+				},
+			},
+		],
+		connections: {},
+	};
+}
+
+const sign = (payload, secret, timestamp) =>
+	Stripe.webhooks.generateTestHeaderString({ payload, secret, ...(timestamp ? { timestamp } : {}) });
+
+/** A Stripe event built from Stripe's own sample event, carrying `object`. */
+function stripeEvent(type, object, created = Math.floor(Date.now() / 1000)) {
+	return {
+		...fixtures.event,
+		id: `evt_${Math.random().toString(36).slice(2, 14)}`,
+		type,
+		created,
+		data: { object },
+	};
+}
+
+let stripe;
+beforeAll(async () => {
+	stripe = await startStripe();
+});
+afterAll(async () => {
+	await stripe.close();
+});
+
+async function endpoints() {
+	const response = await fetch(`${stripe.url}/v1/webhook_endpoints?limit=100`, {
+		headers: { Authorization: `Bearer ${SECRET_KEY}` },
+	});
+	return (await response.json()).data;
+}
+
+describe('Stripe endpoint lifecycle (activation)', () => {
+	test('activate, re-activate with other events, deactivate: exactly one endpoint, then none', async () => {
+		const staticData = {};
+		const workflow = triggerWorkflow({ provider: 'stripe', endpointMode: 'automatic' });
+		const options = { credentials: stripeCredentials(stripe), staticData };
+		expect(await runHook(workflow, 'Payment Webhook Trigger', 'checkExists', options)).toBe(false);
+		await runHook(workflow, 'Payment Webhook Trigger', 'create', options);
+		let list = await endpoints();
+		expect(list).toHaveLength(1);
+		expect(list[0].url).toBe('http://127.0.0.1:5678/webhook/b0b1c2d3-0000-4000-8000-000000000001/payment-status');
+		expect(list[0].enabled_events).toContain('payment_intent.succeeded');
+		// n8n keeps the endpoint and its secret in the node's static data, saved with the workflow.
+		expect(staticData['node:Payment Webhook Trigger']).toEqual({
+			endpointId: list[0].id,
+			endpointSecret: expect.stringMatching(/^whsec_/),
+		});
+		expect(await runHook(workflow, 'Payment Webhook Trigger', 'checkExists', options)).toBe(true);
+
+		const narrower = triggerWorkflow({ provider: 'stripe', endpointMode: 'automatic', events: ['payment_intent.succeeded'] });
+		expect(await runHook(narrower, 'Payment Webhook Trigger', 'checkExists', options)).toBe(false);
+		await runHook(narrower, 'Payment Webhook Trigger', 'create', options);
+		list = await endpoints();
+		expect(list).toHaveLength(1);
+		expect(list[0].enabled_events).toEqual(['payment_intent.succeeded']);
+
+		await runHook(narrower, 'Payment Webhook Trigger', 'delete', options);
+		expect(await endpoints()).toHaveLength(0);
+	});
+
+	test('manual mode without a signing secret cannot be activated', async () => {
+		const workflow = triggerWorkflow({ provider: 'stripe', endpointMode: 'manual' });
+		await expect(
+			runHook(workflow, 'Payment Webhook Trigger', 'create', { credentials: stripeCredentials(stripe) }),
+		).rejects.toThrow(
+			'The credential has no Webhook Signing Secret: without it no event can be verified, so the trigger cannot be activated',
+		);
+	});
+});
+
+describe('Stripe events', () => {
+	const SECRET = 'whsec_engine_manual_secret';
+	const workflow = triggerWorkflow({ provider: 'stripe', endpointMode: 'manual' });
+	const credentials = () => stripeCredentials(stripe, { webhookSigningSecret: SECRET });
+	let counter = 0;
+
+	function paymentIntent(status, invoiceLines, extra = {}) {
+		const customer = stripe.createCustomer({ name: `Webhook ${++counter}`, metadata: { books_customer_id: `W-${counter}` } });
+		const metadata = {
+			books_customer_id: `W-${counter}`,
+			invoice_ids: invoiceLines.map(([id]) => id).join(','),
+			invoice_lines: invoiceLines.map(([, amount, fee]) => `${amount}/${fee}`).join(','),
+		};
+		const amount = invoiceLines.reduce((sum, [, a, f]) => sum + a + f, 0);
+		const [intent] = stripe.seed({
+			paymentIntents: [{ customer: customer.id, amount, currency: 'usd', status, metadata, paymentMethod: 'pm_card_visa', ...extra }],
+		}).paymentIntents;
+		return intent;
+	}
+
+	async function deliver(event, header, body) {
+		const rawBody = body ?? JSON.stringify(event);
+		return await deliverWebhook(
+			workflow,
+			'Payment Webhook Trigger',
+			{ rawBody, headers: header === undefined ? {} : { 'Stripe-Signature': header } },
+			{ credentials: credentials() },
+		);
+	}
+
+	test('a valid event emits the payment record on its status output', async () => {
+		const intent = paymentIntent('succeeded', [['INV-W1', 10000, 290]]);
+		const event = stripeEvent('payment_intent.succeeded', intent);
+		const result = await deliver(event, sign(JSON.stringify(event), SECRET));
+		expect(result.statusCode).toBe(200);
+		const [succeeded, failed, processing, requiresAction, canceled] = result.outputs;
+		expect([failed, processing, requiresAction, canceled].map((o) => o.length)).toEqual([0, 0, 0, 0]);
+		expect(succeeded).toHaveLength(1);
+		expect(succeeded[0]).toMatchObject({
+			provider: 'stripe',
+			eventId: event.id,
+			eventType: 'payment_intent.succeeded',
+			status: 'succeeded',
+			invoiceId: 'INV-W1',
+			paymentId: intent.id,
+			amount: { minor: 10000 },
+			fee: { minor: 290 },
+			total: { minor: 10290 },
+		});
+	});
+
+	test.each([
+		['tampered body', (e, body) => [sign(body, SECRET), body.replace('"succeeded"', '"succeedeD"')], 'mismatch'],
+		['wrong secret', (e, body) => [sign(body, 'whsec_someone_else'), body], 'mismatch'],
+		['stale timestamp', (e, body) => [sign(body, SECRET, Math.floor(Date.now() / 1000) - 301), body], 'stale'],
+		['missing header', (e, body) => [undefined, body], 'missing_header'],
+	])('%s: 401 and no execution', async (_, forge, reason) => {
+		const intent = paymentIntent('succeeded', [['INV-BAD', 1000, 0]]);
+		const event = stripeEvent('payment_intent.succeeded', intent);
+		const [header, body] = forge(event, JSON.stringify(event));
+		const result = await deliver(event, header, body);
+		expect(result).toMatchObject({ statusCode: 401, workflowData: null, body: { reason } });
+	});
+
+	test('a second v1 signature (secret rolling) is accepted', async () => {
+		const intent = paymentIntent('succeeded', [['INV-ROLL', 1000, 0]]);
+		const event = stripeEvent('payment_intent.succeeded', intent);
+		const body = JSON.stringify(event);
+		const good = sign(body, SECRET);
+		const bad = sign(body, 'whsec_old_secret');
+		const [t, v1] = good.split(',');
+		const header = `${t},${bad.split(',')[1]},${v1}`;
+		const result = await deliver(event, header, body);
+		expect(result.statusCode).toBe(200);
+		expect(result.outputs[0][0].invoiceId).toBe('INV-ROLL');
+	});
+
+	test('malformed JSON with a valid signature answers 400', async () => {
+		const body = '{"id": "evt_1", ';
+		const result = await deliver(null, sign(body, SECRET), body);
+		expect(result).toMatchObject({ statusCode: 400, workflowData: null });
+	});
+
+	test('a replayed event starts no second execution', async () => {
+		const intent = paymentIntent('succeeded', [['INV-REPLAY', 1000, 0]]);
+		const event = stripeEvent('payment_intent.succeeded', intent);
+		const body = JSON.stringify(event);
+		const first = await deliver(event, sign(body, SECRET), body);
+		const second = await deliver(event, sign(body, SECRET), body);
+		expect(first.workflowData).not.toBeNull();
+		expect(second).toMatchObject({ statusCode: 200, workflowData: null, body: { duplicate: true } });
+	});
+
+	test('an out-of-order pair never moves a payment backwards', async () => {
+		const intent = paymentIntent('succeeded', [['INV-ORDER', 5000, 0]]);
+		const older = stripeEvent('payment_intent.processing', { ...intent, status: 'processing' }, intent.created);
+		const newer = stripeEvent('payment_intent.succeeded', intent, intent.created + 5);
+		const first = await deliver(newer, sign(JSON.stringify(newer), SECRET));
+		expect(first.outputs[0].map((r) => r.status)).toEqual(['succeeded']);
+		const late = await deliver(older, sign(JSON.stringify(older), SECRET));
+		// Re-read: the payment is succeeded now, already emitted: nothing moves it to processing.
+		expect(late.workflowData).toBeNull();
+		expect(late.body).toMatchObject({ duplicateState: true });
+	});
+
+	test('a combined payment emits one record per invoice, each with its own lines', async () => {
+		const intent = paymentIntent('succeeded', [
+			['INV-C1', 10000, 300],
+			['INV-C2', 2500, 75],
+			['INV-C3', 999, 30],
+		]);
+		const event = stripeEvent('payment_intent.succeeded', intent);
+		const result = await deliver(event, sign(JSON.stringify(event), SECRET));
+		expect(result.outputs[0].map((r) => [r.invoiceId, r.amount.minor, r.fee.minor, r.paymentId, r.combinedPaymentId])).toEqual([
+			['INV-C1', 10000, 300, intent.id, intent.id],
+			['INV-C2', 2500, 75, intent.id, intent.id],
+			['INV-C3', 999, 30, intent.id, intent.id],
+		]);
+	});
+
+	test('a failed payment carries its code and message on the Failed output', async () => {
+		const customer = stripe.createCustomer({ name: 'Decliner', metadata: { books_customer_id: 'W-FAIL' }, defaultPaymentMethod: 'pm_card_chargeCustomerFail' });
+		const response = await fetch(`${stripe.url}/v1/payment_intents`, {
+			method: 'POST',
+			headers: { Authorization: `Bearer ${SECRET_KEY}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+			body: new URLSearchParams({
+				amount: '4000',
+				currency: 'usd',
+				customer: customer.id,
+				payment_method: customer.invoice_settings.default_payment_method,
+				confirm: 'true',
+				off_session: 'true',
+				'metadata[invoice_ids]': 'INV-FAIL',
+			}),
+		});
+		const intent = (await response.json()).error.payment_intent;
+		const event = stripeEvent('payment_intent.payment_failed', intent);
+		const result = await deliver(event, sign(JSON.stringify(event), SECRET));
+		expect(result.outputs[1]).toHaveLength(1);
+		expect(result.outputs[1][0]).toMatchObject({ status: 'failed', invoiceId: 'INV-FAIL', failure: { code: 'card_declined' } });
+	});
+});
+
+describe('360 Payments events', () => {
+	const KEY = 'gw360_signing_key_for_tests';
+	const workflow = triggerWorkflow({ provider: 'gateway360' });
+	const credentials = {
+		payments360Api: { securityKey: 'sec_x', tokenKey: 'tok_x', gatewayBaseUrl: 'http://127.0.0.1:9', webhookSigningKey: KEY },
+	};
+	const body = (eventId, type = 'transaction.sale.success', orderId = 'WEB-1001') =>
+		JSON.stringify({
+			event_id: eventId,
+			event_type: type,
+			event_body: {
+				transaction_id: `tx_${eventId}`,
+				order_id: orderId,
+				action: { amount: '125.00', action_type: 'sale', date: '20261123120000', success: '1', response_text: 'Approved' },
+				currency: 'USD',
+				condition: 'complete',
+			},
+		});
+	const deliver = (raw, header) =>
+		deliverWebhook(workflow, 'Payment Webhook Trigger', { rawBody: raw, headers: header ? { 'Webhook-Signature': header } : {} }, { credentials });
+
+	test('a signed sale success is a succeeded record for the web invoice', async () => {
+		const raw = body('e360-1');
+		const result = await deliver(raw, signGateway360Payload(raw, KEY, 'nonce-1'));
+		expect(result.statusCode).toBe(200);
+		expect(result.outputs[0][0]).toMatchObject({ provider: 'gateway360', status: 'succeeded', invoiceId: 'WEB-1001' });
+	});
+
+	test('tampered, wrongly signed or unsigned: 401', async () => {
+		const raw = body('e360-2');
+		const header = signGateway360Payload(raw, KEY, 'nonce-2');
+		expect((await deliver(raw.replace('125.00', '1.00'), header)).statusCode).toBe(401);
+		expect((await deliver(raw, signGateway360Payload(raw, 'other-key', 'nonce-2'))).statusCode).toBe(401);
+		expect((await deliver(raw, undefined)).statusCode).toBe(401);
+	});
+
+	test('a replay starts nothing', async () => {
+		const raw = body('e360-3');
+		const header = signGateway360Payload(raw, KEY, 'nonce-3');
+		expect((await deliver(raw, header)).workflowData).not.toBeNull();
+		expect(await deliver(raw, header)).toMatchObject({ statusCode: 200, workflowData: null });
+	});
+
+	test('a failed sale goes to Failed', async () => {
+		const raw = body('e360-4', 'transaction.sale.failure', 'WEB-1002');
+		const result = await deliver(raw, signGateway360Payload(raw, KEY, 'nonce-4'));
+		expect(result.outputs[1][0]).toMatchObject({ status: 'failed', invoiceId: 'WEB-1002' });
+	});
+});

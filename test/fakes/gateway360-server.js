@@ -1,0 +1,577 @@
+'use strict';
+/**
+ * A local NMI-style gateway standing in for 360 Payments in tests (in memory, 127.0.0.1).
+ *
+ *   const { startGateway360Server } = require('./gateway360-server');
+ *   const gateway = await startGateway360Server({
+ *     securityKeys: ['...'],   // private keys transact.php / query.php accept (security_key)
+ *     tokenKeys: ['...'],      // public tokenization keys Collect.js accepts
+ *     signingKey: '...',       // signs webhooks (Webhook-Signature); none = no webhooks
+ *     webhookUrl: 'http://127.0.0.1:.../webhook',  // optional, also gateway.webhooks.setUrl()
+ *     latencyMs: 0,            // added to every /api request before it runs
+ *     port: 0, host: '127.0.0.1',
+ *   });
+ *   gateway.url                         // 'http://127.0.0.1:<port>' (the credential's base URL)
+ *   gateway.ledger.chargesFor(orderId)  // approved, not voided sales of that order id
+ *   gateway.ledger.salesFor(orderId)    // [{transactionId, orderId, amount, currency,
+ *                                       //   condition, voided, refunded}]
+ *   gateway.ledger.sales()              // every approved sale; .duplicates(): order ids charged twice
+ *   gateway.createToken({ ccnumber, ccexp, cvv })  // a payment token, as Collect.js makes one
+ *   gateway.settle()                    // pendingsettlement -> complete (refundable, no longer voidable)
+ *   gateway.transactions()              // every transaction, with its actions
+ *   gateway.requests                    // [{method, path, type, securityKeyInBody, securityKeyInUrl}]
+ *   gateway.setDown(true)               // /api and /token requests get their connection dropped
+ *   gateway.setLatency(ms)
+ *   gateway.webhooks.events / .deliveries / .setUrl(url) / await .idle()
+ *   await gateway.close()
+ *
+ * Protocol (as REFERENCE.md describes the NMI family):
+ *   POST /api/transact.php  form: security_key, type sale|auth|capture|void|refund|validate,
+ *     amount, surcharge, currency, payment_token, orderid, order_description, email,
+ *     transactionid -> URL-encoded response, responsetext, authcode, transactionid, avsresponse,
+ *     cvvresponse, orderid, type, response_code. A wrong key: response=3 "Authentication Failed".
+ *   POST /api/query.php  form: security_key, transaction_id, order_id, condition, action_type,
+ *     start_date, end_date (YYYYMMDDhhmmss), result_limit, page_number (from 0) -> XML
+ *     <nm_response><transaction>...</transaction></nm_response>; a wrong key:
+ *     <nm_response><error_response>Authentication Failed</error_response></nm_response>.
+ *   GET /token/Collect.js, GET /token/field, POST /token/api/field, POST /token/api/tokenize:
+ *     the fake Collect.js (see gateway360/collect.js).
+ *   Payment tokens are single-use. Refunds need a settled transaction, voids an unsettled one.
+ *
+ * Test cards (gateway360/cards.js): 4111111111111111, 5431111111111111, 341111111111111 and any
+ * other Luhn-valid number approve; 4000000000000002 declines (200 DECLINE), 4000000000009995
+ * declines (202 Insufficient funds), 4000000000000069 declines (223 Expired card),
+ * 4000000000000119 is a processor error (response=3, 400).
+ *
+ * Test hooks over HTTP (no key), for a server in another process: GET /_test/ledger,
+ * GET /_test/transactions, GET /_test/requests, POST /_test/tokens {ccnumber, ccexp, cvv},
+ * POST /_test/settle, POST /_test/down {down}, POST /_test/latency {ms},
+ * POST /_test/webhooks/url {url}, GET /_test/webhooks/deliveries.
+ *
+ * Standalone: `node test/fakes/gateway360-server.js --port 12112 --security-key K
+ * --token-key T [--signing-key S] [--webhook-url URL] [--latency ms]` prints the URL and serves
+ * until SIGTERM. Webhooks need the package built (`npm run build`): they are signed by
+ * dist/nodes/core/webhooks/gateway360Signature.js.
+ */
+const http = require('node:http');
+const { setTimeout: sleep } = require('node:timers/promises');
+const { outcomeOf, validateCard } = require('./gateway360/cards');
+const { COLLECT_JS, fieldPage } = require('./gateway360/collect');
+const { queryAnswer, queryError, runQuery } = require('./gateway360/query');
+const { Store, fromCents, toCents } = require('./gateway360/store');
+const { WebhookSender } = require('./gateway360/webhooks');
+
+const MAX_BODY_BYTES = 256 * 1024;
+const MAX_CARD_SESSIONS = 10_000;
+const CORS = { 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Methods': 'POST, GET, OPTIONS', 'Access-Control-Allow-Headers': 'Content-Type' };
+
+function readBody(req) {
+	return new Promise((resolve, reject) => {
+		const chunks = [];
+		let size = 0;
+		req.on('data', (chunk) => {
+			size += chunk.length;
+			if (size > MAX_BODY_BYTES) {
+				reject(Object.assign(new Error('body too large'), { status: 413 }));
+				req.destroy();
+				return;
+			}
+			chunks.push(chunk);
+		});
+		req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+		req.on('error', reject);
+	});
+}
+
+/** A form (or, for the test hooks, JSON) body as a plain object; the first value of a name wins. */
+function parseFields(raw, contentType = '') {
+	if (/json/i.test(contentType)) return raw.trim() ? JSON.parse(raw) : {};
+	const fields = {};
+	for (const [name, value] of new URLSearchParams(raw)) if (!(name in fields)) fields[name] = value;
+	return fields;
+}
+
+function send(res, status, body, headers = {}) {
+	res.writeHead(status, { 'Content-Length': Buffer.byteLength(body), ...headers });
+	res.end(body);
+}
+
+const sendJson = (res, status, value, headers = {}) =>
+	send(res, status, JSON.stringify(value), { 'Content-Type': 'application/json', ...headers });
+
+function transactAnswer(fields) {
+	const answer = {
+		response: '3',
+		responsetext: '',
+		authcode: '',
+		transactionid: '',
+		avsresponse: '',
+		cvvresponse: '',
+		orderid: '',
+		type: '',
+		response_code: '300',
+		...fields,
+	};
+	return Object.entries(answer)
+		.map(([name, value]) => `${name}=${encodeURIComponent(String(value))}`)
+		.join('&');
+}
+
+async function startGateway360Server(options = {}) {
+	const opts = {
+		securityKeys: ['gw360-security-key-for-tests-0001'],
+		tokenKeys: ['gw360pub-test01-test02-test03'],
+		signingKey: null,
+		webhookUrl: null,
+		latencyMs: 0,
+		port: 0,
+		host: '127.0.0.1',
+		webhookAttempts: 3,
+		webhookRetryDelayMs: 100,
+		webhookTimeoutMs: 2000,
+		...options,
+	};
+	const store = new Store();
+	const cardSessions = new Map();
+	const webhooks = new WebhookSender({
+		url: opts.webhookUrl,
+		signingKey: opts.signingKey,
+		attempts: opts.webhookAttempts,
+		retryDelayMs: opts.webhookRetryDelayMs,
+		timeoutMs: opts.webhookTimeoutMs,
+	});
+	const requests = [];
+	let down = false;
+	let latencyMs = opts.latencyMs;
+
+	const emit = (transaction, action) =>
+		webhooks.emit(webhooks.eventFor(transaction, action, action.success ? 'success' : 'failure'));
+
+	// ------------------------------------------------------------------ transact.php
+
+	function charge(fields, type) {
+		const amountCents = toCents(fields.amount);
+		if (amountCents === null || amountCents <= 0) {
+			return { responsetext: `Invalid amount ${fields.amount ?? ''}`.trim(), type };
+		}
+		const surchargeCents = fields.surcharge === undefined ? null : toCents(fields.surcharge);
+		if (fields.surcharge !== undefined && (surchargeCents === null || surchargeCents > amountCents)) {
+			return { responsetext: 'Invalid surcharge', type };
+		}
+		const currency = (fields.currency || 'USD').toUpperCase();
+		if (!/^[A-Z]{3}$/.test(currency)) return { responsetext: 'Invalid currency', type };
+		if (!fields.payment_token) {
+			return { responsetext: 'Payment information is missing: send a payment_token', type };
+		}
+		const spent = store.spendToken(fields.payment_token);
+		if (spent.error) return { responsetext: spent.error, type, orderid: fields.orderid ?? '' };
+		const card = spent.card;
+		const outcome = outcomeOf(card.number);
+		const approved = outcome.outcome === 'approve';
+		const transaction = store.newTransaction({
+			orderId: fields.orderid ?? '',
+			orderDescription: fields.order_description ?? '',
+			email: fields.email ?? '',
+			currency,
+			surchargeCents,
+			condition: approved ? 'pendingsettlement' : 'failed',
+			authorizationCode: approved ? store.authCode() : '',
+			card,
+		});
+		const responseCode = approved ? '100' : outcome.responseCode;
+		const responseText = approved ? 'SUCCESS' : outcome.responseText;
+		const action = store.addAction(transaction, {
+			actionType: type,
+			amountCents,
+			success: approved,
+			responseCode,
+			responseText,
+			processorResponseCode: approved ? '00' : '05',
+		});
+		emit(transaction, action);
+		return {
+			response: approved ? '1' : outcome.outcome === 'decline' ? '2' : '3',
+			responsetext: responseText,
+			authcode: transaction.authorizationCode,
+			transactionid: transaction.transactionId,
+			avsresponse: approved ? 'Y' : '',
+			cvvresponse: approved ? 'M' : '',
+			orderid: transaction.orderId,
+			type,
+			response_code: responseCode,
+		};
+	}
+
+	function reversal(fields, type) {
+		const transaction = store.transactions.get(fields.transactionid ?? '');
+		if (!transaction) return { responsetext: `Transaction not found ${fields.transactionid ?? ''}`.trim(), type };
+		const first = transaction.actions[0];
+		const charged = ['sale', 'auth'].includes(first.actionType) && first.success;
+		const refundedCents = transaction.actions
+			.filter((a) => a.actionType === 'refund' && a.success)
+			.reduce((sum, a) => sum + a.amountCents, 0);
+		const capturedCents =
+			transaction.actions.find((a) => a.actionType === 'capture' && a.success)?.amountCents ??
+			(first.actionType === 'sale' ? first.amountCents : 0);
+		const refuse = (text) => {
+			const action = store.addAction(transaction, {
+				actionType: type,
+				amountCents: toCents(fields.amount) ?? 0,
+				success: false,
+				responseCode: '300',
+				responseText: text,
+			});
+			emit(transaction, action);
+			return { responsetext: text, transactionid: transaction.transactionId, orderid: transaction.orderId, type };
+		};
+		const ok = (action, transactionId) => {
+			emit(transaction, action);
+			return {
+				response: '1',
+				responsetext: 'SUCCESS',
+				transactionid: transactionId,
+				orderid: transaction.orderId,
+				type,
+				response_code: '100',
+			};
+		};
+
+		if (type === 'void') {
+			if (!charged || transaction.condition !== 'pendingsettlement' || refundedCents > 0) {
+				return refuse('Transaction cannot be voided: only unsettled approved transactions can be');
+			}
+			transaction.condition = 'canceled';
+			const amountCents = first.amountCents;
+			return ok(store.addAction(transaction, { actionType: 'void', amountCents, success: true, responseCode: '100', responseText: 'Transaction Void Successful' }), transaction.transactionId);
+		}
+		if (type === 'capture') {
+			const alreadyCaptured = transaction.actions.some((a) => a.actionType === 'capture' && a.success);
+			if (first.actionType !== 'auth' || !charged || alreadyCaptured || transaction.condition !== 'pendingsettlement') {
+				return refuse('Transaction cannot be captured');
+			}
+			const amountCents = fields.amount === undefined ? first.amountCents : toCents(fields.amount);
+			if (amountCents === null || amountCents <= 0 || amountCents > first.amountCents) {
+				return refuse('Capture amount may not exceed the authorized amount');
+			}
+			return ok(store.addAction(transaction, { actionType: 'capture', amountCents, success: true, responseCode: '100', responseText: 'SUCCESS' }), transaction.transactionId);
+		}
+		// refund
+		if (!charged || transaction.condition !== 'complete') {
+			return refuse('Only settled transactions can be refunded; void an unsettled one');
+		}
+		const leftCents = capturedCents - refundedCents;
+		const amountCents = fields.amount === undefined ? leftCents : toCents(fields.amount);
+		if (amountCents === null || amountCents <= 0 || amountCents > leftCents) {
+			return refuse('Refund amount may not exceed the transaction balance');
+		}
+		const refund = store.newTransaction({
+			orderId: transaction.orderId,
+			orderDescription: transaction.orderDescription,
+			email: transaction.email,
+			currency: transaction.currency,
+			condition: 'pendingsettlement',
+		});
+		refund.ccNumber = transaction.ccNumber;
+		refund.ccType = transaction.ccType;
+		store.addAction(refund, { actionType: 'refund', amountCents, success: true, responseCode: '100', responseText: 'SUCCESS' });
+		const action = store.addAction(transaction, { actionType: 'refund', amountCents, success: true, responseCode: '100', responseText: 'SUCCESS' });
+		return ok(action, refund.transactionId);
+	}
+
+	function validate(fields) {
+		if (fields.amount !== undefined && toCents(fields.amount) !== 0) {
+			return { responsetext: 'Validate transactions must have an amount of 0.00', type: 'validate' };
+		}
+		if (!fields.payment_token) return { responsetext: 'Payment information is missing', type: 'validate' };
+		const spent = store.spendToken(fields.payment_token);
+		if (spent.error) return { responsetext: spent.error, type: 'validate' };
+		const outcome = outcomeOf(spent.card.number);
+		const approved = outcome.outcome === 'approve';
+		const transaction = store.newTransaction({
+			orderId: fields.orderid ?? '',
+			currency: (fields.currency || 'USD').toUpperCase(),
+			condition: approved ? 'complete' : 'failed',
+			card: spent.card,
+		});
+		store.addAction(transaction, {
+			actionType: 'validate',
+			amountCents: 0,
+			success: approved,
+			responseCode: approved ? '100' : outcome.responseCode,
+			responseText: approved ? 'SUCCESS' : outcome.responseText,
+		});
+		return {
+			response: approved ? '1' : outcome.outcome === 'decline' ? '2' : '3',
+			responsetext: approved ? 'SUCCESS' : outcome.responseText,
+			transactionid: transaction.transactionId,
+			orderid: transaction.orderId,
+			type: 'validate',
+			response_code: approved ? '100' : outcome.responseCode,
+		};
+	}
+
+	function transact(fields) {
+		const type = fields.type ?? '';
+		if (!opts.securityKeys.includes(fields.security_key)) {
+			return { responsetext: 'Authentication Failed', type };
+		}
+		switch (type) {
+			case 'sale':
+			case 'auth':
+				return charge(fields, type);
+			case 'capture':
+			case 'void':
+			case 'refund':
+				return reversal(fields, type);
+			case 'validate':
+				return validate(fields);
+			default:
+				return { responsetext: 'Invalid Transaction Type', type };
+		}
+	}
+
+	// ------------------------------------------------------------------ Collect.js endpoints
+
+	function storeCardField(fields) {
+		const { session, field, value } = fields;
+		if (!/^[0-9a-f]{32}$/.test(session ?? '') || !['ccnumber', 'ccexp', 'cvv'].includes(field)) {
+			return { status: 400, body: { error: 'Bad field request' } };
+		}
+		if (!cardSessions.has(session) && cardSessions.size >= MAX_CARD_SESSIONS) {
+			cardSessions.delete(cardSessions.keys().next().value);
+		}
+		const entry = cardSessions.get(session) ?? {};
+		entry[field] = String(value ?? '').slice(0, 64);
+		cardSessions.set(session, entry);
+		return { status: 200, body: { stored: field } };
+	}
+
+	function tokenize(fields) {
+		if (!opts.tokenKeys.includes(fields.key)) {
+			return { status: 401, body: { error: 'Invalid tokenization key' } };
+		}
+		const entry = cardSessions.get(fields.session ?? '');
+		if (!entry) return { status: 422, body: { errors: [{ field: 'ccnumber', message: 'Card number is required' }] } };
+		const errors = validateCard(entry);
+		if (errors.length > 0) return { status: 422, body: { errors } };
+		cardSessions.delete(fields.session);
+		return { status: 200, body: store.createToken(entry) };
+	}
+
+	// ------------------------------------------------------------------ test hooks
+
+	const ledger = {
+		sales: () => store.sales(),
+		salesFor: (orderId) => store.sales().filter((sale) => sale.orderId === orderId),
+		chargesFor: (orderId) => store.sales().filter((sale) => sale.orderId === orderId && !sale.voided).length,
+		duplicates: () => {
+			const counts = new Map();
+			for (const sale of store.sales()) {
+				if (!sale.voided) counts.set(sale.orderId, (counts.get(sale.orderId) ?? 0) + 1);
+			}
+			return [...counts].filter(([, count]) => count > 1).map(([orderId]) => orderId);
+		},
+	};
+
+	function createToken(card) {
+		const errors = validateCard({ ccexp: '12/39', cvv: '123', ...card });
+		if (errors.length > 0) throw new Error(`Not a usable test card: ${errors.map((e) => e.message).join(', ')}`);
+		return store.createToken({ ccexp: '12/39', cvv: '123', ...card }).token;
+	}
+
+	function settle() {
+		let settled = 0;
+		for (const transaction of store.list()) {
+			if (transaction.condition !== 'pendingsettlement') continue;
+			transaction.condition = 'complete';
+			store.addAction(transaction, { actionType: 'settle', amountCents: transaction.actions[0].amountCents, success: true, responseCode: '100', responseText: 'SUCCESS' });
+			settled++;
+		}
+		return settled;
+	}
+
+	function transactions() {
+		return store.list().map((t) => ({
+			...t,
+			surcharge: t.surchargeCents === null ? null : fromCents(t.surchargeCents),
+			actions: t.actions.map((a) => ({ ...a, amount: fromCents(a.amountCents) })),
+		}));
+	}
+
+	async function handleTestHook(req, res, path, fields) {
+		const route = `${req.method} ${path}`;
+		switch (route) {
+			case 'GET /_test/ledger':
+				return sendJson(res, 200, { sales: ledger.sales(), duplicates: ledger.duplicates() });
+			case 'GET /_test/transactions':
+				return sendJson(res, 200, transactions());
+			case 'GET /_test/requests':
+				return sendJson(res, 200, requests);
+			case 'POST /_test/tokens':
+				return sendJson(res, 200, { token: createToken(fields) });
+			case 'POST /_test/settle':
+				return sendJson(res, 200, { settled: settle() });
+			case 'POST /_test/down':
+				down = fields.down === true || fields.down === 'true';
+				return sendJson(res, 200, { down });
+			case 'POST /_test/latency':
+				latencyMs = Number(fields.ms) || 0;
+				return sendJson(res, 200, { latencyMs });
+			case 'POST /_test/webhooks/url':
+				webhooks.url = fields.url || null;
+				return sendJson(res, 200, { url: webhooks.url });
+			case 'GET /_test/webhooks/deliveries':
+				return sendJson(res, 200, webhooks.deliveries);
+			default:
+				return sendJson(res, 404, { error: `No test hook ${route}` });
+		}
+	}
+
+	// ------------------------------------------------------------------ HTTP
+
+	async function handle(req, res) {
+		const url = new URL(req.url, 'http://gateway.local');
+		const path = url.pathname;
+		const isGateway = path.startsWith('/api/') || path.startsWith('/token/');
+		if (isGateway && down) {
+			req.socket.destroy();
+			return undefined;
+		}
+		if (req.method === 'OPTIONS' && path.startsWith('/token/api/')) {
+			return send(res, 204, '', CORS);
+		}
+		const raw = req.method === 'POST' ? await readBody(req) : '';
+		const fields = parseFields(raw, req.headers['content-type']);
+
+		if (path.startsWith('/_test/')) return handleTestHook(req, res, path, fields);
+		if (path.startsWith('/api/')) {
+			requests.push({
+				method: req.method,
+				path,
+				type: fields.type ?? null,
+				securityKeyInBody: typeof fields.security_key === 'string',
+				securityKeyInUrl: url.searchParams.has('security_key'),
+			});
+			if (latencyMs > 0) await sleep(latencyMs);
+		}
+
+		if (req.method === 'POST' && path === '/api/transact.php') {
+			return send(res, 200, transactAnswer(transact(fields)), { 'Content-Type': 'text/html; charset=UTF-8' });
+		}
+		if (req.method === 'POST' && path === '/api/query.php') {
+			const xml = opts.securityKeys.includes(fields.security_key)
+				? queryAnswer(runQuery(store, fields))
+				: queryError('Authentication Failed');
+			return send(res, 200, xml, { 'Content-Type': 'text/xml; charset=UTF-8' });
+		}
+		if (req.method === 'GET' && path === '/token/Collect.js') {
+			return send(res, 200, COLLECT_JS, { 'Content-Type': 'application/javascript; charset=UTF-8' });
+		}
+		if (req.method === 'GET' && path === '/token/field') {
+			const page = fieldPage({
+				field: url.searchParams.get('field') ?? 'ccnumber',
+				placeholder: url.searchParams.get('placeholder') ?? '',
+				title: url.searchParams.get('title') ?? '',
+			});
+			return send(res, 200, page, { 'Content-Type': 'text/html; charset=UTF-8' });
+		}
+		if (req.method === 'POST' && path === '/token/api/field') {
+			const { status, body } = storeCardField(fields);
+			return sendJson(res, status, body, CORS);
+		}
+		if (req.method === 'POST' && path === '/token/api/tokenize') {
+			const { status, body } = tokenize(fields);
+			return sendJson(res, status, body, CORS);
+		}
+		return send(res, 404, 'Not found', { 'Content-Type': 'text/plain' });
+	}
+
+	const server = http.createServer((req, res) => {
+		handle(req, res).catch((error) => {
+			if (res.headersSent) return res.destroy();
+			// A bug in the fake (or a bad test hook call): say so loudly, not like a gateway answer.
+			return sendJson(res, error.status ?? 500, { error: `Fake gateway: ${error.message}` });
+		});
+	});
+
+	await new Promise((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(opts.port, opts.host, resolve);
+	});
+	const { port } = server.address();
+
+	let closing;
+	return {
+		url: `http://${opts.host}:${port}`,
+		ledger,
+		requests,
+		createToken,
+		settle,
+		transactions,
+		webhooks: {
+			get events() {
+				return webhooks.events;
+			},
+			get deliveries() {
+				return webhooks.deliveries;
+			},
+			setUrl(url) {
+				webhooks.url = url;
+			},
+			idle: () => webhooks.idle(),
+		},
+		setDown(value) {
+			down = Boolean(value);
+		},
+		setLatency(ms) {
+			latencyMs = ms;
+		},
+		close() {
+			closing ??= (async () => {
+				webhooks.closed = true;
+				await new Promise((resolve) => {
+					server.close(() => resolve());
+					server.closeAllConnections();
+				});
+				await webhooks.idle();
+			})();
+			return closing;
+		},
+	};
+}
+
+function parseArgs(argv) {
+	const options = { securityKeys: [], tokenKeys: [] };
+	for (let i = 0; i < argv.length; i++) {
+		const arg = argv[i];
+		const next = () => argv[++i];
+		if (arg === '--port') options.port = Number(next());
+		else if (arg === '--host') options.host = next();
+		else if (arg === '--security-key') options.securityKeys.push(next());
+		else if (arg === '--token-key') options.tokenKeys.push(next());
+		else if (arg === '--signing-key') options.signingKey = next();
+		else if (arg === '--webhook-url') options.webhookUrl = next();
+		else if (arg === '--latency') options.latencyMs = Number(next());
+		else throw new Error(`Unknown argument: ${arg}`);
+	}
+	if (options.securityKeys.length === 0) delete options.securityKeys;
+	if (options.tokenKeys.length === 0) delete options.tokenKeys;
+	return options;
+}
+
+if (require.main === module) {
+	startGateway360Server(parseArgs(process.argv.slice(2))).then(
+		(gateway) => {
+			console.log(gateway.url);
+			const stop = () => gateway.close().then(() => process.exit(0));
+			process.on('SIGTERM', stop);
+			process.on('SIGINT', stop);
+		},
+		(error) => {
+			console.error(error.message);
+			process.exit(1);
+		},
+	);
+}
+
+module.exports = { startGateway360Server };

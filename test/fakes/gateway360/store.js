@@ -1,0 +1,112 @@
+'use strict';
+/**
+ * The fake gateway's state: payment tokens (single-use), transactions with their actions, and
+ * the ledger of approved sales per order id.
+ */
+const { randomBytes, randomInt } = require('node:crypto');
+const { cardType, maskedNumber, queryMaskedNumber } = require('./cards');
+
+/** YYYYMMDDhhmmss in UTC, the gateway's date format. */
+function gatewayDate(date = new Date()) {
+	return date.toISOString().replace(/[-:T]/g, '').slice(0, 14);
+}
+
+/** Decimal string -> cents (the fake keeps money in minor units of 2-decimal currencies). */
+function toCents(amount) {
+	const match = /^(\d{1,9})(?:\.(\d{1,2}))?$/.exec(String(amount ?? '').trim());
+	if (!match) return null;
+	return Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0'));
+}
+
+function fromCents(cents) {
+	return `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
+}
+
+class Store {
+	constructor() {
+		this.tokens = new Map();
+		this.transactions = new Map();
+		this.nextId = 7_000_000_001;
+	}
+
+	/** A payment token for a card, as Collect.js gets one. */
+	createToken(card) {
+		const hex = randomBytes(16).toString('hex');
+		const token = `${hex.slice(0, 8)}-${hex.slice(8, 14)}-${hex.slice(14, 20)}-${hex.slice(20, 32)}`;
+		const number = card.ccnumber.replace(/[\s-]/g, '');
+		const exp = String(card.ccexp ?? '').replace(/\D/g, '');
+		this.tokens.set(token, { number, exp, used: false });
+		return {
+			token,
+			card: {
+				number: maskedNumber(number),
+				bin: number.slice(0, 6),
+				exp,
+				hash: randomBytes(16).toString('hex'),
+				type: cardType(number),
+			},
+		};
+	}
+
+	/** The token's card, marking the token used; or why it cannot be used. */
+	spendToken(token) {
+		const entry = this.tokens.get(token);
+		if (!entry) return { error: 'Invalid payment token' };
+		if (entry.used) return { error: 'Payment token already used' };
+		entry.used = true;
+		return { card: entry };
+	}
+
+	newTransaction(fields) {
+		const transaction = {
+			transactionId: String(this.nextId++),
+			orderId: fields.orderId ?? '',
+			orderDescription: fields.orderDescription ?? '',
+			email: fields.email ?? '',
+			currency: fields.currency ?? 'USD',
+			surchargeCents: fields.surchargeCents ?? null,
+			condition: fields.condition,
+			authorizationCode: fields.authorizationCode ?? '',
+			ccNumber: fields.card ? queryMaskedNumber(fields.card.number) : '',
+			ccType: fields.card ? cardType(fields.card.number) : '',
+			actions: [],
+		};
+		this.transactions.set(transaction.transactionId, transaction);
+		return transaction;
+	}
+
+	addAction(transaction, action) {
+		const entry = { date: gatewayDate(), processorResponseCode: '', ...action };
+		transaction.actions.push(entry);
+		return entry;
+	}
+
+	authCode() {
+		return String(randomInt(100000, 999999));
+	}
+
+	list() {
+		return [...this.transactions.values()];
+	}
+
+	/** Approved sales and auths, each with what happened to it since. */
+	sales() {
+		return this.list()
+			.filter((t) => ['sale', 'auth'].includes(t.actions[0]?.actionType) && t.actions[0].success)
+			.map((t) => ({
+				transactionId: t.transactionId,
+				orderId: t.orderId,
+				amount: fromCents(t.actions[0].amountCents),
+				currency: t.currency,
+				condition: t.condition,
+				voided: t.condition === 'canceled',
+				refunded: fromCents(
+					t.actions
+						.filter((a) => a.actionType === 'refund' && a.success)
+						.reduce((sum, a) => sum + a.amountCents, 0),
+				),
+			}));
+	}
+}
+
+module.exports = { Store, gatewayDate, toCents, fromCents };
