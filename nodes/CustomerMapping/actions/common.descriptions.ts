@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { requestsPerSecondSetting, stripeCustomerModes } from '../../shared/stripeDescriptions';
+
 import { DEFAULT_MAPPING_METADATA_KEY } from '../../core/stripe/customers';
 
 /** Settings that apply to every operation of the node. */
@@ -27,15 +29,7 @@ export const settingsCollection: INodeProperties = {
 			description:
 				'Stripe customer metadata key holding the books customer ID. Every node and workflow of the account must use the same key.',
 		},
-		{
-			displayName: 'Requests per Second',
-			name: 'requestsPerSecond',
-			type: 'number',
-			typeOptions: { minValue: 0 },
-			default: 0,
-			description:
-				"Ceiling on requests started per second; 0 uses Stripe's limit for the key (25 in test mode, 100 live)",
-		},
+		requestsPerSecondSetting,
 	],
 };
 
@@ -67,27 +61,5 @@ export const stripeCustomerLocator: INodeProperties = {
 	required: true,
 	default: { mode: 'id', value: '' },
 	description: 'The Stripe customer to map the books customer to',
-	modes: [
-		{
-			displayName: 'ID',
-			name: 'id',
-			type: 'string',
-			placeholder: 'e.g. cus_Nk2...',
-			validation: [
-				{
-					type: 'regex',
-					properties: {
-						regex: '^cus_[A-Za-z0-9]+$',
-						errorMessage: 'Not a Stripe customer ID (cus_...)',
-					},
-				},
-			],
-		},
-		{
-			displayName: 'From List',
-			name: 'list',
-			type: 'list',
-			typeOptions: { searchListMethod: 'searchCustomers', searchable: true },
-		},
-	],
+	modes: [{ ...stripeCustomerModes.modes[0], displayName: 'ID' }, stripeCustomerModes.modes[1]],
 };

@@ -2,6 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { DEFAULT_MAPPING_METADATA_KEY } from '../../core/stripe/customers';
 import { PAYMENT_METHOD_TYPE_OPTIONS } from '../../shared/paymentMethodTypes';
+import { requestsPerSecondSetting } from '../../shared/stripeDescriptions';
 
 /** Settings that apply to every operation of the node. */
 export const settingsCollection: INodeProperties = {
@@ -70,15 +71,7 @@ export const settingsCollection: INodeProperties = {
 			description:
 				'How long one request to Stripe may take before it is retried with the same idempotency key',
 		},
-		{
-			displayName: 'Requests per Second',
-			name: 'requestsPerSecond',
-			type: 'number',
-			typeOptions: { minValue: 0 },
-			default: 0,
-			description:
-				"Ceiling on requests started per second; 0 uses Stripe's limit for the key (25 in test mode, 100 live)",
-		},
+		requestsPerSecondSetting,
 	],
 };
 

@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { stripeCustomerModes } from '../../shared/stripeDescriptions';
+
 /** The customer to pay for: by books customer id through the mapping, by Stripe ID, or from a list. */
 export const customerLocator: INodeProperties = {
 	displayName: 'Customer',
@@ -16,26 +18,6 @@ export const customerLocator: INodeProperties = {
 			placeholder: 'e.g. CUST-0042',
 			hint: 'Found through the Stripe customer mapped to this books customer',
 		},
-		{
-			displayName: 'Stripe Customer ID',
-			name: 'id',
-			type: 'string',
-			placeholder: 'e.g. cus_Nk2...',
-			validation: [
-				{
-					type: 'regex',
-					properties: {
-						regex: '^cus_[A-Za-z0-9]+$',
-						errorMessage: 'Not a Stripe customer ID (cus_...)',
-					},
-				},
-			],
-		},
-		{
-			displayName: 'From List',
-			name: 'list',
-			type: 'list',
-			typeOptions: { searchListMethod: 'searchCustomers', searchable: true },
-		},
+		...stripeCustomerModes.modes,
 	],
 };
