@@ -100,12 +100,15 @@ describe('Generate Mappings over 2,500 Stripe customers', () => {
 		server.resetStats();
 		const result = await runNode(server, NODE, generateParams(), books);
 		check(result, { written: true });
-		expect(server.stats.byRoute['POST /v1/customers/:id']).toBe(mappable.length);
-		expect(server.stats.http429).toBe(0);
+		// One write per mapping; a write the server answered 429 to (the limiter spaces requests
+		// at the client, and a loaded machine can still bunch their arrival) is retried, so the
+		// outcome is checked on the customers themselves, not by counting requests.
+		expect(server.stats.byRoute['POST /v1/customers/:id']).toBeGreaterThanOrEqual(mappable.length);
+		expect(server.stats.byRoute['POST /v1/customers/:id'] - server.stats.http429).toBeLessThanOrEqual(mappable.length);
 		server.setRateLimit(0);
 
 		const api = apiClient(server.url, SECRET_KEY);
-		for (const b of [mappable[0], mappable[mappable.length - 1]]) {
+		for (const b of mappable) {
 			const c = (await api.get(`/v1/customers/${byName.get(b.name)[0]}`)).body;
 			expect(c.metadata[KEY]).toBe(b.id);
 		}
