@@ -1,11 +1,13 @@
 // For integrators who use the package from code: the n8n classes and the core's rules.
 export { StripeInvoicePaymentsApi } from './credentials/StripeInvoicePaymentsApi.credentials';
 export { Payments360Api } from './credentials/Payments360Api.credentials';
+export { InvoiceLinkSigningApi } from './credentials/InvoiceLinkSigningApi.credentials';
 export { StripeInvoicePayment } from './nodes/StripeInvoicePayment/StripeInvoicePayment.node';
 export { AutoPayScan } from './nodes/AutoPayScan/AutoPayScan.node';
 export { CustomerMapping } from './nodes/CustomerMapping/CustomerMapping.node';
 export { Payments360 } from './nodes/Payments360/Payments360.node';
 export { PaymentWebhookTrigger } from './nodes/PaymentWebhookTrigger/PaymentWebhookTrigger.node';
+export { InvoicePaymentsTools } from './nodes/InvoicePaymentsTools/InvoicePaymentsTools.node';
 
 export * from './nodes/core/errors';
 export * from './nodes/core/money';
@@ -33,3 +35,6 @@ export { chooseOnlinePaymentProvider } from './nodes/core/providerChoice';
 export { verifyStripeSignature } from './nodes/core/webhooks/stripeSignature';
 export { verifyGateway360Signature, signGateway360Payload } from './nodes/core/webhooks/gateway360Signature';
 export { normaliseStripeEvent, normaliseGateway360Event } from './nodes/core/webhooks/paymentStatusEvent';
+export * from './nodes/core/email';
+export * from './nodes/core/signedLink';
+export * from './nodes/core/paymentRequest';

@@ -7,6 +7,7 @@
 #
 # Settings (environment): N8N_PORT (5678), N8N_RUNNERS_BROKER_PORT (5679), LOCAL_STRIPE_PORT
 # (12111), LOCAL_SMTP_PORT (2525), LOCAL_SMTP_HTTP_PORT (8025), LOCAL_BOOKS_PORT (4010),
+# LOCAL_GATEWAY360_PORT (12112),
 # BOOKS_API_TOKEN, DEMO_TIME_ZONE (the machine's), N8N_DEMO_EMAIL, N8N_DEMO_PASSWORD,
 # N8N_LOCAL_DIR (.n8n-local in the repository), N8N_WORKFLOWS_DIR (workflows/), and the cache's
 # (scripts/lib/n8n-cache.sh).
@@ -23,6 +24,7 @@ STRIPE_PORT="${LOCAL_STRIPE_PORT:-12111}"
 SMTP_PORT="${LOCAL_SMTP_PORT:-2525}"
 SMTP_HTTP_PORT="${LOCAL_SMTP_HTTP_PORT:-8025}"
 BOOKS_PORT="${LOCAL_BOOKS_PORT:-4010}"
+GATEWAY360_PORT="${LOCAL_GATEWAY360_PORT:-12112}"
 BOOKS_API_TOKEN="${BOOKS_API_TOKEN:-books_demo_token}"
 DEMO_EMAIL="${N8N_DEMO_EMAIL:-demo@example.com}"
 DEMO_PASSWORD="${N8N_DEMO_PASSWORD:-Demo-Payments-1}"
@@ -125,7 +127,8 @@ wait_port() {
 # ---- 1. nothing else may hold our ports (a second `npm start`, a stray server)
 for spec in "n8n:N8N_PORT:$N8N_PORT" "n8n task broker:N8N_RUNNERS_BROKER_PORT:$N8N_RUNNERS_BROKER_PORT" \
 	"Stripe fake:LOCAL_STRIPE_PORT:$STRIPE_PORT" "SMTP sink:LOCAL_SMTP_PORT:$SMTP_PORT" \
-	"SMTP sink HTTP:LOCAL_SMTP_HTTP_PORT:$SMTP_HTTP_PORT" "books API:LOCAL_BOOKS_PORT:$BOOKS_PORT"; do
+	"SMTP sink HTTP:LOCAL_SMTP_HTTP_PORT:$SMTP_HTTP_PORT" "books API:LOCAL_BOOKS_PORT:$BOOKS_PORT" \
+	"360 Payments gateway:LOCAL_GATEWAY360_PORT:$GATEWAY360_PORT"; do
 	IFS=: read -r label var port <<<"$spec"
 	if port_open "$port"; then
 		die "port $port ($label) is in use on 127.0.0.1; stop what holds it or set $var"
@@ -218,6 +221,9 @@ wait_port 'SMTP sink' "$SMTP_HTTP_PORT" "${PIDS[-1]}" "$LOG_DIR/smtp-sink.log"
 start 'books API' "$LOG_DIR/books-api.log" "$NODE" "$REPO/scripts/local-stack/books-api.mjs" \
 	--port "$BOOKS_PORT" --token "$BOOKS_API_TOKEN" --time-zone "$DEMO_TIME_ZONE"
 wait_port 'books API' "$BOOKS_PORT" "${PIDS[-1]}" "$LOG_DIR/books-api.log"
+start '360 Payments gateway' "$LOG_DIR/gateway360.log" "$NODE" "$REPO/scripts/local-stack/gateway360.mjs" \
+	--port "$GATEWAY360_PORT"
+wait_port '360 Payments gateway' "$GATEWAY360_PORT" "${PIDS[-1]}" "$LOG_DIR/gateway360.log"
 
 # ---- 6. n8n's environment: its own ports, loopback only, SQLite in the local folder, no calls home
 export N8N_USER_FOLDER="$LOCAL_DIR"
@@ -250,7 +256,8 @@ IMPORT_DIR="$LOCAL_DIR/import"
 mkdir -p "$IMPORT_DIR"
 (umask 077 && "$NODE" "$REPO/scripts/local-stack/credentials.mjs" \
 	--stripe-url "http://127.0.0.1:$STRIPE_PORT" --smtp-port "$SMTP_PORT" \
-	--books-token "$BOOKS_API_TOKEN" >"$IMPORT_DIR/credentials.json")
+	--books-token "$BOOKS_API_TOKEN" --gateway360-url "http://127.0.0.1:$GATEWAY360_PORT" \
+	>"$IMPORT_DIR/credentials.json")
 n8n_cache_run import:credentials --input="$IMPORT_DIR/credentials.json" >"$LOG_DIR/import.log" 2>&1 || {
 	cat "$LOG_DIR/import.log" >&2
 	die 'n8n import:credentials failed'
@@ -306,6 +313,7 @@ $(printf '\033[1;32m')n8n is running with $PACKAGE_NAME loaded$(printf '\033[0m'
   Stripe fake   http://127.0.0.1:$STRIPE_PORT   (secret key $STRIPE_SECRET_KEY; test cards pm_card_visa, pm_card_chargeDeclined, ...)
   SMTP sink     smtp 127.0.0.1:$SMTP_PORT, sent mail: http://127.0.0.1:$SMTP_HTTP_PORT/messages
   Books API     http://127.0.0.1:$BOOKS_PORT   (curl -H 'Authorization: Bearer $BOOKS_API_TOKEN' http://127.0.0.1:$BOOKS_PORT/invoices)
+  360 Payments  http://127.0.0.1:$GATEWAY360_PORT   (test gateway; cards 4111111111111111, declined 4000000000000002)
   Time zone     $DEMO_TIME_ZONE
   Logs          ${LOG_DIR#"$REPO"/}/
 

@@ -2,7 +2,7 @@
 // The n8n credentials of the local stack, in `n8n import:credentials` format (plaintext `data`,
 // which n8n encrypts on import). Fixed ids, so the bundled workflows can name them.
 //   node scripts/local-stack/credentials.mjs --stripe-url http://127.0.0.1:12111 --smtp-port 2525 \
-//     --books-token T > credentials.json
+//     --books-token T [--gateway360-url http://127.0.0.1:12112] > credentials.json
 import { pathToFileURL } from 'node:url';
 
 import { fail, parseArgs } from './args.mjs';
@@ -11,11 +11,31 @@ export const CREDENTIAL_IDS = {
 	stripe: 'invPayStripeDemo',
 	smtp: 'invPaySmtpSink01',
 	books: 'invPayBooksApi01',
+	// the bundled workflows' other credentials (workflows/*.json name these ids)
+	booksWebhook: 'invPayBooksHook1',
+	payerJwt: 'invPayPayerJwt01',
+	gateway360: 'invPay360Demo001',
+	invoiceLinks: 'invPayLinkSign01',
 };
 
 export const STRIPE_DEMO_SECRET_KEY = 'sk_test_local_demo';
 
-export function localStackCredentials({ stripeUrl, smtpPort, booksToken }) {
+// Demo values for the local stack only: the fake 360 gateway is started with the same keys.
+export const DEMO_SECRETS = {
+	booksWebhookKey: 'books-to-n8n-demo-key-5f2c9a71',
+	payerJwtSecret: 'portal-and-agent-jwt-demo-secret-0c4e8b2d',
+	gateway360SecurityKey: 'demo360-security-key-7d41c0a9e2',
+	gateway360TokenKey: 'demo360-tokenkey-3b8e51',
+	gateway360SigningKey: 'demo360-webhook-signing-key-9a7f',
+	invoiceLinkSecret: 'web-invoice-link-demo-secret-6e0d3f9b27c14a58',
+};
+
+export function localStackCredentials({
+	stripeUrl,
+	smtpPort,
+	booksToken,
+	gateway360Url = 'http://127.0.0.1:12112',
+}) {
 	return [
 		{
 			id: CREDENTIAL_IDS.stripe,
@@ -49,6 +69,37 @@ export function localStackCredentials({ stripeUrl, smtpPort, booksToken }) {
 			type: 'httpHeaderAuth',
 			data: { name: 'Authorization', value: `Bearer ${booksToken}` },
 		},
+		{
+			// what the books send when they call the workflows' webhooks
+			id: CREDENTIAL_IDS.booksWebhook,
+			name: 'Books to n8n webhook key (demo)',
+			type: 'httpHeaderAuth',
+			data: { name: 'X-Books-Webhook-Key', value: DEMO_SECRETS.booksWebhookKey },
+		},
+		{
+			// verifies the tokens the portal and the agents' app issue (HS256, sub = books caller id)
+			id: CREDENTIAL_IDS.payerJwt,
+			name: 'Portal and agent tokens (demo)',
+			type: 'jwtAuth',
+			data: { keyType: 'passphrase', secret: DEMO_SECRETS.payerJwtSecret, algorithm: 'HS256' },
+		},
+		{
+			id: CREDENTIAL_IDS.gateway360,
+			name: '360 Payments (local test gateway)',
+			type: 'payments360Api',
+			data: {
+				securityKey: DEMO_SECRETS.gateway360SecurityKey,
+				tokenKey: DEMO_SECRETS.gateway360TokenKey,
+				gatewayBaseUrl: gateway360Url,
+				webhookSigningKey: DEMO_SECRETS.gateway360SigningKey,
+			},
+		},
+		{
+			id: CREDENTIAL_IDS.invoiceLinks,
+			name: 'Web invoice links (demo)',
+			type: 'invoiceLinkSigningApi',
+			data: { secret: DEMO_SECRETS.invoiceLinkSecret, previousSecret: '' },
+		},
 	];
 }
 
@@ -58,6 +109,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
 			'stripe-url': 'string',
 			'smtp-port': 'port',
 			'books-token': 'string',
+			'gateway360-url': 'string',
 		});
 		for (const required of ['stripe-url', 'smtp-port', 'books-token']) {
 			if (args[required] === undefined) throw new Error(`--${required} is required`);
@@ -66,6 +118,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
 			stripeUrl: args['stripe-url'],
 			smtpPort: args['smtp-port'],
 			booksToken: args['books-token'],
+			gateway360Url: args['gateway360-url'],
 		});
 		process.stdout.write(`${JSON.stringify(credentials, null, 2)}\n`);
 	} catch (error) {

@@ -266,22 +266,76 @@ function demoSeed(today) {
 		recordedAt: `${day(-daysAgo)}T09:00:00.000Z`,
 		updatedAt: `${day(-daysAgo)}T09:00:00.000Z`,
 	});
+	// People who may ask to pay (docs/books-api.md "Callers"): the token's subject is the id.
+	const callers = [
+		{
+			id: 'agent-7',
+			kind: 'agent',
+			name: 'Dana Agent',
+			email: 'dana.agent@invoice-payments.example.com',
+			active: true,
+			customerId: null,
+			canReceiveManualStripePayments: true,
+			invoiceAccessLevel: null,
+		},
+		{
+			id: 'agent-8',
+			kind: 'agent',
+			name: 'Lee Agent',
+			email: 'lee.agent@invoice-payments.example.com',
+			active: true,
+			customerId: null,
+			canReceiveManualStripePayments: false,
+			invoiceAccessLevel: null,
+		},
+		{
+			id: 'portal-501',
+			kind: 'portal',
+			name: 'Pat Portal',
+			email: 'pat@acme-plumbing.example.com',
+			active: true,
+			customerId: 'cust-1001',
+			canReceiveManualStripePayments: false,
+			invoiceAccessLevel: 'customer',
+		},
+		{
+			id: 'portal-502',
+			kind: 'portal',
+			name: 'Sam Portal',
+			email: 'sam@brightside-dental.example.com',
+			active: true,
+			customerId: 'cust-1002',
+			canReceiveManualStripePayments: false,
+			invoiceAccessLevel: 'customer',
+		},
+		{
+			id: 'portal-503',
+			kind: 'portal',
+			name: 'Robin Portal',
+			email: 'robin@brightside-dental.example.com',
+			active: true,
+			customerId: 'cust-1002',
+			canReceiveManualStripePayments: false,
+			invoiceAccessLevel: 'none',
+		},
+	];
+
 	const payments = [
 		seedPayment('inv-2008', 'pi_demo_2008_paid', 'succeeded', '300.00', 'USD', 1),
 		seedPayment('inv-2009', 'pi_demo_2009_processing', 'processing', '1999.99', 'USD', 1),
 		seedPayment('inv-2010', 'pi_demo_2010_action', 'requires_action', '45.00', 'USD', 2),
 	];
-	return { customers, invoices, payments };
+	return { customers, invoices, payments, callers };
 }
 
 function loadSeed(seed, today) {
 	if (seed === undefined || seed === null || seed === 'demo') return demoSeed(today);
-	if (seed === 'empty') return { customers: [], invoices: [], payments: [] };
+	if (seed === 'empty') return { customers: [], invoices: [], payments: [], callers: [] };
 	if (typeof seed !== 'object' || Array.isArray(seed)) {
 		throw new BooksError(
 			400,
 			'invalid_seed',
-			"seed is 'demo', 'empty' or { customers, invoices, payments }",
+			"seed is 'demo', 'empty' or { customers, invoices, payments, callers }",
 		);
 	}
 	const copy = JSON.parse(JSON.stringify(seed));
@@ -289,6 +343,7 @@ function loadSeed(seed, today) {
 		customers: copy.customers ?? [],
 		invoices: copy.invoices ?? [],
 		payments: copy.payments ?? [],
+		callers: copy.callers ?? [],
 	};
 }
 
@@ -385,6 +440,7 @@ function createBooks({ seed, timeZone, today }) {
 		);
 		let record;
 		let created = false;
+		const previousStatus = existing ? existing.status : null;
 		if (existing) {
 			const history = existing.history ?? [];
 			history.push({ status: body.status, at: now });
@@ -413,7 +469,9 @@ function createBooks({ seed, timeZone, today }) {
 			invoice.balance = formatAmount(0, invoice.currency);
 			invoice.status = 'paid';
 		}
-		return { created, body: { payment: record, invoice } };
+		// Whoever first records a status learns it here: emails follow only that one answer.
+		const statusChanged = record.status !== previousStatus;
+		return { created, body: { payment: record, invoice, created, statusChanged, previousStatus } };
 	};
 
 	const routes = [
@@ -491,6 +549,15 @@ function createBooks({ seed, timeZone, today }) {
 			},
 		],
 		['GET', /^\/payments$/, () => data.payments],
+		[
+			'GET',
+			/^\/callers\/([^/]+)$/,
+			(m) => {
+				const found = data.callers.find((candidate) => candidate.id === m[1]);
+				if (!found) throw new BooksError(404, 'not_found', `No caller ${m[1]}`);
+				return found;
+			},
+		],
 		['POST', /^\/_reset$/, (m, body) => reset(body ?? {})],
 	];
 

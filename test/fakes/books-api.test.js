@@ -252,6 +252,51 @@ describe('books API (demo books)', () => {
 		expect((await call('POST', '/_reset', { seed: 42 })).status).toBe(400);
 	});
 
+	test('each answer to a payment record says whether its status is new to the books', async () => {
+		const first = await call('POST', '/invoices/inv-2001/payments', record('pi_9', 'processing'));
+		expect(first.body).toMatchObject({ created: true, statusChanged: true, previousStatus: null });
+		const again = await call('POST', '/invoices/inv-2001/payments', record('pi_9', 'processing'));
+		expect(again.body).toMatchObject({
+			created: false,
+			statusChanged: false,
+			previousStatus: 'processing',
+		});
+		const paid = await call('POST', '/invoices/inv-2001/payments', record('pi_9', 'succeeded'));
+		expect(paid.body).toMatchObject({ statusChanged: true, previousStatus: 'processing' });
+		// a late event after the final status changes nothing, so nothing is announced twice
+		const late = await call('POST', '/invoices/inv-2001/payments', record('pi_9', 'failed'));
+		expect(late.body).toMatchObject({ statusChanged: false, previousStatus: 'succeeded' });
+		expect(late.body.payment.status).toBe('succeeded');
+	});
+
+	test('GET /callers/:id: who may pay, as the books know them', async () => {
+		const agent = await call('GET', '/callers/agent-7');
+		expect(agent.status).toBe(200);
+		expect(agent.body).toEqual({
+			id: 'agent-7',
+			kind: 'agent',
+			name: 'Dana Agent',
+			email: 'dana.agent@invoice-payments.example.com',
+			active: true,
+			customerId: null,
+			canReceiveManualStripePayments: true,
+			invoiceAccessLevel: null,
+		});
+		expect((await call('GET', '/callers/portal-501')).body).toMatchObject({
+			kind: 'portal',
+			customerId: 'cust-1001',
+			invoiceAccessLevel: 'customer',
+		});
+		expect((await call('GET', '/callers/agent-8')).body.canReceiveManualStripePayments).toBe(false);
+		expect((await call('GET', '/callers/portal-503')).body.invoiceAccessLevel).toBe('none');
+		const unknown = await call('GET', '/callers/nobody');
+		expect(unknown.status).toBe(404);
+		expect(unknown.body.error.code).toBe('not_found');
+		expect((await call('GET', '/callers/agent-7', undefined, null)).status).toBe(401);
+		await call('POST', '/_reset', { seed: { customers: [], invoices: [] } });
+		expect((await call('GET', '/callers/agent-7')).status).toBe(404);
+	});
+
 	test('unknown routes and methods', async () => {
 		expect((await call('GET', '/nothing')).status).toBe(404);
 		expect((await call('DELETE', '/invoices')).status).toBe(405);

@@ -1,0 +1,76 @@
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import * as email from './actions/email/Email.resource';
+import * as invoiceLink from './actions/invoiceLink/InvoiceLink.resource';
+import * as paymentRequest from './actions/paymentRequest/PaymentRequest.resource';
+import { router } from './actions/router';
+import { invoiceLinkSecretTest } from './helpers/linkSecrets';
+
+const main = (displayName: string) =>
+	`{"type":"${NodeConnectionTypes.Main}","displayName":"${displayName}"}`;
+
+/**
+ * Outputs follow the operation, as n8n's Switch node computes its own: the payment emails by
+ * template, link verdicts and payment-request verdicts by outcome; the others have one.
+ */
+const OUTPUTS =
+	`={{$parameter.operation === "composePaymentEmails" ? [${main('Payment Confirmation')},${main('Payment Failure')},${main('No Email')}] : $parameter.operation === "verify" ? [${main('Valid')},${main('Invalid')}] : $parameter.operation === "authorize" ? [${main('Allowed')},${main('Refused')}] : $parameter.operation === "selectInvoices" ? [${main('Pay')},${main('Refused')}] : [{"type":"${NodeConnectionTypes.Main}"}]}}` as const;
+
+export class InvoicePaymentsTools implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Invoice Payments Tools',
+		name: 'invoicePaymentsTools',
+		icon: {
+			light: 'file:../../icons/invoicePayments.svg',
+			dark: 'file:../../icons/invoicePayments.dark.svg',
+		},
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description:
+			'The rules around a payment: payment emails and run reports, signed web invoice links, and who may pay which invoices',
+		defaults: { name: 'Invoice Payments Tools' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: OUTPUTS,
+		credentials: [
+			{
+				name: 'invoiceLinkSigningApi',
+				required: true,
+				testedBy: 'invoiceLinkSecretTest',
+				displayOptions: { show: { resource: ['invoiceLink'] } },
+			},
+		],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Email', value: 'email' },
+					{ name: 'Invoice Link', value: 'invoiceLink' },
+					{ name: 'Payment Request', value: 'paymentRequest' },
+				],
+				default: 'email',
+			},
+			...email.description,
+			...invoiceLink.description,
+			...paymentRequest.description,
+		],
+	};
+
+	methods = {
+		credentialTest: { invoiceLinkSecretTest },
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

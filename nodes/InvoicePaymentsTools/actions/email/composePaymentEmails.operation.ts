@@ -1,0 +1,210 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { composePaymentEmail, EMAIL_TEMPLATES } from '../../../core/email';
+import type { EmailPaymentRecord, EmailSetting } from '../../../core/email';
+import { toNodeError } from '../../../shared/nodeErrors';
+import { asData, jsonParameter, textParameter } from '../../helpers/parameters';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Payment Record',
+		name: 'paymentRecord',
+		type: 'json',
+		required: true,
+		default: '={{ $json }}',
+		description:
+			'The payment record, as the payment nodes output it or the books store it (invoiceId, paymentId, status, amount, fee, total, paymentMethod, failure, nextActionUrl)',
+	},
+	{
+		displayName: 'Status Is New',
+		name: 'statusIsNew',
+		type: 'boolean',
+		default: true,
+		description:
+			"Whether the books did not know this status of the payment yet (their answer's statusChanged). Off sends nothing, so each status is emailed once even when a run and a webhook both report it.",
+	},
+	{
+		displayName: 'Email Setting',
+		name: 'emailSetting',
+		type: 'options',
+		default: 'successesAndFailures',
+		options: [
+			{
+				name: 'Failures Only',
+				value: 'failuresOnly',
+				description: 'No confirmations; each failure is an internal notice to the failure address',
+			},
+			{
+				name: 'Successes and Failures',
+				value: 'successesAndFailures',
+				description: 'Confirmations and failures go to the customer',
+			},
+			{
+				name: 'Stripe Receipts Instead of Our Confirmation',
+				value: 'stripeReceipts',
+				description:
+					'Stripe emails its receipt for Stripe payments (set Use Stripe Receipt Emails on the payment node); failures go to the customer',
+			},
+		],
+	},
+	{
+		displayName: 'Failure Address',
+		name: 'failureAddress',
+		type: 'string',
+		placeholder: 'e.g. accounts@yourbusiness.com',
+		default: '',
+		description:
+			'Internal failure notices go here (Failures Only, or a customer without an address); customer failure emails are copied here as BCC',
+	},
+	{
+		displayName: 'Invoice Number',
+		name: 'invoiceNumber',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. INV-2001',
+		description: "What people see for the invoice; empty uses the record's invoice ID",
+	},
+	{
+		displayName: 'Customer Name',
+		name: 'customerName',
+		type: 'string',
+		default: '',
+	},
+	{
+		displayName: 'Customer Email',
+		name: 'customerEmail',
+		type: 'string',
+		placeholder: 'name@email.com',
+		default: '',
+		description: "The email's To; the accounts email when empty",
+	},
+	{
+		displayName: 'Accounts Email',
+		name: 'accountsEmail',
+		type: 'string',
+		placeholder: 'name@email.com',
+		default: '',
+		description: "The customer's accounts address, copied (CC)",
+	},
+	{
+		displayName: 'Accounts CC Email',
+		name: 'accountsCcEmail',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. finance@acme.com, controller@acme.com',
+		description: 'One or more addresses, copied (CC)',
+	},
+	{
+		displayName: 'Paying User Email',
+		name: 'payingUserEmail',
+		type: 'string',
+		placeholder: 'name@email.com',
+		default: '',
+		description: 'The person who paid (an agent or a portal user), copied (CC)',
+	},
+	{
+		displayName: 'Automatic Payment Method',
+		name: 'automaticPaymentMethod',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. Visa •••• 4242',
+		description:
+			'The customer\'s automatic payment method, shown on every email; empty shows "No automatic payment setup"',
+	},
+	{
+		displayName: 'Update Payment Method URL',
+		name: 'updatePaymentMethodUrl',
+		type: 'string',
+		default: '',
+		description:
+			'Offered in failure emails (an add-method link obeying the add-method policy); empty offers none',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Business Name',
+				name: 'businessName',
+				type: 'string',
+				default: '',
+				description: 'Signs the emails',
+			},
+			{
+				displayName: 'Locale',
+				name: 'locale',
+				type: 'string',
+				default: 'en-US',
+				description: 'How amounts are shown (BCP 47 tag)',
+			},
+		],
+	},
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['email'], operation: ['composePaymentEmails'] } },
+	properties,
+);
+
+/** Output of each outcome: the two templates, then the records that get no email. */
+const CONFIRMATION = 0;
+const FAILURE = 1;
+const NO_EMAIL = 2;
+
+/**
+ * One payment record per item -> at most one email (to, cc, bcc, subject, text, html) on the
+ * output of its template, for n8n's Send Email node; a record that gets none goes to No Email
+ * with the reason. With Continue On Fail a bad item goes to No Email carrying its error.
+ */
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[][]> {
+	const outputs: INodeExecutionData[][] = [[], [], []];
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		try {
+			const options = this.getNodeParameter('options', itemIndex, {}) as {
+				businessName?: string;
+				locale?: string;
+			};
+			const outcome = composePaymentEmail({
+				record: jsonParameter(this, 'paymentRecord', itemIndex, 'object') as EmailPaymentRecord,
+				statusIsNew: this.getNodeParameter('statusIsNew', itemIndex, true) as boolean,
+				settings: {
+					setting: this.getNodeParameter('emailSetting', itemIndex) as EmailSetting,
+					failureAddress: textParameter(this, 'failureAddress', itemIndex),
+					businessName: options.businessName,
+					locale: options.locale,
+				},
+				contact: {
+					customerName: textParameter(this, 'customerName', itemIndex),
+					customerEmail: textParameter(this, 'customerEmail', itemIndex),
+					accountsEmail: textParameter(this, 'accountsEmail', itemIndex),
+					accountsCcEmail: textParameter(this, 'accountsCcEmail', itemIndex),
+					payingUserEmail: textParameter(this, 'payingUserEmail', itemIndex),
+				},
+				invoiceNumber: textParameter(this, 'invoiceNumber', itemIndex),
+				automaticPaymentMethod: textParameter(this, 'automaticPaymentMethod', itemIndex),
+				updatePaymentMethodUrl: textParameter(this, 'updatePaymentMethodUrl', itemIndex),
+			});
+			const output = !outcome.send
+				? NO_EMAIL
+				: outcome.template === EMAIL_TEMPLATES.confirmation
+					? CONFIRMATION
+					: FAILURE;
+			outputs[output].push({ json: asData(outcome), pairedItem: { item: itemIndex } });
+		} catch (error) {
+			const nodeError = toNodeError(this.getNode(), error, itemIndex);
+			if (!this.continueOnFail()) throw nodeError;
+			outputs[NO_EMAIL].push({
+				json: { send: false, error: nodeError.message, itemIndex },
+				pairedItem: { item: itemIndex },
+			});
+		}
+	}
+	return outputs;
+}

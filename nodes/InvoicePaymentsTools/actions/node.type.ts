@@ -1,0 +1,9 @@
+type NodeMap = {
+	email: 'composePaymentEmails' | 'composeRunReport';
+	invoiceLink: 'sign' | 'verify';
+	paymentRequest: 'authorize' | 'selectInvoices';
+};
+
+export type InvoicePaymentsToolsType = {
+	[resource in keyof NodeMap]: { resource: resource; operation: NodeMap[resource] };
+}[keyof NodeMap];

@@ -1,0 +1,346 @@
+import { CoreInputError } from './errors';
+import { parseAmount } from './money';
+
+/**
+ * Who may pay what, when an agent or a portal user asks to pay invoices (the seeds: HaloPSA's
+ * "Can Receive Manual Stripe Payments" permission for agents and "Invoice Access Level" for
+ * portal users; Aptean Pay's guards before a payment is opened).
+ *
+ * Two steps, each answering an HTTP status the workflow sends back unchanged:
+ *   authorizePaymentRequest  the caller (as the books know it) and the request -> the customer
+ *                            whose invoices may be paid, or a refusal (400 / 403);
+ *   selectInvoicesToPay      that customer's invoices (as the books list them) -> the invoices to
+ *                            pay, or a refusal: 403 for an invoice that is not the customer's
+ *                            (the answer does not say whether it exists), 409 for the guards
+ *                            (no balance, never sent to the provider, a payment pending or
+ *                            waiting for the customer, void), 422 for mixed currencies.
+ * The caller's identity is never taken from the request body: it is the token's subject, looked
+ * up in the books, which own users and permissions (a revoked permission applies at once).
+ */
+
+export type HowToPay = 'automatic' | 'savedMethod' | 'payLink';
+
+const HOW_TO_PAY: HowToPay[] = ['automatic', 'savedMethod', 'payLink'];
+
+/** Most invoices one request may pay (one payment's metadata holds their lines). */
+export const MAX_INVOICES_PER_REQUEST = 50;
+
+export interface Caller {
+	id?: unknown;
+	kind?: unknown;
+	name?: unknown;
+	email?: unknown;
+	active?: unknown;
+	customerId?: unknown;
+	canReceiveManualStripePayments?: unknown;
+	invoiceAccessLevel?: unknown;
+}
+
+export interface PaymentRequestBody {
+	customerId?: unknown;
+	invoiceIds?: unknown;
+	payAll?: unknown;
+	howToPay?: unknown;
+	paymentMethodId?: unknown;
+}
+
+export type RefusalCode =
+	| 'BAD_REQUEST'
+	| 'UNKNOWN_CALLER'
+	| 'NOT_PERMITTED'
+	| 'NO_INVOICE_ACCESS'
+	| 'FOREIGN_CUSTOMER'
+	| 'FOREIGN_INVOICE'
+	| 'NOTHING_TO_PAY'
+	| 'NOT_SENT_TO_PROVIDER'
+	| 'PAYMENT_PENDING'
+	| 'ACTION_REQUIRED'
+	| 'INVOICE_VOID'
+	| 'MIXED_CURRENCIES';
+
+export interface Refusal {
+	ok: false;
+	httpStatus: 400 | 403 | 409 | 422;
+	code: RefusalCode;
+	message: string;
+	invoiceId?: string;
+}
+
+export interface AuthorizedRequest {
+	ok: true;
+	callerId: string;
+	callerKind: 'agent' | 'portal';
+	callerName: string | null;
+	/** the paying user, copied on the payment emails */
+	payingUserEmail: string | null;
+	customerId: string;
+	/** null: every outstanding invoice of the customer */
+	invoiceIds: string[] | null;
+	howToPay: HowToPay;
+	paymentMethodId: string | null;
+}
+
+const text = (value: unknown): string => (typeof value === 'string' ? value.trim() : '');
+
+function refusal(
+	httpStatus: Refusal['httpStatus'],
+	code: RefusalCode,
+	message: string,
+	invoiceId?: string,
+): Refusal {
+	return { ok: false, httpStatus, code, message, ...(invoiceId ? { invoiceId } : {}) };
+}
+
+function readInvoiceIds(request: PaymentRequestBody): string[] | null | Refusal {
+	const payAll = request.payAll === true || request.payAll === 'true';
+	const ids = request.invoiceIds;
+	if (payAll) {
+		if (ids !== undefined && ids !== null && !(Array.isArray(ids) && ids.length === 0)) {
+			return refusal(400, 'BAD_REQUEST', 'Send either "invoiceIds" or "payAll": true, not both');
+		}
+		return null;
+	}
+	if (!Array.isArray(ids) || ids.length === 0) {
+		return refusal(
+			400,
+			'BAD_REQUEST',
+			'Name the invoices to pay in "invoiceIds", or send "payAll": true',
+		);
+	}
+	if (ids.length > MAX_INVOICES_PER_REQUEST) {
+		return refusal(
+			400,
+			'BAD_REQUEST',
+			`At most ${MAX_INVOICES_PER_REQUEST} invoices can be paid at once`,
+		);
+	}
+	const list = ids.map(text);
+	if (list.some((id) => id === '' || id.length > 100)) {
+		return refusal(400, 'BAD_REQUEST', '"invoiceIds" must be invoice IDs (non-empty text)');
+	}
+	if (new Set(list).size !== list.length) {
+		return refusal(400, 'BAD_REQUEST', 'An invoice appears twice in "invoiceIds"');
+	}
+	return list;
+}
+
+/** Step 1: the caller may pay for this customer, in this way. */
+export function authorizePaymentRequest(input: {
+	caller: Caller | null | undefined;
+	request: PaymentRequestBody | null | undefined;
+}): AuthorizedRequest | Refusal {
+	const caller = input.caller ?? {};
+	const request = input.request ?? {};
+	const callerId = text(caller.id);
+	if (callerId === '' || caller.active === false) {
+		return refusal(403, 'UNKNOWN_CALLER', 'Your account is not allowed to take payments here');
+	}
+	const kind = caller.kind;
+	if (kind !== 'agent' && kind !== 'portal') {
+		return refusal(403, 'UNKNOWN_CALLER', 'Your account is not allowed to take payments here');
+	}
+	if (typeof request !== 'object' || Array.isArray(request)) {
+		return refusal(400, 'BAD_REQUEST', 'Send the payment request as a JSON object');
+	}
+	const howToPay = text(request.howToPay) || 'automatic';
+	if (!(HOW_TO_PAY as string[]).includes(howToPay)) {
+		return refusal(400, 'BAD_REQUEST', `"howToPay" must be one of ${HOW_TO_PAY.join(', ')}`);
+	}
+	const paymentMethodId = text(request.paymentMethodId);
+	if (howToPay === 'savedMethod' && !/^pm_[A-Za-z0-9_]+$/.test(paymentMethodId)) {
+		return refusal(400, 'BAD_REQUEST', '"savedMethod" needs "paymentMethodId" (pm_...)');
+	}
+	const invoiceIds = readInvoiceIds(request);
+	if (invoiceIds !== null && !Array.isArray(invoiceIds)) return invoiceIds;
+
+	const requestedCustomer = text(request.customerId);
+	let customerId: string;
+	if (kind === 'agent') {
+		if (caller.canReceiveManualStripePayments !== true) {
+			return refusal(
+				403,
+				'NOT_PERMITTED',
+				'You do not have the "Can Receive Manual Stripe Payments" permission',
+			);
+		}
+		if (requestedCustomer === '') {
+			return refusal(400, 'BAD_REQUEST', 'Name the customer in "customerId"');
+		}
+		customerId = requestedCustomer;
+	} else {
+		const own = text(caller.customerId);
+		if (own === '' || caller.invoiceAccessLevel !== 'customer') {
+			return refusal(403, 'NO_INVOICE_ACCESS', 'Your portal account may not pay invoices');
+		}
+		if (requestedCustomer !== '' && requestedCustomer !== own) {
+			return refusal(403, 'FOREIGN_CUSTOMER', 'You may only pay the invoices of your own company');
+		}
+		customerId = own;
+	}
+	const email = text(caller.email);
+	return {
+		ok: true,
+		callerId,
+		callerKind: kind,
+		callerName: text(caller.name) || null,
+		payingUserEmail: email || null,
+		customerId,
+		invoiceIds,
+		howToPay: howToPay as HowToPay,
+		paymentMethodId: howToPay === 'savedMethod' ? paymentMethodId : null,
+	};
+}
+
+/** A books invoice as the demo contract lists it (docs/books-api.md). */
+export interface BooksInvoice {
+	id?: unknown;
+	number?: unknown;
+	customerId?: unknown;
+	currency?: unknown;
+	balance?: unknown;
+	status?: unknown;
+	paymentStatus?: unknown;
+	sentToProvider?: unknown;
+}
+
+export interface InvoiceToPay {
+	invoiceId: string;
+	number: string;
+	customerId: string;
+	currency: string;
+	balance: string;
+}
+
+export interface ExcludedInvoice {
+	invoiceId: string;
+	number: string;
+	code: RefusalCode;
+	message: string;
+}
+
+export interface SelectedInvoices {
+	ok: true;
+	customerId: string;
+	currency: string;
+	invoices: InvoiceToPay[];
+	/** outstanding invoices a "pay all" request leaves out, each with why */
+	excluded: ExcludedInvoice[];
+}
+
+/** Why an invoice of the customer cannot be paid online now (Aptean's guards), or null. */
+export function invoiceGuard(invoice: BooksInvoice): { code: RefusalCode; message: string } | null {
+	const number = text(invoice.number) || text(invoice.id);
+	if (invoice.status === 'void') {
+		return { code: 'INVOICE_VOID', message: `Invoice ${number} is void` };
+	}
+	let balanceMinor = 0;
+	try {
+		balanceMinor = parseAmount(invoice.balance, text(invoice.currency), 'balance');
+	} catch (error) {
+		// An unreadable balance is no balance to pay, with the reason kept.
+		return {
+			code: 'NOTHING_TO_PAY',
+			message: `Invoice ${number} has no payable balance (${(error as Error).message})`,
+		};
+	}
+	if (balanceMinor <= 0 || invoice.status === 'paid' || invoice.paymentStatus === 'paid') {
+		return { code: 'NOTHING_TO_PAY', message: `Invoice ${number} has no balance to pay` };
+	}
+	if (invoice.sentToProvider !== true) {
+		return {
+			code: 'NOT_SENT_TO_PROVIDER',
+			message: `Invoice ${number} was never sent to the payment provider, so it cannot be paid online`,
+		};
+	}
+	if (invoice.paymentStatus === 'pending') {
+		return {
+			code: 'PAYMENT_PENDING',
+			message: `A payment for invoice ${number} is already pending; the invoice shows Pending until it is processed`,
+		};
+	}
+	if (invoice.paymentStatus === 'action_required') {
+		return {
+			code: 'ACTION_REQUIRED',
+			message: `A payment for invoice ${number} is waiting for the customer to confirm it with the bank`,
+		};
+	}
+	return null;
+}
+
+function toPay(invoice: BooksInvoice): InvoiceToPay {
+	return {
+		invoiceId: text(invoice.id),
+		number: text(invoice.number) || text(invoice.id),
+		customerId: text(invoice.customerId),
+		currency: text(invoice.currency).toLowerCase(),
+		balance: text(invoice.balance) || String(invoice.balance),
+	};
+}
+
+/** Step 2: of the customer's invoices, the ones this request pays (all pass the guards). */
+export function selectInvoicesToPay(input: {
+	customerId: string;
+	/** null: every outstanding invoice */
+	invoiceIds: string[] | null;
+	/** the books' invoices of the customer; entries without an id are ignored */
+	invoices: BooksInvoice[];
+}): SelectedInvoices | Refusal {
+	const customerId = text(input.customerId);
+	if (customerId === '') throw new CoreInputError('customerId', 'A customer ID is required');
+	if (!Array.isArray(input.invoices)) {
+		throw new CoreInputError('invoices', 'The invoices must be a list');
+	}
+	// Only the customer's own invoices are candidates, whatever else the list holds.
+	const own = input.invoices.filter(
+		(invoice) => invoice && text(invoice.id) !== '' && text(invoice.customerId) === customerId,
+	);
+	const byId = new Map(own.map((invoice) => [text(invoice.id), invoice]));
+
+	let chosen: BooksInvoice[];
+	const excluded: ExcludedInvoice[] = [];
+	if (input.invoiceIds === null) {
+		chosen = [];
+		for (const invoice of own) {
+			if (invoice.status !== 'open') continue;
+			const guard = invoiceGuard(invoice);
+			if (guard === null) chosen.push(invoice);
+			else if (guard.code !== 'NOTHING_TO_PAY' && guard.code !== 'INVOICE_VOID') {
+				excluded.push({ invoiceId: text(invoice.id), number: toPay(invoice).number, ...guard });
+			}
+		}
+		if (chosen.length === 0) {
+			const why = excluded.length ? ` (${excluded.map((e) => e.message).join('; ')})` : '';
+			return refusal(
+				409,
+				'NOTHING_TO_PAY',
+				`There are no outstanding invoices to pay online${why}`,
+			);
+		}
+	} else {
+		chosen = [];
+		for (const invoiceId of input.invoiceIds) {
+			const invoice = byId.get(invoiceId);
+			if (!invoice) {
+				return refusal(
+					403,
+					'FOREIGN_INVOICE',
+					`Invoice ${invoiceId} is not one of your invoices`,
+					invoiceId,
+				);
+			}
+			const guard = invoiceGuard(invoice);
+			if (guard) return refusal(409, guard.code, guard.message, invoiceId);
+			chosen.push(invoice);
+		}
+	}
+	const invoices = chosen.map(toPay);
+	const currencies = [...new Set(invoices.map((invoice) => invoice.currency))];
+	if (currencies.length > 1) {
+		return refusal(
+			422,
+			'MIXED_CURRENCIES',
+			`One payment has one currency; these invoices are in ${currencies.map((c) => c.toUpperCase()).join(' and ')}: pay them separately`,
+		);
+	}
+	return { ok: true, customerId, currency: currencies[0], invoices, excluded };
+}

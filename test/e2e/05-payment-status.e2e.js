@@ -1,0 +1,168 @@
+/**
+ * The payment-status workflow, live: the Stripe server delivers signed events to its
+ * production URL. A payment the customer must confirm (3-D Secure off-session) is recorded as
+ * action required with a failure email carrying the link; when the customer pays there, the
+ * events bring the books to paid and the confirmation out. Forged events are refused.
+ */
+import { createHmac } from 'node:crypto';
+
+import { clients, loadState } from './support/clients';
+import { mails, settle, undelivered } from './support/settle';
+import { seedFor } from './support/seed';
+
+const state = loadState();
+const c = clients(state);
+const { n8n, stripe, books, smtp, request } = c;
+const P = 'stat';
+
+beforeAll(async () => {
+	for (const id of ['invPayWf2AutoPay', 'invPayWf3Status'])
+		await n8n.setSettings(id, { emailSetting: 'successesAndFailures' });
+	const { seed } = seedFor(P, state.timeZone, {
+		customers: [{ key: 'c1', name: 'Strong Auth Ltd' }],
+		invoices: [{ key: 'i1', customer: 'c1', total: '75.00', due: 0 }],
+	});
+	await books.reset(seed);
+	const customer = seed.customers[0];
+	await stripe.createCustomer({
+		name: customer.name,
+		email: customer.email,
+		metadata: { books_customer_id: customer.id },
+		defaultPaymentMethod: 'pm_card_authenticationRequired',
+	});
+	await smtp.clear();
+});
+
+test('3-D Secure off-session: action required, then paid through the link, as the events arrive', async () => {
+	const run = await n8n.execute('invPayWf2AutoPay');
+	expect(run.status).toBe('success');
+	await settle(c);
+	// the declined off-session attempt (pi_, failed: the status webhook reports it) and the page
+	// where the customer completes the payment (cs_, requires action)
+	const attempts = (await books.payments()).filter((p) => p.invoiceId === `${P}-i1`);
+	expect(attempts.map((p) => [p.paymentId.slice(0, 3), p.status]).sort()).toEqual([
+		['cs_', 'requires_action'],
+		['pi_', 'failed'],
+	]);
+	const waiting = attempts.find((p) => p.status === 'requires_action');
+	expect(waiting).toMatchObject({
+		status: 'requires_action',
+		paymentId: expect.stringMatching(/^cs_/),
+		checkoutSessionId: expect.stringMatching(/^cs_/),
+	});
+	expect(await books.invoice(`${P}-i1`)).toMatchObject({
+		paymentStatus: 'action_required',
+		balance: '75.00',
+	});
+	let messages = await mails(smtp, 2);
+	// one failure email: the declined off-session attempt (reported by the status webhook) is
+	// announced by the record of the page where the customer completes it
+	const failures = messages.filter((m) => m.subject === 'Payment Failure: invoice STAT-I1');
+	expect(failures).toHaveLength(1);
+	const [failure] = failures;
+	expect(failure.text).toContain(
+		'Reason: Your bank needs you to confirm this payment before it can be taken',
+	);
+	expect(failure.text).toContain(`Complete the payment: ${waiting.nextActionUrl}`);
+
+	// the customer completes the payment on the page the email links to
+	await smtp.clear();
+	await stripe.hook('POST', `checkout_sessions/${waiting.checkoutSessionId}/complete`, {
+		paymentMethod: 'pm_card_visa',
+	});
+	const paid = await c.waitFor('the books to show the invoice paid', async () => {
+		const invoice = await books.invoice(`${P}-i1`);
+		return invoice.paymentStatus === 'paid' ? invoice : null;
+	});
+	expect(paid.balance).toBe('0.00');
+	await settle(c);
+	const records = (await books.payments()).filter((p) => p.invoiceId === `${P}-i1`);
+	const succeeded = records.find((r) => r.status === 'succeeded');
+	expect(succeeded.paymentId).toMatch(/^pi_/);
+	// the event was verified and re-read: the record is the payment as Stripe has it now
+	expect(succeeded).toMatchObject({
+		provider: 'stripe',
+		amount: { amount: '75.00', currency: 'usd' },
+		eventType: expect.stringMatching(/^(payment_intent\.succeeded|checkout\.session\.completed)$/),
+	});
+	messages = await mails(smtp, 1);
+	expect(messages.map((m) => m.subject)).toEqual(['Payment Confirmation: invoice STAT-I1']);
+	expect(messages[0].text).toContain('Total paid: $75.00');
+	const deliveries = (await stripe.deliveries()).filter((d) =>
+		['checkout.session.completed', 'payment_intent.succeeded'].includes(d.eventType),
+	);
+	expect(new Set(deliveries.map((d) => d.eventType))).toEqual(
+		new Set(['checkout.session.completed', 'payment_intent.succeeded']),
+	);
+	expect(undelivered(deliveries)).toEqual([]);
+});
+
+test('Stripe delivering every event twice starts nothing twice', async () => {
+	const { seed } = seedFor(`${P}2`, state.timeZone, {
+		customers: [{ key: 'c1', name: 'Twice Told' }],
+		invoices: [{ key: 'i1', customer: 'c1', total: '30.00', due: 0 }],
+	});
+	await books.reset(seed);
+	const customer = seed.customers[0];
+	await stripe.createCustomer({
+		name: customer.name,
+		email: customer.email,
+		metadata: { books_customer_id: customer.id },
+		defaultPaymentMethod: 'pm_card_visa',
+	});
+	await smtp.clear();
+	const before = (await n8n.executions('invPayWf3Status')).length;
+	await stripe.hook('POST', 'webhooks/mode', { duplicate: true });
+	try {
+		await n8n.execute('invPayWf2AutoPay');
+		await settle(c);
+	} finally {
+		await stripe.hook('POST', 'webhooks/mode', { duplicate: false });
+	}
+	const copies = (await stripe.deliveries()).filter(
+		(d) => d.duplicate && d.eventType === 'payment_intent.succeeded',
+	);
+	expect(copies.length).toBeGreaterThanOrEqual(1);
+	// the copy is acknowledged (200, a duplicate) and starts nothing
+	expect(copies.filter((d) => d.ok)).not.toEqual([]);
+	// one execution per event, not per delivery
+	const after = await n8n.executions('invPayWf3Status');
+	expect(after.length - before).toBe(1);
+	expect(
+		(await mails(smtp, 2)).filter((m) => m.subject.startsWith('Payment Confirmation')),
+	).toHaveLength(1);
+});
+
+test('an event without a valid Stripe signature answers 401 and changes nothing', async () => {
+	const [endpoint] = (await stripe.api('GET', '/webhook_endpoints')).data;
+	const before = await books.payments();
+	const executions = (await n8n.executions('invPayWf3Status')).length;
+	const event = JSON.stringify({
+		id: 'evt_forged_1',
+		object: 'event',
+		type: 'payment_intent.succeeded',
+		created: Math.floor(Date.now() / 1000),
+		livemode: false,
+		data: {
+			object: {
+				id: 'pi_forged',
+				object: 'payment_intent',
+				status: 'succeeded',
+				amount: 7500,
+				currency: 'usd',
+				metadata: { invoice_ids: `${P}-i1` },
+			},
+		},
+	});
+	const t = Math.floor(Date.now() / 1000);
+	const forged = createHmac('sha256', 'whsec_not_the_secret').update(`${t}.${event}`).digest('hex');
+	for (const headers of [{}, { 'stripe-signature': `t=${t},v1=${forged}` }]) {
+		const res = await request('POST', endpoint.url, {
+			headers: { 'content-type': 'application/json', ...headers },
+			body: event,
+		});
+		expect(res.status).toBe(401);
+	}
+	expect(await books.payments()).toEqual(before);
+	expect((await n8n.executions('invPayWf3Status')).length).toBe(executions);
+});

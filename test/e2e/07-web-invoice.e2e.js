@@ -1,0 +1,212 @@
+/**
+ * The web invoice with Pay Now, in headless Chromium against the live workflow: the books get a
+ * signed link, the customer opens it, types a test card into the 360 Payments gateway's own card
+ * fields, presses Pay Now and sees the result; the gateway charged once, the books and the
+ * customer's mailbox have it. Tampered, expired and unsigned requests answer 401/403 and charge
+ * nothing. Without 360 Payments the link leads to a Stripe pay link.
+ */
+import { createHmac } from 'node:crypto';
+
+import { launchChromium } from './support/browser';
+import { clients, loadState } from './support/clients';
+import { mails, settle } from './support/settle';
+import { seedFor } from './support/seed';
+
+const state = loadState();
+const c = clients(state);
+const { n8n, stripe, books, smtp, gateway, request } = c;
+const P = 'web';
+const WORKFLOW = 'invPayWf5WebInv';
+const id = (key) => `${P}-${key}`;
+const booksKey = state.credentials.invPayBooksHook1.data;
+const linkSecret = state.credentials.invPayLinkSign01.data.secret;
+let browser;
+
+const issue = (invoiceId, headers = { [booksKey.name]: booksKey.value }) =>
+	request('POST', n8n.webhook('invoice-payments/web-invoice/link'), {
+		headers,
+		body: { invoiceId },
+	});
+const salesOf = async (orderId) =>
+	(await gateway.ledger()).sales.filter((sale) => sale.orderId === orderId);
+
+beforeAll(async () => {
+	await n8n.setSettings(WORKFLOW, {
+		gateway360Connected: true,
+		stripeConnected: true,
+		emailSetting: 'successesAndFailures',
+	});
+	await n8n.setSettings('invPayWf3Status', { emailSetting: 'successesAndFailures' });
+	const { seed } = seedFor(P, state.timeZone, {
+		customers: [{ key: 'c1', name: 'Web Customer' }],
+		invoices: [
+			{ key: 'i1', customer: 'c1', total: '125.00', recurring: false },
+			{ key: 'i2', customer: 'c1', total: '80.00', recurring: false },
+			{ key: 'i3', customer: 'c1', total: '15.00', recurring: false },
+		],
+	});
+	await books.reset(seed);
+	const customer = seed.customers[0];
+	await stripe.createCustomer({
+		name: customer.name,
+		email: customer.email,
+		metadata: { books_customer_id: customer.id },
+	});
+	await smtp.clear();
+	browser = await launchChromium();
+}, 90_000);
+
+afterAll(async () => {
+	await browser?.close();
+	await n8n.setSettings(WORKFLOW, { gateway360Connected: true });
+});
+
+async function enterCard(page, number) {
+	await page.frameLocator('#ccnumber iframe').locator('input').fill(number);
+	await page.frameLocator('#ccexp iframe').locator('input').fill('12/34');
+	await page.frameLocator('#cvv iframe').locator('input').fill('123');
+}
+
+test('issuing a link needs the books key; the link pays one invoice until it expires', async () => {
+	expect((await issue(id('i1'), {})).status).toBe(403);
+	expect((await issue(id('nope'))).status).toBe(404);
+	const res = await issue(id('i1'));
+	expect(res.status).toBe(200);
+	expect(res.json.url).toMatch(
+		new RegExp(
+			`^${n8n.webhook('invoice-payments/web-invoice')}\\?invoice=${id('i1')}&expires=\\d+&sig=[\\w-]{43}$`,
+		),
+	);
+	const days = (Date.parse(res.json.expiresAt) - Date.now()) / 86_400_000;
+	expect(days).toBeGreaterThan(29.9);
+	expect(days).toBeLessThanOrEqual(30);
+});
+
+test('the customer opens the web invoice, a declined card is shown, then Pay Now pays it once', async () => {
+	const { url } = (await issue(id('i1'))).json;
+	const context = await browser.newContext();
+	try {
+		const page = await context.newPage();
+		const response = await page.goto(url);
+		expect(response.status()).toBe(200);
+		await expect(page.locator('#invoice-number').inputValue()).resolves.toBe('WEB-I1');
+		await expect(page.locator('#amount').inputValue()).resolves.toBe('$125.00');
+		await expect(page.locator('#customer-email').inputValue()).resolves.toBe(
+			`ap@c1.${P}.example.com`,
+		);
+		// the card fields are the gateway's frames: card data never passes through n8n
+		await page.frameLocator('#ccnumber iframe').locator('input').waitFor({ timeout: 20_000 });
+		expect(
+			page.frames().filter((frame) => frame.url().startsWith(`${state.gatewayUrl}/token/field`)),
+		).toHaveLength(3);
+
+		await enterCard(page, '4000000000000002');
+		await page.locator('#pay-button').click();
+		await page.locator('#pay-error').waitFor({ state: 'visible', timeout: 30_000 });
+		await expect(page.locator('#pay-error').textContent()).resolves.toMatch(/DECLINE/i);
+		expect(await salesOf('WEB-I1')).toEqual([]);
+
+		await enterCard(page, '4111111111111111');
+		await page.locator('#pay-button').click();
+		await page.locator('#pay-success').waitFor({ state: 'visible', timeout: 30_000 });
+		await expect(page.locator('#pay-success').textContent()).resolves.toContain(
+			'Invoice WEB-I1 is paid: $125.00',
+		);
+		await page.screenshot({ path: `${state.logDir}/web-invoice-paid.png` });
+	} finally {
+		await context.close();
+	}
+	const sales = await salesOf('WEB-I1');
+	expect(sales).toEqual([
+		expect.objectContaining({ amount: '125.00', currency: 'USD', voided: false }),
+	]);
+	const records = (await books.payments()).filter((p) => p.invoiceId === id('i1'));
+	expect(records.map((r) => [r.provider, r.status, r.paymentId])).toEqual([
+		['gateway360', 'failed', expect.any(String)],
+		['gateway360', 'succeeded', sales[0].transactionId],
+	]);
+	expect(await books.invoice(id('i1'))).toMatchObject({ paymentStatus: 'paid', balance: '0.00' });
+	const messages = await mails(smtp, 2);
+	expect(messages.map((m) => m.subject).sort()).toEqual([
+		'Payment Confirmation: invoice WEB-I1',
+		'Payment Failure: invoice WEB-I1',
+	]);
+	expect(messages.find((m) => m.subject.startsWith('Payment Confirmation')).to).toBe(
+		`office@c1.${P}.example.com`,
+	);
+
+	// the same link again: paid, nothing more to pay
+	const again = await request('GET', (await issue(id('i1'))).json.url);
+	expect(again.status).toBe(409);
+	expect(again.text).toContain('Invoice WEB-I1 has no balance to pay');
+});
+
+test('a tampered or expired link shows an error page (401/403) in the browser and charges nothing', async () => {
+	const { url } = (await issue(id('i3'))).json;
+	const expires = Math.floor(Date.now() / 1000) - 60;
+	const expiredSig = createHmac('sha256', linkSecret)
+		.update(`invoice-link.v1\n${id('i3')}\n${expires}`)
+		.digest('base64url');
+	const expired = `${n8n.webhook('invoice-payments/web-invoice')}?invoice=${id('i3')}&expires=${expires}&sig=${expiredSig}`;
+	const context = await browser.newContext();
+	try {
+		const page = await context.newPage();
+		for (const [link, status, message] of [
+			[url.replace(id('i3'), id('i2')), 401, 'This payment link is not valid'],
+			[url.replace(/sig=[\w-]+/, 'sig='), 401, 'This payment link is incomplete'],
+			[expired, 403, 'This payment link has expired'],
+		]) {
+			const response = await page.goto(link);
+			expect(response.status()).toBe(status);
+			await expect(page.locator('#message').textContent()).resolves.toContain(message);
+			expect(await page.locator('#pay-button').count()).toBe(0);
+		}
+	} finally {
+		await context.close();
+	}
+	// posting a card token with a tampered link is refused before the gateway is asked
+	const token = await gateway.hook('POST', 'tokens', {
+		ccnumber: '4111111111111111',
+		ccexp: '1234',
+		cvv: '123',
+	});
+	const query = new URL(url).searchParams;
+	query.set('sig', `${query.get('sig').slice(0, -1)}${query.get('sig').endsWith('A') ? 'B' : 'A'}`);
+	const refused = await request(
+		'POST',
+		`${n8n.webhook('invoice-payments/web-invoice/pay')}?${query}`,
+		{
+			headers: { 'content-type': 'application/x-www-form-urlencoded' },
+			body: `payment_token=${token.token}`,
+		},
+	);
+	expect(refused.status).toBe(401);
+	expect(refused.json).toMatchObject({ status: 'refused', failure: { code: 'bad_signature' } });
+	expect(await salesOf('WEB-I3')).toEqual([]);
+	expect((await books.payments()).filter((p) => p.invoiceId === id('i3'))).toEqual([]);
+});
+
+test('without 360 Payments the link leads to a Stripe pay link; the payment-status workflow records it', async () => {
+	await n8n.setSettings(WORKFLOW, { gateway360Connected: false });
+	const { url } = (await issue(id('i2'))).json;
+	const open = await request('GET', url);
+	expect(open.status).toBe(303);
+	const checkout = open.headers.get('location');
+	expect(checkout).toMatch(new RegExp(`^${state.stripeUrl}/checkout/(cs_test_\\w+)$`));
+	const sessionId = checkout.split('/').pop();
+	await stripe.hook('POST', `checkout_sessions/${sessionId}/complete`, {
+		paymentMethod: 'pm_card_visa',
+	});
+	const paid = await c.waitFor('the books to show the invoice paid', async () => {
+		const invoice = await books.invoice(id('i2'));
+		return invoice.paymentStatus === 'paid' ? invoice : null;
+	});
+	expect(paid.balance).toBe('0.00');
+	await settle(c);
+	expect(
+		(await books.payments())
+			.filter((p) => p.invoiceId === id('i2'))
+			.map((p) => [p.provider, p.status]),
+	).toEqual([['stripe', 'succeeded']]);
+	expect(await salesOf('WEB-I2')).toEqual([]);
+});

@@ -1,0 +1,240 @@
+'use strict';
+/**
+ * What the end-to-end tests talk to, over HTTP on 127.0.0.1: n8n's public API (workflows,
+ * executions), n8n's CLI (`n8n execute`), and the test hooks of the fakes.
+ */
+const { execFile } = require('node:child_process');
+const { createHmac } = require('node:crypto');
+const fs = require('node:fs');
+const net = require('node:net');
+const { setTimeout: sleep } = require('node:timers/promises');
+
+const { n8nEnv } = require('./stack');
+
+const STATE_ENV = 'INVOICE_PAYMENTS_E2E_STATE';
+
+function loadState() {
+	const file = process.env[STATE_ENV];
+	if (!file || !fs.existsSync(file))
+		throw new Error(`No e2e stack: ${STATE_ENV} is not set (run through npm run test:e2e)`);
+	return JSON.parse(fs.readFileSync(file, 'utf8'));
+}
+
+async function request(
+	method,
+	url,
+	{ headers = {}, body, timeoutMs = 30_000, redirect = 'manual' } = {},
+) {
+	const res = await fetch(url, {
+		method,
+		headers:
+			body === undefined || typeof body === 'string'
+				? headers
+				: { 'content-type': 'application/json', ...headers },
+		body: body === undefined || typeof body === 'string' ? body : JSON.stringify(body),
+		redirect,
+		signal: AbortSignal.timeout(timeoutMs),
+	});
+	const text = await res.text();
+	let json = null;
+	try {
+		json = text ? JSON.parse(text) : null;
+	} catch {
+		json = null;
+	}
+	return { status: res.status, headers: res.headers, text, json };
+}
+
+/** Polls `check` until it returns a truthy value (returned), or fails after `timeoutMs`. */
+async function waitFor(what, check, { timeoutMs = 30_000, intervalMs = 250 } = {}) {
+	const deadline = Date.now() + timeoutMs;
+	let last;
+	while (Date.now() < deadline) {
+		last = await check();
+		if (last) return last;
+		await sleep(intervalMs);
+	}
+	throw new Error(`Timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+}
+
+function freePort() {
+	return new Promise((resolve, reject) => {
+		const server = net.createServer();
+		server.once('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const { port } = server.address();
+			server.close(() => resolve(port));
+		});
+	});
+}
+
+function clients(state) {
+	const api = (method, path, body) =>
+		request(method, `${state.n8nUrl}/api/v1${path}`, {
+			headers: { 'X-N8N-API-KEY': state.apiKey },
+			body,
+		});
+	const ok = (res, what) => {
+		if (res.status >= 300) throw new Error(`${what}: HTTP ${res.status} ${res.text.slice(0, 500)}`);
+		return res.json;
+	};
+
+	const n8n = {
+		url: state.n8nUrl,
+		webhook: (path) => `${state.n8nUrl}/webhook/${path}`,
+		async workflow(id) {
+			return ok(await api('GET', `/workflows/${id}`), `GET workflow ${id}`);
+		},
+		/** Changes fields of a workflow's Settings node; n8n republishes the active workflow. */
+		async setSettings(id, values) {
+			const workflow = await n8n.workflow(id);
+			const node = workflow.nodes.find((n) => n.name === 'Settings');
+			for (const [name, value] of Object.entries(values)) {
+				const assignment = node.parameters.assignments.assignments.find((a) => a.name === name);
+				if (!assignment) throw new Error(`Settings of ${workflow.name} has no ${name}`);
+				assignment.value = value;
+			}
+			const { name, nodes, connections, settings } = workflow;
+			const saved = ok(
+				await api('PUT', `/workflows/${id}`, {
+					name,
+					nodes,
+					connections,
+					settings: { executionOrder: settings.executionOrder, timezone: settings.timezone },
+				}),
+				`PUT workflow ${id}`,
+			);
+			await n8n.published(id, saved.versionId);
+			return node.parameters.assignments.assignments;
+		},
+		/**
+		 * n8n 2.x publishes through an outbox, a moment after the API answered: wait until the
+		 * version is live (its triggers and webhooks run it).
+		 */
+		async published(id, versionId, timeoutMs = 30_000) {
+			return waitFor(
+				`version ${versionId} of ${id} to be live`,
+				async () => {
+					const res = await request(
+						'GET',
+						`${state.n8nUrl}/rest/workflows/${id}/publication-status`,
+						{ headers: { cookie: state.cookie } },
+					);
+					const status = ok(res, 'publication status').data;
+					return status.status === 'published' && status.liveVersionId === versionId
+						? status
+						: null;
+				},
+				{ timeoutMs, intervalMs: 100 },
+			);
+		},
+		async executions(workflowId) {
+			const res = ok(
+				await api('GET', `/executions?workflowId=${workflowId}&limit=100&includeData=false`),
+				'executions',
+			);
+			return res.data;
+		},
+		async execution(id) {
+			return ok(await api('GET', `/executions/${id}?includeData=true`), `execution ${id}`);
+		},
+		/** Waits until no execution of the workflow is running and at least `count` have finished. */
+		async settled(workflowId, count, timeoutMs = 60_000) {
+			return waitFor(
+				`${count} finished executions of ${workflowId}`,
+				async () => {
+					const list = await n8n.executions(workflowId);
+					const finished = list.filter(
+						(e) => e.finished || ['success', 'error', 'crashed'].includes(e.status),
+					);
+					const running = list.filter((e) => ['running', 'new', 'waiting'].includes(e.status));
+					return finished.length >= count && running.length === 0 ? list : null;
+				},
+				{ timeoutMs, intervalMs: 500 },
+			);
+		},
+		/** `n8n execute --id` (the workflow's Manual Trigger) in its own process; its run as JSON. */
+		async execute(workflowId, { timeoutMs = 180_000 } = {}) {
+			const env = n8nEnv(
+				{ ...state, ports: { ...state.ports, broker: await freePort() } },
+				state.runtime,
+			);
+			const { stdout, stderr, code } = await new Promise((resolve) => {
+				execFile(
+					state.runtime.node,
+					[state.runtime.n8nBin, 'execute', `--id=${workflowId}`, '--rawOutput'],
+					{ env, timeout: timeoutMs, maxBuffer: 256 * 1024 * 1024 },
+					(error, out, err) =>
+						resolve({ stdout: out, stderr: err, code: error ? (error.code ?? 1) : 0 }),
+				);
+			});
+			// --rawOutput: the run as pretty-printed JSON, from a line "{" to a line "}", between log
+			// lines (n8n may log after it too, while shutting down)
+			const start = /^\{\s*$/m.exec(stdout);
+			const end = start ? /^\}\s*$/m.exec(stdout.slice(start.index)) : null;
+			const run = end ? JSON.parse(stdout.slice(start.index, start.index + end.index + 1)) : null;
+			if (code !== 0 || !run)
+				throw new Error(
+					`n8n execute ${workflowId} failed (${code}):\n${stdout.slice(-3000)}\n${stderr.slice(-3000)}`,
+				);
+			return run;
+		},
+	};
+
+	const stripeKey = state.credentials.invPayStripeDemo.data.secretKey;
+	const stripe = {
+		url: state.stripeUrl,
+		hook: async (method, path, body) =>
+			ok(await request(method, `${state.stripeUrl}/_test/${path}`, { body }), `stripe ${path}`),
+		ledger: () => stripe.hook('GET', 'ledger'),
+		deliveries: async () => (await stripe.hook('GET', 'webhooks/deliveries')).deliveries,
+		createCustomer: (params) => stripe.hook('POST', 'customers', params),
+		api: async (method, path) =>
+			ok(
+				await request(method, `${state.stripeUrl}/v1${path}`, {
+					headers: { authorization: `Bearer ${stripeKey}` },
+				}),
+				`stripe ${path}`,
+			),
+		paymentIntents: async (customer) =>
+			(await stripe.api('GET', `/payment_intents?customer=${customer}&limit=100`)).data,
+	};
+
+	const books = {
+		url: state.booksUrl,
+		call: async (method, path, body) =>
+			request(method, `${state.booksUrl}${path}`, {
+				headers: { authorization: `Bearer ${state.booksToken}` },
+				body,
+			}),
+		reset: async (seed) => ok(await books.call('POST', '/_reset', { seed }), 'books reset'),
+		payments: async () => ok(await books.call('GET', '/payments'), 'books payments'),
+		invoice: async (id) => ok(await books.call('GET', `/invoices/${id}`), `books invoice ${id}`),
+		customer: async (id) => ok(await books.call('GET', `/customers/${id}`), `books customer ${id}`),
+	};
+
+	const smtp = {
+		messages: async () => ok(await request('GET', `${state.smtpUrl}/messages`), 'smtp messages'),
+		clear: async () => request('DELETE', `${state.smtpUrl}/messages`),
+	};
+
+	const gateway = {
+		url: state.gatewayUrl,
+		hook: async (method, path, body) =>
+			ok(await request(method, `${state.gatewayUrl}/_test/${path}`, { body }), `gateway ${path}`),
+		ledger: () => gateway.hook('GET', 'ledger'),
+	};
+
+	const jwtSecret = state.credentials.invPayPayerJwt01.data.secret;
+	/** An HS256 JWT as the portal or the agents' app issues it. */
+	const jwt = (claims, secret = jwtSecret) => {
+		const part = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
+		const now = Math.floor(Date.now() / 1000);
+		const body = `${part({ alg: 'HS256', typ: 'JWT' })}.${part({ iat: now, exp: now + 300, ...claims })}`;
+		return `${body}.${createHmac('sha256', secret).update(body).digest('base64url')}`;
+	};
+
+	return { n8n, stripe, books, smtp, gateway, jwt, request, waitFor };
+}
+
+module.exports = { clients, loadState, STATE_ENV };

@@ -1,0 +1,210 @@
+/**
+ * The shipped workflows, read as files: what every admin imports must hold together before n8n
+ * ever sees it (the e2e tests then run them in a real n8n). Parameters of this package's nodes
+ * are checked against the nodes' own descriptions, so a renamed parameter cannot silently
+ * leave a workflow behind.
+ */
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+import { nodeClasses, PACKAGE_NAME } from '../engine/package-types';
+
+const DIR = path.join(__dirname, '../../workflows');
+const workflows = readdirSync(DIR)
+	.filter((file) => file.endsWith('.json'))
+	.sort()
+	.map((file) => ({ file, json: JSON.parse(readFileSync(path.join(DIR, file), 'utf8')) }));
+const ourTypes = new Map(
+	nodeClasses
+		.map((C) => new C())
+		.map((node) => [`${PACKAGE_NAME}.${node.description.name}`, node.description]),
+);
+const TRIGGERS = [
+	'n8n-nodes-base.manualTrigger',
+	'n8n-nodes-base.scheduleTrigger',
+	'n8n-nodes-base.webhook',
+	`${PACKAGE_NAME}.paymentWebhookTrigger`,
+];
+// the local stack's credentials (ids and names the workflows reference)
+const stackCredentials = JSON.parse(
+	execFileSync(
+		process.execPath,
+		[
+			path.join(__dirname, '../../scripts/local-stack/credentials.mjs'),
+			'--stripe-url',
+			'http://127.0.0.1:1',
+			'--smtp-port',
+			'1',
+			'--books-token',
+			't',
+		],
+		{
+			encoding: 'utf8',
+		},
+	),
+);
+
+const cases = workflows.map(({ file, json }) => [file, json]);
+
+test('five workflows, each with a stable id and name', () => {
+	expect(workflows.map((w) => w.file)).toEqual([
+		'customer-mapping-sync.json',
+		'daily-auto-pay.json',
+		'pay-outstanding-invoices.json',
+		'payment-status.json',
+		'web-invoice-pay-now.json',
+	]);
+	for (const { json } of workflows) {
+		expect(json.id).toMatch(/^[A-Za-z0-9]{1,21}$/);
+		expect(json.name).toMatch(/^Invoice payments: /);
+		expect(json.settings.executionOrder).toBe('v1');
+	}
+	expect(new Set(workflows.map((w) => w.json.id)).size).toBe(5);
+});
+
+describe.each(cases)('%s', (file, json) => {
+	const byName = new Map(json.nodes.map((node) => [node.name, node]));
+	const targets = (name) => (json.connections[name]?.main ?? []).flat().map((c) => c.node);
+
+	test('connections join nodes that exist; node names and ids are unique', () => {
+		expect(byName.size).toBe(json.nodes.length);
+		expect(new Set(json.nodes.map((n) => n.id)).size).toBe(json.nodes.length);
+		for (const [from, { main }] of Object.entries(json.connections)) {
+			expect(byName.has(from)).toBe(true);
+			for (const connection of main.flat()) expect(byName.has(connection.node)).toBe(true);
+		}
+	});
+
+	test('one Settings node, the first node after every trigger', () => {
+		const settings = json.nodes.filter((node) => node.name === 'Settings');
+		expect(settings).toHaveLength(1);
+		expect(settings[0].type).toBe('n8n-nodes-base.set');
+		const triggers = json.nodes.filter((node) => TRIGGERS.includes(node.type));
+		expect(triggers.length).toBeGreaterThan(0);
+		for (const trigger of triggers)
+			expect(new Set(targets(trigger.name))).toEqual(new Set(['Settings']));
+	});
+
+	test('Settings holds every choice the seeds name, with the same defaults as the other workflows', () => {
+		const settings = byName.get('Settings').parameters.assignments.assignments;
+		const values = Object.fromEntries(settings.map((a) => [a.name, a.value]));
+		expect(values).toMatchObject({
+			takePaymentOn: 'dueDate',
+			timeZone: '={{ $now.zoneName }}',
+			currency: 'usd',
+			feePercent: '0',
+			paymentMethodTypes: '={{ ["card"] }}',
+			allowedManualPaymentMethodTypes: '={{ [] }}',
+			emailSetting: 'successesAndFailures',
+			failureAddress: expect.stringMatching(/^[^@\s]+@[^@\s]+$/),
+			addMethodPolicy: 'show',
+			booksApiUrl: 'http://127.0.0.1:4010',
+		});
+		// every field a node reads from Settings exists
+		const used = new Set(
+			[...JSON.stringify(json.nodes).matchAll(/\$\('Settings'\)\.first\(\)\.json\.(\w+)/g)].map(
+				(m) => m[1],
+			),
+		);
+		for (const field of used) expect([field, field in values]).toEqual([field, true]);
+	});
+
+	test('every talk with the books is one labelled HTTP Request with the books credential', () => {
+		const http = json.nodes.filter((node) => node.type === 'n8n-nodes-base.httpRequest');
+		expect(http.length).toBeGreaterThan(0);
+		for (const node of http) {
+			expect(node.name).toMatch(/^Books: /);
+			expect(node.parameters.url).toMatch(
+				/^=\{\{ \$\('Settings'\)\.first\(\)\.json\.booksApiUrl \}\}\//,
+			);
+			expect(node.parameters).toMatchObject({
+				authentication: 'genericCredentialType',
+				genericAuthType: 'httpHeaderAuth',
+			});
+			expect(node.credentials).toEqual({
+				httpHeaderAuth: { id: 'invPayBooksApi01', name: 'Books API (demo)' },
+			});
+		}
+	});
+
+	test('credentials are referenced by the names and ids the local stack imports', () => {
+		const known = new Map(stackCredentials.map((c) => [c.id, c]));
+		for (const node of json.nodes) {
+			for (const [type, reference] of Object.entries(node.credentials ?? {})) {
+				expect(known.get(reference.id)).toMatchObject({ type, name: reference.name });
+			}
+		}
+	});
+
+	test('webhooks that take or start a payment are authenticated: a credential, or a signed link checked first', () => {
+		for (const node of json.nodes.filter((n) => n.type === 'n8n-nodes-base.webhook')) {
+			if (node.parameters.authentication !== 'none') {
+				expect(['headerAuth', 'jwtAuth']).toContain(node.parameters.authentication);
+				expect(Object.keys(node.credentials)).toEqual([
+					node.parameters.authentication === 'jwtAuth' ? 'jwtAuth' : 'httpHeaderAuth',
+				]);
+				continue;
+			}
+			// only the web invoice's own pages go without: their signed link is verified before anything else
+			expect(node.parameters.path).toMatch(/^invoice-payments\/web-invoice(\/pay)?$/);
+			const verifier = json.nodes.find(
+				(n) =>
+					n.type === `${PACKAGE_NAME}.invoicePaymentsTools` &&
+					n.parameters.operation === 'verify' &&
+					JSON.stringify(n.parameters).includes(`$('${node.name}')`),
+			);
+			expect(verifier).toBeDefined();
+			expect(
+				json.connections['Which request?'].main.some((out) =>
+					out.some((c) => c.node === verifier.name),
+				),
+			).toBe(true);
+		}
+	});
+
+	test("this package's nodes use only parameters their descriptions define", () => {
+		for (const node of json.nodes.filter((n) => n.type.startsWith(`${PACKAGE_NAME}.`))) {
+			const description = ourTypes.get(node.type);
+			expect(description).toBeDefined();
+			// the properties shown for this node's resource and operation
+			const shown = description.properties.filter((property) =>
+				['resource', 'operation'].every((on) => {
+					const allowed = property.displayOptions?.show?.[on];
+					return (
+						!allowed || node.parameters[on] === undefined || allowed.includes(node.parameters[on])
+					);
+				}),
+			);
+			for (const [key, value] of Object.entries(node.parameters)) {
+				const property = shown.find((p) => p.name === key);
+				expect([node.name, key, property !== undefined]).toEqual([node.name, key, true]);
+				if (property.type === 'collection') {
+					const options = new Set(property.options.map((o) => o.name));
+					for (const option of Object.keys(value))
+						expect([node.name, key, option, options.has(option)]).toEqual([
+							node.name,
+							key,
+							option,
+							true,
+						]);
+				}
+				if (property.type === 'options' && !String(value).startsWith('=')) {
+					expect([node.name, key, property.options.map((o) => o.value)]).toEqual([
+						node.name,
+						key,
+						expect.arrayContaining([value]),
+					]);
+				}
+			}
+		}
+	});
+
+	test('sticky notes explain the setup and link the books contract', () => {
+		const notes = json.nodes
+			.filter((n) => n.type === 'n8n-nodes-base.stickyNote')
+			.map((n) => n.parameters.content);
+		expect(notes.some((content) => /\*\*Setup\*\*/.test(content))).toBe(true);
+		expect(notes.some((content) => content.includes('docs/books-api.md'))).toBe(true);
+	});
+});
