@@ -1,8 +1,6 @@
 import type {
 	IExecuteFunctions,
-	ILoadOptionsFunctions,
 	INodeExecutionData,
-	INodeListSearchResult,
 	INodeType,
 	INodeTypeDescription,
 } from 'n8n-workflow';
@@ -12,7 +10,7 @@ import { settingsCollection } from './actions/common.descriptions';
 import * as customer from './actions/customer/Customer.resource';
 import * as mapping from './actions/mapping/Mapping.resource';
 import { router } from './actions/router';
-import { searchCustomers } from '../shared/searchCustomers';
+import { customerListSearch } from '../shared/searchCustomers';
 
 /**
  * Generate Mappings has four outputs (Mapped, Already Mapped, Unmatched, Ambiguous); every other
@@ -59,15 +57,7 @@ export class CustomerMapping implements INodeType {
 	};
 
 	methods = {
-		listSearch: {
-			async searchCustomers(
-				this: ILoadOptionsFunctions,
-				filter?: string,
-				paginationToken?: string,
-			): Promise<INodeListSearchResult> {
-				return await searchCustomers.call(this, filter, paginationToken);
-			},
-		},
+		listSearch: customerListSearch,
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

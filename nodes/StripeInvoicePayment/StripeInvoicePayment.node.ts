@@ -1,8 +1,6 @@
 import type {
 	IExecuteFunctions,
-	ILoadOptionsFunctions,
 	INodeExecutionData,
-	INodeListSearchResult,
 	INodeType,
 	INodeTypeDescription,
 } from 'n8n-workflow';
@@ -14,7 +12,7 @@ import * as payment from './actions/payment/Payment.resource';
 import * as paymentMethod from './actions/paymentMethod/PaymentMethod.resource';
 import * as portal from './actions/portal/Portal.resource';
 import { router } from './actions/router';
-import { searchCustomers } from '../shared/searchCustomers';
+import { customerListSearch } from '../shared/searchCustomers';
 
 export class StripeInvoicePayment implements INodeType {
 	description: INodeTypeDescription = {
@@ -53,15 +51,7 @@ export class StripeInvoicePayment implements INodeType {
 	};
 
 	methods = {
-		listSearch: {
-			async searchCustomers(
-				this: ILoadOptionsFunctions,
-				filter?: string,
-				paginationToken?: string,
-			): Promise<INodeListSearchResult> {
-				return await searchCustomers.call(this, filter, paginationToken);
-			},
-		},
+		listSearch: customerListSearch,
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -30,3 +30,14 @@ export async function searchCustomers(
 	const next = 'next_page' in page ? page.next_page : page.has_more ? page.data[page.data.length - 1]?.id : undefined;
 	return { results, paginationToken: next ?? undefined };
 }
+
+/** The `methods.listSearch` of every node with a Stripe customer picker. */
+export const customerListSearch = {
+	async searchCustomers(
+		this: ILoadOptionsFunctions,
+		filter?: string,
+		paginationToken?: string,
+	): Promise<INodeListSearchResult> {
+		return await searchCustomers.call(this, filter, paginationToken);
+	},
+};

@@ -5,24 +5,10 @@ import type Stripe from 'stripe';
 import { describeCustomer } from '../../../core/mapping/customerFields';
 import { mapItemsInOrder } from '../../../shared/itemRunner';
 import type { OperationContext } from '../node.type';
+import { returnAllOrLimit } from '../../../shared/listDescriptions';
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { returnAll: [false] } },
-	},
+	...returnAllOrLimit,
 ];
 
 export const description = updateDisplayOptions(

@@ -11,6 +11,7 @@ import {
 } from '../../../core/gateway360/transactions';
 import { mapGatewayItems } from '../../helpers/errors';
 import type { OperationContext } from '../node.type';
+import { returnAllOrLimit } from '../../../shared/listDescriptions';
 
 const properties: INodeProperties[] = [
 	{
@@ -65,22 +66,7 @@ const properties: INodeProperties[] = [
 			{ name: 'Void', value: 'void' },
 		],
 	},
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { returnAll: [false] } },
-	},
+	...returnAllOrLimit,
 ];
 
 export const description = updateDisplayOptions(
