@@ -548,34 +548,151 @@ export function composeRunReport(input: RunReportInput): RunReport {
 			.filter(Boolean)
 			.join(' - '),
 	);
-	const skipLines = skipped.map((s) =>
-		[oneLine(s.invoiceId, '?'), oneLine(s.reason, ''), oneLine(s.message, '')]
-			.filter(Boolean)
-			.join(' - '),
-	);
+	const { text, html } = renderListReport({
+		heading: `Auto-pay run of ${day}${input.summary?.timeZone ? ` (${input.summary.timeZone})` : ''}`,
+		figures: [
+			`Invoices looked at: ${counts.invoices}`,
+			`Charged: ${counts.charged} (succeeded ${counts.succeeded}, failed ${counts.failed}, other ${counts.other})`,
+			`Skipped: ${counts.skipped}`,
+		],
+		lists: [
+			['Payments', paymentLines],
+			['Skipped invoices', skipped.map(skipLine)],
+		],
+		businessName: input.businessName,
+	});
+	return { to, subject, text, html, counts };
+}
+
+function skipLine(skip: RunReportSkip): string {
+	return [oneLine(skip.invoiceId, '?'), oneLine(skip.reason, ''), oneLine(skip.message, '')]
+		.filter(Boolean)
+		.join(' - ');
+}
+
+/** A report email: a heading, a few figures, then titled lists ("- none" when empty). */
+function renderListReport(report: {
+	heading: string;
+	figures: string[];
+	lists: Array<[title: string, lines: string[]]>;
+	businessName?: string | null;
+}): { text: string; html: string } {
 	const text = [
-		`Auto-pay run of ${day}${input.summary?.timeZone ? ` (${input.summary.timeZone})` : ''}`,
+		report.heading,
 		'',
-		`Invoices looked at: ${counts.invoices}`,
-		`Charged: ${counts.charged} (succeeded ${counts.succeeded}, failed ${counts.failed}, other ${counts.other})`,
-		`Skipped: ${counts.skipped}`,
-		'',
-		'Payments:',
-		...(paymentLines.length ? paymentLines.map((line) => `- ${line}`) : ['- none']),
-		'',
-		'Skipped invoices:',
-		...(skipLines.length ? skipLines.map((line) => `- ${line}`) : ['- none']),
-		...(input.businessName ? ['', oneLine(input.businessName, '')] : []),
+		...report.figures,
+		...report.lists.flatMap(([title, lines]) => [
+			'',
+			`${title}:`,
+			...(lines.length ? lines.map((line) => `- ${line}`) : ['- none']),
+		]),
+		...(report.businessName ? ['', oneLine(report.businessName, '')] : []),
 	].join('\n');
-	const list = (lines: string[]) =>
+	const htmlList = (lines: string[]) =>
 		lines.length
 			? `<ul>${lines.map((line) => `<li>${escapeHtml(line)}</li>`).join('')}</ul>`
 			: '<p>none</p>';
 	const html = [
-		`<p>${escapeHtml(text.split('\n')[0])}</p>`,
-		`<p>Invoices looked at: ${counts.invoices}<br>Charged: ${counts.charged} (succeeded ${counts.succeeded}, failed ${counts.failed}, other ${counts.other})<br>Skipped: ${counts.skipped}</p>`,
-		`<h3>Payments</h3>${list(paymentLines)}`,
-		`<h3>Skipped invoices</h3>${list(skipLines)}`,
+		`<p>${escapeHtml(report.heading)}</p>`,
+		`<p>${report.figures.map(escapeHtml).join('<br>')}</p>`,
+		...report.lists.map(([title, lines]) => `<h3>${escapeHtml(title)}</h3>${htmlList(lines)}`),
 	].join('');
-	return { to, subject, text, html, counts };
+	return { text, html };
+}
+
+// ---------------------------------------------------------------- auto-pay preview (dry run)
+
+/** One invoice the scan would charge: the Auto-Pay Scan's Charge decision (its `autoPay`). */
+export interface PreviewCharge {
+	invoiceId?: string | null;
+	customerId?: string | null;
+	amountMinor?: number | null;
+	currency?: string | null;
+	paymentDay?: string | null;
+	daysLate?: number | null;
+	paymentMethod?: { label?: string | null } | null;
+}
+
+export interface AutoPayPreviewInput {
+	/** the Auto-Pay Scan's Run Summary item, scanned as of the coming run */
+	summary: {
+		scanDay?: string;
+		timeZone?: string;
+		invoices?: number;
+		chargeTotals?: Record<string, { amountMinor?: number; currency?: string }>;
+	} | null;
+	charges: PreviewCharge[];
+	skipped: RunReportSkip[];
+	to: string;
+	businessName?: string | null;
+	locale?: string | null;
+}
+
+export interface AutoPayPreview {
+	to: string;
+	subject: string;
+	text: string;
+	html: string;
+	counts: { invoices: number; wouldCharge: number; skipped: number };
+	/** what would be charged per currency, formatted, e.g. ["$1,250.00", "€80.00"] */
+	totals: string[];
+}
+
+/**
+ * What the next auto-pay run would charge, from a scan run as of that run's moment with nothing
+ * charged: each invoice with its amount and payment method, totals per currency, and every
+ * invoice that would be skipped and why. The Stripe guards are read now, so a payment made or
+ * started before the run still removes its invoice then.
+ */
+export function composeAutoPayPreview(input: AutoPayPreviewInput): AutoPayPreview {
+	const to = parseFailureAddress(input.to, 'reportAddress');
+	if (!to) throw new CoreInputError('reportAddress', 'A report address is required');
+	const locale = input.locale || 'en-US';
+	const charges = Array.isArray(input.charges) ? input.charges : [];
+	const skipped = Array.isArray(input.skipped) ? input.skipped : [];
+	const money = (minor: number | null | undefined, currency: string | null | undefined) => {
+		try {
+			return typeof minor === 'number' && currency ? formatMoney(minor, currency, locale) : '?';
+		} catch {
+			return '?';
+		}
+	};
+	const totals = Object.values(input.summary?.chargeTotals ?? {}).map((total) =>
+		money(total.amountMinor, total.currency),
+	);
+	const counts = {
+		invoices: input.summary?.invoices ?? charges.length + skipped.length,
+		wouldCharge: charges.length,
+		skipped: skipped.length,
+	};
+	const day = oneLine(input.summary?.scanDay, 'the next run');
+	const chargeLines = charges.map((charge) =>
+		[
+			oneLine(charge.invoiceId, '?'),
+			oneLine(charge.customerId, '?'),
+			money(charge.amountMinor, charge.currency),
+			charge.paymentMethod?.label ? oneLine(charge.paymentMethod.label, '') : '',
+			charge.daysLate ? `payable since ${oneLine(charge.paymentDay, '?')}` : '',
+		]
+			.filter(Boolean)
+			.join(' - '),
+	);
+	const totalsNote = totals.length ? ` (${totals.join(', ')})` : '';
+	const subject = `Auto-pay preview for ${day}: ${counts.wouldCharge} to charge${totalsNote}, ${counts.skipped} skipped`;
+	const { text, html } = renderListReport({
+		heading: `Auto-pay preview: what the run of ${day}${
+			input.summary?.timeZone ? ` (${input.summary.timeZone})` : ''
+		} would charge. Nothing has been charged.`,
+		figures: [
+			`Invoices looked at: ${counts.invoices}`,
+			`Would charge: ${counts.wouldCharge}${totalsNote}`,
+			`Would skip: ${counts.skipped}`,
+		],
+		lists: [
+			['To charge', chargeLines],
+			['Skipped invoices', skipped.map(skipLine)],
+		],
+		businessName: input.businessName,
+	});
+	return { to, subject, text, html, counts, totals };
 }

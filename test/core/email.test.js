@@ -1,4 +1,5 @@
 import {
+	composeAutoPayPreview,
 	composePaymentEmail,
 	composeRunReport,
 	customerRecipients,
@@ -462,6 +463,98 @@ describe('run report', () => {
 		expect(report.text).toContain('Payments:\n- none');
 		expect(() => composeRunReport({ to: '', summary: null, payments: [], skipped: [] })).toThrow(
 			/report address is required/,
+		);
+	});
+});
+
+describe('auto-pay preview (dry run)', () => {
+	const summary = {
+		scanDay: '2026-11-24',
+		timeZone: 'America/Chicago',
+		invoices: 4,
+		charged: 2,
+		skipped: 2,
+		chargeTotals: {
+			eur: { currency: 'eur', count: 1, amountMinor: 8000, amount: '80.00' },
+			usd: { currency: 'usd', count: 1, amountMinor: 125000, amount: '1250.00' },
+		},
+	};
+	const charges = [
+		{
+			invoiceId: 'inv-1',
+			customerId: 'cust-1',
+			amountMinor: 125000,
+			currency: 'usd',
+			paymentDay: '2026-11-24',
+			daysLate: 0,
+			paymentMethod: { id: 'pm_1', label: 'Visa •••• 4242' },
+		},
+		{
+			invoiceId: 'inv-2',
+			customerId: 'cust-2',
+			amountMinor: 8000,
+			currency: 'eur',
+			paymentDay: '2026-11-22',
+			daysLate: 2,
+		},
+	];
+	const skipped = [
+		{ invoiceId: 'inv-3', reason: 'NOT_DUE_YET', message: 'Due on 2026-11-30' },
+		{ invoiceId: 'inv-4', reason: 'PAYMENT_PENDING', message: 'A payment is pending' },
+	];
+
+	test('lists what the run would charge, with totals per currency, and says nothing was charged', () => {
+		const preview = composeAutoPayPreview({
+			to: 'payments-team@business.example.com',
+			summary,
+			charges,
+			skipped,
+			businessName: 'Demo Services Ltd',
+		});
+		expect(preview.subject).toBe(
+			'Auto-pay preview for 2026-11-24: 2 to charge (€80.00, $1,250.00), 2 skipped',
+		);
+		expect(preview.counts).toEqual({ invoices: 4, wouldCharge: 2, skipped: 2 });
+		expect(preview.totals).toEqual(['€80.00', '$1,250.00']);
+		expect(preview.text).toContain('Nothing has been charged.');
+		expect(preview.text).toContain('- inv-1 - cust-1 - $1,250.00 - Visa •••• 4242');
+		expect(preview.text).toContain('- inv-2 - cust-2 - €80.00 - payable since 2026-11-22');
+		expect(preview.text).toContain('- inv-3 - NOT_DUE_YET - Due on 2026-11-30');
+		expect(preview.text.endsWith('Demo Services Ltd')).toBe(true);
+		expect(preview.html).toContain('<li>inv-4 - PAYMENT_PENDING - A payment is pending</li>');
+	});
+
+	test('values cannot add lines or markup; an empty preview still reads', () => {
+		const preview = composeAutoPayPreview({
+			to: 'a@x.example.com',
+			summary: null,
+			charges: [
+				{
+					invoiceId: 'inv-9\nBcc: x@evil.example.com',
+					customerId: '<b>c</b>',
+					amountMinor: 100,
+					currency: 'zzz',
+				},
+			],
+			skipped: [],
+		});
+		expect(preview.text).toContain('- inv-9 Bcc: x@evil.example.com - <b>c</b> - ?');
+		expect(preview.html).toContain('&lt;b&gt;c&lt;/b&gt;');
+		expect(preview.subject).toBe('Auto-pay preview for the next run: 1 to charge, 0 skipped');
+		const empty = composeAutoPayPreview({
+			to: 'a@x.example.com',
+			summary: null,
+			charges: [],
+			skipped: [],
+		});
+		expect(empty.text).toContain('To charge:\n- none');
+		expect(() =>
+			composeAutoPayPreview({ to: 'not-an-address', summary: null, charges: [], skipped: [] }),
+		).toThrow(
+			expect.objectContaining({
+				field: 'reportAddress',
+				message: '"not-an-address" is not one email address',
+			}),
 		);
 	});
 });

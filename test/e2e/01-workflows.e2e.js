@@ -14,8 +14,9 @@ const shipped = readdirSync(path.join(__dirname, '../../workflows'))
 	.filter((file) => file.endsWith('.json'))
 	.map((file) => JSON.parse(readFileSync(path.join(__dirname, '../../workflows', file), 'utf8')));
 
-test('the five shipped workflows are imported and published', async () => {
+test('the six shipped workflows are imported and published', async () => {
 	expect(shipped.map((w) => w.name).sort()).toEqual([
+		'Invoice payments: auto-pay dry run (tomorrow)',
 		'Invoice payments: customer mapping sync',
 		'Invoice payments: daily auto-pay',
 		'Invoice payments: pay outstanding invoices (portal and agents)',

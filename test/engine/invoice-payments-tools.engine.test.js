@@ -194,6 +194,83 @@ describe('Email > Compose Run Report', () => {
 	});
 });
 
+describe('Email > Compose Auto-Pay Preview', () => {
+	test("one preview of a scan's Charge and Skipped items; nothing charged", async () => {
+		const result = await run(
+			{
+				resource: 'email',
+				operation: 'composeAutoPayPreview',
+				reportAddress: 'team@business.example.com',
+				runSummary: '={{ $json.summary }}',
+				chargeInvoices: '={{ $json.charge }}',
+				skippedInvoices: '={{ $json.skipped }}',
+				options: { businessName: 'Demo Services Ltd' },
+			},
+			[
+				{
+					summary: {
+						scanDay: '2026-11-24',
+						invoices: 2,
+						chargeTotals: {
+							usd: { currency: 'usd', count: 1, amountMinor: 9900, amount: '99.00' },
+						},
+					},
+					charge: [
+						{
+							id: 'inv-1',
+							autoPay: {
+								action: 'charge',
+								invoiceId: 'inv-1',
+								customerId: 'cust-1',
+								amountMinor: 9900,
+								currency: 'usd',
+								paymentDay: '2026-11-24',
+								daysLate: 0,
+								paymentMethod: { id: 'pm_1', label: 'Visa •••• 4242' },
+							},
+						},
+					],
+					skipped: [
+						{
+							id: 'inv-2',
+							autoPay: {
+								action: 'skip',
+								invoiceId: 'inv-2',
+								reason: 'NOT_DUE_YET',
+								message: 'Not due yet',
+							},
+						},
+					],
+				},
+			],
+		);
+		const [preview] = result.items('Tools');
+		expect(preview.json).toMatchObject({
+			to: 'team@business.example.com',
+			subject: 'Auto-pay preview for 2026-11-24: 1 to charge ($99.00), 1 skipped',
+			counts: { invoices: 2, wouldCharge: 1, skipped: 1 },
+		});
+		expect(preview.json.text).toContain('- inv-1 - cust-1 - $99.00 - Visa •••• 4242');
+		expect(preview.json.text).toContain('- inv-2 - NOT_DUE_YET - Not due yet');
+	});
+
+	test('a list that is not a list fails naming the field', async () => {
+		const result = await run(
+			{
+				resource: 'email',
+				operation: 'composeAutoPayPreview',
+				reportAddress: 'team@business.example.com',
+				runSummary: '={{ {} }}',
+				chargeInvoices: '={{ { invoiceId: "inv-1" } }}',
+			},
+			[{}],
+		);
+		expect(result.error?.message).toBe(
+			'Item 0: invalid "chargeInvoices": Must be a list (a JSON array)',
+		);
+	});
+});
+
 describe('Invoice Link > Sign and Verify', () => {
 	const sign = (input) =>
 		run(

@@ -47,8 +47,9 @@ const stackCredentials = JSON.parse(
 
 const cases = workflows.map(({ file, json }) => [file, json]);
 
-test('five workflows, each with a stable id and name', () => {
+test('six workflows, each with a stable id and name', () => {
 	expect(workflows.map((w) => w.file)).toEqual([
+		'auto-pay-dry-run.json',
 		'customer-mapping-sync.json',
 		'daily-auto-pay.json',
 		'pay-outstanding-invoices.json',
@@ -60,7 +61,7 @@ test('five workflows, each with a stable id and name', () => {
 		expect(json.name).toMatch(/^Invoice payments: /);
 		expect(json.settings.executionOrder).toBe('v1');
 	}
-	expect(new Set(workflows.map((w) => w.json.id)).size).toBe(5);
+	expect(new Set(workflows.map((w) => w.json.id)).size).toBe(6);
 });
 
 describe.each(cases)('%s', (file, json) => {
@@ -206,5 +207,40 @@ describe.each(cases)('%s', (file, json) => {
 			.map((n) => n.parameters.content);
 		expect(notes.some((content) => /\*\*Setup\*\*/.test(content))).toBe(true);
 		expect(notes.some((content) => content.includes('docs/books-api.md'))).toBe(true);
+	});
+});
+
+describe('auto-pay dry run', () => {
+	const byFile = Object.fromEntries(workflows.map(({ file, json }) => [file, json]));
+	const dryRun = byFile['auto-pay-dry-run.json'];
+	const daily = byFile['daily-auto-pay.json'];
+	const scanOf = (json) => json.nodes.find((n) => n.type === `${PACKAGE_NAME}.autoPayScan`);
+
+	test('charges nothing and records nothing: no payment node, no write to the books', () => {
+		const types = dryRun.nodes.map((n) => n.type);
+		expect(types).not.toContain(`${PACKAGE_NAME}.stripeInvoicePayment`);
+		expect(types).not.toContain(`${PACKAGE_NAME}.payments360`);
+		for (const node of dryRun.nodes.filter((n) => n.type === 'n8n-nodes-base.httpRequest'))
+			expect(node.parameters.method).toBe('GET');
+	});
+
+	test("scans as the daily run does, as of tomorrow's run", () => {
+		const { asOf, ...rest } = scanOf(dryRun).parameters;
+		expect(asOf).toBe("={{ $('Settings').first().json.previewRunAt }}");
+		expect(rest).toEqual(scanOf(daily).parameters);
+		expect(scanOf(daily).parameters.asOf).toBeUndefined();
+		// the same books query feeds both scans
+		const books = (json) =>
+			json.nodes.find((n) => n.name === 'Books: read open recurring invoices');
+		expect(books(dryRun).parameters).toEqual(books(daily).parameters);
+		// tomorrow at the daily trigger's hour
+		const hour = daily.nodes.find((n) => n.type === 'n8n-nodes-base.scheduleTrigger').parameters
+			.rule.interval[0].triggerAtHour;
+		const previewRunAt = dryRun.nodes
+			.find((n) => n.name === 'Settings')
+			.parameters.assignments.assignments.find((a) => a.name === 'previewRunAt').value;
+		expect(previewRunAt).toBe(
+			`={{ $now.plus({ days: 1 }).set({ hour: ${hour}, minute: 0, second: 0, millisecond: 0 }).toISO() }}`,
+		);
 	});
 });

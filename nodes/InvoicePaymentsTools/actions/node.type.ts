@@ -1,5 +1,5 @@
 type NodeMap = {
-	email: 'composePaymentEmails' | 'composeRunReport';
+	email: 'composeAutoPayPreview' | 'composePaymentEmails' | 'composeRunReport';
 	invoiceLink: 'sign' | 'verify';
 	paymentRequest: 'authorize' | 'selectInvoices';
 };

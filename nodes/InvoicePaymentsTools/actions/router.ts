@@ -17,8 +17,10 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 
 	switch (resource) {
 		case 'email':
-			return operation === 'composePaymentEmails'
-				? await email.composePaymentEmails.execute.call(this, items)
+			if (operation === 'composePaymentEmails')
+				return await email.composePaymentEmails.execute.call(this, items);
+			return operation === 'composeAutoPayPreview'
+				? [await email.composeAutoPayPreview.execute.call(this, items)]
 				: [await email.composeRunReport.execute.call(this, items)];
 		case 'invoiceLink': {
 			const secrets = await linkSecrets(this);

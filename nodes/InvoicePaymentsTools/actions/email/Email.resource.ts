@@ -1,9 +1,10 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import * as composeAutoPayPreview from './composeAutoPayPreview.operation';
 import * as composePaymentEmails from './composePaymentEmails.operation';
 import * as composeRunReport from './composeRunReport.operation';
 
-export { composePaymentEmails, composeRunReport };
+export { composeAutoPayPreview, composePaymentEmails, composeRunReport };
 
 export const description: INodeProperties[] = [
 	{
@@ -13,6 +14,13 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['email'] } },
 		options: [
+			{
+				name: 'Compose Auto-Pay Preview',
+				value: 'composeAutoPayPreview',
+				description:
+					'One email saying what the next auto-pay run would charge (a dry run), and what it would skip',
+				action: 'Compose an auto pay preview',
+			},
 			{
 				name: 'Compose Payment Emails',
 				value: 'composePaymentEmails',
@@ -29,6 +37,7 @@ export const description: INodeProperties[] = [
 		],
 		default: 'composePaymentEmails',
 	},
+	...composeAutoPayPreview.description,
 	...composePaymentEmails.description,
 	...composeRunReport.description,
 ];
