@@ -82,4 +82,4 @@ function killProcessesNow(pids) {
 	}
 }
 
-module.exports = { startProcess, waitForLog, stopProcesses, killProcessesNow };
+module.exports = { startProcess, waitForLog, stopProcesses, killProcessesNow, groupAlive };

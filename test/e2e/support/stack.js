@@ -212,6 +212,33 @@ function declaredNodeTypes(runtime, packageDir) {
  * Starts everything; on any failure stops what was started and rethrows.
  * Returns the state the tests read (URLs, PIDs, keys, workflow ids).
  */
+/**
+ * The local stack's credentials (scripts/local-stack/credentials.mjs) for this stack's fakes,
+ * recorded in the state by id; the list is returned for the fakes' keys.
+ */
+function localCredentials(state, booksToken) {
+	const credentials = JSON.parse(
+		execFileSync(
+			state.runtime.node,
+			[
+				path.join(REPO, 'scripts/local-stack/credentials.mjs'),
+				'--stripe-url',
+				state.stripeUrl,
+				'--smtp-port',
+				String(state.ports.smtp),
+				'--books-token',
+				booksToken,
+				'--gateway360-url',
+				state.gatewayUrl,
+			],
+			{ encoding: 'utf8' },
+		),
+	);
+	state.credentials = Object.fromEntries(credentials.map((c) => [c.id, c]));
+	state.credentialIds = credentials.map((c) => c.id);
+	return credentials;
+}
+
 async function startStack({ stateFile }) {
 	const started = [];
 	const t0 = Date.now();
@@ -243,25 +270,7 @@ async function startStack({ stateFile }) {
 		state.booksUrl = `http://127.0.0.1:${state.ports.books}`;
 
 		// credentials first: they hold the demo keys the fakes are started with
-		const credentials = JSON.parse(
-			execFileSync(
-				runtime.node,
-				[
-					path.join(REPO, 'scripts/local-stack/credentials.mjs'),
-					'--stripe-url',
-					state.stripeUrl,
-					'--smtp-port',
-					String(state.ports.smtp),
-					'--books-token',
-					BOOKS_TOKEN,
-					'--gateway360-url',
-					state.gatewayUrl,
-				],
-				{ encoding: 'utf8' },
-			),
-		);
-		state.credentials = Object.fromEntries(credentials.map((c) => [c.id, c]));
-		state.credentialIds = credentials.map((c) => c.id);
+		const credentials = localCredentials(state, BOOKS_TOKEN);
 		const byType = (type) => credentials.find((c) => c.type === type).data;
 
 		const pkg = installPackage(state.userFolder, runtime);
@@ -394,5 +403,6 @@ module.exports = {
 	ensureN8n,
 	freePort,
 	installPackage,
+	localCredentials,
 	ownerSession,
 };
