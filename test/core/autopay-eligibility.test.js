@@ -202,6 +202,55 @@ describe('auto-pay decisions', () => {
 	});
 });
 
+describe('one scan of many invoices', () => {
+	// A scan remembers what repeats (dates, amounts, status words, message ends): every case of
+	// the table, classified in one scan (each with an id of its own), must decide as
+	// in a scan of its own, message included; twice over, so the second round is answered from
+	// what the first remembered.
+	test.each([
+		['in due-date mode', {}],
+		['in creation-date mode', { takePaymentOn: 'creationDate' }],
+		['with Check Stripe', STRIPE],
+	])('decides every case of the table as a fresh scan does, %s', (_, settings) => {
+		const cases = CASES.filter(
+			([, invoice, caseSettings]) => !('id' in invoice) && Object.keys(caseSettings).length === 0,
+		);
+		expect(cases.length).toBeGreaterThan(30);
+		const shared = createScan({ ...SETTINGS, ...settings });
+		for (const round of [1, 2]) {
+			cases.forEach(([, invoice, , facts], index) => {
+				const item = { ...INVOICE, ...invoice, id: `INV-7-${round}-${index}` };
+				const fresh = createScan({ ...SETTINGS, ...settings }).classify(item, facts);
+				expect(shared.classify(item, facts)).toEqual(fresh);
+			});
+		}
+	});
+
+	test('quotes the status word of each invoice, from the field that says so', () => {
+		const scan = createScan(SETTINGS);
+		const message = (id, status, paymentStatus) =>
+			scan.classify({ ...INVOICE, id, status, paymentStatus }).message;
+		expect(message('A', 'Paid', 'Unpaid')).toBe('Invoice A is marked "Paid" in the books, so nothing is owed');
+		expect(message('B', 'Open', 'Paid')).toBe('Invoice B is marked "Paid" in the books, so nothing is owed');
+		expect(message('C', 'VOID', 'Paid')).toBe('Invoice C is marked "VOID" in the books, so nothing is owed');
+		expect(message('D', 'Pending', 'Processing')).toBe('Invoice D has a payment pending in the books ("Pending")');
+		expect(message('E', 'Open', 'Processing')).toBe('Invoice E has a payment pending in the books ("Processing")');
+		expect(message('F', 'Open', 'Action Required')).toBe(
+			'Invoice F has a payment waiting for the customer to act ("Action Required" in the books)',
+		);
+	});
+
+	test('beyond what it remembers, a scan still reads every date and amount', () => {
+		const scan = createScan({ ...SETTINGS, catchUpDays: 40_000 });
+		// 12,000 distinct due dates and balances: more than a scan remembers of either.
+		for (let i = 0; i < 12_000; i += 1) {
+			const day = new Date(Date.UTC(2026, 10, 23 - i)).toISOString().slice(0, 10);
+			const decision = scan.classify({ ...INVOICE, id: `M-${i}`, dueDate: day, balance: `${100 + i}.25` });
+			expect(decision).toMatchObject({ action: 'charge', paymentDay: day, daysLate: i, amountMinor: 10_025 + i * 100 });
+		}
+	});
+});
+
 // Entry i breaks rule i + 1 of the order documented in eligibility.ts. Applying entries i..end
 // (later ones first, so an earlier entry wins where two set the same field) must give entry i's
 // reason.

@@ -87,6 +87,27 @@ describe('Auto-Pay Scan in a workflow', () => {
 		expect(item.autoPay).toMatchObject({ invoiceId: 'X-1', amount: '42.00', currency: 'eur' });
 	});
 
+	test('each output item is a copy of its input with autoPay added last; the input is left as it was', async () => {
+		const plain = invoice('INV-1', { note: { text: 'kept' } });
+		const replaced = { autoPay: 'from the books', ...invoice('INV-2', { dueDate: '2026-11-24' }) };
+		const parsed = JSON.parse(JSON.stringify(invoice('INV-3')).replace('{', '{"__proto__":{"x":1},'));
+		const input = [plain, replaced, parsed];
+		const before = JSON.stringify(input);
+		const result = await runNode(stripe, NODE, scanParams(), input);
+		const [charged1, charged3] = result.output('Node', 0);
+		const [skipped2] = result.output('Node', 1);
+		expect(Object.keys(charged1)).toEqual([...Object.keys(plain), 'autoPay']);
+		expect(charged1).toMatchObject({ ...plain, autoPay: { action: 'charge', invoiceId: 'INV-1' } });
+		expect(Object.keys(skipped2)).toEqual(Object.keys(replaced));
+		expect(skipped2.autoPay).toMatchObject({ action: 'skip', reason: 'NOT_DUE_YET' });
+		// an own "__proto__" key (JSON.parse makes them) stays an own key, not a prototype
+		expect(Object.keys(charged3)).toEqual([...Object.keys(parsed), 'autoPay']);
+		expect(Object.getPrototypeOf(charged3)).toBe(Object.prototype);
+		expect(Object.getOwnPropertyDescriptor(charged3, '__proto__').value).toEqual({ x: 1 });
+		expect(JSON.stringify(input)).toBe(before);
+		expect(plain.autoPay).toBeUndefined();
+	});
+
 	test('Check Stripe: mapping, automatic method and payments decide, one read per customer', async () => {
 		const paid = stripe.createCustomer({ name: 'Paid', metadata: { books_customer_id: 'S-PAID' }, defaultPaymentMethod: 'pm_card_visa' });
 		stripe.createCustomer({ name: 'No method', metadata: { books_customer_id: 'S-NOPM' } });

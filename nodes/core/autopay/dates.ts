@@ -26,6 +26,7 @@
 import { IANAZone } from 'luxon';
 
 import { CoreInputError } from '../errors';
+import { Memo } from './memo';
 
 export const MS_PER_DAY = 86_400_000;
 
@@ -146,6 +147,9 @@ export class BusinessCalendar {
 
 	private readonly offsets = new Map<number, UtcDayOffsets>();
 
+	// The invoices of a run share few date strings: each one is read once.
+	private readonly textDays = new Memo<string, number>();
+
 	// Invoices of one run cluster on few days: the last UTC day answers most lookups.
 	private lastUtcDay = NaN;
 
@@ -184,7 +188,9 @@ export class BusinessCalendar {
 	 * Throws CoreInputError naming `field` when the value is missing or not a real date.
 	 */
 	dayOf(value: unknown, field: string): number {
-		if (typeof value === 'string') return this.dayOfText(value, field);
+		if (typeof value === 'string') {
+			return this.textDays.get(value) ?? this.textDays.set(value, this.dayOfText(value, field));
+		}
 		if (typeof value === 'number')
 			return this.dayOfInstant(epochMillis(value, String(value), field));
 		if (value === undefined || value === null)

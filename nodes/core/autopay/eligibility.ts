@@ -67,9 +67,11 @@
  * amountMinor, currency, day: scanDay }), so the same input on the same day gives the same key.
  */
 import { CoreInputError, isCoreInputError } from '../errors';
-import { paymentIdempotencyKey } from '../idempotency';
+import { paymentIdempotencyKeys } from '../idempotency';
 import { assertChargeable, currencyRules, formatAmount, parseAmount } from '../money';
 import { BusinessCalendar, formatEpochDay } from './dates';
+import { Memo } from './memo';
+import { SeenIds } from './seenIds';
 import { RunTally, type RunSummary } from './summary';
 
 /** Every skip reason, in the order the rules first use it (the order of the run summary). */
@@ -226,8 +228,13 @@ for (const word of ACTION_WORDS) STATUS_WORDS.set(word, 'action');
 
 const PENDING_INTENT = new Set(['processing', 'requires_capture']);
 
-// Status values repeat a lot; remember their meaning, but not without bound.
-const STATUS_CACHE_LIMIT = 10_000;
+// Read once: the test engine runs nodes in a vm context, where each read of a global such as
+// Number costs a call into the context's interceptor, and this runs per invoice.
+const { isFinite: isFiniteNumber } = Number;
+
+function meaningOf(status: string): StatusMeaning {
+	return STATUS_WORDS.get(status.toLowerCase().replace(/[^a-z]/g, '')) ?? 'other';
+}
 
 /** Caps in minor units per lowercase currency; undefined when no cap is set. */
 function readCaps(caps: CurrencyCaps | undefined, label: string): Map<string, number> | undefined {
@@ -253,15 +260,21 @@ function readId(value: unknown): string | undefined {
 		const text = value.trim();
 		return text === '' ? undefined : text;
 	}
-	if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+	if (typeof value === 'number' && isFiniteNumber(value)) return `${value}`;
 	return undefined;
 }
+
+const MINUS = 45;
+const ZERO = 48;
 
 function hasRecurringId(value: unknown): boolean {
 	if (typeof value === 'number') return value > 0;
 	if (typeof value !== 'string') return false;
 	const text = value.trim();
-	return text !== '' && !/^(?:-\d+|0+)$/.test(text);
+	if (text === '') return false;
+	// Only a text starting with "-" or "0" can be one of the "none" ids.
+	const first = text.charCodeAt(0);
+	return (first !== MINUS && first !== ZERO) || !/^(?:-\d+|0+)$/.test(text);
 }
 
 function shown(minor: number, currency: string): string {
@@ -304,13 +317,35 @@ export class AutoPayScan {
 
 	private readonly maxChargesPerRun: number | undefined;
 
-	private readonly seenIds = new Set<string>();
+	private readonly seenIds = new SeenIds();
 
 	private readonly tally = new RunTally<SkipReason>(SKIP_REASONS);
 
-	private readonly dayTexts = new Map<number, string>();
+	// What repeats across the invoices of a run is worked out once (see Memo).
+	private readonly dayTexts = new Memo<number, string>();
 
-	private readonly statusMeanings = new Map<string, StatusMeaning>();
+	private readonly statusMeanings = new Memo<string, StatusMeaning>();
+
+	/** by currency value as the invoices write it ("usd", "USD ") */
+	private readonly currencies = new Memo<string, CurrencyMemos>();
+
+	/** by currency code */
+	private readonly byCurrency = new Map<string, CurrencyMemos>();
+
+	/** the idempotency key of a charge: paymentIdempotencyKey of this scan's attempts */
+	private readonly keyFor: (invoiceIds: string[], amountMinor: number, currency: string) => string;
+
+	// The ends of the frequent skip messages, per payment day or status word: a message is then
+	// "Invoice <id>" and one shared end, not a new string built of every part for each invoice.
+	private readonly notDueEnds = new Memo<number, string>();
+
+	private readonly lateEnds = new Memo<number, string>();
+
+	private readonly statusEnds: Record<'paid' | 'pending' | 'action', Memo<string, string>> = {
+		paid: new Memo(),
+		pending: new Memo(),
+		action: new Memo(),
+	};
 
 	private readonly paymentsByInvoice = new WeakMap<
 		CustomerFacts,
@@ -330,6 +365,11 @@ export class AutoPayScan {
 		this.timeZone = this.calendar.timeZone;
 		this.today = this.calendar.dayOf(settings.asOf, 'asOf');
 		this.scanDay = formatEpochDay(this.today);
+		this.keyFor = paymentIdempotencyKeys({
+			provider: 'stripe',
+			purpose: 'autopay',
+			day: this.scanDay,
+		});
 		this.catchUpDays =
 			settings.catchUpDays === undefined
 				? DEFAULT_CATCH_UP_DAYS
@@ -364,13 +404,8 @@ export class AutoPayScan {
 	/** Decides one invoice. Call in input order; `customerFacts` is read only with checkStripe. */
 	classify(fields: InvoiceFields, customerFacts?: CustomerFacts): Decision {
 		const invoice = this.read(fields);
-		// Every readable id is remembered, so no later item with it is ever charged. One hash of
-		// the id (add, then compare sizes) instead of has() and add(): this runs for every item.
-		let duplicate = false;
-		if (invoice.invoiceId !== undefined) {
-			const seenBefore = this.seenIds.size;
-			duplicate = this.seenIds.add(invoice.invoiceId).size === seenBefore;
-		}
+		// Every readable id is remembered, so no later item with it is ever charged.
+		const duplicate = invoice.invoiceId !== undefined && !this.seenIds.add(invoice.invoiceId);
 		if ('action' in invoice) return this.record(invoice);
 		if (duplicate) {
 			return this.record(
@@ -394,20 +429,13 @@ export class AutoPayScan {
 			invoiceId,
 			customerId,
 			amountMinor,
-			amount: formatAmount(amountMinor, currency),
+			amount: this.amountText(amountMinor, invoice.money),
 			currency,
 			scanDay: this.scanDay,
 			paymentDay: invoice.paymentDay,
 			daysLate: this.today - invoice.paymentEpochDay,
 			takePaymentOn: this.takePaymentOn,
-			idempotencyKey: paymentIdempotencyKey({
-				provider: 'stripe',
-				purpose: 'autopay',
-				invoiceIds: [invoiceId],
-				amountMinor,
-				currency,
-				day: this.scanDay,
-			}),
+			idempotencyKey: this.keyFor([invoiceId], amountMinor, currency),
 		};
 		// With Check Stripe, whom and with what to charge (stripeRules made sure both exist).
 		if (
@@ -452,23 +480,16 @@ export class AutoPayScan {
 		}
 		let field: InvoiceField = 'currency';
 		try {
-			const rawCurrency = fields.currency;
-			const noCurrency =
-				rawCurrency === undefined ||
-				rawCurrency === null ||
-				(typeof rawCurrency === 'string' && rawCurrency.trim() === '');
-			const currency =
-				noCurrency && this.defaultCurrency !== undefined
-					? this.defaultCurrency
-					: currencyRules(rawCurrency, 'currency').code;
+			const money = this.currencyOf(fields.currency);
 			field = 'balance';
-			const amountMinor = signedMinor(fields.balance, currency);
+			const amountMinor = this.balanceMinor(fields.balance, money);
 			field = this.dateField;
 			const paymentEpochDay = this.calendar.dayOf(fields[field], this.fieldNames[field]);
 			return {
 				invoiceId,
 				customerId,
-				currency,
+				currency: money.code,
+				money,
 				amountMinor,
 				paymentEpochDay,
 				paymentDay: this.dayText(paymentEpochDay),
@@ -495,14 +516,9 @@ export class AutoPayScan {
 		}
 		const status = this.statusMeaning(fields.status);
 		const paymentStatus = this.statusMeaning(fields.paymentStatus);
-		const word = (meaning: StatusMeaning) =>
-			String(status === meaning ? fields.status : fields.paymentStatus);
 		if (status === 'paid' || paymentStatus === 'paid') {
-			return skip(
-				'ALREADY_PAID',
-				invoice,
-				`Invoice ${id} is marked "${word('paid')}" in the books, so nothing is owed`,
-			);
+			const end = this.statusEnd('paid', status, fields);
+			return skip('ALREADY_PAID', invoice, `Invoice ${id}${end}`);
 		}
 		if (amountMinor <= 0) {
 			const what = amountMinor < 0 ? 'a credit balance' : 'a balance';
@@ -512,45 +528,68 @@ export class AutoPayScan {
 				`Invoice ${id} has ${what} of ${shown(amountMinor, currency)}, so there is nothing to charge`,
 			);
 		}
-		try {
-			assertChargeable(amountMinor, currency, 'balance');
-		} catch (error) {
-			const problem = asInputError(error).message;
+		const problem = this.balanceProblem(amountMinor, invoice.money);
+		if (problem !== '') {
 			return this.invalid(id, 'balance', `Invoice ${id} cannot be charged: ${problem}`, day);
 		}
-		if (invoice.paymentEpochDay > this.today) {
-			const when = this.takePaymentOn === 'dueDate' ? 'is due on' : 'was created on';
-			return skip(
-				'NOT_DUE_YET',
-				invoice,
-				`Invoice ${id} ${when} ${day}, after today (${this.scanDay} in ${this.timeZone})`,
-			);
+		const paymentDay = invoice.paymentEpochDay;
+		if (paymentDay > this.today) {
+			const end =
+				this.notDueEnds.get(paymentDay) ?? this.notDueEnds.set(paymentDay, this.notDueEnd(day));
+			return skip('NOT_DUE_YET', invoice, `Invoice ${id}${end}`);
 		}
-		if (invoice.paymentEpochDay < this.earliestDay) {
-			const when = this.takePaymentOn === 'dueDate' ? 'was due on' : 'was created on';
-			const ago = plural(this.today - invoice.paymentEpochDay, 'day');
-			const window = plural(this.catchUpDays, 'day');
-			return skip(
-				'OUTSIDE_CATCH_UP_WINDOW',
-				invoice,
-				`Invoice ${id} ${when} ${day}, ${ago} ago, outside the catch-up window of ${window} (today is ${this.scanDay} in ${this.timeZone})`,
-			);
+		if (paymentDay < this.earliestDay) {
+			const end =
+				this.lateEnds.get(paymentDay) ??
+				this.lateEnds.set(paymentDay, this.lateEnd(paymentDay, day));
+			return skip('OUTSIDE_CATCH_UP_WINDOW', invoice, `Invoice ${id}${end}`);
 		}
 		if (status === 'pending' || paymentStatus === 'pending') {
-			return skip(
-				'PAYMENT_PENDING',
-				invoice,
-				`Invoice ${id} has a payment pending in the books ("${word('pending')}")`,
-			);
+			const end = this.statusEnd('pending', status, fields);
+			return skip('PAYMENT_PENDING', invoice, `Invoice ${id}${end}`);
 		}
 		if (status === 'action' || paymentStatus === 'action') {
-			return skip(
-				'ACTION_REQUIRED',
-				invoice,
-				`Invoice ${id} has a payment waiting for the customer to act ("${word('action')}" in the books)`,
-			);
+			const end = this.statusEnd('action', status, fields);
+			return skip('ACTION_REQUIRED', invoice, `Invoice ${id}${end}`);
 		}
 		return undefined;
+	}
+
+	/** NOT_DUE_YET's message after "Invoice <id>". */
+	private notDueEnd(day: string): string {
+		const when = this.takePaymentOn === 'dueDate' ? 'is due on' : 'was created on';
+		return ` ${when} ${day}, after today (${this.scanDay} in ${this.timeZone})`;
+	}
+
+	/** OUTSIDE_CATCH_UP_WINDOW's message after "Invoice <id>". */
+	private lateEnd(paymentDay: number, day: string): string {
+		const when = this.takePaymentOn === 'dueDate' ? 'was due on' : 'was created on';
+		const ago = plural(this.today - paymentDay, 'day');
+		const window = plural(this.catchUpDays, 'day');
+		return ` ${when} ${day}, ${ago} ago, outside the catch-up window of ${window} (today is ${this.scanDay} in ${this.timeZone})`;
+	}
+
+	/**
+	 * The message after "Invoice <id>" when the books' status says paid, pending or action
+	 * required, quoting the status field that says so (status before paymentStatus).
+	 */
+	private statusEnd(
+		meaning: 'paid' | 'pending' | 'action',
+		status: StatusMeaning,
+		fields: InvoiceFields,
+	): string {
+		const word = String(status === meaning ? fields.status : fields.paymentStatus);
+		const ends = this.statusEnds[meaning];
+		const known = ends.get(word);
+		if (known !== undefined) return known;
+		if (meaning === 'paid')
+			return ends.set(word, ` is marked "${word}" in the books, so nothing is owed`);
+		if (meaning === 'pending')
+			return ends.set(word, ` has a payment pending in the books ("${word}")`);
+		return ends.set(
+			word,
+			` has a payment waiting for the customer to act ("${word}" in the books)`,
+		);
 	}
 
 	/** Rules 11-15: the customer's PaymentIntents, Stripe customer and automatic method. */
@@ -607,12 +646,12 @@ export class AutoPayScan {
 	/** Rule 16: the caps, per invoice and for the run so far. */
 	private capRules(invoice: ReadInvoice): SkipDecision | undefined {
 		const { amountMinor, currency } = invoice;
-		const code = currency.toUpperCase();
 		let why: string | undefined;
 		if (this.maxPerInvoice !== undefined) {
 			const cap = this.maxPerInvoice.get(currency);
-			if (cap === undefined) why = `no per-invoice cap is set for ${code}, and caps are in use`;
-			else if (amountMinor > cap)
+			if (cap === undefined) {
+				why = `no per-invoice cap is set for ${currency.toUpperCase()}, and caps are in use`;
+			} else if (amountMinor > cap)
 				why = `it is above the per-invoice cap of ${shown(cap, currency)}`;
 		}
 		if (
@@ -625,9 +664,10 @@ export class AutoPayScan {
 		if (why === undefined && this.maxTotalPerRun !== undefined) {
 			const cap = this.maxTotalPerRun.get(currency);
 			const total = this.tally.chargedMinor(currency) + amountMinor;
-			if (cap === undefined) why = `no per-run cap is set for ${code}, and caps are in use`;
-			else if (total > cap) {
-				why = `it would take this run's ${code} total to ${formatAmount(total, currency)}, above the per-run cap of ${shown(cap, currency)}`;
+			if (cap === undefined) {
+				why = `no per-run cap is set for ${currency.toUpperCase()}, and caps are in use`;
+			} else if (total > cap) {
+				why = `it would take this run's ${currency.toUpperCase()} total to ${formatAmount(total, currency)}, above the per-run cap of ${shown(cap, currency)}`;
 			}
 		}
 		if (why === undefined) return undefined;
@@ -663,20 +703,55 @@ export class AutoPayScan {
 
 	private statusMeaning(value: unknown): StatusMeaning {
 		if (typeof value !== 'string' || value === '') return 'other';
-		const known = this.statusMeanings.get(value);
-		if (known !== undefined) return known;
-		const meaning = STATUS_WORDS.get(value.toLowerCase().replace(/[^a-z]/g, '')) ?? 'other';
-		if (this.statusMeanings.size < STATUS_CACHE_LIMIT) this.statusMeanings.set(value, meaning);
-		return meaning;
+		return this.statusMeanings.get(value) ?? this.statusMeanings.set(value, meaningOf(value));
 	}
 
 	private dayText(day: number): string {
-		let text = this.dayTexts.get(day);
-		if (text === undefined) {
-			text = formatEpochDay(day);
-			this.dayTexts.set(day, text);
+		return this.dayTexts.get(day) ?? this.dayTexts.set(day, formatEpochDay(day));
+	}
+
+	/**
+	 * The currency of an invoice, from its currency value (the default currency when it has
+	 * none); CoreInputError when Stripe does not charge in it.
+	 */
+	private currencyOf(value: unknown): CurrencyMemos {
+		if (typeof value !== 'string') return this.memosOf(this.currencyCode(value));
+		return (
+			this.currencies.get(value) ??
+			this.currencies.set(value, this.memosOf(this.currencyCode(value)))
+		);
+	}
+
+	private currencyCode(value: unknown): string {
+		const none =
+			value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+		if (none && this.defaultCurrency !== undefined) return this.defaultCurrency;
+		return currencyRules(value, 'currency').code;
+	}
+
+	private memosOf(code: string): CurrencyMemos {
+		let memos = this.byCurrency.get(code);
+		if (memos === undefined) {
+			memos = { code, balances: new Memo(), problems: new Memo(), amounts: new Memo() };
+			this.byCurrency.set(code, memos);
 		}
-		return text;
+		return memos;
+	}
+
+	/** The balance in minor units of the currency (see signedMinor). */
+	private balanceMinor(value: unknown, { code, balances }: CurrencyMemos): number {
+		if (typeof value !== 'string') return signedMinor(value, code);
+		return balances.get(value) ?? balances.set(value, signedMinor(value, code));
+	}
+
+	/** What stops Stripe charging this balance (see chargeProblem); '' when nothing does. */
+	private balanceProblem(minor: number, { code, problems }: CurrencyMemos): string {
+		return problems.get(minor) ?? problems.set(minor, chargeProblem(minor, code));
+	}
+
+	/** formatAmount, for the charges of a run (which often share amounts). */
+	private amountText(minor: number, { code, amounts }: CurrencyMemos): string {
+		return amounts.get(minor) ?? amounts.set(minor, formatAmount(minor, code));
 	}
 
 	private record(decision: SkipDecision): SkipDecision {
@@ -702,11 +777,24 @@ export class AutoPayScan {
 	}
 }
 
+/** A currency of the run, and what a scan works out once for it: invoices share amounts. */
+interface CurrencyMemos {
+	/** lowercase ISO code */
+	code: string;
+	/** balance text -> minor units */
+	balances: Memo<string, number>;
+	/** minor units -> chargeProblem */
+	problems: Memo<number, string>;
+	/** minor units -> formatAmount */
+	amounts: Memo<number, string>;
+}
+
 /** An invoice whose fields could all be read (rule 1 passed). */
 interface ReadInvoice {
 	invoiceId: string;
 	customerId: string;
 	currency: string;
+	money: CurrencyMemos;
 	/** the balance; negative for a credit */
 	amountMinor: number;
 	paymentEpochDay: number;
@@ -727,6 +815,16 @@ function skip(reason: SkipReason, invoice: ReadInvoice, message: string): SkipDe
 function asInputError(error: unknown): CoreInputError {
 	if (isCoreInputError(error)) return error;
 	throw error;
+}
+
+/** assertChargeable's message for a balance, or '' when Stripe can charge it. */
+function chargeProblem(minor: number, currency: string): string {
+	try {
+		assertChargeable(minor, currency, 'balance');
+		return '';
+	} catch (error) {
+		return asInputError(error).message;
+	}
 }
 
 /** The balance in minor units; a leading minus is a credit, kept negative for ZERO_BALANCE. */
