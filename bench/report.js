@@ -1,11 +1,13 @@
+'use strict';
 // Collects the benchmark results of one run into bench-results.json and a printed table.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+// CommonJS, so that a bench can also run under plain node (`node bench/webhook.bench.js`).
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
 
 const FILE = path.resolve(process.cwd(), 'bench-results.json');
 
-export function machine() {
+function machine() {
 	return {
 		cpus: os.cpus().length,
 		cpuModel: os.cpus()[0]?.model ?? 'unknown',
@@ -15,10 +17,13 @@ export function machine() {
 	};
 }
 
-export function record(section, values) {
+function record(section, values) {
 	const current = fs.existsSync(FILE) ? JSON.parse(fs.readFileSync(FILE, 'utf8')) : {};
 	const next = { ...current, machine: machine(), [section]: values, updatedAt: new Date().toISOString() };
 	fs.writeFileSync(FILE, `${JSON.stringify(next, null, 2)}\n`);
-	const rows = Object.entries(values).map(([key, value]) => `  ${key.padEnd(22)} ${value}`);
+	const show = (value) => (value !== null && typeof value === 'object' ? JSON.stringify(value) : value);
+	const rows = Object.entries(values).map(([key, value]) => `  ${key.padEnd(22)} ${show(value)}`);
 	process.stdout.write(`\n${section}\n${rows.join('\n')}\n`);
 }
+
+module.exports = { machine, record };

@@ -67,6 +67,9 @@ export class PaymentWebhookTrigger implements INodeType {
 				name: 'default',
 				httpMethod: 'POST',
 				responseMode: 'onReceived',
+				// an accepted event is answered 200 with no body (n8n's default would send the
+				// literal text "firstEntryJson"); refusals are answered by the node itself
+				responseData: 'noData',
 				path: 'payment-status',
 			},
 		],

@@ -1,4 +1,5 @@
 import type {
+	ICredentialsDecrypted,
 	IExecuteFunctions,
 	IHookFunctions,
 	IHttpRequestOptions,
@@ -48,6 +49,16 @@ export async function createStripeClient(
 	const secretKey = String(credentials.secretKey ?? '');
 	const baseUrl = String(credentials.apiBaseUrl || 'https://api.stripe.com').replace(/\/+$/, '');
 	const livemode = /^(sk|rk)_live_/.test(secretKey);
+	// Every request is authenticated with the credential read here. Left to itself, n8n reads and
+	// decrypts it again per request, and in a trigger's webhook builds a fresh expression sandbox
+	// each time: about half of what re-reading a payment costs the Payment Webhook Trigger.
+	const reference = this.getNode().credentials?.[STRIPE_CREDENTIAL];
+	const credentialsDecrypted: ICredentialsDecrypted = {
+		id: reference?.id ?? '',
+		name: reference?.name ?? '',
+		type: STRIPE_CREDENTIAL,
+		data: credentials,
+	};
 	const limiter = createRequestLimiter({
 		requestsPerSecond: settings.requestsPerSecond || defaultRequestsPerSecond(secretKey),
 		maxInFlight: settings.maxInFlight || DEFAULT_MAX_IN_FLIGHT,
@@ -70,6 +81,7 @@ export async function createStripeClient(
 				this,
 				STRIPE_CREDENTIAL,
 				options,
+				{ credentialsDecrypted },
 			)) as { statusCode: number; headers: Record<string, string>; body: unknown };
 			return { statusCode: response.statusCode, headers: response.headers, body: response.body };
 		} catch (error) {
