@@ -408,7 +408,6 @@ describe('Stripe Checkout and SetupIntent events', () => {
 		['checkout.session.completed', { payment_status: 'unpaid' }, 'processing'],
 		['checkout.session.async_payment_succeeded', { payment_status: 'paid' }, 'succeeded'],
 		['checkout.session.async_payment_failed', { payment_status: 'unpaid' }, 'failed'],
-		['checkout.session.expired', { status: 'expired', payment_status: 'unpaid' }, 'canceled'],
 	])('%s %j -> %s, from the session metadata', (type, changes, status) => {
 		const result = normalise(stripeEvent(type, session(changes)));
 		expect(result.events).toHaveLength(1);
@@ -425,6 +424,93 @@ describe('Stripe Checkout and SetupIntent events', () => {
 		if (status === 'failed') {
 			expect(result.events[0].failure.message).toBe('The asynchronous payment failed');
 		}
+	});
+
+	describe('checkout.session.expired: the page is canceled under the session id', () => {
+		const combined = encodeInvoiceMetadata(
+			[
+				{ invoiceId: 'INV-A', amountMinor: 6000, feeMinor: 180 },
+				{ invoiceId: 'INV-B', amountMinor: 2500, feeMinor: 75 },
+			],
+			{ books_customer_id: 'C-42' },
+		);
+		// Stripe makes the PaymentIntent of a payment-mode session only when the customer confirms.
+		const expired = (overrides = {}) =>
+			session({
+				status: 'expired',
+				payment_status: 'unpaid',
+				payment_intent: null,
+				url: null,
+				amount_total: 8755,
+				metadata: combined,
+				...overrides,
+			});
+
+		test('one canceled record per invoice, paymentId = the session id, lines from the session', () => {
+			const object = expired();
+			const result = normalise(stripeEvent('checkout.session.expired', object));
+			expect(result.ignored).toBeNull();
+			expect(
+				result.events.map((event) => [
+					event.invoiceId,
+					event.amount.minor,
+					event.fee.minor,
+					event.total.minor,
+				]),
+			).toEqual([
+				['INV-A', 6000, 180, 6180],
+				['INV-B', 2500, 75, 2575],
+			]);
+			for (const event of result.events) {
+				expect(event).toMatchObject({
+					kind: 'payment',
+					provider: 'stripe',
+					eventType: 'checkout.session.expired',
+					status: 'canceled',
+					statusFamily: 'canceled',
+					paymentId: object.id,
+					combinedPaymentId: object.id,
+					checkoutSessionId: object.id,
+					invoiceIds: ['INV-A', 'INV-B'],
+					paymentAmount: { minor: 8755, currency: 'usd' },
+					customer: { booksId: 'C-42', providerId: 'cus_Q1' },
+					paymentMethod: null,
+					failure: null,
+					nextActionUrl: null,
+				});
+			}
+			expect(result.stateKey).toBe(`stripe:${object.id}:canceled:`);
+			expect(eventsByOutput(result.events).map((output) => output.length)).toEqual([0, 0, 0, 0, 2]);
+		});
+
+		test('one invoice: the record the pay link was kept under, canceled', () => {
+			const object = expired({ amount_total: 12360, metadata: oneInvoice });
+			const [event] = normalise(stripeEvent('checkout.session.expired', object)).events;
+			expect(event).toMatchObject({
+				invoiceId: 'INV-1001',
+				paymentId: object.id,
+				combinedPaymentId: null,
+				total: { minor: 12360 },
+				fee: { minor: 360 },
+			});
+		});
+
+		test('a PaymentIntent made by a failed try on the page changes nothing: no re-read', () => {
+			const object = expired({ payment_intent: 'pi_tried_on_the_page' });
+			const event = stripeEvent('checkout.session.expired', object);
+			expect(stripeEventPaymentIntentId(deliver(event))).toBeNull();
+			const result = normalise(event);
+			expect(result.events.map((e) => [e.paymentId, e.status])).toEqual([
+				[object.id, 'canceled'],
+				[object.id, 'canceled'],
+			]);
+		});
+
+		test('an expired session without amount or currency cannot be read', () => {
+			expect(() =>
+				normalise(stripeEvent('checkout.session.expired', expired({ currency: null }))),
+			).toThrow(CoreInputError);
+		});
 	});
 
 	test('with the re-read PaymentIntent the session reports the payment as it is now', () => {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import Stripe from 'stripe';
 
 import { signGateway360Payload } from '../../nodes/core/webhooks/gateway360Signature';
+import { STRIPE_WEBHOOK_EVENTS } from '../../nodes/core/webhooks/paymentStatusEvent';
 import { deliverWebhook, runHook } from './harness';
 import { PACKAGE_NAME } from './package-types';
 import { SECRET_KEY, startStripe, stripeCredentials } from './stripe-node';
@@ -90,6 +91,33 @@ describe('Stripe endpoint lifecycle (activation)', () => {
 		expect(list[0].enabled_events).toEqual(['payment_intent.succeeded']);
 
 		await runHook(narrower, 'Payment Webhook Trigger', 'delete', options);
+		expect(await endpoints()).toHaveLength(0);
+	});
+
+	test('by default the endpoint receives every event handled, checkout.session.expired too; an older endpoint is brought up to date', async () => {
+		const staticData = {};
+		const options = { credentials: stripeCredentials(stripe), staticData };
+		const byDefault = triggerWorkflow({ provider: 'stripe', endpointMode: 'automatic' });
+		// an endpoint made by the trigger before checkout.session.expired was subscribed
+		const before = STRIPE_WEBHOOK_EVENTS.filter((type) => type !== 'checkout.session.expired');
+		const older = triggerWorkflow({ provider: 'stripe', endpointMode: 'automatic', events: before });
+		await runHook(older, 'Payment Webhook Trigger', 'create', options);
+		const [made] = await endpoints();
+		expect(made.enabled_events).not.toContain('checkout.session.expired');
+		const secret = staticData['node:Payment Webhook Trigger'].endpointSecret;
+
+		// n8n activates the workflow again (a restart, a new version of the package)
+		expect(await runHook(byDefault, 'Payment Webhook Trigger', 'checkExists', options)).toBe(false);
+		await runHook(byDefault, 'Payment Webhook Trigger', 'create', options);
+		const list = await endpoints();
+		expect(list).toHaveLength(1);
+		expect(list[0].id).toBe(made.id);
+		expect([...list[0].enabled_events].sort()).toEqual([...STRIPE_WEBHOOK_EVENTS].sort());
+		expect(list[0].enabled_events).toContain('checkout.session.expired');
+		expect(staticData['node:Payment Webhook Trigger'].endpointSecret).toBe(secret);
+		expect(await runHook(byDefault, 'Payment Webhook Trigger', 'checkExists', options)).toBe(true);
+
+		await runHook(byDefault, 'Payment Webhook Trigger', 'delete', options);
 		expect(await endpoints()).toHaveLength(0);
 	});
 
@@ -221,6 +249,64 @@ describe('Stripe events', () => {
 			['INV-C2', 2500, 75, intent.id, intent.id],
 			['INV-C3', 999, 30, intent.id, intent.id],
 		]);
+	});
+
+	test('an expired pay link: each invoice canceled on the Canceled output, under the session id, once', async () => {
+		const customer = stripe.createCustomer({ name: 'Never Paid', metadata: { books_customer_id: 'W-EXP' } });
+		const stripeApi = async (route, params) => {
+			const response = await fetch(`${stripe.url}/v1${route}`, {
+				method: 'POST',
+				headers: { Authorization: `Bearer ${SECRET_KEY}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+				body: new URLSearchParams(params),
+			});
+			return await response.json();
+		};
+		// the pay link as payInvoicesTogether makes it: the invoice lines in the session's metadata
+		const metadata = {
+			'metadata[books_customer_id]': 'W-EXP',
+			'metadata[invoice_ids]': 'INV-E1,INV-E2',
+			'metadata[invoice_lines]': '4500/135,2000/60',
+			'metadata[invoice_count]': '2',
+		};
+		const session = await stripeApi('/checkout/sessions', {
+			mode: 'payment',
+			customer: customer.id,
+			'line_items[0][quantity]': '1',
+			'line_items[0][price_data][currency]': 'usd',
+			'line_items[0][price_data][unit_amount]': '4635',
+			'line_items[0][price_data][product_data][name]': 'Invoice INV-E1',
+			'line_items[1][quantity]': '1',
+			'line_items[1][price_data][currency]': 'usd',
+			'line_items[1][price_data][unit_amount]': '2060',
+			'line_items[1][price_data][product_data][name]': 'Invoice INV-E2',
+			...metadata,
+			...Object.fromEntries(Object.entries(metadata).map(([k, v]) => [k.replace('metadata', 'payment_intent_data[metadata]'), v])),
+		});
+		expect(session).toMatchObject({ status: 'open', payment_intent: null });
+		expect(await stripeApi(`/checkout/sessions/${session.id}/expire`, {})).toMatchObject({ status: 'expired' });
+		const listed = await fetch(`${stripe.url}/v1/events?type=checkout.session.expired&limit=100`, {
+			headers: { Authorization: `Bearer ${SECRET_KEY}` },
+		});
+		const event = (await listed.json()).data.find((e) => e.data.object.id === session.id);
+
+		const result = await deliver(event, sign(JSON.stringify(event), SECRET));
+		expect(result.statusCode).toBe(200);
+		const [succeeded, failed, processing, requiresAction, canceled] = result.outputs;
+		expect([succeeded, failed, processing, requiresAction].map((o) => o.length)).toEqual([0, 0, 0, 0]);
+		expect(canceled.map((r) => [r.invoiceId, r.status, r.paymentId, r.total.minor])).toEqual([
+			['INV-E1', 'canceled', session.id, 4635],
+			['INV-E2', 'canceled', session.id, 2060],
+		]);
+		expect(canceled[0]).toMatchObject({
+			eventType: 'checkout.session.expired',
+			checkoutSessionId: session.id,
+			customer: { booksId: 'W-EXP', providerId: customer.id },
+			failure: null,
+		});
+		// the same expiry told again (Stripe retries, or a second copy) starts nothing
+		const copy = { ...event, id: `${event.id}_copy` };
+		const second = await deliver(copy, sign(JSON.stringify(copy), SECRET));
+		expect(second).toMatchObject({ statusCode: 200, workflowData: null, body: { duplicateState: true } });
 	});
 
 	test('a failed payment carries its code and message on the Failed output', async () => {

@@ -670,6 +670,94 @@ describe('fake Stripe API', () => {
 			expect(after.last_payment_error.code).toBe('payment_intent_authentication_failure');
 		});
 
+		/** An open payment-mode session for one invoice: a pay link. */
+		const payLink = async (invoiceId) =>
+			(
+				await api.post('/v1/checkout/sessions', {
+					mode: 'payment',
+					success_url: 'https://example.com/ok',
+					line_items: [
+						{
+							quantity: 1,
+							price_data: { currency: 'usd', unit_amount: 4635, product_data: { name: invoiceId } },
+						},
+					],
+					metadata: { invoice_ids: invoiceId },
+				})
+			).body;
+
+		it('expire: an open session ends unpaid with checkout.session.expired; others answer 400', async () => {
+			const session = await payLink('INV-X');
+			const res = await api.post(
+				`/v1/checkout/sessions/${session.id}/expire`,
+				{},
+				{ 'Idempotency-Key': `expire-${session.id}` },
+			);
+			expect(res.status).toBe(200);
+			expect(res.body).toMatchObject({
+				id: session.id,
+				object: 'checkout.session',
+				status: 'expired',
+				payment_status: 'unpaid',
+				payment_intent: null,
+				url: null,
+				metadata: { invoice_ids: 'INV-X' },
+			});
+			expect((await api.get(`/v1/checkout/sessions/${session.id}`)).body.status).toBe('expired');
+			const events = (await api.get('/v1/events', { type: 'checkout.session.expired' })).body.data;
+			expect(events[0]).toMatchObject({
+				type: 'checkout.session.expired',
+				data: { object: { id: session.id, status: 'expired', url: null } },
+				request: { id: res.headers.get('request-id'), idempotency_key: `expire-${session.id}` },
+			});
+			// the page no longer takes a payment
+			const late = await testHook(fake.url, `/_test/checkout_sessions/${session.id}/complete`, {
+				paymentMethod: 'pm_card_visa',
+			});
+			expect(late.status).toBe(400);
+			expect(fake.ledger.chargesFor('INV-X')).toBe(0);
+
+			const again = await api.post(`/v1/checkout/sessions/${session.id}/expire`);
+			expect(again.status).toBe(400);
+			expect(again.body.error).toMatchObject({
+				type: 'invalid_request_error',
+				message:
+					'Only Checkout Sessions with a status in ["open"] can be expired. This Checkout Session has a status of `expired`.',
+			});
+			const paid = await payLink('INV-Y');
+			fake.completeCheckoutSession(paid.id, { paymentMethod: 'pm_card_visa' });
+			const complete = await api.post(`/v1/checkout/sessions/${paid.id}/expire`);
+			expect(complete.status).toBe(400);
+			expect(complete.body.error.message).toBe(
+				'Only Checkout Sessions with a status in ["open"] can be expired. This Checkout Session has a status of `complete`.',
+			);
+			expect((await api.post('/v1/checkout/sessions/cs_test_nope/expire')).status).toBe(404);
+			expect(
+				(await api.post(`/v1/checkout/sessions/${paid.id}/expire`, { at: 'now' })).body.error,
+			).toMatchObject({ code: 'parameter_unknown', param: 'at' });
+			expect(
+				(await api.get('/v1/events', { type: 'checkout.session.expired' })).body.data.map(
+					(event) => event.data.object.id,
+				),
+			).toEqual([session.id]);
+		});
+
+		it('a session past its expires_at has expired: the expire call finds it so', async () => {
+			const session = await payLink('INV-LATE');
+			const realNow = Date.now();
+			const clock = jest.spyOn(Date, 'now').mockImplementation(() => realNow + 25 * 3600 * 1000);
+			let res;
+			try {
+				res = await api.post(`/v1/checkout/sessions/${session.id}/expire`);
+			} finally {
+				clock.mockRestore();
+			}
+			expect(res.status).toBe(400);
+			expect(res.body.error.message).toContain('has a status of `expired`');
+			const events = (await api.get('/v1/events', { type: 'checkout.session.expired' })).body.data;
+			expect(events[0].data.object.id).toBe(session.id);
+		});
+
 		it('portal sessions point at the fake and completing one sets the default method', async () => {
 			const customer = (await api.post('/v1/customers', { name: 'Portal' })).body;
 			const session = await api.post('/v1/billing_portal/sessions', {

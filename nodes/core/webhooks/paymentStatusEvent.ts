@@ -67,6 +67,11 @@ import type { RawBody } from './stripeSignature';
  *   succeeded, 'unpaid' -> processing, an asynchronous method still settling; mode setup ->
  *   payment_method_added), checkout.session.async_payment_succeeded|async_payment_failed,
  *   checkout.session.expired -> canceled; setup_intent.succeeded -> payment_method_added.
+ *   An expired session (mode payment) is read from the session alone, never re-read: the page
+ *   ended unpaid, so what the books hold under the session id (a pay link, a 3-D Secure page,
+ *   recorded while no PaymentIntent exists: Stripe makes it only when the customer confirms) is
+ *   canceled, with paymentId = the session id, amounts from the session and invoices from its
+ *   metadata; a PaymentIntent the page made reports itself through its own events.
  *   With `currentPaymentIntent` (the PaymentIntent the shell fetched for "Re-read payment") the
  *   status, amounts, invoice lines, failure, next action and method come from IT, not from the
  *   event, so an old event delivered late reports the payment's present state and never moves it
@@ -305,6 +310,7 @@ const CHECKOUT_STATUS_BY_EVENT: Record<string, PaymentStatus> = {
 export function stripeEventPaymentIntentId(event: StripeEventLike): string | null {
 	const object = event.data.object;
 	if (event.type in PAYMENT_INTENT_STATUS_BY_EVENT) return idOf(object.id as string);
+	if (event.type === 'checkout.session.expired') return null;
 	if (event.type.startsWith('checkout.session.') && object.mode === 'payment') {
 		return idOf(object.payment_intent as Expandable<object>);
 	}
@@ -515,6 +521,31 @@ function factsFromIntent(
 	};
 }
 
+/** A payment-mode session as the payment, when no PaymentIntent tells more. */
+function factsFromSession(
+	session: StripeCheckoutSessionLike,
+	status: PaymentStatus,
+	paymentId: string | null,
+): StripePaymentFacts {
+	if (typeof session.amount_total !== 'number' || typeof session.currency !== 'string') {
+		throw new CoreInputError(
+			'data.object',
+			`Checkout Session ${session.id} has no amount or currency`,
+		);
+	}
+	return {
+		status,
+		paymentId,
+		amountMinor: session.amount_total,
+		currency: session.currency,
+		metadata: session.metadata,
+		customerId: idOf(session.customer),
+		intent: null,
+		checkoutSessionId: session.id,
+		failureFallback: 'The asynchronous payment failed',
+	};
+}
+
 const currentStatus = (intent: StripePaymentIntentLike): PaymentStatus =>
 	paymentStatusFromStripe(intent.status, isObject(intent.last_payment_error));
 
@@ -564,6 +595,10 @@ export function normaliseStripeEvent(
 		});
 	}
 	if (session.mode !== 'payment') return ignore('unhandled_checkout_mode');
+	if (event.type === 'checkout.session.expired') {
+		// The books keep the page under its session id: that record is the one canceled.
+		return paymentEvents(event, factsFromSession(session, 'canceled', session.id));
+	}
 
 	const expanded = typeof session.payment_intent === 'object' ? session.payment_intent : null;
 	const intent = current ?? expanded;
@@ -584,23 +619,7 @@ export function normaliseStripeEvent(
 			}),
 		);
 	}
-	if (typeof session.amount_total !== 'number' || typeof session.currency !== 'string') {
-		throw new CoreInputError(
-			'data.object',
-			`Checkout Session ${session.id} has no amount or currency`,
-		);
-	}
-	return paymentEvents(event, {
-		status,
-		paymentId: idOf(session.payment_intent),
-		amountMinor: session.amount_total,
-		currency: session.currency,
-		metadata: session.metadata,
-		customerId: idOf(session.customer),
-		intent: null,
-		checkoutSessionId: session.id,
-		failureFallback: 'The asynchronous payment failed',
-	});
+	return paymentEvents(event, factsFromSession(session, status, idOf(session.payment_intent)));
 }
 
 // ---------------------------------------------------------------- 360 Payments

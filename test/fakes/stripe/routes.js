@@ -180,6 +180,12 @@ const ROUTES = [
 		(f, p, ctx, { id }) => f.store.require('checkout.session', id),
 	),
 	route(
+		'POST',
+		'/v1/checkout/sessions/:id/expire',
+		['Checkout/Sessions', 'SessionExpireParams'],
+		(f, p, ctx, { id }) => sessions.expireCheckoutSession(f, id, ctx),
+	),
+	route(
 		'GET',
 		'/v1/checkout/sessions/:id/line_items',
 		['Checkout/Sessions', 'SessionListLineItemsParams'],

@@ -181,17 +181,40 @@ function listLineItems(fake, id) {
 	}));
 }
 
-function openSession(fake, id) {
+/** The page stops taking payments; a PaymentIntent it made is left as it is. */
+function expireSession(fake, session, ctx) {
+	session.status = 'expired';
+	session.url = null;
+	fake.emit('checkout.session.expired', session, ctx);
+	return session;
+}
+
+/** The session as it stands now: one past `expires_at` has expired (the fake notices when asked). */
+function currentSession(fake, id) {
 	const session = fake.store.require('checkout.session', id);
 	if (session.status === 'open' && nowSeconds() > session.expires_at) {
-		session.status = 'expired';
-		session.url = null;
-		fake.emit('checkout.session.expired', session, null);
+		expireSession(fake, session, null);
 	}
+	return session;
+}
+
+function openSession(fake, id) {
+	const session = currentSession(fake, id);
 	if (session.status !== 'open') {
 		throw invalidRequest(`This Checkout Session is no longer open (status: ${session.status}).`);
 	}
 	return session;
+}
+
+/** POST /v1/checkout/sessions/:id/expire: only an open session expires; Stripe's words otherwise. */
+function expireCheckoutSession(fake, id, ctx) {
+	const session = currentSession(fake, id);
+	if (session.status !== 'open') {
+		throw invalidRequest(
+			`Only Checkout Sessions with a status in ["open"] can be expired. This Checkout Session has a status of \`${session.status}\`.`,
+		);
+	}
+	return expireSession(fake, session, ctx);
 }
 
 /**
@@ -467,6 +490,7 @@ module.exports = {
 	listLineItems,
 	createCheckoutSession,
 	completeCheckoutSession,
+	expireCheckoutSession,
 	createSetupIntent,
 	confirmSetupIntent,
 	authenticateSetupIntent,
