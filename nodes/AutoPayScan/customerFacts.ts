@@ -4,14 +4,15 @@ import type { CustomerFacts } from '../core/autopay/eligibility';
 import { decodeInvoiceMetadata } from '../core/invoiceMetadata';
 import { paymentMethodLabel } from '../core/paymentMethodLabel';
 import type { PaymentMethodLike } from '../core/paymentMethodLabel';
-import { recentPaymentIntents } from '../core/stripe/paymentGuards';
+import { openPayLinks, recentPaymentIntents } from '../core/stripe/paymentGuards';
 import type { StripeTransport } from '../core/stripe/transport';
 
 /**
  * What Stripe knows about the books customers of a scan, read with as few requests as the rule
  * allows: one consistent list of every customer (with their automatic method expanded) gives the
- * mappings and methods; then one list of recent PaymentIntents per customer that has an invoice
- * still in the running.
+ * mappings and methods; then, per customer that has an invoice still in the running, one list of
+ * recent PaymentIntents and one of open Checkout Sessions (pay links not paid yet: Stripe makes
+ * their PaymentIntent only when the customer pays).
  */
 export class CustomerFactsReader {
 	private customers?: Map<string, Stripe.Customer[]>;
@@ -52,7 +53,10 @@ export class CustomerFactsReader {
 			const [customer] = matches;
 			const method = customer.invoice_settings?.default_payment_method as Stripe.PaymentMethod | null;
 			const usable = method && this.importedTypes.includes(method.type) ? method : null;
-			const intents = await recentPaymentIntents(this.transport, customer.id, this.sinceSeconds);
+			const [intents, payLinks] = await Promise.all([
+				recentPaymentIntents(this.transport, customer.id, this.sinceSeconds),
+				openPayLinks(this.transport, customer.id),
+			]);
 			facts = {
 				stripeCustomerId: customer.id,
 				automaticPaymentMethod: usable
@@ -63,6 +67,13 @@ export class CustomerFactsReader {
 					status: intent.status,
 					invoiceIds: decodeInvoiceMetadata(intent.metadata).map((line) => line.invoiceId),
 				})),
+				payLinks: payLinks
+					.filter((session) => session.mode === 'payment')
+					.map((session) => ({
+						id: session.id,
+						expiresAt: session.expires_at,
+						invoiceIds: decodeInvoiceMetadata(session.metadata).map((line) => line.invoiceId),
+					})),
 			};
 		}
 		this.facts.set(booksCustomerId, facts);

@@ -33,6 +33,11 @@ const STRIPE = { checkStripe: true };
 function withPayment(status, invoiceIds = ['INV-7']) {
 	return { ...FACTS, payments: [{ id: 'pi_1', status, invoiceIds }] };
 }
+// an open pay link (Checkout Session) open until 2026-11-24T08:00:00.000Z
+const LINK_EXPIRES = Date.UTC(2026, 10, 24, 8) / 1000;
+function withPayLink(invoiceIds = ['INV-7'], facts = FACTS) {
+	return { ...facts, payLinks: [{ id: 'cs_1', expiresAt: LINK_EXPIRES, invoiceIds }] };
+}
 
 const CHARGE = { action: 'charge' };
 const skip = (reason, extra = {}) => ({ action: 'skip', reason, ...extra });
@@ -147,6 +152,10 @@ const CASES = [
 	['declined earlier (requires_payment_method): try again', {}, STRIPE, withPayment('requires_payment_method'), CHARGE],
 	['canceled PaymentIntent', {}, STRIPE, withPayment('canceled'), CHARGE],
 	['Check Stripe off: facts are not read', {}, {}, withPayment('processing'), CHARGE],
+	['open pay link for the invoice', {}, STRIPE, withPayLink(), skip('PAYMENT_PENDING')],
+	['open pay link over several invoices', {}, STRIPE, withPayLink(['INV-6', 'INV-7']), skip('PAYMENT_PENDING')],
+	["another invoice's open pay link", {}, STRIPE, withPayLink(['INV-8']), CHARGE],
+	['Check Stripe off: open pay links are not read', {}, {}, withPayLink(), CHARGE],
 	// caps
 	['above the per-invoice cap', {}, { maxPerInvoice: { usd: '100' } }, undefined, skip('OVER_CAP')],
 	['equal to the per-invoice cap', {}, { maxPerInvoice: { USD: '125.00' } }, undefined, CHARGE],
@@ -167,6 +176,8 @@ const CASES = [
 	['action required in the books before a PaymentIntent processing', { paymentStatus: 'Action Required' }, STRIPE, withPayment('processing'), skip('ACTION_REQUIRED')],
 	['action required in the books, PaymentIntent succeeded', { paymentStatus: 'Action Required' }, STRIPE, withPayment('succeeded'), skip('ACTION_REQUIRED')],
 	['PaymentIntent succeeded, no automatic method', {}, STRIPE, { ...withPayment('succeeded'), automaticPaymentMethod: null }, skip('ALREADY_PAID')],
+	['PaymentIntent succeeded and an open pay link', {}, STRIPE, withPayLink(['INV-7'], withPayment('succeeded')), skip('ALREADY_PAID')],
+	['open pay link, no automatic method', {}, STRIPE, withPayLink(['INV-7'], { ...FACTS, automaticPaymentMethod: null }), skip('PAYMENT_PENDING')],
 	['no mapping, over the cap', {}, { ...STRIPE, maxPerInvoice: { usd: 1 } }, { stripeCustomerId: '' }, skip('NO_CUSTOMER_MAPPING')],
 	['no automatic method, over the cap', {}, { ...STRIPE, maxPerInvoice: { usd: 1 } }, { ...FACTS, automaticPaymentMethod: undefined }, skip('NO_AUTOMATIC_METHOD')],
 ];
@@ -270,6 +281,7 @@ const BREAKERS = [
 	['PAYMENT_PENDING', addIntent('pi_p', 'processing')],
 	['ACTION_REQUIRED', addIntent('pi_a', 'requires_action')],
 	['ALREADY_PAID', addIntent('pi_s', 'succeeded')],
+	['PAYMENT_PENDING', (c) => c.payLinks.push({ id: 'cs_o', expiresAt: LINK_EXPIRES, invoiceIds: ['INV-7'] })],
 	['NO_CUSTOMER_MAPPING', (c) => (c.facts.stripeCustomerId = null)],
 	['NO_AUTOMATIC_METHOD', (c) => (c.facts.automaticPaymentMethod = null)],
 	['OVER_CAP', (c) => (c.settings.maxPerInvoice = { usd: '100' })],
@@ -285,10 +297,12 @@ describe('evaluation order', () => {
 				settings: { ...SETTINGS, checkStripe: true },
 				facts: { ...FACTS },
 				payments: [],
+				payLinks: [],
 				earlierItem: false,
 			};
 			for (let i = BREAKERS.length - 1; i >= index; i -= 1) BREAKERS[i][1](c);
 			c.facts.payments = c.payments;
+			c.facts.payLinks = c.payLinks;
 			const scan = createScan(c.settings);
 			if (c.earlierItem) scan.classify({ ...INVOICE }, FACTS);
 			expect(scan.classify(c.invoice, c.facts).reason).toBe(reason);
@@ -487,6 +501,7 @@ describe('messages', () => {
 		[{}, STRIPE, withPayment('processing'), 'Invoice INV-7 has a Stripe payment pi_1 that is still processing'],
 		[{}, STRIPE, withPayment('requires_action'), 'Invoice INV-7 has a Stripe payment pi_1 waiting for the customer to act (requires_action)'],
 		[{}, STRIPE, withPayment('succeeded'), 'Invoice INV-7 was already paid in Stripe (pi_1 succeeded)'],
+		[{}, STRIPE, withPayLink(), 'Invoice INV-7 has an open pay link (Checkout Session cs_1, open until 2026-11-24T08:00:00.000Z)'],
 		[{}, STRIPE, undefined, 'Customer C-1 of invoice INV-7 is not mapped to a Stripe customer'],
 		[{}, STRIPE, { stripeCustomerId: 'cus_1' }, 'Customer C-1 of invoice INV-7 has no automatic payment setup'],
 		[{}, { maxPerInvoice: { usd: '100' } }, undefined, 'Invoice INV-7 (125.00 USD) is not charged: it is above the per-invoice cap of 100.00 USD'],

@@ -1,4 +1,5 @@
-import { runNode, startStripe } from './stripe-node';
+import { apiClient } from '../fakes/stripe/test-client';
+import { runNode, SECRET_KEY, startStripe } from './stripe-node';
 
 const NODE = 'autoPayScan';
 const AS_OF = '2026-11-23T07:00:00-06:00'; // a Monday morning in Chicago
@@ -138,8 +139,49 @@ describe('Auto-Pay Scan in a workflow', () => {
 			['S-INV-3', 'NO_CUSTOMER_MAPPING'],
 			['S-INV-5', 'ACTION_REQUIRED'],
 		]);
-		// One payment list per mapped customer, however many invoices they have.
+		// One payment list and one open-pay-link list per mapped customer, however many invoices
+		// they have (the Checkout Session list is the read the pay-link guard added).
 		expect(stripe.stats.byRoute['GET /v1/payment_intents']).toBe(3);
+		expect(stripe.stats.byRoute['GET /v1/checkout/sessions']).toBe(3);
+	});
+
+	test('Check Stripe: an open pay link is a pending payment until it expires', async () => {
+		const holder = stripe.createCustomer({ name: 'Link holder', metadata: { books_customer_id: 'S-LINK' }, defaultPaymentMethod: 'pm_card_visa' });
+		const payLink = await runNode(
+			stripe,
+			'stripeInvoicePayment',
+			{
+				resource: 'payment',
+				operation: 'payInvoice',
+				invoiceId: 'S-INV-LINK',
+				customer: { __rl: true, mode: 'id', value: holder.id },
+				balance: '100.00',
+				currency: 'usd',
+				feePercent: '0',
+				howToPay: 'payLink',
+				settings: { timeZone: 'America/Chicago' },
+			},
+			[{}],
+		);
+		const [link] = payLink.output('Node');
+		expect(link).toMatchObject({ status: 'pending', checkoutSessionId: expect.stringMatching(/^cs_/) });
+		const api = apiClient(stripe.url, SECRET_KEY);
+		const session = (await api.get(`/v1/checkout/sessions/${link.checkoutSessionId}`)).body;
+		const input = [invoice('S-INV-LINK', { customerId: 'S-LINK' }), invoice('S-INV-FREE', { customerId: 'S-LINK' })];
+
+		const during = await runNode(stripe, NODE, scanParams({ checkStripe: true }), input);
+		expect(during.output('Node', 0).map((i) => i.id)).toEqual(['S-INV-FREE']);
+		expect(during.output('Node', 1).map((i) => [i.id, i.autoPay.reason, i.autoPay.message])).toEqual([
+			[
+				'S-INV-LINK',
+				'PAYMENT_PENDING',
+				`Invoice S-INV-LINK has an open pay link (Checkout Session ${link.checkoutSessionId}, open until ${new Date(session.expires_at * 1000).toISOString()})`,
+			],
+		]);
+
+		expect((await api.post(`/v1/checkout/sessions/${link.checkoutSessionId}/expire`)).body.status).toBe('expired');
+		const after = await runNode(stripe, NODE, scanParams({ checkStripe: true }), input);
+		expect(after.output('Node', 0).map((i) => i.id)).toEqual(['S-INV-LINK', 'S-INV-FREE']);
 	});
 
 	test('bad settings fail before anything runs', async () => {

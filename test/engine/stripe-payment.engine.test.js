@@ -1,3 +1,4 @@
+import { apiClient } from '../fakes/stripe/test-client';
 import { allText, runNode, SECRET_KEY, startStripe, startStripeProcess } from './stripe-node';
 
 const NODE = 'stripeInvoicePayment';
@@ -309,6 +310,71 @@ describe('guards and bad input, before any request', () => {
 	});
 });
 
+describe('an open pay link is a pending payment', () => {
+	const api = () => apiClient(stripe.url, SECRET_KEY);
+	const payLink = async (invoices) =>
+		await runNode(stripe, NODE, payInvoiceParams({ howToPay: 'payLink', options: {} }), invoices);
+	const together = (howToPay, extra = {}) =>
+		payInvoiceParams({ operation: 'payInvoicesTogether', howToPay, options: {}, ...extra });
+	const sentence = async (sessionId) => {
+		const session = (await api().get(`/v1/checkout/sessions/${sessionId}`)).body;
+		return `has an open pay link (Checkout Session ${sessionId}, open until ${new Date(session.expires_at * 1000).toISOString()})`;
+	};
+
+	test('no off-session or saved-method charge, no second link while it is open; charged once it expired', async () => {
+		const { booksId, stripeId } = customer();
+		const inv = invoice(booksId, '80.00');
+		const other = invoice(booksId, '20.00');
+		const [link] = (await payLink([inv])).output('Node');
+		expect(link).toMatchObject({ status: 'pending', existingPayment: false });
+		const open = await sentence(link.checkoutSessionId);
+
+		// Pay Invoice, automatic: the existing link is reported, as a pending payment is.
+		const [auto] = (await runNode(stripe, NODE, payInvoiceParams(), [inv])).output('Node');
+		expect(auto).toMatchObject({
+			invoiceId: inv.invoiceId,
+			status: 'pending',
+			paymentId: null,
+			checkoutSessionId: link.checkoutSessionId,
+			nextActionUrl: link.nextActionUrl,
+			existingPayment: true,
+			guard: { reason: 'PAYMENT_PENDING', message: `Invoice ${inv.invoiceId} ${open}; nothing new was charged` },
+		});
+
+		// Pay Invoices Together with a saved method, over the linked invoice and another: refused.
+		const method = (await api().get(`/v1/customers/${stripeId}`)).body.invoice_settings.default_payment_method;
+		const saved = await runNode(stripe, NODE, together('savedMethod', { paymentMethodId: method }), [inv, other]);
+		expect(saved.error.message).toBe(`Item 0: invalid "invoiceId": Invoice ${inv.invoiceId} ${open}; pay the other invoices without it`);
+
+		// A pay link over the linked invoice and another: refused, not a second link.
+		const second = await runNode(stripe, NODE, together('payLink'), [inv, other]);
+		expect(second.error.message).toBe(`Item 0: invalid "invoiceId": Invoice ${inv.invoiceId} ${open}; pay the other invoices without it`);
+		// The same link again the same day: Stripe replays it (the same idempotency key).
+		const [again] = (await payLink([inv])).output('Node');
+		expect(again).toMatchObject({ checkoutSessionId: link.checkoutSessionId, existingPayment: false });
+		const listed = await api().get('/v1/checkout/sessions', { customer: stripeId, status: 'open' });
+		expect(listed.body.data.map((session) => session.id)).toEqual([link.checkoutSessionId]);
+		expect(stripe.ledger.chargesFor(inv.invoiceId)).toBe(0);
+		expect(stripe.ledger.chargesFor(other.invoiceId)).toBe(0);
+
+		// The link expires: the invoice is charged normally, once.
+		expect((await api().post(`/v1/checkout/sessions/${link.checkoutSessionId}/expire`)).body.status).toBe('expired');
+		const [charged] = (await runNode(stripe, NODE, payInvoiceParams(), [inv])).output('Node');
+		expect(charged).toMatchObject({ status: 'succeeded', existingPayment: false });
+		expect(stripe.ledger.chargesFor(inv.invoiceId)).toBe(1);
+	});
+
+	test('a link the customer already paid is a succeeded payment, not a pending one', async () => {
+		const { booksId } = customer();
+		const inv = invoice(booksId, '45.00');
+		const [link] = (await payLink([inv])).output('Node');
+		stripe.completeCheckoutSession(link.checkoutSessionId, { paymentMethod: 'pm_card_visa' });
+		const [auto] = (await runNode(stripe, NODE, payInvoiceParams(), [inv])).output('Node');
+		expect(auto).toMatchObject({ status: 'succeeded', existingPayment: true, guard: { reason: 'ALREADY_PAID' } });
+		expect(stripe.ledger.chargesFor(inv.invoiceId)).toBe(1);
+	});
+});
+
 describe('a batch of 200 invoices', () => {
 	test('stays within the configured requests in flight and per second', async () => {
 		// The server runs in its own process: its arrival times are what Stripe would count.
@@ -342,6 +408,10 @@ describe('a batch of 200 invoices', () => {
 			const ledger = await server.call('GET', 'ledger');
 			const stats = await server.call('GET', 'stats');
 			expect(ledger.charges.length).toBe(200);
+			// The guard reads each of the 20 customers once per execution: its payments and its
+			// open pay links (Checkout Sessions), however many of its invoices the batch pays.
+			expect(stats.byRoute['GET /v1/payment_intents']).toBe(20);
+			expect(stats.byRoute['GET /v1/checkout/sessions']).toBe(20);
 			expect(stats.maxInFlight).toBeLessThanOrEqual(6);
 			// The limiter spaces starts exactly (unit-tested on a virtual clock, with a 10 % guard
 			// band for arrival jitter). At the server, arrivals are checked over every two

@@ -670,11 +670,12 @@ describe('fake Stripe API', () => {
 			expect(after.last_payment_error.code).toBe('payment_intent_authentication_failure');
 		});
 
-		/** An open payment-mode session for one invoice: a pay link. */
-		const payLink = async (invoiceId) =>
+		/** An open payment-mode session for one invoice: a pay link (of that customer, if given). */
+		const payLink = async (invoiceId, customer) =>
 			(
 				await api.post('/v1/checkout/sessions', {
 					mode: 'payment',
+					...(customer ? { customer } : {}),
 					success_url: 'https://example.com/ok',
 					line_items: [
 						{
@@ -756,6 +757,64 @@ describe('fake Stripe API', () => {
 			expect(res.body.error.message).toContain('has a status of `expired`');
 			const events = (await api.get('/v1/events', { type: 'checkout.session.expired' })).body.data;
 			expect(events[0].data.object.id).toBe(session.id);
+		});
+
+		it('lists a customer\'s sessions newest first by status, payment_intent and created, paged', async () => {
+			const customer = fake.createCustomer({ name: 'Link holder' });
+			const other = fake.createCustomer({ name: 'Someone else' });
+			const paid = await payLink('LS-1', customer.id);
+			const { paymentIntent } = fake.completeCheckoutSession(paid.id, { paymentMethod: 'pm_card_visa' });
+			const expired = await payLink('LS-2', customer.id);
+			await api.post(`/v1/checkout/sessions/${expired.id}/expire`);
+			const older = await payLink('LS-3', customer.id);
+			const open = await payLink('LS-4', customer.id);
+			await payLink('LS-5', other.id);
+			const ids = async (params) =>
+				(await api.get('/v1/checkout/sessions', { customer: customer.id, ...params })).body.data.map(
+					(session) => session.id,
+				);
+
+			const all = await api.get('/v1/checkout/sessions', { customer: customer.id });
+			expect(all.status).toBe(200);
+			expect(all.body).toMatchObject({ object: 'list', has_more: false, url: '/v1/checkout/sessions' });
+			expect(all.body.data.map((session) => session.id)).toEqual([open.id, older.id, expired.id, paid.id]);
+			expect(all.body.data[0]).toMatchObject({ object: 'checkout.session', status: 'open', metadata: { invoice_ids: 'LS-4' } });
+			expect(await ids({ status: 'open' })).toEqual([open.id, older.id]);
+			expect(await ids({ status: 'expired' })).toEqual([expired.id]);
+			expect(await ids({ status: 'complete' })).toEqual([paid.id]);
+			expect(await ids({ payment_intent: paymentIntent.id })).toEqual([paid.id]);
+			expect(await ids({ created: { gte: paid.created } })).toHaveLength(4);
+			expect(await ids({ created: { gt: open.created } })).toEqual([]);
+
+			const first = await api.get('/v1/checkout/sessions', { customer: customer.id, limit: 3 });
+			expect(first.body.has_more).toBe(true);
+			const last = first.body.data.at(-1).id;
+			const next = await api.get('/v1/checkout/sessions', { customer: customer.id, limit: 3, starting_after: last });
+			expect(next.body).toMatchObject({ has_more: false, data: [{ id: paid.id }] });
+			expect(await ids({ limit: 2, ending_before: expired.id })).toEqual([open.id, older.id]);
+
+			const bad = await api.get('/v1/checkout/sessions', { status: 'pending' });
+			expect(bad.status).toBe(400);
+			expect(bad.body.error).toMatchObject({ type: 'invalid_request_error', param: 'status' });
+			expect((await api.get('/v1/checkout/sessions', { mode: 'payment' })).body.error).toMatchObject({
+				code: 'parameter_unknown',
+				param: 'mode',
+			});
+
+			// a day later the open links have expired, in the list and when read one by one
+			const realNow = Date.now();
+			const clock = jest.spyOn(Date, 'now').mockImplementation(() => realNow + 25 * 3600 * 1000);
+			try {
+				expect(await ids({ status: 'open' })).toEqual([]);
+				expect(await ids({ status: 'expired' })).toEqual([open.id, older.id, expired.id]);
+				expect((await api.get(`/v1/checkout/sessions/${open.id}`)).body).toMatchObject({ status: 'expired', url: null });
+			} finally {
+				clock.mockRestore();
+			}
+			const events = (await api.get('/v1/events', { type: 'checkout.session.expired' })).body.data;
+			expect(events.slice(0, 2).map((event) => event.data.object.id).sort()).toEqual(
+				[open.id, older.id].sort(),
+			);
 		});
 
 		it('portal sessions point at the fake and completing one sets the default method', async () => {

@@ -44,9 +44,11 @@
  * 12. ACTION_REQUIRED         a PaymentIntent for this invoice is requires_action.
  * 13. ALREADY_PAID            a PaymentIntent for this invoice succeeded (the books may not have
  *                             recorded it yet).
- * 14. NO_CUSTOMER_MAPPING     the customer has no Stripe customer (or no facts were passed).
- * 15. NO_AUTOMATIC_METHOD     the customer has no automatic payment method.
- * 16. OVER_CAP                above the per-invoice cap, then the run's charge count, then the
+ * 14. PAYMENT_PENDING         an open pay link (payment-mode Checkout Session) covers this
+ *                             invoice: the customer may pay it at any moment.
+ * 15. NO_CUSTOMER_MAPPING     the customer has no Stripe customer (or no facts were passed).
+ * 16. NO_AUTOMATIC_METHOD     the customer has no automatic payment method.
+ * 17. OVER_CAP                above the per-invoice cap, then the run's charge count, then the
  *                             run's total in the invoice's currency. Run caps count only invoices
  *                             that reach this step and are charged, in input order: an invoice
  *                             that would pass the total is skipped and a later, smaller one may
@@ -69,6 +71,7 @@
 import { CoreInputError, isCoreInputError } from '../errors';
 import { paymentIdempotencyKeys } from '../idempotency';
 import { assertChargeable, currencyRules, formatAmount, parseAmount } from '../money';
+import { openPayLinkSentence } from '../stripe/paymentGuards';
 import { BusinessCalendar, formatEpochDay } from './dates';
 import { Memo } from './memo';
 import { SeenIds } from './seenIds';
@@ -147,12 +150,24 @@ export interface StripePaymentFact {
 	invoiceIds: readonly string[];
 }
 
+/** An open pay link of the customer (a payment-mode Checkout Session not paid yet). */
+export interface StripePayLinkFact {
+	/** the Checkout Session id */
+	id: string;
+	/** when the link stops taking payments, Unix seconds */
+	expiresAt: number;
+	/** the invoice ids the link pays (from its metadata) */
+	invoiceIds: readonly string[];
+}
+
 /** What Stripe says about one books customer; pass the same object for all their invoices. */
 export interface CustomerFacts {
 	/** the mapped Stripe customer; absent or empty = no mapping */
 	stripeCustomerId?: string | null;
 	automaticPaymentMethod?: { id: string; label: string } | null;
 	payments?: readonly StripePaymentFact[];
+	/** open pay links: the customer may pay one at any moment */
+	payLinks?: readonly StripePayLinkFact[];
 }
 
 export interface ChargeDecision {
@@ -227,6 +242,27 @@ for (const word of PENDING_WORDS) STATUS_WORDS.set(word, 'pending');
 for (const word of ACTION_WORDS) STATUS_WORDS.set(word, 'action');
 
 const PENDING_INTENT = new Set(['processing', 'requires_capture']);
+
+/** A customer's facts (payments or pay links) by the invoice ids they name, indexed once. */
+function byInvoice<T extends { invoiceIds: readonly string[] }>(
+	cache: WeakMap<CustomerFacts, Map<string, T[]>>,
+	facts: CustomerFacts,
+	items: readonly T[],
+): Map<string, T[]> {
+	let index = cache.get(facts);
+	if (index === undefined) {
+		index = new Map();
+		for (const item of items) {
+			for (const invoiceId of item.invoiceIds) {
+				const listed = index.get(invoiceId);
+				if (listed === undefined) index.set(invoiceId, [item]);
+				else listed.push(item);
+			}
+		}
+		cache.set(facts, index);
+	}
+	return index;
+}
 
 // Read once: the test engine runs nodes in a vm context, where each read of a global such as
 // Number costs a call into the context's interceptor, and this runs per invoice.
@@ -350,6 +386,11 @@ export class AutoPayScan {
 	private readonly paymentsByInvoice = new WeakMap<
 		CustomerFacts,
 		Map<string, StripePaymentFact[]>
+	>();
+
+	private readonly payLinksByInvoice = new WeakMap<
+		CustomerFacts,
+		Map<string, StripePayLinkFact[]>
 	>();
 
 	constructor(settings: ScanSettings) {
@@ -592,7 +633,7 @@ export class AutoPayScan {
 		);
 	}
 
-	/** Rules 11-15: the customer's PaymentIntents, Stripe customer and automatic method. */
+	/** Rules 11-16: the customer's PaymentIntents and pay links, Stripe customer, automatic method. */
 	private stripeRules(
 		invoice: ReadInvoice,
 		facts: CustomerFacts | undefined,
@@ -625,6 +666,16 @@ export class AutoPayScan {
 				);
 			}
 		}
+		const payLink = facts?.payLinks?.length
+			? byInvoice(this.payLinksByInvoice, facts, facts.payLinks).get(id)?.[0]
+			: undefined;
+		if (payLink !== undefined) {
+			return skip(
+				'PAYMENT_PENDING',
+				invoice,
+				`Invoice ${id} ${openPayLinkSentence(payLink.id, payLink.expiresAt)}`,
+			);
+		}
 		const customer = invoice.customerId;
 		if (!facts?.stripeCustomerId) {
 			return skip(
@@ -643,7 +694,7 @@ export class AutoPayScan {
 		return undefined;
 	}
 
-	/** Rule 16: the caps, per invoice and for the run so far. */
+	/** Rule 17: the caps, per invoice and for the run so far. */
 	private capRules(invoice: ReadInvoice): SkipDecision | undefined {
 		const { amountMinor, currency } = invoice;
 		let why: string | undefined;
@@ -686,19 +737,7 @@ export class AutoPayScan {
 		if (facts === undefined || facts.payments === undefined || facts.payments.length === 0) {
 			return undefined;
 		}
-		let index = this.paymentsByInvoice.get(facts);
-		if (index === undefined) {
-			index = new Map();
-			for (const payment of facts.payments) {
-				for (const paidInvoice of payment.invoiceIds) {
-					const intents = index.get(paidInvoice);
-					if (intents === undefined) index.set(paidInvoice, [payment]);
-					else intents.push(payment);
-				}
-			}
-			this.paymentsByInvoice.set(facts, index);
-		}
-		return index.get(invoiceId);
+		return byInvoice(this.paymentsByInvoice, facts, facts.payments).get(invoiceId);
 	}
 
 	private statusMeaning(value: unknown): StatusMeaning {

@@ -3,7 +3,7 @@ import type Stripe from 'stripe';
 import { CoreInputError } from '../errors';
 import { feeBreakdown, formatFeePercent } from '../fee';
 import type { FeeBreakdown } from '../fee';
-import { encodeInvoiceMetadata } from '../invoiceMetadata';
+import { decodeInvoiceMetadata, encodeInvoiceMetadata } from '../invoiceMetadata';
 import { assertChargeable, formatAmount } from '../money';
 import { buildPaymentRecord } from '../paymentRecord';
 import type { PaymentRecord } from '../paymentRecord';
@@ -14,13 +14,12 @@ import { assertAllowedType, requireAttachedMethod } from './paymentMethods';
 import { StripeReadCache } from './readCache';
 import { BOOKS_CUSTOMER_METADATA_KEY, paymentRecordsFromIntent } from './paymentIntentRecords';
 import {
-	GUARD_SENTENCES,
 	IDEMPOTENCY_METADATA_KEY,
 	findBlockingPayment,
 	findByIdempotencyKey,
 	recentPaymentIntents,
 } from './paymentGuards';
-import type { GuardReason } from './paymentGuards';
+import type { BlockingPayment, GuardReason } from './paymentGuards';
 import type { StripeTransport } from './transport';
 
 export interface InvoiceToPay {
@@ -108,19 +107,37 @@ export function validatePaymentRequest(request: PaymentRequest): FeeBreakdown {
 	return breakdown;
 }
 
-function guardRecords(
-	intent: Stripe.PaymentIntent,
-	reason: GuardReason,
-	invoiceIds: string[],
-): PaymentOutcome {
-	const records = paymentRecordsFromIntent(intent, { fallbackInvoiceId: invoiceIds[0] })
+/** The pending records of an open pay link, one per invoice its metadata names. */
+function openPayLinkRecords(session: Stripe.Checkout.Session): PaymentRecord[] {
+	const customer = session.customer;
+	return decodeInvoiceMetadata(session.metadata).map((line) =>
+		buildPaymentRecord({
+			provider: 'stripe',
+			invoiceId: line.invoiceId,
+			currency: session.currency ?? '',
+			amountMinor: line.amountMinor,
+			feeMinor: line.feeMinor,
+			status: 'pending',
+			booksCustomerId: session.metadata?.[BOOKS_CUSTOMER_METADATA_KEY] ?? null,
+			providerCustomerId: typeof customer === 'string' ? customer : (customer?.id ?? null),
+			nextActionUrl: session.url,
+			checkoutSessionId: session.id,
+			livemode: session.livemode,
+		}),
+	);
+}
+
+/** The payment (or open pay link) that already covers every invoice asked for, reported as it is. */
+function guardRecords(blocking: BlockingPayment): PaymentOutcome {
+	const { reason, invoiceIds, what } = blocking;
+	const existing = blocking.intent
+		? paymentRecordsFromIntent(blocking.intent, { fallbackInvoiceId: invoiceIds[0] })
+		: openPayLinkRecords(blocking.session);
+	const records = existing
 		.filter((record) => invoiceIds.includes(record.invoiceId))
 		.map((record) => ({
 			...record,
-			guard: {
-				reason,
-				message: `Invoice ${record.invoiceId} ${GUARD_SENTENCES[reason]} (${intent.id}); nothing new was charged`,
-			},
+			guard: { reason, message: `Invoice ${record.invoiceId} ${what}; nothing new was charged` },
 		}));
 	return { records, existingPayment: true };
 }
@@ -262,8 +279,9 @@ function payLinkRecords(
 
 /**
  * Pays one or several invoices of one customer in ONE PaymentIntent (or sends a pay link),
- * after the guards: valid amounts, no succeeded / processing / action-required payment for any
- * of the invoices (read consistently), an allowed payment method attached to the customer.
+ * after the guards: valid amounts, no succeeded / processing / action-required payment and no
+ * open pay link (Checkout Session) for any of the invoices (read consistently), an allowed
+ * payment method attached to the customer.
  * Declines and authentication requests are payment records, not errors. When the answer to the
  * charge is lost (connection dropped, 5xx after commit), the customer's payments are read back
  * to find the one made with this idempotency key, so no payment goes unrecorded.
@@ -276,15 +294,21 @@ export async function payInvoices(
 	const breakdown = validatePaymentRequest(request);
 	const invoiceIds = request.invoices.map((invoice) => invoice.invoiceId);
 	const lookback = (request.guardLookbackDays ?? DEFAULT_GUARD_LOOKBACK_DAYS) * 86_400;
-	const recent = await reads.recentIntents(request.stripeCustomerId, request.nowSeconds - lookback);
-	const blocking = findBlockingPayment(recent, invoiceIds);
+	const [recent, openLinks] = await Promise.all([
+		reads.recentIntents(request.stripeCustomerId, request.nowSeconds - lookback),
+		reads.openPayLinks(request.stripeCustomerId),
+	]);
+	// A session made with this request's own key is this request's earlier answer (its pay link,
+	// or the authentication page of its declined charge): the same key replays it, nothing new.
+	const otherLinks = openLinks.filter(
+		(session) => session.metadata?.[IDEMPOTENCY_METADATA_KEY] !== request.idempotencyKey,
+	);
+	const blocking = findBlockingPayment(recent, invoiceIds, otherLinks);
 	if (blocking) {
-		if (blocking.invoiceIds.length === invoiceIds.length) {
-			return guardRecords(blocking.intent, blocking.reason, blocking.invoiceIds);
-		}
+		if (blocking.invoiceIds.length === invoiceIds.length) return guardRecords(blocking);
 		throw new CoreInputError(
 			'invoiceId',
-			`Invoice ${blocking.invoiceIds.join(', ')} ${GUARD_SENTENCES[blocking.reason]} (${blocking.intent.id}); pay the other invoices without it`,
+			`Invoice ${blocking.invoiceIds.join(', ')} ${blocking.what}; pay the other invoices without it`,
 		);
 	}
 

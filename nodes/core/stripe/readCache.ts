@@ -3,20 +3,22 @@ import type Stripe from 'stripe';
 import { CoreInputError } from '../errors';
 import { StripeApiError, notFoundAsInputError } from './errors';
 import { assertCustomerId } from './ids';
-import { recentPaymentIntents } from './paymentGuards';
+import { openPayLinks, recentPaymentIntents } from './paymentGuards';
 import type { StripeTransport } from './transport';
 
 /**
  * Reads shared by the items of ONE node execution: a batch pays many invoices of few customers,
- * so each customer (with its automatic method) and its recent payments are read once, and items
- * running at the same time wait for the same request. Not kept beyond the execution: another
- * run must read afresh. Within a run a repeated invoice is still safe, because its charge
- * carries the same idempotency key.
+ * so each customer (with its automatic method), its recent payments and its open pay links are
+ * read once, and items running at the same time wait for the same request. Not kept beyond the
+ * execution: another run must read afresh. Within a run a repeated invoice is still safe,
+ * because its charge carries the same idempotency key.
  */
 export class StripeReadCache {
 	private readonly customers = new Map<string, Promise<Stripe.Customer>>();
 
 	private readonly intents = new Map<string, Promise<Stripe.PaymentIntent[]>>();
+
+	private readonly payLinks = new Map<string, Promise<Stripe.Checkout.Session[]>>();
 
 	constructor(private readonly transport: StripeTransport) {}
 
@@ -58,6 +60,17 @@ export class StripeReadCache {
 			read = recentPaymentIntents(this.transport, customerId, sinceSeconds);
 			this.intents.set(key, read);
 			read.catch(() => this.intents.delete(key));
+		}
+		return read;
+	}
+
+	/** The customer's open Checkout Sessions (pay links not paid yet). */
+	openPayLinks(customerId: string): Promise<Stripe.Checkout.Session[]> {
+		let read = this.payLinks.get(customerId);
+		if (!read) {
+			read = openPayLinks(this.transport, customerId);
+			this.payLinks.set(customerId, read);
+			read.catch(() => this.payLinks.delete(customerId));
 		}
 		return read;
 	}

@@ -173,11 +173,14 @@ const ROUTES = [
 		(f, p) => sessions.createCheckoutSession(f, p),
 		TYPES_ALIAS,
 	),
+	route('GET', '/v1/checkout/sessions', ['Checkout/Sessions', 'SessionListParams'], (f, p) =>
+		paginate(sessions.listCheckoutSessions(f, p), p, '/v1/checkout/sessions'),
+	),
 	route(
 		'GET',
 		'/v1/checkout/sessions/:id',
 		['Checkout/Sessions', 'SessionRetrieveParams'],
-		(f, p, ctx, { id }) => f.store.require('checkout.session', id),
+		(f, p, ctx, { id }) => sessions.currentSession(f, id),
 	),
 	route(
 		'POST',

@@ -14,6 +14,7 @@ const {
 const {
 	bool,
 	checkAmount,
+	createdFilter,
 	currency,
 	hash,
 	int,
@@ -196,6 +197,29 @@ function currentSession(fake, id) {
 		expireSession(fake, session, null);
 	}
 	return session;
+}
+
+const SESSION_STATUSES = ['open', 'complete', 'expired'];
+
+/**
+ * GET /v1/checkout/sessions: newest first, filtered by customer, status, payment_intent and
+ * created. A listed session past its expires_at has expired, so `status=open` never lists one.
+ */
+function listCheckoutSessions(fake, params) {
+	const customer = str(params, 'customer');
+	const status = oneOf(params, 'status', SESSION_STATUSES);
+	const paymentIntent = str(params, 'payment_intent');
+	const created = createdFilter(params);
+	return fake.store
+		.newestFirst(
+			'checkout.session',
+			(s) =>
+				(!customer || s.customer === customer) &&
+				(!paymentIntent || s.payment_intent === paymentIntent) &&
+				created(s.created),
+		)
+		.map((s) => currentSession(fake, s.id))
+		.filter((s) => !status || s.status === status);
 }
 
 function openSession(fake, id) {
@@ -488,6 +512,8 @@ function completePortalSession(fake, id, { paymentMethod = 'pm_card_visa', ctx =
 
 module.exports = {
 	listLineItems,
+	listCheckoutSessions,
+	currentSession,
 	createCheckoutSession,
 	completeCheckoutSession,
 	expireCheckoutSession,
