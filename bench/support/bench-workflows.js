@@ -22,7 +22,7 @@ function ourWorkflow(name, options) {
 				id: randomUUID(),
 				name: TRIGGER_NODE,
 				type: `${PACKAGE_NAME}.paymentWebhookTrigger`,
-				typeVersion: 1,
+				typeVersion: 2,
 				position: [0, 0],
 				webhookId: randomUUID(),
 				parameters: {

@@ -41,7 +41,11 @@ export class PaymentWebhookTrigger implements INodeType {
 		name: 'paymentWebhookTrigger',
 		icon: { light: 'file:../../icons/invoicePayments.svg', dark: 'file:../../icons/invoicePayments.dark.svg' },
 		group: ['trigger'],
-		version: 1,
+		// Version 2 changes nothing in the node: n8n evaluates an expression for every request to a
+		// version-1 webhook node (its Webhook node's old Binary Data option), which costs a trigger
+		// an expression sandbox per event.
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: '={{$parameter["provider"] === "stripe" ? "Stripe" : "360 Payments"}}',
 		description:
 			'Starts the workflow when a payment succeeds, fails, is processing, needs the customer or is canceled; every event verified and deduplicated',

@@ -38,9 +38,18 @@ function answer(context: IWebhookFunctions, status: number, body: IDataObject): 
 	return { noWebhookResponse: true };
 }
 
-function rawBodyOf(context: IWebhookFunctions): Buffer | string {
-	const request = context.getRequestObject() as unknown as { rawBody?: Buffer; body?: unknown };
+interface WebhookRequestBody {
+	rawBody?: Buffer;
+	readRawBody?: () => Promise<void>;
+}
+
+async function rawBodyOf(context: IWebhookFunctions): Promise<Buffer | string> {
+	const request = context.getRequestObject() as unknown as WebhookRequestBody;
 	// n8n keeps the bytes as received; signatures are over those bytes, never a re-serialisation.
+	// For a version-2 node it reads them only for a JSON, text, form or XML content type.
+	if (request.rawBody === undefined && typeof request.readRawBody === 'function') {
+		await request.readRawBody();
+	}
 	return request.rawBody ?? '';
 }
 
@@ -58,7 +67,7 @@ interface TriggerOptions {
 export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const provider = this.getNodeParameter('provider') as 'stripe' | 'gateway360';
 	const options = this.getNodeParameter('options', {}) as TriggerOptions;
-	const rawBody = rawBodyOf(this);
+	const rawBody = await rawBodyOf(this);
 	const headers = this.getHeaderData() as Record<string, string | string[] | undefined>;
 	const triggerKey = `${this.getWorkflow().id ?? ''}:${this.getNode().id}`;
 

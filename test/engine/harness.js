@@ -314,7 +314,7 @@ export async function runHook(workflowJson, nodeName, method, { credentials = {}
 
 /**
  * Delivers one HTTP request to a trigger's webhook function through n8n-core's real
- * WebhookContext. Returns what the trigger answered itself (status, body) and the items it
+ * WebhookContext (`request.bodyUnread`: the body is left for the node to read). Returns what the trigger answered itself (status, body) and the items it
  * would start an execution with (`workflowData`, one array per output), or none.
  */
 export async function deliverWebhook(workflowJson, nodeName, request, { credentials = {}, staticData = {} } = {}) {
@@ -352,6 +352,14 @@ export async function deliverWebhook(workflowJson, nodeName, request, { credenti
 		},
 	};
 	const httpRequest = { headers, rawBody, body: parsed, query: {}, params: {}, method: 'POST' };
+	if (request.bodyUnread) {
+		// as n8n leaves a version-2 webhook's request of a content type it does not parse
+		httpRequest.rawBody = undefined;
+		httpRequest.body = {};
+		httpRequest.readRawBody = async () => {
+			httpRequest.rawBody = rawBody;
+		};
+	}
 	const additionalData = buildAdditionalData(credentials, { httpRequest, httpResponse });
 	const context = new WebhookContext(
 		workflow,

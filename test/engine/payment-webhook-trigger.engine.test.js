@@ -13,7 +13,7 @@ const fixtures = JSON.parse(
 	fs.readFileSync(path.resolve(__dirname, '../../../shared/stripe/fixtures3.json'), 'utf8'),
 ).resources;
 
-function triggerWorkflow(parameters) {
+function triggerWorkflow(parameters, typeVersion = 2) {
 	return {
 		id: 'wf-webhooks',
 		name: 'Payment status',
@@ -22,7 +22,7 @@ function triggerWorkflow(parameters) {
 				id: 'trigger-node',
 				name: 'Payment Webhook Trigger',
 				type: `${PACKAGE_NAME}.paymentWebhookTrigger`,
-				typeVersion: 1,
+				typeVersion,
 				position: [0, 0],
 				webhookId: 'b0b1c2d3-0000-4000-8000-000000000001',
 				parameters,
@@ -151,15 +151,37 @@ describe('Stripe events', () => {
 		return intent;
 	}
 
-	async function deliver(event, header, body) {
+	async function deliver(event, header, body, { to = workflow, bodyUnread = false } = {}) {
 		const rawBody = body ?? JSON.stringify(event);
 		return await deliverWebhook(
-			workflow,
+			to,
 			'Payment Webhook Trigger',
-			{ rawBody, headers: header === undefined ? {} : { 'Stripe-Signature': header } },
+			{ rawBody, bodyUnread, headers: header === undefined ? {} : { 'Stripe-Signature': header } },
 			{ credentials: credentials() },
 		);
 	}
+
+	test('version 1 (workflows made before version 2) verifies and emits alike', async () => {
+		const intent = paymentIntent('succeeded', [['INV-V1', 2500, 0]]);
+		const event = stripeEvent('payment_intent.succeeded', intent);
+		const versionOne = triggerWorkflow({ provider: 'stripe', endpointMode: 'manual' }, 1);
+		const result = await deliver(event, sign(JSON.stringify(event), SECRET), undefined, { to: versionOne });
+		expect(result.statusCode).toBe(200);
+		expect(result.outputs[0]).toEqual([expect.objectContaining({ invoiceId: 'INV-V1', paymentId: intent.id })]);
+		const forged = await deliver(event, sign(JSON.stringify(event), 'whsec_someone_else'), undefined, { to: versionOne });
+		expect(forged).toMatchObject({ statusCode: 401, workflowData: null });
+	});
+
+	test('a body n8n left unread (a content type it does not parse) is read and verified', async () => {
+		const intent = paymentIntent('succeeded', [['INV-RAW', 4100, 0]]);
+		const event = stripeEvent('payment_intent.succeeded', intent);
+		const body = JSON.stringify(event);
+		const result = await deliver(event, sign(body, SECRET), body, { bodyUnread: true });
+		expect(result.statusCode).toBe(200);
+		expect(result.outputs[0]).toEqual([expect.objectContaining({ invoiceId: 'INV-RAW', eventId: event.id })]);
+		const tampered = await deliver(event, sign(body, SECRET), body.replace('INV-RAW', 'INV-RAX'), { bodyUnread: true });
+		expect(tampered).toMatchObject({ statusCode: 401, workflowData: null, body: { reason: 'mismatch' } });
+	});
 
 	test('a valid event emits the payment record on its status output', async () => {
 		const intent = paymentIntent('succeeded', [['INV-W1', 10000, 290]]);
