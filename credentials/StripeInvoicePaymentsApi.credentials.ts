@@ -1,7 +1,8 @@
 import type {
-	IAuthenticateGeneric,
+	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
 	ICredentialType,
+	IHttpRequestOptions,
 	INodeProperties,
 } from 'n8n-workflow';
 
@@ -53,14 +54,19 @@ export class StripeInvoicePaymentsApi implements ICredentialType {
 		},
 	];
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			headers: {
-				Authorization: '=Bearer {{$credentials.secretKey}}',
-			},
-		},
-	};
+	/**
+	 * The secret key as a Bearer token. A function, not a `{{$credentials.secretKey}}` template:
+	 * n8n evaluates a template in an expression sandbox for every request.
+	 */
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
+		return {
+			...requestOptions,
+			headers: { ...requestOptions.headers, Authorization: `Bearer ${String(credentials.secretKey ?? '')}` },
+		};
+	}
 
 	// A real authenticated read: a wrong or revoked key answers 401.
 	test: ICredentialTestRequest = {
