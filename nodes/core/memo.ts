@@ -1,4 +1,4 @@
-/** How many values one memo of a scan holds: plenty for what repeats, bounded for what does not. */
+/** How many values one memo holds: plenty for what repeats, bounded for what does not. */
 export const MEMO_LIMIT = 10_000;
 
 /**

@@ -1,4 +1,4 @@
-import { Memo } from '../../nodes/core/autopay/memo';
+import { Memo } from '../../nodes/core/memo';
 import { SeenIds } from '../../nodes/core/autopay/seenIds';
 
 describe('SeenIds', () => {

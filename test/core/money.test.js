@@ -104,6 +104,22 @@ describe('formatting', () => {
 		expect(formatMoney(minor, currency).replace(/\u00a0/g, ' ')).toBe(display);
 	});
 
+	test('each locale and currency keeps its own format, however often and in whatever order asked', () => {
+		const asked = [
+			[123456, 'eur', 'de-DE', '1.234,56 €'],
+			[123456, 'eur', 'en-US', '€1,234.56'],
+			[123456, 'EUR', 'de-DE', '1.234,56 €'],
+			[123456, 'usd', 'de-DE', '1.234,56 $'],
+			[5130, 'kwd', 'en-US', 'KWD 5.130'],
+			[500, 'isk', 'en-US', 'ISK 5'],
+		];
+		for (const round of [1, 2]) {
+			for (const [minor, currency, locale, display] of round === 1 ? asked : [...asked].reverse()) {
+				expect(formatMoney(minor, currency, locale).replace(/\u00a0/g, ' ')).toBe(display);
+			}
+		}
+	});
+
 	test('money() carries every form of one sum', () => {
 		expect(money(125000, 'USD')).toEqual({
 			amount: '1250.00',

@@ -26,7 +26,7 @@
 import { IANAZone } from 'luxon';
 
 import { CoreInputError } from '../errors';
-import { Memo } from './memo';
+import { Memo } from '../memo';
 
 export const MS_PER_DAY = 86_400_000;
 

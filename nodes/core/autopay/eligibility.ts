@@ -73,7 +73,7 @@ import { paymentIdempotencyKeys } from '../idempotency';
 import { assertChargeable, currencyRules, formatAmount, parseAmount } from '../money';
 import { openPayLinkSentence } from '../stripe/paymentGuards';
 import { BusinessCalendar, formatEpochDay } from './dates';
-import { Memo } from './memo';
+import { Memo } from '../memo';
 import { SeenIds } from './seenIds';
 import { RunTally, type RunSummary } from './summary';
 
