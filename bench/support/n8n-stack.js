@@ -46,8 +46,11 @@ function assertFreshBuild() {
 	}
 }
 
-/** Starts the Stripe server and n8n; on any failure stops what was started and rethrows. */
-async function startBenchStack() {
+/**
+ * Starts the Stripe server and n8n (`n8nSettings`: environment variables n8n starts with, over
+ * the e2e stack's); on any failure stops what was started and rethrows.
+ */
+async function startBenchStack({ n8nSettings = {} } = {}) {
 	assertFreshBuild();
 	const started = [];
 	const t0 = Date.now();
@@ -115,7 +118,7 @@ async function startBenchStack() {
 		);
 
 		const n8n = startProcess('n8n', runtime.node, [runtime.n8nBin, 'start'], {
-			env: n8nEnv(state, runtime),
+			env: { ...n8nEnv(state, runtime), ...n8nSettings },
 			cwd: state.userFolder,
 			logFile: path.join(state.logDir, 'n8n.log'),
 		});
