@@ -245,6 +245,9 @@ export N8N_HIRING_BANNER_ENABLED=false
 export N8N_DISABLED_MODULES="${N8N_DISABLED_MODULES:-mcp-registry}"
 export N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS=true
 export N8N_LOG_LEVEL="${N8N_LOG_LEVEL:-info}"
+# n8n builds an expression sandbox (~40 ms of CPU) for every execution and every webhook request
+# to a trigger, evaluated or not; lazily, only when an expression is evaluated (README, Performance).
+export N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE="${N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE:-true}"
 unset NODE_OPTIONS
 # n8n starts its JavaScript task runner (Code node) as a bare `node` from PATH: make that Node 24.
 # shellcheck disable=SC2031 # the cache library's PATH change stays in its own subshell, as meant
