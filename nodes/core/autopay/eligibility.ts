@@ -205,6 +205,11 @@ export interface SkipDecision {
 	field?: string;
 	/** YYYY-MM-DD, whenever the payment day could be read */
 	paymentDay?: string;
+	/**
+	 * ALREADY_PAID, PAYMENT_PENDING, ACTION_REQUIRED decided by a PaymentIntent in Stripe: its id
+	 * (an ALREADY_PAID one may be missing from the books, e.g. after a crash right after the charge)
+	 */
+	paymentId?: string;
 }
 
 export type Decision = ChargeDecision | SkipDecision;
@@ -643,26 +648,29 @@ export class AutoPayScan {
 		if (intents !== undefined) {
 			const pending = intents.find((intent) => PENDING_INTENT.has(intent.status));
 			if (pending !== undefined) {
-				return skip(
+				return skipByPayment(
 					'PAYMENT_PENDING',
 					invoice,
 					`Invoice ${id} has a Stripe payment ${pending.id} that is still ${pending.status}`,
+					pending.id,
 				);
 			}
 			const action = intents.find((intent) => intent.status === 'requires_action');
 			if (action !== undefined) {
-				return skip(
+				return skipByPayment(
 					'ACTION_REQUIRED',
 					invoice,
 					`Invoice ${id} has a Stripe payment ${action.id} waiting for the customer to act (requires_action)`,
+					action.id,
 				);
 			}
 			const paid = intents.find((intent) => intent.status === 'succeeded');
 			if (paid !== undefined) {
-				return skip(
+				return skipByPayment(
 					'ALREADY_PAID',
 					invoice,
 					`Invoice ${id} was already paid in Stripe (${paid.id} succeeded)`,
+					paid.id,
 				);
 			}
 		}
@@ -848,6 +856,16 @@ function skip(reason: SkipReason, invoice: ReadInvoice, message: string): SkipDe
 		invoiceId: invoice.invoiceId,
 		paymentDay: invoice.paymentDay,
 	};
+}
+
+/** A skip a PaymentIntent decided: the same shape plus its id (rare, so the common shape stays). */
+function skipByPayment(
+	reason: SkipReason,
+	invoice: ReadInvoice,
+	message: string,
+	paymentId: string,
+): SkipDecision {
+	return { ...skip(reason, invoice, message), paymentId };
 }
 
 /** A caught error as bad input; anything else is a bug and goes on up unchanged. */
