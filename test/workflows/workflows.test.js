@@ -244,3 +244,42 @@ describe('auto-pay dry run', () => {
 		);
 	});
 });
+
+describe('daily auto-pay', () => {
+	const daily = workflows.find(({ file }) => file === 'daily-auto-pay.json').json;
+	const node = (name) => daily.nodes.find((n) => n.name === name);
+	const targets = (name, output) =>
+		(daily.connections[name]?.main[output] ?? []).map((link) => link.node);
+
+	test('an invoice paid in Stripe but open in the books is recorded in the books from Stripe', () => {
+		const scan = daily.nodes.find((n) => n.type === `${PACKAGE_NAME}.autoPayScan`).name;
+		const [filter] = targets(scan, 1).filter((name) => node(name).type === 'n8n-nodes-base.filter');
+		const [condition] = node(filter).parameters.conditions.conditions;
+		const passes = new Function(
+			'$json',
+			`return ${/^=\{\{(.*)\}\}$/s.exec(condition.leftValue)[1]}`,
+		);
+		const skipped = (autoPay) => ({ id: 'INV-1', autoPay: { action: 'skip', ...autoPay } });
+		// only a succeeded PaymentIntent the scan found in Stripe, not the books' own "Paid"
+		expect(passes(skipped({ reason: 'ALREADY_PAID', paymentId: 'pi_1' }))).toBe(true);
+		expect(passes(skipped({ reason: 'ALREADY_PAID' }))).toBe(false);
+		expect(passes(skipped({ reason: 'PAYMENT_PENDING', paymentId: 'pi_2' }))).toBe(false);
+		expect(condition.operator).toMatchObject({ type: 'boolean', operation: 'true' });
+
+		const [read] = targets(filter, 0);
+		expect(node(read)).toMatchObject({
+			type: `${PACKAGE_NAME}.stripeInvoicePayment`,
+			parameters: {
+				resource: 'payment',
+				operation: 'get',
+				findBy: 'paymentId',
+				paymentId: '={{ $json.autoPay.paymentId }}',
+			},
+		});
+		// into the same books step (and emails) as a charge made by this run
+		expect(targets(read, 0)).toEqual(['Books: record the payment']);
+		expect(targets('Stripe: charge the automatic payment method', 0)).toEqual([
+			'Books: record the payment',
+		]);
+	});
+});
