@@ -94,6 +94,14 @@ const { hasOwnProperty } = Object.prototype;
  * the output); Object.assign copies the same keys in the same order onto one shared shape. It
  * sets where the spread defines, so an own "__proto__" key (JSON.parse makes them) keeps the spread.
  */
+/**
+ * A books read that found no invoice, with "Always Output Data" on, hands on n8n's placeholder:
+ * one item with no field. That is no invoice; the run still reports (a summary of nothing).
+ */
+function withoutEmptyPlaceholder(items: INodeExecutionData[]): INodeExecutionData[] {
+	return items.length === 1 && Object.keys(items[0].json).length === 0 && !items[0].binary ? [] : items;
+}
+
 function withDecision(json: IDataObject, decision: Decision): IDataObject {
 	if (hasOwnProperty.call(json, '__proto__')) {
 		return { ...json, autoPay: decision as unknown as IDataObject };
@@ -262,7 +270,8 @@ export class AutoPayScan implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const items = this.getInputData();
+		const input = this.getInputData();
+		const items = withoutEmptyPlaceholder(input);
 		const options = this.getNodeParameter('options', 0, {}) as ScanOptions;
 		const fieldNames = { ...FIELD_DEFAULTS, ...(this.getNodeParameter('fields', 0, {}) as Partial<Record<InvoiceField, string>>) };
 		const checkStripe = this.getNodeParameter('checkStripe', 0, false) as boolean;
@@ -315,7 +324,7 @@ export class AutoPayScan implements INodeType {
 			});
 		}
 		const summary: INodeExecutionData[] = options.addRunSummary
-			? [{ json: scan.summary() as unknown as IDataObject, pairedItem: items.map((_, item) => ({ item })) }]
+			? [{ json: scan.summary() as unknown as IDataObject, pairedItem: input.map((_, item) => ({ item })) }]
 			: [];
 		return [charge, skipped, summary];
 	}

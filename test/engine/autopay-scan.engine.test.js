@@ -73,6 +73,18 @@ describe('Auto-Pay Scan in a workflow', () => {
 		expect(result.items('Node', 1).map((i) => i.pairedItem.item)).toEqual([1, 2, 3, 5, 6, 7]);
 	});
 
+	test("n8n's empty placeholder (a books read that found nothing, Always Output Data) is no invoice: a summary of none", async () => {
+		const result = await runNode(stripe, NODE, scanParams(), [{}]);
+		expect(result.output('Node', 0)).toEqual([]);
+		expect(result.output('Node', 1)).toEqual([]);
+		const [summary] = result.output('Node', 2);
+		expect(summary).toMatchObject({ invoices: 0, charged: 0, skipped: 0, chargeTotals: {} });
+		expect(result.items('Node', 2)[0].pairedItem).toEqual([{ item: 0 }]);
+		// beside an invoice an empty item is a bad invoice, named as such
+		const mixed = await runNode(stripe, NODE, scanParams(), [invoice('INV-1'), {}]);
+		expect(mixed.output('Node', 1).map((i) => [i.autoPay.reason, i.autoPay.field])).toEqual([['INVALID_FIELD', 'id']]);
+	});
+
 	test('the same input on the same day yields the same keys', async () => {
 		const input = [invoice('INV-A'), invoice('INV-B', { balance: '55.10' })];
 		const keys = async () => (await runNode(stripe, NODE, scanParams(), input)).output('Node', 0).map((i) => i.autoPay.idempotencyKey);

@@ -233,6 +233,8 @@ describe('auto-pay dry run', () => {
 		const books = (json) =>
 			json.nodes.find((n) => n.name === 'Books: read open recurring invoices');
 		expect(books(dryRun).parameters).toEqual(books(daily).parameters);
+		// no open invoice: n8n hands the scan its empty placeholder, and the run still reports
+		expect([books(dryRun).alwaysOutputData, books(daily).alwaysOutputData]).toEqual([true, true]);
 		// tomorrow at the daily trigger's hour
 		const hour = daily.nodes.find((n) => n.type === 'n8n-nodes-base.scheduleTrigger').parameters
 			.rule.interval[0].triggerAtHour;
