@@ -1037,6 +1037,27 @@ describe('customer search', () => {
 			await fake.close();
 		}
 	});
+
+	it('reads quotes and backslashes escaped with a backslash; an unescaped quote is a 400', async () => {
+		const fake = await startStripeServer();
+		try {
+			fake.seed({
+				customers: [
+					{ name: "O'Brien & Co", metadata: { "it's": 'a\\b' } },
+					{ name: 'Obrien Ltd' },
+				],
+			});
+			const api = apiClient(fake.url);
+			const names = async (query) =>
+				(await api.get('/v1/customers/search', { query })).body.data.map((c) => c.name);
+			expect(await names("name~'O\\'Brien'")).toEqual(["O'Brien & Co"]);
+			expect(await names("metadata['it\\'s']:'a\\\\b'")).toEqual(["O'Brien & Co"]);
+			const bad = await api.get('/v1/customers/search', { query: "name~'O'Brien'" });
+			expect(bad.status).toBe(400);
+		} finally {
+			await fake.close();
+		}
+	});
 });
 
 describe('webhook delivery', () => {

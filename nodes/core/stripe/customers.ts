@@ -4,6 +4,7 @@ import { CoreInputError } from '../errors';
 import type { StripeTransport } from './transport';
 import { StripeApiError, notFoundAsInputError } from './errors';
 import { assertCustomerId } from './ids';
+import { searchString } from './search';
 
 /** The Stripe customer metadata key holding the books customer id, unless a node says otherwise. */
 export const DEFAULT_MAPPING_METADATA_KEY = 'books_customer_id';
@@ -52,7 +53,7 @@ export class CustomerMappingLookup {
 	/** The Stripe customers carrying this books id (normally one; several means a conflict). */
 	async customersFor(booksCustomerId: string): Promise<Stripe.Customer[]> {
 		if (this.index) return [...(this.index.get(booksCustomerId) ?? [])];
-		const query = `metadata['${this.metadataKey}']:'${booksCustomerId.replace(/'/g, "\\'")}'`;
+		const query = `metadata[${searchString(this.metadataKey)}]:${searchString(booksCustomerId)}`;
 		const hits = await this.transport
 			.request<Stripe.ApiSearchResult<Stripe.Customer>>('GET', '/v1/customers/search', {
 				params: { query, limit: 10 },

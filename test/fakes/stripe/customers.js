@@ -154,7 +154,10 @@ function deleteCustomer(fake, id, ctx) {
 // --- search -------------------------------------------------------------------------------
 
 const SEARCH_FIELDS = ['name', 'email', 'phone', 'description'];
-const CLAUSE = /^\s*(-)?(metadata\[(['"])(.+?)\3\]|[a-z_]+)\s*(:|~)\s*(['"])(.*?)\6\s*/;
+// quoted strings may hold their quote or a backslash escaped with a backslash, as in Stripe's
+const CLAUSE =
+	/^\s*(-)?(metadata\[(['"])((?:\\.|(?!\3)[^\\])+)\3\]|[a-z_]+)\s*(:|~)\s*(['"])((?:\\.|(?!\6)[^\\])*)\6\s*/;
+const unescape = (text) => text.replace(/\\(.)/g, '$1');
 
 function parseSearchQuery(query) {
 	const clauses = [];
@@ -167,7 +170,9 @@ function parseSearchQuery(query) {
 				param: 'query',
 			});
 		}
-		const [whole, negate, field, , metadataKey, op, , value] = match;
+		const [whole, negate, field, , escapedKey, op, , escapedValue] = match;
+		const metadataKey = escapedKey === undefined ? undefined : unescape(escapedKey);
+		const value = unescape(escapedValue);
 		if (!metadataKey && !SEARCH_FIELDS.includes(field)) {
 			throw invalidRequest(
 				`Field \`${field}\` is an unsupported search field for resource \`customers\`.`,
