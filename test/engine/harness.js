@@ -313,6 +313,19 @@ export async function runHook(workflowJson, nodeName, method, { credentials = {}
 }
 
 /**
+ * Calls a node's `methods.listSearch[method]` (a resource locator's "From List") through
+ * n8n-core's real LoadOptionsContext, as the editor does.
+ */
+export async function runListSearch(workflowJson, nodeName, method, { filter, paginationToken, credentials = {} } = {}) {
+	const { LoadOptionsContext } = await import('n8n-core');
+	const workflow = workflowOf(workflowJson, {});
+	const node = workflow.getNode(nodeName);
+	const nodeType = workflow.nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
+	const context = new LoadOptionsContext(workflow, node, buildAdditionalData(credentials), 'parameters.customer');
+	return await nodeType.methods.listSearch[method].call(context, filter, paginationToken);
+}
+
+/**
  * Delivers one HTTP request to a trigger's webhook function through n8n-core's real
  * WebhookContext (`request.bodyUnread`: the body is left for the node to read). Returns what the trigger answered itself (status, body) and the items it
  * would start an execution with (`workflowData`, one array per output), or none.
