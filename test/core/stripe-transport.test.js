@@ -201,6 +201,18 @@ describe('request building', () => {
 		await transport.request('POST', '/v1/payment_intents');
 		expect(transport.stats).toEqual({ requests: 3, retries: 0, http429: 0, replayed: 2 });
 	});
+
+	test('requestWithReplay says whether the answer was a replay', async () => {
+		const { transport } = setup([ok({ id: 'cs_1' }, { 'Idempotent-Replayed': 'true' }), ok({ id: 'cs_2' })]);
+		await expect(transport.requestWithReplay('POST', '/v1/checkout/sessions')).resolves.toEqual({
+			value: { id: 'cs_1' },
+			replayed: true,
+		});
+		await expect(transport.requestWithReplay('POST', '/v1/checkout/sessions')).resolves.toEqual({
+			value: { id: 'cs_2' },
+			replayed: false,
+		});
+	});
 });
 
 describe('retries', () => {

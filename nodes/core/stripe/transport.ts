@@ -292,6 +292,18 @@ export class StripeTransport {
 		path: string,
 		options: StripeRequestOptions = {},
 	): Promise<T> {
+		return (await this.requestWithReplay<T>(method, path, options)).value;
+	}
+
+	/**
+	 * `request`, telling also whether Stripe replayed the first answer to this idempotency key
+	 * (`Idempotent-Replayed: true`): that answer shows the object as it was then, not now.
+	 */
+	async requestWithReplay<T>(
+		method: StripeMethod,
+		path: string,
+		options: StripeRequestOptions = {},
+	): Promise<{ value: T; replayed: boolean }> {
 		validatePath(path);
 		const form = options.params ? encodeForm(options.params) : '';
 		const headers: Record<string, string> = {
@@ -339,10 +351,11 @@ export class StripeTransport {
 
 			const { response } = outcome;
 			if (response.statusCode >= 200 && response.statusCode < 300) {
-				if (header(response.headers, 'idempotent-replayed') === 'true') this.stats.replayed += 1;
+				const replayed = header(response.headers, 'idempotent-replayed') === 'true';
+				if (replayed) this.stats.replayed += 1;
 				const parsed = parseBody(response.body);
 				if (!parsed.ok) throw toApiError(response, attempt);
-				return parsed.value as T;
+				return { value: parsed.value as T, replayed };
 			}
 			if (!canRetry || !shouldRetryResponse(response.statusCode, response.headers)) {
 				throw toApiError(response, attempt);
