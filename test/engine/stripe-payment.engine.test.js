@@ -364,6 +364,33 @@ describe('an open pay link is a pending payment', () => {
 		expect(stripe.ledger.chargesFor(inv.invoiceId)).toBe(1);
 	});
 
+	test('a link expired early the same day is followed by a new one, which the same request then gets', async () => {
+		const { stripeId, booksId } = customer();
+		const inv = invoice(booksId, '64.00');
+		const openLinks = async () =>
+			(await api().get('/v1/checkout/sessions', { customer: stripeId, status: 'open' })).body.data.map((s) => s.id);
+		const expire = async (id) => (await api().post(`/v1/checkout/sessions/${id}/expire`)).body.status;
+
+		const [first] = (await payLink([inv])).output('Node');
+		expect(await expire(first.checkoutSessionId)).toBe('expired');
+		// the same idempotency key: Stripe replays the first link, now dead; a new one is made
+		const [second] = (await payLink([inv])).output('Node');
+		expect(second).toMatchObject({ status: 'pending', existingPayment: false });
+		expect(second.checkoutSessionId).not.toBe(first.checkoutSessionId);
+		expect(second.nextActionUrl).not.toBe(first.nextActionUrl);
+		expect(await openLinks()).toEqual([second.checkoutSessionId]);
+		// asked again: that new link, not a third
+		const [again] = (await payLink([inv])).output('Node');
+		expect(again.checkoutSessionId).toBe(second.checkoutSessionId);
+		expect(await openLinks()).toEqual([second.checkoutSessionId]);
+		// and once more after that one expired too
+		expect(await expire(second.checkoutSessionId)).toBe('expired');
+		const [third] = (await payLink([inv])).output('Node');
+		expect([first.checkoutSessionId, second.checkoutSessionId]).not.toContain(third.checkoutSessionId);
+		expect(await openLinks()).toEqual([third.checkoutSessionId]);
+		expect(stripe.ledger.chargesFor(inv.invoiceId)).toBe(0);
+	});
+
 	test('a link the customer already paid is a succeeded payment, not a pending one', async () => {
 		const { booksId } = customer();
 		const inv = invoice(booksId, '45.00');

@@ -192,6 +192,9 @@ function describe(request: PaymentRequest): string {
 	return ids.length === 1 ? `Invoice ${ids[0]}` : `Invoices ${ids.join(', ')}`.slice(0, 1000);
 }
 
+/** Pay links of one request expired on one day before it gives up (each expiry is someone's act). */
+const MAX_EXPIRED_PAY_LINKS_FOLLOWED = 10;
+
 async function createPayLink(
 	transport: StripeTransport,
 	request: PaymentRequest,
@@ -243,10 +246,29 @@ async function createPayLink(
 			paymentMethodTypes as Stripe.Checkout.SessionCreateParams.AllowedPaymentMethodType[],
 		...urls,
 	};
-	return await transport.request<Stripe.Checkout.Session>('POST', '/v1/checkout/sessions', {
-		idempotencyKey,
-		params,
-	});
+	// Stripe replays a key's first answer for 24 hours, as the page was then: a link expired since
+	// (in the Dashboard, or early) would be handed out again, dead. A replayed page is read afresh;
+	// an expired one is followed by a page made with a key derived from it, which a retry of this
+	// same request then gets too.
+	let key = idempotencyKey;
+	for (let followed = 0; followed < MAX_EXPIRED_PAY_LINKS_FOLLOWED; followed++) {
+		const created = await transport.requestWithReplay<Stripe.Checkout.Session>(
+			'POST',
+			'/v1/checkout/sessions',
+			{ idempotencyKey: key, params },
+		);
+		if (!created.replayed) return created.value;
+		const current = await transport.request<Stripe.Checkout.Session>(
+			'GET',
+			`/v1/checkout/sessions/${created.value.id}`,
+		);
+		if (current.status !== 'expired') return current;
+		key = `${idempotencyKey}-after-${current.id}`;
+	}
+	throw new CoreInputError(
+		'invoiceId',
+		`${MAX_EXPIRED_PAY_LINKS_FOLLOWED} pay links for ${describe(request)} expired today; make the next one tomorrow`,
+	);
 }
 
 function payLinkRecords(
