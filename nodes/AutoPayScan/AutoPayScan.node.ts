@@ -88,13 +88,6 @@ const { assign } = Object;
 const { hasOwnProperty } = Object.prototype;
 
 /**
- * The output json: `{ ...json, autoPay: decision }`. Built with Object.assign because on the V8
- * of Node 20 a property added to a spread copy gives every copy a hidden class of its own (about
- * 350 extra bytes and several times the time per item, and megamorphic reads in n8n's handling of
- * the output); Object.assign copies the same keys in the same order onto one shared shape. It
- * sets where the spread defines, so an own "__proto__" key (JSON.parse makes them) keeps the spread.
- */
-/**
  * A books read that found no invoice, with "Always Output Data" on, hands on n8n's placeholder:
  * one item with no field. That is no invoice; the run still reports (a summary of nothing).
  */
@@ -102,6 +95,13 @@ function withoutEmptyPlaceholder(items: INodeExecutionData[]): INodeExecutionDat
 	return items.length === 1 && Object.keys(items[0].json).length === 0 && !items[0].binary ? [] : items;
 }
 
+/**
+ * The output json: `{ ...json, autoPay: decision }`. Built with Object.assign because on the V8
+ * of Node 20 a property added to a spread copy gives every copy a hidden class of its own (about
+ * 350 extra bytes and several times the time per item, and megamorphic reads in n8n's handling of
+ * the output); Object.assign copies the same keys in the same order onto one shared shape. It
+ * sets where the spread defines, so an own "__proto__" key (JSON.parse makes them) keeps the spread.
+ */
 function withDecision(json: IDataObject, decision: Decision): IDataObject {
 	if (hasOwnProperty.call(json, '__proto__')) {
 		return { ...json, autoPay: decision as unknown as IDataObject };
