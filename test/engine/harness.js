@@ -327,8 +327,9 @@ export async function runListSearch(workflowJson, nodeName, method, { filter, pa
 
 /**
  * Delivers one HTTP request to a trigger's webhook function through n8n-core's real
- * WebhookContext (`request.bodyUnread`: the body is left for the node to read). Returns what the trigger answered itself (status, body) and the items it
- * would start an execution with (`workflowData`, one array per output), or none.
+ * WebhookContext (`request.bodyUnread`: the body is left for the node to read). Returns what
+ * the trigger answered itself (status, body) and the items it would start an execution with
+ * (`workflowData`, one array per output), or none.
  */
 export async function deliverWebhook(workflowJson, nodeName, request, { credentials = {}, staticData = {} } = {}) {
 	const { WebhookContext } = await import('n8n-core');
