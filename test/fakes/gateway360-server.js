@@ -28,11 +28,13 @@
  * Protocol (as REFERENCE.md describes the NMI family):
  *   POST /api/transact.php  form: security_key, type sale|auth|capture|void|refund|validate,
  *     amount, surcharge, currency, payment_token, orderid, order_description, email,
- *     transactionid -> URL-encoded response, responsetext, authcode, transactionid, avsresponse,
- *     cvvresponse, orderid, type, response_code. A wrong key: response=3 "Authentication Failed".
+ *     merchant_defined_field_1..20, transactionid -> URL-encoded response, responsetext,
+ *     authcode, transactionid, avsresponse, cvvresponse, orderid, type, response_code. A wrong
+ *     key: response=3 "Authentication Failed".
  *   POST /api/query.php  form: security_key, transaction_id, order_id, condition, action_type,
  *     start_date, end_date (YYYYMMDDhhmmss), result_limit, page_number (from 0) -> XML
- *     <nm_response><transaction>...</transaction></nm_response>; a wrong key:
+ *     <nm_response><transaction>...</transaction></nm_response> (merchant-defined fields as
+ *     <merchant_defined_field id="N">); a wrong key:
  *     <nm_response><error_response>Authentication Failed</error_response></nm_response>.
  *   GET /token/Collect.js, GET /token/field, POST /token/api/field, POST /token/api/tokenize:
  *     the fake Collect.js (see gateway360/collect.js).
@@ -58,7 +60,7 @@ const { setTimeout: sleep } = require('node:timers/promises');
 const { outcomeOf, validateCard } = require('./gateway360/cards');
 const { COLLECT_JS, fieldPage } = require('./gateway360/collect');
 const { queryAnswer, queryError, runQuery } = require('./gateway360/query');
-const { Store, fromCents, toCents } = require('./gateway360/store');
+const { Store, fromCents, merchantDefinedFields, toCents } = require('./gateway360/store');
 const { WebhookSender } = require('./gateway360/webhooks');
 
 const MAX_BODY_BYTES = 256 * 1024;
@@ -174,6 +176,7 @@ async function startGateway360Server(options = {}) {
 			email: fields.email ?? '',
 			currency,
 			surchargeCents,
+			merchantDefinedFields: merchantDefinedFields(fields),
 			condition: approved ? 'pendingsettlement' : 'failed',
 			authorizationCode: approved ? store.authCode() : '',
 			card,

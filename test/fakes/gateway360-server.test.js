@@ -149,6 +149,22 @@ describe('query.php', () => {
 		expect(text.match(/<transaction>/g)).toHaveLength(1);
 	});
 
+	test('merchant-defined fields of a sale come back as <merchant_defined_field id="N">', async () => {
+		const orderid = order();
+		await transact({
+			type: 'sale',
+			amount: '5.00',
+			payment_token: gateway.createToken({ ccnumber: '4111111111111111' }),
+			orderid,
+			merchant_defined_field_1: 'cust-<1>',
+			merchant_defined_field_2: 'INV-7',
+			merchant_defined_field_21: 'not kept',
+		});
+		const { text } = await post('/api/query.php', { order_id: orderid });
+		expect(text).toContain('<merchant_defined_field id="1">cust-&lt;1&gt;</merchant_defined_field><merchant_defined_field id="2">INV-7</merchant_defined_field>');
+		expect(text).not.toContain('not kept');
+	});
+
 	test('pages with result_limit and page_number from 0', async () => {
 		const orderid = order();
 		for (let i = 0; i < 3; i++) {

@@ -48,6 +48,13 @@ function element(name, value) {
 		: `<${name}>${escapeXml(value)}</${name}>`;
 }
 
+/** `<merchant_defined_field id="N">value</merchant_defined_field>`, as the Query API answers them. */
+function merchantFieldsXml(t) {
+	return Object.entries(t.merchantDefinedFields ?? {})
+		.map(([number, value]) => `<merchant_defined_field id="${number}">${escapeXml(value)}</merchant_defined_field>`)
+		.join('');
+}
+
 function transactionXml(t) {
 	const actions = t.actions
 		.map(
@@ -55,7 +62,7 @@ function transactionXml(t) {
 				`<action>${element('amount', fromCents(a.amountCents))}${element('action_type', a.actionType)}${element('date', a.date)}${element('success', a.success ? '1' : '0')}${element('ip_address', '127.0.0.1')}${element('source', 'api')}${element('response_text', a.responseText)}${element('batch_id', '0')}${element('response_code', a.responseCode)}${element('processor_response_code', a.processorResponseCode ?? '')}</action>`,
 		)
 		.join('');
-	return `<transaction>${element('transaction_id', t.transactionId)}${element('partial_payment_id', '')}${element('platform_id', '')}${element('transaction_type', 'cc')}${element('condition', t.condition)}${element('order_id', t.orderId)}${element('authorization_code', t.authorizationCode)}${element('order_description', t.orderDescription)}${element('email', t.email)}${element('cc_number', t.ccNumber)}${element('cc_type', t.ccType)}${element('currency', t.currency)}${element('surcharge', t.surchargeCents === null ? '' : fromCents(t.surchargeCents))}${actions}</transaction>`;
+	return `<transaction>${element('transaction_id', t.transactionId)}${element('partial_payment_id', '')}${element('platform_id', '')}${element('transaction_type', 'cc')}${element('condition', t.condition)}${element('order_id', t.orderId)}${element('authorization_code', t.authorizationCode)}${element('order_description', t.orderDescription)}${element('email', t.email)}${element('cc_number', t.ccNumber)}${element('cc_type', t.ccType)}${element('currency', t.currency)}${element('surcharge', t.surchargeCents === null ? '' : fromCents(t.surchargeCents))}${merchantFieldsXml(t)}${actions}</transaction>`;
 }
 
 function queryAnswer(transactions) {

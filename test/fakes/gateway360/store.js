@@ -22,6 +22,21 @@ function fromCents(cents) {
 	return `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
 }
 
+/**
+ * The merchant-defined fields of a transact.php form, by number: NMI-family gateways keep up to
+ * 20 (`merchant_defined_field_1` .. `_20`) with the transaction and return them from query.php
+ * (Payment API variables, https://secure.nmi.com/merchants/resources/integration/integration_portal.php#transaction_variables;
+ * Query API, https://docs.nmi.com/reference/query). Empty values are not kept.
+ */
+function merchantDefinedFields(fields) {
+	const kept = {};
+	for (let number = 1; number <= 20; number++) {
+		const value = fields[`merchant_defined_field_${number}`];
+		if (value !== undefined && value !== '') kept[number] = String(value);
+	}
+	return kept;
+}
+
 class Store {
 	constructor() {
 		this.tokens = new Map();
@@ -65,6 +80,7 @@ class Store {
 			email: fields.email ?? '',
 			currency: fields.currency ?? 'USD',
 			surchargeCents: fields.surchargeCents ?? null,
+			merchantDefinedFields: fields.merchantDefinedFields ?? {},
 			condition: fields.condition,
 			authorizationCode: fields.authorizationCode ?? '',
 			ccNumber: fields.card ? queryMaskedNumber(fields.card.number) : '',
@@ -109,4 +125,4 @@ class Store {
 	}
 }
 
-module.exports = { Store, gatewayDate, toCents, fromCents };
+module.exports = { Store, gatewayDate, toCents, fromCents, merchantDefinedFields };
