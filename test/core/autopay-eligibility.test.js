@@ -30,9 +30,16 @@ const VISA = { id: 'pm_1', label: 'Visa •••• 4242' };
 const FACTS = { stripeCustomerId: 'cus_1', automaticPaymentMethod: VISA, payments: [] };
 const STRIPE = { checkStripe: true };
 
-function withPayment(status, invoiceIds = ['INV-7']) {
-	return { ...FACTS, payments: [{ id: 'pi_1', status, invoiceIds }] };
+function withPayment(status, invoiceIds = ['INV-7'], extra = {}) {
+	return { ...FACTS, payments: [{ id: 'pi_1', status, invoiceIds, ...extra }] };
 }
+// a PaymentIntent of the invoice declined on a method (the automatic one, pm_1, by default)
+const decline = (signals, paymentMethodId = 'pm_1') => ({ lastDecline: { paymentMethodId, ...signals } });
+function withDecline(signals, { status = 'requires_payment_method', method, facts = FACTS } = {}) {
+	return { ...facts, payments: [{ id: 'pi_1', status, invoiceIds: ['INV-7'], ...decline(signals, method) }] };
+}
+const LOST = { code: 'card_declined', declineCode: 'lost_card' };
+const REFUNDED = { fullyRefunded: true };
 // an open pay link (Checkout Session) open until 2026-11-24T08:00:00.000Z
 const LINK_EXPIRES = Date.UTC(2026, 10, 24, 8) / 1000;
 function withPayLink(invoiceIds = ['INV-7'], facts = FACTS) {
@@ -151,6 +158,21 @@ const CASES = [
 	["another invoice's PaymentIntent processing", {}, STRIPE, withPayment('processing', ['INV-8']), CHARGE],
 	['declined earlier (requires_payment_method): try again', {}, STRIPE, withPayment('requires_payment_method'), CHARGE],
 	['canceled PaymentIntent', {}, STRIPE, withPayment('canceled'), CHARGE],
+	// refunds: a fully refunded payment pays nothing, a partly refunded one still pays
+	['PaymentIntent succeeded, then fully refunded', {}, STRIPE, withPayment('succeeded', ['INV-7'], REFUNDED), { ...CHARGE, stripeCustomerId: 'cus_1', paymentMethod: VISA }],
+	['PaymentIntent succeeded, then partly refunded', {}, STRIPE, withPayment('succeeded', ['INV-7'], { fullyRefunded: false }), skip('ALREADY_PAID', { paymentId: 'pi_1' })],
+	['combined PaymentIntent fully refunded', {}, STRIPE, withPayment('succeeded', ['INV-6', 'INV-7'], REFUNDED), CHARGE],
+	// declines the card networks forbid retrying, on the automatic method
+	['declined lost_card on the automatic method', {}, STRIPE, withDecline(LOST), skip('DO_NOT_RETRY', { paymentId: 'pi_1', declineCode: 'lost_card' })],
+	['declined with advice do_not_try_again', {}, STRIPE, withDecline({ declineCode: 'generic_decline', adviceCode: 'do_not_try_again' }), skip('DO_NOT_RETRY', { declineCode: 'do_not_try_again' })],
+	['declined with Mastercard advice 21', {}, STRIPE, withDecline({ declineCode: 'generic_decline', networkAdviceCode: '21', cardBrand: 'mastercard' }), skip('DO_NOT_RETRY', { declineCode: '21' })],
+	['declined stolen_card, then canceled', {}, STRIPE, withDecline({ declineCode: 'stolen_card' }, { status: 'canceled' }), skip('DO_NOT_RETRY', { declineCode: 'stolen_card' })],
+	['declined lost_card, the method not named', {}, STRIPE, withDecline(LOST, { method: null }), skip('DO_NOT_RETRY')],
+	['declined lost_card on a method the customer has since replaced', {}, STRIPE, withDecline(LOST, { method: 'pm_old' }), CHARGE],
+	['declined insufficient_funds: tried again', {}, STRIPE, withDecline({ code: 'card_declined', declineCode: 'insufficient_funds' }), CHARGE],
+	['declined generic_decline, advice try_again_later: tried again', {}, STRIPE, withDecline({ declineCode: 'generic_decline', adviceCode: 'try_again_later' }), CHARGE],
+	["another invoice's PaymentIntent declined lost_card", {}, STRIPE, { ...FACTS, payments: [{ id: 'pi_1', status: 'requires_payment_method', invoiceIds: ['INV-8'], ...decline(LOST) }] }, CHARGE],
+	['Check Stripe off: declines are not read', {}, {}, withDecline(LOST), CHARGE],
 	['Check Stripe off: facts are not read', {}, {}, withPayment('processing'), CHARGE],
 	['open pay link for the invoice', {}, STRIPE, withPayLink(), skip('PAYMENT_PENDING')],
 	['open pay link over several invoices', {}, STRIPE, withPayLink(['INV-6', 'INV-7']), skip('PAYMENT_PENDING')],
@@ -180,6 +202,10 @@ const CASES = [
 	['open pay link, no automatic method', {}, STRIPE, withPayLink(['INV-7'], { ...FACTS, automaticPaymentMethod: null }), skip('PAYMENT_PENDING')],
 	['no mapping, over the cap', {}, { ...STRIPE, maxPerInvoice: { usd: 1 } }, { stripeCustomerId: '' }, skip('NO_CUSTOMER_MAPPING')],
 	['no automatic method, over the cap', {}, { ...STRIPE, maxPerInvoice: { usd: 1 } }, { ...FACTS, automaticPaymentMethod: undefined }, skip('NO_AUTOMATIC_METHOD')],
+	['declined lost_card, no automatic method', {}, STRIPE, withDecline(LOST, { facts: { ...FACTS, automaticPaymentMethod: null } }), skip('NO_AUTOMATIC_METHOD')],
+	['declined lost_card, over the cap', {}, { ...STRIPE, maxPerInvoice: { usd: 1 } }, withDecline(LOST), skip('DO_NOT_RETRY')],
+	['declined lost_card, then paid with another method', {}, STRIPE, { ...FACTS, payments: [{ id: 'pi_2', status: 'succeeded', invoiceIds: ['INV-7'] }, { id: 'pi_1', status: 'requires_payment_method', invoiceIds: ['INV-7'], ...decline(LOST) }] }, skip('ALREADY_PAID', { paymentId: 'pi_2' })],
+	['declined lost_card, paid since, that payment refunded in full', {}, STRIPE, { ...FACTS, payments: [{ id: 'pi_2', status: 'succeeded', invoiceIds: ['INV-7'], ...REFUNDED }, { id: 'pi_1', status: 'requires_payment_method', invoiceIds: ['INV-7'], ...decline(LOST) }] }, skip('DO_NOT_RETRY', { paymentId: 'pi_1' })],
 ];
 
 describe('auto-pay decisions', () => {
@@ -199,9 +225,11 @@ describe('auto-pay decisions', () => {
 			expect(decision.message).toMatch(/^[A-Z].*[^.]$/);
 			expect(Object.keys(decision)).not.toContain('idempotencyKey');
 			// only a skip a PaymentIntent decided names one (a paid one may be missing from the books)
-			const byIntent = facts?.payments?.some((payment) => decision.message.includes(payment.id));
-			if (settings === STRIPE && byIntent) expect(decision.paymentId).toBe('pi_1');
+			const byIntent = facts?.payments?.find((payment) => decision.message.includes(payment.id));
+			if (settings.checkStripe && byIntent) expect(decision.paymentId).toBe(byIntent.id);
 			else expect(Object.keys(decision)).not.toContain('paymentId');
+			// only a DO_NOT_RETRY names the decline that forbids a retry
+			if (decision.reason !== 'DO_NOT_RETRY') expect(Object.keys(decision)).not.toContain('declineCode');
 		} else {
 			expect(decision.idempotencyKey).toBe(
 				paymentIdempotencyKey({
@@ -255,6 +283,38 @@ describe('one scan of many invoices', () => {
 		);
 	});
 
+	test('a forbidden retry names the declined payment, its code and what lifts the block', () => {
+		const scan = createScan({ ...SETTINGS, ...STRIPE });
+		const blocked = (id, signals) =>
+			scan.classify({ ...INVOICE, id }, { ...FACTS, payments: [{ id: `pi_${id}`, status: 'requires_payment_method', invoiceIds: [id], ...decline(signals) }] });
+		expect(blocked('A', LOST)).toEqual({
+			action: 'skip',
+			reason: 'DO_NOT_RETRY',
+			message:
+				'Invoice A is not charged again: its payment pi_A was declined on pm_1 with decline code lost_card (the card is reported lost), which the card networks forbid retrying; it is charged once customer C-1 has another automatic payment method',
+			invoiceId: 'A',
+			paymentDay: '2026-11-23',
+			paymentId: 'pi_A',
+			declineCode: 'lost_card',
+		});
+		expect(blocked('B', { declineCode: 'generic_decline', adviceCode: 'do_not_try_again' }).message).toBe(
+			'Invoice B is not charged again: its payment pi_B was declined on pm_1 with advice code do_not_try_again (the issuer says not to try again), which the card networks forbid retrying; it is charged once customer C-1 has another automatic payment method',
+		);
+		// the newest forbidding decline is named (Stripe lists newest first)
+		const two = scan.classify(
+			{ ...INVOICE, id: 'C' },
+			{
+				...FACTS,
+				payments: [
+					{ id: 'pi_new', status: 'requires_payment_method', invoiceIds: ['C'], ...decline({ declineCode: 'insufficient_funds' }) },
+					{ id: 'pi_mid', status: 'requires_payment_method', invoiceIds: ['C'], ...decline({ declineCode: 'stolen_card' }) },
+					{ id: 'pi_old', status: 'canceled', invoiceIds: ['C'], ...decline(LOST) },
+				],
+			},
+		);
+		expect(two).toMatchObject({ reason: 'DO_NOT_RETRY', paymentId: 'pi_mid', declineCode: 'stolen_card' });
+	});
+
 	test('beyond what it remembers, a scan still reads every date and amount', () => {
 		const scan = createScan({ ...SETTINGS, catchUpDays: 40_000 });
 		// 12,000 distinct due dates and balances: more than a scan remembers of either.
@@ -288,6 +348,7 @@ const BREAKERS = [
 	['PAYMENT_PENDING', (c) => c.payLinks.push({ id: 'cs_o', expiresAt: LINK_EXPIRES, invoiceIds: ['INV-7'] })],
 	['NO_CUSTOMER_MAPPING', (c) => (c.facts.stripeCustomerId = null)],
 	['NO_AUTOMATIC_METHOD', (c) => (c.facts.automaticPaymentMethod = null)],
+	['DO_NOT_RETRY', (c) => c.payments.push({ id: 'pi_d', status: 'requires_payment_method', invoiceIds: ['INV-7'], ...decline(LOST) })],
 	['OVER_CAP', (c) => (c.settings.maxPerInvoice = { usd: '100' })],
 ];
 
@@ -411,14 +472,15 @@ describe('one run', () => {
 		scan.classify({ ...INVOICE, id: '4', dueDate: '2026-12-01' }, FACTS);
 		scan.classify({ ...INVOICE, id: '5' }, { ...FACTS, automaticPaymentMethod: null });
 		scan.classify({ ...INVOICE, id: '6', currency: 'nope' }, FACTS);
+		scan.classify({ ...INVOICE, id: '7' }, { ...FACTS, payments: [{ id: 'pi_7', status: 'requires_payment_method', invoiceIds: ['7'], ...decline(LOST) }] });
 		const summary = scan.summary();
 		expect(summary).toEqual({
 			scanDay: '2026-11-23',
 			timeZone: 'Europe/Berlin',
 			takePaymentOn: 'dueDate',
-			invoices: 7,
+			invoices: 8,
 			charged: 3,
-			skipped: 4,
+			skipped: 5,
 			skippedByReason: {
 				INVALID_FIELD: 1,
 				DUPLICATE_IN_INPUT: 1,
@@ -431,6 +493,7 @@ describe('one run', () => {
 				ACTION_REQUIRED: 0,
 				NO_CUSTOMER_MAPPING: 0,
 				NO_AUTOMATIC_METHOD: 1,
+				DO_NOT_RETRY: 1,
 				OVER_CAP: 0,
 			},
 			chargeTotals: {

@@ -46,7 +46,7 @@ const REASONS = {
 	20: 'NO_AUTOMATIC_METHOD',
 	21: 'ALREADY_PAID',
 	22: 'INVALID_FIELD',
-	23: 'PAYMENT_PENDING',
+	23: 'DO_NOT_RETRY',
 	24: 'OVER_CAP',
 };
 
@@ -59,13 +59,14 @@ const CUSTOMERS = Array.from({ length: 5000 }, (_, c) => ({
 const UNMAPPED = { stripeCustomerId: null };
 const NO_METHOD = { stripeCustomerId: 'cus_x', automaticPaymentMethod: null, payments: [] };
 
-function withIntent(i, id, status) {
+function withIntent(i, id, status, extra = {}) {
 	return {
 		stripeCustomerId: `cus_p${i}`,
 		automaticPaymentMethod: VISA,
-		payments: [{ id: `pi_${i}`, status, invoiceIds: [id] }],
+		payments: [{ id: `pi_${i}`, status, invoiceIds: [id], ...extra }],
 	};
 }
+const LOST_ON_VISA = { lastDecline: { code: 'card_declined', declineCode: 'lost_card', paymentMethodId: VISA.id } };
 
 /** The item at index i and the Stripe facts the shell would pass with it. */
 function item(i) {
@@ -94,7 +95,7 @@ function item(i) {
 	else if (k === 20) facts = NO_METHOD;
 	else if (k === 21) facts = withIntent(i, invoice.id, 'succeeded');
 	else if (k === 22) invoice.balance = '0.20';
-	else if (k === 23) facts = withIntent(i, invoice.id, 'processing');
+	else if (k === 23) facts = withIntent(i, invoice.id, 'requires_payment_method', LOST_ON_VISA);
 	else if (k === 24) invoice.balance = '6000.00';
 	return [invoice, facts];
 }
@@ -136,10 +137,11 @@ test('1,000,000 invoices are classified, each as built, with exact totals', () =
 			ZERO_BALANCE: BLOCKS,
 			NOT_DUE_YET: BLOCKS,
 			OUTSIDE_CATCH_UP_WINDOW: BLOCKS,
-			PAYMENT_PENDING: 2 * BLOCKS,
+			PAYMENT_PENDING: BLOCKS,
 			ACTION_REQUIRED: BLOCKS,
 			NO_CUSTOMER_MAPPING: BLOCKS,
 			NO_AUTOMATIC_METHOD: BLOCKS,
+			DO_NOT_RETRY: BLOCKS,
 			OVER_CAP: BLOCKS + (10 * BLOCKS - RUN_CAP),
 		},
 		chargeTotals: {

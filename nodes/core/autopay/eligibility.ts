@@ -43,12 +43,20 @@
  * 11. PAYMENT_PENDING         a PaymentIntent for this invoice is processing or requires_capture.
  * 12. ACTION_REQUIRED         a PaymentIntent for this invoice is requires_action.
  * 13. ALREADY_PAID            a PaymentIntent for this invoice succeeded (the books may not have
- *                             recorded it yet).
+ *                             recorded it yet) and its money was not refunded in full (a partly
+ *                             refunded one still pays the invoice; a fully refunded one pays
+ *                             nothing, see refundState.ts).
  * 14. PAYMENT_PENDING         an open pay link (payment-mode Checkout Session) covers this
  *                             invoice: the customer may pay it at any moment.
  * 15. NO_CUSTOMER_MAPPING     the customer has no Stripe customer (or no facts were passed).
  * 16. NO_AUTOMATIC_METHOD     the customer has no automatic payment method.
- * 17. OVER_CAP                above the per-invoice cap, then the run's charge count, then the
+ * 17. DO_NOT_RETRY            a PaymentIntent for this invoice was declined on the customer's
+ *                             automatic method with a decline the card networks forbid retrying
+ *                             (declines.ts; the newest such one is named, with its code). The
+ *                             block lifts when the automatic method is another one. After 16
+ *                             because the block is judged against that method; after the
+ *                             payments and pay links because those say more (paid, on its way).
+ * 18. OVER_CAP                above the per-invoice cap, then the run's charge count, then the
  *                             run's total in the invoice's currency. Run caps count only invoices
  *                             that reach this step and are charged, in input order: an invoice
  *                             that would pass the total is skipped and a later, smaller one may
@@ -71,6 +79,8 @@
 import { CoreInputError, isCoreInputError } from '../errors';
 import { paymentIdempotencyKeys } from '../idempotency';
 import { assertChargeable, currencyRules, formatAmount, parseAmount } from '../money';
+import { retryBan } from '../declines';
+import type { Decline } from '../declines';
 import { openPayLinkSentence } from '../stripe/paymentGuards';
 import { BusinessCalendar, formatEpochDay } from './dates';
 import { Memo } from '../memo';
@@ -90,6 +100,7 @@ export const SKIP_REASONS = [
 	'ACTION_REQUIRED',
 	'NO_CUSTOMER_MAPPING',
 	'NO_AUTOMATIC_METHOD',
+	'DO_NOT_RETRY',
 	'OVER_CAP',
 ] as const;
 
@@ -148,6 +159,10 @@ export interface StripePaymentFact {
 	status: string;
 	/** the invoice ids the PaymentIntent pays (from its metadata) */
 	invoiceIds: readonly string[];
+	/** succeeded, and all its money was refunded since (refundState.ts): it pays nothing */
+	fullyRefunded?: boolean;
+	/** its last failed attempt (Stripe's last_payment_error), with the method it was made on */
+	lastDecline?: Decline;
 }
 
 /** An open pay link of the customer (a payment-mode Checkout Session not paid yet). */
@@ -206,10 +221,13 @@ export interface SkipDecision {
 	/** YYYY-MM-DD, whenever the payment day could be read */
 	paymentDay?: string;
 	/**
-	 * ALREADY_PAID, PAYMENT_PENDING, ACTION_REQUIRED decided by a PaymentIntent in Stripe: its id
-	 * (an ALREADY_PAID one may be missing from the books, e.g. after a crash right after the charge)
+	 * ALREADY_PAID, PAYMENT_PENDING, ACTION_REQUIRED decided by a PaymentIntent in Stripe, and
+	 * DO_NOT_RETRY: its id (an ALREADY_PAID one may be missing from the books, e.g. after a crash
+	 * right after the charge; a DO_NOT_RETRY one is the declined payment)
 	 */
 	paymentId?: string;
+	/** DO_NOT_RETRY: the code that forbids the retry, e.g. lost_card or do_not_try_again */
+	declineCode?: string;
 }
 
 export type Decision = ChargeDecision | SkipDecision;
@@ -247,6 +265,16 @@ for (const word of PENDING_WORDS) STATUS_WORDS.set(word, 'pending');
 for (const word of ACTION_WORDS) STATUS_WORDS.set(word, 'action');
 
 const PENDING_INTENT = new Set(['processing', 'requires_capture']);
+
+// A declined PaymentIntent waits for another method, or was given up.
+const DECLINED_INTENT = new Set(['requires_payment_method', 'canceled']);
+
+const BAN_SIGNALS = {
+	decline_code: 'decline code',
+	advice_code: 'advice code',
+	network_advice_code: 'card network advice code',
+	network_decline_code: 'card network decline code',
+};
 
 /** A customer's facts (payments or pay links) by the invoice ids they name, indexed once. */
 function byInvoice<T extends { invoiceIds: readonly string[] }>(
@@ -638,7 +666,10 @@ export class AutoPayScan {
 		);
 	}
 
-	/** Rules 11-16: the customer's PaymentIntents and pay links, Stripe customer, automatic method. */
+	/**
+	 * Rules 11-17: the customer's PaymentIntents and pay links, Stripe customer, automatic method,
+	 * and a decline on that method that must not be retried.
+	 */
 	private stripeRules(
 		invoice: ReadInvoice,
 		facts: CustomerFacts | undefined,
@@ -664,7 +695,9 @@ export class AutoPayScan {
 					action.id,
 				);
 			}
-			const paid = intents.find((intent) => intent.status === 'succeeded');
+			const paid = intents.find(
+				(intent) => intent.status === 'succeeded' && intent.fullyRefunded !== true,
+			);
 			if (paid !== undefined) {
 				return skipByPayment(
 					'ALREADY_PAID',
@@ -692,17 +725,18 @@ export class AutoPayScan {
 				`Customer ${customer} of invoice ${id} is not mapped to a Stripe customer`,
 			);
 		}
-		if (!facts.automaticPaymentMethod?.id) {
+		const method = facts.automaticPaymentMethod?.id;
+		if (!method) {
 			return skip(
 				'NO_AUTOMATIC_METHOD',
 				invoice,
 				`Customer ${customer} of invoice ${id} has no automatic payment setup`,
 			);
 		}
-		return undefined;
+		return intents === undefined ? undefined : forbiddenRetry(invoice, intents, method);
 	}
 
-	/** Rule 17: the caps, per invoice and for the run so far. */
+	/** Rule 18: the caps, per invoice and for the run so far. */
 	private capRules(invoice: ReadInvoice): SkipDecision | undefined {
 		const { amountMinor, currency } = invoice;
 		let why: string | undefined;
@@ -866,6 +900,36 @@ function skipByPayment(
 	paymentId: string,
 ): SkipDecision {
 	return { ...skip(reason, invoice, message), paymentId };
+}
+
+/**
+ * Rule 17: DO_NOT_RETRY when a PaymentIntent of the invoice (newest first) was declined on
+ * `method` with a decline that forbids a retry. A decline that does not name its method counts
+ * as made on this one: an unknown method is no proof that the method changed.
+ */
+function forbiddenRetry(
+	invoice: ReadInvoice,
+	intents: readonly StripePaymentFact[],
+	method: string,
+): SkipDecision | undefined {
+	for (const intent of intents) {
+		const decline = intent.lastDecline;
+		if (decline === undefined || !DECLINED_INTENT.has(intent.status)) continue;
+		const onMethod = decline.paymentMethodId ?? method;
+		if (onMethod !== method) continue;
+		const ban = retryBan(decline);
+		if (ban === undefined) continue;
+		return {
+			...skipByPayment(
+				'DO_NOT_RETRY',
+				invoice,
+				`Invoice ${invoice.invoiceId} is not charged again: its payment ${intent.id} was declined on ${method} with ${BAN_SIGNALS[ban.signal]} ${ban.code} (${ban.meaning}), which the card networks forbid retrying; it is charged once customer ${invoice.customerId} has another automatic payment method`,
+				intent.id,
+			),
+			declineCode: ban.code,
+		};
+	}
+	return undefined;
 }
 
 /** A caught error as bad input; anything else is a bug and goes on up unchanged. */
