@@ -1,18 +1,21 @@
 import type Stripe from 'stripe';
 
 import type { CustomerFacts } from '../core/autopay/eligibility';
+import { declineOf } from '../core/declines';
 import { decodeInvoiceMetadata } from '../core/invoiceMetadata';
 import { paymentMethodLabel } from '../core/paymentMethodLabel';
 import type { PaymentMethodLike } from '../core/paymentMethodLabel';
 import { openPayLinks, recentPaymentIntents } from '../core/stripe/paymentGuards';
+import { isFullyRefunded } from '../core/stripe/refundState';
 import type { StripeTransport } from '../core/stripe/transport';
 
 /**
  * What Stripe knows about the books customers of a scan, read with as few requests as the rule
  * allows: one consistent list of every customer (with their automatic method expanded) gives the
  * mappings and methods; then, per customer that has an invoice still in the running, one list of
- * recent PaymentIntents and one of open Checkout Sessions (pay links not paid yet: Stripe makes
- * their PaymentIntent only when the customer pays).
+ * recent PaymentIntents (each with its latest charge, which shows refunds, and its last decline)
+ * and one of open Checkout Sessions (pay links not paid yet: Stripe makes their PaymentIntent
+ * only when the customer pays).
  */
 export class CustomerFactsReader {
 	private customers?: Map<string, Stripe.Customer[]>;
@@ -66,6 +69,8 @@ export class CustomerFactsReader {
 					id: intent.id,
 					status: intent.status,
 					invoiceIds: decodeInvoiceMetadata(intent.metadata).map((line) => line.invoiceId),
+					fullyRefunded: isFullyRefunded(intent),
+					lastDecline: declineOf(intent.last_payment_error),
 				})),
 				payLinks: payLinks
 					.filter((session) => session.mode === 'payment')

@@ -30,6 +30,29 @@ const invoice = (id, extra = {}) => ({
 	...extra,
 });
 
+/** Charges the scan's Charge items as the daily auto-pay workflow does: one payment record each. */
+async function chargeAsTheDailyRun(items) {
+	const params = {
+		resource: 'payment',
+		operation: 'payInvoice',
+		invoiceId: '={{ $json.id }}',
+		customer: { __rl: true, mode: 'mapping', value: '={{ $json.customerId }}' },
+		balance: '={{ $json.balance }}',
+		currency: '={{ $json.currency }}',
+		feePercent: '0',
+		howToPay: 'automatic',
+		options: { purpose: 'autopay', idempotencyKey: '={{ $json.autoPay.idempotencyKey }}' },
+		settings: { timeZone: 'America/Chicago' },
+	};
+	return (await runNode(stripe, 'stripeInvoicePayment', params, items)).output('Node');
+}
+
+const YESTERDAY = '2026-11-22T07:00:00-06:00';
+const scanned = async (input, asOf = AS_OF) => {
+	const result = await runNode(stripe, NODE, scanParams({ checkStripe: true, asOf }), input);
+	return { charge: result.output('Node', 0), skipped: result.output('Node', 1), summary: result.output('Node', 2)[0] };
+};
+
 let stripe;
 beforeAll(async () => {
 	stripe = await startStripe();
@@ -194,6 +217,100 @@ describe('Auto-Pay Scan in a workflow', () => {
 		expect((await api.post(`/v1/checkout/sessions/${link.checkoutSessionId}/expire`)).body.status).toBe('expired');
 		const after = await runNode(stripe, NODE, scanParams({ checkStripe: true }), input);
 		expect(after.output('Node', 0).map((i) => i.id)).toEqual(['S-INV-LINK', 'S-INV-FREE']);
+	});
+
+	test('Check Stripe: a decline the card networks forbid retrying (lost_card) is not retried until the automatic method changes', async () => {
+		const holder = stripe.createCustomer({ name: 'Lost card', metadata: { books_customer_id: 'S-LOST' }, defaultPaymentMethod: 'pm_card_visa' });
+		const due = invoice('S-INV-LOST', { customerId: 'S-LOST', dueDate: '2026-11-22' });
+		const other = invoice('S-INV-OTHER', { customerId: 'S-LOST', dueDate: '2026-11-22' });
+
+		// Yesterday's run charged it, and the issuer answered lost_card.
+		const yesterday = await scanned([due], YESTERDAY);
+		expect(yesterday.charge.map((i) => i.id)).toEqual(['S-INV-LOST']);
+		stripe.declineNextCharges(1, 'lostCard');
+		const [declined] = await chargeAsTheDailyRun(yesterday.charge);
+		expect(declined).toMatchObject({ status: 'failed', failure: { code: 'card_declined', declineCode: 'lost_card' } });
+
+		// Today, inside the catch-up window: skipped, naming that payment and its code; another
+		// invoice of the customer, never declined, is charged as before.
+		const today = await scanned([due, other]);
+		expect(today.charge.map((i) => i.id)).toEqual(['S-INV-OTHER']);
+		expect(today.skipped.map((i) => i.autoPay)).toEqual([
+			{
+				action: 'skip',
+				reason: 'DO_NOT_RETRY',
+				message: `Invoice S-INV-LOST is not charged again: its payment ${declined.paymentId} was declined on ${declined.paymentMethod.id} with decline code lost_card (the card is reported lost), which the card networks forbid retrying; it is charged once customer S-LOST has another automatic payment method`,
+				invoiceId: 'S-INV-LOST',
+				paymentDay: '2026-11-22',
+				paymentId: declined.paymentId,
+				declineCode: 'lost_card',
+			},
+		]);
+		expect(today.summary.skippedByReason.DO_NOT_RETRY).toBe(1);
+		// and again on the next day of the window
+		const tomorrow = await scanned([due], '2026-11-24T07:00:00-06:00');
+		expect(tomorrow.skipped.map((i) => [i.autoPay.reason, i.autoPay.paymentId])).toEqual([['DO_NOT_RETRY', declined.paymentId]]);
+
+		// The customer sets another card as their automatic method: the invoice is charged with it.
+		const api = apiClient(stripe.url, SECRET_KEY);
+		const card = (await api.post('/v1/payment_methods/pm_card_mastercard/attach', { customer: holder.id })).body;
+		await api.post(`/v1/customers/${holder.id}`, { invoice_settings: { default_payment_method: card.id } });
+		const changed = await scanned([due]);
+		expect(changed.skipped).toEqual([]);
+		expect(changed.charge.map((i) => [i.id, i.autoPay.paymentMethod])).toEqual([
+			['S-INV-LOST', { id: card.id, label: 'Mastercard •••• 4444' }],
+		]);
+		const [paid] = await chargeAsTheDailyRun(changed.charge);
+		expect(paid).toMatchObject({ status: 'succeeded', invoiceId: 'S-INV-LOST' });
+		expect(stripe.ledger.chargesFor('S-INV-LOST')).toBe(1);
+	});
+
+	test('Check Stripe: advice do_not_try_again forbids a retry; a soft decline (insufficient_funds) is retried', async () => {
+		stripe.createCustomer({ name: 'Declines', metadata: { books_customer_id: 'S-DECL' }, defaultPaymentMethod: 'pm_card_visa' });
+		const advised = invoice('S-INV-ADVISED', { customerId: 'S-DECL', dueDate: '2026-11-22' });
+		const soft = invoice('S-INV-SOFT', { customerId: 'S-DECL', dueDate: '2026-11-22' });
+		const yesterday = await scanned([advised, soft], YESTERDAY);
+		expect(yesterday.charge.map((i) => i.id)).toEqual(['S-INV-ADVISED', 'S-INV-SOFT']);
+		stripe.declineNextCharges(1, 'doNotTryAgain');
+		stripe.declineNextCharges(1, 'insufficientFunds');
+		const records = await chargeAsTheDailyRun(yesterday.charge);
+		expect(records.map((r) => [r.invoiceId, r.status, r.failure?.declineCode])).toEqual([
+			['S-INV-ADVISED', 'failed', 'generic_decline'],
+			['S-INV-SOFT', 'failed', 'insufficient_funds'],
+		]);
+
+		const today = await scanned([advised, soft]);
+		expect(today.charge.map((i) => i.id)).toEqual(['S-INV-SOFT']);
+		expect(today.skipped.map((i) => [i.id, i.autoPay.reason, i.autoPay.paymentId, i.autoPay.declineCode])).toEqual([
+			['S-INV-ADVISED', 'DO_NOT_RETRY', records[0].paymentId, 'do_not_try_again'],
+		]);
+		expect(today.skipped[0].autoPay.message).toContain('with advice code do_not_try_again (the issuer says not to try again)');
+	});
+
+	test('Check Stripe: a fully refunded payment no longer makes the invoice paid; a partly refunded one does', async () => {
+		stripe.createCustomer({ name: 'Refunds', metadata: { books_customer_id: 'S-REF' }, defaultPaymentMethod: 'pm_card_visa' });
+		const due = invoice('S-INV-REF', { customerId: 'S-REF', dueDate: '2026-11-22' });
+		const [paid] = await chargeAsTheDailyRun((await scanned([due], YESTERDAY)).charge);
+		expect(paid).toMatchObject({ status: 'succeeded', paymentId: expect.stringMatching(/^pi_/) });
+		const alreadyPaid = async () => (await scanned([due])).skipped.map((i) => [i.autoPay.reason, i.autoPay.paymentId]);
+		expect(await alreadyPaid()).toEqual([['ALREADY_PAID', paid.paymentId]]);
+
+		const api = apiClient(stripe.url, SECRET_KEY);
+		const refund = async (amount) => (await api.post('/v1/refunds', { payment_intent: paid.paymentId, ...(amount ? { amount } : {}) })).body;
+		expect(await refund(2500)).toMatchObject({ status: 'succeeded', amount: 2500 });
+		// Stripe keeps the PaymentIntent succeeded; 75.00 of the 100.00 is kept: still paid.
+		expect((await api.get(`/v1/payment_intents/${paid.paymentId}`)).body.status).toBe('succeeded');
+		expect(await alreadyPaid()).toEqual([['ALREADY_PAID', paid.paymentId]]);
+
+		expect(await refund()).toMatchObject({ status: 'succeeded', amount: 7500 });
+		const afterRefund = await scanned([due]);
+		expect(afterRefund.skipped).toEqual([]);
+		expect(afterRefund.charge.map((i) => [i.id, i.autoPay.amount])).toEqual([['S-INV-REF', '100.00']]);
+		// still one list of PaymentIntents per customer: the charge comes expanded with it
+		stripe.resetStats();
+		await scanned([due]);
+		expect(stripe.stats.byRoute['GET /v1/payment_intents']).toBe(1);
+		expect(stripe.stats.byRoute['GET /v1/charges/:id']).toBeUndefined();
 	});
 
 	test('bad settings fail before anything runs', async () => {

@@ -35,6 +35,21 @@ const DECLINES = {
 		decline_code: 'authentication_required',
 		message: 'Your card was declined. This transaction requires authentication.',
 	},
+	// Stripe's lost-card test card (4000000000009987, docs.stripe.com/testing#declined-payments),
+	// for a saved card through declineNextCharges: the plain card is refused when attached.
+	lostCard: {
+		code: 'card_declined',
+		decline_code: 'lost_card',
+		message: 'Your card was declined.',
+	},
+	// A generic decline with the issuer's advice not to retry
+	// (docs.stripe.com/declines/card#retrying-issuer-declines); no test card gives it.
+	doNotTryAgain: {
+		code: 'card_declined',
+		decline_code: 'generic_decline',
+		advice_code: 'do_not_try_again',
+		message: 'Your card was declined.',
+	},
 	bankInsufficientFunds: {
 		code: 'insufficient_funds',
 		message: "The customer's account has insufficient funds to cover this payment.",
