@@ -48,7 +48,7 @@ export class PaymentWebhookTrigger implements INodeType {
 		defaultVersion: 2,
 		subtitle: '={{$parameter["provider"] === "stripe" ? "Stripe" : "360 Payments"}}',
 		description:
-			'Starts the workflow when a payment succeeds, fails, is processing, needs the customer or is canceled; every event verified and deduplicated',
+			'Starts the workflow when a payment succeeds, fails, is processing, needs the customer, is canceled or is refunded; every event verified and deduplicated',
 		defaults: { name: 'Payment Webhook Trigger' },
 		inputs: [],
 		outputs: STATUS_FAMILY_OUTPUTS.map(() => NodeConnectionTypes.Main),

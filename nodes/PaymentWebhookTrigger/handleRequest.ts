@@ -94,7 +94,8 @@ export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 			if (!intentId) return normaliseStripeEvent(parsed.event);
 			const { transport } = await createStripeClient.call(this);
 			const current = await transport.request<Stripe.PaymentIntent>('GET', `/v1/payment_intents/${intentId}`, {
-				params: { expand: ['payment_method'] },
+				// The charge carries the refunds: what a payment keeps is read with it.
+				params: { expand: ['payment_method', 'latest_charge'] },
 			});
 			return normaliseStripeEvent(parsed.event, current as never);
 		};

@@ -23,7 +23,8 @@ import { PAYMENT_STATUSES } from './paymentRecord';
  * failure falls back to the internal notice; a confirmation is not sent.
  *
  * Statuses: succeeded -> confirmation; failed and requires_action (the customer must confirm
- * with the bank: the email carries the link) -> failure; processing, pending, canceled -> none.
+ * with the bank: the email carries the link) -> failure; processing, pending, canceled,
+ * refunded -> none (a refund is the books' business, never a "Payment Confirmation").
  * An off-session attempt the bank refused for want of authentication (failure code
  * `authentication_required`) is not a failure to announce: the payment node answers it with a
  * page where the customer completes the payment, a requires_action record whose email carries

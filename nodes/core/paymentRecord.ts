@@ -1,14 +1,19 @@
 import type { MoneyValue } from './money';
 import { money } from './money';
 
-/** The one status vocabulary every provider's result is mapped to. */
+/**
+ * The one status vocabulary every provider's result is mapped to. `refunded`: the payment
+ * succeeded and all of it went back, so it no longer pays its invoice (Stripe itself keeps such
+ * a PaymentIntent `succeeded`; the refund is on its charge).
+ */
 export type PaymentStatus =
 	| 'succeeded'
 	| 'processing'
 	| 'requires_action'
 	| 'failed'
 	| 'canceled'
-	| 'pending';
+	| 'pending'
+	| 'refunded';
 
 export const PAYMENT_STATUSES: PaymentStatus[] = [
 	'succeeded',
@@ -17,12 +22,23 @@ export const PAYMENT_STATUSES: PaymentStatus[] = [
 	'failed',
 	'canceled',
 	'pending',
+	'refunded',
 ];
 
 export interface PaymentFailure {
 	code: string | null;
 	declineCode: string | null;
 	message: string;
+}
+
+/**
+ * What went back to the customer of what they paid for one invoice (`total`, fee included).
+ * A partial refund keeps the record `succeeded` with this filled; a full one makes it `refunded`.
+ */
+export interface PaymentRefund {
+	amountRefunded: MoneyValue;
+	/** null when the provider does not say (a 360 Payments refund event names one refund only) */
+	amountKept: MoneyValue | null;
 }
 
 /** One output item per invoice: what the books record and what the emails are made from. */
@@ -40,6 +56,8 @@ export interface PaymentRecord {
 	paymentMethod: { id: string | null; label: string } | null;
 	idempotencyKey: string | null;
 	failure: PaymentFailure | null;
+	/** null when nothing went back, or when it is not known (a charge not read) */
+	refund: PaymentRefund | null;
 	/** where the customer must go to finish (3-D Secure, a pay link) */
 	nextActionUrl: string | null;
 	/** the Checkout Session behind a pay link, until the customer pays and a payment exists */
@@ -69,7 +87,10 @@ export function paymentStatusFromStripe(status: string, hasPaymentError: boolean
 	}
 }
 
-/** Statuses that block another charge for the same invoice (the seeds' pending/action guard). */
+/**
+ * Statuses that block another charge for the same invoice (the seeds' pending/action guard).
+ * A refunded payment does not: its invoice may be paid again.
+ */
 export function blocksNewCharge(status: PaymentStatus): boolean {
 	return status === 'succeeded' || status === 'processing' || status === 'requires_action';
 }
@@ -88,11 +109,14 @@ export function buildPaymentRecord(input: {
 	paymentMethod?: PaymentRecord['paymentMethod'];
 	idempotencyKey?: string | null;
 	failure?: PaymentFailure | null;
+	/** minor units given back of this invoice's total; keptMinor null when not known */
+	refund?: { refundedMinor: number; keptMinor: number | null } | null;
 	nextActionUrl?: string | null;
 	checkoutSessionId?: string | null;
 	livemode?: boolean;
 }): PaymentRecord {
 	const paymentId = input.paymentId ?? null;
+	const refund = input.refund ?? null;
 	return {
 		provider: input.provider,
 		invoiceId: input.invoiceId,
@@ -109,6 +133,12 @@ export function buildPaymentRecord(input: {
 		paymentMethod: input.paymentMethod ?? null,
 		idempotencyKey: input.idempotencyKey ?? null,
 		failure: input.failure ?? null,
+		refund: refund
+			? {
+					amountRefunded: money(refund.refundedMinor, input.currency),
+					amountKept: refund.keptMinor === null ? null : money(refund.keptMinor, input.currency),
+				}
+			: null,
 		nextActionUrl: input.nextActionUrl ?? null,
 		checkoutSessionId: input.checkoutSessionId ?? null,
 		livemode: input.livemode ?? false,

@@ -60,6 +60,8 @@ describe('which email a payment record gets', () => {
 		['processing', 'successesAndFailures', 'stripe', { reason: 'STATUS_NOT_NOTIFIED' }],
 		['pending', 'successesAndFailures', 'stripe', { reason: 'STATUS_NOT_NOTIFIED' }],
 		['canceled', 'successesAndFailures', 'stripe', { reason: 'STATUS_NOT_NOTIFIED' }],
+		['refunded', 'successesAndFailures', 'stripe', { reason: 'STATUS_NOT_NOTIFIED' }],
+		['refunded', 'successesAndFailures', 'gateway360', { reason: 'STATUS_NOT_NOTIFIED' }],
 	])('%s under %s (%s)', (status, setting, provider, expected) => {
 		expect(decidePaymentEmail({ status, provider }, setting)).toEqual(expected);
 	});

@@ -93,6 +93,43 @@ function deliver(event) {
 
 const normalise = (event, current) => normaliseStripeEvent(deliver(event), current);
 
+/** Stripe's sample charge, captured in full for the payment, `refundedMinor` of it refunded. */
+function refundedCharge(refundedMinor, overrides = {}) {
+	const amount = overrides.amount ?? 12360;
+	return {
+		...fixtures.charge,
+		id: 'ch_1',
+		amount,
+		amount_captured: amount,
+		amount_refunded: refundedMinor,
+		refunded: refundedMinor === amount,
+		captured: true,
+		status: 'succeeded',
+		customer: 'cus_Q1',
+		payment_intent: PI_ID,
+		payment_method: 'pm_1',
+		metadata: oneInvoice,
+		...overrides,
+	};
+}
+
+/** Stripe's sample refund of our PaymentIntent. */
+function stripeRefund(amount, overrides = {}) {
+	return { ...fixtures.refund, amount, charge: 'ch_1', payment_intent: PI_ID, ...overrides };
+}
+
+/** The PaymentIntent as the trigger re-reads it: latest_charge expanded. */
+function refundedIntent(refundedMinor, overrides = {}) {
+	const intent = paymentIntent(overrides);
+	return {
+		...intent,
+		latest_charge: refundedCharge(refundedMinor, {
+			amount: intent.amount,
+			metadata: intent.metadata,
+		}),
+	};
+}
+
 describe('Stripe payment_intent events', () => {
 	test('succeeded, one invoice: one record with the invoice line, customer and event facts', () => {
 		const result = normalise(stripeEvent('payment_intent.succeeded', paymentIntent()));
@@ -152,7 +189,7 @@ describe('Stripe payment_intent events', () => {
 		});
 		expect(events.reduce((sum, event) => sum + event.total.minor, 0)).toBe(intent.amount);
 		const outputs = eventsByOutput(events);
-		expect(outputs.map((items) => items.length)).toEqual([3, 0, 0, 0, 0]);
+		expect(outputs.map((items) => items.length)).toEqual([3, 0, 0, 0, 0, 0]);
 	});
 
 	test('one invoice without lines in metadata is charged the whole payment, fee 0', () => {
@@ -480,7 +517,7 @@ describe('Stripe Checkout and SetupIntent events', () => {
 				});
 			}
 			expect(result.stateKey).toBe(`stripe:${object.id}:canceled:`);
-			expect(eventsByOutput(result.events).map((output) => output.length)).toEqual([0, 0, 0, 0, 2]);
+			expect(eventsByOutput(result.events).map((output) => output.length)).toEqual([0, 0, 0, 0, 2, 0]);
 		});
 
 		test('one invoice: the record the pay link was kept under, canceled', () => {
@@ -609,6 +646,7 @@ describe('Stripe Checkout and SetupIntent events', () => {
 
 	test('the endpoint subscribes to every event type handled', () => {
 		for (const type of STRIPE_WEBHOOK_EVENTS) {
+			const refundEvent = type === 'charge.refunded' || type.startsWith('refund.');
 			const object = type.startsWith('payment_intent.')
 				? paymentIntent({
 						status:
@@ -616,9 +654,166 @@ describe('Stripe Checkout and SetupIntent events', () => {
 					})
 				: type.startsWith('setup_intent.')
 					? { ...fixtures.setup_intent, customer: 'cus_Q1' }
-					: session();
-			expect(normalise(stripeEvent(type, object)).ignored).toBeNull();
+					: type === 'charge.refunded'
+						? refundedCharge(12360)
+						: type.startsWith('refund.')
+							? stripeRefund(12360)
+							: session();
+			const current = refundEvent ? refundedIntent(12360) : undefined;
+			expect(normalise(stripeEvent(type, object), current).ignored).toBeNull();
 		}
+	});
+});
+
+describe('Stripe refunds', () => {
+	const refundOutput = STATUS_FAMILY_OUTPUTS.findIndex((output) => output.family === 'refunded');
+
+	test('the refund events name the PaymentIntent to re-read', () => {
+		expect(stripeEventPaymentIntentId(stripeEvent('charge.refunded', refundedCharge(100)))).toBe(PI_ID);
+		for (const type of ['refund.created', 'refund.updated', 'refund.failed']) {
+			expect(stripeEventPaymentIntentId(stripeEvent(type, stripeRefund(100)))).toBe(PI_ID);
+		}
+		expect(
+			stripeEventPaymentIntentId(stripeEvent('refund.created', stripeRefund(100, { payment_intent: null }))),
+		).toBeNull();
+	});
+
+	test('a full refund: status refunded, all of the total refunded, on Refunded only', () => {
+		const result = normalise(
+			stripeEvent('charge.refunded', refundedCharge(12360)),
+			refundedIntent(12360),
+		);
+		expect(result.ignored).toBeNull();
+		expect(result.events).toHaveLength(1);
+		expect(result.events[0]).toMatchObject({
+			kind: 'refund',
+			status: 'refunded',
+			statusFamily: 'refunded',
+			invoiceId: 'INV-1001',
+			paymentId: PI_ID,
+			total: { minor: 12360 },
+			refund: {
+				amountRefunded: { amount: '123.60', minor: 12360, currency: 'usd' },
+				amountKept: { amount: '0.00', minor: 0 },
+			},
+			failure: null,
+		});
+		expect(result.stateKey).toBe(`stripe:${PI_ID}:refund:12360`);
+		const counts = eventsByOutput(result.events).map((items) => items.length);
+		expect(counts).toEqual([0, 0, 0, 0, 0, 1]);
+		expect(refundOutput).toBe(5);
+	});
+
+	test('a partial refund keeps status succeeded, says what went back and what is kept', () => {
+		const result = normalise(
+			stripeEvent('charge.refunded', refundedCharge(5000)),
+			refundedIntent(5000),
+		);
+		expect(result.events[0]).toMatchObject({
+			kind: 'refund',
+			status: 'succeeded',
+			statusFamily: 'refunded',
+			refund: { amountRefunded: { minor: 5000 }, amountKept: { amount: '73.60', minor: 7360 } },
+		});
+		expect(eventsByOutput(result.events)[0]).toHaveLength(0);
+	});
+
+	test('a combined payment: the refund fills its invoices in metadata order', () => {
+		const lines = [
+			{ invoiceId: 'INV-1', amountMinor: 10000, feeMinor: 300 },
+			{ invoiceId: 'INV-2', amountMinor: 2550, feeMinor: 77 },
+			{ invoiceId: 'INV-3', amountMinor: 99, feeMinor: 3 },
+		];
+		const combined = { amount: 13029, metadata: encodeInvoiceMetadata(lines, { books_customer_id: 'C-7' }) };
+		// INV-1's share (103.00) and 1.00 of INV-2's
+		const result = normalise(
+			stripeEvent('refund.created', stripeRefund(10400)),
+			refundedIntent(10400, combined),
+		);
+		expect(
+			result.events.map((event) => [
+				event.invoiceId,
+				event.status,
+				event.refund.amountRefunded.minor,
+				event.refund.amountKept.minor,
+				event.combinedPaymentId,
+			]),
+		).toEqual([
+			['INV-1', 'refunded', 10300, 0, PI_ID],
+			['INV-2', 'succeeded', 100, 2527, PI_ID],
+			['INV-3', 'succeeded', 0, 102, PI_ID],
+		]);
+		expect(eventsByOutput(result.events)[refundOutput]).toHaveLength(3);
+		// Refunded in full, every invoice is refunded in full.
+		const full = normalise(
+			stripeEvent('charge.refunded', refundedCharge(13029)),
+			refundedIntent(13029, combined),
+		);
+		expect(full.events.map((event) => event.status)).toEqual(['refunded', 'refunded', 'refunded']);
+		expect(full.events.map((event) => event.refund.amountKept.minor)).toEqual([0, 0, 0]);
+	});
+
+	test('refund.created and charge.refunded of one refund are one state; a second refund is another', () => {
+		const created = normalise(stripeEvent('refund.created', stripeRefund(5000)), refundedIntent(5000));
+		const charged = normalise(stripeEvent('charge.refunded', refundedCharge(5000)), refundedIntent(5000));
+		const second = normalise(stripeEvent('charge.refunded', refundedCharge(7000)), refundedIntent(7000));
+		expect(created.stateKey).toBe(charged.stateKey);
+		expect(second.stateKey).toBe(`stripe:${PI_ID}:refund:7000`);
+		const dedup = createEventDeduplicator({ now: () => 0 });
+		expect([created, charged, second].map((result) => dedup.seen(result.stateKey))).toEqual([
+			false,
+			true,
+			false,
+		]);
+	});
+
+	test('a failed refund reports the money kept again: succeeded, nothing refunded, on Refunded', () => {
+		const result = normalise(
+			stripeEvent('refund.failed', stripeRefund(5000, { status: 'failed' })),
+			refundedIntent(0),
+		);
+		expect(result.events[0]).toMatchObject({
+			kind: 'refund',
+			status: 'succeeded',
+			statusFamily: 'refunded',
+			refund: { amountRefunded: { minor: 0 }, amountKept: { minor: 12360 } },
+		});
+		expect(result.stateKey).toBe(`stripe:${PI_ID}:refund:0`);
+	});
+
+	test('a late payment_intent.succeeded re-read after a full refund reports the refund, not a payment', () => {
+		const late = normalise(stripeEvent('payment_intent.succeeded', paymentIntent()), refundedIntent(12360));
+		const refund = normalise(stripeEvent('charge.refunded', refundedCharge(12360)), refundedIntent(12360));
+		expect(late.events[0]).toMatchObject({ kind: 'refund', status: 'refunded', statusFamily: 'refunded' });
+		expect(late.stateKey).toBe(refund.stateKey);
+		// re-read with nothing refunded: a plain payment, refund null
+		const paid = normalise(stripeEvent('payment_intent.succeeded', paymentIntent()), refundedIntent(0));
+		expect(paid.events[0]).toMatchObject({ kind: 'payment', status: 'succeeded', refund: null });
+		expect(paid.stateKey).toBe(`stripe:${PI_ID}:succeeded:`);
+	});
+
+	test('without the re-read: charge.refunded is read from the charge; a refund alone is not enough', () => {
+		const result = normalise(stripeEvent('charge.refunded', refundedCharge(12360)));
+		expect(result.events[0]).toMatchObject({
+			kind: 'refund',
+			status: 'refunded',
+			paymentId: PI_ID,
+			invoiceId: 'INV-1001',
+			customer: { booksId: 'C-42', providerId: 'cus_Q1' },
+			paymentMethod: { label: 'Visa •••• 4242' },
+			refund: { amountRefunded: { minor: 12360 }, amountKept: { minor: 0 } },
+		});
+		for (const type of ['refund.created', 'refund.updated', 'refund.failed']) {
+			expect(normalise(stripeEvent(type, stripeRefund(100))).ignored).toBe('refund_state_unknown');
+		}
+	});
+
+	test('a refund of a payment not made for invoices is ignored', () => {
+		const result = normalise(
+			stripeEvent('charge.refunded', refundedCharge(100, { metadata: {} })),
+			refundedIntent(100, { metadata: {} }),
+		);
+		expect(result.ignored).toBe('no_invoice');
 	});
 });
 
@@ -662,6 +857,7 @@ describe('parsing bodies', () => {
 			'Processing',
 			'Requires Action',
 			'Canceled',
+			'Refunded',
 		]);
 	});
 });
@@ -735,6 +931,7 @@ describe('360 Payments events', () => {
 				checkoutSessionId: null,
 				idempotencyKey: null,
 				failure: null,
+				refund: null,
 				nextActionUrl: null,
 				occurredAt: '2026-11-23T15:04:05.000Z',
 				livemode: true,
@@ -772,12 +969,24 @@ describe('360 Payments events', () => {
 		['transaction.auth.success', 'processing', 'payment'],
 		['transaction.auth.failure', 'failed', 'payment'],
 		['transaction.void.success', 'canceled', 'payment'],
-		['transaction.refund.success', 'canceled', 'refund'],
 	])('%s -> %s (%s)', (type, status, kind) => {
 		const result = deliverGateway(gatewayEvent(type));
-		expect(result.events[0]).toMatchObject({ status, statusFamily: status, kind });
+		expect(result.events[0]).toMatchObject({ status, statusFamily: status, kind, refund: null });
 		const output = STATUS_FAMILY_OUTPUTS.findIndex((entry) => entry.family === status);
 		expect(eventsByOutput(result.events)[output]).toHaveLength(1);
+	});
+
+	test('transaction.refund.success goes to Refunded as Stripe refunds do, never Succeeded or Canceled', () => {
+		const result = deliverGateway(gatewayEvent('transaction.refund.success', {}, { amount: '50.00' }));
+		// The gateway's event names this refund only: what the payment keeps is not known.
+		expect(result.events[0]).toMatchObject({
+			kind: 'refund',
+			status: 'succeeded',
+			statusFamily: 'refunded',
+			refund: { amountRefunded: { amount: '50.00', minor: 5000 }, amountKept: null },
+		});
+		const counts = eventsByOutput(result.events).map((items) => items.length);
+		expect(counts).toEqual([0, 0, 0, 0, 0, 1]);
 	});
 
 	test('a refund reports the amount refunded, with no fee split, and each refund is its own state', () => {

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 
 import Stripe from 'stripe';
@@ -7,7 +8,7 @@ import { signGateway360Payload } from '../../nodes/core/webhooks/gateway360Signa
 import { STRIPE_WEBHOOK_EVENTS } from '../../nodes/core/webhooks/paymentStatusEvent';
 import { deliverWebhook, runHook } from './harness';
 import { PACKAGE_NAME } from './package-types';
-import { SECRET_KEY, startStripe, stripeCredentials } from './stripe-node';
+import { runNode, SECRET_KEY, startStripe, stripeCredentials } from './stripe-node';
 
 const fixtures = JSON.parse(
 	fs.readFileSync(path.resolve(__dirname, '../../../shared/stripe/fixtures3.json'), 'utf8'),
@@ -354,6 +355,99 @@ describe('Stripe events', () => {
 	});
 });
 
+describe('Stripe refunds, delivered by the local Stripe server', () => {
+	const REFUNDED = 5;
+	let receiver;
+	const received = [];
+	beforeAll(async () => {
+		// Where the Stripe server POSTs its signed events: each is then handed to the trigger.
+		receiver = http.createServer((request, response) => {
+			const chunks = [];
+			request.on('data', (chunk) => chunks.push(chunk));
+			request.on('end', () => {
+				received.push({ headers: request.headers, rawBody: Buffer.concat(chunks) });
+				response.writeHead(200).end();
+			});
+		});
+		await new Promise((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+	});
+	afterAll(async () => {
+		await new Promise((resolve) => receiver.close(resolve));
+	});
+
+	test('a Refund through the fake reaches the trigger as charge.refunded: partial, then full, on Refunded', async () => {
+		const workflow = triggerWorkflow({ provider: 'stripe', endpointMode: 'automatic' });
+		workflow.id = 'wf-refunds';
+		const staticData = {};
+		const options = {
+			credentials: stripeCredentials(stripe),
+			staticData,
+			webhookBaseUrl: `http://127.0.0.1:${receiver.address().port}/webhook`,
+		};
+		await runHook(workflow, 'Payment Webhook Trigger', 'create', options);
+		const endpoint = (await endpoints()).find((candidate) => candidate.metadata.n8n_trigger?.startsWith('wf-refunds'));
+		expect(endpoint.enabled_events).toEqual(expect.arrayContaining(['charge.refunded', 'refund.created', 'refund.updated', 'refund.failed']));
+
+		const customer = stripe.createCustomer({ name: 'Refunded Ltd', metadata: { books_customer_id: 'W-REF' } });
+		const [intent] = stripe.seed({
+			paymentIntents: [{
+				customer: customer.id,
+				amount: 10000,
+				currency: 'usd',
+				status: 'succeeded',
+				paymentMethod: 'pm_card_visa',
+				metadata: { books_customer_id: 'W-REF', invoice_ids: 'INV-R1', invoice_id: 'INV-R1', invoice_lines: '10000/0', invoice_count: '1' },
+			}],
+		}).paymentIntents;
+
+		/** Refunds through our node, waits for the server's deliveries, hands each to the trigger. */
+		const refundAndDeliver = async (amount) => {
+			const refund = await runNode(stripe, 'stripeInvoicePayment', { resource: 'payment', operation: 'refund', paymentId: intent.id, amount, reason: 'requested_by_customer' }, [{}]);
+			expect(refund.error).toBeUndefined();
+			await stripe.webhooks.idle();
+			const deliveries = received.splice(0);
+			const results = [];
+			for (const delivery of deliveries) {
+				const event = JSON.parse(delivery.rawBody.toString('utf8'));
+				const result = await deliverWebhook(
+					workflow,
+					'Payment Webhook Trigger',
+					{ rawBody: delivery.rawBody, headers: { 'Stripe-Signature': delivery.headers['stripe-signature'] } },
+					{ credentials: stripeCredentials(stripe), staticData },
+				);
+				results.push({ type: event.type, ...result });
+			}
+			return results;
+		};
+
+		const partial = await refundAndDeliver('30.00');
+		expect(partial.map((result) => result.type).sort()).toEqual(['charge.refunded', 'refund.created']);
+		// Both events tell the same refund: one execution, on Refunded only.
+		const emitted = partial.filter((result) => result.workflowData);
+		expect(emitted).toHaveLength(1);
+		expect(partial.find((result) => !result.workflowData).body).toMatchObject({ duplicateState: true });
+		expect(emitted[0].outputs.map((items) => items.length)).toEqual([0, 0, 0, 0, 0, 1]);
+		expect(emitted[0].outputs[REFUNDED][0]).toMatchObject({
+			kind: 'refund',
+			status: 'succeeded',
+			invoiceId: 'INV-R1',
+			paymentId: intent.id,
+			customer: { booksId: 'W-REF', providerId: customer.id },
+			refund: { amountRefunded: { amount: '30.00' }, amountKept: { amount: '70.00' } },
+		});
+
+		const rest = await refundAndDeliver('');
+		const full = rest.filter((result) => result.workflowData);
+		expect(full).toHaveLength(1);
+		expect(full[0].outputs[REFUNDED][0]).toMatchObject({
+			kind: 'refund',
+			status: 'refunded',
+			refund: { amountRefunded: { amount: '100.00' }, amountKept: { amount: '0.00' } },
+		});
+		await runHook(workflow, 'Payment Webhook Trigger', 'delete', options);
+	});
+});
+
 describe('360 Payments events', () => {
 	const KEY = 'gw360_signing_key_for_tests';
 	const workflow = triggerWorkflow({ provider: 'gateway360' });
@@ -401,5 +495,12 @@ describe('360 Payments events', () => {
 		const raw = body('e360-4', 'transaction.sale.failure', 'WEB-1002');
 		const result = await deliver(raw, signGateway360Payload(raw, KEY, 'nonce-4'));
 		expect(result.outputs[1][0]).toMatchObject({ status: 'failed', invoiceId: 'WEB-1002' });
+	});
+
+	test('a refund goes to Refunded, as a Stripe refund does', async () => {
+		const raw = body('e360-5', 'transaction.refund.success', 'WEB-1003');
+		const result = await deliver(raw, signGateway360Payload(raw, KEY, 'nonce-5'));
+		expect(result.outputs.map((items) => items.length)).toEqual([0, 0, 0, 0, 0, 1]);
+		expect(result.outputs[5][0]).toMatchObject({ kind: 'refund', invoiceId: 'WEB-1003', refund: { amountRefunded: { amount: '125.00' }, amountKept: null } });
 	});
 });

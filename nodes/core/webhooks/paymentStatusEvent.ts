@@ -1,3 +1,5 @@
+import type Stripe from 'stripe';
+
 import { CoreInputError } from '../errors';
 import { decodeInvoiceMetadata } from '../invoiceMetadata';
 import type { InvoiceLine } from '../invoiceMetadata';
@@ -7,6 +9,9 @@ import type { PaymentMethodLike } from '../paymentMethodLabel';
 import { paymentMethodLabel } from '../paymentMethodLabel';
 import type { PaymentFailure, PaymentRecord, PaymentStatus } from '../paymentRecord';
 import { buildPaymentRecord, paymentStatusFromStripe } from '../paymentRecord';
+import { refundsByInvoice } from '../stripe/paymentIntentRecords';
+import type { RefundState } from '../stripe/refundState';
+import { refundStateOf } from '../stripe/refundState';
 import type { RawBody } from './stripeSignature';
 
 /**
@@ -41,32 +46,53 @@ import type { RawBody } from './stripeSignature';
  *            saving no method for a customer) | 'payment_pending' (the re-read payment waits for
  *            the customer: no family) | 'unknown_outcome' (360 `*.unknown`) | 'reversal_failed'
  *            (360 refund/void failure: the payment itself is unchanged, so it is not put on the
- *            Failed output where a "payment failed" email would follow).
+ *            Failed output where a "payment failed" email would follow) | 'refund_state_unknown'
+ *            (a Stripe refund.* event with "Re-read payment" off: the refund alone does not say
+ *            what the payment keeps; charge.refunded does, and is used).
  *   stateKey identifies the payment state reached, e.g. `stripe:pi_1:succeeded:`; the shell may
  *            pass it to a second deduplicator so that the state is emitted once even when
  *            several events report it (checkout.session.completed and payment_intent.succeeded
  *            for the same payment; an out-of-order event re-read to a state already emitted).
  *            null when the payment is not known yet.
  *
- * Outputs: STATUS_FAMILY_OUTPUTS (Succeeded, Failed, Processing, Requires Action, Canceled) and
- * `eventsByOutput`. Status -> family is one to one; 'pending' has no family and is ignored.
+ * Outputs: STATUS_FAMILY_OUTPUTS (Succeeded, Failed, Processing, Requires Action, Canceled,
+ * Refunded) and `eventsByOutput`. Status -> family is one to one ('pending' has no family and is
+ * ignored), except that every refund (kind 'refund', full or partial) goes to Refunded. Refunded
+ * is the last output, so workflows wired to the first five keep their connections.
  *
  * Kinds (decisions):
  *   'payment'               a payment's status; everything on the five outputs is this unless said
  *   'payment_method_added'  Stripe setup_intent.succeeded and Checkout in setup mode: emitted on
  *                           Succeeded (status 'succeeded'), with no invoice and null amounts, so
  *                           the books can store the customer's automatic payment method
- *   'refund'                360 `transaction.refund.success`: emitted on Canceled (status
- *                           'canceled': the money went back), amount = the amount refunded,
- *                           which may be part of the payment. Never on Succeeded, where a
- *                           "payment confirmation" would follow.
+ *   'refund'                money of a succeeded payment went back: emitted on Refunded, both
+ *                           providers, never on Succeeded (where a "payment confirmation"
+ *                           would follow) nor Canceled (nothing was canceled). The record's
+ *                           `refund` is always filled: { amountRefunded, amountKept } of that
+ *                           invoice's total. Status `refunded` when nothing of the invoice is
+ *                           kept, else `succeeded` (a partial refund).
+ *                           Stripe: charge.refunded and refund.created|updated|failed, re-read
+ *                           (the PaymentIntent with its latest_charge expanded): the state is
+ *                           the charge's amount_refunded at that moment, split over a combined
+ *                           payment's invoices in metadata order (`refundsByInvoice`). A
+ *                           payment event whose re-read finds money refunded is reported the
+ *                           same way, so a late payment_intent.succeeded never reports a
+ *                           refunded payment as paid. stateKey `stripe:<pi>:refund:<minor>`:
+ *                           refund.created and charge.refunded of one refund emit once; each
+ *                           further partial refund (a new total) is a new state; a failed
+ *                           refund (refund.failed, less refunded again) is one too.
+ *                           360 Payments `transaction.refund.success`: the gateway's event names
+ *                           one refund, not the payment's total, so amount = refund.amountRefunded
+ *                           = this refund, amountKept null, status `succeeded` (not known to be
+ *                           refunded in full: Get the transaction for its totals).
  *
  * Stripe events handled (STRIPE_WEBHOOK_EVENTS, also the list to subscribe the endpoint to):
  *   payment_intent.succeeded|payment_failed|processing|canceled|requires_action -> as named;
  *   checkout.session.completed (mode payment: payment_status 'paid'/'no_payment_required' ->
  *   succeeded, 'unpaid' -> processing, an asynchronous method still settling; mode setup ->
  *   payment_method_added), checkout.session.async_payment_succeeded|async_payment_failed,
- *   checkout.session.expired -> canceled; setup_intent.succeeded -> payment_method_added.
+ *   checkout.session.expired -> canceled; setup_intent.succeeded -> payment_method_added;
+ *   charge.refunded, refund.created|updated|failed -> kind 'refund' (above).
  *   An expired session (mode payment) is read from the session alone, never re-read: the page
  *   ended unpaid, so what the books hold under the session id (a pay link, a 3-D Secure page,
  *   recorded while no PaymentIntent exists: Stripe makes it only when the customer confirms) is
@@ -85,7 +111,8 @@ export type PaymentStatusFamily =
 	| 'failed'
 	| 'processing'
 	| 'requires_action'
-	| 'canceled';
+	| 'canceled'
+	| 'refunded';
 
 /** The trigger's outputs, in order. */
 export const STATUS_FAMILY_OUTPUTS: ReadonlyArray<{ family: PaymentStatusFamily; name: string }> = [
@@ -94,6 +121,7 @@ export const STATUS_FAMILY_OUTPUTS: ReadonlyArray<{ family: PaymentStatusFamily;
 	{ family: 'processing', name: 'Processing' },
 	{ family: 'requires_action', name: 'Requires Action' },
 	{ family: 'canceled', name: 'Canceled' },
+	{ family: 'refunded', name: 'Refunded' },
 ];
 
 export const STRIPE_WEBHOOK_EVENTS = [
@@ -107,6 +135,10 @@ export const STRIPE_WEBHOOK_EVENTS = [
 	'checkout.session.async_payment_failed',
 	'checkout.session.expired',
 	'setup_intent.succeeded',
+	'charge.refunded',
+	'refund.created',
+	'refund.updated',
+	'refund.failed',
 ];
 
 /** Metadata key our payments, pay links and add-method links carry the books customer id in. */
@@ -121,7 +153,8 @@ export type IgnoredReason =
 	| 'no_customer'
 	| 'payment_pending'
 	| 'unknown_outcome'
-	| 'reversal_failed';
+	| 'reversal_failed'
+	| 'refund_state_unknown';
 
 interface EventHeader {
 	eventId: string;
@@ -159,6 +192,7 @@ export interface PaymentMethodAddedEvent
 	fee: null;
 	total: null;
 	paymentAmount: null;
+	refund: null;
 }
 
 export type PaymentStatusEvent = InvoicePaymentEvent | PaymentMethodAddedEvent;
@@ -225,7 +259,23 @@ export interface StripePaymentIntentLike {
 	} | null;
 	next_action?: ({ type: string } & Record<string, unknown>) | null;
 	payment_method?: Expandable<PaymentMethodLike>;
-	latest_charge?: Expandable<{ payment_method_details?: PaymentMethodLike | null }>;
+	latest_charge?: Expandable<StripeChargeLike>;
+}
+
+/** The parts of a charge read here: its method and its refunds. */
+export interface StripeChargeLike {
+	id?: string;
+	object?: string;
+	amount?: number;
+	amount_captured?: number;
+	amount_refunded?: number;
+	refunded?: boolean;
+	currency?: string;
+	customer?: Expandable<object>;
+	metadata?: Record<string, string> | null;
+	payment_intent?: Expandable<object>;
+	payment_method?: string | null;
+	payment_method_details?: PaymentMethodLike | null;
 }
 
 export interface StripeCheckoutSessionLike {
@@ -306,10 +356,15 @@ const CHECKOUT_STATUS_BY_EVENT: Record<string, PaymentStatus> = {
 	'checkout.session.expired': 'canceled',
 };
 
+// docs.stripe.com/api/events/types: charge.refunded carries the charge; refund.* the refund
+// (for every refund since API 2024-10-28.acacia). Both name the PaymentIntent.
+const REFUND_EVENTS = new Set(['charge.refunded', 'refund.created', 'refund.updated', 'refund.failed']);
+
 /** The PaymentIntent the shell should fetch for "Re-read payment"; null when none applies. */
 export function stripeEventPaymentIntentId(event: StripeEventLike): string | null {
 	const object = event.data.object;
 	if (event.type in PAYMENT_INTENT_STATUS_BY_EVENT) return idOf(object.id as string);
+	if (REFUND_EVENTS.has(event.type)) return idOf(object.payment_intent as Expandable<object>);
 	if (event.type === 'checkout.session.expired') return null;
 	if (event.type.startsWith('checkout.session.') && object.mode === 'payment') {
 		return idOf(object.payment_intent as Expandable<object>);
@@ -339,7 +394,7 @@ function stripeFailure(intent: StripePaymentIntentLike | null, fallback: string)
 
 function methodOf(
 	paymentMethod: Expandable<PaymentMethodLike>,
-	latestCharge?: StripePaymentIntentLike['latest_charge'],
+	latestCharge?: string | StripeChargeLike | null,
 ): { id: string | null; method: PaymentRecord['paymentMethod'] } {
 	const id = idOf(paymentMethod);
 	if (
@@ -350,8 +405,11 @@ function methodOf(
 		return { id, method: { id, label: paymentMethodLabel(paymentMethod) } };
 	}
 	// An expanded charge describes the method even when the method itself was not expanded.
-	const details = isObject(latestCharge) ? latestCharge.payment_method_details : null;
-	if (isObject(details) && typeof details.type === 'string') {
+	const details =
+		typeof latestCharge === 'object' && latestCharge !== null
+			? latestCharge.payment_method_details
+			: null;
+	if (details && typeof details.type === 'string') {
 		return { id, method: { id, label: paymentMethodLabel(details) } };
 	}
 	return { id, method: null };
@@ -376,8 +434,14 @@ interface StripePaymentFacts {
 	metadata: Record<string, string> | null | undefined;
 	customerId: string | null;
 	intent: StripePaymentIntentLike | null;
+	/** the charge of a charge.refunded event read without the PaymentIntent */
+	charge: StripeChargeLike | null;
 	checkoutSessionId: string | null;
 	failureFallback: string;
+	/** what went back of the payment; null when nothing or not known */
+	refund: RefundState | null;
+	/** a refund event: report the refund state even when nothing is refunded (any more) */
+	refundReport: boolean;
 }
 
 /** Lines of the payment; one invoice without lines is charged the payment's whole amount. */
@@ -398,19 +462,26 @@ function paymentEvents(event: StripeEventLike, facts: StripePaymentFacts): Norma
 	const lines = invoiceLines(facts.metadata, facts.amountMinor);
 	if (lines.length === 0) return ignore('no_invoice');
 	const intent = facts.intent;
-	const { id: paymentMethodId, method } = methodOf(intent?.payment_method, intent?.latest_charge);
+	const { id: paymentMethodId, method } = methodOf(
+		intent?.payment_method ?? facts.charge?.payment_method,
+		intent?.latest_charge ?? facts.charge,
+	);
 	const common = header(event);
 	const invoiceIds = lines.map((line) => line.invoiceId);
 	const paymentAmount = money(facts.amountMinor, facts.currency);
+	const refundState = facts.refund;
+	const isRefund =
+		refundState !== null && (facts.refundReport || refundState.amountRefundedMinor > 0);
+	const refunds = isRefund ? refundsByInvoice(lines, refundState) : null;
 	const events = lines.map(
-		(line): InvoicePaymentEvent => ({
+		(line, index): InvoicePaymentEvent => ({
 			...buildPaymentRecord({
 				provider: 'stripe',
 				invoiceId: line.invoiceId,
 				currency: facts.currency,
 				amountMinor: line.amountMinor,
 				feeMinor: line.feeMinor,
-				status: facts.status,
+				status: refunds?.[index].full ? 'refunded' : facts.status,
 				paymentId: facts.paymentId,
 				combined: lines.length > 1,
 				booksCustomerId: facts.metadata?.[BOOKS_CUSTOMER_METADATA_KEY] ?? null,
@@ -418,13 +489,14 @@ function paymentEvents(event: StripeEventLike, facts: StripePaymentFacts): Norma
 				paymentMethod: method,
 				idempotencyKey: common.idempotencyKey,
 				failure: facts.status === 'failed' ? stripeFailure(intent, facts.failureFallback) : null,
+				refund: refunds?.[index] ?? null,
 				nextActionUrl: intent ? nextActionUrl(intent.next_action) : null,
 				livemode: common.livemode,
 			}),
-			kind: 'payment',
+			kind: isRefund ? 'refund' : 'payment',
 			eventId: common.eventId,
 			eventType: common.eventType,
-			statusFamily: family,
+			statusFamily: isRefund ? 'refunded' : family,
 			occurredAt: common.occurredAt,
 			paymentMethodId,
 			checkoutSessionId: facts.checkoutSessionId,
@@ -434,9 +506,13 @@ function paymentEvents(event: StripeEventLike, facts: StripePaymentFacts): Norma
 		}),
 	);
 	// Succeeded and canceled are final; other states can recur on a new attempt (a new charge).
+	// A refund state is the total refunded: each new total is a new state, whichever event says it.
 	const final = facts.status === 'succeeded' || facts.status === 'canceled';
 	const attempt = final ? '' : (idOf(intent?.latest_charge) ?? '');
-	const stateKey = facts.paymentId ? `stripe:${facts.paymentId}:${facts.status}:${attempt}` : null;
+	const state = isRefund
+		? `refund:${refundState.amountRefundedMinor}`
+		: `${facts.status}:${attempt}`;
+	const stateKey = facts.paymentId ? `stripe:${facts.paymentId}:${state}` : null;
 	return { events, ignored: null, stateKey };
 }
 
@@ -481,6 +557,7 @@ function methodAddedEvent(
 		paymentAmount: null,
 		idempotencyKey: common.idempotencyKey,
 		failure: null,
+		refund: null,
 		nextActionUrl: null,
 	};
 	// checkout.session.completed and setup_intent.succeeded report the same SetupIntent.
@@ -505,7 +582,11 @@ function assertSameIntent(current: StripePaymentIntentLike, expectedId: string |
 function factsFromIntent(
 	intent: StripePaymentIntentLike,
 	status: PaymentStatus,
-	extra: { checkoutSessionId: string | null; fallbackMetadata?: Record<string, string> | null },
+	extra: {
+		checkoutSessionId: string | null;
+		fallbackMetadata?: Record<string, string> | null;
+		refundReport?: boolean;
+	},
 ): StripePaymentFacts {
 	const ownLines = decodeInvoiceMetadata(intent.metadata);
 	return {
@@ -516,8 +597,33 @@ function factsFromIntent(
 		metadata: ownLines.length > 0 ? intent.metadata : (extra.fallbackMetadata ?? intent.metadata),
 		customerId: idOf(intent.customer),
 		intent,
+		charge: null,
 		checkoutSessionId: extra.checkoutSessionId,
 		failureFallback: 'The payment failed',
+		// Only money taken can go back; the refunds are on the expanded charge.
+		refund: status === 'succeeded' ? refundStateOf(intent as unknown as Stripe.PaymentIntent) : null,
+		refundReport: extra.refundReport === true,
+	};
+}
+
+/** A refunded charge as the payment, when the PaymentIntent was not re-read. */
+function factsFromCharge(charge: StripeChargeLike): StripePaymentFacts {
+	if (typeof charge.amount !== 'number' || typeof charge.currency !== 'string') {
+		throw new CoreInputError('data.object', `Charge ${String(charge.id)} has no amount or currency`);
+	}
+	return {
+		status: 'succeeded',
+		paymentId: idOf(charge.payment_intent),
+		amountMinor: charge.amount,
+		currency: charge.currency,
+		metadata: charge.metadata,
+		customerId: idOf(charge.customer),
+		intent: null,
+		charge,
+		checkoutSessionId: null,
+		failureFallback: 'The payment failed',
+		refund: refundStateOf({ latest_charge: charge } as unknown as Stripe.PaymentIntent),
+		refundReport: true,
 	};
 }
 
@@ -541,8 +647,11 @@ function factsFromSession(
 		metadata: session.metadata,
 		customerId: idOf(session.customer),
 		intent: null,
+		charge: null,
 		checkoutSessionId: session.id,
 		failureFallback: 'The asynchronous payment failed',
+		refund: null,
+		refundReport: false,
 	};
 }
 
@@ -565,6 +674,21 @@ export function normaliseStripeEvent(
 		const intent = current ?? (object as unknown as StripePaymentIntentLike);
 		const status = current ? currentStatus(current) : PAYMENT_INTENT_STATUS_BY_EVENT[event.type];
 		return paymentEvents(event, factsFromIntent(intent, status, { checkoutSessionId: null }));
+	}
+
+	if (REFUND_EVENTS.has(event.type)) {
+		if (current) {
+			return paymentEvents(
+				event,
+				factsFromIntent(current, currentStatus(current), {
+					checkoutSessionId: null,
+					refundReport: true,
+				}),
+			);
+		}
+		// Only the charge says what the payment keeps; a refund names itself alone.
+		if (event.type !== 'charge.refunded') return ignore('refund_state_unknown');
+		return paymentEvents(event, factsFromCharge(object as unknown as StripeChargeLike));
 	}
 
 	if (event.type === 'setup_intent.succeeded') {
@@ -656,7 +780,8 @@ export function normaliseStripeEvent(
  * Mapping: sale|capture success -> succeeded, auth success -> processing (authorised, awaiting
  * capture, as Stripe's requires_capture), sale|auth|capture failure -> failed (failure: code =
  * response_code, declineCode = processor_response_code, message = response_text), void success
- * -> canceled, refund success -> canceled with kind 'refund'; refund|void failure -> ignored
+ * -> canceled, refund success -> kind 'refund' on Refunded (status succeeded, refund = this
+ * refund, amountKept null: see the module comment); refund|void failure -> ignored
  * 'reversal_failed'; *.unknown -> ignored 'unknown_outcome'; other types -> 'unhandled_event_type'.
  */
 export interface Gateway360EventLike {
@@ -739,11 +864,13 @@ export function normaliseGateway360Event(
 		);
 	}
 
+	const kind = action === 'refund' ? 'refund' : 'payment';
 	let status: PaymentStatus;
 	if (outcome === 'failure') status = 'failed';
-	else if (reversal) status = 'canceled';
+	else if (action === 'void') status = 'canceled';
+	// The event names this refund only, not whether the payment kept anything.
+	else if (kind === 'refund') status = 'succeeded';
 	else status = action === 'auth' ? 'processing' : 'succeeded';
-	const kind = action === 'refund' ? 'refund' : 'payment';
 
 	const card = isObject(body.card) ? body.card : null;
 	const last4 = text(card?.cc_number)?.slice(-4) ?? null;
@@ -772,6 +899,7 @@ export function normaliseGateway360Event(
 						message: text(details.response_text) ?? 'The payment failed',
 					}
 				: null,
+		refund: kind === 'refund' ? { refundedMinor: totalMinor, keptMinor: null } : null,
 		livemode,
 	});
 	const paymentEvent: InvoicePaymentEvent = {
@@ -779,7 +907,7 @@ export function normaliseGateway360Event(
 		kind,
 		eventId: event.event_id,
 		eventType: event.event_type,
-		statusFamily: status as PaymentStatusFamily,
+		statusFamily: kind === 'refund' ? 'refunded' : (status as PaymentStatusFamily),
 		occurredAt: gatewayDate(details.date),
 		paymentMethodId: null,
 		checkoutSessionId: null,
