@@ -25,25 +25,36 @@ beforeEach(() => {
 });
 
 let counter = 0;
-const invoiceNumber = () => `CORE-${++counter}`;
 const token = (ccnumber = '4111111111111111') => gateway.createToken({ ccnumber });
-const request = (extra = {}) => ({
-	invoiceNumber: invoiceNumber(),
-	amountMinor: 10000,
-	feeMinor: 0,
-	currency: 'usd',
-	paymentToken: token(),
-	...extra,
-});
+const request = (extra = {}) => {
+	const n = ++counter;
+	return {
+		invoiceId: `core-inv-${n}`,
+		invoiceNumber: `CORE-${n}`,
+		customerId: 'cust-1',
+		amountMinor: 10000,
+		feeMinor: 0,
+		currency: 'usd',
+		paymentToken: token(),
+		...extra,
+	};
+};
+/** A sale made at the gateway outside Charge Token (a virtual terminal, another system). */
+const outsideSale = (orderid, amount, fields = {}) =>
+	transport.transact({ type: 'sale', payment_token: token(), amount, currency: 'USD', orderid, ...fields });
+const conflictOf = (promise) => promise.then(
+	(outcome) => ({ unexpectedOutcome: outcome }),
+	(error) => error,
+);
 
 describe('chargeToken', () => {
 	test('an approved sale is a succeeded payment record with the card label', async () => {
-		const req = request({ feeMinor: 290, customerEmail: 'payer@example.com', booksCustomerId: 'C-9' });
+		const req = request({ feeMinor: 290, customerEmail: 'payer@example.com', customerId: 'C-9' });
 		const outcome = await chargeToken(transport, req);
 		expect(outcome.existingPayment).toBe(false);
 		expect(outcome.record).toMatchObject({
 			provider: 'gateway360',
-			invoiceId: req.invoiceNumber,
+			invoiceId: req.invoiceId,
 			status: 'succeeded',
 			amount: { minor: 10000 },
 			fee: { minor: 290 },
@@ -52,10 +63,17 @@ describe('chargeToken', () => {
 			paymentMethod: { label: 'Visa •••• 1111' },
 			failure: null,
 		});
-		const [sale] = gateway.ledger.salesFor(req.invoiceNumber);
+		const [sale] = gateway.ledger.salesFor(req.invoiceId);
 		expect(sale).toMatchObject({ transactionId: outcome.record.paymentId, amount: '102.90', currency: 'USD' });
 		const stored = gateway.transactions().find((t) => t.transactionId === sale.transactionId);
-		expect(stored).toMatchObject({ surcharge: '2.90', email: 'payer@example.com', orderDescription: `Invoice ${req.invoiceNumber}` });
+		// The order ID is the books' invoice ID; customer and number ride along as merchant-defined fields.
+		expect(stored).toMatchObject({
+			orderId: req.invoiceId,
+			surcharge: '2.90',
+			email: 'payer@example.com',
+			orderDescription: `Invoice ${req.invoiceNumber}`,
+			merchantDefinedFields: { 1: 'C-9', 2: req.invoiceNumber },
+		});
 		// Guard read, sale, re-read: the key was added by the http function, never by the core.
 		expect(sent.map((r) => new URLSearchParams(r.body).get('type') ?? 'query')).toEqual(['query', 'sale', 'query']);
 		expect(sent.every((r) => !/security_key/.test(r.body))).toBe(true);
@@ -71,13 +89,14 @@ describe('chargeToken', () => {
 			reason: 'ALREADY_PAID',
 			message: `Invoice ${req.invoiceNumber} already has an approved payment (${first.record.paymentId}); nothing new was charged`,
 		});
-		expect(gateway.ledger.chargesFor(req.invoiceNumber)).toBe(1);
+		expect(second.record).toMatchObject({ invoiceId: req.invoiceId, customer: { booksId: 'cust-1' }, total: { minor: 10000 } });
+		expect(gateway.ledger.chargesFor(req.invoiceId)).toBe(1);
 	});
 
 	test('the same token sent twice at once charges once; both answers name that payment', async () => {
 		const req = request();
 		const results = await Promise.all([chargeToken(transport, req), chargeToken(transport, req)]);
-		expect(gateway.ledger.chargesFor(req.invoiceNumber)).toBe(1);
+		expect(gateway.ledger.chargesFor(req.invoiceId)).toBe(1);
 		expect(new Set(results.map((r) => r.record.paymentId)).size).toBe(1);
 		expect(results.map((r) => r.existingPayment).sort()).toEqual([false, true]);
 	});
@@ -89,10 +108,10 @@ describe('chargeToken', () => {
 			[token(), token(), token()].map((paymentToken) => chargeToken(transport, { ...base, paymentToken })),
 		).finally(() => gateway.setLatency(0));
 		// All three passed the guard before any sale existed: the race really happened.
-		expect(gateway.ledger.salesFor(base.invoiceNumber)).toHaveLength(3);
-		expect(gateway.ledger.chargesFor(base.invoiceNumber)).toBe(1);
-		expect(gateway.ledger.duplicates()).not.toContain(base.invoiceNumber);
-		const kept = gateway.ledger.salesFor(base.invoiceNumber).find((sale) => !sale.voided);
+		expect(gateway.ledger.salesFor(base.invoiceId)).toHaveLength(3);
+		expect(gateway.ledger.chargesFor(base.invoiceId)).toBe(1);
+		expect(gateway.ledger.duplicates()).not.toContain(base.invoiceId);
+		const kept = gateway.ledger.salesFor(base.invoiceId).find((sale) => !sale.voided);
 		expect(results.every((r) => r.record.paymentId === kept.transactionId)).toBe(true);
 		const voided = results.map((r) => r.voidedTransactionId).filter(Boolean);
 		expect(voided).toHaveLength(2);
@@ -107,7 +126,7 @@ describe('chargeToken', () => {
 		const outcome = await chargeToken(transport, req);
 		expect(outcome.record).toMatchObject({ status: 'failed', failure: { code, message: text } });
 		expect(outcome.record.paymentId).toMatch(/^\d+$/);
-		expect(gateway.ledger.chargesFor(req.invoiceNumber)).toBe(0);
+		expect(gateway.ledger.chargesFor(req.invoiceId)).toBe(0);
 		// A declined invoice can be paid with another card.
 		const retry = await chargeToken(transport, { ...req, paymentToken: token() });
 		expect(retry.record.status).toBe('succeeded');
@@ -119,7 +138,7 @@ describe('chargeToken', () => {
 		expect(failure).toBeInstanceOf(Gateway360ApiError);
 		expect(failure).toMatchObject({ kind: 'gateway_error', responseCode: '400' });
 		expect(failure.message).toBe('The gateway refused the payment: Transaction error returned by processor (response code 400)');
-		expect(gateway.ledger.chargesFor(req.invoiceNumber)).toBe(0);
+		expect(gateway.ledger.chargesFor(req.invoiceId)).toBe(0);
 	});
 
 	test('a spent token for an unpaid invoice is a clear error', async () => {
@@ -136,7 +155,10 @@ describe('chargeToken', () => {
 		[{ paymentToken: '' }, 'paymentToken', /A payment token is required/],
 		[{ paymentToken: 'not a token!' }, 'paymentToken', /not one Collect.js makes/],
 		[{ invoiceNumber: '  ' }, 'invoiceNumber', /invoice number is required/],
-		[{ invoiceNumber: 'INV\n1' }, 'invoiceNumber', /not usable as the gateway's order ID/],
+		[{ invoiceNumber: 'INV\n1' }, 'invoiceNumber', /not usable at the gateway/],
+		[{ invoiceId: '' }, 'invoiceId', /is not an invoice ID/],
+		[{ invoiceId: 'inv 1' }, 'invoiceId', /is not an invoice ID/],
+		[{ customerId: ' ' }, 'customerId', /A books customer ID is required/],
 		[{ customerEmail: 'nobody' }, 'customerEmail', /not an email address/],
 	])('bad input never reaches the gateway: %p', async (change, field, message) => {
 		const failure = await chargeToken(transport, request(change)).catch((e) => e);
@@ -150,6 +172,117 @@ describe('chargeToken', () => {
 		const wrong = new Gateway360Transport({ http: nodeHttp('wrong-key-000000000000'), baseUrl: gateway.url, sleep: async () => {} });
 		const failure = await chargeToken(wrong, request()).catch((e) => e);
 		expect(failure).toMatchObject({ kind: 'authentication', message: 'The gateway refused the query: Authentication Failed' });
+	});
+});
+
+describe('already paid: the same order ID, customer and total, nothing less', () => {
+	test('a $10 sale of the same order ID does not pay a $500 invoice: refused, naming it, nothing charged', async () => {
+		// Books whose invoice IDs are their numbers: the order ID alone cannot tell the sales apart.
+		const req = request({ invoiceId: 'INV-500', invoiceNumber: 'INV-500', amountMinor: 50000 });
+		const small = await outsideSale('INV-500', '10.00');
+		const failure = await conflictOf(chargeToken(transport, req));
+		expect(failure).toBeInstanceOf(Gateway360ApiError);
+		expect(failure).toMatchObject({ kind: 'conflicting_payment', transactionId: small.transactionId });
+		expect(failure.message).toBe(
+			`Invoice INV-500 (order ID INV-500) already has sale ${small.transactionId} at the gateway that is not this payment (it names no customer, so Charge Token did not make it; it charged $10.00, not $500.00); nothing was charged. If that sale paid this invoice, record it in your books; if not, void or refund it; then pay again.`,
+		);
+		expect(gateway.ledger.salesFor('INV-500').map((sale) => sale.amount)).toEqual(['10.00']);
+	});
+
+	test('an earlier Charge Token sale of another total for the same customer is not this payment either', async () => {
+		const earlier = request({ amountMinor: 1000 });
+		const { record } = await chargeToken(transport, earlier);
+		const failure = await conflictOf(chargeToken(transport, { ...earlier, amountMinor: 50000, paymentToken: token() }));
+		expect(failure).toMatchObject({ kind: 'conflicting_payment', transactionId: record.paymentId });
+		expect(failure.message).toContain('(it charged $10.00, not $500.00)');
+		expect(gateway.ledger.chargesFor(earlier.invoiceId)).toBe(1);
+	});
+
+	test('the same total for another customer is not this payment: refused, nothing charged', async () => {
+		const req = request();
+		const other = await chargeToken(transport, { ...req, customerId: 'cust-other' });
+		const failure = await conflictOf(chargeToken(transport, { ...req, paymentToken: token() }));
+		expect(failure).toMatchObject({ kind: 'conflicting_payment', transactionId: other.record.paymentId });
+		expect(failure.message).toContain('(it is for customer cust-other, not cust-1)');
+		expect(gateway.ledger.chargesFor(req.invoiceId)).toBe(1);
+	});
+
+	test('the fee counts: a sale of the invoice amount without its fee is not this payment', async () => {
+		const req = request({ feeMinor: 290 });
+		await chargeToken(transport, { ...req, feeMinor: 0 });
+		const failure = await conflictOf(chargeToken(transport, { ...req, paymentToken: token() }));
+		expect(failure.message).toContain('(it charged $100.00, not $102.90)');
+	});
+
+	test('a sale of another invoice with the same number does not touch this one', async () => {
+		const req = request({ invoiceNumber: 'SHARED-1' });
+		await chargeToken(transport, { ...request({ invoiceNumber: 'SHARED-1' }), amountMinor: 1000 });
+		const outcome = await chargeToken(transport, req);
+		expect(outcome).toMatchObject({ existingPayment: false, record: { status: 'succeeded', invoiceId: req.invoiceId } });
+	});
+
+	test('a voided sale does not count as paid: the invoice is charged', async () => {
+		const req = request();
+		const first = await chargeToken(transport, req);
+		await voidPayment(transport, { transactionId: first.record.paymentId });
+		const again = await chargeToken(transport, { ...req, paymentToken: token() });
+		expect(again).toMatchObject({ existingPayment: false, record: { status: 'succeeded' } });
+		expect(again.record.paymentId).not.toBe(first.record.paymentId);
+		expect(gateway.ledger.chargesFor(req.invoiceId)).toBe(1);
+	});
+
+	test('a sale refunded in full does not count as paid, nor does one made elsewhere', async () => {
+		const req = request();
+		const first = await chargeToken(transport, req);
+		const elsewhere = await outsideSale(req.invoiceId, '7.00');
+		gateway.settle();
+		await refundPayment(transport, { transactionId: first.record.paymentId });
+		await refundPayment(transport, { transactionId: elsewhere.transactionId });
+		const again = await chargeToken(transport, { ...req, paymentToken: token() });
+		expect(again).toMatchObject({ existingPayment: false, record: { status: 'succeeded' } });
+	});
+
+	test('a partly refunded payment still pays the invoice; the guard says what went back', async () => {
+		const req = request();
+		const first = await chargeToken(transport, req);
+		gateway.settle();
+		await refundPayment(transport, { transactionId: first.record.paymentId, amount: '30.00' });
+		const again = await chargeToken(transport, { ...req, paymentToken: token() });
+		expect(again.existingPayment).toBe(true);
+		expect(again.record.paymentId).toBe(first.record.paymentId);
+		expect(again.record.guard).toMatchObject({ refunded: { amount: '30.00' }, kept: { amount: '70.00' } });
+		expect(again.record.guard.message).toMatch(/; nothing new was charged\. \$30\.00 of it was refunded since, \$70\.00 kept$/);
+	});
+
+	test('a matching payment wins over a conflicting sale of the same order', async () => {
+		const req = request();
+		const paid = await chargeToken(transport, req);
+		await outsideSale(req.invoiceId, '3.00');
+		const again = await chargeToken(transport, { ...req, paymentToken: token() });
+		expect(again).toMatchObject({ existingPayment: true, record: { paymentId: paid.record.paymentId } });
+	});
+
+	test('a conflicting sale made while ours was on its way: ours is voided and the charge refused', async () => {
+		const req = request();
+		let other;
+		// Someone keys a sale for the order in the instant between our guard read and our sale.
+		const racing = new Proxy(transport, {
+			get(target, name) {
+				if (name !== 'transact') return target[name].bind?.(target) ?? target[name];
+				return async (fields) => {
+					if (fields.type === 'sale' && !other) other = await outsideSale(req.invoiceId, '10.00');
+					return await target.transact(fields);
+				};
+			},
+		});
+		const failure = await conflictOf(chargeToken(racing, req));
+		expect(failure).toMatchObject({ kind: 'conflicting_payment', transactionId: other.transactionId });
+		expect(failure.message).toMatch(/; this payment's sale \d+ was voided, nothing new is charged\./);
+		const sales = gateway.ledger.salesFor(req.invoiceId);
+		expect(sales.map((sale) => [sale.amount, sale.voided])).toEqual([
+			['10.00', false],
+			['100.00', true],
+		]);
 	});
 });
 

@@ -28,6 +28,8 @@ function tx(condition, actions, extra = {}) {
 		cardNumber: '4xxxxxxxxxxx1111',
 		cardType: 'visa',
 		surcharge: null,
+		customerId: null,
+		invoiceNumber: null,
 		actions,
 		...extra,
 	};
@@ -132,6 +134,18 @@ describe('readTransactions', () => {
 	test('the currency defaults to the one given', () => {
 		const [transaction] = readTransactions(parseXml('<nm_response><transaction><transaction_id>1</transaction_id></transaction></nm_response>'), 'eur');
 		expect(transaction).toMatchObject({ currency: 'eur', condition: 'unknown', actions: [] });
+	});
+
+	test('our sales carry the customer and the invoice number as merchant-defined fields 1 and 2', () => {
+		const xml = (fields) => `<nm_response><transaction><transaction_id>1</transaction_id><order_id>inv-1</order_id>${fields}</transaction></nm_response>`;
+		const [ours] = readTransactions(parseXml(xml('<merchant_defined_field id="2">INV-1</merchant_defined_field><merchant_defined_field id="1"> cust-1 </merchant_defined_field><merchant_defined_field id="3">other</merchant_defined_field>')));
+		expect(ours).toMatchObject({ orderId: 'inv-1', customerId: 'cust-1', invoiceNumber: 'INV-1' });
+		expect(transactionRecord(ours).customer).toEqual({ booksId: 'cust-1', providerId: null });
+		const [elsewhere] = readTransactions(parseXml(xml('<merchant_defined_field id="1"></merchant_defined_field>')));
+		expect(elsewhere).toMatchObject({ customerId: null, invoiceNumber: null });
+		expect(() => readTransactions(parseXml(xml('<merchant_defined_field id="1">a</merchant_defined_field><merchant_defined_field id="1">b</merchant_defined_field>')))).toThrow(
+			"A transaction in the gateway's answer has merchant-defined field 1 twice",
+		);
 	});
 });
 

@@ -1,4 +1,5 @@
 // Engine tests of the 360 Payments node: workflow JSON run by n8n-core against the local gateway.
+import { buildPaymentRecord } from '../../nodes/core/paymentRecord';
 import { startGateway360Server } from '../fakes/gateway360-server';
 import { runWorkflow, singleNodeWorkflow } from './harness';
 
@@ -38,13 +39,16 @@ const allText = (value) =>
 	JSON.stringify(value, (_, v) => (v instanceof Error ? { message: v.message, stack: v.stack, ...v } : v));
 
 let counter = 0;
-const invoiceNumber = () => `WEB-${++counter}`;
+/** A books invoice ID (the gateway's order ID); its number is the same in upper case. */
+const invoiceId = () => `web-${++counter}`;
 const token = (ccnumber = '4111111111111111') => gateway.createToken({ ccnumber });
 
 const chargeParams = (extra = {}) => ({
 	resource: 'transaction',
 	operation: 'charge',
-	invoiceNumber: '={{ $json.invoice }}',
+	invoiceId: '={{ $json.invoice }}',
+	invoiceNumber: '={{ $json.number ?? $json.invoice.toUpperCase() }}',
+	customerId: '={{ $json.customer ?? "cust-1" }}',
 	amount: '={{ $json.amount }}',
 	currency: '={{ $json.currency ?? "" }}',
 	paymentToken: '={{ $json.token }}',
@@ -53,6 +57,15 @@ const chargeParams = (extra = {}) => ({
 	...extra,
 });
 const charge = (invoice, extra = {}) => ({ invoice, amount: '100.00', token: token(), email: 'payer@example.com', ...extra });
+/** A sale keyed at the gateway outside Charge Token (a virtual terminal, another system). */
+async function outsideSale(orderid, amount) {
+	const response = await fetch(`${gateway.url}/api/transact.php`, {
+		method: 'POST',
+		headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+		body: new URLSearchParams({ security_key: SECURITY_KEY, type: 'sale', amount, orderid, payment_token: token() }),
+	});
+	return Object.fromEntries(new URLSearchParams(await response.text()));
+}
 
 describe('Verify Connection ("Connect Accounts")', () => {
 	const verify = { resource: 'connection', operation: 'verify' };
@@ -133,15 +146,11 @@ describe('Create Pay Now Page', () => {
 
 describe('Charge Token', () => {
 	test('a sale for the invoice amount: the same payment record shape as Stripe, charged once', async () => {
-		const invoice = invoiceNumber();
-		const result = await run(chargeParams({ options: { booksCustomerId: 'C-1' } }), [charge(invoice, { fee: '2.9' })]);
+		const invoice = invoiceId();
+		const result = await run(chargeParams(), [charge(invoice, { fee: '2.9', customer: 'C-1' })]);
 		const [record] = result.output('360');
-		expect(Object.keys(record).sort()).toEqual(
-			[
-				'provider', 'invoiceId', 'customer', 'paymentId', 'combinedPaymentId', 'status', 'amount', 'fee', 'total',
-				'paymentMethod', 'idempotencyKey', 'failure', 'nextActionUrl', 'checkoutSessionId', 'livemode', 'existingPayment',
-			].sort(),
-		);
+		const stripeShaped = buildPaymentRecord({ provider: 'stripe', invoiceId: 'x', currency: 'usd', amountMinor: 1, feeMinor: 0, status: 'succeeded' });
+		expect(Object.keys(record).sort()).toEqual([...Object.keys(stripeShaped), 'existingPayment'].sort());
 		expect(record).toMatchObject({
 			provider: 'gateway360',
 			invoiceId: invoice,
@@ -160,8 +169,36 @@ describe('Charge Token', () => {
 		expect(result.items('360')[0].pairedItem).toEqual({ item: 0 });
 	});
 
+	test('the sale carries the invoice ID as its order ID, the customer and the number beside it', async () => {
+		const invoice = invoiceId();
+		const [record] = (await run(chargeParams(), [charge(invoice, { number: 'INV-0042', customer: 'cust-7' })])).output('360');
+		const stored = gateway.transactions().find((t) => t.transactionId === record.paymentId);
+		expect(stored).toMatchObject({ orderId: invoice, orderDescription: 'Invoice INV-0042', merchantDefinedFields: { 1: 'cust-7', 2: 'INV-0042' } });
+	});
+
+	test('a $10 sale of the same order ID is not "already paid" for a $500 invoice: an error naming it, nothing charged', async () => {
+		const invoice = invoiceId();
+		const small = await outsideSale(invoice, '10.00');
+		const result = await run(chargeParams(), [charge(invoice, { number: invoice, amount: '500.00' })]);
+		expect(result.error).toBeDefined();
+		expect(result.error.name).toBe('NodeApiError');
+		expect(result.error.message).toBe(
+			`360 Payments: Invoice ${invoice} (order ID ${invoice}) already has sale ${small.transactionid} at the gateway that is not this payment (it names no customer, so Charge Token did not make it; it charged $10.00, not $500.00); nothing was charged. If that sale paid this invoice, record it in your books; if not, void or refund it; then pay again.`,
+		);
+		expect(gateway.ledger.salesFor(invoice).map((sale) => sale.amount)).toEqual(['10.00']);
+	});
+
+	test('a sale of the same order for another customer is not "already paid" either; with Continue On Fail the item says why', async () => {
+		const invoice = invoiceId();
+		const [other] = (await run(chargeParams(), [charge(invoice, { customer: 'cust-other' })])).output('360');
+		const [item] = (await run(chargeParams(), [charge(invoice)], { onError: 'continueRegularOutput' })).output('360');
+		expect(item.existingPayment).toBeUndefined();
+		expect(item.error).toMatch(new RegExp(`already has sale ${other.paymentId} at the gateway that is not this payment \\(it is for customer cust-other, not cust-1\\)`));
+		expect(gateway.ledger.chargesFor(invoice)).toBe(1);
+	});
+
 	test('double submit in one run (same token, two items): charged once, both name that payment', async () => {
-		const item = charge(invoiceNumber());
+		const item = charge(invoiceId());
 		const [first, second] = (await run(chargeParams(), [item, item])).output('360');
 		expect(gateway.ledger.chargesFor(item.invoice)).toBe(1);
 		expect([first.existingPayment, second.existingPayment]).toEqual([false, true]);
@@ -171,7 +208,7 @@ describe('Charge Token', () => {
 
 	test('double submit as two executions at once (a double click): charged once', async () => {
 		gateway.setLatency(25);
-		const item = charge(invoiceNumber());
+		const item = charge(invoiceId());
 		const runs = await Promise.all([run(chargeParams(), [item]), run(chargeParams(), [item])]).finally(() => gateway.setLatency(0));
 		expect(gateway.ledger.chargesFor(item.invoice)).toBe(1);
 		const records = runs.map((r) => r.output('360')[0]);
@@ -181,7 +218,7 @@ describe('Charge Token', () => {
 
 	test('two pages of one invoice paid at once with two cards: one charge stays, the other is voided', async () => {
 		gateway.setLatency(25);
-		const invoice = invoiceNumber();
+		const invoice = invoiceId();
 		const runs = await Promise.all([run(chargeParams(), [charge(invoice)]), run(chargeParams(), [charge(invoice)])]).finally(() => gateway.setLatency(0));
 		expect(gateway.ledger.salesFor(invoice)).toHaveLength(2);
 		expect(gateway.ledger.chargesFor(invoice)).toBe(1);
@@ -191,7 +228,7 @@ describe('Charge Token', () => {
 	});
 
 	test('a retry after success (a re-run) charges nothing', async () => {
-		const item = charge(invoiceNumber());
+		const item = charge(invoiceId());
 		const [first] = (await run(chargeParams(), [item])).output('360');
 		const [again] = (await run(chargeParams(), [{ ...item, token: token() }])).output('360');
 		expect(again).toMatchObject({ paymentId: first.paymentId, existingPayment: true, status: 'succeeded' });
@@ -199,7 +236,7 @@ describe('Charge Token', () => {
 	});
 
 	test('a decline is a failed record with the gateway reason; the invoice can then be paid', async () => {
-		const invoice = invoiceNumber();
+		const invoice = invoiceId();
 		const [failed] = (await run(chargeParams(), [charge(invoice, { token: token('4000000000000002') })])).output('360');
 		expect(failed).toMatchObject({ status: 'failed', failure: { code: '200', declineCode: null, message: 'DECLINE' }, existingPayment: false });
 		const [paid] = (await run(chargeParams(), [charge(invoice)])).output('360');
@@ -208,7 +245,7 @@ describe('Charge Token', () => {
 	});
 
 	test('response=3 is a clear error naming the gateway response, nothing charged', async () => {
-		const invoice = invoiceNumber();
+		const invoice = invoiceId();
 		const result = await run(chargeParams(), [charge(invoice, { token: token('4000000000000119') })]);
 		expect(result.error.message).toBe('360 Payments: The gateway refused the payment: Transaction error returned by processor (response code 400)');
 		expect(result.error.name).toBe('NodeApiError');
@@ -220,9 +257,11 @@ describe('Charge Token', () => {
 		[{ amount: '-1.00' }, 'Item 0: invalid "amount": Amount "-1.00" is negative'],
 		[{ token: '' }, 'Item 0: invalid "paymentToken": A payment token is required: the one Collect.js made in the browser and the Pay Now page posted'],
 		[{ currency: 'xyz' }, 'Item 0: invalid "currency": Currency "xyz" is not one Stripe charges in'],
+		[{ invoice: 'inv/1' }, 'Item 0: invalid "invoiceId": "inv/1" is not an invoice ID (1 to 100 letters, digits, ".", "_", ":" or "-")'],
+		[{ customer: '' }, 'Item 0: invalid "customerId": A books customer ID is required'],
 	])('bad input %p never reaches the gateway', async (change, message) => {
 		const before = gateway.requests.length;
-		const result = await run(chargeParams(), [charge(invoiceNumber(), change)]);
+		const result = await run(chargeParams(), [charge(invoiceId(), change)]);
 		expect(result.error.message).toBe(message);
 		expect(result.error.name).toBe('NodeOperationError');
 		expect(gateway.requests.length).toBe(before);
@@ -230,13 +269,13 @@ describe('Charge Token', () => {
 
 	test('a reused token for an unpaid invoice is a clear error', async () => {
 		const spent = token();
-		await run(chargeParams(), [charge(invoiceNumber(), { token: spent })]);
-		const result = await run(chargeParams(), [charge(invoiceNumber(), { token: spent })]);
+		await run(chargeParams(), [charge(invoiceId(), { token: spent })]);
+		const result = await run(chargeParams(), [charge(invoiceId(), { token: spent })]);
 		expect(result.error.message).toBe('360 Payments: The gateway refused the payment: Payment token already used (response code 300)');
 	});
 
 	test('with Continue On Fail the bad item carries its error and the rest are charged', async () => {
-		const items = [charge(invoiceNumber()), charge(invoiceNumber(), { amount: '0' }), charge(invoiceNumber())];
+		const items = [charge(invoiceId()), charge(invoiceId(), { amount: '0' }), charge(invoiceId())];
 		const outputs = (await run(chargeParams(), items, { onError: 'continueRegularOutput' })).output('360');
 		expect(outputs.map((o) => o.status ?? o.error)).toEqual([
 			'succeeded',
@@ -247,7 +286,7 @@ describe('Charge Token', () => {
 	});
 
 	test('wrong keys: a clear error, nothing charged, no key in any output', async () => {
-		const invoice = invoiceNumber();
+		const invoice = invoiceId();
 		const result = await run(chargeParams(), [charge(invoice)], { creds: credentials({ securityKey: 'wrong-security-key-0123456789' }) });
 		expect(result.error.message).toBe('360 Payments: The gateway refused the query: Authentication Failed');
 		expect(gateway.ledger.chargesFor(invoice)).toBe(0);
@@ -255,12 +294,12 @@ describe('Charge Token', () => {
 	});
 
 	test('a missing base URL is an error naming the field', async () => {
-		const result = await run(chargeParams(), [charge(invoiceNumber())], { creds: credentials({ gatewayBaseUrl: '' }) });
+		const result = await run(chargeParams(), [charge(invoiceId())], { creds: credentials({ gatewayBaseUrl: '' }) });
 		expect(result.error.message).toMatch(/^Item 0: invalid "gatewayBaseUrl": The 360 Payments credential has no Gateway Base URL/);
 	});
 
 	test('a gateway that is down: a clear error, nothing charged, and the charge works once it is back', async () => {
-		const item = charge(invoiceNumber());
+		const item = charge(invoiceId());
 		gateway.setDown(true);
 		const result = await run(chargeParams(), [item]).finally(() => gateway.setDown(false));
 		expect(result.error.message).toBe('360 Payments: Could not reach the 360 Payments gateway (connection reset)');
@@ -270,7 +309,7 @@ describe('Charge Token', () => {
 
 	test('the security key travels only in POST bodies, never in a URL or an output', async () => {
 		const before = gateway.requests.length;
-		const result = await run(chargeParams(), [charge(invoiceNumber())]);
+		const result = await run(chargeParams(), [charge(invoiceId())]);
 		const sent = gateway.requests.slice(before);
 		expect(sent.length).toBeGreaterThan(0);
 		expect(sent.every((r) => r.method === 'POST' && r.securityKeyInBody && !r.securityKeyInUrl)).toBe(true);
@@ -281,7 +320,7 @@ describe('Charge Token', () => {
 
 describe('Get, Get Many, Refund, Void', () => {
 	async function paid(amount = '40.00') {
-		const item = charge(invoiceNumber(), { amount });
+		const item = charge(invoiceId(), { amount });
 		const [record] = (await run(chargeParams(), [item])).output('360');
 		return record;
 	}
@@ -306,14 +345,14 @@ describe('Get, Get Many, Refund, Void', () => {
 		expect(result.error.message).toBe('Item 0: invalid "transactionId": The gateway has no transaction 123456789');
 	});
 
-	test('Get Many by invoice number: every transaction of that order, declines included', async () => {
-		const invoice = invoiceNumber();
+	test('Get Many by invoice ID: every transaction of that order, declines included', async () => {
+		const invoice = invoiceId();
 		await run(chargeParams(), [charge(invoice, { token: token('4000000000000002') })]);
 		await run(chargeParams(), [charge(invoice)]);
-		const views = (await run({ resource: 'transaction', operation: 'getMany', findBy: 'invoiceNumber', invoiceNumber: invoice, returnAll: true })).output('360');
-		expect(views.map((v) => [v.invoiceId, v.status])).toEqual([
-			[invoice, 'failed'],
-			[invoice, 'succeeded'],
+		const views = (await run({ resource: 'transaction', operation: 'getMany', findBy: 'invoiceId', invoiceId: invoice, returnAll: true })).output('360');
+		expect(views.map((v) => [v.invoiceId, v.status, v.customer.booksId, v.transaction.invoiceNumber])).toEqual([
+			[invoice, 'failed', 'cust-1', invoice.toUpperCase()],
+			[invoice, 'succeeded', 'cust-1', invoice.toUpperCase()],
 		]);
 	});
 

@@ -37,7 +37,18 @@ export const invoiceNumberField: INodeProperties = {
 	required: true,
 	default: '',
 	placeholder: 'e.g. INV-1042',
-	description: "The web invoice's number; sent to the gateway as the order ID",
+	description: "The web invoice's number, as the customer sees it",
+};
+
+export const invoiceIdField: INodeProperties = {
+	displayName: 'Invoice ID',
+	name: 'invoiceId',
+	type: 'string',
+	required: true,
+	default: '',
+	placeholder: 'e.g. inv-1042',
+	description:
+		"The invoice's ID in your books; sent to the gateway as the order ID, by which the invoice's payments are found again",
 };
 
 export const amountField: INodeProperties = {

@@ -1,13 +1,18 @@
 import { CoreInputError } from '../errors';
-import { formatAmount, formatMoney } from '../money';
+import { assertBooksCustomerId } from '../mapping/customerFields';
+import type { MoneyValue } from '../money';
+import { formatAmount, formatMoney, money } from '../money';
 import type { PaymentRecord } from '../paymentRecord';
 import { buildPaymentRecord } from '../paymentRecord';
+import { assertInvoiceId } from '../signedLink';
 import { Gateway360ApiError } from './errors';
 import type { GatewayTransaction } from './transactions';
 import {
+	SALE_FIELDS,
 	cardLabel,
 	gatewayRefusal,
 	listTransactions,
+	merchantFieldName,
 	summarizeTransaction,
 	transactionRecord,
 } from './transactions';
@@ -16,21 +21,33 @@ import type { Gateway360Transport } from './transport';
 /**
  * Charge Token: one `sale` for one web invoice, paid with a Collect.js payment token.
  *
+ * The sale's order ID is the books' invoice ID; the books' customer ID and the invoice number
+ * ride along as merchant-defined fields. An earlier sale of the same order ID that still holds
+ * money is this invoice's payment only when it is for the same customer and charged the same
+ * total (invoice amount plus its fee) in the same currency; any other such sale is a conflict
+ * that a person must look at, and nothing is charged on top of it.
+ *
  * The gateway has no idempotency keys, so "never twice" is built from what it does have:
- *  1. guard: before charging, read the invoice's transactions (order id = invoice number);
- *     an approved sale still holding money means the invoice is paid: nothing is charged and
- *     that payment is returned (existingPayment: true). A double click, a browser retry or a
- *     re-run workflow lands here.
+ *  1. guard: before charging, read the order's sales holding money (approved, not voided, not
+ *     refunded in full). One that is this payment means the invoice is paid: nothing is
+ *     charged and it is returned (existingPayment: true); a double click, a browser retry or a
+ *     re-run workflow lands here. Otherwise one that is not this payment refuses the charge.
  *  2. a payment token is single-use at the gateway: the same token sent twice (two requests
  *     that both passed the guard at once) is refused the second time; that refusal is then
  *     read as "paid by the first request" when the guard now finds its sale.
- *  3. after an approval, the invoice's sales are read again: when another approved sale for
- *     the invoice is earlier than ours (two tabs, two workers, two tokens at once), ours is
- *     voided at once (an unsettled sale voids in full) and the earlier one is returned.
+ *  3. after an approval, the order's sales are read again: when sales holding money are
+ *     earlier than ours (two tabs, two workers, two tokens at once, or someone else's sale),
+ *     ours is voided at once (an unsettled sale voids in full) and the earlier payment is
+ *     returned, or the earlier conflicting sale refuses the charge.
  */
 
 export interface ChargeRequest {
+	/** the books' invoice ID: the gateway's order ID */
+	invoiceId: string;
+	/** the number people see: in the order description and a merchant-defined field */
 	invoiceNumber: string;
+	/** the books' customer ID: an earlier sale for another customer is not this payment */
+	customerId: string;
 	/** the invoice amount, before the processing fee */
 	amountMinor: number;
 	feeMinor: number;
@@ -38,31 +55,38 @@ export interface ChargeRequest {
 	paymentToken: string;
 	customerEmail?: string | null;
 	description?: string | null;
-	booksCustomerId?: string | null;
 }
 
 export type ChargeGuardReason = 'ALREADY_PAID';
 
+export interface ChargeGuard {
+	reason: ChargeGuardReason;
+	message: string;
+	/** set when part of the earlier payment went back to the customer */
+	refunded?: MoneyValue;
+	kept?: MoneyValue;
+}
+
 export interface ChargeOutcome {
-	record: PaymentRecord & { guard?: { reason: ChargeGuardReason; message: string } };
+	record: PaymentRecord & { guard?: ChargeGuard };
 	/** true when nothing new was charged because the invoice was already paid */
 	existingPayment: boolean;
 	/** a sale of ours that was approved and then voided because another payment came first */
 	voidedTransactionId: string | null;
 }
 
-/** NMI-family gateways take order ids of up to this many characters. */
-const MAX_ORDER_ID = 255;
+/** The invoice number goes into gateway text fields (description, merchant-defined field). */
+const MAX_INVOICE_NUMBER = 255;
 const PAYMENT_TOKEN = /^[A-Za-z0-9_-]{8,256}$/;
 const EMAIL = /^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+$/;
 
 export function assertInvoiceNumber(value: unknown, field = 'invoiceNumber'): string {
 	const number = String(value ?? '').trim();
 	if (number === '') throw new CoreInputError(field, 'An invoice number is required');
-	if (number.length > MAX_ORDER_ID || /\p{Cc}/u.test(number)) {
+	if (number.length > MAX_INVOICE_NUMBER || /\p{Cc}/u.test(number)) {
 		throw new CoreInputError(
 			field,
-			`Invoice number "${number.slice(0, 40)}" is not usable as the gateway's order ID`,
+			`Invoice number "${number.slice(0, 40)}" is not usable at the gateway (at most ${MAX_INVOICE_NUMBER} characters, no control characters)`,
 		);
 	}
 	return number;
@@ -111,19 +135,23 @@ function compareTransactions(a: GatewayTransaction, b: GatewayTransaction): numb
 	return idA < idB ? -1 : idA > idB ? 1 : 0;
 }
 
-/** The invoice's approved sales still holding money, oldest first. */
-export async function paidSalesFor(
+/**
+ * The order's payments still holding money, oldest first: approved (or authorised) and not
+ * voided or refunded in full. A declined, voided or fully refunded sale neither pays the
+ * invoice nor stands in the way of paying it.
+ */
+export async function salesHoldingMoney(
 	transport: Gateway360Transport,
-	invoiceNumber: string,
+	invoiceId: string,
 	currency: string,
 ): Promise<GatewayTransaction[]> {
 	const transactions = await listTransactions(
 		transport,
-		{ orderId: invoiceNumber },
+		{ orderId: invoiceId },
 		{ defaultCurrency: currency },
 	);
 	return transactions
-		.filter((transaction) => transaction.orderId === invoiceNumber)
+		.filter((transaction) => transaction.orderId === invoiceId)
 		.filter((transaction) => {
 			const summary = summarizeTransaction(transaction);
 			return summary.kind === 'payment' && summary.holdsMoney;
@@ -131,37 +159,111 @@ export async function paidSalesFor(
 		.sort(compareTransactions);
 }
 
+/** What a sale must be to count as this payment of the invoice. */
+export interface ExpectedSale {
+	customerId: string;
+	currency: string;
+	/** invoice amount plus its fee: what the sale charged */
+	totalMinor: number;
+}
+
+/**
+ * Why a sale of the invoice's order is not this payment, or null when it is: the same
+ * customer, and the same total charged in the same currency. A partial refund since does not
+ * change what was charged: the invoice stays paid, and the guard reports what went back.
+ */
+export function saleMismatch(sale: GatewayTransaction, expected: ExpectedSale): string | null {
+	const differences: string[] = [];
+	if (sale.customerId === null) {
+		differences.push('it names no customer, so Charge Token did not make it');
+	} else if (sale.customerId !== expected.customerId) {
+		differences.push(`it is for customer ${sale.customerId}, not ${expected.customerId}`);
+	}
+	const { chargedMinor } = summarizeTransaction(sale);
+	if (sale.currency !== expected.currency || chargedMinor !== expected.totalMinor) {
+		differences.push(
+			`it charged ${formatMoney(chargedMinor, sale.currency)}, not ${formatMoney(expected.totalMinor, expected.currency)}`,
+		);
+	}
+	return differences.length > 0 ? differences.join('; ') : null;
+}
+
+/** What the sales holding money say about this payment: paid by one, blocked by one, or neither. */
+export type EarlierSalesVerdict =
+	| { kind: 'paid'; sale: GatewayTransaction }
+	| { kind: 'conflict'; sale: GatewayTransaction; why: string }
+	| { kind: 'none' };
+
+/**
+ * A sale that is this payment wins (the invoice is paid, whatever else the order holds);
+ * otherwise the oldest other sale holding money blocks the charge.
+ */
+export function judgeEarlierSales(
+	sales: GatewayTransaction[],
+	expected: ExpectedSale,
+): EarlierSalesVerdict {
+	const paid = sales.find((sale) => saleMismatch(sale, expected) === null);
+	if (paid) return { kind: 'paid', sale: paid };
+	const [oldest] = sales;
+	if (!oldest) return { kind: 'none' };
+	return { kind: 'conflict', sale: oldest, why: saleMismatch(oldest, expected) ?? '' };
+}
+
 function existingOutcome(
 	paid: GatewayTransaction,
 	request: ChargeRequest,
 	voidedTransactionId: string | null,
 ): ChargeOutcome {
-	const record = transactionRecord(paid, { booksCustomerId: request.booksCustomerId });
+	const summary = summarizeTransaction(paid);
 	const voided = voidedTransactionId
 		? `; the concurrent sale ${voidedTransactionId} was voided`
 		: '';
+	const guard: ChargeGuard = {
+		reason: 'ALREADY_PAID',
+		message: `Invoice ${request.invoiceNumber} already has an approved payment (${paid.transactionId}); nothing new was charged${voided}`,
+	};
+	if (summary.refundedMinor > 0) {
+		guard.refunded = money(summary.refundedMinor, paid.currency);
+		guard.kept = money(summary.chargedMinor - summary.refundedMinor, paid.currency);
+		guard.message += `. ${guard.refunded.display} of it was refunded since, ${guard.kept.display} kept`;
+	}
 	return {
-		record: {
-			...record,
-			guard: {
-				reason: 'ALREADY_PAID',
-				message: `Invoice ${request.invoiceNumber} already has an approved payment (${paid.transactionId}); nothing new was charged${voided}`,
-			},
-		},
+		record: { ...transactionRecord(paid), guard },
 		existingPayment: true,
 		voidedTransactionId,
 	};
 }
 
+/** The refusal of a charge that an earlier sale of the order, not this payment, stands in the way of. */
+function conflictingSaleError(
+	request: ChargeRequest,
+	verdict: { sale: GatewayTransaction; why: string },
+	voidedTransactionId: string | null,
+): Gateway360ApiError {
+	const { sale, why } = verdict;
+	const charged = voidedTransactionId
+		? `this payment's sale ${voidedTransactionId} was voided, nothing new is charged`
+		: 'nothing was charged';
+	return new Gateway360ApiError({
+		message: `Invoice ${request.invoiceNumber} (order ID ${request.invoiceId}) already has sale ${sale.transactionId} at the gateway that is not this payment (${why}); ${charged}. If that sale paid this invoice, record it in your books; if not, void or refund it; then pay again.`,
+		kind: 'conflicting_payment',
+		transactionId: sale.transactionId,
+	});
+}
+
 export function validateChargeRequest(request: ChargeRequest): ChargeRequest {
+	const invoiceId = assertInvoiceId(request.invoiceId);
 	const invoiceNumber = assertInvoiceNumber(request.invoiceNumber);
+	const customerId = assertBooksCustomerId(request.customerId, 'customerId');
 	assertPositiveAmount(request.amountMinor, request.currency, 'amount');
 	if (!Number.isSafeInteger(request.feeMinor) || request.feeMinor < 0) {
 		throw new CoreInputError('feePercent', 'The processing fee must be zero or more');
 	}
 	return {
 		...request,
+		invoiceId,
 		invoiceNumber,
+		customerId,
 		paymentToken: assertPaymentToken(request.paymentToken),
 		customerEmail: assertEmail(request.customerEmail),
 	};
@@ -172,38 +274,44 @@ export async function chargeToken(
 	input: ChargeRequest,
 ): Promise<ChargeOutcome> {
 	const request = validateChargeRequest(input);
-	const { invoiceNumber, currency } = request;
-
-	const [alreadyPaid] = await paidSalesFor(transport, invoiceNumber, currency);
-	if (alreadyPaid) return existingOutcome(alreadyPaid, request, null);
-
+	const { invoiceId, invoiceNumber, currency } = request;
 	const totalMinor = request.amountMinor + request.feeMinor;
+	const expected: ExpectedSale = { customerId: request.customerId, currency, totalMinor };
+	const readVerdict = async () =>
+		judgeEarlierSales(await salesHoldingMoney(transport, invoiceId, currency), expected);
+
+	const before = await readVerdict();
+	if (before.kind === 'paid') return existingOutcome(before.sale, request, null);
+	if (before.kind === 'conflict') throw conflictingSaleError(request, before, null);
+
 	const answer = await transport.transact({
 		type: 'sale',
 		payment_token: request.paymentToken,
 		amount: formatAmount(totalMinor, currency),
 		surcharge: request.feeMinor > 0 ? formatAmount(request.feeMinor, currency) : undefined,
 		currency: currency.toUpperCase(),
-		orderid: invoiceNumber,
+		orderid: invoiceId,
 		order_description: request.description || `Invoice ${invoiceNumber}`,
 		email: request.customerEmail ?? undefined,
+		[merchantFieldName(SALE_FIELDS.customerId)]: request.customerId,
+		[merchantFieldName(SALE_FIELDS.invoiceNumber)]: invoiceNumber,
 	});
 
 	if (answer.response === 3) {
 		// A refused token may be this invoice's token already spent by a concurrent request.
-		const [paidMeanwhile] = await paidSalesFor(transport, invoiceNumber, currency);
-		if (paidMeanwhile) return existingOutcome(paidMeanwhile, request, null);
+		const meanwhile = await readVerdict();
+		if (meanwhile.kind === 'paid') return existingOutcome(meanwhile.sale, request, null);
 		throw gatewayRefusal(answer, 'payment');
 	}
 
 	const base = {
 		provider: 'gateway360' as const,
-		invoiceId: invoiceNumber,
+		invoiceId,
 		currency,
 		amountMinor: request.amountMinor,
 		feeMinor: request.feeMinor,
 		paymentId: answer.transactionId,
-		booksCustomerId: request.booksCustomerId ?? null,
+		booksCustomerId: request.customerId,
 		livemode: true,
 	};
 	if (answer.response === 2) {
@@ -223,15 +331,19 @@ export async function chargeToken(
 	}
 
 	// Approved. A failed re-read must not hide that the sale went through: keep the approval.
-	const paidNow = await paidSalesFor(transport, invoiceNumber, currency).then(
+	const holding = await salesHoldingMoney(transport, invoiceId, currency).then(
 		(sales) => sales,
 		() => null,
 	);
-	const ours = paidNow?.find((sale) => sale.transactionId === answer.transactionId);
-	const earliest = paidNow?.[0];
-	if (ours && earliest && earliest.transactionId !== ours.transactionId) {
-		await voidConcurrentSale(transport, ours.transactionId, invoiceNumber, earliest.transactionId);
-		return existingOutcome(earliest, request, ours.transactionId);
+	const oursAt = holding?.findIndex((sale) => sale.transactionId === answer.transactionId) ?? -1;
+	const ours = holding?.[oursAt];
+	const earlier = holding && oursAt > 0 ? holding.slice(0, oursAt) : [];
+	if (ours && earlier.length > 0) {
+		// Another sale holding money came first: ours goes, and that sale decides the answer.
+		await voidConcurrentSale(transport, ours.transactionId, invoiceNumber, earlier[0].transactionId);
+		const verdict = judgeEarlierSales(earlier, expected);
+		if (verdict.kind === 'paid') return existingOutcome(verdict.sale, request, ours.transactionId);
+		if (verdict.kind === 'conflict') throw conflictingSaleError(request, verdict, ours.transactionId);
 	}
 	return {
 		record: buildPaymentRecord({
@@ -269,17 +381,17 @@ async function voidConcurrentSale(
 export class InvoiceLocks {
 	private readonly tails = new Map<string, Promise<unknown>>();
 
-	async run<T>(invoiceNumber: string, work: () => Promise<T>): Promise<T> {
-		const previous = this.tails.get(invoiceNumber) ?? Promise.resolve();
+	async run<T>(invoiceId: string, work: () => Promise<T>): Promise<T> {
+		const previous = this.tails.get(invoiceId) ?? Promise.resolve();
 		// Tails never reject (see below), so `work` always runs after the previous one ended.
 		const next = previous.then(work);
 		const tail = next.then(
 			() => undefined,
 			() => undefined,
 		);
-		this.tails.set(invoiceNumber, tail);
+		this.tails.set(invoiceId, tail);
 		void tail.then(() => {
-			if (this.tails.get(invoiceNumber) === tail) this.tails.delete(invoiceNumber);
+			if (this.tails.get(invoiceId) === tail) this.tails.delete(invoiceId);
 		});
 		return await next;
 	}

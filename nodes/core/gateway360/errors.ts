@@ -14,7 +14,9 @@ export type Gateway360ErrorKind =
 	/** a body that is not the gateway's form or XML answer */
 	| 'unreadable_answer'
 	/** a sale approved twice for one invoice and the second could not be voided */
-	| 'duplicate_charge';
+	| 'duplicate_charge'
+	/** the invoice's order holds a sale that is not this payment (other amount or customer) */
+	| 'conflicting_payment';
 
 export interface Gateway360ApiErrorFields {
 	message: string;

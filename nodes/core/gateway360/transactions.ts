@@ -45,7 +45,38 @@ export interface GatewayTransaction {
 	cardType: string | null;
 	/** the processing-fee part of the charged amount, as a decimal string */
 	surcharge: string | null;
+	/** the books' customer ID our sales carry (a merchant-defined field); null on other sales */
+	customerId: string | null;
+	/** the invoice number people see, carried by our sales beside the order ID (the invoice ID) */
+	invoiceNumber: string | null;
 	actions: GatewayAction[];
+}
+
+/**
+ * The merchant-defined fields our sales fill (NMI family: `merchant_defined_field_1` .. `_20` on
+ * transact.php, answered by query.php as `<merchant_defined_field id="N">`). The order ID is the
+ * books' invoice ID; these say for whom and under which number the sale was made.
+ */
+export const SALE_FIELDS = { customerId: 1, invoiceNumber: 2 } as const;
+
+/** The transact.php name of a merchant-defined field. */
+export function merchantFieldName(number: number): string {
+	return `merchant_defined_field_${number}`;
+}
+
+/** The trimmed value of `<merchant_defined_field id="N">`, or null when absent or empty. */
+function merchantField(element: XmlElement, number: number): string | null {
+	const matches = childElements(element, 'merchant_defined_field').filter(
+		(field) => field.attributes.id === String(number),
+	);
+	if (matches.length > 1) {
+		throw new Gateway360ApiError({
+			message: `A transaction in the gateway's answer has merchant-defined field ${number} twice`,
+			kind: 'unreadable_answer',
+		});
+	}
+	const text = matches[0]?.text.trim() ?? '';
+	return text === '' ? null : text;
 }
 
 const CHARGE_ACTIONS = ['sale', 'auth', 'capture'];
@@ -82,6 +113,8 @@ export function readTransactions(root: XmlElement, defaultCurrency = 'usd'): Gat
 		cardNumber: childText(element, 'cc_number'),
 		cardType: childText(element, 'cc_type'),
 		surcharge: childText(element, 'surcharge'),
+		customerId: merchantField(element, SALE_FIELDS.customerId),
+		invoiceNumber: merchantField(element, SALE_FIELDS.invoiceNumber),
 		actions: childElements(element, 'action').map((action) => ({
 			actionType: (childText(action, 'action_type') ?? '').toLowerCase(),
 			amount: childText(action, 'amount'),
@@ -209,10 +242,7 @@ function failureOf(action: GatewayAction): PaymentFailure {
 }
 
 /** The payment record (the same shape as Stripe's) of a payment transaction. */
-export function transactionRecord(
-	transaction: GatewayTransaction,
-	extra: { booksCustomerId?: string | null; livemode?: boolean } = {},
-): PaymentRecord {
+export function transactionRecord(transaction: GatewayTransaction): PaymentRecord {
 	const summary = summarizeTransaction(transaction);
 	return buildPaymentRecord({
 		provider: 'gateway360',
@@ -222,10 +252,11 @@ export function transactionRecord(
 		feeMinor: summary.feeMinor,
 		status: summary.status,
 		paymentId: transaction.transactionId,
-		booksCustomerId: extra.booksCustomerId ?? null,
+		booksCustomerId: transaction.customerId,
 		paymentMethod: cardLabel(transaction.cardNumber, transaction.cardType),
 		failure: summary.failure,
-		livemode: extra.livemode ?? true,
+		// The gateway does not say whether an account is in test mode.
+		livemode: true,
 	});
 }
 
@@ -233,6 +264,7 @@ export function transactionRecord(
 export interface TransactionView extends PaymentRecord {
 	kind: TransactionSummary['kind'];
 	transaction: {
+		invoiceNumber: string | null;
 		condition: string;
 		authorizationCode: string | null;
 		email: string | null;
@@ -261,6 +293,7 @@ export function transactionView(transaction: GatewayTransaction): TransactionVie
 		...record,
 		kind: summary.kind,
 		transaction: {
+			invoiceNumber: transaction.invoiceNumber,
 			condition: transaction.condition,
 			authorizationCode: transaction.authorizationCode,
 			email: transaction.email,

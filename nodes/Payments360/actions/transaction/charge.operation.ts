@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { chargeToken } from '../../../core/gateway360/charge';
+import { chargeToken, validateChargeRequest } from '../../../core/gateway360/charge';
 import { mapGatewayItems } from '../../helpers/errors';
 import { readWebInvoice } from '../../helpers/invoice';
 import {
@@ -9,12 +9,24 @@ import {
 	currencyField,
 	customerEmailField,
 	feePercentField,
+	invoiceIdField,
 	invoiceNumberField,
 } from '../common.descriptions';
 import type { OperationContext } from '../node.type';
 
 const properties: INodeProperties[] = [
+	invoiceIdField,
 	invoiceNumberField,
+	{
+		displayName: 'Customer ID',
+		name: 'customerId',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. cust-1001',
+		description:
+			"The invoice's customer ID in your books, kept with the sale: an earlier sale of the invoice for another customer is never taken as its payment",
+	},
 	amountField,
 	currencyField,
 	{
@@ -38,13 +50,6 @@ const properties: INodeProperties[] = [
 		default: {},
 		options: [
 			{
-				displayName: 'Books Customer ID',
-				name: 'booksCustomerId',
-				type: 'string',
-				default: '',
-				description: 'The customer ID in your books, copied into the payment record',
-			},
-			{
 				displayName: 'Description',
 				name: 'description',
 				type: 'string',
@@ -61,10 +66,11 @@ export const description = updateDisplayOptions(
 );
 
 /**
- * A `sale` of the invoice amount (plus its fee line) with the token; the invoice number is the
- * order ID. Before charging, an approved sale of the invoice is looked up and a second one
- * refused: the existing payment is returned with `existingPayment: true` and nothing is
- * charged. A decline is a `failed` payment record; a gateway error (`response=3`) is an error.
+ * A `sale` of the invoice amount (plus its fee line) with the token; the invoice ID is the order
+ * ID. Before charging, the order's sales are read: one for this customer and total means the
+ * invoice is paid (returned with `existingPayment: true`, nothing charged); another sale still
+ * holding money refuses the charge with an error naming it. A decline is a `failed` payment
+ * record; a gateway error (`response=3`) is an error.
  */
 export async function execute(
 	this: IExecuteFunctions,
@@ -73,19 +79,18 @@ export async function execute(
 ): Promise<INodeExecutionData[]> {
 	return await mapGatewayItems(this, items, settings.concurrency, client.secrets, async (itemIndex) => {
 		const invoice = readWebInvoice(this, itemIndex, settings);
-		const options = this.getNodeParameter('options', itemIndex, {}) as {
-			booksCustomerId?: string;
-			description?: string;
-		};
+		const options = this.getNodeParameter('options', itemIndex, {}) as { description?: string };
+		const request = validateChargeRequest({
+			...invoice,
+			invoiceId: String(this.getNodeParameter('invoiceId', itemIndex, '')),
+			customerId: String(this.getNodeParameter('customerId', itemIndex, '')),
+			paymentToken: String(this.getNodeParameter('paymentToken', itemIndex, '')),
+			customerEmail: String(this.getNodeParameter('customerEmail', itemIndex, '')),
+			description: options.description?.trim() || null,
+		});
 		const transport = client.transport();
-		const outcome = await invoiceLocks.run(invoice.invoiceNumber, async () =>
-			await chargeToken(transport, {
-				...invoice,
-				paymentToken: String(this.getNodeParameter('paymentToken', itemIndex, '')),
-				customerEmail: String(this.getNodeParameter('customerEmail', itemIndex, '')),
-				description: options.description?.trim() || null,
-				booksCustomerId: options.booksCustomerId?.trim() || null,
-			}),
+		const outcome = await invoiceLocks.run(request.invoiceId, async () =>
+			await chargeToken(transport, request),
 		);
 		return [
 			{

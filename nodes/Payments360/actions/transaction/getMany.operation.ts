@@ -1,7 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { assertInvoiceNumber } from '../../../core/gateway360/charge';
 import { CoreInputError } from '../../../core/errors';
 import type { TransactionFilters } from '../../../core/gateway360/transactions';
 import {
@@ -9,7 +8,9 @@ import {
 	toGatewayDate,
 	transactionView,
 } from '../../../core/gateway360/transactions';
+import { assertInvoiceId } from '../../../core/signedLink';
 import { mapGatewayItems } from '../../helpers/errors';
+import { invoiceIdField } from '../common.descriptions';
 import type { OperationContext } from '../node.type';
 import { returnAllOrLimit } from '../../../shared/listDescriptions';
 
@@ -18,21 +19,16 @@ const properties: INodeProperties[] = [
 		displayName: 'Find By',
 		name: 'findBy',
 		type: 'options',
-		default: 'invoiceNumber',
+		default: 'invoiceId',
 		options: [
-			{ name: 'Invoice Number (Order ID)', value: 'invoiceNumber' },
+			{ name: 'Invoice ID (Order ID)', value: 'invoiceId' },
 			{ name: 'Date Range', value: 'dateRange' },
 		],
 	},
 	{
-		displayName: 'Invoice Number',
-		name: 'invoiceNumber',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'e.g. INV-1042',
-		description: 'Transactions whose order ID is this invoice number',
-		displayOptions: { show: { findBy: ['invoiceNumber'] } },
+		...invoiceIdField,
+		description: 'Transactions whose order ID is this invoice ID (the ID in your books)',
+		displayOptions: { show: { findBy: ['invoiceId'] } },
 	},
 	{
 		displayName: 'From',
@@ -81,10 +77,10 @@ export async function execute(
 	{ client, settings }: OperationContext,
 ): Promise<INodeExecutionData[]> {
 	return await mapGatewayItems(this, items, settings.concurrency, client.secrets, async (itemIndex) => {
-		const findBy = this.getNodeParameter('findBy', itemIndex, 'invoiceNumber') as string;
+		const findBy = this.getNodeParameter('findBy', itemIndex, 'invoiceId') as string;
 		const filters: TransactionFilters = {};
-		if (findBy === 'invoiceNumber') {
-			filters.orderId = assertInvoiceNumber(this.getNodeParameter('invoiceNumber', itemIndex, ''));
+		if (findBy === 'invoiceId') {
+			filters.orderId = assertInvoiceId(this.getNodeParameter('invoiceId', itemIndex, ''));
 		} else {
 			const zone = this.getTimezone();
 			filters.startDate = toGatewayDate(this.getNodeParameter('startDate', itemIndex, ''), zone, 'startDate');
