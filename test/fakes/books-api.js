@@ -19,9 +19,12 @@ const PAYMENT_STATUSES = [
 	'failed',
 	'canceled',
 	'pending',
+	'refunded',
 ];
-// A Stripe PaymentIntent never leaves these: a late, out-of-order webhook must not undo them.
-const FINAL_STATUSES = ['succeeded', 'canceled'];
+// A payment never leaves these: a late, out-of-order webhook must not undo them. Only a refund
+// report moves a record between succeeded and refunded (docs/books-api.md "Refunds").
+const FINAL_STATUSES = ['succeeded', 'canceled', 'refunded'];
+const REFUND_STATUSES = ['succeeded', 'refunded'];
 const ZERO_DECIMAL = ['JPY', 'KRW', 'VND', 'CLP', 'ISK', 'UGX', 'XAF', 'XOF'];
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -63,6 +66,13 @@ function addDays(isoDate, days) {
 
 function decimals(currency) {
 	return ZERO_DECIMAL.includes(currency.toUpperCase()) ? 0 : 2;
+}
+
+/** A decimal string in the currency's decimals as minor units; validated before. */
+function parseMinor(amount, currency) {
+	const [whole, fraction = ''] = amount.split('.');
+	const places = decimals(currency);
+	return Number(whole) * 10 ** places + Number(fraction.padEnd(places, '0').slice(0, places) || 0);
 }
 
 function formatAmount(minor, currency) {
@@ -349,14 +359,50 @@ function loadSeed(seed, today) {
 
 // ---- payment records ----
 
-function invoicePaymentStatus(records) {
+/** Minor units given back of a record (0 when it reports no refund). */
+function refundedMinor(record, currency) {
+	const refunded = record.refund && record.refund.amountRefunded;
+	return refunded ? parseMinor(refunded.amount, currency) : 0;
+}
+
+/** A succeeded payment part of which went back: it pays the invoice only in part. */
+const partlyRefunded = (record, currency) =>
+	record.status === 'succeeded' && refundedMinor(record, currency) > 0;
+
+function invoicePaymentStatus(records, currency) {
 	const has = (...statuses) => records.some((record) => statuses.includes(record.status));
-	if (has('succeeded')) return 'paid';
+	if (records.some((record) => record.status === 'succeeded' && !partlyRefunded(record, currency))) {
+		return 'paid';
+	}
 	if (has('pending', 'processing')) return 'pending';
 	if (has('requires_action')) return 'action_required';
 	const latest = records.reduce((a, b) => (b.updatedAt >= a.updatedAt ? b : a));
-	return latest.status === 'failed' ? 'failed' : 'unpaid';
+	if (latest.status === 'failed') return 'failed';
+	return records.some((record) => partlyRefunded(record, currency)) ? 'partially_paid' : 'unpaid';
 }
+
+/**
+ * What a refund reopens: the amount refunded when a payment kept part of the invoice (the
+ * payment that kept most decides), else the whole total; never more than the total.
+ */
+function reopenedBalanceMinor(records, invoice) {
+	const totalMinor = parseMinor(invoice.total, invoice.currency);
+	const partial = records
+		.filter((record) => partlyRefunded(record, invoice.currency))
+		.map((record) => refundedMinor(record, invoice.currency));
+	return partial.length === 0 ? totalMinor : Math.min(totalMinor, ...partial);
+}
+
+const isMoney = (value) =>
+	Boolean(value) &&
+	typeof value === 'object' &&
+	typeof value.amount === 'string' &&
+	typeof value.currency === 'string' &&
+	/^\d+(\.\d+)?$/.test(value.amount);
+
+/** A refund report: the record's `refund` filled, or the status `refunded`. */
+const isRefundReport = (body) =>
+	body.status === 'refunded' || (body.refund !== null && body.refund !== undefined);
 
 function validatePaymentRecord(body, invoice) {
 	if (!body || typeof body !== 'object' || Array.isArray(body)) {
@@ -398,6 +444,25 @@ function validatePaymentRecord(body, invoice) {
 			'currency_mismatch',
 			`Invoice ${invoice.number} is in ${invoice.currency}, not ${amount.currency.toUpperCase()}`,
 		);
+	}
+	const refund = body.refund;
+	if (refund !== undefined && refund !== null) {
+		const sums = [refund.amountRefunded, refund.amountKept].filter((sum) => sum !== null);
+		if (
+			typeof refund !== 'object' ||
+			!isMoney(refund.amountRefunded) ||
+			(refund.amountKept !== null && !isMoney(refund.amountKept)) ||
+			sums.some((sum) => sum.currency.toUpperCase() !== invoice.currency.toUpperCase())
+		) {
+			throw new BooksError(
+				400,
+				'invalid_refund',
+				`refund must be null or { amountRefunded: { amount: "12.50", currency }, amountKept: { amount, currency } | null } in ${invoice.currency}`,
+			);
+		}
+	}
+	if (body.status === 'refunded' && (refund === undefined || refund === null)) {
+		throw new BooksError(400, 'invalid_refund', 'A refunded payment says what was refunded (refund)');
 	}
 	if (body.invoiceId !== undefined && body.invoiceId !== invoice.id) {
 		throw new BooksError(
@@ -444,13 +509,23 @@ function createBooks({ seed, timeZone, today }) {
 		if (existing) {
 			const history = existing.history ?? [];
 			history.push({ status: body.status, at: now });
-			if (FINAL_STATUSES.includes(existing.status) && body.status !== existing.status) {
+			const report = isRefundReport(body);
+			if (report && REFUND_STATUSES.includes(existing.status)) {
+				// What was refunded changes, not what was paid: the payment's fields stay.
+				Object.assign(existing, {
+					status: body.status,
+					refund: body.refund,
+					updatedAt: now,
+					history,
+				});
+			} else if (FINAL_STATUSES.includes(existing.status) && body.status !== existing.status) {
 				existing.history = history;
-				record = existing;
 			} else {
-				Object.assign(existing, body, { invoiceId: invoice.id, updatedAt: now, history });
-				record = existing;
+				// A report without refund news never erases the refund the books know.
+				const keep = !report && existing.refund ? { refund: existing.refund } : {};
+				Object.assign(existing, body, keep, { invoiceId: invoice.id, updatedAt: now, history });
 			}
+			record = existing;
 		} else {
 			record = {
 				...body,
@@ -462,12 +537,15 @@ function createBooks({ seed, timeZone, today }) {
 			data.payments.push(record);
 			created = true;
 		}
-		invoice.paymentStatus = invoicePaymentStatus(
-			data.payments.filter((p) => p.invoiceId === invoice.id),
-		);
+		const records = data.payments.filter((p) => p.invoiceId === invoice.id);
+		invoice.paymentStatus = invoicePaymentStatus(records, invoice.currency);
 		if (invoice.paymentStatus === 'paid') {
 			invoice.balance = formatAmount(0, invoice.currency);
 			invoice.status = 'paid';
+		} else if (invoice.status !== 'void' && records.some(isRefundReport)) {
+			// A refund reopens what no payment pays any more.
+			invoice.balance = formatAmount(reopenedBalanceMinor(records, invoice), invoice.currency);
+			invoice.status = 'open';
 		}
 		// Whoever first records a status learns it here: emails follow only that one answer.
 		const statusChanged = record.status !== previousStatus;

@@ -269,6 +269,98 @@ describe('books API (demo books)', () => {
 		expect(late.body.payment.status).toBe('succeeded');
 	});
 
+	describe('refunds', () => {
+		const usd = (amount) => ({ amount, currency: 'usd' });
+		/** A refund report as the payment-status workflow posts it: the payment record after the refund. */
+		const refundReport = (paymentId, refunded, kept, status = kept === '0.00' ? 'refunded' : 'succeeded') => ({
+			...record(paymentId, status),
+			kind: 'refund',
+			refund: { amountRefunded: usd(refunded), amountKept: kept === null ? null : usd(kept) },
+		});
+		const post = (body) => call('POST', '/invoices/inv-2001/payments', body);
+
+		test('a full refund reopens the invoice with its balance; told again, nothing changes', async () => {
+			await post({ ...record('pi_r1', 'succeeded'), paymentMethod: { id: 'pm_1', label: 'Visa •••• 4242' } });
+			const refunded = await post(refundReport('pi_r1', '250.00', '0.00'));
+			expect(refunded.status).toBe(200);
+			expect(refunded.body).toMatchObject({ statusChanged: true, previousStatus: 'succeeded' });
+			expect(refunded.body.invoice).toMatchObject({ status: 'open', paymentStatus: 'unpaid', balance: '250.00' });
+			// what was refunded changes, not what was paid
+			expect(refunded.body.payment).toMatchObject({
+				status: 'refunded',
+				amount: { amount: '250.00' },
+				paymentMethod: { label: 'Visa •••• 4242' },
+				refund: { amountRefunded: usd('250.00'), amountKept: usd('0.00') },
+			});
+			expect(refunded.body.payment.kind).toBeUndefined();
+
+			const again = await post(refundReport('pi_r1', '250.00', '0.00'));
+			expect(again.body).toMatchObject({ created: false, statusChanged: false });
+			expect(again.body.invoice).toMatchObject({ status: 'open', balance: '250.00' });
+			// a late success without refund news does not close the invoice again
+			const late = await post(record('pi_r1', 'succeeded'));
+			expect(late.body.payment).toMatchObject({ status: 'refunded', refund: { amountRefunded: usd('250.00') } });
+			expect(late.body.invoice).toMatchObject({ status: 'open', balance: '250.00' });
+			expect((await call('GET', '/invoices/inv-2001/payments')).body).toHaveLength(1);
+
+			// the invoice can be paid again
+			const repaid = await post(record('pi_r2', 'succeeded'));
+			expect(repaid.body.invoice).toMatchObject({ status: 'paid', paymentStatus: 'paid', balance: '0.00' });
+		});
+
+		test('a partial refund: the balance is the amount refunded, the payment still succeeded', async () => {
+			await post(record('pi_p1', 'succeeded'));
+			const partial = await post(refundReport('pi_p1', '100.00', '150.00'));
+			expect(partial.body).toMatchObject({ statusChanged: false, previousStatus: 'succeeded' });
+			expect(partial.body.payment).toMatchObject({ status: 'succeeded', refund: { amountKept: usd('150.00') } });
+			expect(partial.body.invoice).toMatchObject({ status: 'open', paymentStatus: 'partially_paid', balance: '100.00' });
+			// a second partial refund: the record holds the payment's refunds in total
+			const second = await post(refundReport('pi_p1', '180.00', '70.00'));
+			expect(second.body.invoice).toMatchObject({ balance: '180.00' });
+			// a late success without refund news keeps the refund
+			const late = await post(record('pi_p1', 'succeeded'));
+			expect(late.body.payment.refund.amountRefunded).toEqual(usd('180.00'));
+			expect(late.body.invoice.balance).toBe('180.00');
+			// a new payment in flight for the reopened balance shows as pending
+			const inFlight = await post(record('pi_p2', 'processing', '180.00'));
+			expect(inFlight.body.invoice).toMatchObject({ paymentStatus: 'pending', balance: '180.00' });
+		});
+
+		test('a failed refund (nothing refunded any more) makes the payment count again', async () => {
+			await post(record('pi_f1', 'succeeded'));
+			await post(refundReport('pi_f1', '250.00', '0.00'));
+			const failed = await post(refundReport('pi_f1', '0.00', '250.00', 'succeeded'));
+			expect(failed.body).toMatchObject({ statusChanged: true, previousStatus: 'refunded' });
+			expect(failed.body.invoice).toMatchObject({ status: 'paid', paymentStatus: 'paid', balance: '0.00' });
+		});
+
+		test('a refund the books hear of first is recorded; a canceled payment cannot be refunded', async () => {
+			const first = await post(refundReport('pi_n1', '50.00', null, 'succeeded'));
+			expect(first.status).toBe(201);
+			expect(first.body.invoice).toMatchObject({ paymentStatus: 'partially_paid', balance: '50.00' });
+			await post(record('pi_c1', 'canceled'));
+			const canceled = await post(refundReport('pi_c1', '250.00', '0.00'));
+			expect(canceled.body.payment.status).toBe('canceled');
+		});
+
+		test('bad refunds are refused and change nothing', async () => {
+			await post(record('pi_b1', 'succeeded'));
+			const cases = [
+				{ ...record('pi_b1', 'refunded') },
+				{ ...record('pi_b1', 'refunded'), refund: { amountKept: usd('0.00') } },
+				{ ...record('pi_b1', 'refunded'), refund: { amountRefunded: { amount: '250.00', currency: 'eur' }, amountKept: null } },
+				{ ...record('pi_b1', 'refunded'), refund: { amountRefunded: usd('2,50'), amountKept: null } },
+				{ ...record('pi_b1', 'refunded'), refund: 'all of it' },
+			];
+			for (const body of cases) {
+				const answer = await post(body);
+				expect(answer.status).toBe(400);
+				expect(answer.body.error.code).toBe('invalid_refund');
+			}
+			expect((await call('GET', '/invoices/inv-2001')).body).toMatchObject({ status: 'paid', balance: '0.00' });
+		});
+	});
+
 	test('GET /callers/:id: who may pay, as the books know them', async () => {
 		const agent = await call('GET', '/callers/agent-7');
 		expect(agent.status).toBe(200);
