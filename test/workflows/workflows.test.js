@@ -285,3 +285,92 @@ describe('daily auto-pay', () => {
 		]);
 	});
 });
+
+describe('web invoice with Pay Now: the 360 Payments charge', () => {
+	const web = workflows.find(({ file }) => file === 'web-invoice-pay-now.json').json;
+	const node = (name) => web.nodes.find((n) => n.name === name);
+	const targets = (name, output) =>
+		(web.connections[name]?.main[output] ?? []).map((link) => link.node);
+	const charge = web.nodes.find(
+		(n) => n.type === `${PACKAGE_NAME}.payments360` && n.parameters.operation === 'charge',
+	);
+
+	test('the gateway gets the invoice ID, its customer and its balance from the books, not from the post', () => {
+		// the invoice the books answered for the signed link, as "Can it still be paid?" passes it on
+		expect(targets('Can it still be paid?', 0)).toEqual([charge.name]);
+		expect(charge.parameters).toMatchObject({
+			invoiceId: '={{ $json.invoiceId }}',
+			invoiceNumber: '={{ $json.number }}',
+			customerId: '={{ $json.customerId }}',
+			amount: '={{ $json.balance }}',
+			currency: '={{ $json.currency }}',
+		});
+		// only the single-use token and the email come from the page's post
+		const fromPost = Object.entries(charge.parameters)
+			.filter(([, value]) => JSON.stringify(value).includes("$('Web invoice: pay')"))
+			.map(([key]) => key);
+		expect(fromPost.sort()).toEqual(['customerEmail', 'paymentToken']);
+	});
+
+	test('a refused charge answers the page without its details, then fails the run for the admin', () => {
+		expect(charge.onError).toBe('continueErrorOutput');
+		const [respond] = targets(charge.name, 1);
+		expect(node(respond).parameters.responseBody).not.toContain('$json.error');
+		expect(targets(respond, 0).map((name) => node(name))).toEqual([
+			expect.objectContaining({
+				type: 'n8n-nodes-base.stopAndError',
+				parameters: { errorMessage: '={{ $json.error }}' },
+			}),
+		]);
+	});
+});
+
+describe('payment status', () => {
+	const status = workflows.find(({ file }) => file === 'payment-status.json').json;
+	const node = (name) => status.nodes.find((n) => n.name === name);
+	const targets = (name, output) =>
+		(status.connections[name]?.main[output] ?? []).map((link) => link.node);
+	/** Every node a run may reach from `name`'s output `output`. */
+	const reachable = (name, output) => {
+		const seen = new Set();
+		const queue = targets(name, output);
+		while (queue.length > 0) {
+			const next = queue.shift();
+			if (seen.has(next)) continue;
+			seen.add(next);
+			for (const links of status.connections[next]?.main ?? []) queue.push(...links.map((l) => l.node));
+		}
+		return [...seen];
+	};
+	const trigger = status.nodes.find((n) => n.type === `${PACKAGE_NAME}.paymentWebhookTrigger`);
+	const router = node('Payment or new payment method?');
+	const ruleOutput = (kind) =>
+		router.parameters.rules.values.findIndex((rule) => rule.conditions.conditions[0].rightValue === kind);
+
+	test('every output of the trigger, Refunded included, is followed', () => {
+		const outputs = ourTypes.get(trigger.type).outputNames;
+		expect(outputs).toContain('Refunded');
+		expect(status.connections[trigger.name].main).toHaveLength(outputs.length);
+		outputs.forEach((_, index) => expect(targets(trigger.name, index)).toEqual(['Settings']));
+	});
+
+	test('a refund is recorded in the books against its invoice, under its payment id, and emails nobody', () => {
+		const rule = router.parameters.rules.values[ruleOutput('refund')];
+		expect(rule.conditions.conditions[0]).toMatchObject({
+			leftValue: "={{ $('Payment Webhook Trigger').item.json.kind }}",
+			operator: { type: 'string', operation: 'equals' },
+		});
+		expect(targets(router.name, ruleOutput('refund'))).toEqual(['Books: record the refund']);
+		const books = node('Books: record the refund');
+		expect(books.parameters).toMatchObject({
+			method: 'POST',
+			url: node('Books: record the payment').parameters.url,
+			jsonBody: "={{ JSON.stringify($('Payment Webhook Trigger').item.json) }}",
+		});
+		// nothing after it: no "Payment Confirmation" (nor any email, nor a Stripe call) for a refund
+		expect(reachable(router.name, ruleOutput('refund'))).toEqual(['Books: record the refund']);
+		// and a refund never takes the payment branch, where the emails are
+		expect(ruleOutput('payment')).not.toBe(ruleOutput('refund'));
+		expect(reachable(router.name, ruleOutput('payment'))).toContain('Send Payment Confirmation');
+	});
+});
