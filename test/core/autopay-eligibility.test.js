@@ -292,14 +292,14 @@ describe('one scan of many invoices', () => {
 			action: 'skip',
 			reason: 'DO_NOT_RETRY',
 			message:
-				'Invoice A is not charged again: its payment pi_A was declined on pm_1 with decline code lost_card (the card is reported lost), which the card networks forbid retrying; it is charged once customer C-1 has another automatic payment method',
+				'Invoice A is not charged again: its payment pi_A was declined on Visa •••• 4242 (pm_1) with decline code lost_card (the card is reported lost), which the card networks forbid retrying; it is charged once customer C-1 has another automatic payment method',
 			invoiceId: 'A',
 			paymentDay: '2026-11-23',
 			paymentId: 'pi_A',
 			declineCode: 'lost_card',
 		});
 		expect(blocked('B', { declineCode: 'generic_decline', adviceCode: 'do_not_try_again' }).message).toBe(
-			'Invoice B is not charged again: its payment pi_B was declined on pm_1 with advice code do_not_try_again (the issuer says not to try again), which the card networks forbid retrying; it is charged once customer C-1 has another automatic payment method',
+			'Invoice B is not charged again: its payment pi_B was declined on Visa •••• 4242 (pm_1) with advice code do_not_try_again (the issuer says not to try again), which the card networks forbid retrying; it is charged once customer C-1 has another automatic payment method',
 		);
 		// the newest forbidding decline is named (Stripe lists newest first)
 		const two = scan.classify(

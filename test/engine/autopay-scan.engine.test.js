@@ -239,7 +239,7 @@ describe('Auto-Pay Scan in a workflow', () => {
 			{
 				action: 'skip',
 				reason: 'DO_NOT_RETRY',
-				message: `Invoice S-INV-LOST is not charged again: its payment ${declined.paymentId} was declined on ${declined.paymentMethod.id} with decline code lost_card (the card is reported lost), which the card networks forbid retrying; it is charged once customer S-LOST has another automatic payment method`,
+				message: `Invoice S-INV-LOST is not charged again: its payment ${declined.paymentId} was declined on Visa •••• 4242 (${declined.paymentMethod.id}) with decline code lost_card (the card is reported lost), which the card networks forbid retrying; it is charged once customer S-LOST has another automatic payment method`,
 				invoiceId: 'S-INV-LOST',
 				paymentDay: '2026-11-22',
 				paymentId: declined.paymentId,

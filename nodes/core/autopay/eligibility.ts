@@ -80,7 +80,7 @@ import { CoreInputError, isCoreInputError } from '../errors';
 import { paymentIdempotencyKeys } from '../idempotency';
 import { assertChargeable, currencyRules, formatAmount, parseAmount } from '../money';
 import { retryBan } from '../declines';
-import type { Decline } from '../declines';
+import type { Decline, RetryBan } from '../declines';
 import { openPayLinkSentence } from '../stripe/paymentGuards';
 import { BusinessCalendar, formatEpochDay } from './dates';
 import { Memo } from '../memo';
@@ -269,7 +269,7 @@ const PENDING_INTENT = new Set(['processing', 'requires_capture']);
 // A declined PaymentIntent waits for another method, or was given up.
 const DECLINED_INTENT = new Set(['requires_payment_method', 'canceled']);
 
-const BAN_SIGNALS = {
+const BAN_SIGNALS: Record<RetryBan['signal'], string> = {
 	decline_code: 'decline code',
 	advice_code: 'advice code',
 	network_advice_code: 'card network advice code',
@@ -725,8 +725,8 @@ export class AutoPayScan {
 				`Customer ${customer} of invoice ${id} is not mapped to a Stripe customer`,
 			);
 		}
-		const method = facts.automaticPaymentMethod?.id;
-		if (!method) {
+		const method = facts.automaticPaymentMethod;
+		if (!method?.id) {
 			return skip(
 				'NO_AUTOMATIC_METHOD',
 				invoice,
@@ -910,20 +910,19 @@ function skipByPayment(
 function forbiddenRetry(
 	invoice: ReadInvoice,
 	intents: readonly StripePaymentFact[],
-	method: string,
+	method: { id: string; label: string },
 ): SkipDecision | undefined {
 	for (const intent of intents) {
 		const decline = intent.lastDecline;
 		if (decline === undefined || !DECLINED_INTENT.has(intent.status)) continue;
-		const onMethod = decline.paymentMethodId ?? method;
-		if (onMethod !== method) continue;
+		if ((decline.paymentMethodId ?? method.id) !== method.id) continue;
 		const ban = retryBan(decline);
 		if (ban === undefined) continue;
 		return {
 			...skipByPayment(
 				'DO_NOT_RETRY',
 				invoice,
-				`Invoice ${invoice.invoiceId} is not charged again: its payment ${intent.id} was declined on ${method} with ${BAN_SIGNALS[ban.signal]} ${ban.code} (${ban.meaning}), which the card networks forbid retrying; it is charged once customer ${invoice.customerId} has another automatic payment method`,
+				`Invoice ${invoice.invoiceId} is not charged again: its payment ${intent.id} was declined on ${method.label} (${method.id}) with ${BAN_SIGNALS[ban.signal]} ${ban.code} (${ban.meaning}), which the card networks forbid retrying; it is charged once customer ${invoice.customerId} has another automatic payment method`,
 				intent.id,
 			),
 			declineCode: ban.code,
