@@ -1,6 +1,6 @@
 // The charge guard, refunds and voids of the core, run against the local gateway over HTTP.
 import { CoreInputError } from '../../nodes/core/errors';
-import { InvoiceLocks, chargeToken } from '../../nodes/core/gateway360/charge';
+import { InvoiceLocks, chargeToken, readTransactionIdList } from '../../nodes/core/gateway360/charge';
 import { Gateway360ApiError } from '../../nodes/core/gateway360/errors';
 import { refundPayment, voidPayment } from '../../nodes/core/gateway360/reversals';
 import { Gateway360Transport } from '../../nodes/core/gateway360/transport';
@@ -252,6 +252,38 @@ describe('already paid: the same order ID, customer and total, nothing less', ()
 		expect(again.record.paymentId).toBe(first.record.paymentId);
 		expect(again.record.guard).toMatchObject({ refunded: { amount: '30.00' }, kept: { amount: '70.00' } });
 		expect(again.record.guard.message).toMatch(/; nothing new was charged\. \$30\.00 of it was refunded since, \$70\.00 kept$/);
+	});
+
+	test('a sale the books already hold is off the balance: paying the rest is charged, and kept', async () => {
+		// $10 taken by phone and recorded in the books: $490 is left to pay online.
+		const req = request({ amountMinor: 49000 });
+		const phone = await outsideSale(req.invoiceId, '10.00');
+		const refused = await conflictOf(chargeToken(transport, req));
+		expect(refused).toMatchObject({ kind: 'conflicting_payment', transactionId: phone.transactionId });
+		const paid = await chargeToken(transport, { ...req, paymentToken: token(), recordedPaymentIds: [phone.transactionId] });
+		expect(paid).toMatchObject({ existingPayment: false, voidedTransactionId: null, record: { status: 'succeeded', total: { amount: '490.00' } } });
+		expect(gateway.ledger.salesFor(req.invoiceId).map((sale) => [sale.amount, sale.voided])).toEqual([
+			['10.00', false],
+			['490.00', false],
+		]);
+	});
+
+	test('a payment the books hold that is this payment still means paid (a double click after recording)', async () => {
+		const req = request();
+		const first = await chargeToken(transport, req);
+		const again = await chargeToken(transport, { ...req, paymentToken: token(), recordedPaymentIds: [first.record.paymentId] });
+		expect(again).toMatchObject({ existingPayment: true, record: { paymentId: first.record.paymentId } });
+		expect(gateway.ledger.chargesFor(req.invoiceId)).toBe(1);
+	});
+
+	test('recorded payment IDs are read from a list or comma-separated text, and must be transaction IDs', async () => {
+		expect(readTransactionIdList(' 7000000001, ,7000000002 ')).toEqual(['7000000001', '7000000002']);
+		expect(readTransactionIdList(['7000000003', 7000000004])).toEqual(['7000000003', '7000000004']);
+		expect(readTransactionIdList(undefined)).toEqual([]);
+		const failure = await chargeToken(transport, request({ recordedPaymentIds: ['1 OR 1=1'] })).catch((e) => e);
+		expect(failure).toBeInstanceOf(CoreInputError);
+		expect(failure).toMatchObject({ field: 'recordedPaymentIds', message: '"1 OR 1=1" is not a gateway transaction ID' });
+		expect(sent).toHaveLength(0);
 	});
 
 	test('a matching payment wins over a conflicting sale of the same order', async () => {

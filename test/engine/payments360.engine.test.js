@@ -197,6 +197,15 @@ describe('Charge Token', () => {
 		expect(gateway.ledger.chargesFor(invoice)).toBe(1);
 	});
 
+	test('a sale the books already hold (Payments Recorded in Books, a list) does not stop paying the rest', async () => {
+		const invoice = invoiceId();
+		const phone = await outsideSale(invoice, '10.00');
+		const params = chargeParams({ options: { recordedPaymentIds: '={{ $json.recorded }}' } });
+		const [record] = (await run(params, [charge(invoice, { amount: '490.00', recorded: [phone.transactionid] })])).output('360');
+		expect(record).toMatchObject({ status: 'succeeded', existingPayment: false, total: { amount: '490.00' } });
+		expect(gateway.ledger.chargesFor(invoice)).toBe(2);
+	});
+
 	test('double submit in one run (same token, two items): charged once, both name that payment', async () => {
 		const item = charge(invoiceId());
 		const [first, second] = (await run(chargeParams(), [item, item])).output('360');

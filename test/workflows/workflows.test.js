@@ -312,6 +312,24 @@ describe('web invoice with Pay Now: the 360 Payments charge', () => {
 		expect(fromPost.sort()).toEqual(['customerEmail', 'paymentToken']);
 	});
 
+	test('the payments the books hold are read before the balance and handed to the charge', () => {
+		// read first: a sale recorded after this read is not skipped by the guard, and one
+		// recorded before it is already off the balance read next
+		const [payments] = targets('Check the link of the payment', 0);
+		expect(node(payments)).toMatchObject({
+			type: 'n8n-nodes-base.httpRequest',
+			parameters: {
+				method: 'GET',
+				url: expect.stringMatching(/\/invoices\/\{\{ encodeURIComponent\(\$json\.invoiceId\) \}\}\/payments$/),
+				options: { response: { response: { fullResponse: true } } },
+			},
+		});
+		expect(targets(payments, 0)).toEqual(['Books: read the invoice to pay']);
+		expect(charge.parameters.options.recordedPaymentIds).toBe(
+			`={{ $('${payments}').item.json.body.map((payment) => payment.paymentId).join(',') }}`,
+		);
+	});
+
 	test('a refused charge answers the page without its details, then fails the run for the admin', () => {
 		expect(charge.onError).toBe('continueErrorOutput');
 		const [respond] = targets(charge.name, 1);

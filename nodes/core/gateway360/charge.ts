@@ -9,6 +9,7 @@ import { Gateway360ApiError } from './errors';
 import type { GatewayTransaction } from './transactions';
 import {
 	SALE_FIELDS,
+	assertTransactionId,
 	cardLabel,
 	gatewayRefusal,
 	listTransactions,
@@ -24,14 +25,16 @@ import type { Gateway360Transport } from './transport';
  * The sale's order ID is the books' invoice ID; the books' customer ID and the invoice number
  * ride along as merchant-defined fields. An earlier sale of the same order ID that still holds
  * money is this invoice's payment only when it is for the same customer and charged the same
- * total (invoice amount plus its fee) in the same currency; any other such sale is a conflict
- * that a person must look at, and nothing is charged on top of it.
+ * total (invoice amount plus its fee) in the same currency; any other such sale that the books
+ * do not already hold is a conflict that a person must look at, and nothing is charged on top
+ * of it.
  *
  * The gateway has no idempotency keys, so "never twice" is built from what it does have:
  *  1. guard: before charging, read the order's sales holding money (approved, not voided, not
  *     refunded in full). One that is this payment means the invoice is paid: nothing is
  *     charged and it is returned (existingPayment: true); a double click, a browser retry or a
- *     re-run workflow lands here. Otherwise one that is not this payment refuses the charge.
+ *     re-run workflow lands here. Otherwise one that is not this payment, and not held by the
+ *     books, refuses the charge.
  *  2. a payment token is single-use at the gateway: the same token sent twice (two requests
  *     that both passed the guard at once) is refused the second time; that refusal is then
  *     read as "paid by the first request" when the guard now finds its sale.
@@ -55,6 +58,12 @@ export interface ChargeRequest {
 	paymentToken: string;
 	customerEmail?: string | null;
 	description?: string | null;
+	/**
+	 * Gateway transaction IDs the books already hold as payments of this invoice: their amounts
+	 * are off the balance charged now, so such a sale does not stand in the way (a partial
+	 * payment taken by phone, a payment whose refund reopened the balance).
+	 */
+	recordedPaymentIds?: readonly string[];
 }
 
 export type ChargeGuardReason = 'ALREADY_PAID';
@@ -188,6 +197,21 @@ export function saleMismatch(sale: GatewayTransaction, expected: ExpectedSale): 
 	return differences.length > 0 ? differences.join('; ') : null;
 }
 
+/**
+ * The sales that bear on this payment: every one that is this payment, and every other one the
+ * books do not already hold (a sale they hold is already off the balance being charged).
+ */
+export function salesThatBear(
+	sales: GatewayTransaction[],
+	expected: ExpectedSale,
+	recordedPaymentIds: ReadonlySet<string>,
+): GatewayTransaction[] {
+	return sales.filter(
+		(sale) =>
+			!recordedPaymentIds.has(sale.transactionId) || saleMismatch(sale, expected) === null,
+	);
+}
+
 /** What the sales holding money say about this payment: paid by one, blocked by one, or neither. */
 export type EarlierSalesVerdict =
 	| { kind: 'paid'; sale: GatewayTransaction }
@@ -196,15 +220,17 @@ export type EarlierSalesVerdict =
 
 /**
  * A sale that is this payment wins (the invoice is paid, whatever else the order holds);
- * otherwise the oldest other sale holding money blocks the charge.
+ * otherwise the oldest other sale the books do not hold blocks the charge.
  */
 export function judgeEarlierSales(
 	sales: GatewayTransaction[],
 	expected: ExpectedSale,
+	recordedPaymentIds: ReadonlySet<string>,
 ): EarlierSalesVerdict {
-	const paid = sales.find((sale) => saleMismatch(sale, expected) === null);
+	const bearing = salesThatBear(sales, expected, recordedPaymentIds);
+	const paid = bearing.find((sale) => saleMismatch(sale, expected) === null);
 	if (paid) return { kind: 'paid', sale: paid };
-	const [oldest] = sales;
+	const [oldest] = bearing;
 	if (!oldest) return { kind: 'none' };
 	return { kind: 'conflict', sale: oldest, why: saleMismatch(oldest, expected) ?? '' };
 }
@@ -266,7 +292,19 @@ export function validateChargeRequest(request: ChargeRequest): ChargeRequest {
 		customerId,
 		paymentToken: assertPaymentToken(request.paymentToken),
 		customerEmail: assertEmail(request.customerEmail),
+		recordedPaymentIds: (request.recordedPaymentIds ?? []).map((id) =>
+			assertTransactionId(id, 'recordedPaymentIds'),
+		),
 	};
+}
+
+/**
+ * Transaction IDs given as a list or as comma-separated text (what an expression or a person
+ * types); empty entries are dropped.
+ */
+export function readTransactionIdList(value: unknown): string[] {
+	const entries: unknown[] = Array.isArray(value) ? value : String(value ?? '').split(',');
+	return entries.map((entry) => String(entry ?? '').trim()).filter((entry) => entry !== '');
 }
 
 export async function chargeToken(
@@ -277,8 +315,9 @@ export async function chargeToken(
 	const { invoiceId, invoiceNumber, currency } = request;
 	const totalMinor = request.amountMinor + request.feeMinor;
 	const expected: ExpectedSale = { customerId: request.customerId, currency, totalMinor };
+	const recorded = new Set(request.recordedPaymentIds);
 	const readVerdict = async () =>
-		judgeEarlierSales(await salesHoldingMoney(transport, invoiceId, currency), expected);
+		judgeEarlierSales(await salesHoldingMoney(transport, invoiceId, currency), expected, recorded);
 
 	const before = await readVerdict();
 	if (before.kind === 'paid') return existingOutcome(before.sale, request, null);
@@ -337,11 +376,12 @@ export async function chargeToken(
 	);
 	const oursAt = holding?.findIndex((sale) => sale.transactionId === answer.transactionId) ?? -1;
 	const ours = holding?.[oursAt];
-	const earlier = holding && oursAt > 0 ? holding.slice(0, oursAt) : [];
+	const earlier =
+		holding && oursAt > 0 ? salesThatBear(holding.slice(0, oursAt), expected, recorded) : [];
 	if (ours && earlier.length > 0) {
 		// Another sale holding money came first: ours goes, and that sale decides the answer.
 		await voidConcurrentSale(transport, ours.transactionId, invoiceNumber, earlier[0].transactionId);
-		const verdict = judgeEarlierSales(earlier, expected);
+		const verdict = judgeEarlierSales(earlier, expected, recorded);
 		if (verdict.kind === 'paid') return existingOutcome(verdict.sale, request, ours.transactionId);
 		if (verdict.kind === 'conflict') throw conflictingSaleError(request, verdict, ours.transactionId);
 	}

@@ -1,7 +1,11 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { chargeToken, validateChargeRequest } from '../../../core/gateway360/charge';
+import {
+	chargeToken,
+	readTransactionIdList,
+	validateChargeRequest,
+} from '../../../core/gateway360/charge';
 import { mapGatewayItems } from '../../helpers/errors';
 import { readWebInvoice } from '../../helpers/invoice';
 import {
@@ -56,6 +60,15 @@ const properties: INodeProperties[] = [
 				default: '',
 				description: 'Order description kept by the gateway; empty sends "Invoice" and the invoice number',
 			},
+			{
+				displayName: 'Payments Recorded in Books',
+				name: 'recordedPaymentIds',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. 7000000042, 7000000043',
+				description:
+					"Gateway transaction IDs your books already hold as payments of this invoice (a list, or comma-separated): they are off the balance, so such a sale does not stop this charge. Read them before the balance. A sale for this customer and total still means the invoice is paid.",
+			},
 		],
 	},
 ];
@@ -79,7 +92,10 @@ export async function execute(
 ): Promise<INodeExecutionData[]> {
 	return await mapGatewayItems(this, items, settings.concurrency, client.secrets, async (itemIndex) => {
 		const invoice = readWebInvoice(this, itemIndex, settings);
-		const options = this.getNodeParameter('options', itemIndex, {}) as { description?: string };
+		const options = this.getNodeParameter('options', itemIndex, {}) as {
+			description?: string;
+			recordedPaymentIds?: unknown;
+		};
 		const request = validateChargeRequest({
 			...invoice,
 			invoiceId: String(this.getNodeParameter('invoiceId', itemIndex, '')),
@@ -87,6 +103,7 @@ export async function execute(
 			paymentToken: String(this.getNodeParameter('paymentToken', itemIndex, '')),
 			customerEmail: String(this.getNodeParameter('customerEmail', itemIndex, '')),
 			description: options.description?.trim() || null,
+			recordedPaymentIds: readTransactionIdList(options.recordedPaymentIds),
 		});
 		const transport = client.transport();
 		const outcome = await invoiceLocks.run(request.invoiceId, async () =>
