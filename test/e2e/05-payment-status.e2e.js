@@ -2,7 +2,9 @@
  * The payment-status workflow, live: the Stripe server delivers signed events to its
  * production URL. A payment the customer must confirm (3-D Secure off-session) is recorded as
  * action required with a failure email carrying the link; when the customer pays there, the
- * events bring the books to paid and the confirmation out. Forged events are refused.
+ * events bring the books to paid and the confirmation out. Refunded, in part and then in
+ * full, the invoice is open again in the books with what was refunded, and nobody is emailed.
+ * Forged events are refused.
  */
 import { createHmac } from 'node:crypto';
 
@@ -14,6 +16,21 @@ const state = loadState();
 const c = clients(state);
 const { n8n, stripe, books, smtp, request } = c;
 const P = 'stat';
+
+/** A refund as the Stripe Dashboard or the API makes it (amount in cents; none: the rest). */
+async function refund(paymentIntentId, amount) {
+	const form = new URLSearchParams({ payment_intent: paymentIntentId });
+	if (amount !== undefined) form.set('amount', String(amount));
+	const res = await request('POST', `${state.stripeUrl}/v1/refunds`, {
+		headers: {
+			authorization: `Bearer ${state.credentials.invPayStripeDemo.data.secretKey}`,
+			'content-type': 'application/x-www-form-urlencoded',
+		},
+		body: form.toString(),
+	});
+	expect(res.status).toBe(200);
+	return res.json;
+}
 
 beforeAll(async () => {
 	for (const id of ['invPayWf2AutoPay', 'invPayWf3Status'])
@@ -131,6 +148,66 @@ test('Stripe delivering every event twice starts nothing twice', async () => {
 	expect(
 		(await mails(smtp, 2)).filter((m) => m.subject.startsWith('Payment Confirmation')),
 	).toHaveLength(1);
+});
+
+test('a refund reaches the books: in part, the amount refunded is owed; in full, the invoice is open again; no email', async () => {
+	const { seed } = seedFor(`${P}3`, state.timeZone, {
+		customers: [{ key: 'c1', name: 'Refunded Later' }],
+		invoices: [{ key: 'i1', customer: 'c1', total: '75.00', due: 0 }],
+	});
+	await books.reset(seed);
+	const customer = seed.customers[0];
+	await stripe.createCustomer({
+		name: customer.name,
+		email: customer.email,
+		metadata: { books_customer_id: customer.id },
+		defaultPaymentMethod: 'pm_card_visa',
+	});
+	expect((await n8n.execute('invPayWf2AutoPay')).status).toBe('success');
+	await settle(c);
+	const invoiceId = `${P}3-i1`;
+	expect(await books.invoice(invoiceId)).toMatchObject({ status: 'paid', balance: '0.00' });
+	const paid = (await books.payments()).find((p) => p.invoiceId === invoiceId && p.status === 'succeeded');
+	expect(paid.paymentId).toMatch(/^pi_/);
+	await smtp.clear();
+	const executions = (await n8n.executions('invPayWf3Status')).length;
+	const reopened = (balance) =>
+		c.waitFor(`the books to reopen ${balance} of the invoice`, async () => {
+			const invoice = await books.invoice(invoiceId);
+			return invoice.balance === balance ? invoice : null;
+		});
+	const record = async () =>
+		(await books.payments()).find((p) => p.invoiceId === invoiceId && p.paymentId === paid.paymentId);
+
+	await refund(paid.paymentId, 2500);
+	expect(await reopened('25.00')).toMatchObject({ status: 'open', paymentStatus: 'partially_paid' });
+	await settle(c);
+	expect(await record()).toMatchObject({
+		status: 'succeeded',
+		amount: { amount: '75.00' },
+		refund: { amountRefunded: { amount: '25.00' }, amountKept: { amount: '50.00' } },
+	});
+	// refund.created and charge.refunded tell one refund: one execution
+	expect((await n8n.executions('invPayWf3Status')).length - executions).toBe(1);
+
+	await refund(paid.paymentId);
+	expect(await reopened('75.00')).toMatchObject({ status: 'open', paymentStatus: 'unpaid' });
+	await settle(c);
+	const refunded = await record();
+	expect(refunded).toMatchObject({
+		status: 'refunded',
+		amount: { amount: '75.00' },
+		refund: { amountRefunded: { amount: '75.00' }, amountKept: { amount: '0.00' } },
+	});
+	expect(refunded.history.map((entry) => entry.status)).toContain('refunded');
+	expect((await n8n.executions('invPayWf3Status')).length - executions).toBe(2);
+	const deliveries = (await stripe.deliveries()).filter((d) =>
+		['charge.refunded', 'refund.created'].includes(d.eventType),
+	);
+	expect(deliveries.filter((d) => d.eventType === 'charge.refunded').length).toBeGreaterThanOrEqual(2);
+	expect(undelivered(deliveries)).toEqual([]);
+	// no "Payment Confirmation" (nor any email) for a refund
+	expect(await mails(smtp, 1, { timeoutMs: 1000 })).toEqual([]);
 });
 
 test('an event without a valid Stripe signature answers 401 and changes nothing', async () => {
