@@ -3,7 +3,10 @@ import path from 'node:path';
 
 import { encodeInvoiceMetadata } from '../../nodes/core/invoiceMetadata';
 import { PAYMENT_STATUSES, blocksNewCharge } from '../../nodes/core/paymentRecord';
-import { paymentRecordsFromIntent, refundsByInvoice } from '../../nodes/core/stripe/paymentIntentRecords';
+import {
+	paymentRecordsFromIntent,
+	refundsByInvoice,
+} from '../../nodes/core/stripe/paymentIntentRecords';
 
 const fixtures = JSON.parse(
 	readFileSync(path.resolve(__dirname, '../../../shared/stripe/fixtures3.json'), 'utf8'),
@@ -60,7 +63,9 @@ describe('payment records from a PaymentIntent: refunds', () => {
 	});
 
 	test('nothing refunded: succeeded, refund null', () => {
-		expect(summary(paymentRecordsFromIntent(intent()))).toEqual([['INV-1', 'succeeded', null, null]]);
+		expect(summary(paymentRecordsFromIntent(intent()))).toEqual([
+			['INV-1', 'succeeded', null, null],
+		]);
 	});
 
 	test('a full refund: refunded, all of the total back, nothing kept', () => {
@@ -84,14 +89,16 @@ describe('payment records from a PaymentIntent: refunds', () => {
 	});
 
 	test('the charge not expanded: the refund is not known, so the record says nothing of it', () => {
-		expect(summary(paymentRecordsFromIntent(intent({ refunded: 10300, expanded: false })))).toEqual([
-			['INV-1', 'succeeded', null, null],
-		]);
+		expect(summary(paymentRecordsFromIntent(intent({ refunded: 10300, expanded: false })))).toEqual(
+			[['INV-1', 'succeeded', null, null]],
+		);
 	});
 
 	test('a payment that did not succeed has no refund, whatever its charge says', () => {
 		const canceled = intent({ refunded: 10300, status: 'canceled' });
-		expect(summary(paymentRecordsFromIntent(canceled))).toEqual([['INV-1', 'canceled', null, null]]);
+		expect(summary(paymentRecordsFromIntent(canceled))).toEqual([
+			['INV-1', 'canceled', null, null],
+		]);
 	});
 
 	test('a combined payment: the refund goes to its invoices in metadata order', () => {
@@ -123,13 +130,18 @@ describe('refundsByInvoice', () => {
 				expect(entry.refundedMinor + entry.keptMinor).toBe(share);
 				expect(entry.full).toBe(entry.keptMinor === 0);
 				// a later invoice gets something only once every earlier one is refunded in full
-				if (entry.refundedMinor > 0) expect(split.slice(0, index).every((earlier) => earlier.full)).toBe(true);
+				if (entry.refundedMinor > 0)
+					expect(split.slice(0, index).every((earlier) => earlier.full)).toBe(true);
 			});
 		}
 	});
 
 	test('Stripe says the charge is refunded in full: every share is, whatever the lines sum to', () => {
-		const split = refundsByInvoice(LINES, { amountRefundedMinor: 5000, amountCapturedMinor: 5000, full: true });
+		const split = refundsByInvoice(LINES, {
+			amountRefundedMinor: 5000,
+			amountCapturedMinor: 5000,
+			full: true,
+		});
 		expect(split.map((entry) => entry.full)).toEqual([true, true, true]);
 	});
 });

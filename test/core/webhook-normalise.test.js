@@ -517,7 +517,9 @@ describe('Stripe Checkout and SetupIntent events', () => {
 				});
 			}
 			expect(result.stateKey).toBe(`stripe:${object.id}:canceled:`);
-			expect(eventsByOutput(result.events).map((output) => output.length)).toEqual([0, 0, 0, 0, 2, 0]);
+			expect(eventsByOutput(result.events).map((output) => output.length)).toEqual([
+				0, 0, 0, 0, 2, 0,
+			]);
 		});
 
 		test('one invoice: the record the pay link was kept under, canceled', () => {
@@ -669,12 +671,16 @@ describe('Stripe refunds', () => {
 	const refundOutput = STATUS_FAMILY_OUTPUTS.findIndex((output) => output.family === 'refunded');
 
 	test('the refund events name the PaymentIntent to re-read', () => {
-		expect(stripeEventPaymentIntentId(stripeEvent('charge.refunded', refundedCharge(100)))).toBe(PI_ID);
+		expect(stripeEventPaymentIntentId(stripeEvent('charge.refunded', refundedCharge(100)))).toBe(
+			PI_ID,
+		);
 		for (const type of ['refund.created', 'refund.updated', 'refund.failed']) {
 			expect(stripeEventPaymentIntentId(stripeEvent(type, stripeRefund(100)))).toBe(PI_ID);
 		}
 		expect(
-			stripeEventPaymentIntentId(stripeEvent('refund.created', stripeRefund(100, { payment_intent: null }))),
+			stripeEventPaymentIntentId(
+				stripeEvent('refund.created', stripeRefund(100, { payment_intent: null })),
+			),
 		).toBeNull();
 	});
 
@@ -724,7 +730,10 @@ describe('Stripe refunds', () => {
 			{ invoiceId: 'INV-2', amountMinor: 2550, feeMinor: 77 },
 			{ invoiceId: 'INV-3', amountMinor: 99, feeMinor: 3 },
 		];
-		const combined = { amount: 13029, metadata: encodeInvoiceMetadata(lines, { books_customer_id: 'C-7' }) };
+		const combined = {
+			amount: 13029,
+			metadata: encodeInvoiceMetadata(lines, { books_customer_id: 'C-7' }),
+		};
 		// INV-1's share (103.00) and 1.00 of INV-2's
 		const result = normalise(
 			stripeEvent('refund.created', stripeRefund(10400)),
@@ -754,9 +763,18 @@ describe('Stripe refunds', () => {
 	});
 
 	test('refund.created and charge.refunded of one refund are one state; a second refund is another', () => {
-		const created = normalise(stripeEvent('refund.created', stripeRefund(5000)), refundedIntent(5000));
-		const charged = normalise(stripeEvent('charge.refunded', refundedCharge(5000)), refundedIntent(5000));
-		const second = normalise(stripeEvent('charge.refunded', refundedCharge(7000)), refundedIntent(7000));
+		const created = normalise(
+			stripeEvent('refund.created', stripeRefund(5000)),
+			refundedIntent(5000),
+		);
+		const charged = normalise(
+			stripeEvent('charge.refunded', refundedCharge(5000)),
+			refundedIntent(5000),
+		);
+		const second = normalise(
+			stripeEvent('charge.refunded', refundedCharge(7000)),
+			refundedIntent(7000),
+		);
 		expect(created.stateKey).toBe(charged.stateKey);
 		expect(second.stateKey).toBe(`stripe:${PI_ID}:refund:7000`);
 		const dedup = createEventDeduplicator({ now: () => 0 });
@@ -782,12 +800,25 @@ describe('Stripe refunds', () => {
 	});
 
 	test('a late payment_intent.succeeded re-read after a full refund reports the refund, not a payment', () => {
-		const late = normalise(stripeEvent('payment_intent.succeeded', paymentIntent()), refundedIntent(12360));
-		const refund = normalise(stripeEvent('charge.refunded', refundedCharge(12360)), refundedIntent(12360));
-		expect(late.events[0]).toMatchObject({ kind: 'refund', status: 'refunded', statusFamily: 'refunded' });
+		const late = normalise(
+			stripeEvent('payment_intent.succeeded', paymentIntent()),
+			refundedIntent(12360),
+		);
+		const refund = normalise(
+			stripeEvent('charge.refunded', refundedCharge(12360)),
+			refundedIntent(12360),
+		);
+		expect(late.events[0]).toMatchObject({
+			kind: 'refund',
+			status: 'refunded',
+			statusFamily: 'refunded',
+		});
 		expect(late.stateKey).toBe(refund.stateKey);
 		// re-read with nothing refunded: a plain payment, refund null
-		const paid = normalise(stripeEvent('payment_intent.succeeded', paymentIntent()), refundedIntent(0));
+		const paid = normalise(
+			stripeEvent('payment_intent.succeeded', paymentIntent()),
+			refundedIntent(0),
+		);
 		expect(paid.events[0]).toMatchObject({ kind: 'payment', status: 'succeeded', refund: null });
 		expect(paid.stateKey).toBe(`stripe:${PI_ID}:succeeded:`);
 	});
@@ -977,7 +1008,9 @@ describe('360 Payments events', () => {
 	});
 
 	test('transaction.refund.success goes to Refunded as Stripe refunds do, never Succeeded or Canceled', () => {
-		const result = deliverGateway(gatewayEvent('transaction.refund.success', {}, { amount: '50.00' }));
+		const result = deliverGateway(
+			gatewayEvent('transaction.refund.success', {}, { amount: '50.00' }),
+		);
 		// The gateway's event names this refund only: what the payment keeps is not known.
 		expect(result.events[0]).toMatchObject({
 			kind: 'refund',

@@ -17,6 +17,23 @@ const c = clients(state);
 const { n8n, stripe, books, smtp, request } = c;
 const P = 'stat';
 
+/** The books hold one invoice due today; its customer is in Stripe with `paymentMethod` saved. */
+async function oneInvoiceDue(prefix, name, total, paymentMethod) {
+	const { seed } = seedFor(prefix, state.timeZone, {
+		customers: [{ key: 'c1', name }],
+		invoices: [{ key: 'i1', customer: 'c1', total, due: 0 }],
+	});
+	await books.reset(seed);
+	const customer = seed.customers[0];
+	await stripe.createCustomer({
+		name: customer.name,
+		email: customer.email,
+		metadata: { books_customer_id: customer.id },
+		defaultPaymentMethod: paymentMethod,
+	});
+	await smtp.clear();
+}
+
 /** A refund as the Stripe Dashboard or the API makes it (amount in cents; none: the rest). */
 async function refund(paymentIntentId, amount) {
 	const form = new URLSearchParams({ payment_intent: paymentIntentId });
@@ -35,19 +52,7 @@ async function refund(paymentIntentId, amount) {
 beforeAll(async () => {
 	for (const id of ['invPayWf2AutoPay', 'invPayWf3Status'])
 		await n8n.setSettings(id, { emailSetting: 'successesAndFailures' });
-	const { seed } = seedFor(P, state.timeZone, {
-		customers: [{ key: 'c1', name: 'Strong Auth Ltd' }],
-		invoices: [{ key: 'i1', customer: 'c1', total: '75.00', due: 0 }],
-	});
-	await books.reset(seed);
-	const customer = seed.customers[0];
-	await stripe.createCustomer({
-		name: customer.name,
-		email: customer.email,
-		metadata: { books_customer_id: customer.id },
-		defaultPaymentMethod: 'pm_card_authenticationRequired',
-	});
-	await smtp.clear();
+	await oneInvoiceDue(P, 'Strong Auth Ltd', '75.00', 'pm_card_authenticationRequired');
 });
 
 test('3-D Secure off-session: action required, then paid through the link, as the events arrive', async () => {
@@ -115,19 +120,7 @@ test('3-D Secure off-session: action required, then paid through the link, as th
 });
 
 test('Stripe delivering every event twice starts nothing twice', async () => {
-	const { seed } = seedFor(`${P}2`, state.timeZone, {
-		customers: [{ key: 'c1', name: 'Twice Told' }],
-		invoices: [{ key: 'i1', customer: 'c1', total: '30.00', due: 0 }],
-	});
-	await books.reset(seed);
-	const customer = seed.customers[0];
-	await stripe.createCustomer({
-		name: customer.name,
-		email: customer.email,
-		metadata: { books_customer_id: customer.id },
-		defaultPaymentMethod: 'pm_card_visa',
-	});
-	await smtp.clear();
+	await oneInvoiceDue(`${P}2`, 'Twice Told', '30.00', 'pm_card_visa');
 	const before = (await n8n.executions('invPayWf3Status')).length;
 	await stripe.hook('POST', 'webhooks/mode', { duplicate: true });
 	try {
@@ -151,23 +144,14 @@ test('Stripe delivering every event twice starts nothing twice', async () => {
 });
 
 test('a refund reaches the books: in part, the amount refunded is owed; in full, the invoice is open again; no email', async () => {
-	const { seed } = seedFor(`${P}3`, state.timeZone, {
-		customers: [{ key: 'c1', name: 'Refunded Later' }],
-		invoices: [{ key: 'i1', customer: 'c1', total: '75.00', due: 0 }],
-	});
-	await books.reset(seed);
-	const customer = seed.customers[0];
-	await stripe.createCustomer({
-		name: customer.name,
-		email: customer.email,
-		metadata: { books_customer_id: customer.id },
-		defaultPaymentMethod: 'pm_card_visa',
-	});
+	await oneInvoiceDue(`${P}3`, 'Refunded Later', '75.00', 'pm_card_visa');
 	expect((await n8n.execute('invPayWf2AutoPay')).status).toBe('success');
 	await settle(c);
 	const invoiceId = `${P}3-i1`;
 	expect(await books.invoice(invoiceId)).toMatchObject({ status: 'paid', balance: '0.00' });
-	const paid = (await books.payments()).find((p) => p.invoiceId === invoiceId && p.status === 'succeeded');
+	const paid = (await books.payments()).find(
+		(p) => p.invoiceId === invoiceId && p.status === 'succeeded',
+	);
 	expect(paid.paymentId).toMatch(/^pi_/);
 	await smtp.clear();
 	const executions = (await n8n.executions('invPayWf3Status')).length;
@@ -177,10 +161,15 @@ test('a refund reaches the books: in part, the amount refunded is owed; in full,
 			return invoice.balance === balance ? invoice : null;
 		});
 	const record = async () =>
-		(await books.payments()).find((p) => p.invoiceId === invoiceId && p.paymentId === paid.paymentId);
+		(await books.payments()).find(
+			(p) => p.invoiceId === invoiceId && p.paymentId === paid.paymentId,
+		);
 
 	await refund(paid.paymentId, 2500);
-	expect(await reopened('25.00')).toMatchObject({ status: 'open', paymentStatus: 'partially_paid' });
+	expect(await reopened('25.00')).toMatchObject({
+		status: 'open',
+		paymentStatus: 'partially_paid',
+	});
 	await settle(c);
 	expect(await record()).toMatchObject({
 		status: 'succeeded',
@@ -204,7 +193,9 @@ test('a refund reaches the books: in part, the amount refunded is owed; in full,
 	const deliveries = (await stripe.deliveries()).filter((d) =>
 		['charge.refunded', 'refund.created'].includes(d.eventType),
 	);
-	expect(deliveries.filter((d) => d.eventType === 'charge.refunded').length).toBeGreaterThanOrEqual(2);
+	expect(deliveries.filter((d) => d.eventType === 'charge.refunded').length).toBeGreaterThanOrEqual(
+		2,
+	);
 	expect(undelivered(deliveries)).toEqual([]);
 	// no "Payment Confirmation" (nor any email) for a refund
 	expect(await mails(smtp, 1, { timeoutMs: 1000 })).toEqual([]);

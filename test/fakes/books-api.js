@@ -371,7 +371,9 @@ const partlyRefunded = (record, currency) =>
 
 function invoicePaymentStatus(records, currency) {
 	const has = (...statuses) => records.some((record) => statuses.includes(record.status));
-	if (records.some((record) => record.status === 'succeeded' && !partlyRefunded(record, currency))) {
+	if (
+		records.some((record) => record.status === 'succeeded' && !partlyRefunded(record, currency))
+	) {
 		return 'paid';
 	}
 	if (has('pending', 'processing')) return 'pending';
@@ -462,7 +464,11 @@ function validatePaymentRecord(body, invoice) {
 		}
 	}
 	if (body.status === 'refunded' && (refund === undefined || refund === null)) {
-		throw new BooksError(400, 'invalid_refund', 'A refunded payment says what was refunded (refund)');
+		throw new BooksError(
+			400,
+			'invalid_refund',
+			'A refunded payment says what was refunded (refund)',
+		);
 	}
 	if (body.invoiceId !== undefined && body.invoiceId !== invoice.id) {
 		throw new BooksError(

@@ -272,7 +272,12 @@ describe('books API (demo books)', () => {
 	describe('refunds', () => {
 		const usd = (amount) => ({ amount, currency: 'usd' });
 		/** A refund report as the payment-status workflow posts it: the payment record after the refund. */
-		const refundReport = (paymentId, refunded, kept, status = kept === '0.00' ? 'refunded' : 'succeeded') => ({
+		const refundReport = (
+			paymentId,
+			refunded,
+			kept,
+			status = kept === '0.00' ? 'refunded' : 'succeeded',
+		) => ({
 			...record(paymentId, status),
 			kind: 'refund',
 			refund: { amountRefunded: usd(refunded), amountKept: kept === null ? null : usd(kept) },
@@ -280,11 +285,18 @@ describe('books API (demo books)', () => {
 		const post = (body) => call('POST', '/invoices/inv-2001/payments', body);
 
 		test('a full refund reopens the invoice with its balance; told again, nothing changes', async () => {
-			await post({ ...record('pi_r1', 'succeeded'), paymentMethod: { id: 'pm_1', label: 'Visa •••• 4242' } });
+			await post({
+				...record('pi_r1', 'succeeded'),
+				paymentMethod: { id: 'pm_1', label: 'Visa •••• 4242' },
+			});
 			const refunded = await post(refundReport('pi_r1', '250.00', '0.00'));
 			expect(refunded.status).toBe(200);
 			expect(refunded.body).toMatchObject({ statusChanged: true, previousStatus: 'succeeded' });
-			expect(refunded.body.invoice).toMatchObject({ status: 'open', paymentStatus: 'unpaid', balance: '250.00' });
+			expect(refunded.body.invoice).toMatchObject({
+				status: 'open',
+				paymentStatus: 'unpaid',
+				balance: '250.00',
+			});
 			// what was refunded changes, not what was paid
 			expect(refunded.body.payment).toMatchObject({
 				status: 'refunded',
@@ -299,21 +311,35 @@ describe('books API (demo books)', () => {
 			expect(again.body.invoice).toMatchObject({ status: 'open', balance: '250.00' });
 			// a late success without refund news does not close the invoice again
 			const late = await post(record('pi_r1', 'succeeded'));
-			expect(late.body.payment).toMatchObject({ status: 'refunded', refund: { amountRefunded: usd('250.00') } });
+			expect(late.body.payment).toMatchObject({
+				status: 'refunded',
+				refund: { amountRefunded: usd('250.00') },
+			});
 			expect(late.body.invoice).toMatchObject({ status: 'open', balance: '250.00' });
 			expect((await call('GET', '/invoices/inv-2001/payments')).body).toHaveLength(1);
 
 			// the invoice can be paid again
 			const repaid = await post(record('pi_r2', 'succeeded'));
-			expect(repaid.body.invoice).toMatchObject({ status: 'paid', paymentStatus: 'paid', balance: '0.00' });
+			expect(repaid.body.invoice).toMatchObject({
+				status: 'paid',
+				paymentStatus: 'paid',
+				balance: '0.00',
+			});
 		});
 
 		test('a partial refund: the balance is the amount refunded, the payment still succeeded', async () => {
 			await post(record('pi_p1', 'succeeded'));
 			const partial = await post(refundReport('pi_p1', '100.00', '150.00'));
 			expect(partial.body).toMatchObject({ statusChanged: false, previousStatus: 'succeeded' });
-			expect(partial.body.payment).toMatchObject({ status: 'succeeded', refund: { amountKept: usd('150.00') } });
-			expect(partial.body.invoice).toMatchObject({ status: 'open', paymentStatus: 'partially_paid', balance: '100.00' });
+			expect(partial.body.payment).toMatchObject({
+				status: 'succeeded',
+				refund: { amountKept: usd('150.00') },
+			});
+			expect(partial.body.invoice).toMatchObject({
+				status: 'open',
+				paymentStatus: 'partially_paid',
+				balance: '100.00',
+			});
 			// a second partial refund: the record holds the payment's refunds in total
 			const second = await post(refundReport('pi_p1', '180.00', '70.00'));
 			expect(second.body.invoice).toMatchObject({ balance: '180.00' });
@@ -331,13 +357,20 @@ describe('books API (demo books)', () => {
 			await post(refundReport('pi_f1', '250.00', '0.00'));
 			const failed = await post(refundReport('pi_f1', '0.00', '250.00', 'succeeded'));
 			expect(failed.body).toMatchObject({ statusChanged: true, previousStatus: 'refunded' });
-			expect(failed.body.invoice).toMatchObject({ status: 'paid', paymentStatus: 'paid', balance: '0.00' });
+			expect(failed.body.invoice).toMatchObject({
+				status: 'paid',
+				paymentStatus: 'paid',
+				balance: '0.00',
+			});
 		});
 
 		test('a refund the books hear of first is recorded; a canceled payment cannot be refunded', async () => {
 			const first = await post(refundReport('pi_n1', '50.00', null, 'succeeded'));
 			expect(first.status).toBe(201);
-			expect(first.body.invoice).toMatchObject({ paymentStatus: 'partially_paid', balance: '50.00' });
+			expect(first.body.invoice).toMatchObject({
+				paymentStatus: 'partially_paid',
+				balance: '50.00',
+			});
 			await post(record('pi_c1', 'canceled'));
 			const canceled = await post(refundReport('pi_c1', '250.00', '0.00'));
 			expect(canceled.body.payment.status).toBe('canceled');
@@ -348,8 +381,14 @@ describe('books API (demo books)', () => {
 			const cases = [
 				{ ...record('pi_b1', 'refunded') },
 				{ ...record('pi_b1', 'refunded'), refund: { amountKept: usd('0.00') } },
-				{ ...record('pi_b1', 'refunded'), refund: { amountRefunded: { amount: '250.00', currency: 'eur' }, amountKept: null } },
-				{ ...record('pi_b1', 'refunded'), refund: { amountRefunded: usd('2,50'), amountKept: null } },
+				{
+					...record('pi_b1', 'refunded'),
+					refund: { amountRefunded: { amount: '250.00', currency: 'eur' }, amountKept: null },
+				},
+				{
+					...record('pi_b1', 'refunded'),
+					refund: { amountRefunded: usd('2,50'), amountKept: null },
+				},
 				{ ...record('pi_b1', 'refunded'), refund: 'all of it' },
 			];
 			for (const body of cases) {
@@ -357,7 +396,10 @@ describe('books API (demo books)', () => {
 				expect(answer.status).toBe(400);
 				expect(answer.body.error.code).toBe('invalid_refund');
 			}
-			expect((await call('GET', '/invoices/inv-2001')).body).toMatchObject({ status: 'paid', balance: '0.00' });
+			expect((await call('GET', '/invoices/inv-2001')).body).toMatchObject({
+				status: 'paid',
+				balance: '0.00',
+			});
 		});
 	});
 

@@ -320,7 +320,9 @@ describe('web invoice with Pay Now: the 360 Payments charge', () => {
 			type: 'n8n-nodes-base.httpRequest',
 			parameters: {
 				method: 'GET',
-				url: expect.stringMatching(/\/invoices\/\{\{ encodeURIComponent\(\$json\.invoiceId\) \}\}\/payments$/),
+				url: expect.stringMatching(
+					/\/invoices\/\{\{ encodeURIComponent\(\$json\.invoiceId\) \}\}\/payments$/,
+				),
 				options: { response: { response: { fullResponse: true } } },
 			},
 		});
@@ -356,14 +358,17 @@ describe('payment status', () => {
 			const next = queue.shift();
 			if (seen.has(next)) continue;
 			seen.add(next);
-			for (const links of status.connections[next]?.main ?? []) queue.push(...links.map((l) => l.node));
+			for (const links of status.connections[next]?.main ?? [])
+				queue.push(...links.map((l) => l.node));
 		}
 		return [...seen];
 	};
 	const trigger = status.nodes.find((n) => n.type === `${PACKAGE_NAME}.paymentWebhookTrigger`);
 	const router = node('Payment or new payment method?');
 	const ruleOutput = (kind) =>
-		router.parameters.rules.values.findIndex((rule) => rule.conditions.conditions[0].rightValue === kind);
+		router.parameters.rules.values.findIndex(
+			(rule) => rule.conditions.conditions[0].rightValue === kind,
+		);
 
 	test('every output of the trigger, Refunded included, is followed', () => {
 		const outputs = ourTypes.get(trigger.type).outputNames;

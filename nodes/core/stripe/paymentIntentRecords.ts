@@ -63,7 +63,9 @@ export function paymentRecordsFromIntent(
 	const status = paymentStatusFromStripe(intent.status, Boolean(error));
 	const refundState = status === 'succeeded' ? refundStateOf(intent) : null;
 	const refunds =
-		refundState && refundState.amountRefundedMinor > 0 ? refundsByInvoice(lines, refundState) : null;
+		refundState && refundState.amountRefundedMinor > 0
+			? refundsByInvoice(lines, refundState)
+			: null;
 	const method =
 		intent.payment_method && typeof intent.payment_method === 'object'
 			? (intent.payment_method as unknown as PaymentMethodLike)

@@ -358,7 +358,12 @@ const CHECKOUT_STATUS_BY_EVENT: Record<string, PaymentStatus> = {
 
 // docs.stripe.com/api/events/types: charge.refunded carries the charge; refund.* the refund
 // (for every refund since API 2024-10-28.acacia). Both name the PaymentIntent.
-const REFUND_EVENTS = new Set(['charge.refunded', 'refund.created', 'refund.updated', 'refund.failed']);
+const REFUND_EVENTS = new Set([
+	'charge.refunded',
+	'refund.created',
+	'refund.updated',
+	'refund.failed',
+]);
 
 /** The PaymentIntent the shell should fetch for "Re-read payment"; null when none applies. */
 export function stripeEventPaymentIntentId(event: StripeEventLike): string | null {
@@ -601,7 +606,8 @@ function factsFromIntent(
 		checkoutSessionId: extra.checkoutSessionId,
 		failureFallback: 'The payment failed',
 		// Only money taken can go back; the refunds are on the expanded charge.
-		refund: status === 'succeeded' ? refundStateOf(intent as unknown as Stripe.PaymentIntent) : null,
+		refund:
+			status === 'succeeded' ? refundStateOf(intent as unknown as Stripe.PaymentIntent) : null,
 		refundReport: extra.refundReport === true,
 	};
 }
@@ -609,7 +615,10 @@ function factsFromIntent(
 /** A refunded charge as the payment, when the PaymentIntent was not re-read. */
 function factsFromCharge(charge: StripeChargeLike): StripePaymentFacts {
 	if (typeof charge.amount !== 'number' || typeof charge.currency !== 'string') {
-		throw new CoreInputError('data.object', `Charge ${String(charge.id)} has no amount or currency`);
+		throw new CoreInputError(
+			'data.object',
+			`Charge ${String(charge.id)} has no amount or currency`,
+		);
 	}
 	return {
 		status: 'succeeded',
