@@ -250,7 +250,7 @@ describe('already paid: the same order ID, customer and total, nothing less', ()
 		const again = await chargeToken(transport, { ...req, paymentToken: token() });
 		expect(again.existingPayment).toBe(true);
 		expect(again.record.paymentId).toBe(first.record.paymentId);
-		expect(again.record.guard).toMatchObject({ refunded: { amount: '30.00' }, kept: { amount: '70.00' } });
+		expect(again.record).toMatchObject({ status: 'succeeded', refund: { amountRefunded: { amount: '30.00' }, amountKept: { amount: '70.00' } } });
 		expect(again.record.guard.message).toMatch(/; nothing new was charged\. \$30\.00 of it was refunded since, \$70\.00 kept$/);
 	});
 

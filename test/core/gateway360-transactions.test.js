@@ -47,7 +47,7 @@ describe('summarizeTransaction: the gateway in our vocabulary', () => {
 		['unknown condition', tx('unknown', [action('sale', '10.00')]), { status: 'pending', holdsMoney: false }],
 		['auth not captured', tx('pendingsettlement', [action('auth', '10.00')]), { status: 'processing', holdsMoney: true, chargedMinor: 1000 }],
 		['auth captured in part', tx('pendingsettlement', [action('auth', '10.00'), action('capture', '6.00')]), { status: 'succeeded', chargedMinor: 600 }],
-		['fully refunded', tx('complete', [action('sale', '10.00'), action('refund', '10.00')]), { status: 'succeeded', refundedMinor: 1000, holdsMoney: false, refundable: false }],
+		['fully refunded', tx('complete', [action('sale', '10.00'), action('refund', '10.00')]), { status: 'refunded', refundedMinor: 1000, holdsMoney: false, refundable: false }],
 		['partly refunded', tx('complete', [action('sale', '10.00'), action('refund', '4.00'), action('refund', '1.00', false)]), { refundedMinor: 400, holdsMoney: true, refundable: true }],
 		['refund transaction', tx('pendingsettlement', [action('refund', '4.00')]), { kind: 'refund', status: 'canceled', chargedMinor: 400, holdsMoney: false }],
 		['validate', tx('complete', [action('validate', '0.00')]), { kind: 'other', status: 'succeeded', holdsMoney: false }],
@@ -73,6 +73,14 @@ describe('summarizeTransaction: the gateway in our vocabulary', () => {
 			paymentMethod: { id: null, label: 'Visa •••• 1111' },
 			failure: null,
 		});
+	});
+
+	test('a refund is in the record: in part the payment still succeeded, in full it is refunded', () => {
+		const part = transactionRecord(tx('complete', [action('sale', '102.90'), action('refund', '30.00')], { surcharge: '2.90' }));
+		expect(part).toMatchObject({ status: 'succeeded', total: { amount: '102.90' }, refund: { amountRefunded: { amount: '30.00' }, amountKept: { amount: '72.90' } } });
+		const full = transactionRecord(tx('complete', [action('sale', '10.00'), action('refund', '4.00'), action('refund', '6.00')]));
+		expect(full).toMatchObject({ status: 'refunded', refund: { amountRefunded: { amount: '10.00' }, amountKept: { amount: '0.00' } } });
+		expect(transactionRecord(tx('complete', [action('sale', '10.00')])).refund).toBeNull();
 	});
 
 	test('the view adds condition, refunds and actions', () => {

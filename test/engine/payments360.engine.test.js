@@ -406,6 +406,11 @@ describe('Get, Get Many, Refund, Void', () => {
 		expect(rest).toMatchObject({ refunded: { amount: '25.00' }, leftToRefund: { amount: '0.00' }, fullRefund: true });
 		const [view] = (await run({ resource: 'transaction', operation: 'get', transactionId: record.paymentId })).output('360');
 		expect(view.transaction).toMatchObject({ refunded: { amount: '40.00' }, leftToRefund: { amount: '0.00' }, refundable: false });
+		// refunded in full: it no longer pays the invoice, which may be paid again
+		expect(view).toMatchObject({ status: 'refunded', refund: { amountRefunded: { amount: '40.00' }, amountKept: { amount: '0.00' } } });
+		const [again] = (await run(chargeParams(), [charge(record.invoiceId, { amount: '40.00' })])).output('360');
+		expect(again).toMatchObject({ status: 'succeeded', existingPayment: false });
+		expect(again.paymentId).not.toBe(record.paymentId);
 	});
 });
 

@@ -1,7 +1,6 @@
 import { CoreInputError } from '../errors';
 import { assertBooksCustomerId } from '../mapping/customerFields';
-import type { MoneyValue } from '../money';
-import { formatAmount, formatMoney, money } from '../money';
+import { formatAmount, formatMoney } from '../money';
 import type { PaymentRecord } from '../paymentRecord';
 import { buildPaymentRecord } from '../paymentRecord';
 import { assertInvoiceId } from '../signedLink';
@@ -71,9 +70,6 @@ export type ChargeGuardReason = 'ALREADY_PAID';
 export interface ChargeGuard {
 	reason: ChargeGuardReason;
 	message: string;
-	/** set when part of the earlier payment went back to the customer */
-	refunded?: MoneyValue;
-	kept?: MoneyValue;
 }
 
 export interface ChargeOutcome {
@@ -240,24 +236,19 @@ function existingOutcome(
 	request: ChargeRequest,
 	voidedTransactionId: string | null,
 ): ChargeOutcome {
-	const summary = summarizeTransaction(paid);
+	const record = transactionRecord(paid);
 	const voided = voidedTransactionId
 		? `; the concurrent sale ${voidedTransactionId} was voided`
 		: '';
+	// A part refunded since is said in the record's `refund` as well as here.
+	const refunded = record.refund
+		? `. ${record.refund.amountRefunded.display} of it was refunded since, ${record.refund.amountKept?.display ?? 'the rest'} kept`
+		: '';
 	const guard: ChargeGuard = {
 		reason: 'ALREADY_PAID',
-		message: `Invoice ${request.invoiceNumber} already has an approved payment (${paid.transactionId}); nothing new was charged${voided}`,
+		message: `Invoice ${request.invoiceNumber} already has an approved payment (${paid.transactionId}); nothing new was charged${voided}${refunded}`,
 	};
-	if (summary.refundedMinor > 0) {
-		guard.refunded = money(summary.refundedMinor, paid.currency);
-		guard.kept = money(summary.chargedMinor - summary.refundedMinor, paid.currency);
-		guard.message += `. ${guard.refunded.display} of it was refunded since, ${guard.kept.display} kept`;
-	}
-	return {
-		record: { ...transactionRecord(paid), guard },
-		existingPayment: true,
-		voidedTransactionId,
-	};
+	return { record: { ...record, guard }, existingPayment: true, voidedTransactionId };
 }
 
 /** The refusal of a charge that an earlier sale of the order, not this payment, stands in the way of. */

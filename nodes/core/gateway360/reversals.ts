@@ -31,7 +31,7 @@ export async function refundPayment(
 	if (summary.kind !== 'payment') {
 		throw new CoreInputError('transactionId', `Transaction ${id} is not a payment: only payments can be refunded`);
 	}
-	if (summary.status !== 'succeeded') {
+	if (summary.status !== 'succeeded' && summary.status !== 'refunded') {
 		throw new CoreInputError(
 			'transactionId',
 			`Transaction ${id} is ${summary.status}: only approved payments can be refunded`,

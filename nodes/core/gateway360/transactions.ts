@@ -216,6 +216,10 @@ export function summarizeTransaction(transaction: GatewayTransaction): Transacti
 	else if (condition === 'pending' || condition === 'in_progress') status = 'processing';
 	else if (condition === 'pendingsettlement' || condition === 'complete') status = 'succeeded';
 	else status = 'pending';
+	// All of it went back: it no longer pays its invoice (PaymentStatus 'refunded').
+	if (status === 'succeeded' && chargedMinor > 0 && refundedMinor >= chargedMinor) {
+		status = 'refunded';
+	}
 
 	const holdsMoney =
 		(status === 'succeeded' || status === 'processing') && refundedMinor < chargedMinor;
@@ -255,6 +259,13 @@ export function transactionRecord(transaction: GatewayTransaction): PaymentRecor
 		booksCustomerId: transaction.customerId,
 		paymentMethod: cardLabel(transaction.cardNumber, transaction.cardType),
 		failure: summary.failure,
+		refund:
+			summary.kind === 'payment' && summary.refundedMinor > 0
+				? {
+						refundedMinor: summary.refundedMinor,
+						keptMinor: Math.max(0, summary.chargedMinor - summary.refundedMinor),
+					}
+				: null,
 		// The gateway does not say whether an account is in test mode.
 		livemode: true,
 	});
