@@ -15,3 +15,13 @@ export class CoreInputError extends Error {
 export function isCoreInputError(error: unknown): error is CoreInputError {
 	return error instanceof CoreInputError;
 }
+
+/** A promise's value or its error, as data: for callers that decide what a failure means. */
+export function settled<T>(
+	promise: Promise<T>,
+): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
+	return promise.then(
+		(value) => ({ ok: true as const, value }),
+		(error: unknown) => ({ ok: false as const, error }),
+	);
+}

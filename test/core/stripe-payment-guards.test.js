@@ -22,7 +22,7 @@ function transportFor(answer) {
 			const url = new URL(request.url);
 			const line = `${request.method} ${url.pathname}${url.search}`;
 			calls.push(line);
-			return answer(request.method, url.pathname, url.searchParams, line);
+			return answer(request.method, url.pathname, url.searchParams, line, request.body);
 		},
 		baseUrl: BASE_URL,
 		sleep: async () => {},
@@ -134,11 +134,26 @@ describe('payInvoices over an open pay link', () => {
 		nowSeconds: EXPIRES - 3600,
 	});
 
-	/** Stripe with one open pay link for INV-1 and INV-2; creating anything is recorded. */
+	/**
+	 * Stripe with one open pay link for INV-1 and INV-2; creating anything is recorded. A claim
+	 * (an unconfirmed PaymentIntent) is listed once made, and canceled as asked.
+	 */
 	function stripeWithLink(link = session('cs_open', ['INV-1', 'INV-2'])) {
-		return transportFor((method, path) => {
-			if (method === 'GET' && path === '/v1/payment_intents') return page([]);
+		const claims = [];
+		return transportFor((method, path, query, line, body) => {
+			if (method === 'GET' && path === '/v1/payment_intents') return page(claims);
 			if (method === 'GET' && path === '/v1/checkout/sessions') return page([link]);
+			if (method === 'POST' && path === '/v1/payment_intents') {
+				const sent = new URLSearchParams(body);
+				const claim = { ...intent('pi_claim', 'requires_payment_method', ['INV-1']), created: EXPIRES - 3600, last_payment_error: null };
+				claim.metadata.invoice_claim = sent.get('metadata[invoice_claim]');
+				claims.push(claim);
+				return ok(claim);
+			}
+			if (method === 'POST' && path === '/v1/payment_intents/pi_claim/cancel') {
+				Object.assign(claims[0], { status: 'canceled', cancellation_reason: new URLSearchParams(body).get('cancellation_reason') });
+				return ok(claims[0]);
+			}
 			if (method === 'POST' && path === '/v1/checkout/sessions') return ok(session('cs_new', ['INV-1']));
 			throw new Error(`unexpected ${method} ${path}`);
 		});
@@ -188,6 +203,11 @@ describe('payInvoices over an open pay link', () => {
 		const { transport, calls } = stripeWithLink(session('cs_open', ['INV-1'], { metadata: encodeInvoiceMetadata(lines('INV-1'), { idempotency_key: 'key-today' }) }));
 		const outcome = await payInvoices(transport, request({ kind: 'payLink' }));
 		expect(outcome.existingPayment).toBe(false);
-		expect(calls.filter((call) => call.startsWith('POST'))).toEqual(['POST /v1/checkout/sessions']);
+		// its claim, the page made for it, the claim turned into the page
+		expect(calls.filter((call) => call.startsWith('POST'))).toEqual([
+			'POST /v1/payment_intents',
+			'POST /v1/checkout/sessions',
+			'POST /v1/payment_intents/pi_claim/cancel',
+		]);
 	});
 });

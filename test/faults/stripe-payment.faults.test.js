@@ -109,19 +109,25 @@ describe('execution stopped mid-batch, then run again', () => {
 	test('the invoices charged before the stop are not charged again; the rest are charged once', async () => {
 		const customerId = mappedCustomer();
 		const batch = invoices(customerId, 30);
-		// Item 15 is broken: without Continue On Fail the execution stops there, part of the batch done.
-		const broken = batch.map((inv, i) => (i === 15 ? { ...inv, balance: 'oops' } : inv));
-		const stopped = await runNode(stripe, NODE, payOne({ concurrency: 4 }), broken);
-		expect(stopped.error.message).toContain('Item 15');
-		const chargedBefore = stripe.ledger.allCharges().filter((c) => batch.some((b) => c.invoiceIds.includes(b.invoiceId))).length;
+		const charged = () => stripe.ledger.allCharges().filter((c) => batch.some((b) => c.invoiceIds.includes(b.invoiceId))).length;
+		stripe.setLatency(20);
+		const running = runNode(stripe, NODE, payOne({ concurrency: 4 }), batch);
+		// Stripe stops answering (429 on every request) once part of the batch is charged: the
+		// execution fails there, with claims made, confirmed or not, as a killed run leaves them.
+		for (let i = 0; i < 500 && charged() < 8; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+		stripe.setFaults({ http429: 100_000 });
+		const stopped = await running;
+		stripe.setFaults({});
+		stripe.setLatency(0);
+		expect(stopped.error).toBeDefined();
+		const chargedBefore = charged();
 		expect(chargedBefore).toBeGreaterThan(0);
 		expect(chargedBefore).toBeLessThan(30);
 		const rerun = (await runNode(stripe, NODE, payOne({ concurrency: 4 }), batch)).output('Node');
 		expect(rerun.filter((r) => r.status === 'succeeded')).toHaveLength(30);
-		expect(rerun.filter((r) => r.existingPayment)).toHaveLength(chargedBefore);
 		for (const inv of batch) expect(stripe.ledger.chargesFor(inv.invoiceId)).toBe(1);
 		expectChargedOnceAndRecorded(batch, rerun);
-	}, 30_000);
+	}, 60_000);
 });
 
 describe('two auto-pay runs at once (scan then pay, as the daily workflow)', () => {

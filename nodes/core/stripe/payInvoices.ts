@@ -1,6 +1,6 @@
 import type Stripe from 'stripe';
 
-import { CoreInputError } from '../errors';
+import { CoreInputError, settled } from '../errors';
 import { feeBreakdown, formatFeePercent } from '../fee';
 import type { FeeBreakdown } from '../fee';
 import { decodeInvoiceMetadata, encodeInvoiceMetadata } from '../invoiceMetadata';
@@ -9,15 +9,18 @@ import { buildPaymentRecord } from '../paymentRecord';
 import type { PaymentRecord } from '../paymentRecord';
 import { paymentMethodLabel } from '../paymentMethodLabel';
 import type { PaymentMethodLike } from '../paymentMethodLabel';
-import { StripeApiError, StripeConnectionError } from './errors';
+import { StripeApiError } from './errors';
+import { cancelClaim, claimInvoices } from './invoiceClaims';
+import type { ClaimKind, ClaimRequest } from './invoiceClaims';
 import { assertAllowedType, requireAttachedMethod } from './paymentMethods';
 import { StripeReadCache } from './readCache';
 import { BOOKS_CUSTOMER_METADATA_KEY, paymentRecordsFromIntent } from './paymentIntentRecords';
 import {
+	CONVERTED_CLAIM_REASON,
 	IDEMPOTENCY_METADATA_KEY,
+	PAY_LINK_CLAIM_METADATA_KEY,
 	findBlockingPayment,
-	findByIdempotencyKey,
-	recentPaymentIntents,
+	isOpenClaim,
 } from './paymentGuards';
 import type { BlockingPayment, GuardReason } from './paymentGuards';
 import type { StripeTransport } from './transport';
@@ -127,19 +130,101 @@ function openPayLinkRecords(session: Stripe.Checkout.Session): PaymentRecord[] {
 	);
 }
 
-/** The payment (or open pay link) that already covers every invoice asked for, reported as it is. */
-function guardRecords(blocking: BlockingPayment): PaymentOutcome {
-	const { reason, invoiceIds, what } = blocking;
+/** The pending records of a claim that holds invoices: a payment or pay link being made. */
+function claimRecords(claim: Stripe.PaymentIntent): PaymentRecord[] {
+	return paymentRecordsFromIntent(claim).map((record) => ({
+		...record,
+		status: 'pending' as const,
+		failure: null,
+	}));
+}
+
+/**
+ * What already holds the invoices asked for. When it holds all of them, its records, as they
+ * are; when it holds only some of a combined payment, the whole payment is refused (its other
+ * invoices stay payable; nothing was charged for them).
+ */
+function blockedOutcome(blocking: BlockingPayment, invoiceIds: string[]): PaymentOutcome {
+	const { reason, what } = blocking;
+	if (blocking.invoiceIds.length !== invoiceIds.length) {
+		throw new CoreInputError(
+			'invoiceId',
+			`Invoice ${blocking.invoiceIds.join(', ')} ${what}; pay the other invoices without it`,
+		);
+	}
 	const existing = blocking.intent
-		? paymentRecordsFromIntent(blocking.intent, { fallbackInvoiceId: invoiceIds[0] })
+		? blocking.intent.status === 'canceled'
+			? claimRecords(blocking.intent)
+			: paymentRecordsFromIntent(blocking.intent, { fallbackInvoiceId: blocking.invoiceIds[0] })
 		: openPayLinkRecords(blocking.session);
 	const records = existing
-		.filter((record) => invoiceIds.includes(record.invoiceId))
+		.filter((record) => blocking.invoiceIds.includes(record.invoiceId))
 		.map((record) => ({
 			...record,
 			guard: { reason, message: `Invoice ${record.invoiceId} ${what}; nothing new was charged` },
 		}));
 	return { records, existingPayment: true };
+}
+
+/**
+ * Another request's claim still held the invoices after waiting (or every request of the same
+ * moment gave way): nothing was charged, and the records say who holds them, if anyone.
+ */
+function busyOutcome(
+	request: PaymentRequest,
+	breakdown: FeeBreakdown,
+	rival: Stripe.PaymentIntent | null,
+): PaymentOutcome {
+	const ids = breakdown.lines.map((line) => line.invoiceId);
+	const what = rival
+		? `is being paid by another request at this moment (claim ${rival.id})`
+		: 'was being paid by other requests at the same moment, and all of them gave way';
+	if (rival && request.invoices.length > 1) {
+		throw new CoreInputError(
+			'invoiceId',
+			`Invoice ${ids.join(', ')} ${what}; nothing was charged: try again in a few minutes`,
+		);
+	}
+	const records = breakdown.lines.map((line) => ({
+		...buildPaymentRecord({
+			provider: 'stripe',
+			invoiceId: line.invoiceId,
+			currency: breakdown.currency,
+			amountMinor: line.amountMinor,
+			feeMinor: line.feeMinor,
+			status: 'pending',
+			paymentId: rival?.id ?? null,
+			booksCustomerId: request.booksCustomerId,
+			providerCustomerId: request.stripeCustomerId,
+			idempotencyKey: request.idempotencyKey,
+			livemode: rival?.livemode ?? false,
+		}),
+		guard: {
+			reason: 'PAYMENT_PENDING' as const,
+			message: `Invoice ${line.invoiceId} ${what}; nothing was charged${rival ? '' : ': try again'}`,
+		},
+	}));
+	return { records, existingPayment: rival !== null };
+}
+
+function claimRequest(
+	reads: StripeReadCache,
+	request: PaymentRequest,
+	kind: ClaimKind,
+	params: Stripe.PaymentIntentCreateParams,
+	idempotencyKey: string,
+): ClaimRequest {
+	const lookback = (request.guardLookbackDays ?? DEFAULT_GUARD_LOOKBACK_DAYS) * 86_400;
+	return {
+		kind,
+		customerId: request.stripeCustomerId,
+		invoiceIds: request.invoices.map((invoice) => invoice.invoiceId),
+		params,
+		idempotencyKey,
+		sinceSeconds: request.nowSeconds - lookback,
+		ownKey: request.idempotencyKey,
+		reads,
+	};
 }
 
 async function resolvePaymentMethod(
@@ -195,14 +280,12 @@ function describe(request: PaymentRequest): string {
 /** Pay links of one request expired on one day before it gives up (each expiry is someone's act). */
 const MAX_EXPIRED_PAY_LINKS_FOLLOWED = 10;
 
-async function createPayLink(
-	transport: StripeTransport,
+function checkoutSessionParams(
 	request: PaymentRequest,
 	breakdown: FeeBreakdown,
 	metadata: Record<string, string>,
-	idempotencyKey: string,
-	paymentMethodTypes: string[],
-): Promise<Stripe.Checkout.Session> {
+	claimId: string,
+): Stripe.Checkout.SessionCreateParams {
 	const urls = {
 		...(request.checkoutUrls?.successUrl ? { success_url: request.checkoutUrls.successUrl } : {}),
 		...(request.checkoutUrls?.cancelUrl ? { cancel_url: request.checkoutUrls.cancelUrl } : {}),
@@ -232,43 +315,108 @@ async function createPayLink(
 		}
 		return items;
 	});
-	const params: Stripe.Checkout.SessionCreateParams = {
+	return {
 		mode: 'payment',
 		customer: request.stripeCustomerId,
 		line_items: lineItems,
-		metadata,
+		metadata: { ...metadata, [PAY_LINK_CLAIM_METADATA_KEY]: claimId },
 		payment_intent_data: {
 			metadata,
 			description: describe(request),
 			...(request.receiptEmail ? { receipt_email: request.receiptEmail } : {}),
 		},
 		allowed_payment_method_types:
-			paymentMethodTypes as Stripe.Checkout.SessionCreateParams.AllowedPaymentMethodType[],
+			request.allowedPaymentMethodTypes as Stripe.Checkout.SessionCreateParams.AllowedPaymentMethodType[],
 		...urls,
 	};
-	// Stripe replays a key's first answer for 24 hours, as the page was then: a link expired since
-	// (in the Dashboard, or early) would be handed out again, dead. A replayed page is read afresh;
-	// an expired one is followed by a page made with a key derived from it, which a retry of this
-	// same request then gets too.
+}
+
+/**
+ * A pay link (Checkout Session) for the invoices, made only for a claim that won, and handed out
+ * only once that claim is turned into it: the claim is canceled as converted, atomic at Stripe,
+ * so a racer that canceled it first wins, and this page, which no one has seen, is expired.
+ * Stripe replays a key's first answer for 24 hours, as the page was then: a link expired since
+ * (in the Dashboard, or early) would be handed out again, dead. A replayed page is read afresh;
+ * an expired one no longer holds the invoices, so the next page is claimed anew, with keys
+ * derived from it, which a retry of this same request then gets too.
+ */
+async function payByLink(
+	transport: StripeTransport,
+	reads: StripeReadCache,
+	request: PaymentRequest,
+	breakdown: FeeBreakdown,
+	metadata: Record<string, string>,
+	idempotencyKey: string,
+	failure: PaymentRecord['failure'],
+): Promise<PaymentOutcome> {
+	const invoiceIds = breakdown.lines.map((line) => line.invoiceId);
+	const claimParams: Stripe.PaymentIntentCreateParams = {
+		amount: breakdown.totalMinor,
+		currency: breakdown.currency,
+		customer: request.stripeCustomerId,
+		description: describe(request),
+		metadata,
+	};
 	let key = idempotencyKey;
-	for (let followed = 0; followed < MAX_EXPIRED_PAY_LINKS_FOLLOWED; followed++) {
+	let attempt = 0;
+	for (let followed = 0; followed < MAX_EXPIRED_PAY_LINKS_FOLLOWED; ) {
+		const claim = await claimInvoices(
+			transport,
+			claimRequest(reads, request, 'pay_link', claimParams, `${key}-link`),
+			attempt,
+		);
+		if (claim.kind === 'blocked') return blockedOutcome(claim.blocking, invoiceIds);
+		if (claim.kind === 'busy') return busyOutcome(request, breakdown, claim.rival);
+		if (claim.kind === 'settled') return intentOutcome(claim.claim, request, null);
+		const params = checkoutSessionParams(request, breakdown, metadata, claim.claim.id);
 		const created = await transport.requestWithReplay<Stripe.Checkout.Session>(
 			'POST',
 			'/v1/checkout/sessions',
-			{ idempotencyKey: key, params },
+			{ idempotencyKey: `${claim.key}-page`, params },
 		);
-		if (!created.replayed) return created.value;
-		const current = await transport.request<Stripe.Checkout.Session>(
-			'GET',
-			`/v1/checkout/sessions/${created.value.id}`,
+		let session = created.value;
+		if (created.replayed) {
+			session = await transport.request<Stripe.Checkout.Session>(
+				'GET',
+				`/v1/checkout/sessions/${session.id}`,
+			);
+		}
+		if (session.status === 'expired') {
+			key = `${idempotencyKey}-after-${session.id}`;
+			attempt = 0;
+			followed++;
+			continue;
+		}
+		if (claim.converted) return payLinkRecords(request, breakdown, session, failure);
+		const { canceledHere } = await cancelClaim(
+			transport,
+			claim.claim,
+			CONVERTED_CLAIM_REASON,
+			`${claim.key}-convert`,
 		);
-		if (current.status !== 'expired') return current;
-		key = `${idempotencyKey}-after-${current.id}`;
+		if (canceledHere) return payLinkRecords(request, breakdown, session, failure);
+		// A racer canceled the claim first and won: this page must never be paid.
+		await expirePayLink(transport, session, `${claim.key}-expire`);
+		attempt = claim.attempt + 1;
 	}
 	throw new CoreInputError(
 		'invoiceId',
 		`${MAX_EXPIRED_PAY_LINKS_FOLLOWED} pay links for ${describe(request)} expired today; make the next one tomorrow`,
 	);
+}
+
+async function expirePayLink(
+	transport: StripeTransport,
+	session: Stripe.Checkout.Session,
+	idempotencyKey: string,
+): Promise<void> {
+	const expired = await settled(
+		transport.request('POST', `/v1/checkout/sessions/${session.id}/expire`, { idempotencyKey }),
+	);
+	if (expired.ok) return;
+	// Only an open page can be expired: one already expired is what was wanted.
+	const current = await transport.request<Stripe.Checkout.Session>('GET', `/v1/checkout/sessions/${session.id}`);
+	if (current.status !== 'expired') throw expired.error;
 }
 
 function payLinkRecords(
@@ -299,14 +447,68 @@ function payLinkRecords(
 	return { records, existingPayment: false };
 }
 
+/** One record per invoice of a PaymentIntent as it stands, with the method used. */
+function intentOutcome(
+	intent: Stripe.PaymentIntent,
+	request: PaymentRequest,
+	method: Stripe.PaymentMethod | null,
+): PaymentOutcome {
+	const label = method ? paymentMethodLabel(method as unknown as PaymentMethodLike) : null;
+	const records = paymentRecordsFromIntent(intent, { idempotencyKey: request.idempotencyKey }).map(
+		(record) => (method && label ? { ...record, paymentMethod: { id: method.id, label } } : record),
+	);
+	return { records, existingPayment: false };
+}
+
+type Confirmation = { intent: Stripe.PaymentIntent } | { lost: true };
+
 /**
- * Pays one or several invoices of one customer in ONE PaymentIntent (or sends a pay link),
- * after the guards: valid amounts, no succeeded / processing / action-required payment and no
- * open pay link (Checkout Session) for any of the invoices (read consistently), an allowed
- * payment method attached to the customer.
- * Declines and authentication requests are payment records, not errors. When the answer to the
- * charge is lost (connection dropped, 5xx after commit), the customer's payments are read back
- * to find the one made with this idempotency key, so no payment goes unrecorded.
+ * Confirms a claim that won, off-session: the one step that takes money. A decline answers 402
+ * with the PaymentIntent, kept as the outcome. A claim a racer canceled first cannot be
+ * confirmed (Stripe answers 400): the request lost and claims again. When the answer is lost,
+ * the PaymentIntent is read to learn what the confirm did.
+ */
+async function confirmClaim(
+	transport: StripeTransport,
+	claim: Stripe.PaymentIntent,
+	key: string,
+): Promise<Confirmation> {
+	const confirmed = await settled(
+		transport.request<Stripe.PaymentIntent>('POST', `/v1/payment_intents/${claim.id}/confirm`, {
+			params: { off_session: true },
+			idempotencyKey: `${key}-confirm`,
+		}),
+	);
+	if (confirmed.ok) return { intent: confirmed.value };
+	const { error } = confirmed;
+	if (error instanceof StripeApiError && error.type === 'card_error' && error.paymentIntent) {
+		return { intent: error.paymentIntent as Stripe.PaymentIntent };
+	}
+	const answerLost = !(error instanceof StripeApiError) || error.statusCode >= 500;
+	const refused = error instanceof StripeApiError && error.statusCode === 400 && error.type !== 'idempotency_error';
+	if (!answerLost && !refused) throw error;
+	// Refused (a racer canceled the claim first) or the answer lost (the charge may have been
+	// made): what the claim is now says which.
+	const current = await readIntent(transport, claim.id);
+	if (current.status === 'canceled') return { lost: true };
+	if (refused || isOpenClaim(current)) throw error;
+	return { intent: current };
+}
+
+function readIntent(transport: StripeTransport, id: string): Promise<Stripe.PaymentIntent> {
+	return transport.request<Stripe.PaymentIntent>('GET', `/v1/payment_intents/${id}`, {
+		params: { expand: ['latest_charge'] },
+	});
+}
+
+/**
+ * Pays one or several invoices of one customer in ONE PaymentIntent (or sends a pay link), with
+ * one charge per invoice whatever else runs at the same moment (invoiceClaims.ts): valid amounts,
+ * then a first look through the execution's shared reads (a payment or open pay link already
+ * there is reported, nothing claimed), then a claim, a consistent read of the customer's payments
+ * and pay links, and the charge only if the claim won. Declines and authentication requests are
+ * payment records, not errors. A re-run of the same request finds its own claim (the same
+ * idempotency key) and reports or finishes it, so no payment goes unrecorded.
  */
 export async function payInvoices(
 	transport: StripeTransport,
@@ -326,87 +528,49 @@ export async function payInvoices(
 		(session) => session.metadata?.[IDEMPOTENCY_METADATA_KEY] !== request.idempotencyKey,
 	);
 	const blocking = findBlockingPayment(recent, invoiceIds, otherLinks);
-	if (blocking) {
-		if (blocking.invoiceIds.length === invoiceIds.length) return guardRecords(blocking);
-		throw new CoreInputError(
-			'invoiceId',
-			`Invoice ${blocking.invoiceIds.join(', ')} ${blocking.what}; pay the other invoices without it`,
-		);
-	}
+	if (blocking) return blockedOutcome(blocking, invoiceIds);
 
 	const metadata = baseMetadata(request, breakdown);
 	if (request.how.kind === 'payLink') {
-		const session = await createPayLink(
-			transport,
-			request,
-			breakdown,
-			metadata,
-			request.idempotencyKey,
-			request.allowedPaymentMethodTypes,
-		);
-		return payLinkRecords(request, breakdown, session, null);
+		return await payByLink(transport, reads, request, breakdown, metadata, request.idempotencyKey, null);
 	}
 
 	const method = await resolvePaymentMethod(transport, reads, request);
-	const label = paymentMethodLabel(method as unknown as PaymentMethodLike);
 	const params: Stripe.PaymentIntentCreateParams = {
 		amount: breakdown.totalMinor,
 		currency: breakdown.currency,
 		customer: request.stripeCustomerId,
 		payment_method: method.id,
-		confirm: true,
-		off_session: true,
 		description: describe(request),
 		metadata,
 		...(request.receiptEmail ? { receipt_email: request.receiptEmail } : {}),
 	};
-	const created = await transport
-		.request<Stripe.PaymentIntent>('POST', '/v1/payment_intents', {
-			params,
-			idempotencyKey: request.idempotencyKey,
-		})
-		.then(
-			(intent) => ({ intent, error: undefined }),
-			(error: unknown) => ({ intent: undefined, error }),
-		);
-	let intent = created.intent;
-	const { error } = created;
-	if (error instanceof StripeApiError && error.type === 'card_error' && error.paymentIntent) {
-		if (error.code === 'authentication_required') {
+	const charge = claimRequest(reads, request, 'charge', params, request.idempotencyKey);
+	let attempt = 0;
+	for (;;) {
+		const claim = await claimInvoices(transport, charge, attempt);
+		if (claim.kind === 'blocked') return blockedOutcome(claim.blocking, invoiceIds);
+		if (claim.kind === 'busy') return busyOutcome(request, breakdown, claim.rival);
+		let intent: Stripe.PaymentIntent;
+		if (claim.kind === 'settled') {
+			intent = claim.claim;
+		} else {
+			const confirmation = await confirmClaim(transport, claim.claim, claim.key);
+			if ('lost' in confirmation) {
+				attempt = claim.attempt + 1;
+				continue;
+			}
+			intent = confirmation.intent;
+		}
+		const error = intent.last_payment_error;
+		if (intent.status === 'requires_payment_method' && error?.code === 'authentication_required') {
 			// Off-session the bank wants the customer present: hand them a page to complete it.
-			const session = await createPayLink(
-				transport,
-				request,
-				breakdown,
-				metadata,
-				`${request.idempotencyKey}-sca`,
-				request.allowedPaymentMethodTypes,
-			);
-			return payLinkRecords(request, breakdown, session, {
+			return await payByLink(transport, reads, request, breakdown, metadata, `${request.idempotencyKey}-sca`, {
 				code: error.code,
-				declineCode: error.declineCode ?? null,
-				message: error.message,
+				declineCode: error.decline_code ?? null,
+				message: error.message ?? 'The bank asks the customer to authenticate this payment',
 			});
 		}
-		intent = error.paymentIntent as Stripe.PaymentIntent;
-	} else if (
-		error instanceof StripeConnectionError ||
-		(error instanceof StripeApiError && error.statusCode >= 500)
-	) {
-		// The charge may have been made even though its answer was lost: look for it, afresh.
-		const again = await recentPaymentIntents(
-			transport,
-			request.stripeCustomerId,
-			request.nowSeconds - lookback,
-		);
-		intent = findByIdempotencyKey(again, request.idempotencyKey);
-		if (!intent) throw error;
-	} else if (error !== undefined) {
-		throw error;
+		return intentOutcome(intent, request, method);
 	}
-	if (!intent) throw new Error('Stripe answered the payment with nothing');
-	const records = paymentRecordsFromIntent(intent, { idempotencyKey: request.idempotencyKey }).map(
-		(record) => ({ ...record, paymentMethod: { id: method.id, label } }),
-	);
-	return { records, existingPayment: false };
 }

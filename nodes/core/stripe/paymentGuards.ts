@@ -1,6 +1,7 @@
 import type Stripe from 'stripe';
 
 import { decodeInvoiceMetadata } from '../invoiceMetadata';
+import { isFullyRefunded } from './refundState';
 import type { StripeTransport } from './transport';
 
 export type GuardReason = 'ALREADY_PAID' | 'PAYMENT_PENDING' | 'ACTION_REQUIRED';
@@ -12,7 +13,11 @@ interface Blocking {
 	what: string;
 }
 
-/** A PaymentIntent, or an open pay link the customer may still pay, that stops a new charge. */
+/**
+ * What already holds some of the invoices asked for, so that no new charge may be made for them:
+ * a PaymentIntent (succeeded, processing, waiting for the customer), an open pay link, or a
+ * pay-link claim that has won and whose page is being made (docs/money-safety.md).
+ */
 export type BlockingPayment =
 	| (Blocking & { reason: GuardReason; intent: Stripe.PaymentIntent; session?: undefined })
 	| (Blocking & { reason: 'PAYMENT_PENDING'; session: Stripe.Checkout.Session; intent?: undefined });
@@ -30,7 +35,43 @@ const GUARD_SENTENCES: Record<GuardReason, string> = {
 	ACTION_REQUIRED: 'already has a payment waiting for the customer to act',
 };
 
-/** Metadata key recording the idempotency key a PaymentIntent was created with. */
+/**
+ * Metadata key marking a PaymentIntent made as a claim on its invoices before any money moves
+ * (value: the claim's kind). The claim protocol is in invoiceClaims.ts.
+ */
+export const CLAIM_METADATA_KEY = 'invoice_claim';
+
+export type ClaimKind = 'charge' | 'pay_link';
+
+/** Metadata key of a pay link (Checkout Session) naming the claim it was made for. */
+export const PAY_LINK_CLAIM_METADATA_KEY = 'claim_id';
+
+/** Metadata key holding the idempotency key a claim was made with, to find it when the answer was lost. */
+export const CLAIM_KEY_METADATA_KEY = 'claim_key';
+
+/**
+ * How a claim ended, as its `cancellation_reason`: lost to another payment of its invoices, or
+ * won and turned into a pay link (money then moves through Checkout's own PaymentIntent).
+ * Cancel is atomic at Stripe: the first cancel decides, and its reason says which it was.
+ */
+export const LOST_CLAIM_REASON = 'duplicate';
+export const CONVERTED_CLAIM_REASON = 'abandoned';
+
+/**
+ * A claim older than this (by Stripe's clock) defers no one: its maker is taken as gone, and a
+ * newer claim cancels it (safe even when its maker is only slow: a canceled claim cannot be
+ * confirmed, nor turned into a pay link).
+ */
+export const CLAIM_STALE_AFTER_SECONDS = 300;
+
+/** A claim not decided yet: made before any money moved, not confirmed, not canceled. */
+export function isOpenClaim(intent: Stripe.PaymentIntent): boolean {
+	if (!intent.metadata?.[CLAIM_METADATA_KEY]) return false;
+	if (intent.status === 'requires_confirmation') return true;
+	return intent.status === 'requires_payment_method' && !intent.last_payment_error;
+}
+
+/** Metadata key recording the idempotency key a payment or pay link was made for. */
 export const IDEMPOTENCY_METADATA_KEY = 'idempotency_key';
 
 /**
@@ -43,7 +84,12 @@ export async function recentPaymentIntents(
 	sinceUnixSeconds: number,
 ): Promise<Stripe.PaymentIntent[]> {
 	const intents: Stripe.PaymentIntent[] = [];
-	const params = { customer: customerId, created: { gte: sinceUnixSeconds } };
+	const params = {
+		customer: customerId,
+		created: { gte: sinceUnixSeconds },
+		// the charge tells whether the money was refunded since (a refunded payment pays nothing)
+		expand: ['data.latest_charge'],
+	};
 	for await (const intent of transport.listAll<Stripe.PaymentIntent>('/v1/payment_intents', params)) {
 		intents.push(intent);
 	}
@@ -78,10 +124,24 @@ function coveredBy(metadata: Record<string, string> | null | undefined, wanted: 
 }
 
 /**
+ * Whether a pay link may have reached a customer. A pay link made by the claim protocol names its
+ * claim, and is handed out only after its claim was turned into it: until then (its claim still
+ * open, or lost to a racer) it is part of the claim, not a payment of its own.
+ */
+function isHandedOut(session: Stripe.Checkout.Session, intents: Stripe.PaymentIntent[]): boolean {
+	const claimId = session.metadata?.[PAY_LINK_CLAIM_METADATA_KEY];
+	if (!claimId) return true;
+	const claim = intents.find((intent) => intent.id === claimId);
+	if (!claim) return true;
+	return claim.status === 'canceled' && claim.cancellation_reason === CONVERTED_CLAIM_REASON;
+}
+
+/**
  * The first payment (newest first, as Stripe lists them) that stops another charge for any of
- * these invoices: succeeded, processing or waiting for the customer (the seeds' guard); else
- * the first open payment-mode Checkout Session covering one of them (a pay link the customer
- * may still pay: PAYMENT_PENDING).
+ * these invoices: succeeded and not fully refunded, processing or waiting for the customer (the
+ * seeds' guard); else the first open payment-mode Checkout Session covering one of them that may
+ * have reached the customer (a pay link they may still pay: PAYMENT_PENDING). Open claims do not
+ * block here: the claim protocol orders them.
  */
 export function findBlockingPayment(
 	intents: Stripe.PaymentIntent[],
@@ -90,15 +150,16 @@ export function findBlockingPayment(
 ): BlockingPayment | undefined {
 	const wanted = new Set(invoiceIds);
 	for (const intent of intents) {
-		const reason = REASON_BY_STATUS[intent.status];
-		if (!reason) continue;
-		const covered = coveredBy(intent.metadata, wanted);
-		if (covered.length > 0) {
+		const reason =
+			intent.status === 'succeeded' && isFullyRefunded(intent) ? undefined : REASON_BY_STATUS[intent.status];
+		const covered = reason ? coveredBy(intent.metadata, wanted) : [];
+		if (reason && covered.length > 0) {
 			return { reason, intent, invoiceIds: covered, what: `${GUARD_SENTENCES[reason]} (${intent.id})` };
 		}
 	}
 	for (const session of payLinks) {
 		if (session.status !== 'open' || session.mode !== 'payment') continue;
+		if (!isHandedOut(session, intents)) continue;
 		const covered = coveredBy(session.metadata, wanted);
 		if (covered.length > 0) {
 			return {
@@ -112,10 +173,14 @@ export function findBlockingPayment(
 	return undefined;
 }
 
-/** The PaymentIntent created with this idempotency key, to learn what a lost answer did. */
-export function findByIdempotencyKey(
+/** The open claims other than `own` naming any of these invoices. */
+export function openClaimsCovering(
 	intents: Stripe.PaymentIntent[],
-	idempotencyKey: string,
-): Stripe.PaymentIntent | undefined {
-	return intents.find((intent) => intent.metadata?.[IDEMPOTENCY_METADATA_KEY] === idempotencyKey);
+	invoiceIds: string[],
+	ownId: string,
+): Stripe.PaymentIntent[] {
+	const wanted = new Set(invoiceIds);
+	return intents.filter(
+		(intent) => intent.id !== ownId && isOpenClaim(intent) && coveredBy(intent.metadata, wanted).length > 0,
+	);
 }

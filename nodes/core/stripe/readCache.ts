@@ -6,6 +6,12 @@ import { assertCustomerId } from './ids';
 import { openPayLinks, recentPaymentIntents } from './paymentGuards';
 import type { StripeTransport } from './transport';
 
+/** A customer's recent PaymentIntents and open pay links, read together. */
+export interface PaymentsRead {
+	intents: Stripe.PaymentIntent[];
+	payLinks: Stripe.Checkout.Session[];
+}
+
 /**
  * Reads shared by the items of ONE node execution: a batch pays many invoices of few customers,
  * so each customer (with its automatic method), its recent payments and its open pay links are
@@ -19,6 +25,11 @@ export class StripeReadCache {
 	private readonly intents = new Map<string, Promise<Stripe.PaymentIntent[]>>();
 
 	private readonly payLinks = new Map<string, Promise<Stripe.Checkout.Session[]>>();
+
+	/** Moments of this execution: each claim made moves it on (see paymentsAfter). */
+	private moment = 0;
+
+	private readonly freshReads = new Map<string, { startedAt: number; read: Promise<PaymentsRead> }>();
 
 	constructor(private readonly transport: StripeTransport) {}
 
@@ -61,6 +72,32 @@ export class StripeReadCache {
 			this.intents.set(key, read);
 			read.catch(() => this.intents.delete(key));
 		}
+		return read;
+	}
+
+	/** Marks a write of this execution (a claim made): reads started after it see it. */
+	mark(): number {
+		this.moment += 1;
+		return this.moment;
+	}
+
+	/**
+	 * The customer's payments and open pay links, read after the moment given (Stripe's lists are
+	 * consistent: a read sent after a write's answer sees it). Claims of this execution made
+	 * before a read was sent share it, so a batch reads each customer a few times, not per invoice.
+	 */
+	paymentsAfter(customerId: string, sinceSeconds: number, moment: number): Promise<PaymentsRead> {
+		const key = `${customerId}:${sinceSeconds}`;
+		const current = this.freshReads.get(key);
+		if (current && current.startedAt >= moment) return current.read;
+		const read = Promise.all([
+			recentPaymentIntents(this.transport, customerId, sinceSeconds),
+			openPayLinks(this.transport, customerId),
+		]).then(([intents, payLinks]) => ({ intents, payLinks }));
+		this.freshReads.set(key, { startedAt: this.moment, read });
+		read.catch(() => {
+			if (this.freshReads.get(key)?.read === read) this.freshReads.delete(key);
+		});
 		return read;
 	}
 

@@ -287,6 +287,16 @@ export class StripeTransport {
 		this.limiter = options.limiter;
 	}
 
+	/** Waits with the shell's sleep: for protocols that must wait on Stripe (invoiceClaims.ts). */
+	wait(ms: number): Promise<void> {
+		return this.sleep(ms);
+	}
+
+	/** A number in [0, 1) from the transport's jitter source, to spread waits of racers apart. */
+	jitter(): number {
+		return this.random();
+	}
+
 	async request<T>(
 		method: StripeMethod,
 		path: string,
