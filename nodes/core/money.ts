@@ -77,15 +77,29 @@ export function currencyRules(currency: unknown, field = 'currency'): CurrencyRu
 	return rules;
 }
 
+/**
+ * A currency code as a person or the books gave it: three letters, any case, and nothing else.
+ * Whitespace and control characters are refused, not trimmed away: a code that carries them
+ * came from the wrong field, and what else of that item came from there is unknown.
+ */
+export function parseCurrencyCode(value: unknown, field = 'currency'): string {
+	if (typeof value === 'string' && /[\s\p{Cc}\p{Cf}]/u.test(value)) {
+		throw new CoreInputError(
+			field,
+			`Currency ${JSON.stringify(value.slice(0, 20))} holds whitespace or a control character: enter the three-letter ISO 4217 code alone, such as USD`,
+		);
+	}
+	return currencyRules(value, field).code;
+}
+
 const DECIMAL = /^(\d+)(?:\.(\d+))?$/;
 
 /**
- * Parses a decimal amount exactly (no floating point) into minor units of the currency.
- * Numbers are accepted as their shortest decimal form, so 0.1 + 0.2 is refused, not rounded.
- * Three-decimal currencies are rounded half up to Stripe's step (5.125 KWD -> 5.130).
+ * A non-negative decimal amount, checked for its form only (no currency yet): a string such as
+ * "125.00" or a finite number, as its shortest decimal form. The match's input is the text
+ * without a leading "+".
  */
-export function parseAmount(value: unknown, currency: string, field = 'amount'): number {
-	const rules = currencyRules(currency);
+function decimalMatch(value: unknown, field: string): RegExpExecArray {
 	let text: string;
 	if (typeof value === 'number') {
 		if (!Number.isFinite(value)) throw new CoreInputError(field, `Amount ${value} is not a number`);
@@ -102,6 +116,24 @@ export function parseAmount(value: unknown, currency: string, field = 'amount'):
 	if (!match) {
 		throw new CoreInputError(field, `Amount "${text}" is not a decimal number such as "125.00"`);
 	}
+	return match;
+}
+
+/** Checks an amount's form before its currency is known (e.g. a refund's, from the payment). */
+export function assertDecimalAmount(value: unknown, field = 'amount'): void {
+	decimalMatch(value, field);
+}
+
+/**
+ * Parses a decimal amount exactly (no floating point) into minor units of the currency.
+ * Numbers are accepted as their shortest decimal form, so 0.1 + 0.2 is refused, not rounded.
+ * Nothing is ever rounded: 12.345 KWD is 12345 minor units, which Stripe cannot charge
+ * (assertStripeExact says so), never 12.350.
+ */
+export function parseAmount(value: unknown, currency: string, field = 'amount'): number {
+	const rules = currencyRules(currency);
+	const match = decimalMatch(value, field);
+	const text = match.input;
 	const whole = match[1];
 	const fraction = (match[2] ?? '').replace(/0+$/, '');
 	if (fraction.length > rules.exponent) {
@@ -117,13 +149,7 @@ export function parseAmount(value: unknown, currency: string, field = 'amount'):
 	if (typeof minor === 'bigint' && minor > BigInt(Number.MAX_SAFE_INTEGER)) {
 		throw new CoreInputError(field, `Amount "${text}" is too large`);
 	}
-	return roundToStep(Number(minor), rules.step);
-}
-
-/** Rounds half up to a multiple of `step` (Stripe's rule for three-decimal currencies). */
-export function roundToStep(minor: number, step: number): number {
-	if (step === 1) return minor;
-	return Math.floor((minor + step / 2) / step) * step;
+	return Number(minor);
 }
 
 /** Minor units back to the decimal string Stripe and the books use ("1250.00", "1250", "5.130"). */
@@ -161,11 +187,18 @@ export function formatMoney(minor: number, currency: string, locale = 'en-US'): 
 
 /**
  * Stripe's bounds for one charge: more than zero, at least the currency's published minimum,
- * at most eight digits, and a multiple of the currency's step.
+ * at most eight digits, and a multiple of the currency's step. `madeOf` says what a total
+ * nobody typed is made of (an amount and its fee), shown after it.
  */
-export function assertChargeable(minor: number, currency: string, field = 'amount'): void {
+export function assertChargeable(
+	minor: number,
+	currency: string,
+	field = 'amount',
+	madeOf?: string,
+): void {
 	const rules = currencyRules(currency);
-	const shown = () => `${formatAmount(minor, rules.code)} ${rules.code.toUpperCase()}`;
+	const shown = () =>
+		`${formatAmount(minor, rules.code)} ${rules.code.toUpperCase()}${madeOf ? ` (${madeOf})` : ''}`;
 	if (!Number.isSafeInteger(minor) || minor <= 0) {
 		throw new CoreInputError(field, `Amount ${shown()} must be more than zero`);
 	}
@@ -181,9 +214,25 @@ export function assertChargeable(minor: number, currency: string, field = 'amoun
 			`Amount ${shown()} is above Stripe's maximum of ${formatAmount(MAX_AMOUNT_MINOR, rules.code)} ${rules.code.toUpperCase()} (eight digits)`,
 		);
 	}
-	if (minor % rules.step !== 0) {
-		throw new CoreInputError(field, `Amount ${shown()} must be a multiple of ${rules.step} minor units`);
-	}
+	assertStripeExact(minor, rules.code, field);
+}
+
+/**
+ * Stripe takes some currencies only in steps of several minor units (the three-decimal ones in
+ * steps of 0.010, ISK in whole krónur): an amount between two steps cannot be charged or
+ * refunded exactly, and rounding it would take more (or less) than the books say.
+ * For amounts above zero (what is charged or refunded).
+ */
+export function assertStripeExact(minor: number, currency: string, field = 'amount'): void {
+	const { code, step } = currencyRules(currency);
+	const remainder = minor % step;
+	if (remainder === 0) return;
+	const below = minor - remainder;
+	const amount = (value: number) => formatAmount(value, code);
+	throw new CoreInputError(
+		field,
+		`Amount ${amount(minor)} ${code.toUpperCase()} cannot be charged or refunded exactly: Stripe takes ${code.toUpperCase()} only in steps of ${amount(step)} and money is never rounded here; use ${amount(below)} or ${amount(below + step)} and settle the difference in the books`,
+	);
 }
 
 /** A sum of money as every payment record carries it. */

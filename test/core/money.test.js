@@ -6,6 +6,7 @@ import {
 	formatMoney,
 	money,
 	parseAmount,
+	parseCurrencyCode,
 	supportedCurrencies,
 } from '../../nodes/core/money';
 import { CoreInputError } from '../../nodes/core/errors';
@@ -57,11 +58,13 @@ describe('parseAmount', () => {
 		['1250', 'jpy', 1250],
 		['1250.0', 'jpy', 1250],
 		['5.120', 'kwd', 5120],
-		['5.125', 'kwd', 5130],
-		['5.124', 'kwd', 5120],
 		['5.12', 'kwd', 5120],
-		['0.005', 'bhd', 10],
+		// exact, never rounded to Stripe's step (assertChargeable refuses what Stripe cannot take)
+		['5.125', 'kwd', 5125],
+		['5.124', 'kwd', 5124],
+		['0.005', 'bhd', 5],
 		['5', 'isk', 500],
+		['5.5', 'isk', 550],
 		[12.5, 'usd', 1250],
 		[1000, 'jpy', 1000],
 		['+3.10', 'usd', 310],
@@ -168,9 +171,89 @@ describe('assertChargeable', () => {
 			'jpy',
 			"Amount 100000000 JPY is above Stripe's maximum of 99999999 JPY (eight digits)",
 		],
-		[5125, 'kwd', 'Amount 5.125 KWD must be a multiple of 10 minor units'],
-		[150, 'isk', 'Amount 1.50 ISK must be a multiple of 100 minor units'],
+		[
+			5125,
+			'kwd',
+			'Amount 5.125 KWD cannot be charged or refunded exactly: Stripe takes KWD only in steps of 0.010 and money is never rounded here; use 5.120 or 5.130 and settle the difference in the books',
+		],
+		[
+			150,
+			'isk',
+			'Amount 1.50 ISK cannot be charged or refunded exactly: Stripe takes ISK only in steps of 1.00 and money is never rounded here; use 1.00 or 2.00 and settle the difference in the books',
+		],
 	])('%i %s is refused: %s', (minor, currency, message) => {
 		expect(inputError(() => assertChargeable(minor, currency)).message).toBe(message);
+	});
+});
+
+describe('exact money: what Stripe cannot charge exactly is refused, never rounded', () => {
+	// Stripe takes the three-decimal currencies only in steps of 0.010 (the last digit 0).
+	test.each(['kwd', 'bhd', 'jod', 'omr', 'tnd'])('12.345 %s is refused with both amounts Stripe could take', (currency) => {
+		const code = currency.toUpperCase();
+		const minor = parseAmount('12.345', currency, 'balance');
+		expect(minor).toBe(12345);
+		const error = inputError(() => assertChargeable(minor, currency, 'balance'));
+		expect(error.field).toBe('balance');
+		expect(error.message).toBe(
+			`Amount 12.345 ${code} cannot be charged or refunded exactly: Stripe takes ${code} only in steps of 0.010 and money is never rounded here; use 12.340 or 12.350 and settle the difference in the books`,
+		);
+	});
+
+	test.each(['kwd', 'bhd', 'jod', 'omr', 'tnd'])('12.340 and 12.35 %s are charged as they are', (currency) => {
+		for (const [text, minor] of [
+			['12.340', 12340],
+			['12.35', 12350],
+		]) {
+			expect(parseAmount(text, currency)).toBe(minor);
+			expect(() => assertChargeable(minor, currency)).not.toThrow();
+		}
+	});
+
+	test.each([
+		['100.5', 'jpy'],
+		['100.5', 'krw'],
+		['100.01', 'vnd'],
+		[100.5, 'jpy'],
+	])('zero-decimal %p %s is refused, never rounded', (value, currency) => {
+		const error = inputError(() => parseAmount(value, currency, 'balance'));
+		expect(error.message).toBe(`Amount "${value}" has more decimals than ${currency.toUpperCase()} allows (0)`);
+	});
+
+	test('ISK, shown without decimals, is refused with decimals Stripe cannot take', () => {
+		expect(inputError(() => assertChargeable(parseAmount('5.5', 'isk'), 'isk')).message).toMatch(
+			/^Amount 5\.50 ISK cannot be charged or refunded exactly: Stripe takes ISK only in steps of 1\.00 .*use 5\.00 or 6\.00/,
+		);
+		expect(() => assertChargeable(parseAmount('5', 'isk'), 'isk')).not.toThrow();
+	});
+
+	test('a fee on an exact amount keeps the total exact', () => {
+		// the fee is rounded to the step (fee.ts), so an exact amount plus its fee stays exact
+		expect(() => assertChargeable(12340 + 360, 'kwd')).not.toThrow();
+	});
+});
+
+describe('parseCurrencyCode', () => {
+	test.each([
+		['usd', 'usd'],
+		['USD', 'usd'],
+		['Kwd', 'kwd'],
+	])('%p is %s', (value, code) => {
+		expect(parseCurrencyCode(value)).toBe(code);
+	});
+
+	test.each([' usd', 'usd ', 'u sd', 'usd\n', 'usd\u0000', '\tusd', 'us\u200bd'])(
+		'%p holds whitespace or a control character: refused, not trimmed',
+		(value) => {
+			const error = inputError(() => parseCurrencyCode(value, 'currency'));
+			expect(error.field).toBe('currency');
+			expect(error.message).toBe(
+				`Currency ${JSON.stringify(value)} holds whitespace or a control character: enter the three-letter ISO 4217 code alone, such as USD`,
+			);
+		},
+	);
+
+	test('an unknown or missing code is refused as currencyRules refuses it', () => {
+		expect(inputError(() => parseCurrencyCode('xyz')).message).toBe('Currency "xyz" is not one Stripe charges in');
+		expect(inputError(() => parseCurrencyCode('', 'defaultCurrency')).field).toBe('defaultCurrency');
 	});
 });
