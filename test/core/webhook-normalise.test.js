@@ -394,6 +394,20 @@ describe('Re-read payment: the current PaymentIntent decides', () => {
 		expect(statusFamily('pending')).toBeNull();
 	});
 
+	test('a claim canceled before any charge (a racer lost) is no payment: nothing emitted', () => {
+		const claim = paymentIntent({
+			status: 'canceled',
+			latest_charge: null,
+			metadata: { ...oneInvoice, invoice_claim: 'charge' },
+		});
+		const event = stripeEvent('payment_intent.canceled', claim);
+		expect(normalise(event)).toEqual({ events: [], ignored: 'claim_released', stateKey: null });
+		expect(normalise(event, claim)).toEqual({ events: [], ignored: 'claim_released', stateKey: null });
+		// a payment made through a claim and canceled after a charge attempt is a canceled payment
+		const attempted = { ...claim, latest_charge: 'ch_1' };
+		expect(normalise(stripeEvent('payment_intent.canceled', attempted), attempted).events[0].status).toBe('canceled');
+	});
+
 	test('a re-read of another payment is refused', () => {
 		const event = stripeEvent('payment_intent.succeeded', paymentIntent());
 		expect(() => normalise(event, paymentIntent({ id: 'pi_someone_else' }))).toThrow(

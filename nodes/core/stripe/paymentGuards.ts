@@ -71,6 +71,18 @@ export function isOpenClaim(intent: Stripe.PaymentIntent): boolean {
 	return intent.status === 'requires_payment_method' && !intent.last_payment_error;
 }
 
+/**
+ * A claim that ended before any money moved: canceled without a charge. Its invoices are as
+ * they were; the webhook of its cancellation is not a payment canceled.
+ */
+export function isReleasedClaim(intent: {
+	status: string;
+	metadata?: Record<string, string> | null;
+	latest_charge?: unknown;
+}): boolean {
+	return Boolean(intent.metadata?.[CLAIM_METADATA_KEY]) && intent.status === 'canceled' && !intent.latest_charge;
+}
+
 /** Metadata key recording the idempotency key a payment or pay link was made for. */
 export const IDEMPOTENCY_METADATA_KEY = 'idempotency_key';
 

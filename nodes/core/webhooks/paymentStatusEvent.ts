@@ -10,6 +10,7 @@ import { paymentMethodLabel } from '../paymentMethodLabel';
 import type { PaymentFailure, PaymentRecord, PaymentStatus } from '../paymentRecord';
 import { buildPaymentRecord, paymentStatusFromStripe } from '../paymentRecord';
 import { refundsByInvoice } from '../stripe/paymentIntentRecords';
+import { isReleasedClaim } from '../stripe/paymentGuards';
 import type { RefundState } from '../stripe/refundState';
 import { refundStateOf } from '../stripe/refundState';
 import type { RawBody } from './stripeSignature';
@@ -48,7 +49,9 @@ import type { RawBody } from './stripeSignature';
  *            (360 refund/void failure: the payment itself is unchanged, so it is not put on the
  *            Failed output where a "payment failed" email would follow) | 'refund_state_unknown'
  *            (a Stripe refund.* event with "Re-read payment" off: the refund alone does not say
- *            what the payment keeps; charge.refunded does, and is used).
+ *            what the payment keeps; charge.refunded does, and is used) | 'claim_released' (a
+ *            claim of the one-charge-per-invoice protocol canceled before any charge:
+ *            docs/money-safety.md).
  *   stateKey identifies the payment state reached, e.g. `stripe:pi_1:succeeded:`; the shell may
  *            pass it to a second deduplicator so that the state is emitted once even when
  *            several events report it (checkout.session.completed and payment_intent.succeeded
@@ -154,7 +157,8 @@ export type IgnoredReason =
 	| 'payment_pending'
 	| 'unknown_outcome'
 	| 'reversal_failed'
-	| 'refund_state_unknown';
+	| 'refund_state_unknown'
+	| 'claim_released';
 
 interface EventHeader {
 	eventId: string;
@@ -681,6 +685,8 @@ export function normaliseStripeEvent(
 
 	if (event.type in PAYMENT_INTENT_STATUS_BY_EVENT) {
 		const intent = current ?? (object as unknown as StripePaymentIntentLike);
+		// A claim of the one-charge-per-invoice protocol given up before any charge: no payment.
+		if (isReleasedClaim(intent)) return ignore('claim_released');
 		const status = current ? currentStatus(current) : PAYMENT_INTENT_STATUS_BY_EVENT[event.type];
 		return paymentEvents(event, factsFromIntent(intent, status, { checkoutSessionId: null }));
 	}

@@ -5,7 +5,11 @@ import type Stripe from 'stripe';
 import { CoreInputError } from '../../../core/errors';
 import { assertPaymentIntentId } from '../../../core/stripe/ids';
 import { paymentRecordsFromIntent } from '../../../core/stripe/paymentIntentRecords';
-import { recentPaymentIntents } from '../../../core/stripe/paymentGuards';
+import {
+	isOpenClaim,
+	isReleasedClaim,
+	recentPaymentIntents,
+} from '../../../core/stripe/paymentGuards';
 import { decodeInvoiceMetadata } from '../../../core/invoiceMetadata';
 import { mapItemsInOrder } from '../../../shared/itemRunner';
 import { resolveCustomer } from '../../helpers/customer';
@@ -72,7 +76,7 @@ export async function execute(
 			const intent = await stripe.transport.request<Stripe.PaymentIntent>(
 				'GET',
 				`/v1/payment_intents/${paymentId}`,
-				{ params: { expand: ['payment_method'] } },
+				{ params: { expand: ['payment_method', 'latest_charge'] } },
 			);
 			records = paymentRecordsFromIntent(intent);
 		} else {
@@ -82,9 +86,13 @@ export async function execute(
 			const customer = await resolveCustomer(this, itemIndex, { customerLookup, reads, settings });
 			const since = Math.floor(Date.now() / 1000) - lookbackDays * 86_400;
 			const intents = await recentPaymentIntents(stripe.transport, customer.stripe.id, since);
-			// Stripe lists newest first: the first one naming the invoice is its current payment.
-			const latest = intents.find((intent) =>
-				decodeInvoiceMetadata(intent.metadata).some((line) => line.invoiceId === invoiceId),
+			// Stripe lists newest first: the first one naming the invoice is its current payment
+			// (claims not confirmed, or given up before any charge, are no payment).
+			const latest = intents.find(
+				(intent) =>
+					!isOpenClaim(intent) &&
+					!isReleasedClaim(intent) &&
+					decodeInvoiceMetadata(intent.metadata).some((line) => line.invoiceId === invoiceId),
 			);
 			if (!latest) {
 				return [
