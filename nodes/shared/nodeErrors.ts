@@ -1,21 +1,59 @@
-import type { INode, JsonObject } from 'n8n-workflow';
+import type { INode, INodeProperties, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { isCoreInputError } from '../core/errors';
 import { StripeApiError, StripeConnectionError, redactSecrets } from '../core/stripe/errors';
 
+/** The display name of each parameter by its name: what the user typed the value into. */
+export type FieldLabels = ReadonlyMap<string, string>;
+
+/**
+ * The labels of an operation's parameters (and of the options of its collections), so a core
+ * error about "balance" names "Invoice Balance". `extra` names fields that are not parameters
+ * of their own, or are told apart from a parameter of the same name; it wins over `properties`,
+ * and an earlier property over a later one.
+ */
+export function fieldLabels(
+	properties: INodeProperties[],
+	extra: Record<string, string> = {},
+): FieldLabels {
+	const labels = new Map(Object.entries(extra));
+	const add = (list: INodeProperties[]) => {
+		for (const property of list) {
+			if (!labels.has(property.name)) labels.set(property.name, property.displayName);
+			if (property.type === 'collection' && property.options) {
+				add(property.options as INodeProperties[]);
+			}
+		}
+	};
+	add(properties);
+	return labels;
+}
+
 /**
  * Turns what the core and the transport throw into n8n's errors: bad input names the item and
- * the field (NodeOperationError); Stripe's answers keep its type, code, decline code and request
- * id (NodeApiError). Messages are passed through the secret redactor either way.
+ * the parameter, by its display name where `labels` know it (NodeOperationError); Stripe's
+ * answers keep its type, code, decline code and request id (NodeApiError). Messages are passed
+ * through the secret redactor either way.
  */
-export function toNodeError(node: INode, error: unknown, itemIndex: number): Error {
+export function toNodeError(
+	node: INode,
+	error: unknown,
+	itemIndex: number,
+	labels?: FieldLabels,
+): Error {
 	if (error instanceof NodeOperationError || error instanceof NodeApiError) return error;
 	if (isCoreInputError(error)) {
+		const label = labels?.get(error.field);
 		return new NodeOperationError(
 			node,
-			`Item ${itemIndex}: invalid "${error.field}": ${redactSecrets(error.message)}`,
-			{ itemIndex, description: `Field "${error.field}" of item ${itemIndex}` },
+			`Item ${itemIndex}: invalid "${label ?? error.field}": ${redactSecrets(error.message)}`,
+			{
+				itemIndex,
+				description: label
+					? `Parameter "${label}" of item ${itemIndex}`
+					: `Field "${error.field}" of item ${itemIndex}`,
+			},
 		);
 	}
 	if (error instanceof StripeApiError) {

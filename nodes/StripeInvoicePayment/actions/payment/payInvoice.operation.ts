@@ -2,14 +2,20 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { businessDate } from '../../../core/autopay/dates';
-import { parseFeePercent } from '../../../core/fee';
 import { paymentIdempotencyKey } from '../../../core/idempotency';
-import { currencyRules, parseAmount } from '../../../core/money';
+import { readPayInvoiceInput } from '../../../core/paymentInput';
+import type { PayInvoiceInputValues, PaymentOptionsInput } from '../../../core/paymentInput';
 import { payInvoices } from '../../../core/stripe/payInvoices';
-import type { HowToPay } from '../../../core/stripe/payInvoices';
-import { mapItemsInOrder } from '../../../shared/itemRunner';
-import { resolveCustomer } from '../../helpers/customer';
-import { currencyField, feePercentField, invoiceIdField } from '../common.descriptions';
+import { checkItems, mapCheckedItems } from '../../../shared/itemRunner';
+import { fieldLabels } from '../../../shared/nodeErrors';
+import { findCustomer, readCustomerLocator } from '../../helpers/customer';
+import type { PaymentSettings } from '../../helpers/settings';
+import {
+	currencyField,
+	feePercentField,
+	invoiceIdField,
+	settingsCollection,
+} from '../common.descriptions';
 import { customerLocator } from '../customer.description';
 import type { OperationContext } from '../node.type';
 import { howToPayField, paymentMethodIdField, paymentOptions } from './payment.descriptions';
@@ -47,30 +53,43 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-export interface PaymentItemOptions {
-	description?: string;
-	allowPartialPayment?: boolean;
-	useStripeReceiptEmails?: boolean;
-	receiptEmail?: string;
-	idempotencyKey?: string;
-	purpose?: 'manual' | 'autopay';
-	successUrl?: string;
-	cancelUrl?: string;
-	guardLookbackDays?: number;
+/** Labels of the fields Pay Invoice and Pay Invoices Together check, as the user sees them. */
+export const paymentFieldLabels = (operationProperties: INodeProperties[]) =>
+	fieldLabels([...operationProperties, settingsCollection], {
+		defaultCurrency: 'Default Currency (Settings)',
+		paymentMethod: 'How to Pay',
+	});
+
+const labels = paymentFieldLabels(properties);
+
+/** The raw values of one item's payment parameters, for the core to check. */
+function readPaymentValues(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	settings: PaymentSettings,
+): PayInvoiceInputValues {
+	const howToPay = context.getNodeParameter('howToPay', itemIndex);
+	return {
+		invoiceId: context.getNodeParameter('invoiceId', itemIndex, ''),
+		currency: context.getNodeParameter('currency', itemIndex, ''),
+		defaultCurrency: settings.currency,
+		balance: context.getNodeParameter('balance', itemIndex, ''),
+		amount: context.getNodeParameter('amount', itemIndex, ''),
+		feePercent: context.getNodeParameter('feePercent', itemIndex, '0'),
+		howToPay,
+		paymentMethodId:
+			howToPay === 'savedMethod'
+				? context.getNodeParameter('paymentMethodId', itemIndex, '')
+				: undefined,
+		options: context.getNodeParameter('options', itemIndex, {}) as PaymentOptionsInput,
+	};
 }
 
-export function readHowToPay(context: IExecuteFunctions, itemIndex: number): HowToPay {
-	const how = context.getNodeParameter('howToPay', itemIndex) as HowToPay['kind'];
-	if (how === 'savedMethod') {
-		return {
-			kind: 'savedMethod',
-			paymentMethodId: String(context.getNodeParameter('paymentMethodId', itemIndex, '')),
-		};
-	}
-	return { kind: how };
-}
-
-/** Pays one invoice per item: a charge off-session, a saved method, or a pay link. */
+/**
+ * Pays one invoice per item: a charge off-session, a saved method, or a pay link. Every item's
+ * input is checked before the first request, so a bad item fails the node (or, with Continue
+ * On Fail, only itself) before anything is charged.
+ */
 export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
@@ -78,60 +97,62 @@ export async function execute(
 ): Promise<INodeExecutionData[]> {
 	const nowMs = Date.now();
 	const day = businessDate(nowMs, settings.timeZone, 'timeZone');
-	return await mapItemsInOrder(this, items.length, settings.concurrency, async (itemIndex) => {
-		const options = this.getNodeParameter('options', itemIndex, {}) as PaymentItemOptions;
-		const invoiceId = String(this.getNodeParameter('invoiceId', itemIndex, '')).trim();
-		const currency = currencyRules(
-			String(this.getNodeParameter('currency', itemIndex, '')) || settings.currency,
-		).code;
-		const balanceMinor = parseAmount(
-			this.getNodeParameter('balance', itemIndex, ''),
-			currency,
-			'balance',
-		);
-		const amountText = String(this.getNodeParameter('amount', itemIndex, '')).trim();
-		const amountMinor = amountText === '' ? balanceMinor : parseAmount(amountText, currency);
-		const feeRate = parseFeePercent(this.getNodeParameter('feePercent', itemIndex, '0'));
-		const how = readHowToPay(this, itemIndex);
-		const purpose = options.purpose ?? 'manual';
-		const idempotencyKey =
-			options.idempotencyKey?.trim() ||
-			paymentIdempotencyKey({
-				provider: 'stripe',
-				purpose: how.kind === 'payLink' ? 'paylink' : purpose,
-				invoiceIds: [invoiceId],
-				amountMinor,
+	const checked = await checkItems(
+		this,
+		items.length,
+		settings.concurrency,
+		(itemIndex) => ({
+			input: readPayInvoiceInput(readPaymentValues(this, itemIndex, settings)),
+			customer: readCustomerLocator(this, itemIndex),
+		}),
+		labels,
+	);
+	return await mapCheckedItems(
+		this,
+		checked,
+		settings.concurrency,
+		async ({ input, customer: locator }, itemIndex) => {
+			const { invoiceId, amountMinor, balanceMinor, currency, how, purpose } = input;
+			const idempotencyKey =
+				input.idempotencyKey ??
+				paymentIdempotencyKey({
+					provider: 'stripe',
+					purpose: how.kind === 'payLink' ? 'paylink' : purpose,
+					invoiceIds: [invoiceId],
+					amountMinor,
+					currency,
+					day,
+					paymentMethod: how.kind === 'savedMethod' ? how.paymentMethodId : undefined,
+				});
+			const customer = await findCustomer(locator, { customerLookup, reads, settings });
+			const request = {
+				invoices: [{ invoiceId, amountMinor, balanceMinor }],
 				currency,
-				day,
-				paymentMethod: how.kind === 'savedMethod' ? how.paymentMethodId : undefined,
-			});
-		const customer = await resolveCustomer(this, itemIndex, { customerLookup, reads, settings });
-		const request = {
-			invoices: [{ invoiceId, amountMinor, balanceMinor }],
-			currency,
-			stripeCustomerId: customer.stripe.id,
-			booksCustomerId: customer.booksCustomerId,
-			feeRate,
-			how,
-			allowedPaymentMethodTypes:
-				how.kind === 'automatic' && purpose === 'autopay'
-					? settings.importedPaymentMethodTypes
-					: settings.allowedManualPaymentMethodTypes,
-			idempotencyKey,
-			purpose,
-			description: options.description,
-			receiptEmail: options.useStripeReceiptEmails
-				? options.receiptEmail || customer.stripe.email || null
-				: null,
-			allowPartialPayment: options.allowPartialPayment,
-			checkoutUrls: { successUrl: options.successUrl, cancelUrl: options.cancelUrl },
-			guardLookbackDays: options.guardLookbackDays,
-			nowSeconds: Math.floor(nowMs / 1000),
-		};
-		const outcome = await payInvoices(stripe.transport, request, reads);
-		return outcome.records.map((record) => ({
-			json: { ...record, existingPayment: outcome.existingPayment },
-			pairedItem: { item: itemIndex },
-		}));
-	});
+				stripeCustomerId: customer.stripe.id,
+				booksCustomerId: customer.booksCustomerId,
+				feeRate: input.feeRate,
+				how,
+				allowedPaymentMethodTypes:
+					how.kind === 'automatic' && purpose === 'autopay'
+						? settings.importedPaymentMethodTypes
+						: settings.allowedManualPaymentMethodTypes,
+				idempotencyKey,
+				purpose,
+				description: input.description,
+				receiptEmail: input.useStripeReceiptEmails
+					? input.receiptEmail || customer.stripe.email || null
+					: null,
+				allowPartialPayment: input.allowPartialPayment,
+				checkoutUrls: input.checkoutUrls,
+				guardLookbackDays: input.guardLookbackDays,
+				nowSeconds: Math.floor(nowMs / 1000),
+			};
+			const outcome = await payInvoices(stripe.transport, request, reads);
+			return outcome.records.map((record) => ({
+				json: { ...record, existingPayment: outcome.existingPayment },
+				pairedItem: { item: itemIndex },
+			}));
+		},
+		labels,
+	);
 }

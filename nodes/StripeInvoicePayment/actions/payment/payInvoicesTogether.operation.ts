@@ -1,20 +1,29 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import { businessDate } from '../../../core/autopay/dates';
 import { CoreInputError } from '../../../core/errors';
 import { parseFeePercent } from '../../../core/fee';
 import { paymentIdempotencyKey } from '../../../core/idempotency';
-import { currencyRules, parseAmount } from '../../../core/money';
-import { payInvoices, validatePaymentRequest } from '../../../core/stripe/payInvoices';
+import {
+	chargeableBreakdown,
+	readCurrency,
+	readHowToPay,
+	readInvoiceAmount,
+	readInvoiceId,
+	readPaymentOptions,
+} from '../../../core/paymentInput';
+import type { PaymentOptionsInput } from '../../../core/paymentInput';
+import { payInvoices } from '../../../core/stripe/payInvoices';
 import type { InvoiceToPay } from '../../../core/stripe/payInvoices';
+import { errorItem } from '../../../shared/itemRunner';
 import { toNodeError } from '../../../shared/nodeErrors';
-import { resolveCustomer } from '../../helpers/customer';
+import { findCustomer, readCustomerLocator } from '../../helpers/customer';
+import type { PaymentSettings } from '../../helpers/settings';
 import { currencyField, feePercentField, invoiceIdField } from '../common.descriptions';
 import { customerLocator } from '../customer.description';
 import type { OperationContext } from '../node.type';
-import type { PaymentItemOptions } from './payInvoice.operation';
-import { readHowToPay } from './payInvoice.operation';
+import { paymentFieldLabels } from './payInvoice.operation';
 import { howToPayField, paymentMethodIdField, paymentOptions } from './payment.descriptions';
 
 const properties: INodeProperties[] = [
@@ -44,16 +53,66 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
+const labels = paymentFieldLabels(properties);
+
 interface BatchItem extends InvoiceToPay {
 	itemIndex: number;
 	customerKey: string;
 	currency: string;
 }
 
+/** One item's invoice, checked, and checked against the items before it. */
+function readBatchItem(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	batch: BatchItem[],
+	settings: PaymentSettings,
+): BatchItem {
+	const invoiceId = readInvoiceId(context.getNodeParameter('invoiceId', itemIndex, ''));
+	const currency = readCurrency(
+		context.getNodeParameter('currency', itemIndex, ''),
+		settings.currency,
+	);
+	const locator = readCustomerLocator(context, itemIndex);
+	// Full payments only: the amount is the balance.
+	const { balanceMinor } = readInvoiceAmount({
+		invoiceId,
+		currency,
+		balance: context.getNodeParameter('balance', itemIndex, ''),
+	});
+	const item: BatchItem = {
+		itemIndex,
+		invoiceId,
+		amountMinor: balanceMinor,
+		balanceMinor,
+		currency,
+		customerKey: JSON.stringify(locator),
+	};
+	const first = batch[0];
+	if (first && first.customerKey !== item.customerKey) {
+		throw new CoreInputError(
+			'customer',
+			`Invoice ${invoiceId} belongs to another customer than invoice ${first.invoiceId}; one payment covers one customer`,
+		);
+	}
+	if (first && first.currency !== currency) {
+		throw new CoreInputError(
+			'currency',
+			`Invoice ${invoiceId} is in ${currency.toUpperCase()}, invoice ${first.invoiceId} in ${first.currency.toUpperCase()}; one payment has one currency`,
+		);
+	}
+	if (batch.some((other) => other.invoiceId === invoiceId)) {
+		throw new CoreInputError('invoiceId', `Invoice ${invoiceId} appears twice in this payment`);
+	}
+	return item;
+}
+
 /**
  * All input items (the invoices of ONE customer, in ONE currency) become one payment; the
- * output is one payment record per invoice, all with the shared payment id. Mixed customers or
- * currencies fail before any request, naming the item.
+ * output is one payment record per invoice, all with the shared payment id. Every item is
+ * checked before the first request: one bad item (or mixed customers or currencies) stops the
+ * whole payment, naming the item; with Continue On Fail every item carries that error, since
+ * the payment covers them all, and nothing is charged.
  */
 export async function execute(
 	this: IExecuteFunctions,
@@ -63,66 +122,51 @@ export async function execute(
 	const node = this.getNode();
 	const nowMs = Date.now();
 	const batch: BatchItem[] = [];
+	const failed = (error: unknown, itemIndex: number) => {
+		const nodeError = toNodeError(node, error, itemIndex, labels);
+		if (!this.continueOnFail()) throw nodeError;
+		// One payment covers every item: its error is every item's error.
+		return items.map((_, index) => errorItem(nodeError, index));
+	};
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
-			const currency = currencyRules(
-				String(this.getNodeParameter('currency', itemIndex, '')) || settings.currency,
-			).code;
-			const invoiceId = String(this.getNodeParameter('invoiceId', itemIndex, '')).trim();
-			if (invoiceId === '') throw new CoreInputError('invoiceId', 'An invoice ID is required');
-			const locator = this.getNodeParameter('customer', itemIndex) as {
-				mode: string;
-				value: string;
-			};
-			const balanceMinor = parseAmount(
-				this.getNodeParameter('balance', itemIndex, ''),
-				currency,
-				'balance',
-			);
-			const item: BatchItem = {
-				itemIndex,
-				invoiceId,
-				amountMinor: balanceMinor,
-				balanceMinor,
-				currency,
-				customerKey: `${locator.mode}:${String(locator.value).trim()}`,
-			};
-			const first = batch[0];
-			if (first && first.customerKey !== item.customerKey) {
-				throw new CoreInputError(
-					'customer',
-					`Invoice ${invoiceId} belongs to another customer than invoice ${first.invoiceId}; one payment covers one customer`,
-				);
-			}
-			if (first && first.currency !== currency) {
-				throw new CoreInputError(
-					'currency',
-					`Invoice ${invoiceId} is in ${currency.toUpperCase()}, invoice ${first.invoiceId} in ${first.currency.toUpperCase()}; one payment has one currency`,
-				);
-			}
-			if (batch.some((other) => other.invoiceId === invoiceId)) {
-				throw new CoreInputError('invoiceId', `Invoice ${invoiceId} appears twice in this payment`);
-			}
-			batch.push(item);
+			batch.push(readBatchItem(this, itemIndex, batch, settings));
 		} catch (error) {
-			// One payment for all: a bad item stops the batch, Continue On Fail or not.
-			throw toNodeError(node, error, itemIndex);
+			return failed(error, itemIndex);
 		}
 	}
 	if (batch.length === 0) return [];
 
-	const options = this.getNodeParameter('options', 0, {}) as PaymentItemOptions;
-	const currency = batch[0].currency;
-	const feeRate = parseFeePercent(this.getNodeParameter('feePercent', 0, '0'));
-	const how = readHowToPay(this, 0);
-	const purpose = options.purpose ?? 'manual';
-	const invoices = batch.map(({ invoiceId, amountMinor, balanceMinor }) => ({
-		invoiceId,
-		amountMinor,
-		balanceMinor,
-	}));
+	let payment;
 	try {
-		const customer = await resolveCustomer(this, 0, { customerLookup, reads, settings });
+		// The payment's own parameters are those of the first item.
+		const options = readPaymentOptions(
+			this.getNodeParameter('options', 0, {}) as PaymentOptionsInput,
+		);
+		const feeRate = parseFeePercent(this.getNodeParameter('feePercent', 0, '0'));
+		const how = readHowToPay(
+			this.getNodeParameter('howToPay', 0),
+			this.getNodeParameter('paymentMethodId', 0, ''),
+		);
+		const currency = batch[0].currency;
+		const invoices = batch.map(({ invoiceId, amountMinor, balanceMinor }) => ({
+			invoiceId,
+			amountMinor,
+			balanceMinor,
+		}));
+		const breakdown = chargeableBreakdown(invoices, feeRate, currency, 'balance');
+		payment = { options, feeRate, how, currency, invoices, breakdown };
+	} catch (error) {
+		return failed(error, 0);
+	}
+
+	const { options, feeRate, how, currency, invoices, breakdown } = payment;
+	try {
+		const customer = await findCustomer(readCustomerLocator(this, 0), {
+			customerLookup,
+			reads,
+			settings,
+		});
 		const request = {
 			invoices,
 			currency,
@@ -131,31 +175,29 @@ export async function execute(
 			feeRate,
 			how,
 			allowedPaymentMethodTypes:
-				how.kind === 'automatic' && purpose === 'autopay'
+				how.kind === 'automatic' && options.purpose === 'autopay'
 					? settings.importedPaymentMethodTypes
 					: settings.allowedManualPaymentMethodTypes,
-			idempotencyKey: '',
-			purpose,
+			idempotencyKey:
+				options.idempotencyKey ??
+				paymentIdempotencyKey({
+					provider: 'stripe',
+					purpose: how.kind === 'payLink' ? 'paylink' : options.purpose,
+					invoiceIds: invoices.map((invoice) => invoice.invoiceId),
+					amountMinor: breakdown.amountMinor,
+					currency,
+					day: businessDate(nowMs, settings.timeZone, 'timeZone'),
+					paymentMethod: how.kind === 'savedMethod' ? how.paymentMethodId : undefined,
+				}),
+			purpose: options.purpose,
 			description: options.description,
 			receiptEmail: options.useStripeReceiptEmails
 				? options.receiptEmail || customer.stripe.email || null
 				: null,
-			checkoutUrls: { successUrl: options.successUrl, cancelUrl: options.cancelUrl },
+			checkoutUrls: options.checkoutUrls,
 			guardLookbackDays: options.guardLookbackDays,
 			nowSeconds: Math.floor(nowMs / 1000),
 		};
-		const breakdown = validatePaymentRequest(request);
-		request.idempotencyKey =
-			options.idempotencyKey?.trim() ||
-			paymentIdempotencyKey({
-				provider: 'stripe',
-				purpose: how.kind === 'payLink' ? 'paylink' : purpose,
-				invoiceIds: invoices.map((invoice) => invoice.invoiceId),
-				amountMinor: breakdown.amountMinor,
-				currency,
-				day: businessDate(nowMs, settings.timeZone, 'timeZone'),
-				paymentMethod: how.kind === 'savedMethod' ? how.paymentMethodId : undefined,
-			});
 		const outcome = await payInvoices(stripe.transport, request, reads);
 		const itemOf = new Map(batch.map((item) => [item.invoiceId, item.itemIndex]));
 		return outcome.records.map((record) => ({
@@ -163,14 +205,6 @@ export async function execute(
 			pairedItem: { item: itemOf.get(record.invoiceId) ?? 0 },
 		}));
 	} catch (error) {
-		const nodeError = toNodeError(node, error, 0);
-		if (!this.continueOnFail()) throw nodeError;
-		if (nodeError instanceof NodeOperationError || nodeError instanceof Error) {
-			return batch.map(({ itemIndex, invoiceId }) => ({
-				json: { invoiceId, error: nodeError.message },
-				pairedItem: { item: itemIndex },
-			}));
-		}
-		return [];
+		return failed(error, 0);
 	}
 }

@@ -4,8 +4,12 @@ import type Stripe from 'stripe';
 
 import { addMethodLinkDecision } from '../../../core/addMethodPolicy';
 import type { AddMethodPolicy } from '../../../core/addMethodPolicy';
-import { mapItemsInOrder } from '../../../shared/itemRunner';
-import { resolveCustomer } from '../../helpers/customer';
+import { parseCurrencyCode } from '../../../core/money';
+import { readRedirectUrl } from '../../../core/paymentInput';
+import { checkItems, mapCheckedItems } from '../../../shared/itemRunner';
+import { fieldLabels } from '../../../shared/nodeErrors';
+import { findCustomer, readCustomerLocator } from '../../helpers/customer';
+import { settingsCollection } from '../common.descriptions';
 import { customerLocator } from '../customer.description';
 import type { OperationContext } from '../node.type';
 
@@ -57,70 +61,96 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
+const labels = fieldLabels([...properties, settingsCollection], {
+	defaultCurrency: 'Default Currency (Settings)',
+});
+
 /**
  * A Stripe Checkout page (setup mode) where the customer adds a payment method of an imported
- * type, offered only as the policy allows. The method added becomes the automatic one.
+ * type, offered only as the policy allows. The method added becomes the automatic one. Every
+ * item's customer and URLs are checked before the first request.
  */
 export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 	{ stripe, settings, customerLookup, reads }: OperationContext,
 ): Promise<INodeExecutionData[]> {
-	return await mapItemsInOrder(this, items.length, settings.concurrency, async (itemIndex) => {
-		const policy = this.getNodeParameter('policy', itemIndex) as AddMethodPolicy;
-		const customer = await resolveCustomer(this, itemIndex, { customerLookup, reads, settings });
-		const decision = addMethodLinkDecision(
-			policy,
-			Boolean(customer.stripe.invoice_settings?.default_payment_method),
-		);
-		const base = {
-			customerId: customer.stripe.id,
-			booksCustomerId: customer.booksCustomerId,
-			policy,
-		};
-		if (!decision.offer) {
+	const inputs = await checkItems(
+		this,
+		items.length,
+		settings.concurrency,
+		(itemIndex) => ({
+			policy: this.getNodeParameter('policy', itemIndex) as AddMethodPolicy,
+			locator: readCustomerLocator(this, itemIndex),
+			successUrl: readRedirectUrl(
+				this.getNodeParameter('successUrl', itemIndex, ''),
+				'successUrl',
+				'the page Checkout sends the customer to after adding a payment method',
+			),
+			cancelUrl: readRedirectUrl(this.getNodeParameter('cancelUrl', itemIndex, ''), 'cancelUrl'),
+			currency: parseCurrencyCode(settings.currency, 'defaultCurrency'),
+		}),
+		labels,
+	);
+	return await mapCheckedItems(
+		this,
+		inputs,
+		settings.concurrency,
+		async ({ policy, locator, successUrl, cancelUrl, currency }, itemIndex) => {
+			const customer = await findCustomer(locator, { customerLookup, reads, settings });
+			const decision = addMethodLinkDecision(
+				policy,
+				Boolean(customer.stripe.invoice_settings?.default_payment_method),
+			);
+			const base = {
+				customerId: customer.stripe.id,
+				booksCustomerId: customer.booksCustomerId,
+				policy,
+			};
+			if (!decision.offer) {
+				return [
+					{
+						json: { ...base, offered: false, reason: decision.reason, url: null },
+						pairedItem: { item: itemIndex },
+					},
+				];
+			}
+			const metadata = {
+				[MAKE_AUTOMATIC_METADATA_KEY]: 'true',
+				...(customer.booksCustomerId
+					? { [settings.mappingMetadataKey]: customer.booksCustomerId }
+					: {}),
+			};
+			const params: Stripe.Checkout.SessionCreateParams = {
+				mode: 'setup',
+				customer: customer.stripe.id,
+				currency,
+				success_url: successUrl,
+				...(cancelUrl ? { cancel_url: cancelUrl } : {}),
+				allowed_payment_method_types:
+					settings.importedPaymentMethodTypes as Stripe.Checkout.SessionCreateParams.AllowedPaymentMethodType[],
+				metadata,
+				setup_intent_data: { metadata },
+			};
+			const session = await stripe.transport.request<Stripe.Checkout.Session>(
+				'POST',
+				'/v1/checkout/sessions',
+				{ params },
+			);
 			return [
 				{
-					json: { ...base, offered: false, reason: decision.reason, url: null },
+					json: {
+						...base,
+						offered: true,
+						reason: null,
+						url: session.url,
+						checkoutSessionId: session.id,
+						expiresAt: session.expires_at,
+					},
 					pairedItem: { item: itemIndex },
 				},
 			];
-		}
-		const metadata = {
-			[MAKE_AUTOMATIC_METADATA_KEY]: 'true',
-			...(customer.booksCustomerId
-				? { [settings.mappingMetadataKey]: customer.booksCustomerId }
-				: {}),
-		};
-		const cancelUrl = String(this.getNodeParameter('cancelUrl', itemIndex, ''));
-		const params: Stripe.Checkout.SessionCreateParams = {
-			mode: 'setup',
-			customer: customer.stripe.id,
-			currency: settings.currency,
-			success_url: String(this.getNodeParameter('successUrl', itemIndex, '')),
-			...(cancelUrl ? { cancel_url: cancelUrl } : {}),
-			allowed_payment_method_types:
-				settings.importedPaymentMethodTypes as Stripe.Checkout.SessionCreateParams.AllowedPaymentMethodType[],
-			metadata,
-			setup_intent_data: { metadata },
-		};
-		const session = await stripe.transport.request<Stripe.Checkout.Session>(
-			'POST',
-			'/v1/checkout/sessions',
-			{ params },
-		);
-		return [
-			{
-				json: {
-					...base,
-					offered: true,
-					reason: null,
-					url: session.url,
-					checkoutSessionId: session.id,
-					expiresAt: session.expires_at,
-				},
-				pairedItem: { item: itemIndex },
-			},
-		];
-	});
+		},
+		labels,
+	);
 }
