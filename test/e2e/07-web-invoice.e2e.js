@@ -2,8 +2,10 @@
  * The web invoice with Pay Now, in headless Chromium against the live workflow: the books get a
  * signed link, the customer opens it, types a test card into the 360 Payments gateway's own card
  * fields, presses Pay Now and sees the result; the gateway charged once, the books and the
- * customer's mailbox have it. Tampered, expired and unsigned requests answer 401/403 and charge
- * nothing. Without 360 Payments the link leads to a Stripe pay link.
+ * customer's mailbox have it; the sale's order ID is the books' invoice ID, with its customer and
+ * number beside it. A sale of the same order ID that is not this payment refuses the charge: the
+ * page gets no detail, the run fails for the admin. Tampered, expired and unsigned requests
+ * answer 401/403 and charge nothing. Without 360 Payments the link leads to a Stripe pay link.
  */
 import { createHmac } from 'node:crypto';
 
@@ -20,6 +22,7 @@ const WORKFLOW = 'invPayWf5WebInv';
 const id = (key) => `${P}-${key}`;
 const booksKey = state.credentials.invPayBooksHook1.data;
 const linkSecret = state.credentials.invPayLinkSign01.data.secret;
+const gatewayKey = state.credentials.invPay360Demo001.data.securityKey;
 let browser;
 
 const issue = (invoiceId, headers = { [booksKey.name]: booksKey.value }) =>
@@ -29,6 +32,20 @@ const issue = (invoiceId, headers = { [booksKey.name]: booksKey.value }) =>
 	});
 const salesOf = async (orderId) =>
 	(await gateway.ledger()).sales.filter((sale) => sale.orderId === orderId);
+const cardToken = async () =>
+	(
+		await gateway.hook('POST', 'tokens', {
+			ccnumber: '4111111111111111',
+			ccexp: '1234',
+			cvv: '123',
+		})
+	).token;
+/** Posts a card token to the pay webhook as the Pay Now page of a link (its query) does. */
+const payWith = async (linkQuery, token) =>
+	request('POST', `${n8n.webhook('invoice-payments/web-invoice/pay')}?${linkQuery}`, {
+		headers: { 'content-type': 'application/x-www-form-urlencoded' },
+		body: `payment_token=${token}`,
+	});
 
 beforeAll(async () => {
 	await n8n.setSettings(WORKFLOW, {
@@ -43,6 +60,7 @@ beforeAll(async () => {
 			{ key: 'i1', customer: 'c1', total: '125.00', recurring: false },
 			{ key: 'i2', customer: 'c1', total: '80.00', recurring: false },
 			{ key: 'i3', customer: 'c1', total: '15.00', recurring: false },
+			{ key: 'i4', customer: 'c1', total: '500.00', recurring: false },
 		],
 	});
 	await books.reset(seed);
@@ -104,7 +122,7 @@ test('the customer opens the web invoice, a declined card is shown, then Pay Now
 		await page.locator('#pay-button').click();
 		await page.locator('#pay-error').waitFor({ state: 'visible', timeout: 30_000 });
 		await expect(page.locator('#pay-error').textContent()).resolves.toMatch(/DECLINE/i);
-		expect(await salesOf('WEB-I1')).toEqual([]);
+		expect(await salesOf(id('i1'))).toEqual([]);
 
 		await enterCard(page, '4111111111111111');
 		await page.locator('#pay-button').click();
@@ -116,10 +134,19 @@ test('the customer opens the web invoice, a declined card is shown, then Pay Now
 	} finally {
 		await context.close();
 	}
-	const sales = await salesOf('WEB-I1');
+	const sales = await salesOf(id('i1'));
 	expect(sales).toEqual([
 		expect.objectContaining({ amount: '125.00', currency: 'USD', voided: false }),
 	]);
+	// the gateway keeps the invoice ID as the order ID, the customer and the number beside it
+	const stored = (await gateway.hook('GET', 'transactions')).find(
+		(t) => t.transactionId === sales[0].transactionId,
+	);
+	expect(stored).toMatchObject({
+		orderId: id('i1'),
+		orderDescription: 'Invoice WEB-I1',
+		merchantDefinedFields: { 1: id('c1'), 2: 'WEB-I1' },
+	});
 	const records = (await books.payments()).filter((p) => p.invoiceId === id('i1'));
 	expect(records.map((r) => [r.provider, r.status, r.paymentId])).toEqual([
 		['gateway360', 'failed', expect.any(String)],
@@ -139,6 +166,48 @@ test('the customer opens the web invoice, a declined card is shown, then Pay Now
 	const again = await request('GET', (await issue(id('i1'))).json.url);
 	expect(again.status).toBe(409);
 	expect(again.text).toContain('Invoice WEB-I1 has no balance to pay');
+});
+
+test('a $10 sale of the same order ID does not pay the $500 invoice: refused, nothing charged, the run fails', async () => {
+	// keyed at the gateway outside n8n, e.g. in its virtual terminal
+	const outside = Object.fromEntries(
+		new URLSearchParams(
+			(
+				await request('POST', `${state.gatewayUrl}/api/transact.php`, {
+					headers: { 'content-type': 'application/x-www-form-urlencoded' },
+					body: new URLSearchParams({
+						security_key: gatewayKey,
+						type: 'sale',
+						amount: '10.00',
+						orderid: id('i4'),
+						payment_token: await cardToken(),
+					}).toString(),
+				})
+			).text,
+		),
+	);
+	expect(outside.response).toBe('1');
+	const before = new Set((await n8n.executions(WORKFLOW)).map((e) => e.id));
+	const { url } = (await issue(id('i4'))).json;
+	const refused = await payWith(new URL(url).searchParams, await cardToken());
+	expect(refused.status).toBe(502);
+	expect(refused.json).toEqual({
+		status: 'error',
+		failure: { message: 'The payment could not be completed. Please contact us.' },
+	});
+	expect((await salesOf(id('i4'))).map((sale) => sale.amount)).toEqual(['10.00']);
+	expect((await books.payments()).filter((p) => p.invoiceId === id('i4'))).toEqual([]);
+	expect(await books.invoice(id('i4'))).toMatchObject({
+		paymentStatus: 'unpaid',
+		balance: '500.00',
+	});
+	// the admin sees it: the run (after the link's) failed, naming the sale in the way
+	const runs = (await n8n.settled(WORKFLOW, before.size + 2)).filter((e) => !before.has(e.id));
+	expect(runs.map((e) => e.status).sort()).toEqual(['error', 'success']);
+	const run = await n8n.execution(runs.find((e) => e.status === 'error').id);
+	expect(run.data.resultData.error.message).toBe(
+		`360 Payments: Invoice WEB-I4 (order ID ${id('i4')}) already has sale ${outside.transactionid} at the gateway that is not this payment (it names no customer, so Charge Token did not make it; it charged $10.00, not $500.00); nothing was charged. If that sale paid this invoice, record it in your books; if not, void or refund it; then pay again.`,
+	);
 });
 
 test('a tampered or expired link shows an error page (401/403) in the browser and charges nothing', async () => {
@@ -165,24 +234,12 @@ test('a tampered or expired link shows an error page (401/403) in the browser an
 		await context.close();
 	}
 	// posting a card token with a tampered link is refused before the gateway is asked
-	const token = await gateway.hook('POST', 'tokens', {
-		ccnumber: '4111111111111111',
-		ccexp: '1234',
-		cvv: '123',
-	});
 	const query = new URL(url).searchParams;
 	query.set('sig', `${query.get('sig').slice(0, -1)}${query.get('sig').endsWith('A') ? 'B' : 'A'}`);
-	const refused = await request(
-		'POST',
-		`${n8n.webhook('invoice-payments/web-invoice/pay')}?${query}`,
-		{
-			headers: { 'content-type': 'application/x-www-form-urlencoded' },
-			body: `payment_token=${token.token}`,
-		},
-	);
+	const refused = await payWith(query, await cardToken());
 	expect(refused.status).toBe(401);
 	expect(refused.json).toMatchObject({ status: 'refused', failure: { code: 'bad_signature' } });
-	expect(await salesOf('WEB-I3')).toEqual([]);
+	expect(await salesOf(id('i3'))).toEqual([]);
 	expect((await books.payments()).filter((p) => p.invoiceId === id('i3'))).toEqual([]);
 });
 
@@ -208,5 +265,5 @@ test('without 360 Payments the link leads to a Stripe pay link; the payment-stat
 			.filter((p) => p.invoiceId === id('i2'))
 			.map((p) => [p.provider, p.status]),
 	).toEqual([['stripe', 'succeeded']]);
-	expect(await salesOf('WEB-I2')).toEqual([]);
+	expect(await salesOf(id('i2'))).toEqual([]);
 });
