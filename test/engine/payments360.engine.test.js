@@ -130,9 +130,9 @@ describe('Create Pay Now Page', () => {
 	});
 
 	test.each([
-		[{ amount: '0' }, 'Item 0: invalid "amount": Amount $0.00 must be more than zero'],
-		[{ amount: '-5.00' }, 'Item 0: invalid "amount": Amount "-5.00" is negative'],
-		[{ invoice: '' }, 'Item 0: invalid "invoiceNumber": An invoice number is required'],
+		[{ amount: '0' }, 'Item 0: invalid "Amount": Amount $0.00 must be more than zero'],
+		[{ amount: '-5.00' }, 'Item 0: invalid "Amount": Amount "-5.00" is negative'],
+		[{ invoice: '' }, 'Item 0: invalid "Invoice Number": An invoice number is required'],
 	])('%p is refused naming the item and field', async (change, message) => {
 		const result = await run(pageParams, [{ invoice: 'INV-78', amount: '10.00', email: 'a@b.co', ...change }]);
 		expect(result.error.message).toBe(message);
@@ -140,7 +140,7 @@ describe('Create Pay Now Page', () => {
 
 	test('a relative post URL is refused', async () => {
 		const result = await run({ ...pageParams, postUrl: '/webhook/x' }, [{ invoice: 'INV-79', amount: '10.00', email: 'a@b.co' }]);
-		expect(result.error.message).toMatch(/^Item 0: invalid "postUrl": "\/webhook\/x" is not an absolute http\(s\) URL/);
+		expect(result.error.message).toMatch(/^Item 0: invalid "Post Token To": "\/webhook\/x" is not an absolute http\(s\) URL/);
 	});
 });
 
@@ -262,12 +262,12 @@ describe('Charge Token', () => {
 	});
 
 	test.each([
-		[{ amount: '0.00' }, 'Item 0: invalid "amount": Amount $0.00 must be more than zero'],
-		[{ amount: '-1.00' }, 'Item 0: invalid "amount": Amount "-1.00" is negative'],
-		[{ token: '' }, 'Item 0: invalid "paymentToken": A payment token is required: the one Collect.js made in the browser and the Pay Now page posted'],
-		[{ currency: 'xyz' }, 'Item 0: invalid "currency": Currency "xyz" is not one Stripe charges in'],
-		[{ invoice: 'inv/1' }, 'Item 0: invalid "invoiceId": "inv/1" is not an invoice ID (1 to 100 letters, digits, ".", "_", ":" or "-")'],
-		[{ customer: '' }, 'Item 0: invalid "customerId": A books customer ID is required'],
+		[{ amount: '0.00' }, 'Item 0: invalid "Amount": Amount $0.00 must be more than zero'],
+		[{ amount: '-1.00' }, 'Item 0: invalid "Amount": Amount "-1.00" is negative'],
+		[{ token: '' }, 'Item 0: invalid "Payment Token": A payment token is required: the one Collect.js made in the browser and the Pay Now page posted'],
+		[{ currency: 'xyz' }, 'Item 0: invalid "Currency": Currency "xyz" is not one Stripe charges in'],
+		[{ invoice: 'inv/1' }, 'Item 0: invalid "Invoice ID": "inv/1" is not an invoice ID (1 to 100 letters, digits, ".", "_", ":" or "-")'],
+		[{ customer: '' }, 'Item 0: invalid "Customer ID": A books customer ID is required'],
 	])('bad input %p never reaches the gateway', async (change, message) => {
 		const before = gateway.requests.length;
 		const result = await run(chargeParams(), [charge(invoiceId(), change)]);
@@ -283,12 +283,21 @@ describe('Charge Token', () => {
 		expect(result.error.message).toBe('360 Payments: The gateway refused the payment: Payment token already used (response code 300)');
 	});
 
+	test('a batch never half-fails: one bad item fails the node before any item is charged', async () => {
+		const items = [charge(invoiceId()), charge(invoiceId()), charge(invoiceId(), { customer: ' ' })];
+		const before = gateway.requests.length;
+		const result = await run(chargeParams(), items);
+		expect(result.error.message).toBe('Item 2: invalid "Customer ID": A books customer ID is required');
+		expect(gateway.requests.length).toBe(before);
+		expect(items.map((i) => gateway.ledger.chargesFor(i.invoice))).toEqual([0, 0, 0]);
+	});
+
 	test('with Continue On Fail the bad item carries its error and the rest are charged', async () => {
 		const items = [charge(invoiceId()), charge(invoiceId(), { amount: '0' }), charge(invoiceId())];
 		const outputs = (await run(chargeParams(), items, { onError: 'continueRegularOutput' })).output('360');
 		expect(outputs.map((o) => o.status ?? o.error)).toEqual([
 			'succeeded',
-			'Item 1: invalid "amount": Amount $0.00 must be more than zero',
+			'Item 1: invalid "Amount": Amount $0.00 must be more than zero',
 			'succeeded',
 		]);
 		expect(items.map((i) => gateway.ledger.chargesFor(i.invoice))).toEqual([1, 0, 1]);
@@ -351,7 +360,7 @@ describe('Get, Get Many, Refund, Void', () => {
 
 	test('Get Transaction of an unknown ID names the field', async () => {
 		const result = await run({ resource: 'transaction', operation: 'get', transactionId: '123456789' });
-		expect(result.error.message).toBe('Item 0: invalid "transactionId": The gateway has no transaction 123456789');
+		expect(result.error.message).toBe('Item 0: invalid "Transaction ID": The gateway has no transaction 123456789');
 	});
 
 	test('Get Many by invoice ID: every transaction of that order, declines included', async () => {
@@ -382,7 +391,7 @@ describe('Get, Get Many, Refund, Void', () => {
 
 	test('Get Many with an end before its start is refused', async () => {
 		const result = await run({ resource: 'transaction', operation: 'getMany', findBy: 'dateRange', startDate: '2026-02-01T00:00:00Z', endDate: '2026-01-01T00:00:00Z', returnAll: true });
-		expect(result.error.message).toBe('Item 0: invalid "endDate": The end of the range is before its start');
+		expect(result.error.message).toBe('Item 0: invalid "To": The end of the range is before its start');
 	});
 
 	test('Void an unsettled payment: canceled, and the ledger no longer counts it', async () => {
@@ -391,7 +400,7 @@ describe('Get, Get Many, Refund, Void', () => {
 		expect(voided).toMatchObject({ paymentId: record.paymentId, status: 'canceled', voided: { amount: '40.00' } });
 		expect(gateway.ledger.chargesFor(record.invoiceId)).toBe(0);
 		const again = await run({ resource: 'transaction', operation: 'void', transactionId: record.paymentId });
-		expect(again.error.message).toBe(`Item 0: invalid "transactionId": Transaction ${record.paymentId} cannot be voided: it is already voided`);
+		expect(again.error.message).toBe(`Item 0: invalid "Transaction ID": Transaction ${record.paymentId} cannot be voided: it is already voided`);
 	});
 
 	test('Refund: an unsettled payment is refused with advice; a settled one in part, then in full', async () => {
@@ -401,7 +410,7 @@ describe('Get, Get Many, Refund, Void', () => {
 		gateway.settle();
 		const [part] = (await refund('15.00')).output('360');
 		expect(part).toMatchObject({ provider: 'gateway360', paymentId: record.paymentId, invoiceId: record.invoiceId, refunded: { amount: '15.00' }, leftToRefund: { amount: '25.00' }, fullRefund: false });
-		expect((await refund('25.01')).error.message).toBe(`Item 0: invalid "amount": Cannot refund 25.01 USD of transaction ${record.paymentId}: 25.00 is left to refund`);
+		expect((await refund('25.01')).error.message).toBe(`Item 0: invalid "Amount": Cannot refund 25.01 USD of transaction ${record.paymentId}: 25.00 is left to refund`);
 		const [rest] = (await refund('')).output('360');
 		expect(rest).toMatchObject({ refunded: { amount: '25.00' }, leftToRefund: { amount: '0.00' }, fullRefund: true });
 		const [view] = (await run({ resource: 'transaction', operation: 'get', transactionId: record.paymentId })).output('360');

@@ -4,6 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { assertEmail } from '../../../core/gateway360/charge';
 import { payNowPage } from '../../../core/gateway360/payNowPage';
 import { money } from '../../../core/money';
+import { fieldLabels } from '../../../shared/nodeErrors';
 import { mapGatewayItems } from '../../helpers/errors';
 import { readWebInvoice } from '../../helpers/invoice';
 import {
@@ -62,6 +63,8 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
+const labels = fieldLabels(properties);
+
 /**
  * One page per item. The HTML carries the public token key (Collect.js needs it in the
  * browser) and never the security key. Send it with "Respond to Webhook" (Respond With: Text,
@@ -72,7 +75,7 @@ export async function execute(
 	items: INodeExecutionData[],
 	{ client, settings }: OperationContext,
 ): Promise<INodeExecutionData[]> {
-	return await mapGatewayItems(this, items, settings.concurrency, client.secrets, async (itemIndex) => {
+	return await mapGatewayItems(this, items, { client, settings, labels }, async (itemIndex) => {
 		const invoice = readWebInvoice(this, itemIndex, settings);
 		const { collectJsUrl } = client.transport().endpoints;
 		const options = this.getNodeParameter('options', itemIndex, {}) as {

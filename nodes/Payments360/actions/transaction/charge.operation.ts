@@ -6,7 +6,9 @@ import {
 	readTransactionIdList,
 	validateChargeRequest,
 } from '../../../core/gateway360/charge';
-import { mapGatewayItems } from '../../helpers/errors';
+import { checkItems } from '../../../shared/itemRunner';
+import { fieldLabels } from '../../../shared/nodeErrors';
+import { mapCheckedGatewayItems } from '../../helpers/errors';
 import { readWebInvoice } from '../../helpers/invoice';
 import {
 	amountField,
@@ -58,7 +60,8 @@ const properties: INodeProperties[] = [
 				name: 'description',
 				type: 'string',
 				default: '',
-				description: 'Order description kept by the gateway; empty sends "Invoice" and the invoice number',
+				description:
+					'Order description kept by the gateway; empty sends "Invoice" and the invoice number',
 			},
 			{
 				displayName: 'Payments Recorded in Books',
@@ -67,7 +70,7 @@ const properties: INodeProperties[] = [
 				default: '',
 				placeholder: 'e.g. 7000000042, 7000000043',
 				description:
-					"Gateway transaction IDs your books already hold as payments of this invoice (a list, or comma-separated): they are off the balance, so such a sale does not stop this charge. Read them before the balance. A sale for this customer and total still means the invoice is paid.",
+					'Gateway transaction IDs your books already hold as payments of this invoice (a list, or comma-separated): they are off the balance, so such a sale does not stop this charge. Read them before the balance. A sale for this customer and total still means the invoice is paid.',
 			},
 		],
 	},
@@ -77,6 +80,8 @@ export const description = updateDisplayOptions(
 	{ show: { resource: ['transaction'], operation: ['charge'] } },
 	properties,
 );
+
+const labels = fieldLabels(properties);
 
 /**
  * A `sale` of the invoice amount (plus its fee line) with the token; the invoice ID is the order
@@ -90,7 +95,9 @@ export async function execute(
 	items: INodeExecutionData[],
 	{ client, settings, invoiceLocks }: OperationContext,
 ): Promise<INodeExecutionData[]> {
-	return await mapGatewayItems(this, items, settings.concurrency, client.secrets, async (itemIndex) => {
+	// Every item's input first: one bad item fails the node (or, with Continue On Fail, only
+	// itself) before anything is charged.
+	const requests = await checkItems(this, items.length, settings.concurrency, (itemIndex) => {
 		const invoice = readWebInvoice(this, itemIndex, settings);
 		const options = this.getNodeParameter('options', itemIndex, {}) as {
 			description?: string;
@@ -105,7 +112,11 @@ export async function execute(
 			description: options.description?.trim() || null,
 			recordedPaymentIds: readTransactionIdList(options.recordedPaymentIds),
 		});
-		const transport = client.transport();
+		return { request, transport: client.transport() };
+	}, labels);
+	const runner = { client, settings, labels };
+	return await mapCheckedGatewayItems(this, requests, runner, async (checked, itemIndex) => {
+		const { request, transport } = checked;
 		const outcome = await invoiceLocks.run(request.invoiceId, async () =>
 			await chargeToken(transport, request),
 		);

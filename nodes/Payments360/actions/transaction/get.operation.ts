@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { getTransaction, transactionView } from '../../../core/gateway360/transactions';
+import { fieldLabels } from '../../../shared/nodeErrors';
 import { mapGatewayItems } from '../../helpers/errors';
 import { transactionIdField } from '../common.descriptions';
 import type { OperationContext } from '../node.type';
@@ -13,13 +14,15 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
+const labels = fieldLabels(properties);
+
 /** The payment record of one transaction, with the gateway's details (condition, actions). */
 export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 	{ client, settings }: OperationContext,
 ): Promise<INodeExecutionData[]> {
-	return await mapGatewayItems(this, items, settings.concurrency, client.secrets, async (itemIndex) => {
+	return await mapGatewayItems(this, items, { client, settings, labels }, async (itemIndex) => {
 		const transactionId = String(this.getNodeParameter('transactionId', itemIndex, ''));
 		const transaction = await getTransaction(client.transport(), transactionId);
 		return [{ json: { ...transactionView(transaction) }, pairedItem: { item: itemIndex } }];

@@ -9,6 +9,7 @@ import {
 	transactionView,
 } from '../../../core/gateway360/transactions';
 import { assertInvoiceId } from '../../../core/signedLink';
+import { fieldLabels } from '../../../shared/nodeErrors';
 import { mapGatewayItems } from '../../helpers/errors';
 import { invoiceIdField } from '../common.descriptions';
 import type { OperationContext } from '../node.type';
@@ -70,13 +71,15 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
+const labels = fieldLabels(properties);
+
 /** The transactions of an invoice or of a date range, oldest first, one item each. */
 export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 	{ client, settings }: OperationContext,
 ): Promise<INodeExecutionData[]> {
-	return await mapGatewayItems(this, items, settings.concurrency, client.secrets, async (itemIndex) => {
+	return await mapGatewayItems(this, items, { client, settings, labels }, async (itemIndex) => {
 		const findBy = this.getNodeParameter('findBy', itemIndex, 'invoiceId') as string;
 		const filters: TransactionFilters = {};
 		if (findBy === 'invoiceId') {

@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { refundPayment } from '../../../core/gateway360/reversals';
+import { fieldLabels } from '../../../shared/nodeErrors';
 import { mapGatewayItems } from '../../helpers/errors';
 import { transactionIdField } from '../common.descriptions';
 import type { OperationContext } from '../node.type';
@@ -23,6 +24,8 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
+const labels = fieldLabels(properties);
+
 /**
  * Refunds all or part of a settled payment, refusing more than what is left. A payment not
  * settled yet is refused with the advice to void it (the gateway refunds settled money only).
@@ -32,7 +35,7 @@ export async function execute(
 	items: INodeExecutionData[],
 	{ client, settings }: OperationContext,
 ): Promise<INodeExecutionData[]> {
-	return await mapGatewayItems(this, items, settings.concurrency, client.secrets, async (itemIndex) => {
+	return await mapGatewayItems(this, items, { client, settings, labels }, async (itemIndex) => {
 		const outcome = await refundPayment(client.transport(), {
 			transactionId: String(this.getNodeParameter('transactionId', itemIndex, '')),
 			amount: String(this.getNodeParameter('amount', itemIndex, '')),
