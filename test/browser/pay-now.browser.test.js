@@ -80,6 +80,9 @@ async function startN8nStandIn() {
 				{
 					resource: 'transaction',
 					operation: 'charge',
+					// the books' invoice id is the gateway's order id; this test's books use the number as id
+					invoiceId: '={{ $json.invoice_number }}',
+					customerId: 'cust-1001',
 					invoiceNumber: '={{ $json.invoice_number }}',
 					amount: '={{ $json.booksAmount }}',
 					currency: 'usd',

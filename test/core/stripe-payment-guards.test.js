@@ -98,12 +98,37 @@ describe('findBlockingPayment with open pay links', () => {
 
 	test.each([
 		['an expired session', session('cs_1', ['INV-1'], { status: 'expired' })],
-		['a completed session', session('cs_1', ['INV-1'], { status: 'complete' })],
 		['a setup-mode session', session('cs_1', ['INV-1'], { mode: 'setup' })],
 		['a session for other invoices', session('cs_1', ['INV-7'])],
 		['a session without invoice metadata', session('cs_1', ['INV-1'], { metadata: {} })],
 	])('%s does not block', (_, link) => {
 		expect(findBlockingPayment([], ['INV-1'], [link])).toBeUndefined();
+	});
+
+	test("a completed session: its payment decides; paid after the payments were read, it blocks", () => {
+		const paid = session('cs_1', ['INV-1'], { status: 'complete', payment_intent: 'pi_checkout' });
+		const failed = { ...intent('pi_checkout', 'requires_payment_method', ['INV-1']), last_payment_error: { code: 'card_declined' } };
+		expect(findBlockingPayment([failed], ['INV-1'], [paid])).toBeUndefined();
+		expect(findBlockingPayment([], ['INV-1'], [paid])).toMatchObject({
+			reason: 'PAYMENT_PENDING',
+			session: { id: 'cs_1' },
+			what: 'has a pay link paid a moment ago (Checkout Session cs_1)',
+		});
+	});
+
+	test('a page made for a claim holds its invoices only once the claim is turned into it', () => {
+		const claim = (status, cancellation_reason = null) => ({
+			...intent('pi_claim', status, ['INV-1']),
+			last_payment_error: null,
+			cancellation_reason,
+			metadata: { ...encodeInvoiceMetadata(lines('INV-1')), invoice_claim: 'pay_link' },
+		});
+		const page = session('cs_1', ['INV-1'], { metadata: { ...session('cs_1', ['INV-1']).metadata, claim_id: 'pi_claim' } });
+		expect(findBlockingPayment([claim('requires_payment_method')], ['INV-1'], [page])).toBeUndefined();
+		expect(findBlockingPayment([claim('canceled', 'duplicate')], ['INV-1'], [page])).toBeUndefined();
+		expect(findBlockingPayment([claim('canceled', 'abandoned')], ['INV-1'], [page])).toMatchObject({ session: { id: 'cs_1' } });
+		// its claim not in the read (older than it): the page may have reached a customer
+		expect(findBlockingPayment([], ['INV-1'], [page])).toMatchObject({ session: { id: 'cs_1' } });
 	});
 
 	test('a blocking PaymentIntent comes first; a canceled one gives way to the open link', () => {

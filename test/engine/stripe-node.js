@@ -19,6 +19,26 @@ export function stripeCredentials(server, overrides = {}) {
 	};
 }
 
+/**
+ * Pay Invoice's parameters, reading each item's invoiceId, customerId (the books id, through the
+ * mapping), balance, currency and optional fee: the daily auto-pay's call by default.
+ */
+export function payInvoiceParams(extra = {}) {
+	return {
+		resource: 'payment',
+		operation: 'payInvoice',
+		invoiceId: '={{ $json.invoiceId }}',
+		customer: { __rl: true, mode: 'mapping', value: '={{ $json.customerId }}' },
+		balance: '={{ $json.balance }}',
+		currency: '={{ $json.currency }}',
+		feePercent: '={{ $json.fee ?? "0" }}',
+		howToPay: 'automatic',
+		options: { purpose: 'autopay' },
+		settings: { timeZone: 'UTC' },
+		...extra,
+	};
+}
+
 /** Runs one node of ours on `input` items; returns the engine result. */
 export async function runNode(server, type, parameters, input, { onError, credentials } = {}) {
 	const workflow = singleNodeWorkflow('Node', type, parameters, {

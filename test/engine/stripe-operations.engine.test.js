@@ -82,11 +82,11 @@ describe('Payment: Refund', () => {
 		const [first] = (await refund('30.00')).output('Node');
 		expect(first).toMatchObject({ paymentId: paid.paymentId, refunded: { amount: '30.00' }, leftToRefund: { amount: '70.00' }, invoiceIds: [paid.invoiceId] });
 		const tooMuch = await refund('70.01');
-		expect(tooMuch.error.message).toBe(`Item 0: invalid "amount": Cannot refund 70.01 USD of payment ${paid.paymentId}: 70.00 is left to refund`);
+		expect(tooMuch.error.message).toBe(`Item 0: invalid "Amount": Cannot refund 70.01 USD of payment ${paid.paymentId}: 70.00 is left to refund`);
 		const [rest] = (await refund('')).output('Node');
 		expect(rest).toMatchObject({ refunded: { amount: '70.00' }, leftToRefund: { amount: '0.00' } });
 		const nothing = await refund('');
-		expect(nothing.error.message).toBe(`Item 0: invalid "amount": Cannot refund 0.00 USD of payment ${paid.paymentId}: 0.00 is left to refund`);
+		expect(nothing.error.message).toBe(`Item 0: invalid "Amount": Cannot refund 0.00 USD of payment ${paid.paymentId}: 0.00 is left to refund`);
 	});
 
 	test('a double click refunds once', async () => {
@@ -165,12 +165,12 @@ describe('Pay Invoices Together', () => {
 			{ invoiceId: 'M-1', customer: booksId, currency: 'usd' },
 			{ invoiceId: 'M-2', customer: booksId, currency: 'eur' },
 		]);
-		expect(mixedCurrency.error.message).toBe('Item 1: invalid "currency": Invoice M-2 is in EUR, invoice M-1 in USD; one payment has one currency');
+		expect(mixedCurrency.error.message).toBe('Item 1: invalid "Currency": Invoice M-2 is in EUR, invoice M-1 in USD; one payment has one currency');
 		const mixedCustomer = await runNode(stripe, NODE, base, [
 			{ invoiceId: 'M-3', customer: booksId, currency: 'usd' },
 			{ invoiceId: 'M-4', customer: other.booksId, currency: 'usd' },
 		]);
-		expect(mixedCustomer.error.message).toBe('Item 1: invalid "customer": Invoice M-4 belongs to another customer than invoice M-3; one payment covers one customer');
+		expect(mixedCustomer.error.message).toBe('Item 1: invalid "Customer": Invoice M-4 belongs to another customer than invoice M-3; one payment covers one customer');
 		expect(stripe.stats.requests).toBe(before);
 	});
 
@@ -187,7 +187,7 @@ describe('Pay Invoices Together', () => {
 			currency: 'usd',
 			howToPay: 'automatic',
 		}, input);
-		expect(result.error.message).toMatch(/^Item 0: invalid "invoiceId": 1600 invoices do not fit in one Stripe payment's metadata \(\d+ keys needed, Stripe allows 50\); pay them in smaller groups$/);
+		expect(result.error.message).toMatch(/^Item 0: invalid "Invoice ID": 1600 invoices do not fit in one Stripe payment's metadata \(\d+ keys needed, Stripe allows 50\); pay them in smaller groups$/);
 		expect(stripe.stats.byRoute['POST /v1/payment_intents'] ?? 0).toBe(before);
 	});
 });

@@ -1,22 +1,17 @@
 import { apiClient } from '../fakes/stripe/test-client';
-import { allText, runNode, SECRET_KEY, startStripe, startStripeProcess } from './stripe-node';
+import {
+	allText,
+	payInvoiceParams as sharedPayInvoiceParams,
+	runNode,
+	SECRET_KEY,
+	startStripe,
+	startStripeProcess,
+} from './stripe-node';
 
 const NODE = 'stripeInvoicePayment';
 
 function payInvoiceParams(extra = {}) {
-	return {
-		resource: 'payment',
-		operation: 'payInvoice',
-		invoiceId: '={{ $json.invoiceId }}',
-		customer: { __rl: true, mode: 'mapping', value: '={{ $json.customerId }}' },
-		balance: '={{ $json.balance }}',
-		currency: '={{ $json.currency }}',
-		feePercent: '={{ $json.fee ?? "0" }}',
-		howToPay: 'automatic',
-		options: { purpose: 'autopay' },
-		settings: { timeZone: 'America/Chicago' },
-		...extra,
-	};
+	return sharedPayInvoiceParams({ settings: { timeZone: 'America/Chicago' }, ...extra });
 }
 
 let stripe;

@@ -26,6 +26,8 @@
  *       // a route pattern or a concrete path; omitted = any /v1 request): run, then destroy the
  *       // socket / run, then answer 500 (kept as the idempotent result) / answer 429, not run.
  *   stripe.setLatency(ms, on?); stripe.setRateLimit(rps);   // on: only that route, e.g. 'POST /v1/payment_intents'
+ *       // ms: a number, or [min, max] drawn per request (racers' requests then cross each other)
+ *   stripe.advanceClock(seconds)         // Stripe's clock runs ahead (per process; reset by close())
  *   stripe.setSearchLag(ms);
  *   stripe.declineNextCharges(n, kind)          // the next n charges decline at the issuer
  *                                               //   (kind: processing | generic | insufficientFunds | expired)
@@ -79,7 +81,14 @@ const Stripe = require('stripe');
 const { StripeApiError, invalidRequest } = require('./stripe/errors');
 const { FormError, parseForm } = require('./stripe/form');
 const { checkParams } = require('./stripe/params');
-const { Store, applyExpand, newId, snapshot } = require('./stripe/store');
+const { Store, advanceClock, applyExpand, newId, resetClock, snapshot } = require('./stripe/store');
+
+/** A request's processing time: a fixed number of ms, or a [min, max] range drawn per request. */
+function latencyNow(latency) {
+	if (!Array.isArray(latency)) return latency;
+	const [min, max] = latency;
+	return min + Math.random() * Math.max(0, max - min);
+}
 const { createCustomer, touchCustomer } = require('./stripe/customers');
 const payments = require('./stripe/payments');
 const sessions = require('./stripe/sessions');
@@ -397,7 +406,8 @@ async function startStripeServer(options = {}) {
 			}
 
 			// Processing time: the idempotency key stays claimed meanwhile, as on Stripe.
-			if (latencyMs > 0 && (!latencyOn || latencyOn === routeKey)) await sleep(latencyMs);
+			const processingMs = latencyNow(latencyMs);
+			if (processingMs > 0 && (!latencyOn || latencyOn === routeKey)) await sleep(processingMs);
 			const ctx = { requestId, idempotencyKey: rawKey };
 			let { status, body, committed } = runEndpoint(match, params, ctx);
 			if (status === 200) {
@@ -482,8 +492,12 @@ async function startStripeServer(options = {}) {
 			for (let i = 0; i < count; i++) fake.forcedDeclines.push(kind);
 		},
 		setLatency(ms, on) {
-			latencyMs = Number(ms) || 0;
+			latencyMs = Array.isArray(ms) ? [Number(ms[0]) || 0, Number(ms[1]) || 0] : Number(ms) || 0;
 			latencyOn = on || null;
+		},
+		/** Stripe's clock (object `created`, `canceled_at`...) runs `seconds` further ahead. */
+		advanceClock(seconds) {
+			return advanceClock(Number(seconds) || 0);
 		},
 		setRateLimit(rps) {
 			rateLimit = Number(rps) || 0;
@@ -699,6 +713,7 @@ async function startStripeServer(options = {}) {
 	function close() {
 		if (!closing) {
 			dispatcher.close();
+			resetClock();
 			closing = new Promise((resolve) => {
 				server.close(() => resolve());
 				server.closeAllConnections();

@@ -5,7 +5,7 @@
  */
 import { PACKAGE_NAME } from '../engine/package-types';
 import { runWorkflow } from '../engine/harness';
-import { runNode, startStripe, stripeCredentials } from '../engine/stripe-node';
+import { payInvoiceParams, runNode, startStripe, stripeCredentials } from '../engine/stripe-node';
 
 const NODE = 'stripeInvoicePayment';
 
@@ -32,18 +32,7 @@ function invoices(customerId, count, balance = '20.00') {
 	return Array.from({ length: count }, () => ({ invoiceId: `FI-${++counter}`, customerId, balance, currency: 'usd' }));
 }
 
-const payOne = (settings = {}) => ({
-	resource: 'payment',
-	operation: 'payInvoice',
-	invoiceId: '={{ $json.invoiceId }}',
-	customer: { __rl: true, mode: 'mapping', value: '={{ $json.customerId }}' },
-	balance: '={{ $json.balance }}',
-	currency: '={{ $json.currency }}',
-	feePercent: '0',
-	howToPay: 'automatic',
-	options: { purpose: 'autopay' },
-	settings: { timeZone: 'UTC', ...settings },
-});
+const payOne = (settings = {}) => payInvoiceParams({ settings: { timeZone: 'UTC', ...settings } });
 
 const payTogether = () => ({ ...payOne(), operation: 'payInvoicesTogether' });
 

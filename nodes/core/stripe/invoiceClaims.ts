@@ -52,6 +52,8 @@ export interface ClaimRequest {
 	idempotencyKey: string;
 	/** how far back the read looks for payments of these invoices (unix seconds) */
 	sinceSeconds: number;
+	/** how far back it looks for pay links: a pay link's lifetime, and a margin for clocks */
+	payLinksSinceSeconds: number;
 	/**
 	 * the idempotency key of the request: its own earlier pay links (in their metadata) are its
 	 * answer, not rivals
@@ -125,6 +127,7 @@ async function readPayments(
 	const { intents, payLinks: links } = await request.reads.paymentsAfter(
 		request.customerId,
 		request.sinceSeconds,
+		request.payLinksSinceSeconds,
 		moment,
 	);
 	const own = (session: Stripe.Checkout.Session) =>
@@ -239,11 +242,13 @@ export async function claimInvoices(
 				break;
 			}
 			case 'win': {
-				const payment = await cancelRivals(transport, verdict.rivals, key);
-				if (!payment) return { kind: 'won', claim: made, key, converted: false, attempt };
-				// A rival was confirmed before it could be canceled: that payment holds the invoices.
+				const holder = await cancelRivals(transport, verdict.rivals, key);
+				if (!holder) return { kind: 'won', claim: made, key, converted: false, attempt };
+				// A rival was confirmed, or turned into a pay link, before it could be canceled: it holds
+				// the invoices. Read what holds them now, to name it.
 				await cancelClaim(transport, made, LOST_CLAIM_REASON, `${key}-cancel`);
-				return { kind: 'blocked', blocking: paymentAsBlocking(payment, request.invoiceIds) };
+				const now = holderOf(await readPayments(request), request, made);
+				return now ?? { kind: 'blocked', blocking: paymentAsBlocking(holder, request.invoiceIds) };
 			}
 		}
 	}
@@ -265,8 +270,9 @@ function holderOf(
 }
 
 /**
- * Cancels the claims a winner saw. Returns a rival that was confirmed into a payment before it
- * could be canceled, if any (a rival confirmed and declined holds nothing).
+ * Cancels the claims a winner saw. Returns a rival that was decided first and holds the invoices,
+ * if any: confirmed into a payment, or turned into a pay link (a rival confirmed and declined
+ * holds nothing).
  */
 async function cancelRivals(
 	transport: StripeTransport,
@@ -274,13 +280,17 @@ async function cancelRivals(
 	key: string,
 ): Promise<Stripe.PaymentIntent | undefined> {
 	for (const rival of rivals) {
-		const { intent } = await cancelClaim(
+		const { canceledHere, intent } = await cancelClaim(
 			transport,
 			rival,
 			LOST_CLAIM_REASON,
 			`${key}-cancel-${rival.id}`,
 		);
-		if (intent.status === 'canceled' || intent.status === 'requires_payment_method') continue;
+		if (canceledHere) continue;
+		if (intent.status === 'canceled' && intent.cancellation_reason !== CONVERTED_CLAIM_REASON) continue;
+		// confirmed and declined: it took nothing
+		if (intent.status === 'requires_payment_method' && intent.last_payment_error) continue;
+		if (isOpenClaim(intent)) throw new Error(`Claim ${intent.id} could not be canceled and is still open`);
 		return intent;
 	}
 	return undefined;

@@ -1,10 +1,10 @@
 import type Stripe from 'stripe';
 
 import { CoreInputError, settled } from '../errors';
-import { feeBreakdown, formatFeePercent } from '../fee';
+import { formatFeePercent } from '../fee';
 import type { FeeBreakdown } from '../fee';
 import { decodeInvoiceMetadata, encodeInvoiceMetadata } from '../invoiceMetadata';
-import { assertChargeable, formatAmount } from '../money';
+import { assertInvoiceAmount, chargeableBreakdown } from '../paymentInput';
 import { buildPaymentRecord } from '../paymentRecord';
 import type { PaymentRecord } from '../paymentRecord';
 import { paymentMethodLabel } from '../paymentMethodLabel';
@@ -19,6 +19,7 @@ import {
 	CONVERTED_CLAIM_REASON,
 	IDEMPOTENCY_METADATA_KEY,
 	PAY_LINK_CLAIM_METADATA_KEY,
+	PAY_LINK_LIFETIME_SECONDS,
 	findBlockingPayment,
 	isOpenClaim,
 } from './paymentGuards';
@@ -67,6 +68,9 @@ export interface PaymentOutcome {
 
 const DEFAULT_GUARD_LOOKBACK_DAYS = 45;
 
+/** How far this machine's clock may be off Stripe's, for reads bounded by a time. */
+const CLOCK_MARGIN_SECONDS = 3600;
+
 /** Checks the request's amounts before anything is sent; throws CoreInputError naming the field. */
 export function validatePaymentRequest(request: PaymentRequest): FeeBreakdown {
 	if (request.invoices.length === 0) {
@@ -82,31 +86,9 @@ export function validatePaymentRequest(request: PaymentRequest): FeeBreakdown {
 			);
 		}
 		seen.add(invoice.invoiceId);
-		if (invoice.amountMinor <= 0) {
-			throw new CoreInputError(
-				'amount',
-				`Amount ${formatAmount(invoice.amountMinor, request.currency)} for invoice ${invoice.invoiceId} must be more than zero`,
-			);
-		}
-		if (
-			invoice.balanceMinor !== undefined &&
-			!request.allowPartialPayment &&
-			invoice.amountMinor !== invoice.balanceMinor
-		) {
-			throw new CoreInputError(
-				'amount',
-				`Amount ${formatAmount(invoice.amountMinor, request.currency)} for invoice ${invoice.invoiceId} is not its balance ${formatAmount(invoice.balanceMinor, request.currency)}: only full payments are allowed`,
-			);
-		}
-		if (invoice.balanceMinor !== undefined && invoice.amountMinor > invoice.balanceMinor) {
-			throw new CoreInputError(
-				'amount',
-				`Amount ${formatAmount(invoice.amountMinor, request.currency)} for invoice ${invoice.invoiceId} is more than its balance ${formatAmount(invoice.balanceMinor, request.currency)}`,
-			);
-		}
+		assertInvoiceAmount(invoice, request.currency, request.allowPartialPayment === true);
 	}
-	const breakdown = feeBreakdown(request.invoices, request.feeRate, request.currency);
-	assertChargeable(breakdown.totalMinor, request.currency, 'amount');
+	const breakdown = chargeableBreakdown(request.invoices, request.feeRate, request.currency, 'amount');
 	return breakdown;
 }
 
@@ -222,6 +204,7 @@ function claimRequest(
 		params,
 		idempotencyKey,
 		sinceSeconds: request.nowSeconds - lookback,
+		payLinksSinceSeconds: request.nowSeconds - PAY_LINK_LIFETIME_SECONDS - CLOCK_MARGIN_SECONDS,
 		ownKey: request.idempotencyKey,
 		reads,
 	};

@@ -124,9 +124,38 @@ export async function openPayLinks(
 	return sessions;
 }
 
+/**
+ * A pay link lives at most 24 hours (Stripe's longest `expires_at`,
+ * docs.stripe.com/api/checkout/sessions/create#create_checkout_session-expires_at): only pages
+ * made this recently can be open, or paid after a read of the payments.
+ */
+export const PAY_LINK_LIFETIME_SECONDS = 24 * 3600;
+
+/**
+ * The customer's pay links (Checkout Sessions, every status) made since then, all pages: what
+ * the claim protocol reads after the payments, so a page paid after that read is seen.
+ */
+export async function recentPayLinks(
+	transport: StripeTransport,
+	customerId: string,
+	sinceSeconds: number,
+): Promise<Stripe.Checkout.Session[]> {
+	const sessions: Stripe.Checkout.Session[] = [];
+	const params = { customer: customerId, created: { gte: sinceSeconds } };
+	for await (const session of transport.listAll<Stripe.Checkout.Session>('/v1/checkout/sessions', params)) {
+		sessions.push(session);
+	}
+	return sessions;
+}
+
 /** What an invoice has when an open pay link covers it, after "Invoice <id> ". */
 export function openPayLinkSentence(sessionId: string, expiresAtSeconds: number): string {
 	return `has an open pay link (Checkout Session ${sessionId}, open until ${new Date(expiresAtSeconds * 1000).toISOString()})`;
+}
+
+function idOf(value: string | { id: string } | null | undefined): string | null {
+	if (!value) return null;
+	return typeof value === 'string' ? value : value.id;
 }
 
 function coveredBy(metadata: Record<string, string> | null | undefined, wanted: Set<string>): string[] {
@@ -151,9 +180,9 @@ function isHandedOut(session: Stripe.Checkout.Session, intents: Stripe.PaymentIn
 /**
  * The first payment (newest first, as Stripe lists them) that stops another charge for any of
  * these invoices: succeeded and not fully refunded, processing or waiting for the customer (the
- * seeds' guard); else the first open payment-mode Checkout Session covering one of them that may
- * have reached the customer (a pay link they may still pay: PAYMENT_PENDING). Open claims do not
- * block here: the claim protocol orders them.
+ * seeds' guard); else the first payment-mode Checkout Session covering one of them that may have
+ * reached the customer and is open (a pay link they may still pay) or was paid after the payments
+ * were read (PAYMENT_PENDING). Open claims do not block here: the claim protocol orders them.
  */
 export function findBlockingPayment(
 	intents: Stripe.PaymentIntent[],
@@ -170,15 +199,19 @@ export function findBlockingPayment(
 		}
 	}
 	for (const session of payLinks) {
-		if (session.status !== 'open' || session.mode !== 'payment') continue;
-		if (!isHandedOut(session, intents)) continue;
+		if (session.mode !== 'payment' || !isHandedOut(session, intents)) continue;
+		// A page paid after the payments were read: its payment was not in that read.
+		const paidUnseen = session.status === 'complete' && !intents.some((intent) => intent.id === idOf(session.payment_intent));
+		if (session.status !== 'open' && !paidUnseen) continue;
 		const covered = coveredBy(session.metadata, wanted);
 		if (covered.length > 0) {
 			return {
 				reason: 'PAYMENT_PENDING',
 				session,
 				invoiceIds: covered,
-				what: openPayLinkSentence(session.id, session.expires_at),
+				what: paidUnseen
+					? `has a pay link paid a moment ago (Checkout Session ${session.id})`
+					: openPayLinkSentence(session.id, session.expires_at),
 			};
 		}
 	}

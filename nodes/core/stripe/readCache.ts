@@ -3,7 +3,7 @@ import type Stripe from 'stripe';
 import { CoreInputError } from '../errors';
 import { StripeApiError, notFoundAsInputError } from './errors';
 import { assertCustomerId } from './ids';
-import { openPayLinks, recentPaymentIntents } from './paymentGuards';
+import { openPayLinks, recentPayLinks, recentPaymentIntents } from './paymentGuards';
 import type { StripeTransport } from './transport';
 
 /** A customer's recent PaymentIntents and open pay links, read together. */
@@ -86,19 +86,36 @@ export class StripeReadCache {
 	 * consistent: a read sent after a write's answer sees it). Claims of this execution made
 	 * before a read was sent share it, so a batch reads each customer a few times, not per invoice.
 	 */
-	paymentsAfter(customerId: string, sinceSeconds: number, moment: number): Promise<PaymentsRead> {
+	paymentsAfter(
+		customerId: string,
+		sinceSeconds: number,
+		payLinksSinceSeconds: number,
+		moment: number,
+	): Promise<PaymentsRead> {
 		const key = `${customerId}:${sinceSeconds}`;
 		const current = this.freshReads.get(key);
 		if (current && current.startedAt >= moment) return current.read;
-		const read = Promise.all([
-			recentPaymentIntents(this.transport, customerId, sinceSeconds),
-			openPayLinks(this.transport, customerId),
-		]).then(([intents, payLinks]) => ({ intents, payLinks }));
+		const read = this.readPaymentsThenPayLinks(customerId, sinceSeconds, payLinksSinceSeconds);
 		this.freshReads.set(key, { startedAt: this.moment, read });
 		read.catch(() => {
 			if (this.freshReads.get(key)?.read === read) this.freshReads.delete(key);
 		});
 		return read;
+	}
+
+	/**
+	 * Payments first, pay links after their answer, never at once: a pay link is handed out only
+	 * after its claim is turned into it, so a claim seen turned has its page in the second read,
+	 * open or paid (docs/money-safety.md).
+	 */
+	private async readPaymentsThenPayLinks(
+		customerId: string,
+		sinceSeconds: number,
+		payLinksSinceSeconds: number,
+	): Promise<PaymentsRead> {
+		const intents = await recentPaymentIntents(this.transport, customerId, sinceSeconds);
+		const payLinks = await recentPayLinks(this.transport, customerId, payLinksSinceSeconds);
+		return { intents, payLinks };
 	}
 
 	/** The customer's open Checkout Sessions (pay links not paid yet). */

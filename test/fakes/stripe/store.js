@@ -22,8 +22,21 @@ function newId(prefix) {
 	return `${prefix}${randomToken(ID_LENGTH[prefix] || 24)}`;
 }
 
+// Test hook: how far the fake's clock runs ahead of the machine's (advanceClock), so a test can
+// let minutes pass for what Stripe dates (a claim growing stale) without waiting for them.
+let clockAheadSeconds = 0;
+
 function nowSeconds() {
-	return Math.floor(Date.now() / 1000);
+	return Math.floor(Date.now() / 1000) + clockAheadSeconds;
+}
+
+function advanceClock(seconds) {
+	clockAheadSeconds += seconds;
+	return clockAheadSeconds;
+}
+
+function resetClock() {
+	clockAheadSeconds = 0;
 }
 
 /** What the API answers for an object: a deep copy without the internal bookkeeping. */
@@ -198,6 +211,8 @@ module.exports = {
 	newId,
 	randomToken,
 	nowSeconds,
+	advanceClock,
+	resetClock,
 	snapshot,
 	paginate,
 	applyExpand,
