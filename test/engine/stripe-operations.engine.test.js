@@ -74,6 +74,31 @@ describe('Payment: Get', () => {
 });
 
 describe('Payment: Refund', () => {
+	test('refunded in full, the invoice is payable again: the same request charges anew; a partial refund still holds it', async () => {
+		const { booksId } = mapped();
+		const invoiceId = `OI-${++counter}`;
+		const payIt = async () =>
+			(
+				await runNode(stripe, NODE, { resource: 'payment', operation: 'payInvoice', invoiceId, customer: byMapping(booksId), balance: '80.00', currency: 'usd', howToPay: 'automatic', options: { purpose: 'autopay' } }, [{}])
+			).output('Node')[0];
+		const refund = (paymentId, amount) =>
+			runNode(stripe, NODE, { resource: 'payment', operation: 'refund', paymentId, amount, reason: 'requested_by_customer' }, [{}]);
+		const first = await payIt();
+		await refund(first.paymentId, '30.00');
+		// partly refunded: still paid, reported with what went back and what was kept
+		const held = await payIt();
+		expect(held).toMatchObject({ paymentId: first.paymentId, existingPayment: true, guard: { reason: 'ALREADY_PAID' }, refund: { amountRefunded: { amount: '30.00' }, amountKept: { amount: '50.00' } } });
+		await refund(first.paymentId, '');
+		const again = await payIt();
+		expect(again).toMatchObject({ status: 'succeeded', existingPayment: false });
+		expect(again.paymentId).not.toBe(first.paymentId);
+		expect(stripe.ledger.chargesFor(invoiceId)).toBe(2);
+		const [got] = (
+			await runNode(stripe, NODE, { resource: 'payment', operation: 'get', findBy: 'paymentId', paymentId: first.paymentId }, [{}])
+		).output('Node');
+		expect(got).toMatchObject({ status: 'refunded', refund: { amountRefunded: { amount: '80.00' }, amountKept: { amount: '0.00' } } });
+	});
+
 	test('partial, then the rest, then nothing more', async () => {
 		const { booksId } = mapped();
 		const paid = await pay(booksId, '100.00');
