@@ -115,16 +115,21 @@ describe.each(['automatic', 'payLink'])('%s payment killed between its steps', (
 	}, 120_000);
 });
 
-test('a claim of a payment killed a moment ago holds its invoice: another path waits, then charges nothing', async () => {
+test('a claim of a payment killed a moment ago holds its invoice: another path waits, then is refused, nothing charged', async () => {
 	const inv = newInvoice();
 	// killed right after its claim was made (first look: payments, pay links; the customer's
 	// automatic method; the claim): the claim is open, nothing charged
 	await expect(payInvoices(transport({ dieAt: 4, lostAnswer: true }).transport, request(inv, 'automatic', `k-${inv.invoiceId}`))).rejects.toThrow(/killed/);
 	// Two seconds later (of the same second, the smaller id would go first: Stripe's order of claims).
 	stripe.advanceClock(2);
-	const { records, existingPayment } = await payInvoices(transport().transport, request(inv, 'automatic', `agent-${inv.invoiceId}`));
-	expect(existingPayment).toBe(true);
-	expect(records[0]).toMatchObject({ status: 'pending', guard: { reason: 'PAYMENT_PENDING' } });
-	expect(records[0].guard.message).toMatch(/is being paid by another request at this moment \(claim pi_\w+\)/);
+	const agent = payInvoices(transport().transport, request(inv, 'automatic', `agent-${inv.invoiceId}`));
+	await expect(agent).rejects.toThrow(
+		new RegExp(`^Invoice ${inv.invoiceId} is being paid by another request at this moment \\(claim pi_\\w+\\); nothing was charged: try again in a few minutes$`),
+	);
 	expect(charges(inv)).toBe(0);
+	// five minutes on, the half-done claim is stale: the next request cancels it and charges
+	stripe.advanceClock(301);
+	const { records } = await payInvoices(transport().transport, request(inv, 'automatic', `agent-${inv.invoiceId}`));
+	expect(records[0].status).toBe('succeeded');
+	expect(charges(inv)).toBe(1);
 }, 60_000);

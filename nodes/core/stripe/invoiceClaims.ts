@@ -253,10 +253,14 @@ export async function claimInvoices(
 		}
 	}
 	const read = await readPayments(request);
-	return holderOf(read, request, null) ?? { kind: 'busy', rival: null };
+	const rival = openClaimsCovering(read.intents, request.invoiceIds, '')[0] ?? null;
+	return holderOf(read, request, null) ?? { kind: 'busy', rival };
 }
 
-/** What holds the invoices when this request's own claim is out of the way, if anything. */
+/**
+ * The payment or pay link that holds the invoices when this request's own claim is out of the
+ * way, if any. Open claims are not judged here: a fresh claim orders itself against them.
+ */
 function holderOf(
 	read: PaymentsRead,
 	request: ClaimRequest,
@@ -264,9 +268,7 @@ function holderOf(
 ): ClaimResult | undefined {
 	const others = read.intents.filter((intent) => intent.id !== own?.id);
 	const blocking = findBlockingPayment(others, request.invoiceIds, read.payLinks);
-	if (blocking) return { kind: 'blocked', blocking };
-	const open = openClaimsCovering(others, request.invoiceIds, own?.id ?? '');
-	return open.length > 0 ? { kind: 'busy', rival: open[0] } : undefined;
+	return blocking ? { kind: 'blocked', blocking } : undefined;
 }
 
 /**

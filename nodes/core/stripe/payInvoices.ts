@@ -150,43 +150,16 @@ function blockedOutcome(blocking: BlockingPayment, invoiceIds: string[]): Paymen
 
 /**
  * Another request's claim still held the invoices after waiting (or every request of the same
- * moment gave way): nothing was charged, and the records say who holds them, if anyone.
+ * moment gave way): nothing was charged and nothing is to be recorded (that claim records itself
+ * if it wins), so the request is refused, naming the claim; the daily run reports it as not
+ * charged and the next run pays the invoice if no one did.
  */
-function busyOutcome(
-	request: PaymentRequest,
-	breakdown: FeeBreakdown,
-	rival: Stripe.PaymentIntent | null,
-): PaymentOutcome {
-	const ids = breakdown.lines.map((line) => line.invoiceId);
+function refuseWhileClaimed(breakdown: FeeBreakdown, rival: Stripe.PaymentIntent | null): never {
+	const ids = breakdown.lines.map((line) => line.invoiceId).join(', ');
 	const what = rival
 		? `is being paid by another request at this moment (claim ${rival.id})`
 		: 'was being paid by other requests at the same moment, and all of them gave way';
-	if (rival && request.invoices.length > 1) {
-		throw new CoreInputError(
-			'invoiceId',
-			`Invoice ${ids.join(', ')} ${what}; nothing was charged: try again in a few minutes`,
-		);
-	}
-	const records = breakdown.lines.map((line) => ({
-		...buildPaymentRecord({
-			provider: 'stripe',
-			invoiceId: line.invoiceId,
-			currency: breakdown.currency,
-			amountMinor: line.amountMinor,
-			feeMinor: line.feeMinor,
-			status: 'pending',
-			paymentId: rival?.id ?? null,
-			booksCustomerId: request.booksCustomerId,
-			providerCustomerId: request.stripeCustomerId,
-			idempotencyKey: request.idempotencyKey,
-			livemode: rival?.livemode ?? false,
-		}),
-		guard: {
-			reason: 'PAYMENT_PENDING' as const,
-			message: `Invoice ${line.invoiceId} ${what}; nothing was charged${rival ? '' : ': try again'}`,
-		},
-	}));
-	return { records, existingPayment: rival !== null };
+	throw new CoreInputError('invoiceId', `Invoice ${ids} ${what}; nothing was charged: try again in a few minutes`);
 }
 
 function claimRequest(
@@ -349,7 +322,7 @@ async function payByLink(
 			attempt,
 		);
 		if (claim.kind === 'blocked') return blockedOutcome(claim.blocking, invoiceIds);
-		if (claim.kind === 'busy') return busyOutcome(request, breakdown, claim.rival);
+		if (claim.kind === 'busy') refuseWhileClaimed(breakdown, claim.rival);
 		if (claim.kind === 'settled') return intentOutcome(claim.claim, request, null);
 		const params = checkoutSessionParams(request, breakdown, metadata, claim.claim.id);
 		const created = await transport.requestWithReplay<Stripe.Checkout.Session>(
@@ -533,7 +506,7 @@ export async function payInvoices(
 	for (;;) {
 		const claim = await claimInvoices(transport, charge, attempt);
 		if (claim.kind === 'blocked') return blockedOutcome(claim.blocking, invoiceIds);
-		if (claim.kind === 'busy') return busyOutcome(request, breakdown, claim.rival);
+		if (claim.kind === 'busy') refuseWhileClaimed(breakdown, claim.rival);
 		let intent: Stripe.PaymentIntent;
 		if (claim.kind === 'settled') {
 			intent = claim.claim;
