@@ -72,7 +72,7 @@ export type ClaimResult =
 	| { kind: 'won'; claim: Stripe.PaymentIntent; key: string; converted: boolean; attempt: number }
 	/** a claim this request made before (a re-run) was confirmed since: report it as it stands */
 	| { kind: 'settled'; claim: Stripe.PaymentIntent; key: string }
-	/** a payment, an open pay link or a pay link being made holds some of the invoices */
+	/** a payment, or a pay link that may have reached a customer, holds some of the invoices */
 	| { kind: 'blocked'; blocking: BlockingPayment }
 	/**
 	 * another request's claim was still undecided after waiting (it holds the invoices for now),
@@ -135,9 +135,12 @@ async function readPayments(
 	return { intents, payLinks: links.filter((session) => !own(session)) };
 }
 
-/** The key of the request's n-th claim: the first is the request's own key. */
+/**
+ * The key of the request's n-th claim, derived from the request's own key (never that key itself:
+ * a payment made before claims existed may hold it, with other parameters).
+ */
 function attemptKey(idempotencyKey: string, attempt: number): string {
-	return attempt === 0 ? idempotencyKey : `${idempotencyKey}-claim${attempt + 1}`;
+	return `${idempotencyKey}-claim${attempt + 1}`;
 }
 
 /**
@@ -247,8 +250,8 @@ export async function claimInvoices(
 				// A rival was confirmed, or turned into a pay link, before it could be canceled: it holds
 				// the invoices. Read what holds them now, to name it.
 				await cancelClaim(transport, made, LOST_CLAIM_REASON, `${key}-cancel`);
-				const now = holderOf(await readPayments(request), request, made);
-				return now ?? { kind: 'blocked', blocking: paymentAsBlocking(holder, request.invoiceIds) };
+				const holding = holderOf(await readPayments(request), request, made);
+				return holding ?? { kind: 'blocked', blocking: paymentAsBlocking(holder, request.invoiceIds) };
 			}
 		}
 	}
