@@ -46,6 +46,11 @@ describe('summarizeTransaction: the gateway in our vocabulary', () => {
 		['abandoned', tx('abandoned', [action('sale', '10.00')]), { status: 'canceled', holdsMoney: false }],
 		['unknown condition', tx('unknown', [action('sale', '10.00')]), { status: 'pending', holdsMoney: false }],
 		['auth not captured', tx('pendingsettlement', [action('auth', '10.00')]), { status: 'processing', holdsMoney: true, chargedMinor: 1000 }],
+		// NMI's condition of an auth awaiting capture: a hold, which a void releases
+		['auth awaiting capture (pending)', tx('pending', [action('auth', '10.00')]), { status: 'processing', holdsMoney: true, voidable: true, refundable: false }],
+		['auth voided before capture', tx('canceled', [action('auth', '10.00'), action('void', '10.00')]), { status: 'canceled', holdsMoney: false, voidable: false }],
+		['auth captured, unsettled', tx('pendingsettlement', [action('auth', '10.00'), action('capture', '10.00')]), { status: 'succeeded', holdsMoney: true, voidable: true }],
+		['sale pending (eCheck) is not voided as a hold', tx('pending', [action('sale', '10.00')]), { voidable: false }],
 		['auth captured in part', tx('pendingsettlement', [action('auth', '10.00'), action('capture', '6.00')]), { status: 'succeeded', chargedMinor: 600 }],
 		['fully refunded', tx('complete', [action('sale', '10.00'), action('refund', '10.00')]), { status: 'refunded', refundedMinor: 1000, holdsMoney: false, refundable: false }],
 		['partly refunded', tx('complete', [action('sale', '10.00'), action('refund', '4.00'), action('refund', '1.00', false)]), { refundedMinor: 400, holdsMoney: true, refundable: true }],
@@ -144,13 +149,13 @@ describe('readTransactions', () => {
 		expect(transaction).toMatchObject({ currency: 'eur', condition: 'unknown', actions: [] });
 	});
 
-	test('our sales carry the customer and the invoice number as merchant-defined fields 1 and 2', () => {
+	test('our sales carry the customer, the invoice number and (on a hold) the request key as merchant-defined fields 1, 2, 3', () => {
 		const xml = (fields) => `<nm_response><transaction><transaction_id>1</transaction_id><order_id>inv-1</order_id>${fields}</transaction></nm_response>`;
 		const [ours] = readTransactions(parseXml(xml('<merchant_defined_field id="2">INV-1</merchant_defined_field><merchant_defined_field id="1"> cust-1 </merchant_defined_field><merchant_defined_field id="3">other</merchant_defined_field>')));
-		expect(ours).toMatchObject({ orderId: 'inv-1', customerId: 'cust-1', invoiceNumber: 'INV-1' });
+		expect(ours).toMatchObject({ orderId: 'inv-1', customerId: 'cust-1', invoiceNumber: 'INV-1', chargeKey: 'other' });
 		expect(transactionRecord(ours).customer).toEqual({ booksId: 'cust-1', providerId: null });
 		const [elsewhere] = readTransactions(parseXml(xml('<merchant_defined_field id="1"></merchant_defined_field>')));
-		expect(elsewhere).toMatchObject({ customerId: null, invoiceNumber: null });
+		expect(elsewhere).toMatchObject({ customerId: null, invoiceNumber: null, chargeKey: null });
 		expect(() => readTransactions(parseXml(xml('<merchant_defined_field id="1">a</merchant_defined_field><merchant_defined_field id="1">b</merchant_defined_field>')))).toThrow(
 			"A transaction in the gateway's answer has merchant-defined field 1 twice",
 		);

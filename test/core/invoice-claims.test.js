@@ -1,6 +1,6 @@
 import { encodeInvoiceMetadata } from '../../nodes/core/invoiceMetadata';
 import { judgeClaim } from '../../nodes/core/stripe/invoiceClaims';
-import { CLAIM_STALE_AFTER_SECONDS, isOpenClaim, isReleasedClaim } from '../../nodes/core/stripe/paymentGuards';
+import { CLAIM_STALE_AFTER_SECONDS, findBlockingPayment, isOpenClaim, isReleasedClaim } from '../../nodes/core/stripe/paymentGuards';
 
 const T = 1_790_000_000;
 
@@ -79,5 +79,41 @@ describe('claims as states', () => {
 		['not a claim', payment('pi_1', 'requires_confirmation', ['INV-1']), false, false],
 	])('%s: open %s, released %s', (_, intent, open, released) => {
 		expect([isOpenClaim(intent), isReleasedClaim(intent)]).toEqual([open, released]);
+	});
+});
+
+describe('a 360 Payments claim turned into the gateway\'s charge (kind gateway360)', () => {
+	const gateway360 = (id, ids, extra = {}) => {
+		const made = claim(id, ids, extra);
+		return { ...made, metadata: { ...made.metadata, invoice_claim: 'gateway360' } };
+	};
+	const turned = (id, ids) => ({ ...gateway360(id, ids), status: 'canceled', cancellation_reason: 'abandoned' });
+
+	test('holds its invoices: ALREADY_PAID, named as paid through 360 Payments', () => {
+		expect(findBlockingPayment([turned('pi_g', ['INV-1'])], ['INV-1'], [])).toMatchObject({
+			reason: 'ALREADY_PAID',
+			intent: { id: 'pi_g' },
+			invoiceIds: ['INV-1'],
+			what: 'was paid through 360 Payments (claim pi_g)',
+		});
+		// every Stripe path's claim gives way to it
+		expect(judgeClaim(own, [own, turned('pi_g', ['INV-1'])], [], ['INV-1'])).toMatchObject({ kind: 'blocked', blocking: { reason: 'ALREADY_PAID' } });
+		// a combined payment learns which of its invoices it holds
+		expect(findBlockingPayment([turned('pi_g', ['INV-1'])], ['INV-2', 'INV-1'], [])).toMatchObject({ invoiceIds: ['INV-1'] });
+		expect(findBlockingPayment([turned('pi_g', ['INV-1'])], ['INV-2'], [])).toBeUndefined();
+	});
+
+	test.each([
+		['open (not decided yet): a rival, ordered by the protocol', gateway360('pi_g', ['INV-1'], { created: T - 1 }), 'defer'],
+		['lost (canceled as duplicate): nothing', { ...gateway360('pi_g', ['INV-1'], { created: T - 1 }), status: 'canceled', cancellation_reason: 'duplicate' }, 'win'],
+		// a pay-link claim turned holds its invoices through its page, not by itself
+		['a pay-link claim turned, without its page: nothing', { ...claim('pi_g', ['INV-1'], { created: T - 1 }), metadata: { ...claim('pi_g', ['INV-1']).metadata, invoice_claim: 'pay_link' }, status: 'canceled', cancellation_reason: 'abandoned' }, 'win'],
+	])('%s', (_, other, kind) => {
+		expect(findBlockingPayment([other], ['INV-1'], [])).toBeUndefined();
+		expect(judgeClaim(own, [own, other], [], ['INV-1']).kind).toBe(kind);
+	});
+
+	test('it took no charge in Stripe: a released claim, whose cancellation the webhook ignores', () => {
+		expect([isOpenClaim(turned('pi_g', ['INV-1'])), isReleasedClaim(turned('pi_g', ['INV-1']))]).toEqual([false, true]);
 	});
 });

@@ -12,16 +12,18 @@
  *     port: 0, host: '127.0.0.1',
  *   });
  *   gateway.url                         // 'http://127.0.0.1:<port>' (the credential's base URL)
- *   gateway.ledger.chargesFor(orderId)  // approved, not voided sales of that order id
- *   gateway.ledger.salesFor(orderId)    // [{transactionId, orderId, amount, currency,
- *                                       //   condition, voided, refunded}]
- *   gateway.ledger.sales()              // every approved sale; .duplicates(): order ids charged twice
+ *   gateway.ledger.chargesFor(orderId)  // money taken for that order id: approved sales and
+ *                                       //   captured auths, not voided (a hold is no charge)
+ *   gateway.ledger.salesFor(orderId)    // [{transactionId, orderId, type, amount, currency,
+ *                                       //   condition, captured, voided, refunded}]
+ *   gateway.ledger.sales()              // every approved sale and auth; .duplicates(): order ids
+ *                                       //   whose money was taken twice
  *   gateway.createToken({ ccnumber, ccexp, cvv })  // a payment token, as Collect.js makes one
  *   gateway.settle()                    // pendingsettlement -> complete (refundable, no longer voidable)
  *   gateway.transactions()              // every transaction, with its actions
  *   gateway.requests                    // [{method, path, type, securityKeyInBody, securityKeyInUrl}]
  *   gateway.setDown(true)               // /api and /token requests get their connection dropped
- *   gateway.setLatency(ms)
+ *   gateway.setLatency(ms)              // ms, or [min, max] drawn per request (racers cross)
  *   gateway.webhooks.events / .deliveries / .setUrl(url) / await .idle()
  *   await gateway.close()
  *
@@ -39,6 +41,13 @@
  *   GET /token/Collect.js, GET /token/field, POST /token/api/field, POST /token/api/tokenize:
  *     the fake Collect.js (see gateway360/collect.js).
  *   Payment tokens are single-use. Refunds need a settled transaction, voids an unsettled one.
+ *   An auth is a hold, no money taken: condition `pending` until captured ("'Auth Only'
+ *   transactions that are awaiting capture", https://docs.nmi.com/reference/query-1, variable
+ *   `condition`); a capture (at most the amount authorised) moves it to `pendingsettlement`, and
+ *   only then does settlement take it; a void cancels a pending auth or an unsettled sale or
+ *   capture ("Transaction voids will cancel an existing sale or captured authorization. In
+ *   addition, non-captured authorizations can be voided to prevent any future capture",
+ *   Payment API, https://docs.nmi.com/reference/transaction, type=capture / type=void).
  *
  * Test cards (gateway360/cards.js): 4111111111111111, 5431111111111111, 341111111111111 and any
  * other Luhn-valid number approve; 4000000000000002 declines (200 DECLINE), 4000000000009995
@@ -145,6 +154,9 @@ async function startGateway360Server(options = {}) {
 	const requests = [];
 	let down = false;
 	let latencyMs = opts.latencyMs;
+	/** The delay of one request: fixed, or drawn from [min, max] per request. */
+	const delayMs = () =>
+		Array.isArray(latencyMs) ? latencyMs[0] + Math.random() * (latencyMs[1] - latencyMs[0]) : latencyMs;
 
 	const emit = (transaction, action) =>
 		webhooks.emit(webhooks.eventFor(transaction, action, action.success ? 'success' : 'failure'));
@@ -177,7 +189,8 @@ async function startGateway360Server(options = {}) {
 			currency,
 			surchargeCents,
 			merchantDefinedFields: merchantDefinedFields(fields),
-			condition: approved ? 'pendingsettlement' : 'failed',
+			// an approved auth holds the money until it is captured (see the header)
+			condition: approved ? (type === 'auth' ? 'pending' : 'pendingsettlement') : 'failed',
 			authorizationCode: approved ? store.authCode() : '',
 			card,
 		});
@@ -240,7 +253,7 @@ async function startGateway360Server(options = {}) {
 		};
 
 		if (type === 'void') {
-			if (!charged || transaction.condition !== 'pendingsettlement' || refundedCents > 0) {
+			if (!charged || !['pending', 'pendingsettlement'].includes(transaction.condition) || refundedCents > 0) {
 				return refuse('Transaction cannot be voided: only unsettled approved transactions can be');
 			}
 			transaction.condition = 'canceled';
@@ -249,13 +262,14 @@ async function startGateway360Server(options = {}) {
 		}
 		if (type === 'capture') {
 			const alreadyCaptured = transaction.actions.some((a) => a.actionType === 'capture' && a.success);
-			if (first.actionType !== 'auth' || !charged || alreadyCaptured || transaction.condition !== 'pendingsettlement') {
+			if (first.actionType !== 'auth' || !charged || alreadyCaptured || transaction.condition !== 'pending') {
 				return refuse('Transaction cannot be captured');
 			}
 			const amountCents = fields.amount === undefined ? first.amountCents : toCents(fields.amount);
 			if (amountCents === null || amountCents <= 0 || amountCents > first.amountCents) {
 				return refuse('Capture amount may not exceed the authorized amount');
 			}
+			transaction.condition = 'pendingsettlement';
 			return ok(store.addAction(transaction, { actionType: 'capture', amountCents, success: true, responseCode: '100', responseText: 'SUCCESS' }), transaction.transactionId);
 		}
 		// refund
@@ -363,14 +377,17 @@ async function startGateway360Server(options = {}) {
 
 	// ------------------------------------------------------------------ test hooks
 
+	/** A sale, or an auth once captured, that was not voided: money taken (a hold is not). */
+	const moneyTaken = (sale) => sale.captured && !sale.voided;
+
 	const ledger = {
 		sales: () => store.sales(),
 		salesFor: (orderId) => store.sales().filter((sale) => sale.orderId === orderId),
-		chargesFor: (orderId) => store.sales().filter((sale) => sale.orderId === orderId && !sale.voided).length,
+		chargesFor: (orderId) => store.sales().filter((sale) => sale.orderId === orderId && moneyTaken(sale)).length,
 		duplicates: () => {
 			const counts = new Map();
 			for (const sale of store.sales()) {
-				if (!sale.voided) counts.set(sale.orderId, (counts.get(sale.orderId) ?? 0) + 1);
+				if (moneyTaken(sale)) counts.set(sale.orderId, (counts.get(sale.orderId) ?? 0) + 1);
 			}
 			return [...counts].filter(([, count]) => count > 1).map(([orderId]) => orderId);
 		},
@@ -418,7 +435,7 @@ async function startGateway360Server(options = {}) {
 				down = fields.down === true || fields.down === 'true';
 				return sendJson(res, 200, { down });
 			case 'POST /_test/latency':
-				latencyMs = Number(fields.ms) || 0;
+				latencyMs = Array.isArray(fields.ms) ? fields.ms.map(Number) : Number(fields.ms) || 0;
 				return sendJson(res, 200, { latencyMs });
 			case 'POST /_test/webhooks/url':
 				webhooks.url = fields.url || null;
@@ -455,7 +472,8 @@ async function startGateway360Server(options = {}) {
 				securityKeyInBody: typeof fields.security_key === 'string',
 				securityKeyInUrl: url.searchParams.has('security_key'),
 			});
-			if (latencyMs > 0) await sleep(latencyMs);
+			const delay = delayMs();
+			if (delay > 0) await sleep(delay);
 		}
 
 		if (req.method === 'POST' && path === '/api/transact.php') {

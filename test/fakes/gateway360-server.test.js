@@ -123,6 +123,50 @@ describe('transact.php', () => {
 		expect(await transact({ type: 'refund', transactionid: second })).toMatchObject({ response: '1' });
 	});
 
+	test('an auth is a hold (condition pending, no money taken) until captured; a capture takes at most the amount held', async () => {
+		const orderid = order();
+		const auth = await transact({ type: 'auth', amount: '30.00', payment_token: gateway.createToken({ ccnumber: '4111111111111111' }), orderid, merchant_defined_field_3: 'key-1' });
+		expect(auth).toMatchObject({ response: '1', type: 'auth' });
+		expect(gateway.ledger.salesFor(orderid)).toEqual([expect.objectContaining({ type: 'auth', condition: 'pending', captured: false, voided: false })]);
+		expect(gateway.ledger.chargesFor(orderid)).toBe(0);
+		// settlement takes captured money only
+		gateway.settle();
+		expect(gateway.ledger.salesFor(orderid)[0].condition).toBe('pending');
+		expect(await transact({ type: 'capture', transactionid: auth.transactionid, amount: '30.01' })).toMatchObject({ response: '3', responsetext: 'Capture amount may not exceed the authorized amount' });
+		expect(await transact({ type: 'capture', transactionid: auth.transactionid, amount: '30.00' })).toMatchObject({ response: '1', type: 'capture', transactionid: auth.transactionid });
+		expect(gateway.ledger.salesFor(orderid)[0]).toMatchObject({ condition: 'pendingsettlement', captured: true });
+		expect(gateway.ledger.chargesFor(orderid)).toBe(1);
+		// captured once only
+		expect(await transact({ type: 'capture', transactionid: auth.transactionid })).toMatchObject({ response: '3', responsetext: 'Transaction cannot be captured' });
+	});
+
+	test('a hold is voided before capture, and a voided hold can never be captured; a sale cannot be captured', async () => {
+		const orderid = order();
+		const auth = await transact({ type: 'auth', amount: '30.00', payment_token: gateway.createToken({ ccnumber: '4111111111111111' }), orderid });
+		expect(await transact({ type: 'void', transactionid: auth.transactionid })).toMatchObject({ response: '1' });
+		expect(gateway.ledger.salesFor(orderid)[0]).toMatchObject({ condition: 'canceled', voided: true, captured: false });
+		expect(await transact({ type: 'capture', transactionid: auth.transactionid })).toMatchObject({ response: '3', responsetext: 'Transaction cannot be captured' });
+		const sale = await transact({ type: 'sale', amount: '5.00', payment_token: gateway.createToken({ ccnumber: '4111111111111111' }), orderid });
+		expect(await transact({ type: 'capture', transactionid: sale.transactionid })).toMatchObject({ response: '3' });
+		// a captured hold voids like a sale before settlement: the money goes back
+		const held = await transact({ type: 'auth', amount: '7.00', payment_token: gateway.createToken({ ccnumber: '4111111111111111' }), orderid: `${orderid}-b` });
+		await transact({ type: 'capture', transactionid: held.transactionid });
+		expect(await transact({ type: 'void', transactionid: held.transactionid })).toMatchObject({ response: '1' });
+		expect(gateway.ledger.chargesFor(`${orderid}-b`)).toBe(0);
+	});
+
+	test('query.php reports a hold as condition pending with its auth action, then its capture', async () => {
+		const orderid = order();
+		const auth = await transact({ type: 'auth', amount: '12.00', payment_token: gateway.createToken({ ccnumber: '4111111111111111' }), orderid });
+		const pending = (await post('/api/query.php', { order_id: orderid })).text;
+		expect(pending).toContain('<condition>pending</condition>');
+		expect(pending).toMatch(/<action><amount>12\.00<\/amount><action_type>auth<\/action_type>/);
+		await transact({ type: 'capture', transactionid: auth.transactionid });
+		const captured = (await post('/api/query.php', { order_id: orderid })).text;
+		expect(captured).toContain('<condition>pendingsettlement</condition>');
+		expect(captured).toMatch(/<action_type>capture<\/action_type>/);
+	});
+
 	test('validate checks a card with no amount', async () => {
 		expect(await transact({ type: 'validate', payment_token: gateway.createToken({ ccnumber: '4111111111111111' }) })).toMatchObject({ response: '1', type: 'validate' });
 		expect(await transact({ type: 'validate', amount: '1.00', payment_token: gateway.createToken({ ccnumber: '4111111111111111' }) })).toMatchObject({ response: '3' });

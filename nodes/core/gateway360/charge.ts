@@ -4,7 +4,9 @@ import { formatAmount, formatMoney } from '../money';
 import type { PaymentRecord } from '../paymentRecord';
 import { buildPaymentRecord } from '../paymentRecord';
 import { assertInvoiceId } from '../signedLink';
+import type { GuardReason } from '../stripe/paymentGuards';
 import { Gateway360ApiError } from './errors';
+import type { GatewayFields } from './form';
 import type { GatewayTransaction } from './transactions';
 import {
 	SALE_FIELDS,
@@ -16,7 +18,7 @@ import {
 	summarizeTransaction,
 	transactionRecord,
 } from './transactions';
-import type { Gateway360Transport } from './transport';
+import type { Gateway360Transport, TransactAnswer } from './transport';
 
 /**
  * Charge Token: one `sale` for one web invoice, paid with a Collect.js payment token.
@@ -65,7 +67,11 @@ export interface ChargeRequest {
 	recordedPaymentIds?: readonly string[];
 }
 
-export type ChargeGuardReason = 'ALREADY_PAID';
+/**
+ * ALREADY_PAID for a payment at the gateway; a Stripe payment or pay link holding the invoice
+ * (when Charge Token claims it in Stripe first) gives its own guard reason.
+ */
+export type ChargeGuardReason = GuardReason;
 
 export interface ChargeGuard {
 	reason: ChargeGuardReason;
@@ -140,12 +146,8 @@ function compareTransactions(a: GatewayTransaction, b: GatewayTransaction): numb
 	return idA < idB ? -1 : idA > idB ? 1 : 0;
 }
 
-/**
- * The order's payments still holding money, oldest first: approved (or authorised) and not
- * voided or refunded in full. A declined, voided or fully refunded sale neither pays the
- * invoice nor stands in the way of paying it.
- */
-export async function salesHoldingMoney(
+/** Every transaction of the invoice's order (its order ID is the invoice ID), oldest first. */
+export async function orderTransactions(
 	transport: Gateway360Transport,
 	invoiceId: string,
 	currency: string,
@@ -157,11 +159,28 @@ export async function salesHoldingMoney(
 	);
 	return transactions
 		.filter((transaction) => transaction.orderId === invoiceId)
-		.filter((transaction) => {
-			const summary = summarizeTransaction(transaction);
-			return summary.kind === 'payment' && summary.holdsMoney;
-		})
 		.sort(compareTransactions);
+}
+
+/**
+ * The payments still holding money, in the order given: approved (or authorised) and not
+ * voided or refunded in full. A declined, voided or fully refunded sale neither pays the
+ * invoice nor stands in the way of paying it.
+ */
+export function holdingMoney(transactions: GatewayTransaction[]): GatewayTransaction[] {
+	return transactions.filter((transaction) => {
+		const summary = summarizeTransaction(transaction);
+		return summary.kind === 'payment' && summary.holdsMoney;
+	});
+}
+
+/** The order's payments still holding money, oldest first (see holdingMoney). */
+export async function salesHoldingMoney(
+	transport: Gateway360Transport,
+	invoiceId: string,
+	currency: string,
+): Promise<GatewayTransaction[]> {
+	return holdingMoney(await orderTransactions(transport, invoiceId, currency));
 }
 
 /** What a sale must be to count as this payment of the invoice. */
@@ -231,7 +250,8 @@ export function judgeEarlierSales(
 	return { kind: 'conflict', sale: oldest, why: saleMismatch(oldest, expected) ?? '' };
 }
 
-function existingOutcome(
+/** The answer when a sale at the gateway is already this payment: nothing new was charged. */
+export function existingOutcome(
 	paid: GatewayTransaction,
 	request: ChargeRequest,
 	voidedTransactionId: string | null,
@@ -252,7 +272,7 @@ function existingOutcome(
 }
 
 /** The refusal of a charge that an earlier sale of the order, not this payment, stands in the way of. */
-function conflictingSaleError(
+export function conflictingSaleError(
 	request: ChargeRequest,
 	verdict: { sale: GatewayTransaction; why: string },
 	voidedTransactionId: string | null,
@@ -314,18 +334,7 @@ export async function chargeToken(
 	if (before.kind === 'paid') return existingOutcome(before.sale, request, null);
 	if (before.kind === 'conflict') throw conflictingSaleError(request, before, null);
 
-	const answer = await transport.transact({
-		type: 'sale',
-		payment_token: request.paymentToken,
-		amount: formatAmount(totalMinor, currency),
-		surcharge: request.feeMinor > 0 ? formatAmount(request.feeMinor, currency) : undefined,
-		currency: currency.toUpperCase(),
-		orderid: invoiceId,
-		order_description: request.description || `Invoice ${invoiceNumber}`,
-		email: request.customerEmail ?? undefined,
-		[merchantFieldName(SALE_FIELDS.customerId)]: request.customerId,
-		[merchantFieldName(SALE_FIELDS.invoiceNumber)]: invoiceNumber,
-	});
+	const answer = await transport.transact({ type: 'sale', ...paymentFields(request) });
 
 	if (answer.response === 3) {
 		// A refused token may be this invoice's token already spent by a concurrent request.
@@ -334,31 +343,7 @@ export async function chargeToken(
 		throw gatewayRefusal(answer, 'payment');
 	}
 
-	const base = {
-		provider: 'gateway360' as const,
-		invoiceId,
-		currency,
-		amountMinor: request.amountMinor,
-		feeMinor: request.feeMinor,
-		paymentId: answer.transactionId,
-		booksCustomerId: request.customerId,
-		livemode: true,
-	};
-	if (answer.response === 2) {
-		return {
-			record: buildPaymentRecord({
-				...base,
-				status: 'failed',
-				failure: {
-					code: answer.responseCode || null,
-					declineCode: null,
-					message: answer.responseText || 'The card was declined',
-				},
-			}),
-			existingPayment: false,
-			voidedTransactionId: null,
-		};
-	}
+	if (answer.response === 2) return declinedOutcome(request, answer);
 
 	// Approved. A failed re-read must not hide that the sale went through: keep the approval.
 	const holding = await salesHoldingMoney(transport, invoiceId, currency).then(
@@ -378,9 +363,60 @@ export async function chargeToken(
 	}
 	return {
 		record: buildPaymentRecord({
-			...base,
+			...chargeRecordBase(request, answer.transactionId),
 			status: 'succeeded',
 			paymentMethod: ours ? cardLabel(ours.cardNumber, ours.cardType) : null,
+		}),
+		existingPayment: false,
+		voidedTransactionId: null,
+	};
+}
+
+/**
+ * The form of a payment with the token (`sale`, or `auth` for a hold): the total with its fee
+ * as `surcharge`, the invoice ID as the order ID, customer and number as merchant-defined fields.
+ */
+export function paymentFields(request: ChargeRequest): GatewayFields {
+	const { currency } = request;
+	return {
+		payment_token: request.paymentToken,
+		amount: formatAmount(request.amountMinor + request.feeMinor, currency),
+		surcharge: request.feeMinor > 0 ? formatAmount(request.feeMinor, currency) : undefined,
+		currency: currency.toUpperCase(),
+		orderid: request.invoiceId,
+		order_description: request.description || `Invoice ${request.invoiceNumber}`,
+		email: request.customerEmail ?? undefined,
+		[merchantFieldName(SALE_FIELDS.customerId)]: request.customerId,
+		[merchantFieldName(SALE_FIELDS.invoiceNumber)]: request.invoiceNumber,
+	};
+}
+
+/** What every record of a charge says: the invoice, its amounts, the customer, the transaction. */
+export function chargeRecordBase(request: ChargeRequest, transactionId: string | null) {
+	return {
+		provider: 'gateway360' as const,
+		invoiceId: request.invoiceId,
+		currency: request.currency,
+		amountMinor: request.amountMinor,
+		feeMinor: request.feeMinor,
+		paymentId: transactionId,
+		booksCustomerId: request.customerId,
+		// The gateway does not say whether an account is in test mode.
+		livemode: true,
+	};
+}
+
+/** A card declined by the gateway (`response=2`): a failed payment record, not an error. */
+export function declinedOutcome(request: ChargeRequest, answer: TransactAnswer): ChargeOutcome {
+	return {
+		record: buildPaymentRecord({
+			...chargeRecordBase(request, answer.transactionId),
+			status: 'failed',
+			failure: {
+				code: answer.responseCode || null,
+				declineCode: null,
+				message: answer.responseText || 'The card was declined',
+			},
 		}),
 		existingPayment: false,
 		voidedTransactionId: null,

@@ -16,7 +16,7 @@ import { childElements, childText } from './xml';
  * Transactions as query.php reports them, and what they mean in our vocabulary.
  *
  * One `<transaction>` per gateway transaction, with its `<action>`s in order (sale, then maybe
- * refund or void; auth then capture). Conditions: pending, in_progress (not final yet),
+ * refund or void; auth then capture). Conditions: pending (an auth awaiting capture), in_progress (not final yet),
  * pendingsettlement (approved, not settled: may be voided), complete (settled: may be
  * refunded), canceled (voided), failed (declined), abandoned, unknown.
  */
@@ -49,15 +49,21 @@ export interface GatewayTransaction {
 	customerId: string | null;
 	/** the invoice number people see, carried by our sales beside the order ID (the invoice ID) */
 	invoiceNumber: string | null;
+	/**
+	 * the idempotency key of the Charge Token request that made it, on the holds (auths) Charge
+	 * Token makes when it claims the invoice in Stripe first: a re-run finds its own hold by it
+	 */
+	chargeKey: string | null;
 	actions: GatewayAction[];
 }
 
 /**
  * The merchant-defined fields our sales fill (NMI family: `merchant_defined_field_1` .. `_20` on
  * transact.php, answered by query.php as `<merchant_defined_field id="N">`). The order ID is the
- * books' invoice ID; these say for whom and under which number the sale was made.
+ * books' invoice ID; these say for whom and under which number the sale was made, and (on a hold
+ * made while the invoice is claimed in Stripe) by which request.
  */
-export const SALE_FIELDS = { customerId: 1, invoiceNumber: 2 } as const;
+export const SALE_FIELDS = { customerId: 1, invoiceNumber: 2, chargeKey: 3 } as const;
 
 /** The transact.php name of a merchant-defined field. */
 export function merchantFieldName(number: number): string {
@@ -115,6 +121,7 @@ export function readTransactions(root: XmlElement, defaultCurrency = 'usd'): Gat
 		surcharge: childText(element, 'surcharge'),
 		customerId: merchantField(element, SALE_FIELDS.customerId),
 		invoiceNumber: merchantField(element, SALE_FIELDS.invoiceNumber),
+		chargeKey: merchantField(element, SALE_FIELDS.chargeKey),
 		actions: childElements(element, 'action').map((action) => ({
 			actionType: (childText(action, 'action_type') ?? '').toLowerCase(),
 			amount: childText(action, 'amount'),
@@ -154,7 +161,7 @@ export interface TransactionSummary {
 	refundedMinor: number;
 	/** approved and still holding money (the double-charge guard's "approved sale") */
 	holdsMoney: boolean;
-	/** may be voided: approved, not settled, not voided */
+	/** may be voided: approved, not settled, not voided (a sale, a capture, or a hold not captured) */
 	voidable: boolean;
 	/** may be refunded: settled, something left */
 	refundable: boolean;
@@ -230,7 +237,11 @@ export function summarizeTransaction(transaction: GatewayTransaction): Transacti
 		feeMinor: Math.min(feeMinor, chargedMinor),
 		refundedMinor,
 		holdsMoney,
-		voidable: approved && !voided && condition === 'pendingsettlement' && refundedMinor === 0,
+		voidable:
+			approved &&
+			!voided &&
+			refundedMinor === 0 &&
+			(condition === 'pendingsettlement' || (firstType === 'auth' && !capture && condition === 'pending')),
 		refundable: status === 'succeeded' && condition === 'complete' && refundedMinor < chargedMinor,
 		failure: status === 'failed' ? failureOf(first) : null,
 		occurredAt,

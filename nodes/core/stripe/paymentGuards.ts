@@ -41,7 +41,12 @@ const GUARD_SENTENCES: Record<GuardReason, string> = {
  */
 export const CLAIM_METADATA_KEY = 'invoice_claim';
 
-export type ClaimKind = 'charge' | 'pay_link';
+/**
+ * `charge` and `pay_link`: the Stripe node's payments. `gateway360`: 360 Payments Charge Token,
+ * which claims the invoice in Stripe before it charges the card at the gateway
+ * (nodes/core/gateway360/chargeWithStripeClaim.ts).
+ */
+export type ClaimKind = 'charge' | 'pay_link' | 'gateway360';
 
 /** Metadata key of a pay link (Checkout Session) naming the claim it was made for. */
 export const PAY_LINK_CLAIM_METADATA_KEY = 'claim_id';
@@ -51,7 +56,8 @@ export const CLAIM_KEY_METADATA_KEY = 'claim_key';
 
 /**
  * How a claim ended, as its `cancellation_reason`: lost to another payment of its invoices, or
- * won and turned into a pay link (money then moves through Checkout's own PaymentIntent).
+ * won and turned into a pay link (money then moves through Checkout's own PaymentIntent) or into
+ * a 360 Payments charge (money then moves at the gateway).
  * Cancel is atomic at Stripe: the first cancel decides, and its reason says which it was.
  */
 export const LOST_CLAIM_REASON = 'duplicate';
@@ -63,6 +69,19 @@ export const CONVERTED_CLAIM_REASON = 'abandoned';
  * confirmed, nor turned into a pay link).
  */
 export const CLAIM_STALE_AFTER_SECONDS = 300;
+
+/**
+ * A 360 Payments claim that won and was turned into the gateway's charge: the money moves at
+ * the gateway, where Stripe cannot see it, so this canceled PaymentIntent is what holds the
+ * invoices on the Stripe side.
+ */
+function isConvertedGateway360Claim(intent: Stripe.PaymentIntent): boolean {
+	return (
+		intent.metadata?.[CLAIM_METADATA_KEY] === 'gateway360' &&
+		intent.status === 'canceled' &&
+		intent.cancellation_reason === CONVERTED_CLAIM_REASON
+	);
+}
 
 /** A claim not decided yet: made before any money moved, not confirmed, not canceled. */
 export function isOpenClaim(intent: Stripe.PaymentIntent): boolean {
@@ -180,9 +199,11 @@ function isHandedOut(session: Stripe.Checkout.Session, intents: Stripe.PaymentIn
 /**
  * The first payment (newest first, as Stripe lists them) that stops another charge for any of
  * these invoices: succeeded and not fully refunded, processing or waiting for the customer (the
- * seeds' guard); else the first payment-mode Checkout Session covering one of them that may have
- * reached the customer and is open (a pay link they may still pay) or was paid after the payments
- * were read (PAYMENT_PENDING). Open claims do not block here: the claim protocol orders them.
+ * seeds' guard), or a 360 Payments claim turned into the gateway's charge (ALREADY_PAID: the
+ * money was taken, or is being taken, at the gateway); else the first payment-mode Checkout
+ * Session covering one of them that may have reached the customer and is open (a pay link they
+ * may still pay) or was paid after the payments were read (PAYMENT_PENDING). Open claims do not
+ * block here: the claim protocol orders them.
  */
 export function findBlockingPayment(
 	intents: Stripe.PaymentIntent[],
@@ -191,6 +212,14 @@ export function findBlockingPayment(
 ): BlockingPayment | undefined {
 	const wanted = new Set(invoiceIds);
 	for (const intent of intents) {
+		if (isConvertedGateway360Claim(intent)) {
+			const covered = coveredBy(intent.metadata, wanted);
+			if (covered.length > 0) {
+				const what = `was paid through 360 Payments (claim ${intent.id})`;
+				return { reason: 'ALREADY_PAID', intent, invoiceIds: covered, what };
+			}
+			continue;
+		}
 		const reason =
 			intent.status === 'succeeded' && isFullyRefunded(intent) ? undefined : REASON_BY_STATUS[intent.status];
 		const covered = reason ? coveredBy(intent.metadata, wanted) : [];

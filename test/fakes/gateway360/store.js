@@ -112,7 +112,10 @@ class Store {
 			.map((t) => ({
 				transactionId: t.transactionId,
 				orderId: t.orderId,
+				type: t.actions[0].actionType,
 				amount: fromCents(t.actions[0].amountCents),
+				// a sale takes the money at once, an auth only when captured
+				captured: t.actions[0].actionType === 'sale' || t.actions.some((a) => a.actionType === 'capture' && a.success),
 				currency: t.currency,
 				condition: t.condition,
 				voided: t.condition === 'canceled',
