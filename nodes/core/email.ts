@@ -55,7 +55,8 @@ export type NoEmailReason =
 	| 'SUCCESS_EMAILS_OFF'
 	| 'STRIPE_RECEIPT'
 	| 'AUTHENTICATION_REQUESTED'
-	| 'NO_RECIPIENT';
+	| 'NO_RECIPIENT'
+	| 'NO_FAILURE_ADDRESS';
 
 /** A sum as payment records carry it: `minor` wins; else the decimal `amount` is parsed. */
 export interface MoneyLike {
@@ -283,6 +284,8 @@ const NO_EMAIL_MESSAGES: Record<NoEmailReason, string> = {
 	AUTHENTICATION_REQUESTED:
 		'The bank asked for the customer to authenticate: the email of the page to complete the payment is sent instead',
 	NO_RECIPIENT: 'Nobody to send it to: no customer address and no failure address',
+	NO_FAILURE_ADDRESS:
+		'No failure address is set: the mismatch is kept in the books, and nobody is told of it',
 };
 
 function readRecord(record: EmailPaymentRecord): void {
@@ -571,11 +574,15 @@ function skipLine(skip: RunReportSkip): string {
 		.join(' - ');
 }
 
-/** A report email: a heading, a few figures, then titled lists ("- none" when empty). */
+/**
+ * A report email: a heading, a few figures, then titled lists ("- none" when empty), and a
+ * closing paragraph when one is given.
+ */
 function renderListReport(report: {
 	heading: string;
 	figures: string[];
 	lists: Array<[title: string, lines: string[]]>;
+	closing?: string;
 	businessName?: string | null;
 }): { text: string; html: string } {
 	const text = [
@@ -587,6 +594,7 @@ function renderListReport(report: {
 			`${title}:`,
 			...(lines.length ? lines.map((line) => `- ${line}`) : ['- none']),
 		]),
+		...(report.closing ? ['', report.closing] : []),
 		...(report.businessName ? ['', oneLine(report.businessName, '')] : []),
 	].join('\n');
 	const htmlList = (lines: string[]) =>
@@ -597,6 +605,7 @@ function renderListReport(report: {
 		`<p>${escapeHtml(report.heading)}</p>`,
 		`<p>${report.figures.map(escapeHtml).join('<br>')}</p>`,
 		...report.lists.map(([title, lines]) => `<h3>${escapeHtml(title)}</h3>${htmlList(lines)}`),
+		report.closing ? `<p>${escapeHtml(report.closing)}</p>` : '',
 	].join('');
 	return { text, html };
 }
@@ -696,4 +705,109 @@ export function composeAutoPayPreview(input: AutoPayPreviewInput): AutoPayPrevie
 		businessName: input.businessName,
 	});
 	return { to, subject, text, html, counts, totals };
+}
+
+// ---------------------------------------------------------------- payment mismatch notice
+
+/** The internal notice of a payment that does not match the invoice it names. */
+export const PAYMENT_MISMATCH_TEMPLATE = 'Payment Mismatch';
+
+export interface PaymentMismatchNoticeInput {
+	record: EmailPaymentRecord & {
+		customer?: { booksId?: string | null; providerId?: string | null } | null;
+	};
+	/** why it does not match (`nodes/core/paymentMatch.ts`), one sentence each */
+	reasons: Array<{ code?: string | null; message?: string | null }>;
+	/** what people see for the invoice; defaults to the record's invoiceId */
+	invoiceNumber?: string | null;
+	/** the invoice's customer as the books name it (not whoever paid) */
+	customerName?: string | null;
+	failureAddress?: string | null;
+	businessName?: string | null;
+	locale?: string | null;
+	/** false when the books already kept this status of the mismatched payment; default true */
+	statusIsNew?: boolean;
+}
+
+/** Sent like a payment email, to the failure address alone. */
+export interface PaymentMismatchNotice
+	extends Omit<ComposedEmail, 'kind' | 'template' | 'audience' | 'ignoredAddresses'> {
+	template: typeof PAYMENT_MISMATCH_TEMPLATE;
+	audience: 'internal';
+}
+
+const PROVIDER_NAMES: Record<string, string> = { stripe: 'Stripe', gateway360: '360 Payments' };
+
+/**
+ * The notice to the failure address of a payment kept as a mismatch: it names an invoice it
+ * does not pay (another customer's, another amount). Internal only, whatever the email setting:
+ * whoever made the payment wrote the invoice it names, so its customer is not told by us. Each
+ * status of the payment is told once (`statusIsNew`), as the payment emails are.
+ */
+export function composePaymentMismatchNotice(
+	input: PaymentMismatchNoticeInput,
+): PaymentMismatchNotice | NoEmail {
+	const { record } = input;
+	readRecord(record);
+	const to = parseFailureAddress(input.failureAddress);
+	const base = {
+		invoiceId: record.invoiceId,
+		paymentId: record.paymentId ?? null,
+		status: record.status,
+	};
+	if (input.statusIsNew === false || to === null) {
+		const reason: NoEmailReason =
+			input.statusIsNew === false ? 'ALREADY_NOTIFIED' : 'NO_FAILURE_ADDRESS';
+		return {
+			send: false,
+			...base,
+			reason,
+			message: NO_EMAIL_MESSAGES[reason],
+			ignoredAddresses: [],
+		};
+	}
+	const amounts = amountsOf(record, input.locale || 'en-US');
+	const invoiceNumber = oneLine(input.invoiceNumber, record.invoiceId);
+	const customerName = oneLine(input.customerName, "the invoice's customer");
+	const provider = oneLine(record.provider, '');
+	const payer = [
+		record.customer?.booksId ? `books customer ${oneLine(record.customer.booksId, '')}` : '',
+		record.customer?.providerId
+			? `${PROVIDER_NAMES[provider] ?? 'provider'} customer ${oneLine(record.customer.providerId, '')}`
+			: '',
+	].filter(Boolean);
+	const reasons = (Array.isArray(input.reasons) ? input.reasons : []).map((why) =>
+		oneLine(why?.message, oneLine(why?.code, 'not told')),
+	);
+	const { text, html } = renderListReport({
+		heading: `A payment of ${amounts.total} names invoice ${invoiceNumber} of ${customerName} but does not match it. It is kept in the books as a mismatch and does not pay the invoice.`,
+		figures: [
+			`Invoice: ${invoiceNumber}`,
+			`Payment: ${oneLine(record.paymentId, 'no ID')} (${record.status})`,
+			...(provider ? [`Provider: ${PROVIDER_NAMES[provider] ?? provider}`] : []),
+			`Invoice amount: ${amounts.amount}`,
+			...(amounts.fee ? [`Processing fee: ${amounts.fee}`] : []),
+			`Total: ${amounts.total}`,
+			...(record.paymentMethod?.label
+				? [`Payment method: ${oneLine(record.paymentMethod.label, '')}`]
+				: []),
+			`Paid by: ${payer.length ? payer.join(', ') : 'no customer named'}`,
+		],
+		lists: [['Why', reasons]],
+		closing:
+			'Look the payment up at the payment provider. If it does pay this invoice, record it in the books by hand; if not, refund it.',
+		businessName: input.businessName,
+	});
+	return {
+		send: true,
+		template: PAYMENT_MISMATCH_TEMPLATE,
+		audience: 'internal',
+		to,
+		cc: '',
+		bcc: '',
+		subject: `${PAYMENT_MISMATCH_TEMPLATE}: invoice ${invoiceNumber} (${customerName})`,
+		text,
+		html,
+		...base,
+	};
 }

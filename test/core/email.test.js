@@ -1,6 +1,7 @@
 import {
 	composeAutoPayPreview,
 	composePaymentEmail,
+	composePaymentMismatchNotice,
 	composeRunReport,
 	customerRecipients,
 	decidePaymentEmail,
@@ -558,5 +559,125 @@ describe('auto-pay preview (dry run)', () => {
 				message: '"not-an-address" is not one email address',
 			}),
 		);
+	});
+});
+
+describe('Payment Mismatch notice', () => {
+	/** A $1 payment of another customer naming Acme's invoice, as the match check found it. */
+	const mismatch = (overrides = {}) => ({
+		record: record({
+			amount: money(100, 'usd'),
+			fee: money(3, 'usd'),
+			total: money(103, 'usd'),
+			customer: { booksId: 'cust-1002', providerId: 'cus_B' },
+		}),
+		reasons: [
+			{
+				code: 'CUSTOMER_MISMATCH',
+				message:
+					"The payment is of books customer cust-1002, not of the invoice's customer cust-1001",
+			},
+			{
+				code: 'AMOUNT_MISMATCH',
+				message: "It pays $1.00, less than the invoice's balance $250.00",
+			},
+		],
+		invoiceNumber: 'INV-2001',
+		customerName: 'Acme Plumbing Ltd',
+		failureAddress: 'payments-team@business.example.com',
+		businessName: 'Business Ltd',
+		...overrides,
+	});
+
+	test('to the failure address only, saying what the payment is, why it does not match and what to do', () => {
+		const notice = composePaymentMismatchNotice(mismatch());
+		expect(notice).toMatchObject({
+			send: true,
+			template: 'Payment Mismatch',
+			audience: 'internal',
+			to: 'payments-team@business.example.com',
+			cc: '',
+			bcc: '',
+			subject: 'Payment Mismatch: invoice INV-2001 (Acme Plumbing Ltd)',
+			invoiceId: 'inv-2001',
+			paymentId: 'pi_123',
+			status: 'succeeded',
+		});
+		expect(notice.text).toBe(
+			[
+				'A payment of $1.03 names invoice INV-2001 of Acme Plumbing Ltd but does not match it. It is kept in the books as a mismatch and does not pay the invoice.',
+				'',
+				'Invoice: INV-2001',
+				'Payment: pi_123 (succeeded)',
+				'Provider: Stripe',
+				'Invoice amount: $1.00',
+				'Processing fee: $0.03',
+				'Total: $1.03',
+				'Payment method: Visa •••• 4242',
+				'Paid by: books customer cust-1002, Stripe customer cus_B',
+				'',
+				'Why:',
+				"- The payment is of books customer cust-1002, not of the invoice's customer cust-1001",
+				"- It pays $1.00, less than the invoice's balance $250.00",
+				'',
+				'Look the payment up at the payment provider. If it does pay this invoice, record it in the books by hand; if not, refund it.',
+				'',
+				'Business Ltd',
+			].join('\n'),
+		);
+		expect(notice.html).toContain(
+			'<li>The payment is of books customer cust-1002, not of the invoice&#39;s customer cust-1001</li>',
+		);
+	});
+
+	test('a payment naming no customer says so; a 360 Payments vault customer is named as such', () => {
+		const anonymous = composePaymentMismatchNotice(
+			mismatch({ record: record({ customer: { booksId: null, providerId: null } }) }),
+		);
+		expect(anonymous.text).toContain('Paid by: no customer named');
+		const gateway = composePaymentMismatchNotice(
+			mismatch({
+				record: record({ provider: 'gateway360', customer: { booksId: null, providerId: 'v-9' } }),
+			}),
+		);
+		expect(gateway.text).toContain('Provider: 360 Payments');
+		expect(gateway.text).toContain('Paid by: 360 Payments customer v-9');
+	});
+
+	test('each status of the payment is told once; without a failure address nobody is', () => {
+		expect(composePaymentMismatchNotice(mismatch({ statusIsNew: false }))).toMatchObject({
+			send: false,
+			reason: 'ALREADY_NOTIFIED',
+			invoiceId: 'inv-2001',
+		});
+		const none = composePaymentMismatchNotice(mismatch({ failureAddress: '' }));
+		expect(none).toMatchObject({ send: false, reason: 'NO_FAILURE_ADDRESS' });
+		expect(none.message).toMatch(/kept in the books/);
+		expect(() => composePaymentMismatchNotice(mismatch({ failureAddress: 'a, b' }))).toThrow(
+			expect.objectContaining({ field: 'failureAddress' }),
+		);
+	});
+
+	test('what the payment says about itself cannot add lines, headers or markup', () => {
+		const notice = composePaymentMismatchNotice(
+			mismatch({
+				record: record({
+					paymentId: 'pi_9\nBcc: x@evil.example.com',
+					customer: { booksId: '<b>cust</b>', providerId: null },
+				}),
+				invoiceNumber: 'INV-1\r\nBcc: x@evil.example.com',
+				reasons: [
+					{ code: 'NO_CUSTOMER', message: 'line one\nline two' },
+					{ code: 'LINES_MISMATCH' },
+				],
+			}),
+		);
+		expect(notice.subject).toBe(
+			'Payment Mismatch: invoice INV-1 Bcc: x@evil.example.com (Acme Plumbing Ltd)',
+		);
+		expect(notice.text).toContain('Payment: pi_9 Bcc: x@evil.example.com (succeeded)');
+		expect(notice.text).toContain('- line one line two\n- LINES_MISMATCH\n');
+		expect(notice.html).toContain('books customer &lt;b&gt;cust&lt;/b&gt;');
+		expect(notice.html).not.toContain('<b>cust');
 	});
 });

@@ -1,0 +1,367 @@
+import { CoreInputError } from './errors';
+import { formatMoney, parseAmount, parseCurrencyCode } from './money';
+import type { PaymentStatus } from './paymentRecord';
+import { PAYMENT_STATUSES } from './paymentRecord';
+
+/**
+ * Does a payment record belong to the invoice it names? A webhook's record names its invoices
+ * from the payment's metadata, which whoever made the payment wrote: a $1 payment, or one of
+ * another customer, may name any invoice. Before the books count a record for an invoice, it
+ * must be:
+ *
+ *   the invoice's        the record's invoiceId is the invoice read from the books
+ *   customer's           its books customer (customer.booksId), when named, is the invoice's
+ *                        customer; its Stripe customer (customer.providerId of a Stripe record),
+ *                        when named and the mapping is known, is the Stripe customer mapped to
+ *                        that customer (none mapped: no Stripe customer matches); and at least
+ *                        one of the two identifies the invoice's customer
+ *   in its currency      amount, fee and total in the invoice's currency
+ *   whole                total = amount + fee; the payment's invoice lines add up to what the
+ *                        payment took (`paymentAmount`): exactly when every line is at hand,
+ *                        never more when only some are
+ *   what is owed         unless its status moved no money (failed, canceled): the amount is the
+ *                        amount the books already hold for this payment (a later report of a
+ *                        payment they counted), else the invoice's balance. Exactly: an amount
+ *                        below the balance is a mismatch too (a partial payment is never
+ *                        recorded as paying the invoice; the admin records one by hand), and a
+ *                        balance of zero means the invoice is paid already (ALREADY_PAID).
+ *
+ * The fee is the record's `fee` line and is not recomputed: the fee rate may have changed since
+ * the payment, and the books owe nothing on the fee. What the books must check is in
+ * docs/books-api.md ("Matching"); this is the same rule on the workflow's side, so a record is
+ * checked before it reaches books that do not check.
+ *
+ * API:
+ *   matchPaymentToInvoice(input) -> PaymentMatch
+ *   matchPaymentsToInvoices(inputs) -> PaymentMatch[]: the same for the records of one run,
+ *     the invoice lines of each payment added up across them (a combined payment's records)
+ */
+
+export type PaymentMismatchCode =
+	| 'INVOICE_MISMATCH'
+	| 'CUSTOMER_MISMATCH'
+	| 'STRIPE_CUSTOMER_MISMATCH'
+	| 'NO_CUSTOMER'
+	| 'CURRENCY_MISMATCH'
+	| 'LINES_MISMATCH'
+	| 'ALREADY_PAID'
+	| 'AMOUNT_MISMATCH';
+
+export interface PaymentMismatchReason {
+	code: PaymentMismatchCode;
+	/** one sentence for people: the admin's notice and the books */
+	message: string;
+}
+
+/** A sum as records carry it: the decimal `amount` (what the books read), `minor` beside it. */
+export interface RecordMoney {
+	amount?: string | number | null;
+	minor?: number | null;
+	currency: string;
+}
+
+/** The parts of a payment record (ours: `nodes/core/paymentRecord.ts` and the trigger's) read here. */
+export interface MatchedRecord {
+	provider?: string | null;
+	invoiceId: string;
+	paymentId?: string | null;
+	status: PaymentStatus;
+	customer?: { booksId?: string | null; providerId?: string | null } | null;
+	amount: RecordMoney;
+	fee?: RecordMoney | null;
+	total?: RecordMoney | null;
+	/** the whole payment, all its invoices together (the trigger's records) */
+	paymentAmount?: RecordMoney | null;
+	/** every invoice the payment names, this one included (the trigger's records) */
+	invoiceIds?: string[] | null;
+}
+
+/** The invoice as the books answer `GET /invoices/:id`. */
+export interface MatchedInvoice {
+	id: string;
+	number?: string | null;
+	customerId: string;
+	currency: string;
+	balance: string | number;
+}
+
+export interface PaymentMatchInput {
+	record: MatchedRecord;
+	invoice: MatchedInvoice;
+	/**
+	 * The Stripe customer mapped to the invoice's customer; null: none is mapped; undefined: not
+	 * known, so a Stripe customer is not compared (the books customer must then identify it).
+	 */
+	stripeCustomerId?: string | null;
+	/** the invoice's payment records the books hold (`GET /invoices/:id/payments`) */
+	recordedPayments?: Array<{ paymentId?: string | null; amount?: RecordMoney | null }> | null;
+	/**
+	 * The totals of the payment's invoice lines at hand, this one included, and whether every
+	 * invoice the payment names is among them. Default: this record alone, complete when the
+	 * payment names no other invoice.
+	 */
+	paymentLines?: { totalMinor: number; complete: boolean };
+}
+
+export interface PaymentMatch {
+	matches: boolean;
+	invoiceId: string;
+	paymentId: string | null;
+	status: PaymentStatus;
+	/** empty when it matches */
+	reasons: PaymentMismatchReason[];
+	/** the reasons in one line, or that it matches */
+	message: string;
+}
+
+/** Statuses of a payment that took no money: only whose it is matters for them. */
+const MOVED_NO_MONEY: PaymentStatus[] = ['failed', 'canceled'];
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+	typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const text = (value: unknown): string | null =>
+	typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
+
+/**
+ * Minor units of a record's sum in `currency`. The decimal amount is what the books count; a
+ * `minor` beside it that says otherwise makes the record unreadable, not a guess.
+ */
+function minorOf(value: RecordMoney, currency: string, field: string): number {
+	const decimal = value.amount;
+	const minor =
+		decimal === undefined || decimal === null || decimal === ''
+			? value.minor
+			: parseAmount(decimal, currency, field);
+	if (typeof minor !== 'number' || !Number.isSafeInteger(minor) || minor < 0) {
+		throw new CoreInputError(field, 'The payment record has a sum without an amount');
+	}
+	if (typeof value.minor === 'number' && value.minor !== minor) {
+		throw new CoreInputError(
+			field,
+			`The payment record's ${field} says ${String(decimal)} and ${value.minor} minor units`,
+		);
+	}
+	return minor;
+}
+
+function readRecord(record: MatchedRecord): void {
+	if (!isObject(record) || !text(record.invoiceId)) {
+		throw new CoreInputError('paymentRecord', 'A payment record with an invoiceId is required');
+	}
+	if (!PAYMENT_STATUSES.includes(record.status)) {
+		throw new CoreInputError(
+			'paymentRecord',
+			`The payment record's status "${String(record.status)}" is not one of ${PAYMENT_STATUSES.join(', ')}`,
+		);
+	}
+	if (!isObject(record.amount) || !text(record.amount.currency)) {
+		throw new CoreInputError('paymentRecord', 'The payment record has no amount with a currency');
+	}
+}
+
+function readInvoice(invoice: MatchedInvoice): { balanceMinor: number; currency: string } {
+	if (!isObject(invoice) || !text(invoice.id) || !text(invoice.customerId)) {
+		throw new CoreInputError(
+			'invoice',
+			'The invoice from the books needs its id, customerId, currency and balance',
+		);
+	}
+	const currency = parseCurrencyCode(invoice.currency, 'invoice');
+	return { currency, balanceMinor: parseAmount(invoice.balance, currency, 'invoice') };
+}
+
+function customerReasons(input: PaymentMatchInput): PaymentMismatchReason[] {
+	const { record, invoice, stripeCustomerId } = input;
+	const booksId = text(record.customer?.booksId);
+	const providerId = text(record.customer?.providerId);
+	const reasons: PaymentMismatchReason[] = [];
+	if (booksId !== null && booksId !== invoice.customerId) {
+		reasons.push({
+			code: 'CUSTOMER_MISMATCH',
+			message: `The payment is of books customer ${booksId}, not of the invoice's customer ${invoice.customerId}`,
+		});
+	}
+	// Only a Stripe record's customer is a Stripe customer; the mapping is Stripe's.
+	const comparable = record.provider === 'stripe' && stripeCustomerId !== undefined;
+	if (providerId !== null && comparable && providerId !== stripeCustomerId) {
+		reasons.push({
+			code: 'STRIPE_CUSTOMER_MISMATCH',
+			message: stripeCustomerId
+				? `The payment is of Stripe customer ${providerId}, not of ${stripeCustomerId}, the one mapped to the invoice's customer ${invoice.customerId}`
+				: `The payment is of Stripe customer ${providerId}, but no Stripe customer is mapped to the invoice's customer ${invoice.customerId}`,
+		});
+	}
+	const identified = booksId !== null || (providerId !== null && comparable);
+	if (!identified) {
+		reasons.push({
+			code: 'NO_CUSTOMER',
+			message: `The payment names no customer that can be checked against the invoice's customer ${invoice.customerId}`,
+		});
+	}
+	return reasons;
+}
+
+/** The reasons about the record's sums; `amountMinor` null when they cannot be compared. */
+function sumReasons(
+	input: PaymentMatchInput,
+	currency: string,
+): { reasons: PaymentMismatchReason[]; amountMinor: number | null } {
+	const { record } = input;
+	const sums = [record.amount, record.fee, record.total, record.paymentAmount].filter(
+		(sum): sum is RecordMoney => isObject(sum),
+	);
+	const currencies = new Set(sums.map((sum) => String(sum.currency).trim().toLowerCase()));
+	if (currencies.size !== 1 || !currencies.has(currency)) {
+		const named = [...currencies].map((code) => code.toUpperCase()).join(', ');
+		return {
+			amountMinor: null,
+			reasons: [
+				{
+					code: 'CURRENCY_MISMATCH',
+					message: `The payment is in ${named}, the invoice in ${currency.toUpperCase()}`,
+				},
+			],
+		};
+	}
+	const shown = (minor: number) => formatMoney(minor, currency);
+	const amountMinor = minorOf(record.amount, currency, 'amount');
+	const feeMinor = isObject(record.fee) ? minorOf(record.fee, currency, 'fee') : 0;
+	const totalMinor = isObject(record.total) ? minorOf(record.total, currency, 'total') : null;
+	const reasons: PaymentMismatchReason[] = [];
+	if (totalMinor !== null && totalMinor !== amountMinor + feeMinor) {
+		reasons.push({
+			code: 'LINES_MISMATCH',
+			message: `Its total ${shown(totalMinor)} is not its amount ${shown(amountMinor)} plus its fee ${shown(feeMinor)}`,
+		});
+	}
+	const invoiceIds = Array.isArray(record.invoiceIds) ? record.invoiceIds : null;
+	if (invoiceIds !== null && !invoiceIds.includes(record.invoiceId)) {
+		reasons.push({
+			code: 'LINES_MISMATCH',
+			message: `The payment's invoices (${invoiceIds.join(', ')}) do not include ${record.invoiceId}`,
+		});
+	}
+	if (isObject(record.paymentAmount)) {
+		const paidMinor = minorOf(record.paymentAmount, currency, 'paymentAmount');
+		const lines = input.paymentLines ?? {
+			totalMinor: totalMinor ?? amountMinor + feeMinor,
+			complete: (invoiceIds ?? [record.invoiceId]).length <= 1,
+		};
+		if (lines.complete ? lines.totalMinor !== paidMinor : lines.totalMinor > paidMinor) {
+			reasons.push({
+				code: 'LINES_MISMATCH',
+				message: `The payment took ${shown(paidMinor)}, but its invoice lines add up to ${shown(lines.totalMinor)}`,
+			});
+		}
+	}
+	return { reasons, amountMinor };
+}
+
+function owedReason(
+	input: PaymentMatchInput,
+	amountMinor: number,
+	currency: string,
+	balanceMinor: number,
+): PaymentMismatchReason | null {
+	const { record, invoice } = input;
+	const shown = (minor: number) => formatMoney(minor, currency);
+	const number = text(invoice.number) ?? invoice.id;
+	const paymentId = text(record.paymentId);
+	const held = paymentId
+		? (input.recordedPayments ?? []).find((payment) => text(payment?.paymentId) === paymentId)
+		: undefined;
+	if (held && isObject(held.amount)) {
+		const heldMinor = minorOf(held.amount, currency, 'recordedPayments');
+		return heldMinor === amountMinor
+			? null
+			: {
+					code: 'AMOUNT_MISMATCH',
+					message: `It reports ${shown(amountMinor)} for invoice ${number}, but the books recorded ${shown(heldMinor)} for this payment`,
+				};
+	}
+	if (amountMinor === balanceMinor) return null;
+	if (balanceMinor === 0) {
+		return {
+			code: 'ALREADY_PAID',
+			message: `Invoice ${number} is paid already (balance ${shown(0)}): this payment of ${shown(amountMinor)} pays nothing of it`,
+		};
+	}
+	return {
+		code: 'AMOUNT_MISMATCH',
+		message:
+			amountMinor < balanceMinor
+				? `It pays ${shown(amountMinor)}, less than the invoice's balance ${shown(balanceMinor)}: a partial payment is not recorded as paying the invoice`
+				: `It pays ${shown(amountMinor)}, more than the invoice's balance ${shown(balanceMinor)}`,
+	};
+}
+
+/** Whether one payment record belongs to the invoice read from the books, and if not, why. */
+export function matchPaymentToInvoice(input: PaymentMatchInput): PaymentMatch {
+	const { record, invoice } = input;
+	readRecord(record);
+	const { currency, balanceMinor } = readInvoice(invoice);
+	const reasons: PaymentMismatchReason[] = [];
+	if (record.invoiceId.trim() !== invoice.id) {
+		reasons.push({
+			code: 'INVOICE_MISMATCH',
+			message: `The record names invoice ${record.invoiceId}, the books answered invoice ${invoice.id}`,
+		});
+	}
+	reasons.push(...customerReasons(input));
+	const sums = sumReasons(input, currency);
+	reasons.push(...sums.reasons);
+	if (sums.amountMinor !== null && !MOVED_NO_MONEY.includes(record.status)) {
+		const owed = owedReason(input, sums.amountMinor, currency, balanceMinor);
+		if (owed) reasons.push(owed);
+	}
+	return {
+		matches: reasons.length === 0,
+		invoiceId: record.invoiceId,
+		paymentId: text(record.paymentId),
+		status: record.status,
+		reasons,
+		message:
+			reasons.length === 0
+				? `The payment matches invoice ${text(invoice.number) ?? invoice.id}`
+				: reasons.map((reason) => reason.message).join('; '),
+	};
+}
+
+/**
+ * The records of one run (a webhook's: one per invoice of the payment), each against its
+ * invoice, a payment's invoice lines added up across the records that share its paymentId.
+ */
+export function matchPaymentsToInvoices(inputs: PaymentMatchInput[]): PaymentMatch[] {
+	const linesOf = new Map<string, { totalMinor: number; invoiceIds: Set<string> }>();
+	const keyOf = (record: MatchedRecord) => {
+		const paymentId = isObject(record) ? text(record.paymentId) : null;
+		return paymentId && isObject(record.total) && isObject(record.paymentAmount)
+			? `${paymentId}\n${String(record.total.currency).trim().toLowerCase()}`
+			: null;
+	};
+	const totals = inputs.map(({ record }) => {
+		const key = keyOf(record);
+		if (key === null) return null;
+		const currency = String(record.total?.currency).trim().toLowerCase();
+		const totalMinor = minorOf(record.total as RecordMoney, currency, 'total');
+		const lines = linesOf.get(key) ?? { totalMinor: 0, invoiceIds: new Set<string>() };
+		lines.totalMinor += totalMinor;
+		lines.invoiceIds.add(record.invoiceId);
+		linesOf.set(key, lines);
+		return key;
+	});
+	return inputs.map((input, index) => {
+		const key = totals[index];
+		const lines = key === null ? undefined : linesOf.get(key);
+		if (!lines) return matchPaymentToInvoice(input);
+		const named = input.record.invoiceIds ?? [input.record.invoiceId];
+		return matchPaymentToInvoice({
+			...input,
+			paymentLines: {
+				totalMinor: lines.totalMinor,
+				complete: named.every((invoiceId) => lines.invoiceIds.has(invoiceId)),
+			},
+		});
+	});
+}
