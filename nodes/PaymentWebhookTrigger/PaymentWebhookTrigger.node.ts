@@ -118,8 +118,9 @@ export class PaymentWebhookTrigger implements INodeType {
 				options: STRIPE_WEBHOOK_EVENTS.map((event) => ({ name: event, value: event })),
 				// Every event the trigger handles; an expired Checkout page is what frees its invoices.
 				default: [...STRIPE_WEBHOOK_EVENTS],
-				description: 'The Stripe events the endpoint receives',
-				displayOptions: { show: { provider: ['stripe'], endpointMode: ['automatic'] } },
+				description:
+					'The Stripe events the trigger takes (others are acknowledged and ignored); the events its own endpoint subscribes to',
+				displayOptions: { show: { provider: ['stripe'] } },
 			},
 			{
 				displayName: 'Options',

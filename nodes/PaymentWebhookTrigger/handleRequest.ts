@@ -6,16 +6,20 @@ import type { EventDeduplicator } from '../core/webhooks/eventDeduplicator';
 import { verifyGateway360Signature } from '../core/webhooks/gateway360Signature';
 import {
 	eventsByOutput,
+	isMissingPaymentIntent,
 	normaliseGateway360Event,
 	normaliseStripeEvent,
 	parseGateway360Event,
 	parseStripeEvent,
+	STRIPE_WEBHOOK_EVENTS,
 	stripeEventPaymentIntentId,
+	stripeEventRefusal,
 } from '../core/webhooks/paymentStatusEvent';
-import type { NormalisedWebhook } from '../core/webhooks/paymentStatusEvent';
+import type { IgnoredReason, NormalisedWebhook } from '../core/webhooks/paymentStatusEvent';
 import { verifyStripeSignature } from '../core/webhooks/stripeSignature';
 import { createStripeClient } from '../shared/stripeClient';
 import type { EndpointState } from './stripeEndpointLifecycle';
+import { endpointSecretOf, stripeSecretKey } from './stripeEndpointLifecycle';
 
 /**
  * Seen event ids (and payment states), per trigger, in this process. Bounded; a process restart
@@ -36,6 +40,20 @@ function deduplicator(store: Map<string, EventDeduplicator>, key: string): Event
 function answer(context: IWebhookFunctions, status: number, body: IDataObject): IWebhookResponseData {
 	context.getResponseObject().status(status).json(body);
 	return { noWebhookResponse: true };
+}
+
+/** Acknowledged (the provider stops retrying) and not emitted; the log says which and why. */
+function ignore(
+	context: IWebhookFunctions,
+	event: { id: string; type: string },
+	reason: IgnoredReason,
+	level: 'debug' | 'warn' = 'debug',
+): IWebhookResponseData {
+	context.logger[level](`Payment Webhook Trigger ignored event ${event.id} (${event.type}): ${reason}`, {
+		workflowId: context.getWorkflow().id,
+		node: context.getNode().name,
+	});
+	return answer(context, 200, { received: true, ignored: reason });
 }
 
 interface WebhookRequestBody {
@@ -60,9 +78,11 @@ interface TriggerOptions {
 }
 
 /**
- * Every request: verify (401, no execution) -> parse (400) -> deduplicate by event id (200, no
- * execution) -> re-read the payment from Stripe -> normalise -> one item per invoice on the
- * output of its status family. n8n answers 200 as soon as the execution starts.
+ * Every request: verify (401, no execution) -> parse (400) -> for Stripe, an event of the other
+ * mode than the key's or of a type not selected is ignored (200) -> deduplicate by event id (200,
+ * no execution) -> re-read the payment from Stripe (no such payment: 200, ignored; any other
+ * failure: 500, so Stripe retries) -> normalise -> one item per invoice on the output of its
+ * status family. n8n answers 200 as soon as the execution starts.
  */
 export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const provider = this.getNodeParameter('provider') as 'stripe' | 'gateway360';
@@ -71,10 +91,19 @@ export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 	const headers = this.getHeaderData() as Record<string, string | string[] | undefined>;
 	const triggerKey = `${this.getWorkflow().id ?? ''}:${this.getNode().id}`;
 
-	let eventId: string;
+	let event: { id: string; type: string };
 	let normalise: () => Promise<NormalisedWebhook>;
 	if (provider === 'stripe') {
 		const secrets = await stripeSecrets(this);
+		if (secrets === 'unreadable') {
+			// Our fault, not the sender's: 500, so Stripe delivers again once the workflow is
+			// activated anew (which makes a new endpoint) or the former key is back.
+			this.logger.error(
+				"Payment Webhook Trigger cannot open its Stripe endpoint's signing secret: the credential's Stripe key is not the one it was sealed with. Deactivate and activate the workflow: the trigger then makes a new endpoint in Stripe.",
+				{ workflowId: this.getWorkflow().id, node: this.getNode().name },
+			);
+			return answer(this, 500, { error: 'cannot verify events now', reason: 'secret_unreadable' });
+		}
 		// Never accept an event that cannot be verified (the hole in n8n's own Stripe Trigger).
 		if (secrets.length === 0) return answer(this, 401, { error: 'invalid signature', reason: 'no_secret' });
 		const verdict = verifyStripeSignature({
@@ -87,12 +116,16 @@ export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 		if (!verdict.ok) return answer(this, 401, { error: 'invalid signature', reason: verdict.reason });
 		const parsed = parseStripeEvent(rawBody);
 		if (!parsed.ok) return answer(this, 400, { error: 'malformed event', reason: parsed.reason });
-		const event = parsed.event as unknown as Stripe.Event;
-		eventId = event.id;
+		event = parsed.event;
+		const { transport, livemode } = await createStripeClient.call(this);
+		const refusal = stripeEventRefusal(parsed.event, {
+			livemode,
+			events: this.getNodeParameter('events', STRIPE_WEBHOOK_EVENTS) as string[],
+		});
+		if (refusal) return ignore(this, event, refusal);
 		normalise = async () => {
 			const intentId = options.rereadPayment === false ? null : stripeEventPaymentIntentId(parsed.event);
 			if (!intentId) return normaliseStripeEvent(parsed.event);
-			const { transport } = await createStripeClient.call(this);
 			const current = await transport.request<Stripe.PaymentIntent>('GET', `/v1/payment_intents/${intentId}`, {
 				// The charge carries the refunds: what a payment keeps is read with it.
 				params: { expand: ['payment_method', 'latest_charge'] },
@@ -107,23 +140,24 @@ export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 		if (!verdict.ok) return answer(this, 401, { error: 'invalid signature', reason: verdict.reason });
 		const parsed = parseGateway360Event(rawBody);
 		if (!parsed.ok) return answer(this, 400, { error: 'malformed event', reason: parsed.reason });
-		eventId = parsed.event.event_id;
+		event = { id: parsed.event.event_id, type: parsed.event.event_type };
 		normalise = async () => normaliseGateway360Event(parsed.event);
 	}
 
 	const events = deduplicator(seenEvents, triggerKey);
-	if (events.seen(eventId)) return answer(this, 200, { received: true, duplicate: true });
+	if (events.seen(event.id)) return answer(this, 200, { received: true, duplicate: true });
 	let result: NormalisedWebhook;
 	try {
 		result = await normalise();
-	} catch {
+	} catch (error) {
+		// Signed, yet naming a payment the account does not have: it never will, so retrying for
+		// days helps no one. Worth a warning: a leaked secret, or an endpoint shared by accounts.
+		if (isMissingPaymentIntent(error)) return ignore(this, event, 'payment_not_found', 'warn');
 		// Let the provider's retry count as new: this delivery was not processed.
-		events.forget(eventId);
-		return answer(this, 500, { error: 'could not process the event now', eventId });
+		events.forget(event.id);
+		return answer(this, 500, { error: 'could not process the event now', eventId: event.id });
 	}
-	if (result.events.length === 0) {
-		return answer(this, 200, { received: true, ignored: result.ignored });
-	}
+	if (result.events.length === 0) return ignore(this, event, result.ignored as IgnoredReason);
 	if (options.emitEachStateOnce !== false && result.stateKey) {
 		if (deduplicator(seenStates, triggerKey).seen(result.stateKey)) {
 			return answer(this, 200, { received: true, duplicateState: true });
@@ -135,11 +169,14 @@ export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 	return { workflowData: outputs };
 }
 
-async function stripeSecrets(context: IWebhookFunctions): Promise<string[]> {
+/** The secrets to verify with; 'unreadable' when a sealed secret no longer opens. */
+async function stripeSecrets(context: IWebhookFunctions): Promise<string[] | 'unreadable'> {
 	const mode = context.getNodeParameter('endpointMode', 'automatic') as string;
 	if (mode === 'automatic') {
 		const state = context.getWorkflowStaticData('node') as EndpointState;
-		return state.endpointSecret ? [state.endpointSecret] : [];
+		const secret = endpointSecretOf(state, await stripeSecretKey(context));
+		if (secret) return [secret];
+		return state.sealedEndpointSecret ? 'unreadable' : [];
 	}
 	const credentials = await context.getCredentials('stripeInvoicePaymentsApi');
 	return String(credentials.webhookSigningSecret ?? '')

@@ -1,15 +1,62 @@
-import type { IDataObject, IHookFunctions } from 'n8n-workflow';
+import type { IDataObject, IHookFunctions, IWebhookFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import type Stripe from 'stripe';
 
 import { STRIPE_API_VERSION } from '../core/stripe/transport';
+import { openEndpointSecret, sealEndpointSecret } from '../core/webhooks/endpointSecretSeal';
 import { OWNER_METADATA_KEY, planEndpoint } from '../core/webhooks/stripeEndpoint';
-import { createStripeClient } from '../shared/stripeClient';
+import { createStripeClient, STRIPE_CREDENTIAL } from '../shared/stripeClient';
 
-/** What the trigger keeps between activations (n8n stores a node's static data with the workflow). */
+/**
+ * What the trigger keeps between activations (n8n stores a node's static data with the workflow,
+ * in clear): the endpoint's id and its signing secret sealed with the Stripe credential's key.
+ */
 export interface EndpointState extends IDataObject {
 	endpointId?: string;
+	sealedEndpointSecret?: string;
+	/** the secret in clear, as versions before sealing kept it: sealed on the next activation */
 	endpointSecret?: string;
+}
+
+type StripeKeyContext = IHookFunctions | IWebhookFunctions;
+
+export async function stripeSecretKey(context: StripeKeyContext): Promise<string> {
+	const credentials = await context.getCredentials(STRIPE_CREDENTIAL);
+	return String(credentials.secretKey ?? '');
+}
+
+/**
+ * The endpoint's signing secret, or null when there is none or it cannot be opened (the Stripe
+ * key changed since it was sealed). A secret still kept in clear is read as it is.
+ */
+export function endpointSecretOf(state: EndpointState, secretKey: string): string | null {
+	if (!state.endpointId) return null;
+	if (state.sealedEndpointSecret) {
+		return openEndpointSecret({
+			sealed: state.sealedEndpointSecret,
+			stripeSecretKey: secretKey,
+			endpointId: state.endpointId,
+		});
+	}
+	return state.endpointSecret || null;
+}
+
+function keepSecret(state: EndpointState, endpointId: string, secret: string, secretKey: string): void {
+	state.endpointId = endpointId;
+	state.sealedEndpointSecret = sealEndpointSecret({ secret, stripeSecretKey: secretKey, endpointId });
+	delete state.endpointSecret;
+}
+
+/** A secret kept in clear by an older version is sealed now; one that no longer opens is dropped. */
+async function secretOnActivation(context: IHookFunctions, state: EndpointState): Promise<string | null> {
+	const secretKey = await stripeSecretKey(context);
+	const secret = endpointSecretOf(state, secretKey);
+	if (secret && state.endpointSecret) keepSecret(state, state.endpointId as string, secret, secretKey);
+	if (!secret) {
+		delete state.sealedEndpointSecret;
+		delete state.endpointSecret;
+	}
+	return secret;
 }
 
 function ownerTag(context: IHookFunctions): string {
@@ -33,7 +80,7 @@ function webhookUrl(context: IHookFunctions): string {
  */
 export async function endpointExists(this: IHookFunctions): Promise<boolean> {
 	const state = this.getWorkflowStaticData('node') as EndpointState;
-	if (!state.endpointId || !state.endpointSecret) return false;
+	if (!(await secretOnActivation(this, state))) return false;
 	const { transport } = await createStripeClient.call(this);
 	const endpoint = await transport
 		.request<Stripe.WebhookEndpoint>('GET', `/v1/webhook_endpoints/${state.endpointId}`)
@@ -63,9 +110,10 @@ export async function createOrUpdateEndpoint(this: IHookFunctions): Promise<bool
 	for await (const endpoint of transport.listAll<Stripe.WebhookEndpoint>('/v1/webhook_endpoints')) {
 		existing.push(endpoint);
 	}
+	// A secret that no longer opens (the Stripe key changed) is as good as lost: a new endpoint.
 	const plan = planEndpoint(existing, wanted, {
 		endpointId: state.endpointId,
-		hasSecret: Boolean(state.endpointSecret),
+		hasSecret: (await secretOnActivation(this, state)) !== null,
 	});
 	for (const id of plan.deleteIds) {
 		await transport.request('DELETE', `/v1/webhook_endpoints/${id}`);
@@ -83,8 +131,7 @@ export async function createOrUpdateEndpoint(this: IHookFunctions): Promise<bool
 		if (!created.secret) {
 			throw new NodeOperationError(this.getNode(), 'Stripe created the webhook endpoint without a signing secret');
 		}
-		state.endpointId = created.id;
-		state.endpointSecret = created.secret;
+		keepSecret(state, created.id, created.secret, await stripeSecretKey(this));
 	} else if (plan.action === 'update') {
 		const params: Stripe.WebhookEndpointUpdateParams = {
 			url: wanted.url,
@@ -109,6 +156,7 @@ export async function deleteEndpoint(this: IHookFunctions): Promise<boolean> {
 			});
 	}
 	delete state.endpointId;
+	delete state.sealedEndpointSecret;
 	delete state.endpointSecret;
 	return true;
 }

@@ -1,14 +1,19 @@
 import fs from 'node:fs';
 import http from 'node:http';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 
 import Stripe from 'stripe';
 
+import { STRIPE_API_VERSION } from '../../nodes/core/stripe/transport';
 import { signGateway360Payload } from '../../nodes/core/webhooks/gateway360Signature';
 import { STRIPE_WEBHOOK_EVENTS } from '../../nodes/core/webhooks/paymentStatusEvent';
 import { deliverWebhook, runHook } from './harness';
 import { PACKAGE_NAME } from './package-types';
 import { runNode, SECRET_KEY, startStripe, stripeCredentials } from './stripe-node';
+
+const TRIGGER = 'Payment Webhook Trigger';
+const TRIGGER_STATE = `node:${TRIGGER}`;
 
 const fixtures = JSON.parse(
 	fs.readFileSync(path.resolve(__dirname, '../../../shared/stripe/fixtures3.json'), 'utf8'),
@@ -59,11 +64,62 @@ afterAll(async () => {
 	await stripe.close();
 });
 
-async function endpoints() {
-	const response = await fetch(`${stripe.url}/v1/webhook_endpoints?limit=100`, {
+async function endpoints(server = stripe) {
+	const response = await fetch(`${server.url}/v1/webhook_endpoints?limit=100`, {
 		headers: { Authorization: `Bearer ${SECRET_KEY}` },
 	});
 	return (await response.json()).data;
+}
+
+/**
+ * An HTTP server standing where n8n's webhook URL would be: it keeps what the Stripe server POSTs
+ * (signed with the endpoint's real secret), for the test to hand to the trigger.
+ */
+async function startReceiver() {
+	const received = [];
+	const server = http.createServer((request, response) => {
+		const chunks = [];
+		request.on('data', (chunk) => chunks.push(chunk));
+		request.on('end', () => {
+			received.push({ headers: request.headers, rawBody: Buffer.concat(chunks) });
+			response.writeHead(200).end();
+		});
+	});
+	await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+	return {
+		received,
+		webhookBaseUrl: `http://127.0.0.1:${server.address().port}/webhook`,
+		close: () => new Promise((resolve) => server.close(resolve)),
+	};
+}
+
+/** Hands every delivery the receiver holds to the trigger, as n8n would. */
+async function handOver(receiver, workflow, options) {
+	const results = [];
+	for (const delivery of receiver.received.splice(0)) {
+		const result = await deliverWebhook(
+			workflow,
+			TRIGGER,
+			{ rawBody: delivery.rawBody, headers: { 'Stripe-Signature': delivery.headers['stripe-signature'] } },
+			options,
+		);
+		results.push({ type: JSON.parse(delivery.rawBody.toString('utf8')).type, ...result });
+	}
+	return results;
+}
+
+/** What n8n's logger (the one n8n-core hands nodes) is told during `run`, per level. */
+async function logged(run) {
+	const fromCore = createRequire(require.resolve('n8n-core'));
+	const logger = fromCore('@n8n/di').Container.get(fromCore('@n8n/backend-common').Logger);
+	const spies = Object.fromEntries(['debug', 'info', 'warn', 'error'].map((level) => [level, jest.spyOn(logger, level)]));
+	try {
+		const result = await run();
+		const lines = Object.fromEntries(Object.entries(spies).map(([level, spy]) => [level, spy.mock.calls.map(([message]) => message)]));
+		return { result, lines, all: JSON.stringify(Object.values(spies).map((spy) => spy.mock.calls)) };
+	} finally {
+		Object.values(spies).forEach((spy) => spy.mockRestore());
+	}
 }
 
 describe('Stripe endpoint lifecycle (activation)', () => {
@@ -77,11 +133,13 @@ describe('Stripe endpoint lifecycle (activation)', () => {
 		expect(list).toHaveLength(1);
 		expect(list[0].url).toBe('http://127.0.0.1:5678/webhook/b0b1c2d3-0000-4000-8000-000000000001/payment-status');
 		expect(list[0].enabled_events).toContain('payment_intent.succeeded');
-		// n8n keeps the endpoint and its secret in the node's static data, saved with the workflow.
-		expect(staticData['node:Payment Webhook Trigger']).toEqual({
+		// n8n keeps the endpoint and its secret in the node's static data, saved with the workflow:
+		// the secret sealed, never in clear.
+		expect(staticData[TRIGGER_STATE]).toEqual({
 			endpointId: list[0].id,
-			endpointSecret: expect.stringMatching(/^whsec_/),
+			sealedEndpointSecret: expect.stringMatching(/^sealed:v1:/),
 		});
+		expect(JSON.stringify(staticData)).not.toMatch(/whsec_/);
 		expect(await runHook(workflow, 'Payment Webhook Trigger', 'checkExists', options)).toBe(true);
 
 		const narrower = triggerWorkflow({ provider: 'stripe', endpointMode: 'automatic', events: ['payment_intent.succeeded'] });
@@ -105,7 +163,8 @@ describe('Stripe endpoint lifecycle (activation)', () => {
 		await runHook(older, 'Payment Webhook Trigger', 'create', options);
 		const [made] = await endpoints();
 		expect(made.enabled_events).not.toContain('checkout.session.expired');
-		const secret = staticData['node:Payment Webhook Trigger'].endpointSecret;
+		const secret = staticData[TRIGGER_STATE].sealedEndpointSecret;
+		expect(secret).toMatch(/^sealed:v1:/);
 
 		// n8n activates the workflow again (a restart, a new version of the package)
 		expect(await runHook(byDefault, 'Payment Webhook Trigger', 'checkExists', options)).toBe(false);
@@ -115,7 +174,7 @@ describe('Stripe endpoint lifecycle (activation)', () => {
 		expect(list[0].id).toBe(made.id);
 		expect([...list[0].enabled_events].sort()).toEqual([...STRIPE_WEBHOOK_EVENTS].sort());
 		expect(list[0].enabled_events).toContain('checkout.session.expired');
-		expect(staticData['node:Payment Webhook Trigger'].endpointSecret).toBe(secret);
+		expect(staticData[TRIGGER_STATE].sealedEndpointSecret).toBe(secret);
 		expect(await runHook(byDefault, 'Payment Webhook Trigger', 'checkExists', options)).toBe(true);
 
 		await runHook(byDefault, 'Payment Webhook Trigger', 'delete', options);
@@ -129,6 +188,121 @@ describe('Stripe endpoint lifecycle (activation)', () => {
 		).rejects.toThrow(
 			'The credential has no Webhook Signing Secret: without it no event can be verified, so the trigger cannot be activated',
 		);
+	});
+});
+
+describe('The endpoint secret in static data is sealed with the Stripe key', () => {
+	const ROLLED_KEY = 'sk_test_engine_rolled_key';
+	let server;
+	let receiver;
+	beforeAll(async () => {
+		// one account, its key before and after a roll
+		server = await startStripe({ secretKeys: [SECRET_KEY, ROLLED_KEY] });
+		receiver = await startReceiver();
+	});
+	afterAll(async () => {
+		await receiver.close();
+		await server.close();
+	});
+
+	const workflow = triggerWorkflow({ provider: 'stripe', endpointMode: 'automatic' });
+	const withKey = (staticData, secretKey = SECRET_KEY) => ({
+		credentials: stripeCredentials(server, { secretKey }),
+		staticData,
+		webhookBaseUrl: receiver.webhookBaseUrl,
+	});
+
+	/** A payment Stripe reports to every endpoint: the events the receiver then holds. */
+	async function paymentReported(invoiceId) {
+		const customer = server.createCustomer({ name: `Sealed ${invoiceId}`, metadata: { books_customer_id: 'W-SEAL' } });
+		const [intent] = server.seed({
+			paymentIntents: [{ customer: customer.id, amount: 1500, currency: 'usd', status: 'succeeded', paymentMethod: 'pm_card_visa', metadata: { invoice_ids: invoiceId } }],
+		}).paymentIntents;
+		server.emit('payment_intent.succeeded', intent);
+		await server.webhooks.idle();
+		return intent;
+	}
+
+	test('an activated trigger verifies events with the sealed secret; the static data alone forges nothing', async () => {
+		const staticData = {};
+		await runHook(workflow, TRIGGER, 'create', withKey(staticData));
+		const kept = staticData[TRIGGER_STATE];
+		expect(Object.keys(kept).sort()).toEqual(['endpointId', 'sealedEndpointSecret']);
+		expect(JSON.stringify(staticData)).not.toMatch(/whsec_/);
+
+		const intent = await paymentReported('INV-SEAL-1');
+		const [result] = await handOver(receiver, workflow, withKey(staticData));
+		expect(result.statusCode).toBe(200);
+		expect(result.outputs[0]).toEqual([expect.objectContaining({ invoiceId: 'INV-SEAL-1', paymentId: intent.id })]);
+
+		// Whoever has the database (static data) but not the credential signs with what is there.
+		const forged = stripeEvent('payment_intent.succeeded', intent);
+		const body = JSON.stringify(forged);
+		for (const guess of [kept.sealedEndpointSecret, kept.sealedEndpointSecret.slice('sealed:v1:'.length), kept.endpointId]) {
+			const answer = await deliverWebhook(workflow, TRIGGER, { rawBody: body, headers: { 'Stripe-Signature': sign(body, guess) } }, withKey(staticData));
+			expect(answer).toMatchObject({ statusCode: 401, workflowData: null, body: { reason: 'mismatch' } });
+		}
+		await runHook(workflow, TRIGGER, 'delete', withKey(staticData));
+		expect(staticData[TRIGGER_STATE]).toEqual({});
+	});
+
+	test('a secret an older version kept in clear still verifies, and is sealed on the next activation', async () => {
+		// the endpoint and static data as the trigger left them before sealing
+		const response = await fetch(`${server.url}/v1/webhook_endpoints`, {
+			method: 'POST',
+			headers: { Authorization: `Bearer ${SECRET_KEY}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+			body: new URLSearchParams([
+				['url', `${receiver.webhookBaseUrl}/${workflow.nodes[0].webhookId}/payment-status`],
+				...STRIPE_WEBHOOK_EVENTS.map((type) => ['enabled_events[]', type]),
+				['api_version', STRIPE_API_VERSION],
+				['metadata[n8n_trigger]', `${workflow.id}:${workflow.nodes[0].id}`],
+			]),
+		});
+		const made = await response.json();
+		expect(made.secret).toMatch(/^whsec_/);
+		const staticData = { [TRIGGER_STATE]: { endpointId: made.id, endpointSecret: made.secret } };
+
+		await paymentReported('INV-CLEAR-1');
+		const [before] = await handOver(receiver, workflow, withKey(staticData));
+		expect(before.outputs[0]).toEqual([expect.objectContaining({ invoiceId: 'INV-CLEAR-1' })]);
+
+		// n8n activates the workflow again (a restart, or the package updated): same endpoint, sealed
+		expect(await runHook(workflow, TRIGGER, 'checkExists', withKey(staticData))).toBe(true);
+		expect(staticData[TRIGGER_STATE]).toEqual({ endpointId: made.id, sealedEndpointSecret: expect.stringMatching(/^sealed:v1:/) });
+		expect(JSON.stringify(staticData)).not.toContain(made.secret);
+		expect((await endpoints(server)).map((endpoint) => endpoint.id)).toEqual([made.id]);
+
+		await paymentReported('INV-CLEAR-2');
+		const [after] = await handOver(receiver, workflow, withKey(staticData));
+		expect(after.outputs[0]).toEqual([expect.objectContaining({ invoiceId: 'INV-CLEAR-2' })]);
+		await runHook(workflow, TRIGGER, 'delete', withKey(staticData));
+		expect(await endpoints(server)).toEqual([]);
+	});
+
+	test('after the Stripe key is rolled the old secret does not open: 500 until activated again, which makes a new endpoint', async () => {
+		const staticData = {};
+		await runHook(workflow, TRIGGER, 'create', withKey(staticData));
+		const first = staticData[TRIGGER_STATE].endpointId;
+
+		// The credential now holds the rolled key; the workflow has not been activated since.
+		await paymentReported('INV-ROLL-1');
+		const { result: [unopened], all } = await logged(() => handOver(receiver, workflow, withKey(staticData, ROLLED_KEY)));
+		// Stripe delivers again on a 500; the log tells the admin what to do
+		expect(unopened).toMatchObject({ statusCode: 500, workflowData: null, body: { reason: 'secret_unreadable' } });
+		expect(all).toMatch(/Deactivate and activate the workflow/);
+		expect(all).not.toMatch(/whsec_|sk_test_/);
+
+		expect(await runHook(workflow, TRIGGER, 'checkExists', withKey(staticData, ROLLED_KEY))).toBe(false);
+		await runHook(workflow, TRIGGER, 'create', withKey(staticData, ROLLED_KEY));
+		const list = await endpoints(server);
+		expect(list).toHaveLength(1);
+		expect(list[0].id).not.toBe(first);
+		expect(staticData[TRIGGER_STATE]).toEqual({ endpointId: list[0].id, sealedEndpointSecret: expect.stringMatching(/^sealed:v1:/) });
+
+		await paymentReported('INV-ROLL-2');
+		const [verified] = await handOver(receiver, workflow, withKey(staticData, ROLLED_KEY));
+		expect(verified.outputs[0]).toEqual([expect.objectContaining({ invoiceId: 'INV-ROLL-2' })]);
+		await runHook(workflow, TRIGGER, 'delete', withKey(staticData, ROLLED_KEY));
 	});
 });
 
@@ -355,24 +529,120 @@ describe('Stripe events', () => {
 	});
 });
 
+describe('What a signed Stripe event may claim', () => {
+	const SECRET = 'whsec_engine_claims_secret';
+	const manual = (extra = {}) => triggerWorkflow({ provider: 'stripe', endpointMode: 'manual', ...extra });
+	const credentials = (overrides = {}) => stripeCredentials(stripe, { webhookSigningSecret: SECRET, ...overrides });
+	let counter = 0;
+
+	function paidIntent(invoiceId) {
+		const customer = stripe.createCustomer({ name: `Claims ${++counter}` });
+		const [intent] = stripe.seed({
+			paymentIntents: [{ customer: customer.id, amount: 2000, currency: 'usd', status: 'succeeded', paymentMethod: 'pm_card_visa', metadata: { invoice_ids: invoiceId } }],
+		}).paymentIntents;
+		return intent;
+	}
+
+	async function deliver(event, { to = manual(), overrides } = {}) {
+		const body = JSON.stringify(event);
+		return await deliverWebhook(to, TRIGGER, { rawBody: body, headers: { 'Stripe-Signature': sign(body, SECRET) } }, { credentials: credentials(overrides) });
+	}
+
+	const rereads = () => stripe.stats.byRoute['GET /v1/payment_intents/:id'] ?? 0;
+
+	test.each([
+		['a live event reaching a test-mode trigger', true, SECRET_KEY],
+		['a test event reaching a live trigger', false, 'sk_live_engine_4242secret'],
+		['a test event reaching a trigger with a live restricted key', false, 'rk_live_engine_4242secret'],
+	])('%s: 200, nothing emitted, nothing read, a debug log', async (_, livemode, secretKey) => {
+		const intent = paidIntent('INV-MODE');
+		const event = { ...stripeEvent('payment_intent.succeeded', intent), livemode };
+		const before = rereads();
+		const { result, lines, all } = await logged(() => deliver(event, { overrides: { secretKey } }));
+		expect(result).toMatchObject({ statusCode: 200, workflowData: null, body: { received: true, ignored: 'livemode_mismatch' } });
+		expect(rereads()).toBe(before);
+		expect(lines.debug).toEqual([`Payment Webhook Trigger ignored event ${event.id} (payment_intent.succeeded): livemode_mismatch`]);
+		expect(all).not.toMatch(/whsec_|sk_test_|sk_live_|rk_live_/);
+		// ignored, not remembered: nothing about it changes the answer to a later copy
+		expect((await deliver(event, { overrides: { secretKey } })).body).toMatchObject({ ignored: 'livemode_mismatch' });
+	});
+
+	test('an event of the key\'s own mode is taken, a restricted test key\'s too', async () => {
+		const intent = paidIntent('INV-MODE-OK');
+		const event = stripeEvent('payment_intent.succeeded', intent);
+		const result = await deliver(event, { overrides: { secretKey: SECRET_KEY } });
+		expect(result.outputs[0]).toEqual([expect.objectContaining({ invoiceId: 'INV-MODE-OK', livemode: false })]);
+		// (the local Stripe server knows one key: this trigger reads nothing back)
+		const restricted = stripeEvent('payment_intent.succeeded', paidIntent('INV-MODE-RK'));
+		const noReread = manual({ options: { rereadPayment: false } });
+		const taken = await deliver(restricted, { to: noReread, overrides: { secretKey: 'rk_test_engine_restricted' } });
+		expect(taken.outputs[0]).toEqual([expect.objectContaining({ invoiceId: 'INV-MODE-RK', eventId: restricted.id })]);
+	});
+
+	test('an event type the trigger was not set to receive: 200, nothing emitted, a debug log', async () => {
+		const onlySucceeded = manual({ events: ['payment_intent.succeeded'] });
+		const intent = paidIntent('INV-TYPE');
+		const failed = stripeEvent('payment_intent.payment_failed', { ...intent, status: 'requires_payment_method' });
+		const before = rereads();
+		const { result, lines } = await logged(() => deliver(failed, { to: onlySucceeded }));
+		expect(result).toMatchObject({ statusCode: 200, workflowData: null, body: { ignored: 'event_not_selected' } });
+		expect(rereads()).toBe(before);
+		expect(lines.debug).toEqual([`Payment Webhook Trigger ignored event ${failed.id} (payment_intent.payment_failed): event_not_selected`]);
+		// a type the trigger never handles (an endpoint made by hand for every event) alike
+		const other = stripeEvent('customer.created', { id: 'cus_x', object: 'customer' });
+		expect(await deliver(other)).toMatchObject({ statusCode: 200, workflowData: null, body: { ignored: 'event_not_selected' } });
+		// what it was set to receive still comes through
+		const succeeded = stripeEvent('payment_intent.succeeded', intent);
+		expect((await deliver(succeeded, { to: onlySucceeded })).outputs[0]).toEqual([expect.objectContaining({ invoiceId: 'INV-TYPE' })]);
+	});
+
+	test('a signed event naming a PaymentIntent the account does not have is acknowledged and ignored, with a warning', async () => {
+		const intent = paidIntent('INV-GHOST');
+		const ghost = { ...intent, id: 'pi_not_in_this_account' };
+		const event = stripeEvent('payment_intent.succeeded', ghost);
+		const { result, lines, all } = await logged(() => deliver(event));
+		expect(result).toMatchObject({ statusCode: 200, workflowData: null, body: { received: true, ignored: 'payment_not_found' } });
+		expect(lines.warn).toEqual([`Payment Webhook Trigger ignored event ${event.id} (payment_intent.succeeded): payment_not_found`]);
+		expect(all).not.toMatch(/whsec_|sk_test_/);
+		// Stripe's retry of it is a replay now, not another read
+		expect(await deliver(event)).toMatchObject({ statusCode: 200, workflowData: null, body: { duplicate: true } });
+		// a refund of such a payment alike
+		const refund = stripeEvent('charge.refunded', { id: 'ch_ghost', object: 'charge', amount: 2000, amount_refunded: 2000, currency: 'usd', payment_intent: ghost.id, metadata: { invoice_ids: 'INV-GHOST' } });
+		expect(await deliver(refund)).toMatchObject({ statusCode: 200, workflowData: null, body: { ignored: 'payment_not_found' } });
+	});
+
+	test('a re-read Stripe answers with a 5xx is answered 500, so Stripe delivers it again; the retry is processed', async () => {
+		const intent = paidIntent('INV-5XX');
+		const event = stripeEvent('payment_intent.succeeded', intent);
+		// every attempt of the transport's retries fails
+		stripe.setFaults({ error500AfterCommit: 10, on: `GET /v1/payment_intents/${intent.id}` });
+		try {
+			expect(await deliver(event)).toMatchObject({ statusCode: 500, workflowData: null, body: { eventId: event.id } });
+		} finally {
+			stripe.setFaults({});
+		}
+		const retry = await deliver(event);
+		expect(retry.outputs[0]).toEqual([expect.objectContaining({ invoiceId: 'INV-5XX', paymentId: intent.id })]);
+	});
+
+	test('a re-read that cannot reach Stripe (refused, timed out) is answered 500', async () => {
+		const closed = http.createServer();
+		await new Promise((resolve) => closed.listen(0, '127.0.0.1', resolve));
+		const apiBaseUrl = `http://127.0.0.1:${closed.address().port}`;
+		await new Promise((resolve) => closed.close(resolve));
+		const event = stripeEvent('payment_intent.succeeded', paidIntent('INV-DOWN'));
+		expect(await deliver(event, { overrides: { apiBaseUrl } })).toMatchObject({ statusCode: 500, workflowData: null });
+	});
+});
+
 describe('Stripe refunds, delivered by the local Stripe server', () => {
 	const REFUNDED = 5;
 	let receiver;
-	const received = [];
 	beforeAll(async () => {
-		// Where the Stripe server POSTs its signed events: each is then handed to the trigger.
-		receiver = http.createServer((request, response) => {
-			const chunks = [];
-			request.on('data', (chunk) => chunks.push(chunk));
-			request.on('end', () => {
-				received.push({ headers: request.headers, rawBody: Buffer.concat(chunks) });
-				response.writeHead(200).end();
-			});
-		});
-		await new Promise((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+		receiver = await startReceiver();
 	});
 	afterAll(async () => {
-		await new Promise((resolve) => receiver.close(resolve));
+		await receiver.close();
 	});
 
 	test('a Refund through the fake reaches the trigger as charge.refunded: partial, then full, on Refunded', async () => {
@@ -382,7 +652,7 @@ describe('Stripe refunds, delivered by the local Stripe server', () => {
 		const options = {
 			credentials: stripeCredentials(stripe),
 			staticData,
-			webhookBaseUrl: `http://127.0.0.1:${receiver.address().port}/webhook`,
+			webhookBaseUrl: receiver.webhookBaseUrl,
 		};
 		await runHook(workflow, 'Payment Webhook Trigger', 'create', options);
 		const endpoint = (await endpoints()).find((candidate) => candidate.metadata.n8n_trigger?.startsWith('wf-refunds'));
@@ -405,19 +675,7 @@ describe('Stripe refunds, delivered by the local Stripe server', () => {
 			const refund = await runNode(stripe, 'stripeInvoicePayment', { resource: 'payment', operation: 'refund', paymentId: intent.id, amount, reason: 'requested_by_customer' }, [{}]);
 			expect(refund.error).toBeUndefined();
 			await stripe.webhooks.idle();
-			const deliveries = received.splice(0);
-			const results = [];
-			for (const delivery of deliveries) {
-				const event = JSON.parse(delivery.rawBody.toString('utf8'));
-				const result = await deliverWebhook(
-					workflow,
-					'Payment Webhook Trigger',
-					{ rawBody: delivery.rawBody, headers: { 'Stripe-Signature': delivery.headers['stripe-signature'] } },
-					{ credentials: stripeCredentials(stripe), staticData },
-				);
-				results.push({ type: event.type, ...result });
-			}
-			return results;
+			return await handOver(receiver, workflow, options);
 		};
 
 		const partial = await refundAndDeliver('30.00');

@@ -9,6 +9,7 @@ import type { PaymentMethodLike } from '../paymentMethodLabel';
 import { paymentMethodLabel } from '../paymentMethodLabel';
 import type { PaymentFailure, PaymentRecord, PaymentStatus } from '../paymentRecord';
 import { buildPaymentRecord, paymentStatusFromStripe } from '../paymentRecord';
+import { StripeApiError } from '../stripe/errors';
 import { refundsByInvoice } from '../stripe/paymentIntentRecords';
 import { isReleasedClaim } from '../stripe/paymentGuards';
 import type { RefundState } from '../stripe/refundState';
@@ -19,7 +20,8 @@ import type { RawBody } from './stripeSignature';
  * Webhook bodies of both providers turned into one payment-status shape.
  *
  * The shell's order for every request: verify the signature (401 on failure) -> parse the body
- * (`parseStripeEvent` / `parseGateway360Event`, 400 on failure) -> `seen(event id)` on the
+ * (`parseStripeEvent` / `parseGateway360Event`, 400 on failure) -> for Stripe,
+ * `stripeEventRefusal` (200, nothing emitted) -> `seen(event id)` on the
  * deduplicator (a replay answers 200 and starts nothing) -> for Stripe with "Re-read payment"
  * on, fetch the PaymentIntent named by `stripeEventPaymentIntentId` -> normalise -> emit
  * `eventsByOutput(result.events)`. A CoreInputError from a normaliser means a signed body we
@@ -29,7 +31,10 @@ import type { RawBody } from './stripeSignature';
  *   parseJsonBody(raw) -> { ok: true, value } | { ok: false, reason: 'empty' | 'invalid_json' }
  *   parseStripeEvent(raw) / parseGateway360Event(raw)
  *     -> { ok: true, event } | { ok: false, reason: 'empty' | 'invalid_json' | 'not_an_event' }
+ *   stripeEventRefusal(event, { livemode, events }) -> 'livemode_mismatch' |
+ *     'event_not_selected' | null (take it): checked right after parsing
  *   stripeEventPaymentIntentId(event) -> the PaymentIntent id to re-read, or null
+ *   isMissingPaymentIntent(error) -> the re-read's error is Stripe's 404 resource_missing
  *   normaliseStripeEvent(event, currentPaymentIntent?) -> NormalisedWebhook
  *   normaliseGateway360Event(event, { livemode = true, defaultCurrency = 'usd' }?)
  *     -> NormalisedWebhook (livemode: the gateway's body does not say; the shell knows its
@@ -51,7 +56,10 @@ import type { RawBody } from './stripeSignature';
  *            (a Stripe refund.* event with "Re-read payment" off: the refund alone does not say
  *            what the payment keeps; charge.refunded does, and is used) | 'claim_released' (a
  *            claim of the one-charge-per-invoice protocol canceled before any charge:
- *            docs/money-safety.md).
+ *            docs/money-safety.md). Decided by the shell around the normaliser, in the same
+ *            vocabulary: 'livemode_mismatch' | 'event_not_selected' (`stripeEventRefusal`, before
+ *            anything is read or remembered) and 'payment_not_found' (the re-read answered
+ *            Stripe's 404 resource_missing: `isMissingPaymentIntent`).
  *   stateKey identifies the payment state reached, e.g. `stripe:pi_1:succeeded:`; the shell may
  *            pass it to a second deduplicator so that the state is emitted once even when
  *            several events report it (checkout.session.completed and payment_intent.succeeded
@@ -158,7 +166,12 @@ export type IgnoredReason =
 	| 'unknown_outcome'
 	| 'reversal_failed'
 	| 'refund_state_unknown'
-	| 'claim_released';
+	| 'claim_released'
+	| StripeEventRefusal
+	| 'payment_not_found';
+
+/** Why a verified Stripe event is not for this trigger at all (`stripeEventRefusal`). */
+export type StripeEventRefusal = 'livemode_mismatch' | 'event_not_selected';
 
 interface EventHeader {
 	eventId: string;
@@ -368,6 +381,35 @@ const REFUND_EVENTS = new Set([
 	'refund.updated',
 	'refund.failed',
 ]);
+
+/**
+ * Whether a verified Stripe event is for this trigger at all; null when it is. An event of the
+ * other mode than the trigger's key (a test event reaching a live trigger because a test
+ * endpoint's secret was pasted into a live credential, or the reverse) and a type the trigger
+ * was not set to receive are acknowledged and ignored, never normalised nor re-read. An event
+ * without a boolean `livemode` belongs to neither mode.
+ */
+export function stripeEventRefusal(
+	event: StripeEventLike,
+	trigger: { livemode: boolean; events: readonly string[] },
+): StripeEventRefusal | null {
+	if (event.livemode !== trigger.livemode) return 'livemode_mismatch';
+	if (!trigger.events.includes(event.type)) return 'event_not_selected';
+	return null;
+}
+
+/**
+ * Whether the re-read failed because the account has no such PaymentIntent: Stripe's 404 with
+ * code `resource_missing` (docs.stripe.com/error-codes#resource-missing). Such an event will
+ * never be processed, so it is acknowledged and ignored rather than answered 500 and retried for
+ * three days. A 404 without Stripe's code (a proxy's, say) is not taken for it: that and every
+ * other failure (5xx, timeouts) must answer 500 so that Stripe delivers the event again.
+ */
+export function isMissingPaymentIntent(error: unknown): boolean {
+	return (
+		error instanceof StripeApiError && error.statusCode === 404 && error.code === 'resource_missing'
+	);
+}
 
 /** The PaymentIntent the shell should fetch for "Re-read payment"; null when none applies. */
 export function stripeEventPaymentIntentId(event: StripeEventLike): string | null {
