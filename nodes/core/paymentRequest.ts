@@ -7,8 +7,9 @@ import { parseAmount } from './money';
  * portal users; Aptean Pay's guards before a payment is opened).
  *
  * Two steps, each answering an HTTP status the workflow sends back unchanged:
- *   authorizePaymentRequest  the caller (as the books know it) and the request -> the customer
- *                            whose invoices may be paid, or a refusal (400 / 403);
+ *   authorizePaymentRequest  the verified token, the caller (as the books know the token's
+ *                            subject) and the request -> the customer whose invoices may be
+ *                            paid, or a refusal (401 / 400 / 403);
  *   selectInvoicesToPay      that customer's invoices (as the books list them) -> the invoices to
  *                            pay, or a refusal: 403 for an invoice that is not the customer's
  *                            (the answer does not say whether it exists), 409 for the guards
@@ -16,6 +17,10 @@ import { parseAmount } from './money';
  *                            waiting for the customer, void), 422 for mixed currencies.
  * The caller's identity is never taken from the request body: it is the token's subject, looked
  * up in the books, which own users and permissions (a revoked permission applies at once).
+ *
+ * The token's signature is n8n's to check (the Webhook node's JWT credential); its kind is the
+ * credential that checked it (the portal's and the agents' app sign with different secrets), so
+ * the signer decides the kind, never a claim. The claims the signature covers are checked here.
  */
 
 export type HowToPay = 'automatic' | 'savedMethod' | 'payLink';
@@ -46,7 +51,10 @@ export interface PaymentRequestBody {
 
 export type RefusalCode =
 	| 'BAD_REQUEST'
+	| 'INVALID_TOKEN'
 	| 'UNKNOWN_CALLER'
+	| 'CALLER_INACTIVE'
+	| 'WRONG_TOKEN_KIND'
 	| 'NOT_PERMITTED'
 	| 'NO_INVOICE_ACCESS'
 	| 'FOREIGN_CUSTOMER'
@@ -60,16 +68,48 @@ export type RefusalCode =
 
 export interface Refusal {
 	ok: false;
-	httpStatus: 400 | 403 | 409 | 422;
+	httpStatus: 400 | 401 | 403 | 409 | 422;
 	code: RefusalCode;
 	message: string;
 	invoiceId?: string;
 }
 
+/** Who signed a token: the agents' app (the business's staff) or the customers' portal. */
+export type CallerKind = 'agent' | 'portal';
+
+const CALLER_KINDS: CallerKind[] = ['agent', 'portal'];
+
+/** What the tokens of one kind must say: who issued them (`iss`) and for whom (`aud`). */
+export interface AcceptedTokens {
+	issuer: string;
+	audience: string;
+}
+
+export interface PayerToken {
+	/** the credential that verified the signature (each kind has its own secret), never a claim */
+	kind: unknown;
+	/** the claims the signature covers (the Webhook node's jwtPayload) */
+	claims: unknown;
+	accepted: Record<CallerKind, AcceptedTokens>;
+	/** the longest a token may live, from its `iat` to its `exp` */
+	maxLifetimeMinutes: number;
+	/** the moment of the request, Unix seconds */
+	nowSeconds: number;
+}
+
+/** An issuer's clock may run this far ahead of ours (a token issued "in the future"). */
+export const TOKEN_CLOCK_SKEW_SECONDS = 60;
+
+/** How long a token may live unless the workflow's settings say otherwise. */
+export const DEFAULT_TOKEN_LIFETIME_MINUTES = 15;
+
+/** The longest lifetime the setting may allow: a day. */
+export const MAX_TOKEN_LIFETIME_MINUTES = 24 * 60;
+
 export interface AuthorizedRequest {
 	ok: true;
 	callerId: string;
-	callerKind: 'agent' | 'portal';
+	callerKind: CallerKind;
 	callerName: string | null;
 	/** the paying user, copied on the payment emails */
 	payingUserEmail: string | null;
@@ -124,20 +164,97 @@ function readInvoiceIds(request: PaymentRequestBody): string[] | null | Refusal 
 	return list;
 }
 
+function invalidToken(reason: string): Refusal {
+	return refusal(401, 'INVALID_TOKEN', `The token is not accepted: ${reason}`);
+}
+
+const isNumber = (value: unknown): value is number =>
+	typeof value === 'number' && Number.isFinite(value);
+
+/**
+ * The claims of a token whose signature n8n has verified. n8n refuses a token past its `exp`,
+ * but accepts one without `exp` (valid for ever), of any lifetime, for any audience and issuer:
+ * those are refused here (401). Returns the token's subject, the books' caller id.
+ */
+export function checkPayerToken(
+	token: PayerToken,
+): { ok: true; kind: CallerKind; subject: string } | Refusal {
+	const kind = token.kind as CallerKind;
+	if (!CALLER_KINDS.includes(kind)) {
+		throw new CoreInputError('tokenKind', `Must be one of ${CALLER_KINDS.join(', ')}`);
+	}
+	const accepted = token.accepted[kind];
+	for (const [claim, value] of [
+		['Issuer', accepted.issuer],
+		['Audience', accepted.audience],
+	] as const) {
+		if (text(value) === '') {
+			throw new CoreInputError(
+				`${kind}Token${claim}`,
+				`Set the ${claim.toLowerCase()} your ${kind === 'agent' ? "agents' app" : 'portal'} writes into its tokens`,
+			);
+		}
+	}
+	const maxLifetime = token.maxLifetimeMinutes;
+	if (!isNumber(maxLifetime) || maxLifetime <= 0 || maxLifetime > MAX_TOKEN_LIFETIME_MINUTES) {
+		throw new CoreInputError(
+			'maxTokenLifetimeMinutes',
+			`Must be a number of minutes above 0 and at most ${MAX_TOKEN_LIFETIME_MINUTES}`,
+		);
+	}
+	const claims = token.claims;
+	if (claims === null || typeof claims !== 'object' || Array.isArray(claims)) {
+		return invalidToken('it carries no claims');
+	}
+	const { sub, iss, aud, exp, iat } = claims as Record<string, unknown>;
+	const subject = text(sub);
+	if (typeof sub !== 'string' || subject === '') return invalidToken('it names no caller (sub)');
+	if (iss !== text(accepted.issuer)) return invalidToken('it is from another issuer (iss)');
+	// RFC 7519 4.1.3: one audience as a string, or several as a list
+	const audiences = Array.isArray(aud) ? aud : [aud];
+	if (!audiences.includes(text(accepted.audience))) {
+		return invalidToken('it is meant for another service (aud)');
+	}
+	if (!isNumber(exp)) return invalidToken('it has no expiry (exp)');
+	if (!isNumber(iat)) return invalidToken('it has no issue time (iat)');
+	if (iat > token.nowSeconds + TOKEN_CLOCK_SKEW_SECONDS) {
+		return invalidToken('it is issued in the future (iat)');
+	}
+	if (exp - iat > maxLifetime * 60) {
+		return invalidToken(`it lives longer than ${maxLifetime} minutes (exp - iat)`);
+	}
+	if (exp <= token.nowSeconds) return invalidToken('it has expired (exp)');
+	return { ok: true, kind, subject };
+}
+
 /** Step 1: the caller may pay for this customer, in this way. */
 export function authorizePaymentRequest(input: {
+	token: PayerToken;
 	caller: Caller | null | undefined;
 	request: PaymentRequestBody | null | undefined;
 }): AuthorizedRequest | Refusal {
+	const token = checkPayerToken(input.token);
+	if (!token.ok) return token;
 	const caller = input.caller ?? {};
 	const request = input.request ?? {};
 	const callerId = text(caller.id);
-	if (callerId === '' || caller.active === false) {
+	const kind = caller.kind;
+	// the books answered for the token's subject, about a kind of caller that may pay
+	if (callerId !== token.subject || (kind !== 'agent' && kind !== 'portal')) {
 		return refusal(403, 'UNKNOWN_CALLER', 'Your account is not allowed to take payments here');
 	}
-	const kind = caller.kind;
-	if (kind !== 'agent' && kind !== 'portal') {
-		return refusal(403, 'UNKNOWN_CALLER', 'Your account is not allowed to take payments here');
+	// only a clear true: "false", 0, null or a missing flag is not an active account
+	if (caller.active !== true) {
+		return refusal(403, 'CALLER_INACTIVE', 'Your account is not active');
+	}
+	if (kind !== token.kind) {
+		return refusal(
+			403,
+			'WRONG_TOKEN_KIND',
+			token.kind === 'portal'
+				? 'A portal token cannot act for an agent'
+				: "An agents' app token cannot act for a portal user",
+		);
 	}
 	if (typeof request !== 'object' || Array.isArray(request)) {
 		return refusal(400, 'BAD_REQUEST', 'Send the payment request as a JSON object');

@@ -13,7 +13,8 @@ export const CREDENTIAL_IDS = {
 	books: 'invPayBooksApi01',
 	// the bundled workflows' other credentials (workflows/*.json name these ids)
 	booksWebhook: 'invPayBooksHook1',
-	payerJwt: 'invPayPayerJwt01',
+	portalJwt: 'invPayPayerJwt01',
+	agentJwt: 'invPayAgentJwt01',
 	gateway360: 'invPay360Demo001',
 	invoiceLinks: 'invPayLinkSign01',
 };
@@ -23,7 +24,9 @@ export const STRIPE_DEMO_SECRET_KEY = 'sk_test_local_demo';
 // Demo values for the local stack only: the fake 360 gateway is started with the same keys.
 export const DEMO_SECRETS = {
 	booksWebhookKey: 'books-to-n8n-demo-key-5f2c9a71',
-	payerJwtSecret: 'portal-and-agent-jwt-demo-secret-0c4e8b2d',
+	// two signers, two secrets: a portal token can never pass as an agent's
+	portalJwtSecret: 'portal-jwt-demo-secret-0c4e8b2d71f5',
+	agentJwtSecret: 'agents-app-jwt-demo-secret-4a9d1e63b8c2',
 	gateway360SecurityKey: 'demo360-security-key-7d41c0a9e2',
 	gateway360TokenKey: 'demo360-tokenkey-3b8e51',
 	gateway360SigningKey: 'demo360-webhook-signing-key-9a7f',
@@ -77,11 +80,18 @@ export function localStackCredentials({
 			data: { name: 'X-Books-Webhook-Key', value: DEMO_SECRETS.booksWebhookKey },
 		},
 		{
-			// verifies the tokens the portal and the agents' app issue (HS256, sub = books caller id)
-			id: CREDENTIAL_IDS.payerJwt,
-			name: 'Portal and agent tokens (demo)',
+			// verifies the tokens the customers' portal issues (HS256, sub = books caller id)
+			id: CREDENTIAL_IDS.portalJwt,
+			name: 'Portal tokens (demo)',
 			type: 'jwtAuth',
-			data: { keyType: 'passphrase', secret: DEMO_SECRETS.payerJwtSecret, algorithm: 'HS256' },
+			data: { keyType: 'passphrase', secret: DEMO_SECRETS.portalJwtSecret, algorithm: 'HS256' },
+		},
+		{
+			// verifies the tokens the agents' app issues, with a secret of its own
+			id: CREDENTIAL_IDS.agentJwt,
+			name: "Agents' app tokens (demo)",
+			type: 'jwtAuth',
+			data: { keyType: 'passphrase', secret: DEMO_SECRETS.agentJwtSecret, algorithm: 'HS256' },
 		},
 		{
 			id: CREDENTIAL_IDS.gateway360,

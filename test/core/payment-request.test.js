@@ -1,5 +1,6 @@
 import {
 	authorizePaymentRequest,
+	checkPayerToken,
 	invoiceGuard,
 	MAX_INVOICES_PER_REQUEST,
 	selectInvoicesToPay,
@@ -24,17 +25,44 @@ const portalUser = {
 	invoiceAccessLevel: 'customer',
 };
 
+// the moment of the request; tokens are issued a minute before it, for ten minutes
+const NOW = 1_760_000_000;
+const ACCEPTED = {
+	portal: { issuer: 'https://portal.example.com', audience: 'invoice-payments/portal' },
+	agent: { issuer: 'https://agents.example.com', audience: 'invoice-payments/agents' },
+};
+/** A verified token of `kind` for `sub`, as its issuer writes it; `claims` overrides. */
+const tokenOf = (kind, sub, claims = {}, rules = {}) => ({
+	kind,
+	claims: {
+		sub,
+		iss: ACCEPTED[kind].issuer,
+		aud: ACCEPTED[kind].audience,
+		iat: NOW - 60,
+		exp: NOW + 540,
+		jti: 'a1b2c3',
+		...claims,
+	},
+	accepted: ACCEPTED,
+	maxLifetimeMinutes: 15,
+	nowSeconds: NOW,
+	...rules,
+});
+/** authorizePaymentRequest for the caller the books answered, with the caller's own token. */
+const authorize = (
+	caller,
+	request,
+	token = tokenOf(caller?.kind === 'agent' ? 'agent' : 'portal', caller?.id ?? 'x'),
+) => authorizePaymentRequest({ token, caller, request });
+
 describe('authorize: who may pay for which customer', () => {
 	test('an agent with the permission pays for the customer named in the request', () => {
 		expect(
-			authorizePaymentRequest({
-				caller: agent,
-				request: {
-					customerId: 'cust-1002',
-					invoiceIds: ['inv-2004'],
-					howToPay: 'savedMethod',
-					paymentMethodId: 'pm_123',
-				},
+			authorize(agent, {
+				customerId: 'cust-1002',
+				invoiceIds: ['inv-2004'],
+				howToPay: 'savedMethod',
+				paymentMethodId: 'pm_123',
 			}),
 		).toEqual({
 			ok: true,
@@ -50,10 +78,7 @@ describe('authorize: who may pay for which customer', () => {
 	});
 
 	test('a portal user pays for their own company, whatever the request names', () => {
-		const allowed = authorizePaymentRequest({
-			caller: portalUser,
-			request: { payAll: true, howToPay: 'payLink' },
-		});
+		const allowed = authorize(portalUser, { payAll: true, howToPay: 'payLink' });
 		expect(allowed).toMatchObject({
 			ok: true,
 			customerId: 'cust-1001',
@@ -61,12 +86,7 @@ describe('authorize: who may pay for which customer', () => {
 			howToPay: 'payLink',
 			paymentMethodId: null,
 		});
-		expect(
-			authorizePaymentRequest({
-				caller: portalUser,
-				request: { customerId: 'cust-1001', payAll: 'true' },
-			}),
-		).toMatchObject({
+		expect(authorize(portalUser, { customerId: 'cust-1001', payAll: 'true' })).toMatchObject({
 			ok: true,
 			howToPay: 'automatic',
 		});
@@ -78,13 +98,6 @@ describe('authorize: who may pay for which customer', () => {
 			'a caller without id (the books answered an error)',
 			{ error: { code: 'not_found' } },
 			{},
-			403,
-			'UNKNOWN_CALLER',
-		],
-		[
-			'a deactivated caller',
-			{ ...agent, active: false },
-			{ customerId: 'c', payAll: true },
 			403,
 			'UNKNOWN_CALLER',
 		],
@@ -172,9 +185,168 @@ describe('authorize: who may pay for which customer', () => {
 		],
 		['a body that is a list', portalUser, [], 400, 'BAD_REQUEST'],
 	])('%s -> %i %s', (_, caller, request, httpStatus, code) => {
-		const refusal = authorizePaymentRequest({ caller, request });
+		const refusal = authorize(caller, request);
 		expect(refusal).toMatchObject({ ok: false, httpStatus, code });
 		expect(refusal.message).toBeTruthy();
+	});
+});
+
+describe('the token: n8n verified its signature; its claims are checked here', () => {
+	const pay = { payAll: true };
+	test('a token of its issuer, for this service, living at most the bound, is the caller it names', () => {
+		expect(checkPayerToken(tokenOf('portal', 'portal-501'))).toEqual({
+			ok: true,
+			kind: 'portal',
+			subject: 'portal-501',
+		});
+		// several audiences, ours among them (RFC 7519 4.1.3); exactly the bound; a clock a minute ahead
+		for (const claims of [
+			{ aud: ['https://portal.example.com/api', 'invoice-payments/portal'] },
+			{ iat: NOW - 60, exp: NOW - 60 + 15 * 60 },
+			{ iat: NOW + 60, exp: NOW + 600 },
+		])
+			expect(checkPayerToken(tokenOf('portal', 'portal-501', claims))).toMatchObject({ ok: true });
+	});
+
+	test.each([
+		['no exp: n8n would accept it for ever', { exp: undefined }, 'it has no expiry (exp)'],
+		['exp that is not a number', { exp: `${NOW + 60}` }, 'it has no expiry (exp)'],
+		['no iat: its lifetime is unknown', { iat: undefined }, 'it has no issue time (iat)'],
+		[
+			'a lifetime of 15 minutes and a second',
+			{ iat: NOW - 60, exp: NOW - 60 + 15 * 60 + 1 },
+			'it lives longer than 15 minutes (exp - iat)',
+		],
+		[
+			'a year-long token',
+			{ iat: NOW - 60, exp: NOW + 365 * 86400 },
+			'it lives longer than 15 minutes (exp - iat)',
+		],
+		[
+			'iat in the future, to pass a long token off as short',
+			{ iat: NOW + 3600, exp: NOW + 3600 + 600 },
+			'it is issued in the future (iat)',
+		],
+		['expired (n8n refuses it first)', { iat: NOW - 600, exp: NOW }, 'it has expired (exp)'],
+		['no iss', { iss: undefined }, 'it is from another issuer (iss)'],
+		['the agents\u2019 issuer', { iss: ACCEPTED.agent.issuer }, 'it is from another issuer (iss)'],
+		['no aud', { aud: undefined }, 'it is meant for another service (aud)'],
+		[
+			'the audience of the agents\u2019 endpoint',
+			{ aud: ACCEPTED.agent.audience },
+			'it is meant for another service (aud)',
+		],
+		['audiences without ours', { aud: ['a', 'b'] }, 'it is meant for another service (aud)'],
+		['no sub', { sub: undefined }, 'it names no caller (sub)'],
+		['a sub that is not text', { sub: 501 }, 'it names no caller (sub)'],
+	])('%s: 401 INVALID_TOKEN', (_, claims, reason) => {
+		const refusal = authorize(portalUser, pay, tokenOf('portal', 'portal-501', claims));
+		expect(refusal).toEqual({
+			ok: false,
+			httpStatus: 401,
+			code: 'INVALID_TOKEN',
+			message: `The token is not accepted: ${reason}`,
+		});
+	});
+
+	test('claims that are not an object: 401', () => {
+		for (const claims of [null, undefined, 'sub=portal-501', []])
+			expect(
+				authorize(portalUser, pay, { ...tokenOf('portal', 'portal-501'), claims }),
+			).toMatchObject({ httpStatus: 401, code: 'INVALID_TOKEN' });
+	});
+
+	test('the bound is a setting', () => {
+		const hourLong = { iat: NOW - 60, exp: NOW + 3540 };
+		expect(checkPayerToken(tokenOf('portal', 'p', hourLong))).toMatchObject({ ok: false });
+		expect(
+			checkPayerToken(tokenOf('portal', 'p', hourLong, { maxLifetimeMinutes: 60 })),
+		).toMatchObject({ ok: true });
+	});
+
+	test.each([
+		[
+			'an empty portal issuer',
+			{ accepted: { ...ACCEPTED, portal: { ...ACCEPTED.portal, issuer: ' ' } } },
+			'portalTokenIssuer',
+		],
+		[
+			'an empty portal audience',
+			{ accepted: { ...ACCEPTED, portal: { ...ACCEPTED.portal, audience: '' } } },
+			'portalTokenAudience',
+		],
+		['a lifetime of 0', { maxLifetimeMinutes: 0 }, 'maxTokenLifetimeMinutes'],
+		['a lifetime of text', { maxLifetimeMinutes: '15' }, 'maxTokenLifetimeMinutes'],
+		['a lifetime over a day', { maxLifetimeMinutes: 24 * 60 + 1 }, 'maxTokenLifetimeMinutes'],
+		['no kind', { kind: 'admin' }, 'tokenKind'],
+	])('%s is a configuration error naming the setting, not a refusal', (_, rules, field) => {
+		expect(() => checkPayerToken(tokenOf('portal', 'p', {}, rules))).toThrow(
+			expect.objectContaining({ name: 'CoreInputError', field }),
+		);
+	});
+
+	test("the agents' settings are not needed to check a portal token", () => {
+		const accepted = { ...ACCEPTED, agent: { issuer: '', audience: '' } };
+		expect(checkPayerToken(tokenOf('portal', 'p', {}, { accepted }))).toMatchObject({ ok: true });
+	});
+});
+
+describe('the kind is the signer\u2019s: a token of one kind never acts for a caller of the other', () => {
+	const dana = { ...agent, id: 'agent-7' };
+	test("a portal token naming an agent (whoever holds the portal's secret) charges nothing", () => {
+		expect(
+			authorize(dana, { customerId: 'cust-1002', payAll: true }, tokenOf('portal', 'agent-7')),
+		).toEqual({
+			ok: false,
+			httpStatus: 403,
+			code: 'WRONG_TOKEN_KIND',
+			message: 'A portal token cannot act for an agent',
+		});
+	});
+
+	test("an agents' app token naming a portal user is refused too", () => {
+		expect(authorize(portalUser, { payAll: true }, tokenOf('agent', 'portal-501'))).toMatchObject({
+			httpStatus: 403,
+			code: 'WRONG_TOKEN_KIND',
+		});
+	});
+
+	test("a books answer about someone else than the token's subject is no caller", () => {
+		expect(authorize(portalUser, { payAll: true }, tokenOf('portal', 'portal-502'))).toMatchObject({
+			httpStatus: 403,
+			code: 'UNKNOWN_CALLER',
+		});
+	});
+});
+
+describe('active: only a true boolean true is an active caller', () => {
+	test.each([
+		['false', false],
+		['the string "false"', 'false'],
+		['the string "true"', 'true'],
+		['the string "0"', '0'],
+		['0', 0],
+		['1', 1],
+		['null', null],
+		['missing', undefined],
+	])('active %s: 403, for agents and portal users alike', (_, active) => {
+		for (const [caller, request] of [
+			[agent, { customerId: 'cust-1002', payAll: true }],
+			[portalUser, { payAll: true }],
+		]) {
+			expect(authorize({ ...caller, active }, request)).toEqual({
+				ok: false,
+				httpStatus: 403,
+				code: 'CALLER_INACTIVE',
+				message: 'Your account is not active',
+			});
+		}
+	});
+
+	test('a caller without the flag at all is refused', () => {
+		const { active, ...withoutFlag } = portalUser;
+		expect(active).toBe(true);
+		expect(authorize(withoutFlag, { payAll: true })).toMatchObject({ code: 'CALLER_INACTIVE' });
 	});
 });
 

@@ -392,20 +392,56 @@ describe('Payment Request > Authorize and Select Invoices', () => {
 		invoiceAccessLevel: 'customer',
 	};
 
+	const now = () => Math.floor(Date.now() / 1000);
+	/** Claims as the portal writes them, issued now for ten minutes. */
+	const portalClaims = (extra = {}) => ({
+		sub: 'portal-501',
+		iss: 'https://portal.example.com',
+		aud: 'invoice-payments/portal',
+		iat: now(),
+		exp: now() + 600,
+		...extra,
+	});
+	// Authorize as the bundled workflow gives it: the claims, the books' answer and the body of each item
+	const authorizeParams = (extra = {}) => ({
+		resource: 'paymentRequest',
+		operation: 'authorize',
+		tokenKind: '={{ $json.kind ?? "portal" }}',
+		tokenClaims: '={{ $json.claims }}',
+		portalTokenIssuer: 'https://portal.example.com',
+		portalTokenAudience: 'invoice-payments/portal',
+		agentTokenIssuer: 'https://agents.example.com',
+		agentTokenAudience: 'invoice-payments/agents',
+		caller: '={{ $json.who }}',
+		request: '={{ $json.body }}',
+		...extra,
+	});
+
 	test('Authorize routes to Allowed or Refused with the HTTP status to answer', async () => {
 		const result = await run(
-			{
-				resource: 'paymentRequest',
-				operation: 'authorize',
-				caller: '={{ $json.who }}',
-				request: '={{ $json.body }}',
-			},
-			// n8n's expressions refuse a property named "caller" (Function.caller): the books' answer is `body`
+			authorizeParams(),
+			// n8n's expressions refuse a property named "caller" (Function.caller): the books' answer is `who`
 			[
-				{ who: caller, body: { payAll: true } },
-				{ who: caller, body: { customerId: 'cust-1002', payAll: true } },
-				{ who: { error: { code: 'not_found' } }, body: { payAll: true } },
-				{ who: caller, body: '{not json' },
+				{ claims: portalClaims(), who: caller, body: { payAll: true } },
+				{ claims: portalClaims(), who: caller, body: { customerId: 'cust-1002', payAll: true } },
+				{ claims: portalClaims(), who: { error: { code: 'not_found' } }, body: { payAll: true } },
+				{ claims: portalClaims(), who: caller, body: '{not json' },
+				{ claims: portalClaims({ exp: undefined }), who: caller, body: { payAll: true } },
+				{
+					claims: portalClaims({ aud: 'invoice-payments/agents' }),
+					who: caller,
+					body: { payAll: true },
+				},
+				{ claims: portalClaims(), who: { ...caller, active: 'false' }, body: { payAll: true } },
+				{
+					kind: 'agent',
+					claims: portalClaims({
+						iss: 'https://agents.example.com',
+						aud: 'invoice-payments/agents',
+					}),
+					who: caller,
+					body: { payAll: true },
+				},
 			],
 		);
 		expect(result.output('Tools', 0)).toEqual([
@@ -422,7 +458,20 @@ describe('Payment Request > Authorize and Select Invoices', () => {
 			[403, 'FOREIGN_CUSTOMER', { item: 1 }],
 			[403, 'UNKNOWN_CALLER', { item: 2 }],
 			[400, 'BAD_REQUEST', { item: 3 }],
+			[401, 'INVALID_TOKEN', { item: 4 }],
+			[401, 'INVALID_TOKEN', { item: 5 }],
+			[403, 'CALLER_INACTIVE', { item: 6 }],
+			[403, 'WRONG_TOKEN_KIND', { item: 7 }],
 		]);
+	});
+
+	test('Authorize without the issuer its token kind needs fails the node naming the parameter', async () => {
+		const result = await run(authorizeParams({ portalTokenIssuer: '' }), [
+			{ claims: portalClaims(), who: caller, body: { payAll: true } },
+		]);
+		expect(result.error?.message).toMatch(
+			/^Item 0: invalid "Portal Token Issuer": Set the issuer your portal writes into its tokens/,
+		);
 	});
 
 	const invoices = [

@@ -4,9 +4,10 @@
  * executions), n8n's CLI (`n8n execute`), and the test hooks of the fakes.
  */
 const { execFile } = require('node:child_process');
-const { createHmac } = require('node:crypto');
+const { createHmac, randomUUID } = require('node:crypto');
 const fs = require('node:fs');
 const net = require('node:net');
+const path = require('node:path');
 const { setTimeout: sleep } = require('node:timers/promises');
 
 const { n8nEnv } = require('./stack');
@@ -225,12 +226,40 @@ function clients(state) {
 		ledger: () => gateway.hook('GET', 'ledger'),
 	};
 
-	const jwtSecret = state.credentials.invPayPayerJwt01.data.secret;
-	/** An HS256 JWT as the portal or the agents' app issues it. */
-	const jwt = (claims, secret = jwtSecret) => {
+	// Each signer its own secret (the imported credentials), issuer and audience (the pay
+	// workflow's Settings, as shipped).
+	const paySettings = Object.fromEntries(
+		JSON.parse(
+			fs.readFileSync(
+				path.join(__dirname, '../../../workflows/pay-outstanding-invoices.json'),
+				'utf8',
+			),
+		)
+			.nodes.find((node) => node.name === 'Settings')
+			.parameters.assignments.assignments.map((a) => [a.name, a.value]),
+	);
+	const signers = {
+		portal: {
+			secret: state.credentials.invPayPayerJwt01.data.secret,
+			iss: paySettings.portalTokenIssuer,
+			aud: paySettings.portalTokenAudience,
+		},
+		agent: {
+			secret: state.credentials.invPayAgentJwt01.data.secret,
+			iss: paySettings.agentTokenIssuer,
+			aud: paySettings.agentTokenAudience,
+		},
+	};
+	/**
+	 * An HS256 JWT as the portal (default) or the agents' app issues it, for five minutes;
+	 * `claims` override (undefined drops one), `secret` signs as someone else.
+	 */
+	const jwt = (claims, { kind = 'portal', secret = signers[kind].secret } = {}) => {
 		const part = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
 		const now = Math.floor(Date.now() / 1000);
-		const body = `${part({ alg: 'HS256', typ: 'JWT' })}.${part({ iat: now, exp: now + 300, ...claims })}`;
+		const { iss, aud } = signers[kind];
+		const payload = { iss, aud, iat: now, exp: now + 300, jti: randomUUID(), ...claims };
+		const body = `${part({ alg: 'HS256', typ: 'JWT' })}.${part(payload)}`;
 		return `${body}.${createHmac('sha256', secret).update(body).digest('base64url')}`;
 	};
 
