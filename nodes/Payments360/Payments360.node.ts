@@ -30,6 +30,14 @@ export class Payments360 implements INodeType {
 				testedBy: 'gateway360ConnectionTest',
 				displayOptions: { hide: { resource: ['provider'] } },
 			},
+			{
+				// Charge Token claims the invoice in Stripe first when Stripe also takes payments.
+				name: 'stripeInvoicePaymentsApi',
+				required: true,
+				displayOptions: {
+					show: { resource: ['transaction'], operation: ['charge'], claimInStripe: [true] },
+				},
+			},
 		],
 		properties: [
 			{

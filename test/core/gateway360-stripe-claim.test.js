@@ -331,7 +331,13 @@ describe('the card at the gateway', () => {
 		// The Stripe side keeps the invoice: no Stripe path charges it.
 		expect((await payInStripe(inv)).records[0].guard.reason).toBe('ALREADY_PAID');
 		await expect(charge360(inv)).rejects.toThrow(/has no hold of this payment left to capture \(voided or expired\): nothing was charged/);
+		// Another card entry is not charged on top of a claim Stripe holds as paid: a person settles it.
+		const again = { ...inv, request: { ...inv.request, paymentToken: gateway.createToken({ ccnumber: '4111111111111111' }) } };
+		await expect(charge360(again)).rejects.toThrow(
+			`Invoice ${inv.request.invoiceNumber} is held in Stripe as paid through 360 Payments (claim ${outcome.claimId}), but the gateway has no payment of it: that charge's capture failed. Nothing was charged.`,
+		);
 		expect(moneyTaken(inv)).toBe(0);
+		expect(gateway.ledger.salesFor(inv.request.invoiceId)).toHaveLength(1);
 	});
 });
 

@@ -37,7 +37,10 @@ describe('credential test (testedBy gateway360ConnectionTest)', () => {
 		const node = new Payments360();
 		expect(node.description.credentials).toEqual([
 			expect.objectContaining({ name: 'payments360Api', required: true, testedBy: 'gateway360ConnectionTest' }),
+			// Charge Token claiming invoices in Stripe: the Stripe credential, with its own test
+			expect.objectContaining({ name: 'stripeInvoicePaymentsApi', required: true }),
 		]);
+		expect(node.description.credentials[1].testedBy).toBeUndefined();
 		expect(node.methods.credentialTest.gateway360ConnectionTest).toBe(gateway360ConnectionTest);
 	});
 

@@ -7,6 +7,7 @@ import {
 	Gateway360ConnectionError,
 	redactGatewaySecrets,
 } from '../../core/gateway360/errors';
+import { StripeApiError, StripeConnectionError } from '../../core/stripe/errors';
 import type { CheckedItems } from '../../shared/itemRunner';
 import { mapCheckedItems, mapItemsInOrder } from '../../shared/itemRunner';
 import type { FieldLabels } from '../../shared/nodeErrors';
@@ -64,7 +65,10 @@ export function toGateway360NodeError(
 	if (
 		isCoreInputError(error) ||
 		error instanceof NodeApiError ||
-		error instanceof NodeOperationError
+		error instanceof NodeOperationError ||
+		// Charge Token's claim in Stripe: Stripe's answers as the Stripe node reports them
+		error instanceof StripeApiError ||
+		error instanceof StripeConnectionError
 	) {
 		return toNodeError(node, error, itemIndex, labels);
 	}

@@ -149,6 +149,8 @@ interface OrderState {
 	own: GatewayTransaction | undefined;
 	/** what the other payments of the order say (another request's hold does not count) */
 	verdict: ReturnType<typeof judgeEarlierSales>;
+	/** holds of other requests: taken while their claims held the invoice, not captured yet */
+	otherHolds: GatewayTransaction[];
 }
 
 /** Money taken by it: a sale, or an authorisation since captured. */
@@ -165,12 +167,12 @@ async function readOrder(charge: ChargeContext): Promise<OrderState> {
 	const { request, key } = charge;
 	const transactions = await orderTransactions(charge.gateway, request.invoiceId, request.currency);
 	const own = transactions.filter((transaction) => transaction.chargeKey === key).at(-1);
+	const others = holdingMoney(transactions).filter((sale) => sale !== own);
 	// Another request's hold is taken only if its claim in Stripe wins: the claims decide
 	// between the two, not the gateway.
-	const others = holdingMoney(transactions).filter(
-		(sale) => sale !== own && (sale.chargeKey === null || isCaptured(sale)),
-	);
-	return { own, verdict: judgeEarlierSales(others, charge.expected, charge.recorded) };
+	const otherHolds = others.filter((sale) => sale.chargeKey !== null && !isCaptured(sale));
+	const payments = others.filter((sale) => !otherHolds.includes(sale));
+	return { own, verdict: judgeEarlierSales(payments, charge.expected, charge.recorded), otherHolds };
 }
 
 /**
@@ -449,9 +451,13 @@ async function holderOutcome(
 		message: `Invoice ${request.invoiceId} ${blocking.what}; nothing was charged at 360 Payments${released}`,
 	};
 	if (blocking.intent?.metadata?.[CLAIM_METADATA_KEY] === 'gateway360') {
-		// Another 360 payment of the invoice: its sale names it, once captured.
-		const { verdict } = await readOrder(charge);
+		// Another 360 payment of the invoice: its sale names it once captured; its hold means it
+		// is being captured; neither means its capture failed (see turnedWithoutPayment).
+		const { verdict, otherHolds } = await readOrder(charge);
 		if (verdict.kind === 'paid') return { ...existingOutcome(verdict.sale, request, voided), claimId: null };
+		if (verdict.kind === 'conflict') throw conflictingSaleError(request, verdict, voided);
+		if (otherHolds.length > 0) refuseWhileClaimed(charge, blocking.intent, voided);
+		throw turnedWithoutPayment(request, blocking.intent.id);
 	}
 	return {
 		record: { ...holderRecord(charge, blocking), guard },
@@ -513,6 +519,18 @@ function spentToken(request: ChargeRequest, transactionId: string): CoreInputErr
 		'paymentToken',
 		`This payment token was used for hold ${transactionId} of invoice ${request.invoiceNumber}, released since because another payment took the invoice at the same moment; nothing was charged: the customer pays again (a new card entry makes a new token)`,
 	);
+}
+
+/**
+ * The invoice is held in Stripe by a 360 claim turned into a charge whose capture failed: the
+ * gateway has no payment of it. Stripe refuses the invoice while that claim is within its guard
+ * lookback, and so does Charge Token: a person settles it (docs/360-payments.md).
+ */
+function turnedWithoutPayment(request: ChargeRequest, claimId: string): Gateway360ApiError {
+	return new Gateway360ApiError({
+		message: `Invoice ${request.invoiceNumber} is held in Stripe as paid through 360 Payments (claim ${claimId}), but the gateway has no payment of it: that charge's capture failed. Nothing was charged. Run that Charge Token again to capture its hold; if the hold is gone, take the payment another way and record it in the books`,
+		kind: 'conflicting_payment',
+	});
 }
 
 function holdMissing(request: ChargeRequest, claimId: string): Gateway360ApiError {

@@ -6,10 +6,17 @@ import {
 	readTransactionIdList,
 	validateChargeRequest,
 } from '../../../core/gateway360/charge';
-import { checkItems } from '../../../shared/itemRunner';
+import type { ChargeOutcome, ChargeRequest } from '../../../core/gateway360/charge';
+import {
+	chargeTokenClaimingStripe,
+	validateClaimedCharge,
+} from '../../../core/gateway360/chargeWithStripeClaim';
+import { checkItems, checkItemsFurther } from '../../../shared/itemRunner';
+import type { CheckedItems } from '../../../shared/itemRunner';
 import { fieldLabels } from '../../../shared/nodeErrors';
 import { mapCheckedGatewayItems } from '../../helpers/errors';
 import { readWebInvoice } from '../../helpers/invoice';
+import { connectStripe } from '../../helpers/stripe';
 import {
 	amountField,
 	currencyField,
@@ -19,6 +26,7 @@ import {
 	invoiceNumberField,
 } from '../common.descriptions';
 import type { OperationContext } from '../node.type';
+import { DEFAULT_MAPPING_METADATA_KEY } from '../../../core/stripe/customers';
 
 const properties: INodeProperties[] = [
 	invoiceIdField,
@@ -49,6 +57,15 @@ const properties: INodeProperties[] = [
 	customerEmailField,
 	feePercentField,
 	{
+		displayName: 'Claim the Invoice in Stripe First',
+		name: 'claimInStripe',
+		type: 'boolean',
+		noDataExpression: true,
+		default: false,
+		description:
+			'Whether Stripe also takes payments for these invoices (auto-pay, pay links, the portal). On: the invoice is claimed in Stripe before the card is charged, as every Stripe payment claims it, so only one of them ever takes the money; the customer must be mapped to a Stripe customer.',
+	},
+	{
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
@@ -62,6 +79,25 @@ const properties: INodeProperties[] = [
 				default: '',
 				description:
 					'Order description kept by the gateway; empty sends "Invoice" and the invoice number',
+			},
+			{
+				displayName: 'Mapping Metadata Key (Stripe)',
+				name: 'mappingMetadataKey',
+				type: 'string',
+				default: DEFAULT_MAPPING_METADATA_KEY,
+				displayOptions: { show: { '/claimInStripe': [true] } },
+				description:
+					"Stripe customer metadata key holding the books customer ID: the Stripe node's setting of the same name",
+			},
+			{
+				displayName: 'Guard Lookback in Stripe (Days)',
+				name: 'guardLookbackDays',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 45,
+				displayOptions: { show: { '/claimInStripe': [true] } },
+				description:
+					"How far back the customer's Stripe payments are read: the Stripe node's Guard Lookback",
 			},
 			{
 				displayName: 'Payments Recorded in Books',
@@ -83,27 +119,35 @@ export const description = updateDisplayOptions(
 
 const labels = fieldLabels(properties);
 
+interface ChargeOptions {
+	description?: string;
+	recordedPaymentIds?: unknown;
+	mappingMetadataKey?: string;
+	guardLookbackDays?: number;
+}
+
 /**
  * A `sale` of the invoice amount (plus its fee line) with the token; the invoice ID is the order
  * ID. Before charging, the order's sales are read: one for this customer and total means the
  * invoice is paid (returned with `existingPayment: true`, nothing charged); another sale still
  * holding money refuses the charge with an error naming it. A decline is a `failed` payment
- * record; a gateway error (`response=3`) is an error.
+ * record; a gateway error (`response=3`) is an error. With "Claim the Invoice in Stripe First",
+ * the invoice is claimed in Stripe, then held, turned and captured at the gateway
+ * (chargeWithStripeClaim.ts); a Stripe payment or pay link holding it is returned instead.
  */
 export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 	{ client, settings, invoiceLocks }: OperationContext,
 ): Promise<INodeExecutionData[]> {
+	const claimInStripe = this.getNodeParameter('claimInStripe', 0, false) as boolean;
+	const validate = claimInStripe ? validateClaimedCharge : validateChargeRequest;
 	// Every item's input first: one bad item fails the node (or, with Continue On Fail, only
-	// itself) before anything is charged.
+	// itself) before anything is read or charged.
 	const requests = await checkItems(this, items.length, settings.concurrency, (itemIndex) => {
 		const invoice = readWebInvoice(this, itemIndex, settings);
-		const options = this.getNodeParameter('options', itemIndex, {}) as {
-			description?: string;
-			recordedPaymentIds?: unknown;
-		};
-		const request = validateChargeRequest({
+		const options = this.getNodeParameter('options', itemIndex, {}) as ChargeOptions;
+		return validate({
 			...invoice,
 			invoiceId: String(this.getNodeParameter('invoiceId', itemIndex, '')),
 			customerId: String(this.getNodeParameter('customerId', itemIndex, '')),
@@ -112,13 +156,30 @@ export async function execute(
 			description: options.description?.trim() || null,
 			recordedPaymentIds: readTransactionIdList(options.recordedPaymentIds),
 		});
-		return { request, transport: client.transport() };
 	}, labels);
 	const runner = { client, settings, labels };
-	return await mapCheckedGatewayItems(this, requests, runner, async (checked, itemIndex) => {
-		const { request, transport } = checked;
-		const outcome = await invoiceLocks.run(request.invoiceId, async () =>
-			await chargeToken(transport, request),
+	let charges: CheckedItems<{ request: ChargeRequest; stripeCustomerId: string | null }> = requests.map(
+		(checked) => (checked.ok ? { ok: true, value: { request: checked.value, stripeCustomerId: null } } : checked),
+	);
+	const stripe = claimInStripe
+		? await connectStripe.call(this, settings, this.getNodeParameter('options', 0, {}) as ChargeOptions)
+		: null;
+	if (stripe) {
+		// Each item's Stripe customer before any charge: an unmapped customer charges nothing.
+		charges = await checkItemsFurther(this, requests, settings.concurrency, async (request) => {
+			const customer = await stripe.customers.requireCustomer(request.customerId, 'customerId');
+			return { request, stripeCustomerId: customer.id };
+		}, labels);
+	}
+	return await mapCheckedGatewayItems(this, charges, runner, async (charge, itemIndex) => {
+		const { request, stripeCustomerId } = charge;
+		const transport = client.transport();
+		const outcome: ChargeOutcome & { claimId?: string | null } = await invoiceLocks.run(
+			request.invoiceId,
+			async () =>
+				stripe && stripeCustomerId
+					? await chargeTokenClaimingStripe(transport, stripe.side(), request, stripeCustomerId)
+					: await chargeToken(transport, request),
 		);
 		return [
 			{
@@ -128,6 +189,7 @@ export async function execute(
 					...(outcome.voidedTransactionId
 						? { voidedTransactionId: outcome.voidedTransactionId }
 						: {}),
+					...(outcome.claimId !== undefined ? { stripeClaimId: outcome.claimId } : {}),
 				},
 				pairedItem: { item: itemIndex },
 			},
