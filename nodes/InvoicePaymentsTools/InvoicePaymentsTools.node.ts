@@ -8,6 +8,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as email from './actions/email/Email.resource';
 import * as invoiceLink from './actions/invoiceLink/InvoiceLink.resource';
+import * as paymentRecord from './actions/paymentRecord/PaymentRecord.resource';
 import * as paymentRequest from './actions/paymentRequest/PaymentRequest.resource';
 import { router } from './actions/router';
 import { invoiceLinkSecretTest } from './helpers/linkSecrets';
@@ -17,10 +18,11 @@ const main = (displayName: string) =>
 
 /**
  * Outputs follow the operation, as n8n's Switch node computes its own: the payment emails by
- * template, link verdicts and payment-request verdicts by outcome; the others have one.
+ * template, the mismatch notice, link, match and payment-request verdicts by outcome; the
+ * others have one.
  */
 const OUTPUTS =
-	`={{$parameter.operation === "composePaymentEmails" ? [${main('Payment Confirmation')},${main('Payment Failure')},${main('No Email')}] : $parameter.operation === "verify" ? [${main('Valid')},${main('Invalid')}] : $parameter.operation === "authorize" ? [${main('Allowed')},${main('Refused')}] : $parameter.operation === "selectInvoices" ? [${main('Pay')},${main('Refused')}] : [{"type":"${NodeConnectionTypes.Main}"}]}}` as const;
+	`={{$parameter.operation === "composePaymentEmails" ? [${main('Payment Confirmation')},${main('Payment Failure')},${main('No Email')}] : $parameter.operation === "composePaymentMismatchNotice" ? [${main('Payment Mismatch Notice')},${main('No Email')}] : $parameter.operation === "matchInvoice" ? [${main('Matches')},${main('Mismatch')}] : $parameter.operation === "verify" ? [${main('Valid')},${main('Invalid')}] : $parameter.operation === "authorize" ? [${main('Allowed')},${main('Refused')}] : $parameter.operation === "selectInvoices" ? [${main('Pay')},${main('Refused')}] : [{"type":"${NodeConnectionTypes.Main}"}]}}` as const;
 
 export class InvoicePaymentsTools implements INodeType {
 	description: INodeTypeDescription = {
@@ -34,7 +36,7 @@ export class InvoicePaymentsTools implements INodeType {
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description:
-			'The rules around a payment: payment emails and run reports, signed web invoice links, and who may pay which invoices',
+			'The rules around a payment: payment emails and run reports, signed web invoice links, who may pay which invoices, and whether a payment matches its invoice',
 		defaults: { name: 'Invoice Payments Tools' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -56,12 +58,14 @@ export class InvoicePaymentsTools implements INodeType {
 				options: [
 					{ name: 'Email', value: 'email' },
 					{ name: 'Invoice Link', value: 'invoiceLink' },
+					{ name: 'Payment Record', value: 'paymentRecord' },
 					{ name: 'Payment Request', value: 'paymentRequest' },
 				],
 				default: 'email',
 			},
 			...email.description,
 			...invoiceLink.description,
+			...paymentRecord.description,
 			...paymentRequest.description,
 		],
 	};

@@ -85,6 +85,12 @@ export interface MatchedInvoice {
 	balance: string | number;
 }
 
+/** A payment record as the books hold it: only its payment ID and amount are read. */
+export interface RecordedPayment {
+	paymentId?: string | null;
+	amount?: RecordMoney | null;
+}
+
 export interface PaymentMatchInput {
 	record: MatchedRecord;
 	invoice: MatchedInvoice;
@@ -94,7 +100,7 @@ export interface PaymentMatchInput {
 	 */
 	stripeCustomerId?: string | null;
 	/** the invoice's payment records the books hold (`GET /invoices/:id/payments`) */
-	recordedPayments?: Array<{ paymentId?: string | null; amount?: RecordMoney | null }> | null;
+	recordedPayments?: RecordedPayment[] | null;
 	/**
 	 * The totals of the payment's invoice lines at hand, this one included, and whether every
 	 * invoice the payment names is among them. Default: this record alone, complete when the
@@ -123,18 +129,25 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
 const text = (value: unknown): string | null =>
 	typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
 
+/** A sum of the record read: minor units in its own currency. */
+interface Sum {
+	minor: number;
+	currency: string;
+}
+
 /**
- * Minor units of a record's sum in `currency`. The decimal amount is what the books count; a
- * `minor` beside it that says otherwise makes the record unreadable, not a guess.
+ * Minor units of a sum in its currency. The decimal amount is what the books count; a `minor`
+ * beside it that says otherwise makes the record unreadable, not a guess.
  */
-function minorOf(value: RecordMoney, currency: string, field: string): number {
+function readSum(value: RecordMoney, field: string): Sum {
+	const currency = parseCurrencyCode(value.currency, field);
 	const decimal = value.amount;
 	const minor =
 		decimal === undefined || decimal === null || decimal === ''
 			? value.minor
 			: parseAmount(decimal, currency, field);
 	if (typeof minor !== 'number' || !Number.isSafeInteger(minor) || minor < 0) {
-		throw new CoreInputError(field, 'The payment record has a sum without an amount');
+		throw new CoreInputError(field, `The payment record's ${field} has no amount`);
 	}
 	if (typeof value.minor === 'number' && value.minor !== minor) {
 		throw new CoreInputError(
@@ -142,10 +155,20 @@ function minorOf(value: RecordMoney, currency: string, field: string): number {
 			`The payment record's ${field} says ${String(decimal)} and ${value.minor} minor units`,
 		);
 	}
-	return minor;
+	return { minor, currency };
 }
 
-function readRecord(record: MatchedRecord): void {
+const optionalSum = (value: RecordMoney | null | undefined, field: string): Sum | null =>
+	isObject(value) ? readSum(value, field) : null;
+
+interface RecordSums {
+	amount: Sum;
+	fee: Sum | null;
+	total: Sum | null;
+	paymentAmount: Sum | null;
+}
+
+function readRecord(record: MatchedRecord): RecordSums {
 	if (!isObject(record) || !text(record.invoiceId)) {
 		throw new CoreInputError('paymentRecord', 'A payment record with an invoiceId is required');
 	}
@@ -155,9 +178,15 @@ function readRecord(record: MatchedRecord): void {
 			`The payment record's status "${String(record.status)}" is not one of ${PAYMENT_STATUSES.join(', ')}`,
 		);
 	}
-	if (!isObject(record.amount) || !text(record.amount.currency)) {
-		throw new CoreInputError('paymentRecord', 'The payment record has no amount with a currency');
+	if (!isObject(record.amount)) {
+		throw new CoreInputError('paymentRecord', 'The payment record has no amount');
 	}
+	return {
+		amount: readSum(record.amount, 'amount'),
+		fee: optionalSum(record.fee, 'fee'),
+		total: optionalSum(record.total, 'total'),
+		paymentAmount: optionalSum(record.paymentAmount, 'paymentAmount'),
+	};
 }
 
 function readInvoice(invoice: MatchedInvoice): { balanceMinor: number; currency: string } {
@@ -205,13 +234,14 @@ function customerReasons(input: PaymentMatchInput): PaymentMismatchReason[] {
 /** The reasons about the record's sums; `amountMinor` null when they cannot be compared. */
 function sumReasons(
 	input: PaymentMatchInput,
+	sums: RecordSums,
 	currency: string,
 ): { reasons: PaymentMismatchReason[]; amountMinor: number | null } {
 	const { record } = input;
-	const sums = [record.amount, record.fee, record.total, record.paymentAmount].filter(
-		(sum): sum is RecordMoney => isObject(sum),
+	const present = [sums.amount, sums.fee, sums.total, sums.paymentAmount].filter(
+		(sum): sum is Sum => sum !== null,
 	);
-	const currencies = new Set(sums.map((sum) => String(sum.currency).trim().toLowerCase()));
+	const currencies = new Set(present.map((sum) => sum.currency));
 	if (currencies.size !== 1 || !currencies.has(currency)) {
 		const named = [...currencies].map((code) => code.toUpperCase()).join(', ');
 		return {
@@ -225,11 +255,11 @@ function sumReasons(
 		};
 	}
 	const shown = (minor: number) => formatMoney(minor, currency);
-	const amountMinor = minorOf(record.amount, currency, 'amount');
-	const feeMinor = isObject(record.fee) ? minorOf(record.fee, currency, 'fee') : 0;
-	const totalMinor = isObject(record.total) ? minorOf(record.total, currency, 'total') : null;
+	const amountMinor = sums.amount.minor;
+	const feeMinor = sums.fee?.minor ?? 0;
+	const totalMinor = sums.total?.minor ?? amountMinor + feeMinor;
 	const reasons: PaymentMismatchReason[] = [];
-	if (totalMinor !== null && totalMinor !== amountMinor + feeMinor) {
+	if (totalMinor !== amountMinor + feeMinor) {
 		reasons.push({
 			code: 'LINES_MISMATCH',
 			message: `Its total ${shown(totalMinor)} is not its amount ${shown(amountMinor)} plus its fee ${shown(feeMinor)}`,
@@ -242,10 +272,10 @@ function sumReasons(
 			message: `The payment's invoices (${invoiceIds.join(', ')}) do not include ${record.invoiceId}`,
 		});
 	}
-	if (isObject(record.paymentAmount)) {
-		const paidMinor = minorOf(record.paymentAmount, currency, 'paymentAmount');
+	if (sums.paymentAmount !== null) {
+		const paidMinor = sums.paymentAmount.minor;
 		const lines = input.paymentLines ?? {
-			totalMinor: totalMinor ?? amountMinor + feeMinor,
+			totalMinor,
 			complete: (invoiceIds ?? [record.invoiceId]).length <= 1,
 		};
 		if (lines.complete ? lines.totalMinor !== paidMinor : lines.totalMinor > paidMinor) {
@@ -272,7 +302,7 @@ function owedReason(
 		? (input.recordedPayments ?? []).find((payment) => text(payment?.paymentId) === paymentId)
 		: undefined;
 	if (held && isObject(held.amount)) {
-		const heldMinor = minorOf(held.amount, currency, 'recordedPayments');
+		const heldMinor = readSum(held.amount, 'recordedPayments').minor;
 		return heldMinor === amountMinor
 			? null
 			: {
@@ -299,7 +329,7 @@ function owedReason(
 /** Whether one payment record belongs to the invoice read from the books, and if not, why. */
 export function matchPaymentToInvoice(input: PaymentMatchInput): PaymentMatch {
 	const { record, invoice } = input;
-	readRecord(record);
+	const recordSums = readRecord(record);
 	const { currency, balanceMinor } = readInvoice(invoice);
 	const reasons: PaymentMismatchReason[] = [];
 	if (record.invoiceId.trim() !== invoice.id) {
@@ -309,7 +339,7 @@ export function matchPaymentToInvoice(input: PaymentMatchInput): PaymentMatch {
 		});
 	}
 	reasons.push(...customerReasons(input));
-	const sums = sumReasons(input, currency);
+	const sums = sumReasons(input, recordSums, currency);
 	reasons.push(...sums.reasons);
 	if (sums.amountMinor !== null && !MOVED_NO_MONEY.includes(record.status)) {
 		const owed = owedReason(input, sums.amountMinor, currency, balanceMinor);
@@ -334,25 +364,23 @@ export function matchPaymentToInvoice(input: PaymentMatchInput): PaymentMatch {
  */
 export function matchPaymentsToInvoices(inputs: PaymentMatchInput[]): PaymentMatch[] {
 	const linesOf = new Map<string, { totalMinor: number; invoiceIds: Set<string> }>();
-	const keyOf = (record: MatchedRecord) => {
-		const paymentId = isObject(record) ? text(record.paymentId) : null;
-		return paymentId && isObject(record.total) && isObject(record.paymentAmount)
-			? `${paymentId}\n${String(record.total.currency).trim().toLowerCase()}`
-			: null;
-	};
-	const totals = inputs.map(({ record }) => {
-		const key = keyOf(record);
-		if (key === null) return null;
-		const currency = String(record.total?.currency).trim().toLowerCase();
-		const totalMinor = minorOf(record.total as RecordMoney, currency, 'total');
+	const keys = inputs.map(({ record }) => {
+		const sums = readRecord(record);
+		const paymentId = text(record.paymentId);
+		if (paymentId === null || sums.paymentAmount === null) return null;
+		const total = sums.total ?? {
+			minor: sums.amount.minor + (sums.fee?.minor ?? 0),
+			currency: sums.amount.currency,
+		};
+		const key = `${paymentId}\n${total.currency}`;
 		const lines = linesOf.get(key) ?? { totalMinor: 0, invoiceIds: new Set<string>() };
-		lines.totalMinor += totalMinor;
+		lines.totalMinor += total.minor;
 		lines.invoiceIds.add(record.invoiceId);
 		linesOf.set(key, lines);
 		return key;
 	});
 	return inputs.map((input, index) => {
-		const key = totals[index];
+		const key = keys[index];
 		const lines = key === null ? undefined : linesOf.get(key);
 		if (!lines) return matchPaymentToInvoice(input);
 		const named = input.record.invoiceIds ?? [input.record.invoiceId];

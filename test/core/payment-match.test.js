@@ -358,6 +358,7 @@ describe('what cannot be read is an error naming the parameter, not a verdict', 
 		['no record', null, 'paymentRecord'],
 		['an unknown status', { status: 'paid' }, 'paymentRecord'],
 		['no amount', { amount: null }, 'paymentRecord'],
+		['a currency nobody charges in', { fee: { amount: '1.00', currency: 'zzz' } }, 'fee'],
 		['an amount that is no decimal', { amount: { amount: '2,50', currency: 'usd' } }, 'amount'],
 		[
 			'minor units saying another amount',

@@ -1,6 +1,11 @@
 type NodeMap = {
-	email: 'composeAutoPayPreview' | 'composePaymentEmails' | 'composeRunReport';
+	email:
+		| 'composeAutoPayPreview'
+		| 'composePaymentEmails'
+		| 'composePaymentMismatchNotice'
+		| 'composeRunReport';
 	invoiceLink: 'sign' | 'verify';
+	paymentRecord: 'matchInvoice';
 	paymentRequest: 'authorize' | 'selectInvoices';
 };
 

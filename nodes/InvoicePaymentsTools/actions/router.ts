@@ -5,6 +5,7 @@ import { linkSecrets } from '../helpers/linkSecrets';
 import * as email from './email/Email.resource';
 import * as invoiceLink from './invoiceLink/InvoiceLink.resource';
 import type { InvoicePaymentsToolsType } from './node.type';
+import * as paymentRecord from './paymentRecord/PaymentRecord.resource';
 import * as paymentRequest from './paymentRequest/PaymentRequest.resource';
 
 /** Each operation returns all of its outputs (see OUTPUTS in the node). */
@@ -19,6 +20,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		case 'email':
 			if (operation === 'composePaymentEmails')
 				return await email.composePaymentEmails.execute.call(this, items);
+			if (operation === 'composePaymentMismatchNotice')
+				return await email.composePaymentMismatchNotice.execute.call(this, items);
 			return operation === 'composeAutoPayPreview'
 				? [await email.composeAutoPayPreview.execute.call(this, items)]
 				: [await email.composeRunReport.execute.call(this, items)];
@@ -28,6 +31,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 				? [await invoiceLink.sign.execute.call(this, items, secrets)]
 				: await invoiceLink.verify.execute.call(this, items, secrets);
 		}
+		case 'paymentRecord':
+			return await paymentRecord.matchInvoice.execute.call(this, items);
 		case 'paymentRequest':
 			return operation === 'authorize'
 				? await paymentRequest.authorize.execute.call(this, items)

@@ -2,9 +2,15 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import * as composeAutoPayPreview from './composeAutoPayPreview.operation';
 import * as composePaymentEmails from './composePaymentEmails.operation';
+import * as composePaymentMismatchNotice from './composePaymentMismatchNotice.operation';
 import * as composeRunReport from './composeRunReport.operation';
 
-export { composeAutoPayPreview, composePaymentEmails, composeRunReport };
+export {
+	composeAutoPayPreview,
+	composePaymentEmails,
+	composePaymentMismatchNotice,
+	composeRunReport,
+};
 
 export const description: INodeProperties[] = [
 	{
@@ -29,6 +35,13 @@ export const description: INodeProperties[] = [
 				action: 'Compose payment emails',
 			},
 			{
+				name: 'Compose Payment Mismatch Notice',
+				value: 'composePaymentMismatchNotice',
+				description:
+					'Turn a payment record that does not match its invoice into a notice for the failure address',
+				action: 'Compose a payment mismatch notice',
+			},
+			{
 				name: 'Compose Run Report',
 				value: 'composeRunReport',
 				description: 'One email reporting an auto-pay run: payments, and skipped invoices with why',
@@ -39,5 +52,6 @@ export const description: INodeProperties[] = [
 	},
 	...composeAutoPayPreview.description,
 	...composePaymentEmails.description,
+	...composePaymentMismatchNotice.description,
 	...composeRunReport.description,
 ];

@@ -6,6 +6,16 @@ import type { EmailPaymentRecord, EmailSetting } from '../../../core/email';
 import { toNodeError } from '../../../shared/nodeErrors';
 import { asData, jsonParameter, textParameter } from '../../helpers/parameters';
 
+/** What people see for the invoice in an email's subject and text. */
+export const invoiceNumberProperty: INodeProperties = {
+	displayName: 'Invoice Number',
+	name: 'invoiceNumber',
+	type: 'string',
+	default: '',
+	placeholder: 'e.g. INV-2001',
+	description: "What people see for the invoice; empty uses the record's invoice ID",
+};
+
 const properties: INodeProperties[] = [
 	{
 		displayName: 'Payment Record',
@@ -57,14 +67,7 @@ const properties: INodeProperties[] = [
 		description:
 			'Internal failure notices go here (Failures Only, or a customer without an address); customer failure emails are copied here as BCC',
 	},
-	{
-		displayName: 'Invoice Number',
-		name: 'invoiceNumber',
-		type: 'string',
-		default: '',
-		placeholder: 'e.g. INV-2001',
-		description: "What people see for the invoice; empty uses the record's invoice ID",
-	},
+	invoiceNumberProperty,
 	{
 		displayName: 'Customer Name',
 		name: 'customerName',
