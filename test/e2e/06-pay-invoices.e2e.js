@@ -344,7 +344,7 @@ describe('who may pay what: refused requests charge nothing', () => {
 		expect(await ourRecords()).toEqual([]);
 	});
 
-	test('a refused token says why in a few words, and nothing about the caller', async () => {
+	test('a refused token says why in a few words', async () => {
 		const res = await pay(token('pat', { exp: undefined }), { payAll: true });
 		expect(res.json.error.message).toBe('The token is not accepted: it has no expiry (exp)');
 	});
