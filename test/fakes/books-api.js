@@ -7,7 +7,8 @@
  *   books.url; books.state(); books.reset(); await books.close();
  *
  * `seed` is 'demo' (the default: ~5 customers and 12 invoices dated relative to today in
- * `timeZone`), 'empty', or `{ customers, invoices, payments }` to load as given.
+ * `timeZone`), 'empty', or `{ customers, invoices, payments, callers, mismatches }` to load as
+ * given.
  */
 const http = require('node:http');
 const { timingSafeEqual } = require('node:crypto');
@@ -25,6 +26,8 @@ const PAYMENT_STATUSES = [
 // report moves a record between succeeded and refunded (docs/books-api.md "Refunds").
 const FINAL_STATUSES = ['succeeded', 'canceled', 'refunded'];
 const REFUND_STATUSES = ['succeeded', 'refunded'];
+// A payment in these took no money: only whose it is matters (docs/books-api.md "Matching").
+const MOVED_NO_MONEY = ['failed', 'canceled'];
 const ZERO_DECIMAL = ['JPY', 'KRW', 'VND', 'CLP', 'ISK', 'UGX', 'XAF', 'XOF'];
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -335,17 +338,19 @@ function demoSeed(today) {
 		seedPayment('inv-2009', 'pi_demo_2009_processing', 'processing', '1999.99', 'USD', 1),
 		seedPayment('inv-2010', 'pi_demo_2010_action', 'requires_action', '45.00', 'USD', 2),
 	];
-	return { customers, invoices, payments, callers };
+	return { customers, invoices, payments, callers, mismatches: [] };
 }
 
 function loadSeed(seed, today) {
 	if (seed === undefined || seed === null || seed === 'demo') return demoSeed(today);
-	if (seed === 'empty') return { customers: [], invoices: [], payments: [], callers: [] };
+	if (seed === 'empty') {
+		return { customers: [], invoices: [], payments: [], callers: [], mismatches: [] };
+	}
 	if (typeof seed !== 'object' || Array.isArray(seed)) {
 		throw new BooksError(
 			400,
 			'invalid_seed',
-			"seed is 'demo', 'empty' or { customers, invoices, payments, callers }",
+			"seed is 'demo', 'empty' or { customers, invoices, payments, callers, mismatches }",
 		);
 	}
 	const copy = JSON.parse(JSON.stringify(seed));
@@ -354,6 +359,7 @@ function loadSeed(seed, today) {
 		invoices: copy.invoices ?? [],
 		payments: copy.payments ?? [],
 		callers: copy.callers ?? [],
+		mismatches: copy.mismatches ?? [],
 	};
 }
 
@@ -440,13 +446,16 @@ function validatePaymentRecord(body, invoice) {
 			'amount.amount must be a decimal string such as "12.50"',
 		);
 	}
-	if (amount.currency.toUpperCase() !== invoice.currency.toUpperCase()) {
-		throw new BooksError(
-			400,
-			'currency_mismatch',
-			`Invoice ${invoice.number} is in ${invoice.currency}, not ${amount.currency.toUpperCase()}`,
-		);
+	for (const field of ['fee', 'total', 'paymentAmount']) {
+		if (body[field] !== undefined && body[field] !== null && !isMoney(body[field])) {
+			throw new BooksError(
+				400,
+				'invalid_amount',
+				`${field} must be null or { amount: "12.50", currency: "usd" }`,
+			);
+		}
 	}
+	// Another currency than the invoice's is a mismatch, kept (see "Matching"), not bad input.
 	const refund = body.refund;
 	if (refund !== undefined && refund !== null) {
 		const sums = [refund.amountRefunded, refund.amountKept].filter((sum) => sum !== null);
@@ -454,12 +463,12 @@ function validatePaymentRecord(body, invoice) {
 			typeof refund !== 'object' ||
 			!isMoney(refund.amountRefunded) ||
 			(refund.amountKept !== null && !isMoney(refund.amountKept)) ||
-			sums.some((sum) => sum.currency.toUpperCase() !== invoice.currency.toUpperCase())
+			sums.some((sum) => sum.currency.toUpperCase() !== amount.currency.toUpperCase())
 		) {
 			throw new BooksError(
 				400,
 				'invalid_refund',
-				`refund must be null or { amountRefunded: { amount: "12.50", currency }, amountKept: { amount, currency } | null } in ${invoice.currency}`,
+				'refund must be null or { amountRefunded: { amount: "12.50", currency }, amountKept: { amount, currency } | null } in the currency of the amount',
 			);
 		}
 	}
@@ -477,6 +486,97 @@ function validatePaymentRecord(body, invoice) {
 			`The record names invoice ${body.invoiceId}, the URL ${invoice.id}`,
 		);
 	}
+}
+
+// ---- matching: may this record pay this invoice? (docs/books-api.md "Matching") ----
+
+const sameCurrency = (a, b) => a.toUpperCase() === b.toUpperCase();
+const totalOf = (record, currency) =>
+	record.total
+		? parseMinor(record.total.amount, currency)
+		: parseMinor(record.amount.amount, currency) +
+			(record.fee ? parseMinor(record.fee.amount, currency) : 0);
+
+/**
+ * Why a record cannot pay the invoice it is posted to; [] when it can. The books' own check,
+ * whatever the caller checked before: the customer, the currency, the lines adding up, and
+ * what is owed (the balance, or what the books hold for this payment already).
+ */
+function mismatchReasons(body, invoice, data) {
+	const reasons = [];
+	const why = (code, message) => reasons.push({ code, message });
+	const currency = invoice.currency;
+	const customer = data.customers.find((candidate) => candidate.id === invoice.customerId);
+	const booksId = body.customer?.booksId || null;
+	const providerId = body.customer?.providerId || null;
+	const mapped = customer?.stripeCustomerId || null;
+	if (booksId && booksId !== invoice.customerId) {
+		why(
+			'CUSTOMER_MISMATCH',
+			`The payment is of customer ${booksId}; invoice ${invoice.number} is of ${invoice.customerId}`,
+		);
+	}
+	const stripeCustomer = body.provider === 'stripe' && providerId && mapped ? providerId : null;
+	if (stripeCustomer && stripeCustomer !== mapped) {
+		why(
+			'STRIPE_CUSTOMER_MISMATCH',
+			`The payment is of Stripe customer ${stripeCustomer}, not ${mapped} of customer ${invoice.customerId}`,
+		);
+	}
+	if (!booksId && !stripeCustomer) {
+		why('NO_CUSTOMER', `The payment names no customer the books can check`);
+	}
+	const sums = [body.amount, body.fee, body.total, body.paymentAmount].filter(Boolean);
+	if (sums.some((sum) => !sameCurrency(sum.currency, currency))) {
+		why('CURRENCY_MISMATCH', `Invoice ${invoice.number} is in ${currency}`);
+		return reasons;
+	}
+	const amountMinor = parseMinor(body.amount.amount, currency);
+	const feeMinor = body.fee ? parseMinor(body.fee.amount, currency) : 0;
+	const totalMinor = totalOf(body, currency);
+	if (totalMinor !== amountMinor + feeMinor) {
+		why('LINES_MISMATCH', 'The total is not the amount plus the fee');
+	}
+	if (body.paymentAmount) {
+		const paidMinor = parseMinor(body.paymentAmount.amount, currency);
+		const others = Array.isArray(body.invoiceIds)
+			? body.invoiceIds.filter((id) => id !== invoice.id)
+			: [];
+		// The other invoices' lines of a combined payment arrive one by one: never more in all.
+		const heldElsewhere = data.payments
+			.filter((p) => p.paymentId === body.paymentId && others.includes(p.invoiceId))
+			.reduce((sum, p) => sum + totalOf(p, currency), 0);
+		const linesMinor = totalMinor + heldElsewhere;
+		if (others.length === 0 ? linesMinor !== paidMinor : linesMinor > paidMinor) {
+			why(
+				'LINES_MISMATCH',
+				`The invoice lines do not add up to the payment's ${formatAmount(paidMinor, currency)}`,
+			);
+		}
+	}
+	if (!MOVED_NO_MONEY.includes(body.status)) {
+		const held = data.payments.find(
+			(p) => p.invoiceId === invoice.id && p.paymentId === body.paymentId,
+		);
+		const owedMinor = held
+			? parseMinor(held.amount.amount, currency)
+			: parseMinor(invoice.balance, currency);
+		if (amountMinor !== owedMinor) {
+			const paid = `${formatAmount(amountMinor, currency)} ${currency}`;
+			const owed = `${formatAmount(owedMinor, currency)} ${currency}`;
+			if (held) {
+				why('AMOUNT_MISMATCH', `The payment reports ${paid}; the books recorded ${owed} for it`);
+			} else if (owedMinor === 0) {
+				why(
+					'ALREADY_PAID',
+					`Invoice ${invoice.number} is paid already: ${paid} pays nothing of it`,
+				);
+			} else {
+				why('AMOUNT_MISMATCH', `The payment pays ${paid}; invoice ${invoice.number} owes ${owed}`);
+			}
+		}
+	}
+	return reasons;
 }
 
 // ---- HTTP ----
@@ -503,46 +603,89 @@ function createBooks({ seed, timeZone, today }) {
 		return invoice;
 	};
 
-	const recordPayment = (invoice, body) => {
-		validatePaymentRecord(body, invoice);
+	/**
+	 * Stores a report in `list` idempotently by (invoiceId, paymentId) (docs/books-api.md
+	 * "Recording payments"): a new record, or the update of the one held.
+	 */
+	const storeReport = (list, invoice, body, fields = {}) => {
 		const now = new Date().toISOString();
-		const existing = data.payments.find(
-			(p) => p.invoiceId === invoice.id && p.paymentId === body.paymentId,
-		);
-		let record;
-		let created = false;
+		const existing = list.find((p) => p.invoiceId === invoice.id && p.paymentId === body.paymentId);
 		const previousStatus = existing ? existing.status : null;
-		if (existing) {
-			const history = existing.history ?? [];
-			history.push({ status: body.status, at: now });
-			const report = isRefundReport(body);
-			if (report && REFUND_STATUSES.includes(existing.status)) {
-				// What was refunded changes, not what was paid: the payment's fields stay.
-				Object.assign(existing, {
-					status: body.status,
-					refund: body.refund,
-					updatedAt: now,
-					history,
-				});
-			} else if (FINAL_STATUSES.includes(existing.status) && body.status !== existing.status) {
-				existing.history = history;
-			} else {
-				// A report without refund news never erases the refund the books know.
-				const keep = !report && existing.refund ? { refund: existing.refund } : {};
-				Object.assign(existing, body, keep, { invoiceId: invoice.id, updatedAt: now, history });
-			}
-			record = existing;
-		} else {
-			record = {
+		if (!existing) {
+			const record = {
 				...body,
+				...fields,
 				invoiceId: invoice.id,
 				recordedAt: now,
 				updatedAt: now,
 				history: [{ status: body.status, at: now }],
 			};
-			data.payments.push(record);
-			created = true;
+			list.push(record);
+			return { record, created: true, previousStatus };
 		}
+		const history = existing.history ?? [];
+		history.push({ status: body.status, at: now });
+		const report = isRefundReport(body);
+		if (report && REFUND_STATUSES.includes(existing.status)) {
+			// What was refunded changes, not what was paid: the payment's fields stay.
+			Object.assign(existing, {
+				status: body.status,
+				refund: body.refund,
+				updatedAt: now,
+				history,
+			});
+		} else if (FINAL_STATUSES.includes(existing.status) && body.status !== existing.status) {
+			existing.history = history;
+		} else {
+			// A report without refund news never erases the refund the books know.
+			const keep = !report && existing.refund ? { refund: existing.refund } : {};
+			Object.assign(existing, body, keep, fields, {
+				invoiceId: invoice.id,
+				updatedAt: now,
+				history,
+			});
+		}
+		return { record: existing, created: false, previousStatus };
+	};
+
+	/** Keeps a record that does not match its invoice apart: it counts for nothing. */
+	const keepMismatch = (invoice, body, reasons) => {
+		const { record, created, previousStatus } = storeReport(data.mismatches, invoice, body, {
+			reasons,
+		});
+		const statusChanged = record.status !== previousStatus;
+		return { payment: record, invoice, created, statusChanged, previousStatus };
+	};
+
+	const recordPayment = (invoice, body) => {
+		validatePaymentRecord(body, invoice);
+		const keptAlready = data.mismatches.some(
+			(p) => p.invoiceId === invoice.id && p.paymentId === body.paymentId,
+		);
+		const reasons = [
+			...(keptAlready
+				? [
+						{
+							code: 'KEPT_AS_MISMATCH',
+							message:
+								'The books keep this payment as a mismatch: no report of it pays the invoice',
+						},
+					]
+				: []),
+			...mismatchReasons(body, invoice, data),
+		];
+		if (reasons.length > 0) {
+			const kept = keepMismatch(invoice, body, reasons);
+			return new Answer(409, {
+				error: {
+					code: 'payment_mismatch',
+					message: `The payment does not match invoice ${invoice.number}: ${reasons.map((r) => r.message).join('; ')}`,
+					reasons,
+				},
+				...kept,
+			});
+		}
+		const { record, created, previousStatus } = storeReport(data.payments, invoice, body);
 		const records = data.payments.filter((p) => p.invoiceId === invoice.id);
 		invoice.paymentStatus = invoicePaymentStatus(records, invoice.currency);
 		if (invoice.paymentStatus === 'paid') {
@@ -555,7 +698,38 @@ function createBooks({ seed, timeZone, today }) {
 		}
 		// Whoever first records a status learns it here: emails follow only that one answer.
 		const statusChanged = record.status !== previousStatus;
-		return { created, body: { payment: record, invoice, created, statusChanged, previousStatus } };
+		return new Answer(created ? 201 : 200, {
+			payment: record,
+			invoice,
+			created,
+			statusChanged,
+			previousStatus,
+		});
+	};
+
+	/** A record the caller found not to match (docs/books-api.md "Payment mismatches"). */
+	const recordMismatch = (invoice, body) => {
+		if (!body || typeof body !== 'object' || Array.isArray(body)) {
+			throw new BooksError(400, 'invalid_body', 'Send { payment, reasons } as a JSON object');
+		}
+		const reasons = body.reasons;
+		if (
+			!Array.isArray(reasons) ||
+			reasons.length === 0 ||
+			reasons.some(
+				(reason) =>
+					!reason || typeof reason.code !== 'string' || typeof reason.message !== 'string',
+			)
+		) {
+			throw new BooksError(
+				400,
+				'invalid_reasons',
+				'reasons must be a list of { code, message }, at least one',
+			);
+		}
+		validatePaymentRecord(body.payment, invoice);
+		const kept = keepMismatch(invoice, body.payment, reasons);
+		return new Answer(kept.created ? 201 : 200, kept);
 	};
 
 	const routes = [
@@ -627,12 +801,23 @@ function createBooks({ seed, timeZone, today }) {
 		[
 			'POST',
 			/^\/invoices\/([^/]+)\/payments$/,
-			(m, body) => {
-				const { created, body: answer } = recordPayment(findInvoice(m[1]), body);
-				return new Answer(created ? 201 : 200, answer);
+			(m, body) => recordPayment(findInvoice(m[1]), body),
+		],
+		[
+			'GET',
+			/^\/invoices\/([^/]+)\/payment-mismatches$/,
+			(m) => {
+				findInvoice(m[1]);
+				return data.mismatches.filter((p) => p.invoiceId === m[1]);
 			},
 		],
+		[
+			'POST',
+			/^\/invoices\/([^/]+)\/payment-mismatches$/,
+			(m, body) => recordMismatch(findInvoice(m[1]), body),
+		],
 		['GET', /^\/payments$/, () => data.payments],
+		['GET', /^\/payment-mismatches$/, () => data.mismatches],
 		[
 			'GET',
 			/^\/callers\/([^/]+)$/,

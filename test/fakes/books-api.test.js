@@ -17,11 +17,13 @@ describe('books API (demo books)', () => {
 		return { status: res.status, body: await res.json() };
 	};
 
+	/** A payment of INV-2001 by its customer, Acme (cust-1001). */
 	const record = (paymentId, status, amount = '250.00', currency = 'usd') => ({
 		provider: 'stripe',
 		invoiceId: 'inv-2001',
 		paymentId,
 		status,
+		customer: { booksId: 'cust-1001', providerId: null },
 		amount: { amount, minor: Math.round(Number(amount) * 100), currency },
 		fee: { amount: '0.00', minor: 0, currency },
 	});
@@ -183,17 +185,16 @@ describe('books API (demo books)', () => {
 		const yen = {
 			...record('pi_jpy', 'succeeded', '15000', 'jpy'),
 			invoiceId: 'inv-2007',
+			customer: { booksId: 'cust-1004', providerId: null },
 		};
 		const paid = await call('POST', '/invoices/inv-2007/payments', yen);
 		expect(paid.body.invoice).toMatchObject({ balance: '0', paymentStatus: 'paid' });
 
-		const wrongCurrency = await call(
-			'POST',
-			'/invoices/inv-2001/payments',
-			record('pi_x', 'succeeded', '250.00', 'eur'),
-		);
-		expect(wrongCurrency.status).toBe(400);
-		expect(wrongCurrency.body.error.code).toBe('currency_mismatch');
+		const badFee = await call('POST', '/invoices/inv-2001/payments', {
+			...record('pi_x', 'succeeded'),
+			fee: { amount: 'lots', currency: 'usd' },
+		});
+		expect(badFee.body.error.code).toBe('invalid_amount');
 		const badStatus = await call('POST', '/invoices/inv-2001/payments', record('pi_x', 'done'));
 		expect(badStatus.body.error.code).toBe('invalid_status');
 		const noId = await call('POST', '/invoices/inv-2001/payments', { ...record('', 'succeeded') });
@@ -400,6 +401,188 @@ describe('books API (demo books)', () => {
 				status: 'paid',
 				balance: '0.00',
 			});
+		});
+	});
+
+	describe('matching: a record that does not match its invoice is kept apart and pays nothing', () => {
+		const usd = (amount) => ({ amount, currency: 'usd' });
+		const post = (body, invoiceId = 'inv-2001') =>
+			call('POST', `/invoices/${invoiceId}/payments`, body);
+		const mismatches = async () => (await call('GET', '/payment-mismatches')).body;
+		const unpaid = { status: 'open', paymentStatus: 'unpaid', balance: '250.00' };
+
+		test('a $1 payment naming the invoice: 409 payment_mismatch, kept as a mismatch, the invoice unpaid', async () => {
+			const answer = await post(record('pi_cheap', 'succeeded', '1.00'));
+			expect(answer.status).toBe(409);
+			expect(answer.body.error).toEqual({
+				code: 'payment_mismatch',
+				message:
+					'The payment does not match invoice INV-2001: The payment pays 1.00 USD; invoice INV-2001 owes 250.00 USD',
+				reasons: [
+					{
+						code: 'AMOUNT_MISMATCH',
+						message: 'The payment pays 1.00 USD; invoice INV-2001 owes 250.00 USD',
+					},
+				],
+			});
+			expect(answer.body).toMatchObject({ created: true, statusChanged: true, invoice: unpaid });
+			expect((await call('GET', '/invoices/inv-2001')).body).toMatchObject(unpaid);
+			expect((await call('GET', '/invoices/inv-2001/payments')).body).toEqual([]);
+			expect(await mismatches()).toEqual([
+				expect.objectContaining({
+					invoiceId: 'inv-2001',
+					paymentId: 'pi_cheap',
+					status: 'succeeded',
+					reasons: answer.body.error.reasons,
+				}),
+			]);
+			expect((await call('GET', '/invoices/inv-2001/payment-mismatches')).body).toHaveLength(1);
+			// told again, the same record; it stays a mismatch even for the right amount
+			const again = await post(record('pi_cheap', 'succeeded', '250.00'));
+			expect(again.status).toBe(409);
+			expect(again.body).toMatchObject({ created: false, statusChanged: false });
+			expect(again.body.error.reasons.map((r) => r.code)).toEqual(['KEPT_AS_MISMATCH']);
+			expect(await mismatches()).toHaveLength(1);
+			expect((await call('GET', '/invoices/inv-2001')).body).toMatchObject(unpaid);
+		});
+
+		test("another customer's payment, or one naming no customer, does not pay the invoice", async () => {
+			const other = await post({
+				...record('pi_other', 'succeeded'),
+				customer: { booksId: 'cust-1002', providerId: 'cus_B' },
+			});
+			expect(other.status).toBe(409);
+			expect(other.body.error.reasons.map((r) => r.code)).toEqual(['CUSTOMER_MISMATCH']);
+			const nobody = await post({ ...record('pi_nobody', 'succeeded'), customer: null });
+			expect(nobody.body.error.reasons.map((r) => r.code)).toEqual(['NO_CUSTOMER']);
+			// with the Stripe customer in the books, a payment of another Stripe customer mismatches
+			await call('PATCH', '/customers/cust-1001', { stripeCustomerId: 'cus_A' });
+			const stripe = await post({
+				...record('pi_stripe', 'succeeded'),
+				customer: { booksId: 'cust-1001', providerId: 'cus_B' },
+			});
+			expect(stripe.body.error.reasons.map((r) => r.code)).toEqual(['STRIPE_CUSTOMER_MISMATCH']);
+			// and the mapped Stripe customer alone identifies the payer
+			const mapped = await post({
+				...record('pi_mapped', 'succeeded'),
+				customer: { booksId: null, providerId: 'cus_A' },
+			});
+			expect(mapped.status).toBe(201);
+			expect(mapped.body.invoice.paymentStatus).toBe('paid');
+		});
+
+		test('another currency, or lines not adding up to the payment, are mismatches', async () => {
+			const euro = await post({
+				...record('pi_eur', 'succeeded', '250.00', 'eur'),
+			});
+			expect(euro.status).toBe(409);
+			expect(euro.body.error.reasons.map((r) => r.code)).toEqual(['CURRENCY_MISMATCH']);
+			const claimed = await post({
+				...record('pi_lines', 'succeeded'),
+				total: usd('250.00'),
+				paymentAmount: usd('1.00'),
+				invoiceIds: ['inv-2001'],
+			});
+			expect(claimed.body.error.reasons.map((r) => r.code)).toEqual(['LINES_MISMATCH']);
+			const total = await post({ ...record('pi_total', 'succeeded'), total: usd('300.00') });
+			expect(total.body.error.reasons.map((r) => r.code)).toEqual(['LINES_MISMATCH']);
+			expect((await call('GET', '/invoices/inv-2001')).body).toMatchObject(unpaid);
+		});
+
+		test("a combined payment's lines, posted one by one, never add up to more than it took", async () => {
+			const line = (invoiceId, customerId, amount) => ({
+				...record('pi_both', 'succeeded', amount),
+				invoiceId,
+				customer: { booksId: customerId, providerId: null },
+				total: usd(amount),
+				paymentAmount: usd('349.00'),
+				invoiceIds: ['inv-2001', 'inv-2002'],
+			});
+			expect((await post(line('inv-2001', 'cust-1001', '250.00'))).status).toBe(201);
+			expect((await post(line('inv-2002', 'cust-1001', '99.00'), 'inv-2002')).status).toBe(201);
+			// the same payment naming a third line over what it took
+			const third = await post(
+				{
+					...line('inv-2012', 'cust-1005', '360.00'),
+					invoiceIds: ['inv-2001', 'inv-2002', 'inv-2012'],
+				},
+				'inv-2012',
+			);
+			expect(third.body.error.reasons.map((r) => r.code)).toEqual(['LINES_MISMATCH']);
+		});
+
+		test('a later report of a payment the books counted matches what they recorded; a second payment of a paid invoice does not', async () => {
+			expect((await post(record('pi_1', 'succeeded'))).status).toBe(201);
+			// the payment-status webhook reports it after the run recorded it: the balance is 0 now
+			const later = await post({ ...record('pi_1', 'succeeded'), kind: 'payment' });
+			expect(later.status).toBe(200);
+			const twice = await post(record('pi_2', 'succeeded'));
+			expect(twice.status).toBe(409);
+			expect(twice.body.error.reasons).toEqual([
+				{
+					code: 'ALREADY_PAID',
+					message: 'Invoice INV-2001 is paid already: 250.00 USD pays nothing of it',
+				},
+			]);
+			// a failed or canceled attempt took nothing: whose it is is all that is checked
+			expect((await post(record('pi_3', 'failed', '1.00'))).status).toBe(201);
+			expect((await call('GET', '/invoices/inv-2001')).body.paymentStatus).toBe('paid');
+		});
+
+		test('POST /invoices/:id/payment-mismatches keeps what the caller found; it counts for nothing', async () => {
+			const reasons = [{ code: 'CUSTOMER_MISMATCH', message: 'Of another customer' }];
+			const body = { payment: { ...record('pi_kept', 'processing'), kind: 'payment' }, reasons };
+			const kept = await call('POST', '/invoices/inv-2001/payment-mismatches', body);
+			expect(kept.status).toBe(201);
+			expect(kept.body).toMatchObject({
+				created: true,
+				statusChanged: true,
+				previousStatus: null,
+				payment: { paymentId: 'pi_kept', status: 'processing', reasons },
+				invoice: unpaid,
+			});
+			const replay = await call('POST', '/invoices/inv-2001/payment-mismatches', body);
+			expect(replay.status).toBe(200);
+			expect(replay.body).toMatchObject({ created: false, statusChanged: false });
+			const succeeded = await call('POST', '/invoices/inv-2001/payment-mismatches', {
+				...body,
+				payment: record('pi_kept', 'succeeded'),
+			});
+			expect(succeeded.body).toMatchObject({ statusChanged: true, previousStatus: 'processing' });
+			expect(succeeded.body.payment.history.map((h) => h.status)).toEqual([
+				'processing',
+				'processing',
+				'succeeded',
+			]);
+			expect((await call('GET', '/invoices/inv-2001')).body).toMatchObject(unpaid);
+			expect((await call('GET', '/payments')).body.some((p) => p.paymentId === 'pi_kept')).toBe(
+				false,
+			);
+			// and the payments route will not count it afterwards
+			expect((await post(record('pi_kept', 'succeeded'))).status).toBe(409);
+
+			for (const bad of [
+				{ payment: record('pi_x', 'succeeded'), reasons: [] },
+				{ payment: record('pi_x', 'succeeded'), reasons: [{ code: 'X' }] },
+				{ payment: record('pi_x', 'succeeded') },
+			]) {
+				const answer = await call('POST', '/invoices/inv-2001/payment-mismatches', bad);
+				expect(answer.status).toBe(400);
+				expect(answer.body.error.code).toBe('invalid_reasons');
+			}
+			const noStatus = await call('POST', '/invoices/inv-2001/payment-mismatches', {
+				payment: record('pi_x', 'done'),
+				reasons,
+			});
+			expect(noStatus.body.error.code).toBe('invalid_status');
+			expect(
+				(
+					await call('POST', '/invoices/inv-9999/payment-mismatches', {
+						payment: record('pi_x', 'succeeded'),
+						reasons,
+					})
+				).status,
+			).toBe(404);
 		});
 	});
 
