@@ -7,6 +7,7 @@
 import { CoreInputError } from '../../nodes/core/errors';
 import { parseFeePercent } from '../../nodes/core/fee';
 import { chargeTokenClaimingStripe, gateway360ChargeKey } from '../../nodes/core/gateway360/chargeWithStripeClaim';
+import { Gateway360ApiError } from '../../nodes/core/gateway360/errors';
 import { Gateway360Transport } from '../../nodes/core/gateway360/transport';
 import { payInvoices } from '../../nodes/core/stripe/payInvoices';
 import { StripeReadCache } from '../../nodes/core/stripe/readCache';
@@ -50,7 +51,8 @@ function gatewayHttp(script) {
 	return async (request) => {
 		const step = `gateway ${new URLSearchParams(request.body ?? '').get('type') ?? 'query'}`;
 		await script.before(step);
-		const answer = await send(request);
+		const scripted = script.answer(step);
+		const answer = scripted ? { statusCode: 200, body: scripted } : await send(request);
 		await script.after(step);
 		return answer;
 	};
@@ -61,7 +63,7 @@ function gatewayHttp(script) {
  * dieAt + 1, or (`lostAnswer`) right after request dieAt was committed. `before` / `after`:
  * what else happens at a step (a racer, a hold gone).
  */
-function transports({ dieAt = Infinity, lostAnswer = false, before = {}, after = {} } = {}) {
+function transports({ dieAt = Infinity, lostAnswer = false, before = {}, after = {}, answers = {} } = {}) {
 	const steps = [];
 	let died = false;
 	const die = () => {
@@ -77,6 +79,12 @@ function transports({ dieAt = Infinity, lostAnswer = false, before = {}, after =
 		async after(step) {
 			if (lostAnswer && steps.length === dieAt) die();
 			await after[step]?.();
+		},
+		// a gateway answer given by the test instead of sending the request (once)
+		answer(step) {
+			const body = answers[step];
+			delete answers[step];
+			return body;
 		},
 	};
 	const stripeTransport = new StripeTransport({ http: stripeHttp(script), baseUrl: stripe.url, sleep, maxNetworkRetries: 0 });
@@ -312,7 +320,21 @@ describe('the card at the gateway', () => {
 		expect(moneyTaken(inv)).toBe(1);
 	});
 
-	test('a capture that fails after the turn: a failed record saying what it leaves; the re-run cannot take it twice', async () => {
+	test('a capture the gateway refuses after the turn: an error saying what it leaves; a retry of the run captures the hold, once', async () => {
+		const inv = newInvoice();
+		const t = transports({ answers: { 'gateway capture': 'response=3&responsetext=Processor%20unavailable&response_code=301&transactionid=&type=capture' } });
+		const failure = await charge360(inv, t).catch((error) => error);
+		expect(failure).toMatchObject({ kind: 'capture_failed', responseCode: '301', message: expect.stringMatching(/^The capture of hold \d+ failed \(Processor unavailable\); nothing was taken\./) });
+		expect(moneyTaken(inv)).toBe(0);
+		expect((await payInStripe(inv)).records[0].guard.reason).toBe('ALREADY_PAID');
+		const retried = await charge360(inv);
+		expect(retried.record).toMatchObject({ status: 'succeeded', paymentId: failure.transactionId });
+		expect(moneyTaken(inv)).toBe(1);
+		expect((await charge360(inv)).record.paymentId).toBe(failure.transactionId);
+		expect(moneyTaken(inv)).toBe(1);
+	});
+
+	test('a capture that fails because the hold is gone: the retry says so, and a new card entry is refused too', async () => {
 		const inv = newInvoice();
 		const t = transports({
 			before: {
@@ -323,18 +345,22 @@ describe('the card at the gateway', () => {
 				},
 			},
 		});
-		const outcome = await charge360(inv, t);
-		expect(outcome.record).toMatchObject({ status: 'failed', failure: { code: '300' } });
-		expect(outcome.record.failure.message).toBe(
-			`The capture of hold ${outcome.record.paymentId} failed (Transaction cannot be captured); nothing was taken. Invoice ${inv.request.invoiceNumber} stays held in Stripe as paid through 360 Payments (claim ${outcome.claimId}): run this Charge Token again to capture the hold, or void it and record in the books how the invoice is paid`,
+		const failure = await charge360(inv, t).catch((error) => error);
+		const [hold] = gateway.ledger.salesFor(inv.request.invoiceId);
+		const [claim] = await claimsOf(inv);
+		expect(failure).toBeInstanceOf(Gateway360ApiError);
+		expect(failure).toMatchObject({ kind: 'capture_failed', responseCode: '300', transactionId: hold.transactionId });
+		expect(failure.message).toBe(
+			`The capture of hold ${hold.transactionId} failed (Transaction cannot be captured); nothing was taken. Invoice ${inv.request.invoiceNumber} stays held in Stripe as paid through 360 Payments (claim ${claim.id}): retry this run to capture the hold; if the hold is gone, take the payment another way and record it in the books`,
 		);
+		expect(claim).toMatchObject({ status: 'canceled', cancellation_reason: 'abandoned' });
 		// The Stripe side keeps the invoice: no Stripe path charges it.
 		expect((await payInStripe(inv)).records[0].guard.reason).toBe('ALREADY_PAID');
 		await expect(charge360(inv)).rejects.toThrow(/has no hold of this payment left to capture \(voided or expired\): nothing was charged/);
 		// Another card entry is not charged on top of a claim Stripe holds as paid: a person settles it.
 		const again = { ...inv, request: { ...inv.request, paymentToken: gateway.createToken({ ccnumber: '4111111111111111' }) } };
 		await expect(charge360(again)).rejects.toThrow(
-			`Invoice ${inv.request.invoiceNumber} is held in Stripe as paid through 360 Payments (claim ${outcome.claimId}), but the gateway has no payment of it: that charge's capture failed. Nothing was charged.`,
+			`Invoice ${inv.request.invoiceNumber} is held in Stripe as paid through 360 Payments (claim ${claim.id}), but the gateway has no payment of it: that charge's capture failed. Nothing was charged.`,
 		);
 		expect(moneyTaken(inv)).toBe(0);
 		expect(gateway.ledger.salesFor(inv.request.invoiceId)).toHaveLength(1);

@@ -341,7 +341,11 @@ async function chargeWon(
 	return await capture(charge, claimId, hold);
 }
 
-/** The hold captured: the money taken, once, for the invoice the claim holds. */
+/**
+ * The hold captured: the money taken, once, for the invoice the claim holds. A capture refused
+ * leaves the invoice held in Stripe as paid with no money taken: an error, so that the run
+ * fails where a person sees it and its retry (the same token) captures the hold.
+ */
 async function capture(charge: Charge, claimId: string, hold: string): Promise<ClaimedChargeOutcome> {
 	const { gateway, request } = charge;
 	const answer = await gateway.transact({
@@ -355,21 +359,13 @@ async function capture(charge: Charge, claimId: string, hold: string): Promise<C
 	if (now?.transactionId === hold && !isLiveHold(now) && summarizeTransaction(now).holdsMoney) {
 		return { ...(await paidOutcome(charge, hold)), claimId };
 	}
-	return {
-		record: buildPaymentRecord({
-			...chargeRecordBase(request, hold),
-			status: 'failed',
-			idempotencyKey: charge.key,
-			failure: {
-				code: answer.responseCode || null,
-				declineCode: null,
-				message: `The capture of hold ${hold} failed (${answer.responseText || 'no reason given'}); nothing was taken. Invoice ${request.invoiceNumber} stays held in Stripe as paid through 360 Payments (claim ${claimId}): run this Charge Token again to capture the hold, or void it and record in the books how the invoice is paid`,
-			},
-		}),
-		existingPayment: false,
-		voidedTransactionId: null,
-		claimId,
-	};
+	throw new Gateway360ApiError({
+		message: `The capture of hold ${hold} failed (${answer.responseText || 'no reason given'}); nothing was taken. Invoice ${request.invoiceNumber} stays held in Stripe as paid through 360 Payments (claim ${claimId}): retry this run to capture the hold; if the hold is gone, take the payment another way and record it in the books`,
+		kind: 'capture_failed',
+		responseCode: answer.responseCode || undefined,
+		responseText: answer.responseText,
+		transactionId: hold,
+	});
 }
 
 /** This request's payment as the gateway now has it (a failed re-read keeps the capture's word). */
@@ -528,14 +524,14 @@ function spentToken(request: ChargeRequest, transactionId: string): CoreInputErr
  */
 function turnedWithoutPayment(request: ChargeRequest, claimId: string): Gateway360ApiError {
 	return new Gateway360ApiError({
-		message: `Invoice ${request.invoiceNumber} is held in Stripe as paid through 360 Payments (claim ${claimId}), but the gateway has no payment of it: that charge's capture failed. Nothing was charged. Run that Charge Token again to capture its hold; if the hold is gone, take the payment another way and record it in the books`,
-		kind: 'conflicting_payment',
+		message: `Invoice ${request.invoiceNumber} is held in Stripe as paid through 360 Payments (claim ${claimId}), but the gateway has no payment of it: that charge's capture failed. Nothing was charged. Retry the run of that charge to capture its hold; if the hold is gone, take the payment another way and record it in the books`,
+		kind: 'capture_failed',
 	});
 }
 
 function holdMissing(request: ChargeRequest, claimId: string): Gateway360ApiError {
 	return new Gateway360ApiError({
 		message: `Invoice ${request.invoiceNumber} is held in Stripe as paid through 360 Payments (claim ${claimId}), but the gateway has no hold of this payment left to capture (voided or expired): nothing was charged. Take the payment another way and record it in the books; Stripe refuses to charge the invoice while that claim is within its guard lookback`,
-		kind: 'gateway_error',
+		kind: 'capture_failed',
 	});
 }

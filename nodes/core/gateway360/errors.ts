@@ -16,7 +16,12 @@ export type Gateway360ErrorKind =
 	/** a sale approved twice for one invoice and the second could not be voided */
 	| 'duplicate_charge'
 	/** the invoice's order holds a sale that is not this payment (other amount or customer) */
-	| 'conflicting_payment';
+	| 'conflicting_payment'
+	/**
+	 * a hold could not be captured after its claim in Stripe was turned into it, or the invoice
+	 * is held in Stripe by such a claim: nothing was taken, and a person settles it
+	 */
+	| 'capture_failed';
 
 export interface Gateway360ApiErrorFields {
 	message: string;
