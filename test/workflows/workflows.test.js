@@ -383,17 +383,27 @@ describe('payment status', () => {
 			leftValue: "={{ $('Payment Webhook Trigger').item.json.kind }}",
 			operator: { type: 'string', operation: 'equals' },
 		});
-		expect(targets(router.name, ruleOutput('refund'))).toEqual(['Books: record the refund']);
+		// checked against its invoice as a payment is (test/workflows/payment-mismatch.test.js),
+		// then parted from the payments by its kind
+		expect(targets(router.name, ruleOutput('refund'))).toEqual(
+			targets(router.name, ruleOutput('payment')),
+		);
+		const split = node('Payment or refund?');
+		expect(split.parameters.conditions.conditions[0]).toMatchObject({
+			leftValue: "={{ $('Payment Webhook Trigger').item.json.kind === 'refund' }}",
+			operator: { type: 'boolean', operation: 'true' },
+		});
+		expect(targets(split.name, 0)).toEqual(['Books: record the refund']);
 		const books = node('Books: record the refund');
 		expect(books.parameters).toMatchObject({
 			method: 'POST',
 			url: node('Books: record the payment').parameters.url,
-			jsonBody: "={{ JSON.stringify($('Payment Webhook Trigger').item.json) }}",
+			jsonBody: node('Books: record the payment').parameters.jsonBody,
 		});
 		// nothing after it: no "Payment Confirmation" (nor any email, nor a Stripe call) for a refund
-		expect(reachable(router.name, ruleOutput('refund'))).toEqual(['Books: record the refund']);
+		expect(reachable(split.name, 0)).toEqual(['Books: record the refund']);
 		// and a refund never takes the payment branch, where the emails are
 		expect(ruleOutput('payment')).not.toBe(ruleOutput('refund'));
-		expect(reachable(router.name, ruleOutput('payment'))).toContain('Send Payment Confirmation');
+		expect(reachable(split.name, 1)).toContain('Send Payment Confirmation');
 	});
 });
