@@ -226,6 +226,23 @@ describe('claimed, held, turned, captured', () => {
 		expect(a.record.paymentId).toBe(b.record.paymentId);
 		expect([a.record.status, b.record.status]).toEqual(['succeeded', 'succeeded']);
 	});
+	test('a second page of the invoice while the first is being captured: refused, nothing held; once captured, that payment is the answer', async () => {
+		const inv = newInvoice();
+		// the first charge stops right after turning its claim, before its capture
+		const first = transports({ dieAt: 6, lostAnswer: true });
+		await expect(charge360(inv, first)).rejects.toBeDefined();
+		expect(first.steps.at(-1)).toBe('POST /v1/payment_intents/pi_…/cancel');
+		const [turned] = (await claimsOf(inv)).filter((claim) => claim.cancellation_reason === 'abandoned');
+		const second = { ...inv, request: { ...inv.request, paymentToken: gateway.createToken({ ccnumber: '5431111111111111' }) } };
+		await expect(charge360(second)).rejects.toThrow(
+			`Invoice ${inv.request.invoiceId} is being paid by another request at this moment (claim ${turned.id}); nothing was charged: try again in a few minutes`,
+		);
+		expect(gateway.ledger.salesFor(inv.request.invoiceId)).toHaveLength(1);
+		const finished = await charge360(inv);
+		expect(finished.record.status).toBe('succeeded');
+		expect(await charge360(second)).toMatchObject({ existingPayment: true, record: { paymentId: finished.record.paymentId } });
+		expect(moneyTaken(inv)).toBe(1);
+	});
 });
 
 describe('the invoice held on the Stripe side: nothing at the gateway', () => {

@@ -244,7 +244,7 @@ function claimRequest(charge: ChargeContext, stripeCustomerId: string): ClaimReq
 			amount: request.amountMinor + request.feeMinor,
 			currency: request.currency,
 			customer: stripeCustomerId,
-			description: `Invoice ${request.invoiceNumber}: paid through 360 Payments`,
+			description: `Invoice ${request.invoiceNumber}: claim of a 360 Payments charge`,
 			metadata,
 		},
 		idempotencyKey: key,
@@ -400,7 +400,7 @@ async function voidHold(charge: ChargeContext, hold: string): Promise<void> {
 	const now = (await readOrder(charge)).own;
 	if (now?.transactionId === hold && summarizeTransaction(now).status === 'canceled') return;
 	throw new Gateway360ApiError({
-		message: `Invoice ${charge.request.invoiceNumber} is paid by another payment, and releasing this payment's hold ${hold} at the gateway failed: ${answer.responseText || 'no reason given'}. Nothing was taken by it: void ${hold} by hand (Transaction → Void) so the card's hold is released at once`,
+		message: `Invoice ${charge.request.invoiceNumber} is held by another payment, and releasing this payment's hold ${hold} at the gateway failed: ${answer.responseText || 'no reason given'}. Nothing was taken by it: void ${hold} by hand (Transaction → Void) so the card's hold is released at once`,
 		kind: 'gateway_error',
 		responseCode: answer.responseCode || undefined,
 		responseText: answer.responseText,
@@ -463,15 +463,13 @@ async function holderOutcome(
 	};
 }
 
-/** The record of what holds the invoice on the Stripe side, for this invoice. */
+/** The record of the Stripe payment or pay link that holds the invoice, for this invoice. */
 function holderRecord(charge: Charge, blocking: BlockingPayment): PaymentRecord {
 	const { request } = charge;
 	if (blocking.intent) {
-		const [record] = paymentRecordsFromIntent(blocking.intent, {
-			fallbackInvoiceId: request.invoiceId,
-		}).filter((line) => line.invoiceId === request.invoiceId);
-		// A claim turned into another provider's payment is not a Stripe payment of its own.
-		return blocking.intent.status === 'canceled' ? { ...record, status: 'pending', failure: null } : record;
+		return paymentRecordsFromIntent(blocking.intent, { fallbackInvoiceId: request.invoiceId }).filter(
+			(line) => line.invoiceId === request.invoiceId,
+		)[0];
 	}
 	const { session } = blocking;
 	const line = decodeInvoiceMetadata(session.metadata).find((entry) => entry.invoiceId === request.invoiceId);
