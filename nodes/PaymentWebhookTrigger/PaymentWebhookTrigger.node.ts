@@ -143,8 +143,7 @@ export class PaymentWebhookTrigger implements INodeType {
 						type: 'boolean',
 						default: true,
 						description:
-							'Whether to read the payment from Stripe and emit its current state, so events arriving out of order never move a payment backwards',
-						displayOptions: { show: { '/provider': ['stripe'] } },
+							"Whether to read the payment from the provider (Stripe's PaymentIntent, the gateway's transaction) and emit its current state, so events arriving late, out of order or replayed never move a payment backwards",
 					},
 					{
 						displayName: 'Signature Tolerance (Seconds)',

@@ -1,11 +1,19 @@
-import type { IDataObject, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
 import type Stripe from 'stripe';
 
 import { createEventDeduplicator } from '../core/webhooks/eventDeduplicator';
 import type { EventDeduplicator } from '../core/webhooks/eventDeduplicator';
 import { verifyGateway360Signature } from '../core/webhooks/gateway360Signature';
 import {
+	currentGatewayTransaction,
 	eventsByOutput,
+	gateway360EventTransactionId,
 	isMissingPaymentIntent,
 	normaliseGateway360Event,
 	normaliseStripeEvent,
@@ -17,6 +25,7 @@ import {
 } from '../core/webhooks/paymentStatusEvent';
 import type { IgnoredReason, NormalisedWebhook } from '../core/webhooks/paymentStatusEvent';
 import { verifyStripeSignature } from '../core/webhooks/stripeSignature';
+import { createGateway360Client } from '../Payments360/helpers/client';
 import { createStripeClient } from '../shared/stripeClient';
 import type { EndpointState } from './stripeEndpointLifecycle';
 import { endpointSecretOf, stripeSecretKey } from './stripeEndpointLifecycle';
@@ -42,13 +51,17 @@ function answer(context: IWebhookFunctions, status: number, body: IDataObject): 
 	return { noWebhookResponse: true };
 }
 
-/** Acknowledged (the provider stops retrying) and not emitted; the log says which and why. */
+/**
+ * Acknowledged (the provider stops retrying) and not emitted; the log says which and why. A
+ * signed event naming a payment the account does not have is worth a warning: a leaked secret,
+ * or an endpoint shared by several accounts.
+ */
 function ignore(
 	context: IWebhookFunctions,
 	event: { id: string; type: string },
 	reason: IgnoredReason,
-	level: 'debug' | 'warn' = 'debug',
 ): IWebhookResponseData {
+	const level = reason === 'payment_not_found' ? 'warn' : 'debug';
 	context.logger[level](`Payment Webhook Trigger ignored event ${event.id} (${event.type}): ${reason}`, {
 		workflowId: context.getWorkflow().id,
 		node: context.getNode().name,
@@ -80,9 +93,9 @@ interface TriggerOptions {
 /**
  * Every request: verify (401, no execution) -> parse (400) -> for Stripe, an event of the other
  * mode than the key's or of a type not selected is ignored (200) -> deduplicate by event id (200,
- * no execution) -> re-read the payment from Stripe (no such payment: 200, ignored; any other
- * failure: 500, so Stripe retries) -> normalise -> one item per invoice on the output of its
- * status family. n8n answers 200 as soon as the execution starts.
+ * no execution; this memory is per process) -> re-read the payment from the provider (none such:
+ * 200, ignored; any other failure: 500, so the provider retries) -> normalise -> one item per
+ * invoice on the output of its status family. n8n answers 200 as soon as the execution starts.
  */
 export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const provider = this.getNodeParameter('provider') as 'stripe' | 'gateway360';
@@ -141,7 +154,16 @@ export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 		const parsed = parseGateway360Event(rawBody);
 		if (!parsed.ok) return answer(this, 400, { error: 'malformed event', reason: parsed.reason });
 		event = { id: parsed.event.event_id, type: parsed.event.event_type };
-		normalise = async () => normaliseGateway360Event(parsed.event);
+		normalise = async () => {
+			const transactionId =
+				options.rereadPayment === false ? null : gateway360EventTransactionId(parsed.event);
+			if (!transactionId) return normaliseGateway360Event(parsed.event);
+			// The client needs only what every n8n context has: credentials and httpRequest helpers.
+			const client = await createGateway360Client.call(this as unknown as IExecuteFunctions);
+			const current = await currentGatewayTransaction(client.transport(), transactionId);
+			if (!current) return { events: [], ignored: 'payment_not_found', stateKey: null };
+			return normaliseGateway360Event(parsed.event, { currentTransaction: current });
+		};
 	}
 
 	const events = deduplicator(seenEvents, triggerKey);
@@ -150,9 +172,9 @@ export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 	try {
 		result = await normalise();
 	} catch (error) {
-		// Signed, yet naming a payment the account does not have: it never will, so retrying for
-		// days helps no one. Worth a warning: a leaked secret, or an endpoint shared by accounts.
-		if (isMissingPaymentIntent(error)) return ignore(this, event, 'payment_not_found', 'warn');
+		// Signed, yet naming a payment the account does not have: it never will be processed, so
+		// retrying for days helps no one.
+		if (isMissingPaymentIntent(error)) return ignore(this, event, 'payment_not_found');
 		// Let the provider's retry count as new: this delivery was not processed.
 		events.forget(event.id);
 		return answer(this, 500, { error: 'could not process the event now', eventId: event.id });

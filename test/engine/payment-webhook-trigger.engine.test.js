@@ -8,6 +8,8 @@ import Stripe from 'stripe';
 import { STRIPE_API_VERSION } from '../../nodes/core/stripe/transport';
 import { signGateway360Payload } from '../../nodes/core/webhooks/gateway360Signature';
 import { STRIPE_WEBHOOK_EVENTS } from '../../nodes/core/webhooks/paymentStatusEvent';
+import { startBooksApi } from '../fakes/books-api';
+import { startGateway360Server } from '../fakes/gateway360-server';
 import { deliverWebhook, runHook } from './harness';
 import { PACKAGE_NAME } from './package-types';
 import { runNode, SECRET_KEY, startStripe, stripeCredentials } from './stripe-node';
@@ -708,57 +710,231 @@ describe('Stripe refunds, delivered by the local Stripe server', () => {
 
 describe('360 Payments events', () => {
 	const KEY = 'gw360_signing_key_for_tests';
+	const SECURITY_KEY = 'engine-trigger-security-key-5d1e';
 	const workflow = triggerWorkflow({ provider: 'gateway360' });
-	const credentials = {
-		payments360Api: { securityKey: 'sec_x', tokenKey: 'tok_x', gatewayBaseUrl: 'http://127.0.0.1:9', webhookSigningKey: KEY },
-	};
-	const body = (eventId, type = 'transaction.sale.success', orderId = 'WEB-1001') =>
-		JSON.stringify({
-			event_id: eventId,
-			event_type: type,
-			event_body: {
-				transaction_id: `tx_${eventId}`,
-				order_id: orderId,
-				action: { amount: '125.00', action_type: 'sale', date: '20261123120000', success: '1', response_text: 'Approved' },
-				currency: 'USD',
-				condition: 'complete',
-			},
-		});
-	const deliver = (raw, header) =>
-		deliverWebhook(workflow, 'Payment Webhook Trigger', { rawBody: raw, headers: header ? { 'Webhook-Signature': header } : {} }, { credentials });
+	let gateway;
+	let credentials;
+	beforeAll(async () => {
+		// the gateway keeps the transactions the trigger reads back; its own webhooks are taken from
+		// gateway.webhooks.events and handed to the trigger here
+		gateway = await startGateway360Server({ securityKeys: [SECURITY_KEY], tokenKeys: ['engpub-trigger'] });
+		credentials = {
+			payments360Api: { securityKey: SECURITY_KEY, tokenKey: 'engpub-trigger', gatewayBaseUrl: gateway.url, webhookSigningKey: KEY },
+		};
+	});
+	afterAll(async () => {
+		await gateway.close();
+	});
 
-	test('a signed sale success is a succeeded record for the web invoice', async () => {
-		const raw = body('e360-1');
-		const result = await deliver(raw, signGateway360Payload(raw, KEY, 'nonce-1'));
+	async function transact(fields) {
+		const response = await fetch(`${gateway.url}/api/transact.php`, {
+			method: 'POST',
+			headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+			body: new URLSearchParams({ security_key: SECURITY_KEY, ...fields }),
+		});
+		const answer = Object.fromEntries(new URLSearchParams(await response.text()));
+		expect(answer.response).toBe(fields.expect ?? '1');
+		return answer;
+	}
+
+	/** A sale of the web invoice at the gateway: its id and the event the gateway sent for it. */
+	async function sale(orderId, { amount = '125.00', ccnumber = '4111111111111111', expect: outcome } = {}) {
+		const sent = gateway.webhooks.events.length;
+		const answer = await transact({
+			type: 'sale',
+			amount,
+			currency: 'USD',
+			payment_token: gateway.createToken({ ccnumber }),
+			orderid: orderId,
+			merchant_defined_field_1: 'cust-web',
+			...(outcome ? { expect: outcome } : {}),
+		});
+		return { transactionId: answer.transactionid, event: gateway.webhooks.events[sent] };
+	}
+
+	async function refund(transactionId, amount) {
+		gateway.settle();
+		const sent = gateway.webhooks.events.length;
+		await transact({ type: 'refund', transactionid: transactionId, amount });
+		return gateway.webhooks.events[sent];
+	}
+
+	let nonce = 0;
+	const signed = (event) => {
+		const raw = JSON.stringify(event);
+		return { raw, header: signGateway360Payload(raw, KEY, `nonce-${++nonce}`) };
+	};
+	const deliver = (raw, header, { to = workflow, deliverWith = deliverWebhook } = {}) =>
+		deliverWith(to, TRIGGER, { rawBody: raw, headers: header ? { 'Webhook-Signature': header } : {} }, { credentials });
+	const deliverEvent = (event, options) => {
+		const { raw, header } = signed(event);
+		return deliver(raw, header, options);
+	};
+
+	test('a signed sale success is the succeeded record the gateway holds for the web invoice', async () => {
+		const { transactionId, event } = await sale('WEB-1001');
+		expect(event.event_type).toBe('transaction.sale.success');
+		const result = await deliverEvent(event);
 		expect(result.statusCode).toBe(200);
-		expect(result.outputs[0][0]).toMatchObject({ provider: 'gateway360', status: 'succeeded', invoiceId: 'WEB-1001' });
+		expect(result.outputs[0]).toEqual([
+			expect.objectContaining({
+				provider: 'gateway360',
+				status: 'succeeded',
+				invoiceId: 'WEB-1001',
+				paymentId: transactionId,
+				total: expect.objectContaining({ amount: '125.00', currency: 'usd', minor: 12500 }),
+				customer: { booksId: 'cust-web', providerId: null },
+				eventId: event.event_id,
+			}),
+		]);
+	});
+
+	test('the record comes from the gateway, not from the body: a signed body claiming more is told as the gateway has it', async () => {
+		const { event } = await sale('WEB-1005', { amount: '10.00' });
+		// the body is signed (the key is the merchant's), yet only points at the transaction
+		const claims = { ...event, event_body: { ...event.event_body, order_id: 'WEB-OTHER', action: { ...event.event_body.action, amount: '999.00' } } };
+		const result = await deliverEvent(claims);
+		expect(result.outputs[0]).toEqual([expect.objectContaining({ invoiceId: 'WEB-1005', total: expect.objectContaining({ amount: '10.00' }) })]);
 	});
 
 	test('tampered, wrongly signed or unsigned: 401', async () => {
-		const raw = body('e360-2');
-		const header = signGateway360Payload(raw, KEY, 'nonce-2');
+		const { event } = await sale('WEB-1002');
+		const { raw, header } = signed(event);
 		expect((await deliver(raw.replace('125.00', '1.00'), header)).statusCode).toBe(401);
-		expect((await deliver(raw, signGateway360Payload(raw, 'other-key', 'nonce-2'))).statusCode).toBe(401);
+		expect((await deliver(raw, signGateway360Payload(raw, 'other-key', 'nonce-x'))).statusCode).toBe(401);
 		expect((await deliver(raw, undefined)).statusCode).toBe(401);
 	});
 
 	test('a replay starts nothing', async () => {
-		const raw = body('e360-3');
-		const header = signGateway360Payload(raw, KEY, 'nonce-3');
+		const { event } = await sale('WEB-1003');
+		const { raw, header } = signed(event);
 		expect((await deliver(raw, header)).workflowData).not.toBeNull();
 		expect(await deliver(raw, header)).toMatchObject({ statusCode: 200, workflowData: null });
 	});
 
-	test('a failed sale goes to Failed', async () => {
-		const raw = body('e360-4', 'transaction.sale.failure', 'WEB-1002');
-		const result = await deliver(raw, signGateway360Payload(raw, KEY, 'nonce-4'));
-		expect(result.outputs[1][0]).toMatchObject({ status: 'failed', invoiceId: 'WEB-1002' });
+	test('a declined sale goes to Failed', async () => {
+		const { event } = await sale('WEB-1004', { ccnumber: '4000000000000002', expect: '2' });
+		expect(event.event_type).toBe('transaction.sale.failure');
+		const result = await deliverEvent(event);
+		expect(result.outputs[1]).toEqual([expect.objectContaining({ status: 'failed', invoiceId: 'WEB-1004', failure: expect.objectContaining({ code: '200' }) })]);
 	});
 
-	test('a refund goes to Refunded, as a Stripe refund does', async () => {
-		const raw = body('e360-5', 'transaction.refund.success', 'WEB-1003');
-		const result = await deliver(raw, signGateway360Payload(raw, KEY, 'nonce-5'));
-		expect(result.outputs.map((items) => items.length)).toEqual([0, 0, 0, 0, 0, 1]);
-		expect(result.outputs[5][0]).toMatchObject({ kind: 'refund', invoiceId: 'WEB-1003', refund: { amountRefunded: { amount: '125.00' }, amountKept: null } });
+	test('refunds go to Refunded with what went back in all and what the payment keeps, as Stripe\'s do', async () => {
+		const { transactionId } = await sale('WEB-1006');
+		const first = await deliverEvent(await refund(transactionId, '25.00'));
+		expect(first.outputs.map((items) => items.length)).toEqual([0, 0, 0, 0, 0, 1]);
+		expect(first.outputs[5][0]).toMatchObject({
+			kind: 'refund',
+			status: 'succeeded',
+			invoiceId: 'WEB-1006',
+			paymentId: transactionId,
+			refund: { amountRefunded: { amount: '25.00' }, amountKept: { amount: '100.00' } },
+		});
+		const rest = await deliverEvent(await refund(transactionId, '100.00'));
+		expect(rest.outputs[5][0]).toMatchObject({ kind: 'refund', status: 'refunded', refund: { amountRefunded: { amount: '125.00' }, amountKept: { amount: '0.00' } } });
+	});
+
+	test('an event naming a transaction the gateway does not have is acknowledged and ignored, with a warning', async () => {
+		const { event } = await sale('WEB-1007');
+		const ghost = { ...event, event_id: `${event.event_id}-ghost`, event_body: { ...event.event_body, transaction_id: '999999999' } };
+		const { result, lines } = await logged(() => deliverEvent(ghost));
+		expect(result).toMatchObject({ statusCode: 200, workflowData: null, body: { ignored: 'payment_not_found' } });
+		expect(lines.warn).toEqual([`Payment Webhook Trigger ignored event ${ghost.event_id} (transaction.sale.success): payment_not_found`]);
+	});
+
+	test('a gateway that cannot be reached answers 500, so the gateway delivers again; the retry is processed', async () => {
+		const { event } = await sale('WEB-1008');
+		gateway.setDown(true);
+		try {
+			expect(await deliverEvent(event)).toMatchObject({ statusCode: 500, workflowData: null });
+		} finally {
+			gateway.setDown(false);
+		}
+		expect((await deliverEvent(event)).outputs[0]).toEqual([expect.objectContaining({ invoiceId: 'WEB-1008' })]);
+	});
+
+	describe('replay of captured events, across a restart or another worker', () => {
+		const BOOKS_TOKEN = 'books-token-replay';
+		let books;
+		beforeAll(async () => {
+			books = await startBooksApi({
+				token: BOOKS_TOKEN,
+				seed: {
+					customers: [{ id: 'cust-web', name: 'Web Customer', email: 'web@example.com', accountsEmail: null, accountsCcEmail: null, stripeCustomerId: null }],
+					invoices: [{ id: 'WEB-R1', number: 'WEB-R1', customerId: 'cust-web', currency: 'USD', total: '125.00', balance: '125.00', createdAt: '2026-11-01', dueDate: '2026-11-30', recurringInvoiceId: null, status: 'open', paymentStatus: 'unpaid', sentToProvider: true }],
+				},
+			});
+		});
+		afterAll(async () => {
+			await books.close();
+		});
+
+		/** What a payment-status workflow does with an item: the books' record, idempotent by payment id. */
+		async function record(item) {
+			const response = await fetch(`${books.url}/invoices/${encodeURIComponent(item.invoiceId)}/payments`, {
+				method: 'POST',
+				headers: { Authorization: `Bearer ${BOOKS_TOKEN}`, 'Content-Type': 'application/json' },
+				body: JSON.stringify(item),
+			});
+			expect(response.status).toBeLessThan(300);
+			return await response.json();
+		}
+		const emitted = (result) => result.outputs.flat();
+		const booksView = async () => {
+			const invoice = await (await fetch(`${books.url}/invoices/WEB-R1`, { headers: { Authorization: `Bearer ${BOOKS_TOKEN}` } })).json();
+			const payments = await (await fetch(`${books.url}/invoices/WEB-R1/payments`, { headers: { Authorization: `Bearer ${BOOKS_TOKEN}` } })).json();
+			return {
+				invoice: { balance: invoice.balance, status: invoice.status, paymentStatus: invoice.paymentStatus },
+				payments: payments.map((payment) => ({ paymentId: payment.paymentId, status: payment.status, refund: payment.refund })),
+			};
+		};
+
+		/** The trigger as a process that never saw these events: a restarted n8n, or another worker. */
+		function freshProcess() {
+			let harness;
+			jest.isolateModules(() => {
+				harness = require('./harness');
+			});
+			return harness.deliverWebhook;
+		}
+
+		test('a sale and two partial refunds, delivered again in any order to a fresh process: the books see nothing new', async () => {
+			// each event delivered as it happens, its record kept by the books
+			const captured = [];
+			const happened = async (event) => {
+				captured.push(signed(event));
+				const items = emitted(await deliver(captured.at(-1).raw, captured.at(-1).header));
+				expect(items).toHaveLength(1);
+				const answer = await record(items[0]);
+				expect(answer.payment).toMatchObject({ status: items[0].status, refund: items[0].refund });
+				return answer;
+			};
+			const { transactionId, event: paid } = await sale('WEB-R1');
+			expect(await happened(paid)).toMatchObject({ created: true, statusChanged: true });
+			await happened(await refund(transactionId, '25.00'));
+			await happened(await refund(transactionId, '50.00'));
+			const settled = await booksView();
+			expect(settled).toEqual({
+				invoice: { balance: '75.00', status: 'open', paymentStatus: 'partially_paid' },
+				payments: [{ paymentId: transactionId, status: 'succeeded', refund: { amountRefunded: expect.objectContaining({ amount: '75.00' }), amountKept: expect.objectContaining({ amount: '50.00' }) } }],
+			});
+
+			// the captured requests sent again (an attacker, or the gateway's retries), oldest last,
+			// to two processes that never saw them: a restarted n8n, another worker
+			for (const deliverWith of [freshProcess(), freshProcess()]) {
+				const results = [];
+				for (const { raw, header } of [...captured].reverse()) results.push(await deliver(raw, header, { deliverWith }));
+				expect(results.map((result) => result.statusCode)).toEqual([200, 200, 200]);
+				// each reports the present state: the first emits it, the others are that state again
+				const items = results.filter((result) => result.workflowData).flatMap(emitted);
+				expect(items).toEqual([expect.objectContaining({ paymentId: transactionId, refund: expect.objectContaining({ amountRefunded: expect.objectContaining({ amount: '75.00' }) }) })]);
+				expect(results.filter((result) => !result.workflowData).map((result) => result.body)).toEqual([
+					{ received: true, duplicateState: true },
+					{ received: true, duplicateState: true },
+				]);
+				expect(await record(items[0])).toMatchObject({ created: false, statusChanged: false });
+				expect(await booksView()).toEqual(settled);
+			}
+		});
 	});
 });

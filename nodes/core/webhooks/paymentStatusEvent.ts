@@ -1,6 +1,9 @@
 import type Stripe from 'stripe';
 
-import { CoreInputError } from '../errors';
+import { CoreInputError, isCoreInputError, settled } from '../errors';
+import type { GatewayTransaction } from '../gateway360/transactions';
+import { getTransaction, summarizeTransaction, transactionRecord } from '../gateway360/transactions';
+import type { Gateway360Transport } from '../gateway360/transport';
 import { decodeInvoiceMetadata } from '../invoiceMetadata';
 import type { InvoiceLine } from '../invoiceMetadata';
 import type { MoneyValue } from '../money';
@@ -36,9 +39,12 @@ import type { RawBody } from './stripeSignature';
  *   stripeEventPaymentIntentId(event) -> the PaymentIntent id to re-read, or null
  *   isMissingPaymentIntent(error) -> the re-read's error is Stripe's 404 resource_missing
  *   normaliseStripeEvent(event, currentPaymentIntent?) -> NormalisedWebhook
- *   normaliseGateway360Event(event, { livemode = true, defaultCurrency = 'usd' }?)
- *     -> NormalisedWebhook (livemode: the gateway's body does not say; the shell knows its
- *        credential)
+ *   gateway360EventTransactionId(event) -> the transaction to re-read, or null
+ *   currentGatewayTransaction(transport, id) -> the transaction now, or null when the gateway
+ *     has none such ('payment_not_found')
+ *   normaliseGateway360Event(event, { livemode = true, defaultCurrency = 'usd',
+ *     currentTransaction }?) -> NormalisedWebhook (livemode: the gateway's body does not say;
+ *     the shell knows its credential; currentTransaction: see "Re-read" in the 360 section)
  *   statusFamily(status), eventsByOutput(events), STATUS_FAMILY_OUTPUTS, STRIPE_WEBHOOK_EVENTS,
  *   BOOKS_CUSTOMER_METADATA_KEY; types PaymentStatusEvent = InvoicePaymentEvent |
  *   PaymentMethodAddedEvent (the same keys, nulls where moot), NormalisedWebhook.
@@ -92,10 +98,12 @@ import type { RawBody } from './stripeSignature';
  *                           refund.created and charge.refunded of one refund emit once; each
  *                           further partial refund (a new total) is a new state; a failed
  *                           refund (refund.failed, less refunded again) is one too.
- *                           360 Payments `transaction.refund.success`: the gateway's event names
- *                           one refund, not the payment's total, so amount = refund.amountRefunded
- *                           = this refund, amountKept null, status `succeeded` (not known to be
- *                           refunded in full: Get the transaction for its totals).
+ *                           360 Payments `transaction.refund.success`: re-read (the default),
+ *                           the gateway's transaction gives the refund total and what is kept,
+ *                           as for Stripe. From the body alone: the event names one refund, not
+ *                           the payment's total, so amount = refund.amountRefunded = this refund,
+ *                           amountKept null, status `succeeded` (not known to be refunded in
+ *                           full: Get the transaction for its totals).
  *
  * Stripe events handled (STRIPE_WEBHOOK_EVENTS, also the list to subscribe the endpoint to):
  *   payment_intent.succeeded|payment_failed|processing|canceled|requires_action -> as named;
@@ -840,6 +848,13 @@ export function normaliseStripeEvent(
  * -> canceled, refund success -> kind 'refund' on Refunded (status succeeded, refund = this
  * refund, amountKept null: see the module comment); refund|void failure -> ignored
  * 'reversal_failed'; *.unknown -> ignored 'unknown_outcome'; other types -> 'unhandled_event_type'.
+ *
+ * Re-read (the shell's default, as for Stripe): with `currentTransaction` (the transaction the
+ * shell read from the gateway, `gateway360EventTransactionId` / `currentGatewayTransaction`) the
+ * body is only a pointer: the record is the gateway's own (`transactionRecord`), a refund event
+ * or a transaction with money refunded is reported on Refunded with the refund TOTAL and what is
+ * kept (status `refunded` when nothing is), like Stripe's. The signature scheme carries a nonce,
+ * not a time, so no replay window can be checked: this is what makes a replayed event harmless.
  */
 export interface Gateway360EventLike {
 	event_id: string;
@@ -885,16 +900,62 @@ function gatewayDate(value: unknown): string | null {
 		: null;
 }
 
+/** What the event type decides before any transaction is looked at; null: read on. */
+function gatewayTypeVerdict(
+	event: Gateway360EventLike,
+): { ignored: IgnoredReason } | { action: string; outcome: string } {
+	const match = GATEWAY_TYPE.exec(event.event_type);
+	if (!match) return { ignored: 'unhandled_event_type' };
+	const [, action, outcome] = match;
+	if (outcome === 'unknown') return { ignored: 'unknown_outcome' };
+	const reversal = action === 'void' || action === 'refund';
+	if (reversal && outcome === 'failure') return { ignored: 'reversal_failed' };
+	return { action, outcome };
+}
+
+/**
+ * The gateway transaction the shell should read for "Re-read payment"; null when the event is
+ * ignored whatever the transaction says, or names none (the normaliser then says why).
+ */
+export function gateway360EventTransactionId(event: Gateway360EventLike): string | null {
+	if ('ignored' in gatewayTypeVerdict(event)) return null;
+	return text(event.event_body.transaction_id);
+}
+
+/**
+ * The event's transaction as the gateway has it now (query.php); null when the gateway has no
+ * such transaction (or the id cannot be one): the event will never be processed, so the shell
+ * acknowledges it as 'payment_not_found'. Failures to ask the gateway are thrown (answer 500).
+ */
+export async function currentGatewayTransaction(
+	transport: Gateway360Transport,
+	transactionId: string,
+): Promise<GatewayTransaction | null> {
+	const read = await settled(getTransaction(transport, transactionId, 'event_body.transaction_id'));
+	if (read.ok) return read.value;
+	// getTransaction's bad input is "no such transaction" (or an id that cannot be one).
+	if (isCoreInputError(read.error)) return null;
+	throw read.error;
+}
+
 export function normaliseGateway360Event(
 	event: Gateway360EventLike,
-	options: { livemode?: boolean; defaultCurrency?: string } = {},
+	options: {
+		livemode?: boolean;
+		defaultCurrency?: string;
+		currentTransaction?: GatewayTransaction | null;
+	} = {},
 ): NormalisedWebhook {
-	const match = GATEWAY_TYPE.exec(event.event_type);
-	if (!match) return ignore('unhandled_event_type');
-	const [, action, outcome] = match;
-	if (outcome === 'unknown') return ignore('unknown_outcome');
+	const verdict = gatewayTypeVerdict(event);
+	if ('ignored' in verdict) return ignore(verdict.ignored);
+	const { action, outcome } = verdict;
 	const reversal = action === 'void' || action === 'refund';
-	if (reversal && outcome === 'failure') return ignore('reversal_failed');
+	if (options.currentTransaction) {
+		return gatewayEventFromTransaction(event, options.currentTransaction, {
+			refundEvent: action === 'refund',
+			livemode: options.livemode ?? true,
+		});
+	}
 
 	const body = event.event_body;
 	const invoiceId = text(body.order_id);
@@ -978,4 +1039,54 @@ export function normaliseGateway360Event(
 			? `gateway360:${transactionId}:refund:${event.event_id}`
 			: `gateway360:${transactionId}:${status}:`;
 	return { events: [paymentEvent], ignored: null, stateKey };
+}
+
+/**
+ * A 360 event told by the gateway's transaction as it is now ("Re-read payment"): the event only
+ * says which transaction changed. Status, amounts, invoice (the order ID) and customer come from
+ * the gateway, and a refund reports the payment's refund total and what it keeps, as Stripe's
+ * refunds do. So a late or replayed event (a captured one sent again after a restart, or to
+ * another worker whose memory never saw it) reports the present state, which the books already
+ * hold: their record by payment id and status takes it as nothing new.
+ * stateKey: `gateway360:<transaction>:<status>:`, or `gateway360:<transaction>:refund:<minor
+ * refunded in all>` (each new refund total is a new state; the same total told again is not).
+ */
+function gatewayEventFromTransaction(
+	event: Gateway360EventLike,
+	transaction: GatewayTransaction,
+	options: { refundEvent: boolean; livemode: boolean },
+): NormalisedWebhook {
+	const eventTransactionId = text(event.event_body.transaction_id);
+	if (transaction.transactionId !== eventTransactionId) {
+		throw new CoreInputError(
+			'currentTransaction',
+			`The re-read transaction ${transaction.transactionId} is not the event's transaction ${String(eventTransactionId)}`,
+		);
+	}
+	const summary = summarizeTransaction(transaction);
+	// A credit or a card check pays no invoice; nor does a sale without an order ID.
+	if (summary.kind !== 'payment' || !transaction.orderId) return ignore('no_invoice');
+	const record = transactionRecord(transaction);
+	const isRefund = options.refundEvent || summary.refundedMinor > 0;
+	const family = isRefund ? 'refunded' : statusFamily(record.status);
+	if (family === null) return ignore('payment_pending');
+	const details = isObject(event.event_body.action) ? event.event_body.action : {};
+	const paymentEvent: InvoicePaymentEvent = {
+		...record,
+		// A refund event always says what went back, even when the gateway shows nothing (any more).
+		refund: isRefund ? (record.refund ?? { amountRefunded: money(0, record.total.currency), amountKept: record.total }) : null,
+		livemode: options.livemode,
+		kind: isRefund ? 'refund' : 'payment',
+		eventId: event.event_id,
+		eventType: event.event_type,
+		statusFamily: family,
+		occurredAt: gatewayDate(details.date),
+		paymentMethodId: null,
+		checkoutSessionId: null,
+		invoiceIds: [record.invoiceId],
+		currency: record.total.currency,
+		paymentAmount: record.total,
+	};
+	const state = isRefund ? `refund:${summary.refundedMinor}` : `${record.status}:`;
+	return { events: [paymentEvent], ignored: null, stateKey: `gateway360:${transaction.transactionId}:${state}` };
 }
