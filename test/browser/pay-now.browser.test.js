@@ -4,9 +4,10 @@
  * A stand-in for n8n serves the two webhooks of a Pay Now workflow, each running our node
  * in-process through the test engine: GET /webhook/pay-now?invoice=... answers the page made by
  * Create Pay Now Page (with the CSP sandbox header n8n puts on webhook HTML), and
- * POST /webhook/pay-now/charge runs Charge Token with the posted token and the amount from the
- * books (never from the post) and answers the payment record as JSON. The customer types a test
- * card into the gateway's card fields, presses Pay Now, and the gateway's ledger is checked.
+ * POST /webhook/pay-now/charge runs Charge Token with the posted token, and the amount and the
+ * customer's email from the books (never from the post), and answers the payment record as
+ * JSON. The customer types a test card into the gateway's card fields, presses Pay Now, and the
+ * gateway's ledger is checked.
  *
  * Needs: `apt-get install -y chromium` (/usr/bin/chromium) and the playwright-core package.
  */
@@ -22,6 +23,7 @@ const CHROMIUM = '/usr/bin/chromium';
 const SECURITY_KEY = 'browser-security-key-91c2d7e4a0';
 const TOKEN_KEY = 'brwpub-91c2d7-e4a0b3-55f1c8';
 const BOOKS = { 'INV-2001': '125.00', 'INV-2002': '80.00' };
+const BOOKS_CUSTOMER_EMAIL = 'payer@example.com';
 
 let gateway;
 let n8n;
@@ -60,7 +62,7 @@ async function startN8nStandIn() {
 					invoiceNumber: '={{ $json.invoice }}',
 					amount: '={{ $json.amount }}',
 					currency: 'usd',
-					customerEmail: 'payer@example.com',
+					customerEmail: BOOKS_CUSTOMER_EMAIL,
 					postUrl: `${n8n.url}/webhook/pay-now/charge`,
 				},
 				[{ invoice, amount: BOOKS[invoice] }],
@@ -87,7 +89,7 @@ async function startN8nStandIn() {
 					amount: '={{ $json.booksAmount }}',
 					currency: 'usd',
 					paymentToken: '={{ $json.payment_token }}',
-					customerEmail: '={{ $json.customer_email }}',
+					customerEmail: BOOKS_CUSTOMER_EMAIL,
 				},
 				[{ ...body, booksAmount: BOOKS[body.invoice_number] }],
 			);
