@@ -107,7 +107,7 @@ export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 	let event: { id: string; type: string };
 	let normalise: () => Promise<NormalisedWebhook>;
 	if (provider === 'stripe') {
-		const secrets = await stripeSecrets(this);
+		const secrets = await stripeSecrets(this, triggerKey);
 		if (secrets === 'unreadable') {
 			// Our fault, not the sender's: 500, so Stripe delivers again once the workflow is
 			// activated anew (which makes a new endpoint) or the former key is back.
@@ -191,14 +191,29 @@ export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 	return { workflowData: outputs };
 }
 
+/**
+ * Sealed endpoint secrets this process has opened, by trigger: reading the credential (the key)
+ * is kept for requests that passed the signature, so a flood of forged ones costs no more than
+ * an HMAC each. A new sealed value (a new endpoint) is opened anew.
+ */
+const openedSecrets = new Map<string, { sealed: string; secret: string }>();
+
 /** The secrets to verify with; 'unreadable' when a sealed secret no longer opens. */
-async function stripeSecrets(context: IWebhookFunctions): Promise<string[] | 'unreadable'> {
+async function stripeSecrets(
+	context: IWebhookFunctions,
+	triggerKey: string,
+): Promise<string[] | 'unreadable'> {
 	const mode = context.getNodeParameter('endpointMode', 'automatic') as string;
 	if (mode === 'automatic') {
 		const state = context.getWorkflowStaticData('node') as EndpointState;
+		const sealed = state.sealedEndpointSecret;
+		if (!sealed) return state.endpointSecret ? [state.endpointSecret] : [];
+		const opened = openedSecrets.get(triggerKey);
+		if (opened?.sealed === sealed) return [opened.secret];
 		const secret = endpointSecretOf(state, await stripeSecretKey(context));
-		if (secret) return [secret];
-		return state.sealedEndpointSecret ? 'unreadable' : [];
+		if (!secret) return 'unreadable';
+		openedSecrets.set(triggerKey, { sealed, secret });
+		return [secret];
 	}
 	const credentials = await context.getCredentials('stripeInvoicePaymentsApi');
 	return String(credentials.webhookSigningSecret ?? '')

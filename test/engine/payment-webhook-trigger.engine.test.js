@@ -248,6 +248,33 @@ describe('The endpoint secret in static data is sealed with the Stripe key', () 
 		expect(staticData[TRIGGER_STATE]).toEqual({});
 	});
 
+	test('once opened, the secret serves later requests: a forged one costs no credential read', async () => {
+		const { WebhookContext } = await import('n8n-core');
+		const staticData = {};
+		await runHook(workflow, TRIGGER, 'create', withKey(staticData));
+		await paymentReported('INV-SEAL-2');
+		const [first] = await handOver(receiver, workflow, withKey(staticData));
+		expect(first.outputs[0]).toEqual([expect.objectContaining({ invoiceId: 'INV-SEAL-2' })]);
+
+		const reads = jest.spyOn(WebhookContext.prototype, 'getCredentials');
+		try {
+			const forged = JSON.stringify(stripeEvent('payment_intent.succeeded', { id: 'pi_forged' }));
+			for (let i = 0; i < 3; i++) {
+				const answer = await deliverWebhook(workflow, TRIGGER, { rawBody: forged, headers: { 'Stripe-Signature': sign(forged, 'whsec_guess') } }, withKey(staticData));
+				expect(answer).toMatchObject({ statusCode: 401, workflowData: null });
+			}
+			expect(reads).not.toHaveBeenCalled();
+			// a request that passed the signature does read it (the key's mode, the re-read)
+			await paymentReported('INV-SEAL-3');
+			const [verified] = await handOver(receiver, workflow, withKey(staticData));
+			expect(verified.outputs[0]).toEqual([expect.objectContaining({ invoiceId: 'INV-SEAL-3' })]);
+			expect(reads).toHaveBeenCalled();
+		} finally {
+			reads.mockRestore();
+		}
+		await runHook(workflow, TRIGGER, 'delete', withKey(staticData));
+	});
+
 	test('a secret an older version kept in clear still verifies, and is sealed on the next activation', async () => {
 		// the endpoint and static data as the trigger left them before sealing
 		const response = await fetch(`${server.url}/v1/webhook_endpoints`, {
