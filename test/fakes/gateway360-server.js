@@ -41,13 +41,12 @@
  *   GET /token/Collect.js, GET /token/field, POST /token/api/field, POST /token/api/tokenize:
  *     the fake Collect.js (see gateway360/collect.js).
  *   Payment tokens are single-use. Refunds need a settled transaction, voids an unsettled one.
- *   An auth is a hold, no money taken: condition `pending` until captured ("'Auth Only'
- *   transactions that are awaiting capture", https://docs.nmi.com/reference/query-1, variable
- *   `condition`); a capture (at most the amount authorised) moves it to `pendingsettlement`, and
- *   only then does settlement take it; a void cancels a pending auth or an unsettled sale or
- *   capture ("Transaction voids will cancel an existing sale or captured authorization. In
- *   addition, non-captured authorizations can be voided to prevent any future capture",
- *   Payment API, https://docs.nmi.com/reference/transaction, type=capture / type=void).
+ *   An auth is a hold, no money taken: condition `pending` until captured (the Query API's
+ *   condition of auth-only transactions awaiting capture, https://docs.nmi.com/reference/query-1);
+ *   a capture, of at most the amount authorised, flags it for settlement (`pendingsettlement`),
+ *   and only then does settlement take it; a void cancels an unsettled sale or captured auth, or
+ *   a hold not captured so that it can never be (Payment API, type=capture and type=void,
+ *   https://secure.nmi.com/merchants/resources/integration/integration_portal.php#transaction_variables).
  *
  * Test cards (gateway360/cards.js): 4111111111111111, 5431111111111111, 341111111111111 and any
  * other Luhn-valid number approve; 4000000000000002 declines (200 DECLINE), 4000000000009995
