@@ -285,6 +285,25 @@ describe('the invoice held on the Stripe side: nothing at the gateway', () => {
 		expect(gateway.ledger.salesFor(inv.request.invoiceId)).toEqual([]);
 	});
 
+	test('a 360 claim turned into a charge this gateway shows nothing of: refused for a person to look at, nothing charged', async () => {
+		const inv = newInvoice();
+		// made by Charge Token on another gateway account, say
+		const api = plainStripe();
+		const made = await api.request('POST', '/v1/payment_intents', {
+			params: {
+				amount: 4120,
+				currency: 'usd',
+				customer: inv.stripeCustomerId,
+				metadata: { invoice_claim: 'gateway360', invoice_id: inv.request.invoiceId, invoice_ids: inv.request.invoiceId, invoice_lines: '4000/120', invoice_count: '1', idempotency_key: 'invpay-gateway360-charge-elsewhere' },
+			},
+		});
+		await api.request('POST', `/v1/payment_intents/${made.id}/cancel`, { params: { cancellation_reason: 'abandoned' } });
+		await expect(charge360(inv)).rejects.toThrow(
+			`Invoice ${inv.request.invoiceNumber} is held in Stripe as paid through 360 Payments (claim ${made.id}), but this gateway shows no payment of that charge for order ${inv.request.invoiceId}. Nothing was charged.`,
+		);
+		expect(gateway.ledger.salesFor(inv.request.invoiceId)).toEqual([]);
+	});
+
 	test('an amount Stripe cannot hold, or an invoice ID its metadata cannot carry, fails before any request', async () => {
 		const inv = newInvoice();
 		const t = transports();
@@ -351,7 +370,7 @@ describe('the card at the gateway', () => {
 		expect(moneyTaken(inv)).toBe(1);
 	});
 
-	test('a capture that fails because the hold is gone: the retry says so, and a new card entry is refused too', async () => {
+	test('a capture that fails because the hold is gone: the retry says so; a new card entry is charged once, with a claim of its own', async () => {
 		const inv = newInvoice();
 		const t = transports({
 			before: {
@@ -368,19 +387,43 @@ describe('the card at the gateway', () => {
 		expect(failure).toBeInstanceOf(Gateway360ApiError);
 		expect(failure).toMatchObject({ kind: 'capture_failed', responseCode: '300', transactionId: hold.transactionId });
 		expect(failure.message).toBe(
-			`The capture of hold ${hold.transactionId} failed (Transaction cannot be captured); nothing was taken. Invoice ${inv.request.invoiceNumber} stays held in Stripe as paid through 360 Payments (claim ${claim.id}): retry this run to capture the hold; if the hold is gone, take the payment another way and record it in the books`,
+			`The capture of hold ${hold.transactionId} failed (Transaction cannot be captured); nothing was taken. Invoice ${inv.request.invoiceNumber} stays held in Stripe as paid through 360 Payments (claim ${claim.id}): retry this run to capture the hold; if the hold is gone, the customer pays again with a new card entry`,
 		);
 		expect(claim).toMatchObject({ status: 'canceled', cancellation_reason: 'abandoned' });
 		// The Stripe side keeps the invoice: no Stripe path charges it.
 		expect((await payInStripe(inv)).records[0].guard.reason).toBe('ALREADY_PAID');
 		await expect(charge360(inv)).rejects.toThrow(/has no hold of this payment left to capture \(voided or expired\): nothing was charged/);
-		// Another card entry is not charged on top of a claim Stripe holds as paid: a person settles it.
-		const again = { ...inv, request: { ...inv.request, paymentToken: gateway.createToken({ ccnumber: '4111111111111111' }) } };
-		await expect(charge360(again)).rejects.toThrow(
-			`Invoice ${inv.request.invoiceNumber} is held in Stripe as paid through 360 Payments (claim ${claim.id}), but the gateway has no payment of it: that charge's capture failed. Nothing was charged.`,
-		);
 		expect(moneyTaken(inv)).toBe(0);
-		expect(gateway.ledger.salesFor(inv.request.invoiceId)).toHaveLength(1);
+		// The turned claim pays nothing (its hold is gone): another card entry looks past it.
+		const again = { ...inv, request: { ...inv.request, paymentToken: gateway.createToken({ ccnumber: '5431111111111111' }) } };
+		const paid = await charge360(again);
+		expect(paid).toMatchObject({ existingPayment: false, record: { status: 'succeeded' }, claimId: expect.not.stringMatching(claim.id) });
+		expect(moneyTaken(inv)).toBe(1);
+		expect((await payInStripe(inv)).records[0].guard.reason).toBe('ALREADY_PAID');
+		expect(moneyTaken(inv)).toBe(1);
+	});
+
+	test('a 360 payment refunded in full pays nothing: the invoice is charged again through 360, once; Stripe still refuses it', async () => {
+		const inv = newInvoice();
+		const first = await charge360(inv);
+		gateway.settle();
+		const gatewayApi = new Gateway360Transport({ http: nodeHttp(GATEWAY_KEY), baseUrl: gateway.url, sleep: async () => {} });
+		expect(await gatewayApi.transact({ type: 'refund', transactionid: first.record.paymentId })).toMatchObject({ response: 1 });
+		// A second page of the reopened invoice, and the auto-pay, at once.
+		const again = { ...inv, request: { ...inv.request, paymentToken: gateway.createToken({ ccnumber: '4111111111111111' }) } };
+		const [second, autoPay] = await Promise.all([charge360(again), payInStripe(inv)]);
+		expect(second).toMatchObject({ existingPayment: false, record: { status: 'succeeded' } });
+		expect(second.claimId).not.toBe(first.claimId);
+		expect(autoPay.records[0].guard.reason).toBe('ALREADY_PAID');
+		expect(stripe.ledger.chargesFor(inv.request.invoiceId)).toBe(0);
+		const sales = gateway.ledger.salesFor(inv.request.invoiceId);
+		expect(sales.map((sale) => [sale.transactionId, sale.captured, sale.refunded])).toEqual([
+			[first.record.paymentId, true, '41.20'],
+			[second.record.paymentId, true, '0.00'],
+		]);
+		// A third card entry: paid, by the second payment.
+		const third = { ...inv, request: { ...inv.request, paymentToken: gateway.createToken({ ccnumber: '4111111111111111' }) } };
+		expect(await charge360(third)).toMatchObject({ existingPayment: true, record: { paymentId: second.record.paymentId } });
 	});
 });
 

@@ -21,7 +21,8 @@ import {
 	PAY_LINK_LIFETIME_SECONDS,
 } from '../stripe/paymentGuards';
 import type { BlockingPayment } from '../stripe/paymentGuards';
-import type { StripeReadCache } from '../stripe/readCache';
+import { StripeReadCache } from '../stripe/readCache';
+import type { PaymentsRead } from '../stripe/readCache';
 import type { StripeTransport } from '../stripe/transport';
 import {
 	chargeRecordBase,
@@ -209,8 +210,18 @@ export async function chargeTokenClaimingStripe(
 		throw conflictingSaleError(request, verdict, await releaseHold(context, ownHold));
 	}
 
-	const charge: Charge = { ...context, claim: claimRequest(context, stripeCustomerId) };
-	const claim = await claimForCharge(charge, 0);
+	let charge: Charge = { ...context, claim: claimRequest(context, stripeCustomerId) };
+	let claim = await claimForCharge(charge, 0);
+	// A 360 claim turned into a payment whose money went back since (refunded in full, or its
+	// hold voided before capture) still holds the invoice for Stripe's paths, but pays nothing:
+	// this charge looks past it, with a claim of its own that then holds the invoice instead.
+	const passed = new Set<string>();
+	for (let blocker = turnedGateway360Claim(claim); blocker && !passed.has(blocker.id); blocker = turnedGateway360Claim(claim)) {
+		if (!(await paysNothing(charge, blocker))) break;
+		passed.add(blocker.id);
+		charge = { ...charge, claim: { ...charge.claim, reads: new ReadsPassing(stripe.transport, passed) } };
+		claim = await claimForCharge(charge, 0);
+	}
 	switch (claim.kind) {
 		case 'blocked':
 			return await holderOutcome(charge, claim.blocking, await releaseHold(charge, ownHold));
@@ -253,6 +264,44 @@ function claimRequest(charge: ChargeContext, stripeCustomerId: string): ClaimReq
 		ownKey: key,
 		reads: stripe.reads,
 	};
+}
+
+/** The 360 claim turned into a charge that holds the invoice, if that is what blocked the claim. */
+function turnedGateway360Claim(result: ClaimResult): Stripe.PaymentIntent | undefined {
+	const holder = result.kind === 'blocked' ? result.blocking.intent : undefined;
+	return holder?.metadata?.[CLAIM_METADATA_KEY] === 'gateway360' && holder.status === 'canceled' ? holder : undefined;
+}
+
+/**
+ * Whether the gateway payment a turned 360 claim was made for holds no money (refunded in full,
+ * voided): found by the claim's key, which that charge's hold carries in field 3.
+ */
+async function paysNothing(charge: ChargeContext, turned: Stripe.PaymentIntent): Promise<boolean> {
+	const { request, gateway } = charge;
+	const key = turned.metadata[IDEMPOTENCY_METADATA_KEY];
+	const transactions = await orderTransactions(gateway, request.invoiceId, request.currency);
+	const payment = transactions.filter((transaction) => transaction.chargeKey === key).at(-1);
+	return payment !== undefined && !summarizeTransaction(payment).holdsMoney;
+}
+
+/** The execution's reads without the turned 360 claims a charge looks past. */
+class ReadsPassing extends StripeReadCache {
+	constructor(
+		transport: StripeTransport,
+		private readonly passed: ReadonlySet<string>,
+	) {
+		super(transport);
+	}
+
+	override async paymentsAfter(
+		customerId: string,
+		sinceSeconds: number,
+		payLinksSinceSeconds: number,
+		moment: number,
+	): Promise<PaymentsRead> {
+		const read = await super.paymentsAfter(customerId, sinceSeconds, payLinksSinceSeconds, moment);
+		return { ...read, intents: read.intents.filter((intent) => !this.passed.has(intent.id)) };
+	}
 }
 
 /** A claim of this request (made by an earlier attempt or run), if that is what holds the invoice. */
@@ -360,7 +409,7 @@ async function capture(charge: Charge, claimId: string, hold: string): Promise<C
 		return { ...(await paidOutcome(charge, hold)), claimId };
 	}
 	throw new Gateway360ApiError({
-		message: `The capture of hold ${hold} failed (${answer.responseText || 'no reason given'}); nothing was taken. Invoice ${request.invoiceNumber} stays held in Stripe as paid through 360 Payments (claim ${claimId}): retry this run to capture the hold; if the hold is gone, take the payment another way and record it in the books`,
+		message: `The capture of hold ${hold} failed (${answer.responseText || 'no reason given'}); nothing was taken. Invoice ${request.invoiceNumber} stays held in Stripe as paid through 360 Payments (claim ${claimId}): retry this run to capture the hold; if the hold is gone, the customer pays again with a new card entry`,
 		kind: 'capture_failed',
 		responseCode: answer.responseCode || undefined,
 		responseText: answer.responseText,
@@ -448,7 +497,8 @@ async function holderOutcome(
 	};
 	if (blocking.intent?.metadata?.[CLAIM_METADATA_KEY] === 'gateway360') {
 		// Another 360 payment of the invoice: its sale names it once captured; its hold means it
-		// is being captured; neither means its capture failed (see turnedWithoutPayment).
+		// is being captured (or its capture failed and waits for a retry); no trace of it at all
+		// is for a person to look at (see turnedWithoutPayment).
 		const { verdict, otherHolds } = await readOrder(charge);
 		if (verdict.kind === 'paid') return { ...existingOutcome(verdict.sale, request, voided), claimId: null };
 		if (verdict.kind === 'conflict') throw conflictingSaleError(request, verdict, voided);
@@ -516,20 +566,20 @@ function spentToken(request: ChargeRequest, transactionId: string): CoreInputErr
 }
 
 /**
- * The invoice is held in Stripe by a 360 claim turned into a charge whose capture failed: the
- * gateway has no payment of it. Stripe refuses the invoice while that claim is within its guard
- * lookback, and so does Charge Token: a person settles it (docs/360-payments.md).
+ * The invoice is held in Stripe by a 360 claim turned into a charge of which the gateway shows
+ * nothing (another gateway account, a transaction removed): Stripe refuses the invoice while
+ * that claim is within its guard lookback, and so does Charge Token: a person looks at it.
  */
 function turnedWithoutPayment(request: ChargeRequest, claimId: string): Gateway360ApiError {
 	return new Gateway360ApiError({
-		message: `Invoice ${request.invoiceNumber} is held in Stripe as paid through 360 Payments (claim ${claimId}), but the gateway has no payment of it: that charge's capture failed. Nothing was charged. Retry the run of that charge to capture its hold; if the hold is gone, take the payment another way and record it in the books`,
-		kind: 'capture_failed',
+		message: `Invoice ${request.invoiceNumber} is held in Stripe as paid through 360 Payments (claim ${claimId}), but this gateway shows no payment of that charge for order ${request.invoiceId}. Nothing was charged. Find that payment (is the credential the gateway account that took it?) and record it in the books, or record how the invoice is paid`,
+		kind: 'conflicting_payment',
 	});
 }
 
 function holdMissing(request: ChargeRequest, claimId: string): Gateway360ApiError {
 	return new Gateway360ApiError({
-		message: `Invoice ${request.invoiceNumber} is held in Stripe as paid through 360 Payments (claim ${claimId}), but the gateway has no hold of this payment left to capture (voided or expired): nothing was charged. Take the payment another way and record it in the books; Stripe refuses to charge the invoice while that claim is within its guard lookback`,
+		message: `Invoice ${request.invoiceNumber} is held in Stripe as paid through 360 Payments (claim ${claimId}), but the gateway has no hold of this payment left to capture (voided or expired): nothing was charged. The customer pays again with a new card entry (through 360 Payments: Stripe refuses the invoice while that claim is within its guard lookback)`,
 		kind: 'capture_failed',
 	});
 }
