@@ -4,7 +4,9 @@
  * action required with a failure email carrying the link; when the customer pays there, the
  * events bring the books to paid and the confirmation out. Refunded, in part and then in
  * full, the invoice is open again in the books with what was refunded, and nobody is emailed.
- * Forged events are refused.
+ * A real payment naming an invoice it does not pay (another customer's, $1 for $75) is kept in
+ * the books as a mismatch, the invoice stays unpaid and the team is told. Forged events are
+ * refused.
  */
 import { createHmac } from 'node:crypto';
 
@@ -16,6 +18,7 @@ const state = loadState();
 const c = clients(state);
 const { n8n, stripe, books, smtp, request } = c;
 const P = 'stat';
+const TEAM = 'accounts@demo-services.example.com';
 
 /** The books hold one invoice due today; its customer is in Stripe with `paymentMethod` saved. */
 async function oneInvoiceDue(prefix, name, total, paymentMethod) {
@@ -46,6 +49,28 @@ async function refund(paymentIntentId, amount) {
 		body: form.toString(),
 	});
 	expect(res.status).toBe(200);
+	return res.json;
+}
+
+/** A PaymentIntent made outside this package (the Dashboard, another integration), confirmed. */
+async function paymentMadeElsewhere({ customer, amount, metadata }) {
+	const form = new URLSearchParams({
+		amount: String(amount),
+		currency: 'usd',
+		customer: customer.id,
+		payment_method: customer.invoice_settings.default_payment_method,
+		confirm: 'true',
+		off_session: 'true',
+	});
+	for (const [key, value] of Object.entries(metadata)) form.set(`metadata[${key}]`, value);
+	const res = await request('POST', `${state.stripeUrl}/v1/payment_intents`, {
+		headers: {
+			authorization: `Bearer ${state.credentials.invPayStripeDemo.data.secretKey}`,
+			'content-type': 'application/x-www-form-urlencoded',
+		},
+		body: form.toString(),
+	});
+	expect([res.status, res.json.status]).toEqual([200, 'succeeded']);
 	return res.json;
 }
 
@@ -199,6 +224,104 @@ test('a refund reaches the books: in part, the amount refunded is owed; in full,
 	expect(undelivered(deliveries)).toEqual([]);
 	// no "Payment Confirmation" (nor any email) for a refund
 	expect(await mails(smtp, 1, { timeoutMs: 1000 })).toEqual([]);
+});
+
+test('a payment naming an invoice it does not pay is kept as a mismatch: the invoice stays unpaid, the team is told', async () => {
+	const prefix = `${P}4`;
+	const { seed } = seedFor(prefix, state.timeZone, {
+		customers: [
+			{ key: 'c1', name: 'Owes Seventy-Five' },
+			{ key: 'c2', name: 'Somebody Else' },
+		],
+		invoices: [{ key: 'i1', customer: 'c1', total: '75.00', due: 0 }],
+	});
+	await books.reset(seed);
+	const [owner, other] = await Promise.all(
+		seed.customers.map((customer) =>
+			stripe.createCustomer({
+				name: customer.name,
+				email: customer.email,
+				metadata: { books_customer_id: customer.id },
+				defaultPaymentMethod: 'pm_card_visa',
+			}),
+		),
+	);
+	await smtp.clear();
+	const invoiceId = `${prefix}-i1`;
+	const before = new Set((await n8n.executions('invPayWf3Status')).map((e) => e.id));
+
+	// $1 of another customer, naming the invoice
+	const cheap = await paymentMadeElsewhere({
+		customer: other,
+		amount: 100,
+		metadata: { invoice_ids: invoiceId, books_customer_id: `${prefix}-c2` },
+	});
+	// the invoice's own customer paying $1 with metadata claiming the $75 line
+	const claimed = await paymentMadeElsewhere({
+		customer: owner,
+		amount: 100,
+		metadata: {
+			invoice_ids: invoiceId,
+			invoice_lines: '7500/0',
+			books_customer_id: `${prefix}-c1`,
+		},
+	});
+	await settle(c);
+
+	const kept = await c.waitFor('the books to keep both payments as mismatches', async () => {
+		const all = (await books.call('GET', `/invoices/${invoiceId}/payment-mismatches`)).json;
+		return all.length === 2 ? all : null;
+	});
+	const byPayment = Object.fromEntries(kept.map((record) => [record.paymentId, record]));
+	expect(byPayment[cheap.id]).toMatchObject({
+		status: 'succeeded',
+		amount: { amount: '1.00', currency: 'usd' },
+		customer: { booksId: `${prefix}-c2`, providerId: other.id },
+	});
+	expect(byPayment[cheap.id].reasons.map((r) => r.code)).toEqual([
+		'CUSTOMER_MISMATCH',
+		'STRIPE_CUSTOMER_MISMATCH',
+		'AMOUNT_MISMATCH',
+	]);
+	expect(byPayment[claimed.id]).toMatchObject({
+		amount: { amount: '75.00' },
+		paymentAmount: { amount: '1.00' },
+	});
+	expect(byPayment[claimed.id].reasons).toEqual([
+		{
+			code: 'LINES_MISMATCH',
+			message: 'The payment took $1.00, but its invoice lines add up to $75.00',
+		},
+	]);
+	// nothing paid: no payment record, the invoice as it was
+	expect((await books.payments()).filter((p) => p.invoiceId === invoiceId)).toEqual([]);
+	expect(await books.invoice(invoiceId)).toMatchObject({
+		status: 'open',
+		paymentStatus: 'unpaid',
+		balance: '75.00',
+	});
+	// one notice per payment, to the team alone; the customers hear nothing from us
+	const messages = await mails(smtp, 2);
+	expect(messages.map((m) => m.subject)).toEqual([
+		`Payment Mismatch: invoice ${prefix.toUpperCase()}-I1 (Owes Seventy-Five (${prefix}))`,
+		`Payment Mismatch: invoice ${prefix.toUpperCase()}-I1 (Owes Seventy-Five (${prefix}))`,
+	]);
+	for (const message of messages) {
+		expect([...message.envelope.to]).toEqual([TEAM]);
+		expect(message.cc).toBeNull();
+	}
+	const notice = messages.find((m) => m.text.includes(cheap.id));
+	expect(notice.text).toContain(
+		`A payment of $1.00 names invoice ${prefix.toUpperCase()}-I1 of Owes Seventy-Five (${prefix}) but does not match it.`,
+	);
+	expect(notice.text).toContain(
+		`Paid by: books customer ${prefix}-c2, Stripe customer ${other.id}`,
+	);
+	expect(notice.text).toContain("- It pays $1.00, less than the invoice's balance $75.00");
+	// the runs ended well: a mismatch is an outcome, not an error
+	const runs = (await n8n.executions('invPayWf3Status')).filter((e) => !before.has(e.id));
+	expect(runs.map((e) => e.status)).toEqual(['success', 'success']);
+	expect(undelivered(await stripe.deliveries())).toEqual([]);
 });
 
 test('an event without a valid Stripe signature answers 401 and changes nothing', async () => {

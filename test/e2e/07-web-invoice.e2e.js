@@ -5,7 +5,8 @@
  * customer's mailbox have it; the sale's order ID is the books' invoice ID, with its customer and
  * number beside it. A sale of the same order ID that is not this payment refuses the charge: the
  * page gets no detail, the run fails for the admin. Tampered, expired and unsigned requests
- * answer 401/403 and charge nothing. Without 360 Payments the link leads to a Stripe pay link.
+ * answer 401/403 and charge nothing. The gateway gets the invoice's customer's email from the
+ * books, whatever the page posts. Without 360 Payments the link leads to a Stripe pay link.
  */
 import { createHmac } from 'node:crypto';
 
@@ -61,6 +62,7 @@ beforeAll(async () => {
 			{ key: 'i2', customer: 'c1', total: '80.00', recurring: false },
 			{ key: 'i3', customer: 'c1', total: '15.00', recurring: false },
 			{ key: 'i4', customer: 'c1', total: '500.00', recurring: false },
+			{ key: 'i5', customer: 'c1', total: '40.00', recurring: false },
 		],
 	});
 	await books.reset(seed);
@@ -241,6 +243,32 @@ test('a tampered or expired link shows an error page (401/403) in the browser an
 	expect(refused.json).toMatchObject({ status: 'refused', failure: { code: 'bad_signature' } });
 	expect(await salesOf(id('i3'))).toEqual([]);
 	expect((await books.payments()).filter((p) => p.invoiceId === id('i3'))).toEqual([]);
+});
+
+test("the gateway gets the email of the invoice's customer from the books, not the one the page posts", async () => {
+	const { url } = (await issue(id('i5'))).json;
+	const paid = await request(
+		'POST',
+		`${n8n.webhook('invoice-payments/web-invoice/pay')}?${new URL(url).searchParams}`,
+		{
+			headers: { 'content-type': 'application/x-www-form-urlencoded' },
+			body: new URLSearchParams({
+				payment_token: await cardToken(),
+				customer_email: 'someone@elsewhere.example.com',
+				amount: '0.01',
+			}).toString(),
+		},
+	);
+	expect(paid.status).toBe(200);
+	expect(paid.json).toMatchObject({ status: 'succeeded', invoiceId: id('i5') });
+	const [sale] = await salesOf(id('i5'));
+	expect(sale.amount).toBe('40.00');
+	const stored = (await gateway.hook('GET', 'transactions')).find(
+		(t) => t.transactionId === sale.transactionId,
+	);
+	// the address the Pay Now page shows: the customer's accounts email in the books
+	expect(stored.email).toBe(`ap@c1.${P}.example.com`);
+	expect(await books.invoice(id('i5'))).toMatchObject({ paymentStatus: 'paid', balance: '0.00' });
 });
 
 test('without 360 Payments the link leads to a Stripe pay link; the payment-status workflow records it', async () => {
