@@ -11,6 +11,7 @@ import { createScan } from '../core/autopay/eligibility';
 import type { CustomerFacts, Decision, InvoiceField, InvoiceFields } from '../core/autopay/eligibility';
 import { parseCurrencyCaps } from '../core/autopay/caps';
 import { DEFAULT_MAPPING_METADATA_KEY } from '../core/stripe/customers';
+import { DEFAULT_GUARD_LOOKBACK_DAYS } from '../core/stripe/paymentGuards';
 import { toNodeError } from '../shared/nodeErrors';
 import { PAYMENT_METHOD_TYPE_OPTIONS } from '../shared/paymentMethodTypes';
 import { createStripeClient } from '../shared/stripeClient';
@@ -300,7 +301,7 @@ export class AutoPayScan implements INodeType {
 		let factsOf: (fields: InvoiceFields) => Promise<CustomerFacts | undefined> = async () => undefined;
 		if (checkStripe) {
 			const { transport } = await createStripeClient.call(this);
-			const lookbackDays = options.guardLookbackDays ?? 45;
+			const lookbackDays = options.guardLookbackDays ?? DEFAULT_GUARD_LOOKBACK_DAYS;
 			const reader = new CustomerFactsReader(
 				transport,
 				options.mappingMetadataKey || DEFAULT_MAPPING_METADATA_KEY,

@@ -132,7 +132,7 @@ const moneyTaken = (invoiceId) => stripe.ledger.chargesFor(invoiceId) + gateway.
  */
 function expectAccountedFor(outcome, invoiceId) {
 	if (outcome.error) {
-		expect(outcome.error).toMatch(new RegExp(`Invoice ${invoiceId}\\b.*(pay the other invoices without it|try again|pay again)`));
+		expect(outcome.error).toMatch(new RegExp(`Invoice ${invoiceId}\\b.*(pay the other invoices without it|try again|pay again|was paid through 360 Payments)`));
 		return;
 	}
 	const record = outcome.records.find((r) => r.invoiceId === invoiceId);

@@ -18,7 +18,7 @@ import {
 	CONVERTED_CLAIM_REASON,
 	IDEMPOTENCY_METADATA_KEY,
 	LOST_CLAIM_REASON,
-	PAY_LINK_LIFETIME_SECONDS,
+	claimReadWindows,
 } from '../stripe/paymentGuards';
 import type { BlockingPayment } from '../stripe/paymentGuards';
 import { StripeReadCache } from '../stripe/readCache';
@@ -83,12 +83,6 @@ export interface ClaimedChargeOutcome extends ChargeOutcome {
 	/** the Stripe claim turned into this charge (it holds the invoice on the Stripe side), or null */
 	claimId: string | null;
 }
-
-/** The Stripe node's default (payInvoices.ts): the reads of both must see the same payments. */
-const DEFAULT_GUARD_LOOKBACK_DAYS = 45;
-
-/** How far this machine's clock may be off Stripe's, for the pay-link read (as payInvoices.ts). */
-const CLOCK_MARGIN_SECONDS = 3600;
 
 /** Claims of one request: the protocol's three attempts (invoiceClaims.ts). */
 const CLAIM_ATTEMPTS = 3;
@@ -237,7 +231,6 @@ export async function chargeTokenClaimingStripe(
 
 function claimRequest(charge: ChargeContext, stripeCustomerId: string): ClaimRequest {
 	const { request, stripe, key } = charge;
-	const lookback = (stripe.guardLookbackDays ?? DEFAULT_GUARD_LOOKBACK_DAYS) * 86_400;
 	const metadata = encodeInvoiceMetadata(
 		[{ invoiceId: request.invoiceId, amountMinor: request.amountMinor, feeMinor: request.feeMinor }],
 		{
@@ -259,8 +252,7 @@ function claimRequest(charge: ChargeContext, stripeCustomerId: string): ClaimReq
 			metadata,
 		},
 		idempotencyKey: key,
-		sinceSeconds: stripe.nowSeconds - lookback,
-		payLinksSinceSeconds: stripe.nowSeconds - PAY_LINK_LIFETIME_SECONDS - CLOCK_MARGIN_SECONDS,
+		...claimReadWindows(stripe.nowSeconds, stripe.guardLookbackDays),
 		ownKey: key,
 		reads: stripe.reads,
 	};

@@ -19,7 +19,7 @@ import {
 	CONVERTED_CLAIM_REASON,
 	IDEMPOTENCY_METADATA_KEY,
 	PAY_LINK_CLAIM_METADATA_KEY,
-	PAY_LINK_LIFETIME_SECONDS,
+	claimReadWindows,
 	findBlockingPayment,
 	isOpenClaim,
 } from './paymentGuards';
@@ -66,10 +66,6 @@ export interface PaymentOutcome {
 	existingPayment: boolean;
 }
 
-const DEFAULT_GUARD_LOOKBACK_DAYS = 45;
-
-/** How far this machine's clock may be off Stripe's, for reads bounded by a time. */
-const CLOCK_MARGIN_SECONDS = 3600;
 
 /** Checks the request's amounts before anything is sent; throws CoreInputError naming the field. */
 export function validatePaymentRequest(request: PaymentRequest): FeeBreakdown {
@@ -112,19 +108,11 @@ function openPayLinkRecords(session: Stripe.Checkout.Session): PaymentRecord[] {
 	);
 }
 
-/** The pending records of a claim that holds invoices: a payment or pay link being made. */
-function claimRecords(claim: Stripe.PaymentIntent): PaymentRecord[] {
-	return paymentRecordsFromIntent(claim).map((record) => ({
-		...record,
-		status: 'pending' as const,
-		failure: null,
-	}));
-}
-
 /**
  * What already holds the invoices asked for. When it holds all of them, its records, as they
  * are; when it holds only some of a combined payment, the whole payment is refused (its other
- * invoices stay payable; nothing was charged for them).
+ * invoices stay payable; nothing was charged for them); a payment made through 360 Payments is
+ * refused too, naming it.
  */
 function blockedOutcome(blocking: BlockingPayment, invoiceIds: string[]): PaymentOutcome {
 	const { reason, what } = blocking;
@@ -134,10 +122,13 @@ function blockedOutcome(blocking: BlockingPayment, invoiceIds: string[]): Paymen
 			`Invoice ${blocking.invoiceIds.join(', ')} ${what}; pay the other invoices without it`,
 		);
 	}
+	// A claim turned into a payment elsewhere (360 Payments) holds them: Stripe has no record of
+	// that payment to report, and the books get it from the path that took it.
+	if (blocking.intent?.status === 'canceled') {
+		throw new CoreInputError('invoiceId', `Invoice ${blocking.invoiceIds.join(', ')} ${what}; nothing was charged`);
+	}
 	const existing = blocking.intent
-		? blocking.intent.status === 'canceled'
-			? claimRecords(blocking.intent)
-			: paymentRecordsFromIntent(blocking.intent, { fallbackInvoiceId: blocking.invoiceIds[0] })
+		? paymentRecordsFromIntent(blocking.intent, { fallbackInvoiceId: blocking.invoiceIds[0] })
 		: openPayLinkRecords(blocking.session);
 	const records = existing
 		.filter((record) => blocking.invoiceIds.includes(record.invoiceId))
@@ -169,15 +160,13 @@ function claimRequest(
 	params: Stripe.PaymentIntentCreateParams,
 	idempotencyKey: string,
 ): ClaimRequest {
-	const lookback = (request.guardLookbackDays ?? DEFAULT_GUARD_LOOKBACK_DAYS) * 86_400;
 	return {
 		kind,
 		customerId: request.stripeCustomerId,
 		invoiceIds: request.invoices.map((invoice) => invoice.invoiceId),
 		params,
 		idempotencyKey,
-		sinceSeconds: request.nowSeconds - lookback,
-		payLinksSinceSeconds: request.nowSeconds - PAY_LINK_LIFETIME_SECONDS - CLOCK_MARGIN_SECONDS,
+		...claimReadWindows(request.nowSeconds, request.guardLookbackDays),
 		ownKey: request.idempotencyKey,
 		reads,
 	};
@@ -473,9 +462,9 @@ export async function payInvoices(
 ): Promise<PaymentOutcome> {
 	const breakdown = validatePaymentRequest(request);
 	const invoiceIds = request.invoices.map((invoice) => invoice.invoiceId);
-	const lookback = (request.guardLookbackDays ?? DEFAULT_GUARD_LOOKBACK_DAYS) * 86_400;
+	const { sinceSeconds } = claimReadWindows(request.nowSeconds, request.guardLookbackDays);
 	const [recent, openLinks] = await Promise.all([
-		reads.recentIntents(request.stripeCustomerId, request.nowSeconds - lookback),
+		reads.recentIntents(request.stripeCustomerId, sinceSeconds),
 		reads.openPayLinks(request.stripeCustomerId),
 	]);
 	// A session made with this request's own key is this request's earlier answer (its pay link,

@@ -143,12 +143,32 @@ export async function openPayLinks(
 	return sessions;
 }
 
+/** How far back the guard reads a customer's payments unless told otherwise, in days (a setting). */
+export const DEFAULT_GUARD_LOOKBACK_DAYS = 45;
+
+/** How far this machine's clock may be off Stripe's, for reads bounded by a time. */
+const CLOCK_MARGIN_SECONDS = 3600;
+
 /**
  * A pay link lives at most 24 hours (Stripe's longest `expires_at`,
  * docs.stripe.com/api/checkout/sessions/create#create_checkout_session-expires_at): only pages
  * made this recently can be open, or paid after a read of the payments.
  */
 export const PAY_LINK_LIFETIME_SECONDS = 24 * 3600;
+
+/**
+ * Where the claim protocol's reads start (unix seconds): payments within the guard lookback, pay
+ * links within a pay link's lifetime (and the clock margin). Every path that claims reads the same.
+ */
+export function claimReadWindows(
+	nowSeconds: number,
+	lookbackDays = DEFAULT_GUARD_LOOKBACK_DAYS,
+): { sinceSeconds: number; payLinksSinceSeconds: number } {
+	return {
+		sinceSeconds: nowSeconds - lookbackDays * 86_400,
+		payLinksSinceSeconds: nowSeconds - PAY_LINK_LIFETIME_SECONDS - CLOCK_MARGIN_SECONDS,
+	};
+}
 
 /**
  * The customer's pay links (Checkout Sessions, every status) made since then, all pages: what
