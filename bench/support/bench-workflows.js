@@ -10,6 +10,7 @@
 const { randomUUID } = require('node:crypto');
 
 const { clients } = require('../../test/e2e/support/clients');
+const { openEndpointSecret } = require('../../nodes/core/webhooks/endpointSecretSeal');
 const { PACKAGE_NAME, STRIPE_CREDENTIAL } = require('./n8n-stack');
 
 const TRIGGER_NODE = 'Payment Webhook Trigger';
@@ -85,18 +86,24 @@ function benchClients(state) {
 	return {
 		async ours({ name = 'Bench: Payment Webhook Trigger', options = {} } = {}) {
 			const id = await createActive(ourWorkflow(name, options));
-			// the trigger made its endpoint on the Stripe server and keeps the signing secret in its
-			// static data, which n8n saves with the workflow
+			// the trigger made its endpoint on the Stripe server and keeps the signing secret, sealed, in
+			// its static data, which n8n saves with the workflow
 			const kept = await c.waitFor('the trigger to keep its endpoint secret', async () => {
 				const workflow = ok(await api('GET', `/workflows/${id}`), 'GET workflow');
-				return workflow.staticData?.[`node:${TRIGGER_NODE}`]?.endpointSecret
+				return workflow.staticData?.[`node:${TRIGGER_NODE}`]?.sealedEndpointSecret
 					? workflow.staticData[`node:${TRIGGER_NODE}`]
 					: null;
 			});
 			const endpoints = (await c.stripe.api('GET', '/webhook_endpoints?limit=100')).data;
 			const endpoint = endpoints.find((e) => e.id === kept.endpointId);
 			if (!endpoint) throw new Error(`the Stripe server has no endpoint ${kept.endpointId}`);
-			return { id, url: endpoint.url, secret: kept.endpointSecret };
+			// sealed with a key derived from the Stripe credential's key (the trigger's own rule)
+			const secret = openEndpointSecret({
+				sealed: kept.sealedEndpointSecret,
+				stripeSecretKey: state.credentials[STRIPE_CREDENTIAL].data.secretKey,
+				endpointId: kept.endpointId,
+			});
+			return { id, url: endpoint.url, secret };
 		},
 		async plain() {
 			const path = `bench-plain-${randomUUID().slice(0, 8)}`;

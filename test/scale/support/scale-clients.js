@@ -31,6 +31,8 @@ function scaleClients(state) {
 	const scale = {
 		...c,
 		sql,
+		/** the Stripe credential's key: it also opens the endpoint secret the trigger keeps sealed */
+		stripeSecretKey: state.stripeSecretKey,
 		/**
 		 * "Execute workflow" from its manual trigger, as the editor does it. With
 		 * OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS the main only enqueues it: a worker runs it.

@@ -7,6 +7,7 @@
  * with the endpoint's secret (the one the trigger keeps in its static data), as Stripe signs it.
  */
 const Stripe = require('stripe');
+const { openEndpointSecret } = require('../../../nodes/core/webhooks/endpointSecretSeal');
 
 const { inParallel, minor, prng, shuffle } = require('./scale-clients');
 
@@ -155,8 +156,9 @@ function eventsOf(events, payments, slots) {
 
 /**
  * The trigger's Stripe endpoint as both sides know it: Stripe's endpoints (there must be one
- * only) and the id and signing secret the trigger keeps in its static data, which n8n stores
- * with the workflow in PostgreSQL for every process to read.
+ * only) and the id and signing secret the trigger keeps in its static data (sealed with a key
+ * derived from the Stripe credential's key), which n8n stores with the workflow in PostgreSQL for
+ * every process to read.
  */
 async function triggerEndpoint(scale, workflowId) {
 	const endpoints = (await scale.stripe.api('GET', '/webhook_endpoints')).data;
@@ -164,7 +166,14 @@ async function triggerEndpoint(scale, workflowId) {
 		scale.sql(`SELECT "staticData" FROM workflow_entity WHERE id = '${workflowId}'`).trim() || '{}',
 	);
 	const kept = staticData['node:Payment Webhook Trigger'] ?? {};
-	return { endpoints, kept, url: endpoints[0]?.url, secret: kept.endpointSecret };
+	const secret = kept.sealedEndpointSecret
+		? openEndpointSecret({
+				sealed: kept.sealedEndpointSecret,
+				stripeSecretKey: scale.stripeSecretKey,
+				endpointId: kept.endpointId,
+			})
+		: undefined;
+	return { endpoints, kept, url: endpoints[0]?.url, secret };
 }
 
 /** Delivers (again) every payment event Stripe made since `sinceSeconds`, as Stripe retries. */
