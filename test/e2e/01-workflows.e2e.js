@@ -55,7 +55,8 @@ test('the payment-status trigger registered its own Stripe endpoint at the produ
 });
 
 test.each([
-	['POST', 'invoice-payments/pay', 401, 'the portal and agent payment webhook (no token)'],
+	['POST', 'invoice-payments/pay', 401, 'the portal payment webhook (no token)'],
+	['POST', 'invoice-payments/agents/pay', 401, "the agents' payment webhook (no token)"],
 	['POST', 'invoice-payments/web-invoice/link', 403, 'issuing a web invoice link (no books key)'],
 	[
 		'POST',
