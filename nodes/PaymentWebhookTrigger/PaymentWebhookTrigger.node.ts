@@ -149,9 +149,10 @@ export class PaymentWebhookTrigger implements INodeType {
 						displayName: 'Signature Tolerance (Seconds)',
 						name: 'toleranceSeconds',
 						type: 'number',
-						typeOptions: { minValue: 1 },
+						typeOptions: { minValue: 1, maxValue: 3600 },
 						default: 300,
-						description: 'Oldest signed timestamp accepted, against replayed deliveries',
+						description:
+							'Oldest signed timestamp accepted, against replayed deliveries: Stripe uses 300; at most 3600',
 						displayOptions: { show: { '/provider': ['stripe'] } },
 					},
 				],

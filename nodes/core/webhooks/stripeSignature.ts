@@ -29,6 +29,12 @@ import { CoreInputError } from '../errors';
 export const STRIPE_SIGNATURE_HEADER = 'stripe-signature';
 export const STRIPE_DEFAULT_TOLERANCE_SECONDS = 300;
 
+/**
+ * The widest tolerance accepted: the tolerance is the window in which a captured delivery can be
+ * replayed, so a setting may narrow Stripe's 300 s or widen it for a slow clock, not open it wide.
+ */
+export const MAX_TOLERANCE_SECONDS = 3600;
+
 export type SignatureFailureReason =
 	| 'missing_header'
 	| 'malformed_header'
@@ -140,10 +146,15 @@ export function verifyStripeSignature(input: {
 }): StripeSignatureResult {
 	const secrets = usableKeys(input.secrets, 'secrets');
 	const tolerance = input.toleranceSeconds ?? STRIPE_DEFAULT_TOLERANCE_SECONDS;
-	if (typeof tolerance !== 'number' || !Number.isFinite(tolerance) || tolerance <= 0) {
+	if (
+		typeof tolerance !== 'number' ||
+		!Number.isFinite(tolerance) ||
+		tolerance <= 0 ||
+		tolerance > MAX_TOLERANCE_SECONDS
+	) {
 		throw new CoreInputError(
 			'toleranceSeconds',
-			'The signature tolerance must be a positive number of seconds (Stripe uses 300)',
+			`The signature tolerance must be a number of seconds from 1 to ${MAX_TOLERANCE_SECONDS} (Stripe uses 300): it is how long a captured delivery could be replayed`,
 		);
 	}
 	if (typeof input.nowSeconds !== 'number' || !Number.isFinite(input.nowSeconds)) {
