@@ -14,7 +14,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import { startGateway360Server } from '../fakes/gateway360-server';
 import { runWorkflow, singleNodeWorkflow } from './harness';
-import { payInvoiceParams, runNode, startStripe, stripeCredentials } from './stripe-node';
+import { newRacer, payInvoiceParams, runNode, startStripe, stripeCredentials } from './stripe-node';
 
 const REPETITIONS = 30;
 const SET_OFF_WITHIN_MS = 900;
@@ -37,20 +37,7 @@ afterAll(async () => {
 	await Promise.all([stripe.close(), gateway.close()]);
 });
 
-let counter = 0;
-
-/** A fresh mapped customer with a saved card as its automatic method, and one open invoice of it. */
-function race() {
-	const booksId = `R360-${++counter}`;
-	const created = stripe.createCustomer({
-		name: `Racer ${booksId}`,
-		metadata: { books_customer_id: booksId },
-		defaultPaymentMethod: 'pm_card_visa',
-	});
-	const savedMethod = created.invoice_settings.default_payment_method;
-	const invoice = (id) => ({ invoiceId: id, customerId: booksId, balance: '40.00', currency: 'usd' });
-	return { booksId, savedMethod, invoice: invoice(`R360I-${counter}`), other: () => invoice(`R360O-${++counter}`) };
-}
+const race = () => newRacer(stripe, 'R360');
 
 /** What one racer did: its output records (or its error), for the checks. */
 function outcomeOf(result, name) {

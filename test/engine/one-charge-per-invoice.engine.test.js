@@ -6,7 +6,7 @@
  * may have two succeeded charges. Each race runs on its own customer and invoice, so the 30 runs
  * of a pair go at once.
  */
-import { payInvoiceParams, runNode, startStripe } from './stripe-node';
+import { newRacer, payInvoiceParams, runNode, startStripe } from './stripe-node';
 
 const NODE = 'stripeInvoicePayment';
 const REPETITIONS = 30;
@@ -21,20 +21,7 @@ afterAll(async () => {
 	await stripe.close();
 });
 
-let counter = 0;
-
-/** A fresh mapped customer with a saved card as its automatic method, and one open invoice of it. */
-function race() {
-	const booksId = `R-${++counter}`;
-	const created = stripe.createCustomer({
-		name: `Racer ${booksId}`,
-		metadata: { books_customer_id: booksId },
-		defaultPaymentMethod: 'pm_card_visa',
-	});
-	const savedMethod = created.invoice_settings.default_payment_method;
-	const invoice = (id) => ({ invoiceId: id, customerId: booksId, balance: '40.00', currency: 'usd' });
-	return { booksId, savedMethod, invoice: invoice(`RI-${counter}`), other: () => invoice(`RO-${++counter}`) };
-}
+const race = () => newRacer(stripe, 'R');
 
 function payParams(howToPay, purpose, extra = {}) {
 	return payInvoiceParams({ howToPay, options: { purpose }, ...extra });

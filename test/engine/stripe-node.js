@@ -39,6 +39,30 @@ export function payInvoiceParams(extra = {}) {
 	};
 }
 
+let racers = 0;
+
+/**
+ * For race tests: a fresh mapped customer (books id `<prefix>-n`) with a saved card as its
+ * automatic method, one open invoice of it, and a maker of its other invoices.
+ */
+export function newRacer(server, prefix) {
+	const n = ++racers;
+	const booksId = `${prefix}-${n}`;
+	const created = server.createCustomer({
+		name: `Racer ${booksId}`,
+		metadata: { books_customer_id: booksId },
+		defaultPaymentMethod: 'pm_card_visa',
+	});
+	const invoice = (id) => ({ invoiceId: id, customerId: booksId, balance: '40.00', currency: 'usd' });
+	let others = 0;
+	return {
+		booksId,
+		savedMethod: created.invoice_settings.default_payment_method,
+		invoice: invoice(`${prefix}I-${n}`),
+		other: () => invoice(`${prefix}O-${n}-${++others}`),
+	};
+}
+
 /** Runs one node of ours on `input` items; returns the engine result. */
 export async function runNode(server, type, parameters, input, { onError, credentials } = {}) {
 	const workflow = singleNodeWorkflow('Node', type, parameters, {
