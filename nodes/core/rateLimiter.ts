@@ -109,10 +109,15 @@ export function createRequestLimiter(
 	};
 }
 
+/** Whether a Stripe secret or restricted key is a live-mode key (`sk_live_`, `rk_live_`). */
+export function isLiveKey(secretKey: string): boolean {
+	return /^(?:sk|rk)_live_/.test(secretKey);
+}
+
 /**
  * Stripe's documented rate limit for the key's mode: 100 requests/s live, 25 test. An unknown
  * key shape gets the lower one, which can only slow a run down, never cause 429s.
  */
 export function defaultRequestsPerSecond(secretKey: string): number {
-	return /^(?:sk|rk)_live_/.test(secretKey) ? 100 : 25;
+	return isLiveKey(secretKey) ? 100 : 25;
 }

@@ -8,7 +8,7 @@ import type {
 } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
-import { createRequestLimiter, defaultRequestsPerSecond } from '../core/rateLimiter';
+import { createRequestLimiter, defaultRequestsPerSecond, isLiveKey } from '../core/rateLimiter';
 import type { RequestLimiter } from '../core/rateLimiter';
 import { StripeTransport } from '../core/stripe/transport';
 import type { StripeHttp } from '../core/stripe/transport';
@@ -48,7 +48,7 @@ export async function createStripeClient(
 	const credentials = await this.getCredentials(STRIPE_CREDENTIAL);
 	const secretKey = String(credentials.secretKey ?? '');
 	const baseUrl = String(credentials.apiBaseUrl || 'https://api.stripe.com').replace(/\/+$/, '');
-	const livemode = /^(sk|rk)_live_/.test(secretKey);
+	const livemode = isLiveKey(secretKey);
 	// Every request is authenticated with the credential read here. Left to itself, n8n reads and
 	// decrypts it again per request, and in a trigger's webhook builds a fresh expression sandbox
 	// each time: about half of what re-reading a payment costs the Payment Webhook Trigger.
