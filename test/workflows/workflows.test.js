@@ -299,7 +299,8 @@ describe('web invoice with Pay Now: the 360 Payments charge', () => {
 		// the invoice the books answered for the signed link, as "Can it still be paid?" passes it
 		// on, then its customer (test/workflows/pay-now-customer-email.test.js)
 		expect(targets('Can it still be paid?', 0)).toEqual(['Books: read the customer']);
-		expect(targets('Books: read the customer', 0)).toEqual([charge.name]);
+		// then one of two charges, by whether Stripe takes payments too (pay-now-stripe-claim.test.js)
+		expect(targets(targets('Books: read the customer', 0)[0], 1)).toEqual([charge.name]);
 		const still = "$('Can it still be paid?').item.json";
 		expect(charge.parameters).toMatchObject({
 			invoiceId: `={{ ${still}.invoiceId }}`,
