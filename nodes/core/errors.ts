@@ -16,6 +16,17 @@ export function isCoreInputError(error: unknown): error is CoreInputError {
 	return error instanceof CoreInputError;
 }
 
+/**
+ * A payment refused because something else holds its invoices (another payment, a pay link, a
+ * claim being decided): not bad input, and nothing was charged. The message names the holder.
+ */
+export class PaymentRefusedError extends Error {
+	constructor(message: string) {
+		super(message);
+		this.name = 'PaymentRefusedError';
+	}
+}
+
 /** A promise's value or its error, as data: for callers that decide what a failure means. */
 export function settled<T>(
 	promise: Promise<T>,

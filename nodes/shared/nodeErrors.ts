@@ -1,7 +1,7 @@
 import type { INode, INodeProperties, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { isCoreInputError } from '../core/errors';
+import { PaymentRefusedError, isCoreInputError } from '../core/errors';
 import { StripeApiError, StripeConnectionError, redactSecrets } from '../core/stripe/errors';
 
 /** The display name of each parameter by its name: what the user typed the value into. */
@@ -55,6 +55,12 @@ export function toNodeError(
 					: `Field "${error.field}" of item ${itemIndex}`,
 			},
 		);
+	}
+	if (error instanceof PaymentRefusedError) {
+		return new NodeOperationError(node, `Item ${itemIndex}: ${redactSecrets(error.message)}`, {
+			itemIndex,
+			description: 'Another payment holds this invoice: nothing was charged by this item',
+		});
 	}
 	if (error instanceof StripeApiError) {
 		const details: JsonObject = {

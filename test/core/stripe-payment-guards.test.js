@@ -220,7 +220,7 @@ describe('payInvoices over an open pay link', () => {
 		await expect(refusal).rejects.toThrow(
 			`Invoice INV-1 has an open pay link (Checkout Session cs_open, open until ${UNTIL}); pay the other invoices without it`,
 		);
-		await expect(refusal).rejects.toMatchObject({ name: 'CoreInputError', field: 'invoiceId' });
+		await expect(refusal).rejects.toMatchObject({ name: 'PaymentRefusedError' });
 		expect(calls.filter((call) => call.startsWith('POST'))).toEqual([]);
 	});
 

@@ -491,7 +491,7 @@ test('Pay Now pays through 360 Payments with its claim turned; a later Stripe Pa
 		const run = await n8n.execute(created.json.id);
 		const [item] = run.data.resultData.runData['Stripe: Pay Invoice'][0].data.main[0];
 		expect(item.json.error).toBe(
-			`Item 0: invalid "Invoice ID": Invoice ${id('i7')} was paid through 360 Payments (claim ${claim.id}); nothing was charged`,
+			`Item 0: Invoice ${id('i7')} was paid through 360 Payments (claim ${claim.id}); nothing was charged`,
 		);
 	} finally {
 		await api('DELETE', `/workflows/${created.json.id}`);

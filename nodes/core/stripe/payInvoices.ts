@@ -1,6 +1,6 @@
 import type Stripe from 'stripe';
 
-import { CoreInputError, settled } from '../errors';
+import { CoreInputError, PaymentRefusedError, settled } from '../errors';
 import { formatFeePercent } from '../fee';
 import type { FeeBreakdown } from '../fee';
 import { decodeInvoiceMetadata, encodeInvoiceMetadata } from '../invoiceMetadata';
@@ -117,15 +117,14 @@ function openPayLinkRecords(session: Stripe.Checkout.Session): PaymentRecord[] {
 function blockedOutcome(blocking: BlockingPayment, invoiceIds: string[]): PaymentOutcome {
 	const { reason, what } = blocking;
 	if (blocking.invoiceIds.length !== invoiceIds.length) {
-		throw new CoreInputError(
-			'invoiceId',
+		throw new PaymentRefusedError(
 			`Invoice ${blocking.invoiceIds.join(', ')} ${what}; pay the other invoices without it`,
 		);
 	}
 	// A claim turned into a payment elsewhere (360 Payments) holds them: Stripe has no record of
 	// that payment to report, and the books get it from the path that took it.
 	if (blocking.intent?.status === 'canceled') {
-		throw new CoreInputError('invoiceId', `Invoice ${blocking.invoiceIds.join(', ')} ${what}; nothing was charged`);
+		throw new PaymentRefusedError(`Invoice ${blocking.invoiceIds.join(', ')} ${what}; nothing was charged`);
 	}
 	const existing = blocking.intent
 		? paymentRecordsFromIntent(blocking.intent, { fallbackInvoiceId: blocking.invoiceIds[0] })
@@ -150,7 +149,7 @@ function refuseWhileClaimed(breakdown: FeeBreakdown, rival: Stripe.PaymentIntent
 	const what = rival
 		? `is being paid by another request at this moment (claim ${rival.id})`
 		: 'was being paid by other requests at the same moment, and all of them gave way';
-	throw new CoreInputError('invoiceId', `Invoice ${ids} ${what}; nothing was charged: try again in a few minutes`);
+	throw new PaymentRefusedError(`Invoice ${ids} ${what}; nothing was charged: try again in a few minutes`);
 }
 
 function claimRequest(
