@@ -22,7 +22,10 @@ import { startGateway360Server } from '../fakes/gateway360-server';
 const CHROMIUM = '/usr/bin/chromium';
 const SECURITY_KEY = 'browser-security-key-91c2d7e4a0';
 const TOKEN_KEY = 'brwpub-91c2d7-e4a0b3-55f1c8';
-const BOOKS = { 'INV-2001': '125.00', 'INV-2002': '80.00' };
+const BOOKS = { 'INV-2001': '125.00', 'INV-2002': '80.00', 'INV-2003': '60.00' };
+// Paid meanwhile another way (a Stripe payment, as the workflow finds when it claims the invoice):
+// the workflow answers 409 with a message written for the customer, and charges nothing.
+const PAID_ELSEWHERE = { 'INV-2003': 'Invoice INV-2003 is already paid; nothing was charged to this card.' };
 const BOOKS_CUSTOMER_EMAIL = 'payer@example.com';
 
 let gateway;
@@ -78,6 +81,10 @@ async function startN8nStandIn() {
 			const raw = await readBody(req);
 			posts.push({ raw, origin: req.headers.origin ?? null });
 			const body = Object.fromEntries(new URLSearchParams(raw));
+			if (PAID_ELSEWHERE[body.invoice_number]) {
+				res.writeHead(409, { 'Content-Type': 'application/json', ...cors });
+				return res.end(JSON.stringify({ status: 'refused', failure: { code: 'ALREADY_PAID', message: PAID_ELSEWHERE[body.invoice_number] } }));
+			}
 			const { output, error } = await runNode(
 				{
 					resource: 'transaction',
@@ -199,5 +206,19 @@ test('an invalid card number never leaves the browser: a field error, no post, n
 	await expect(error.textContent()).resolves.toBe('Card number is invalid');
 	expect(posts.length).toBe(before);
 	expect(gateway.ledger.chargesFor('INV-2002')).toBe(0);
+	await context.close();
+}, 60_000);
+
+test('an invoice paid another way meanwhile: the page says so in the words the workflow wrote, nothing charged', async () => {
+	const context = await browser.newContext();
+	const page = await context.newPage();
+	await page.goto(`${n8n.url}/webhook/pay-now?invoice=INV-2003`);
+	await page.frameLocator('#ccnumber iframe').locator('input').waitFor();
+	await enterCard(page, '4111111111111111');
+	await page.getByRole('button', { name: 'Pay Now' }).click();
+	const error = page.getByRole('alert');
+	await error.waitFor({ state: 'visible' });
+	await expect(error.textContent()).resolves.toBe(PAID_ELSEWHERE['INV-2003']);
+	expect(gateway.ledger.chargesFor('INV-2003')).toBe(0);
 	await context.close();
 }, 60_000);

@@ -16,8 +16,9 @@ import { checkTokenKey } from './connection';
  *   customer_email, card_number (masked, e.g. 411111******1111), card_type
  * The webhook's answer is read as JSON: a payment record (or a list of them, as "Respond to
  * Webhook" with all items sends): `status` succeeded / processing -> paid; failed -> the
- * `failure.message` is shown and Pay Now may be clicked again; anything else -> a generic
- * error and retry. The charging workflow must take the amount from its books, not from the
+ * `failure.message` is shown and Pay Now may be clicked again; `refused` (the invoice is paid
+ * or being paid another way) -> its `failure.message`, as the workflow wrote it for the
+ * customer; anything else -> a generic error and retry. The charging workflow must take the amount from its books, not from the
  * post: the page is in the customer's hands.
  */
 
@@ -187,6 +188,8 @@ ${email ? readonlyRow('customer-email', 'Email', email) : ''}
 			showPaid(record);
 		} else if (record && record.status === 'failed') {
 			showError((record.failure && record.failure.message ? record.failure.message + '. ' : 'The payment was declined. ') + 'Check the card details or use another card, then press Pay Now again.');
+		} else if (record && record.status === 'refused' && record.failure && record.failure.message) {
+			showError(record.failure.message);
 		} else {
 			showError('The payment could not be completed (' + status + '). Please press Pay Now to try again; you will not be charged twice for this invoice.');
 		}
