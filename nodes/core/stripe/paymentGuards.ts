@@ -106,17 +106,25 @@ export function isReleasedClaim(intent: {
 export const IDEMPOTENCY_METADATA_KEY = 'idempotency_key';
 
 /**
+ * The list filter of one customer, or none: `null` reads the whole account, which a run over many
+ * customers reads in pages instead of once per customer (docs/stripe-limits.md).
+ */
+function customerFilter(customerId: string | null): { customer?: string } {
+	return customerId === null ? {} : { customer: customerId };
+}
+
+/**
  * The customer's recent PaymentIntents through the list endpoint: consistent right after a
  * write, unlike search, so a payment made a second ago by another worker is seen.
  */
 export async function recentPaymentIntents(
 	transport: StripeTransport,
-	customerId: string,
+	customerId: string | null,
 	sinceUnixSeconds: number,
 ): Promise<Stripe.PaymentIntent[]> {
 	const intents: Stripe.PaymentIntent[] = [];
 	const params = {
-		customer: customerId,
+		...customerFilter(customerId),
 		created: { gte: sinceUnixSeconds },
 		// the charge tells whether the money was refunded since (a refunded payment pays nothing)
 		expand: ['data.latest_charge'],
@@ -133,10 +141,10 @@ export async function recentPaymentIntents(
  */
 export async function openPayLinks(
 	transport: StripeTransport,
-	customerId: string,
+	customerId: string | null,
 ): Promise<Stripe.Checkout.Session[]> {
 	const sessions: Stripe.Checkout.Session[] = [];
-	const params = { customer: customerId, status: 'open' };
+	const params = { ...customerFilter(customerId), status: 'open' };
 	for await (const session of transport.listAll<Stripe.Checkout.Session>('/v1/checkout/sessions', params)) {
 		sessions.push(session);
 	}
@@ -176,11 +184,11 @@ export function claimReadWindows(
  */
 export async function recentPayLinks(
 	transport: StripeTransport,
-	customerId: string,
+	customerId: string | null,
 	sinceSeconds: number,
 ): Promise<Stripe.Checkout.Session[]> {
 	const sessions: Stripe.Checkout.Session[] = [];
-	const params = { customer: customerId, created: { gte: sinceSeconds } };
+	const params = { ...customerFilter(customerId), created: { gte: sinceSeconds } };
 	for await (const session of transport.listAll<Stripe.Checkout.Session>('/v1/checkout/sessions', params)) {
 		sessions.push(session);
 	}
