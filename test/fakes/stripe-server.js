@@ -6,7 +6,9 @@
  *   const stripe = await startStripeServer({
  *     secretKeys: ['sk_test_fake'], // Bearer (or Basic) keys accepted; others -> 401
  *     latencyMs: 0,                 // processing time added to each /v1 request an endpoint runs
- *     rateLimitPerSecond: 0,        // 0 = none; else 429 over the limit in a sliding 1 s window
+ *     limits: 'live',               // Stripe's documented limits: 'live' | 'sandbox' | {global,
+ *                                   //   endpoint, search, paymentIntentUpdatesPerHour}; none if absent
+ *     rateLimitPerSecond: 0,        // the global limit alone (overrides limits.global); 0 = none
  *     webhookDelivery: true,        // POST events to the registered webhook endpoints
  *     searchLagMs: 0,               // customer search sees a write only this long after it
  *     port: 0, host: '127.0.0.1',   // port 0 = a random free port
@@ -17,15 +19,20 @@
  *   stripe.ledger.allCharges()           // [{paymentIntentId, invoiceIds, amount, currency,
  *                                        //   customer}]
  *   stripe.ledger.duplicates()           // invoice ids charged more than once
- *   stripe.stats                         // live: {requests, http429, dropped, byRoute, inFlight,
- *                                        //   maxInFlight, perSecond: {unixSecond: n},
+ *   stripe.stats                         // live: {requests, http429, http429ByReason: {reason: n},
+ *                                        //   dropped, byRoute: {'POST /v1/payment_intents/:id/confirm':
+ *                                        //   n} (endpoints as Stripe names them, ids folded),
+ *                                        //   inFlight, maxInFlight, perSecond: {unixSecond: n},
  *                                        //   maxPerSlidingSecond}
  *   stripe.resetStats()
- *   stripe.setFaults({ dropAfterCommit, error500AfterCommit, http429, on })
+ *   stripe.setFaults({ dropAfterCommit, error500AfterCommit, http429, on, reason })
  *       // replaces the faults. The next n matching requests (`on`: 'POST /v1/payment_intents',
  *       // a route pattern or a concrete path; omitted = any /v1 request): run, then destroy the
- *       // socket / run, then answer 500 (kept as the idempotent result) / answer 429, not run.
+ *       // socket / run, then answer 500 (kept as the idempotent result) / answer 429, not run
+ *       // (Stripe-Rate-Limited-Reason: `reason`, default global-rate).
  *   stripe.setLatency(ms, on?); stripe.setRateLimit(rps);   // on: only that route, e.g. 'POST /v1/payment_intents'
+ *   stripe.setLimits('live' | 'sandbox' | {global, endpoint, search, paymentIntentUpdatesPerHour})
+ *       // replaces every limit (setRateLimit: the global one alone); both forget the windows
  *       // ms: a number, or [min, max] drawn per request (racers' requests then cross each other)
  *   stripe.advanceClock(seconds)         // Stripe's clock runs ahead (per process; reset by close())
  *   stripe.setSearchLag(ms);
@@ -51,6 +58,8 @@
  * The same hooks over HTTP (JSON or form bodies, no auth), for a server in another process:
  *   GET /_test/ledger, GET /_test/stats, POST /_test/stats/reset, POST /_test/faults,
  *   POST /_test/latency {ms}, POST /_test/rate_limit {rps}, POST /_test/search_lag {ms},
+ *   POST /_test/limits {preset} or {global, endpoint, search, paymentIntentUpdatesPerHour},
+ *   GET /_test/limits,
  *   POST /_test/webhooks/mode, POST /_test/webhooks/flush, GET /_test/webhooks/deliveries,
  *   POST /_test/events {type, object}, POST /_test/customers, POST /_test/seed,
  *   POST /_test/checkout_sessions/:id/complete {paymentMethod},
@@ -59,8 +68,8 @@
  * Hosted pages (tiny HTML forms): /checkout/:id, /billing_portal/:id, /3ds/:id.
  *
  * Run standalone: `node test/fakes/stripe-server.js --port 12111 [--secret-key sk_test_x]...
- * [--latency ms] [--rate-limit rps] [--search-lag ms] [--no-webhooks]` prints the URL and serves
- * until SIGTERM.
+ * [--latency ms] [--limits live|sandbox] [--rate-limit rps] [--search-lag ms] [--no-webhooks]`
+ * prints the URL and serves until SIGTERM.
  *
  * Test payment methods: pm_card_visa, pm_card_mastercard, pm_card_amex, pm_card_chargeDeclined,
  * pm_card_chargeDeclinedInsufficientFunds, pm_card_chargeDeclinedExpiredCard,
@@ -72,7 +81,9 @@
  * parameters (unknown ones refused, checked against the stripe@23 types), lists newest first,
  * idempotent replay (`Idempotent-Replayed: true`, same status and bytes; `idempotency_error` for
  * other parameters; 409 while the first request runs; keys scoped per secret key), 402 card
- * errors carrying the PaymentIntent, signed webhooks. All secret keys share one account's data.
+ * errors carrying the PaymentIntent, signed webhooks, the documented rate limits (global,
+ * per endpoint, search, per PaymentIntent; stripe/limits.js) answered 429 with
+ * `Stripe-Rate-Limited-Reason`. All secret keys share one account's data.
  * Parameters Stripe takes that the fake does not model are accepted and ignored.
  */
 const http = require('node:http');
@@ -95,6 +106,7 @@ const sessions = require('./stripe/sessions');
 const objects = require('./stripe/objects');
 const { WebhookDispatcher, subscribers } = require('./stripe/webhooks');
 const { matchRoute } = require('./stripe/routes');
+const { RateLimits, updatedPaymentIntent } = require('./stripe/limits');
 const { handlePage } = require('./stripe/pages');
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -150,6 +162,7 @@ function newStats() {
 	return {
 		requests: 0,
 		http429: 0,
+		http429ByReason: {},
 		dropped: 0,
 		byRoute: {},
 		inFlight: 0,
@@ -163,6 +176,7 @@ async function startStripeServer(options = {}) {
 	const opts = {
 		secretKeys: ['sk_test_fake'],
 		latencyMs: 0,
+		limits: undefined,
 		rateLimitPerSecond: 0,
 		webhookDelivery: true,
 		searchLagMs: 0,
@@ -218,10 +232,10 @@ async function startStripeServer(options = {}) {
 
 	let latencyMs = opts.latencyMs;
 	let latencyOn = null; // null = every /v1 request; else only this route ('POST /v1/payment_intents')
-	let rateLimit = opts.rateLimitPerSecond;
-	let faults = { dropAfterCommit: 0, error500AfterCommit: 0, http429: 0, on: null };
+	const limits = new RateLimits(opts.limits);
+	if (opts.rateLimitPerSecond) limits.setGlobal(opts.rateLimitPerSecond);
+	let faults = { dropAfterCommit: 0, error500AfterCommit: 0, http429: 0, on: null, reason: null };
 	const stats = newStats();
-	const admitted = []; // timestamps of requests let through, for the rate limit
 	const received = []; // timestamps of all /v1 requests, for maxPerSlidingSecond
 	const idempotency = new Map();
 
@@ -232,13 +246,6 @@ async function startStripeServer(options = {}) {
 		received.push(now);
 		while (received.length && received[0] <= now - 1000) received.shift();
 		stats.maxPerSlidingSecond = Math.max(stats.maxPerSlidingSecond, received.length);
-	}
-
-	function overRateLimit(now) {
-		while (admitted.length && admitted[0] <= now - 1000) admitted.shift();
-		if (rateLimit > 0 && admitted.length >= rateLimit) return true;
-		admitted.push(now);
-		return false;
 	}
 
 	function faultApplies(routeKey, method, pathname) {
@@ -267,8 +274,10 @@ async function startStripeServer(options = {}) {
 		send(res, error.status, error.body(requestId), headers);
 	}
 
-	function rateLimited(res, requestId) {
+	/** Stripe's 429 (https://docs.stripe.com/rate-limits): the limit hit named, no Retry-After. */
+	function rateLimited(res, requestId, reason) {
 		stats.http429++;
+		stats.http429ByReason[reason] = (stats.http429ByReason[reason] || 0) + 1;
 		sendError(
 			res,
 			new StripeApiError(429, {
@@ -278,7 +287,7 @@ async function startStripeServer(options = {}) {
 					'Request rate limit exceeded. Learn more about rate limits here https://stripe.com/docs/rate-limits.',
 			}),
 			requestId,
-			{ 'Stripe-Should-Retry': 'true' },
+			{ 'Stripe-Should-Retry': 'true', 'Stripe-Rate-Limited-Reason': reason },
 		);
 	}
 
@@ -375,9 +384,14 @@ async function startStripeServer(options = {}) {
 			const raw = await readBody(req);
 			const denied = authError(req);
 			if (denied) return sendError(res, denied, requestId);
-			if (overRateLimit(Date.now())) return rateLimited(res, requestId);
+			const limitHit = limits.admit(
+				routeKey,
+				updatedPaymentIntent(req.method, url.pathname),
+				Date.now(),
+			);
+			if (limitHit) return rateLimited(res, requestId, limitHit);
 			if (takeFault('http429', routeKey, req.method, url.pathname))
-				return rateLimited(res, requestId);
+				return rateLimited(res, requestId, faults.reason || 'global-rate');
 			if (!match || !match.route) {
 				return sendError(
 					res,
@@ -484,6 +498,7 @@ async function startStripeServer(options = {}) {
 				error500AfterCommit: next.error500AfterCommit || 0,
 				http429: next.http429 || 0,
 				on: next.on || null,
+				reason: next.reason || null,
 			};
 			return { ...faults };
 		},
@@ -500,8 +515,14 @@ async function startStripeServer(options = {}) {
 			return advanceClock(Number(seconds) || 0);
 		},
 		setRateLimit(rps) {
-			rateLimit = Number(rps) || 0;
-			admitted.length = 0;
+			limits.setGlobal(rps);
+		},
+		/** 'live', 'sandbox' or {global, endpoint, search, paymentIntentUpdatesPerHour}; absent = none. */
+		setLimits(spec) {
+			return limits.set(spec);
+		},
+		get limits() {
+			return { ...limits.limits };
 		},
 		setSearchLag(ms) {
 			fake.options.searchLagMs = Number(ms) || 0;
@@ -579,10 +600,13 @@ async function startStripeServer(options = {}) {
 					error500AfterCommit: Number(b.error500AfterCommit) || 0,
 					http429: Number(b.http429) || 0,
 					on: b.on,
+					reason: b.reason,
 				}),
 		],
 		['POST', /^\/_test\/latency$/, (b) => api.setLatency(b.ms, b.on) ?? { ms: latencyMs, on: latencyOn }],
-		['POST', /^\/_test\/rate_limit$/, (b) => api.setRateLimit(b.rps) ?? { rps: rateLimit }],
+		['POST', /^\/_test\/rate_limit$/, (b) => api.setRateLimit(b.rps) ?? { rps: api.limits.global }],
+		['POST', /^\/_test\/limits$/, (b) => api.setLimits(b.preset ?? b)],
+		['GET', /^\/_test\/limits$/, () => api.limits],
 		[
 			'POST',
 			/^\/_test\/search_lag$/,
@@ -735,6 +759,7 @@ function parseArgs(argv) {
 		else if (arg === '--secret-key') options.secretKeys.push(next());
 		else if (arg === '--latency') options.latencyMs = Number(next());
 		else if (arg === '--rate-limit') options.rateLimitPerSecond = Number(next());
+		else if (arg === '--limits') options.limits = next();
 		else if (arg === '--search-lag') options.searchLagMs = Number(next());
 		else if (arg === '--no-webhooks') options.webhookDelivery = false;
 		else throw new Error(`Unknown argument: ${arg}`);

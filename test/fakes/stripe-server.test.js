@@ -897,6 +897,111 @@ describe('rate limits and faults', () => {
 		expect(Object.values(fake.stats.perSecond).reduce((a, b) => a + b, 0)).toBe(8);
 	});
 
+	describe("Stripe's documented limits (https://docs.stripe.com/rate-limits)", () => {
+		const reasonsOf = (answers) =>
+			answers.filter((a) => a.status === 429).map((a) => a.headers.get('stripe-rate-limited-reason'));
+
+		it('each endpoint has its own budget, ids folded; another endpoint is not held back', async () => {
+			fake.setLimits({ endpoint: 3 });
+			const answers = await Promise.all([
+				...['cus_A1', 'cus_B2', 'cus_C3', 'cus_D4', 'cus_E5'].map((id) => api.get(`/v1/customers/${id}`)),
+				api.get('/v1/balance'),
+				api.get('/v1/balance'),
+			]);
+			expect(answers.slice(0, 5).filter((a) => a.status === 429)).toHaveLength(2);
+			expect(reasonsOf(answers)).toEqual(['endpoint-rate', 'endpoint-rate']);
+			expect(answers.slice(5).map((a) => a.status)).toEqual([200, 200]);
+			const limited = answers.find((a) => a.status === 429);
+			expect(limited.body.error).toMatchObject({ type: 'rate_limit_error', code: 'rate_limit' });
+			expect(limited.headers.get('retry-after')).toBeNull();
+			expect(fake.stats).toMatchObject({
+				requests: 7,
+				http429: 2,
+				http429ByReason: { 'endpoint-rate': 2 },
+				byRoute: { 'GET /v1/customers/:id': 5, 'GET /v1/balance': 2 },
+			});
+		});
+
+		it('the global budget counts every endpoint together', async () => {
+			fake.setLimits({ global: 4, endpoint: 25 });
+			const answers = await Promise.all([
+				api.get('/v1/balance'),
+				api.get('/v1/balance'),
+				api.get('/v1/customers'),
+				api.get('/v1/customers'),
+				api.get('/v1/payment_intents'),
+				api.get('/v1/payment_intents'),
+			]);
+			expect(answers.filter((a) => a.status === 200)).toHaveLength(4);
+			expect(reasonsOf(answers)).toEqual(['global-rate', 'global-rate']);
+			expect(fake.stats.http429ByReason).toEqual({ 'global-rate': 2 });
+		});
+
+		it('searches share the search budget, on top of their endpoint', async () => {
+			fake.setLimits({ endpoint: 25, search: 2 });
+			const search = (q) => api.get('/v1/customers/search', { query: q });
+			const answers = await Promise.all([
+				search("name:'a'"),
+				search("name:'b'"),
+				search("name:'c'"),
+				api.get('/v1/customers'),
+			]);
+			expect(answers.map((a) => a.status).filter((s) => s === 200)).toHaveLength(3);
+			expect(answers[3].status).toBe(200);
+			expect(reasonsOf(answers)).toEqual(['endpoint-rate']);
+			expect(fake.stats.byRoute['GET /v1/customers/search']).toBe(3);
+		});
+
+		it('a PaymentIntent takes a limited number of updates per hour: resource-specific', async () => {
+			fake.setLimits({ paymentIntentUpdatesPerHour: 2 });
+			const created = (n) =>
+				api.post('/v1/payment_intents', { amount: 1000 + n, currency: 'usd' }).then((a) => a.body.id);
+			const [hot, other] = [await created(1), await created(2)];
+			const confirm = (id) => api.post(`/v1/payment_intents/${id}/confirm`, { payment_method: 'pm_card_visa' });
+			expect((await confirm(hot)).status).toBe(200);
+			// Counted whatever the answer: confirming a succeeded PaymentIntent is refused, but is an update.
+			expect((await confirm(hot)).status).toBe(400);
+			const third = await api.post(`/v1/payment_intents/${hot}/cancel`);
+			expect(third.status).toBe(429);
+			expect(third.headers.get('stripe-rate-limited-reason')).toBe('resource-specific');
+			// Reads are not updates, and other PaymentIntents have their own hour.
+			expect((await api.get(`/v1/payment_intents/${hot}`)).status).toBe(200);
+			expect((await confirm(other)).status).toBe(200);
+			expect(fake.stats.http429ByReason).toEqual({ 'resource-specific': 1 });
+		});
+
+		it('presets over HTTP; rate_limit sets the global budget alone; faults name their reason', async () => {
+			expect((await testHook(fake.url, '/_test/limits', { preset: 'live' })).body).toEqual({
+				global: 100,
+				endpoint: 25,
+				search: 20,
+				paymentIntentUpdatesPerHour: 1000,
+			});
+			await testHook(fake.url, '/_test/limits', { preset: 'sandbox' });
+			expect((await testHook(fake.url, '/_test/limits')).body.global).toBe(25);
+			expect((await testHook(fake.url, '/_test/rate_limit', { rps: 7 })).body).toEqual({ rps: 7 });
+			expect((await testHook(fake.url, '/_test/limits')).body).toMatchObject({ global: 7, endpoint: 25 });
+			expect((await testHook(fake.url, '/_test/limits', { global: 3 })).body).toEqual({
+				global: 3,
+				endpoint: 0,
+				search: 0,
+				paymentIntentUpdatesPerHour: 0,
+			});
+			expect((await testHook(fake.url, '/_test/limits', { preset: 'staging' })).status).toBe(400);
+
+			fake.setLimits();
+			fake.setFaults({ http429: 1, reason: 'endpoint-concurrency' });
+			const answer = await api.get('/v1/balance');
+			expect(answer.headers.get('stripe-rate-limited-reason')).toBe('endpoint-concurrency');
+			fake.setFaults({ http429: 1 });
+			expect((await api.get('/v1/balance')).headers.get('stripe-rate-limited-reason')).toBe('global-rate');
+			expect((await testHook(fake.url, '/_test/stats')).body.http429ByReason).toEqual({
+				'endpoint-concurrency': 1,
+				'global-rate': 1,
+			});
+		});
+	});
+
 	it('reports the most requests in flight at once', async () => {
 		fake.setLatency(150);
 		await Promise.all(Array.from({ length: 4 }, () => api.get('/v1/balance')));
@@ -1170,7 +1275,10 @@ describe('standalone process', () => {
 	it('prints its URL, serves the API and the test hooks, and stops on SIGTERM', async () => {
 		const child = spawn(
 			process.execPath,
-			[path.join(__dirname, 'stripe-server.js'), '--port', '0', '--secret-key', 'sk_test_cli'],
+			[
+				path.join(__dirname, 'stripe-server.js'),
+				...['--port', '0', '--secret-key', 'sk_test_cli', '--limits', 'sandbox'],
+			],
 			{
 				stdio: ['ignore', 'pipe', 'inherit'],
 			},
@@ -1197,6 +1305,7 @@ describe('standalone process', () => {
 			await testHook(url, `/_test/checkout_sessions/${session.id}/complete`, {
 				paymentMethod: 'pm_card_visa',
 			});
+			expect((await testHook(url, '/_test/limits')).body).toMatchObject({ global: 25, endpoint: 25, search: 20 });
 			expect((await testHook(url, '/_test/ledger')).body.charges).toMatchObject([
 				{ invoiceIds: ['CLI-1'], currency: 'eur' },
 			]);
