@@ -22,7 +22,7 @@ import {
 } from '../stripe/paymentGuards';
 import type { BlockingPayment } from '../stripe/paymentGuards';
 import { StripeReadCache } from '../stripe/readCache';
-import type { PaymentsRead } from '../stripe/readCache';
+import type { PaymentsRead, ReadWindows } from '../stripe/readCache';
 import type { StripeTransport } from '../stripe/transport';
 import {
 	chargeRecordBase,
@@ -287,11 +287,11 @@ class ReadsPassing extends StripeReadCache {
 
 	override async paymentsAfter(
 		customerId: string,
-		sinceSeconds: number,
-		payLinksSinceSeconds: number,
+		windows: ReadWindows,
 		moment: number,
+		fresh?: boolean,
 	): Promise<PaymentsRead> {
-		const read = await super.paymentsAfter(customerId, sinceSeconds, payLinksSinceSeconds, moment);
+		const read = await super.paymentsAfter(customerId, windows, moment, fresh);
 		return { ...read, intents: read.intents.filter((intent) => !this.passed.has(intent.id)) };
 	}
 }

@@ -118,17 +118,19 @@ export function judgeClaim(
 
 /**
  * The customer's payments and pay links, read after the moment given (by default: after
- * everything this request did so far).
+ * everything this request did so far). The read that judges a fresh claim may be one shared with
+ * other claims (the account scope of StripeReadCache); a read that waits on a rival's fate is
+ * `fresh`: the customer read now.
  */
 async function readPayments(
 	request: ClaimRequest,
-	moment = request.reads.mark(),
+	{ moment = request.reads.mark(), fresh = true }: { moment?: number; fresh?: boolean } = {},
 ): Promise<PaymentsRead> {
 	const { intents, payLinks: links } = await request.reads.paymentsAfter(
 		request.customerId,
-		request.sinceSeconds,
-		request.payLinksSinceSeconds,
+		{ sinceSeconds: request.sinceSeconds, payLinksSinceSeconds: request.payLinksSinceSeconds },
 		moment,
+		fresh,
 	);
 	const own = (session: Stripe.Checkout.Session) =>
 		session.metadata?.[IDEMPOTENCY_METADATA_KEY] === request.ownKey;
@@ -219,7 +221,7 @@ export async function claimInvoices(
 	for (let attempt = firstAttempt; attempt < MAX_CLAIM_ATTEMPTS; attempt++) {
 		const key = attemptKey(request.idempotencyKey, attempt);
 		const made = await makeClaim(transport, request, key);
-		const read = await readPayments(request, request.reads.mark());
+		const read = await readPayments(request, { fresh: false });
 		const verdict = judgeClaim(made, read.intents, read.payLinks, request.invoiceIds);
 		switch (verdict.kind) {
 			case 'own-decided': {

@@ -461,11 +461,10 @@ export async function payInvoices(
 ): Promise<PaymentOutcome> {
 	const breakdown = validatePaymentRequest(request);
 	const invoiceIds = request.invoices.map((invoice) => invoice.invoiceId);
-	const { sinceSeconds } = claimReadWindows(request.nowSeconds, request.guardLookbackDays);
-	const [recent, openLinks] = await Promise.all([
-		reads.recentIntents(request.stripeCustomerId, sinceSeconds),
-		reads.openPayLinks(request.stripeCustomerId),
-	]);
+	const { intents: recent, payLinks: openLinks } = await reads.firstLook(
+		request.stripeCustomerId,
+		claimReadWindows(request.nowSeconds, request.guardLookbackDays),
+	);
 	// A session made with this request's own key is this request's earlier answer (its pay link,
 	// or the authentication page of its declined charge): the same key replays it, nothing new.
 	const otherLinks = openLinks.filter(
