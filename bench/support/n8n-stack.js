@@ -1,10 +1,12 @@
 'use strict';
 /**
- * The webhook bench's stack: one real n8n 2.41.1 (Node 24, from the cache the e2e run uses)
- * with this package installed from `npm pack`, and the local Stripe server it registers its
- * webhook endpoint on. Only these two: no books, gateway or SMTP sink, no shipped workflows (the
- * bench creates its own). Built from the e2e stack's blocks (test/e2e/support); everything on
- * 127.0.0.1, ports chosen free, every process in its own group, recorded by PID, stopped by PID.
+ * The benches' stack: one real n8n 2.41.1 (Node 24, from the cache the e2e run uses) with this
+ * package installed from `npm pack`, and the local Stripe server in its own process. On request
+ * also the books (their own process, loaded with a seed), the SMTP sink (in this process: the
+ * bench drains it, see `drainMails`) and workflows imported before n8n starts, as the e2e stack
+ * imports the shipped ones. The webhook bench takes only n8n and Stripe. Built from the e2e
+ * stack's blocks (test/e2e/support); everything on 127.0.0.1, ports chosen free, every process in
+ * its own group, recorded by PID, stopped by PID.
  */
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -24,7 +26,12 @@ const {
 	ownerSession,
 } = require('../../test/e2e/support/stack');
 
+const { startSmtpSink } = require('../../test/fakes/smtp-sink');
+
 const STRIPE_CREDENTIAL = 'invPayStripeDemo';
+const BOOKS_CREDENTIAL = 'invPayBooksApi01';
+const SMTP_CREDENTIAL = 'invPaySmtpSink01';
+const BOOKS_TOKEN = 'bench-books-token-7c2e';
 
 function log(message) {
 	process.stderr.write(`[bench] ${new Date().toISOString().slice(11, 19)} ${message}\n`);
@@ -47,12 +54,24 @@ function assertFreshBuild() {
 }
 
 /**
- * Starts the Stripe server and n8n (`n8nSettings`: environment variables n8n starts with, over
- * the e2e stack's); on any failure stops what was started and rethrows.
+ * Starts the Stripe server and n8n; on any failure stops what was started and rethrows.
+ *   n8nSettings  environment variables n8n starts with, over the e2e stack's
+ *   stripeArgs   more arguments of test/fakes/stripe-server.js (`--latency 100`...)
+ *   booksSeed    (state) => the books' data: the books start with it (`state.timeZone` is n8n's)
+ *   smtp         true: the SMTP sink, in this process (`state.smtpSink`)
+ *   workflows    (state) => workflow JSON objects, imported before n8n starts (they name the
+ *                local credentials by id; `state.booksUrl` is where the books listen)
  */
-async function startBenchStack({ n8nSettings = {} } = {}) {
+async function startBenchStack({
+	n8nSettings = {},
+	stripeArgs = [],
+	booksSeed = null,
+	smtp = false,
+	workflows = () => [],
+} = {}) {
 	assertFreshBuild();
 	const started = [];
+	let sink = null;
 	const t0 = Date.now();
 	const since = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
 	try {
@@ -70,13 +89,20 @@ async function startBenchStack({ n8nSettings = {} } = {}) {
 		};
 		fs.mkdirSync(state.logDir, { recursive: true });
 		fs.mkdirSync(state.userFolder, { recursive: true });
-		for (const name of ['n8n', 'broker', 'stripe', 'smtp']) state.ports[name] = await freePort();
+		for (const name of ['n8n', 'broker', 'stripe', 'smtp', 'books'])
+			state.ports[name] = await freePort();
 		state.n8nUrl = `http://127.0.0.1:${state.ports.n8n}`;
 		state.stripeUrl = `http://127.0.0.1:${state.ports.stripe}`;
 
-		// the e2e clients read every credential of the local stack; n8n gets the Stripe one only
-		localCredentials(state, 'bench-books-token-unused');
-		state.credentialIds = [STRIPE_CREDENTIAL];
+		// the e2e clients read every credential of the local stack; n8n gets those the stack serves
+		state.timeZone = n8nEnv(state, runtime).GENERIC_TIMEZONE;
+		state.booksToken = BOOKS_TOKEN;
+		localCredentials(state, BOOKS_TOKEN);
+		state.credentialIds = [
+			STRIPE_CREDENTIAL,
+			...(booksSeed ? [BOOKS_CREDENTIAL] : []),
+			...(smtp ? [SMTP_CREDENTIAL] : []),
+		];
 
 		const pkg = installPackage(state.userFolder, runtime);
 		state.nodeTypes = declaredNodeTypes(
@@ -85,37 +111,72 @@ async function startBenchStack({ n8nSettings = {} } = {}) {
 		);
 		log(`package ${pkg.name}@${pkg.version} installed (${since()})`);
 
-		const stripe = startProcess(
+		const importDir = path.join(root, 'import');
+		fs.mkdirSync(importDir, { mode: 0o700 });
+		const fake = async (name, script, args, ready) => {
+			const proc = startProcess(name, runtime.node, [path.join(REPO, script), ...args], {
+				env: { ...process.env, PATH: `${runtime.nodeBinDir}:${process.env.PATH}` },
+				cwd: REPO,
+				logFile: path.join(state.logDir, `${name}.log`),
+			});
+			started.push(proc.pid);
+			state.pids[name] = proc.pid;
+			await waitForLog(proc, ready, 30_000);
+		};
+		await fake(
 			'stripe',
-			runtime.node,
+			'test/fakes/stripe-server.js',
 			[
-				path.join(REPO, 'test/fakes/stripe-server.js'),
 				'--port',
 				String(state.ports.stripe),
 				'--secret-key',
 				state.credentials[STRIPE_CREDENTIAL].data.secretKey,
+				...stripeArgs,
 			],
-			{
-				env: { ...process.env, PATH: `${runtime.nodeBinDir}:${process.env.PATH}` },
-				cwd: REPO,
-				logFile: path.join(state.logDir, 'stripe.log'),
-			},
+			/^http:\/\/127\.0\.0\.1:\d+$/m,
 		);
-		started.push(stripe.pid);
-		state.pids.stripe = stripe.pid;
-		await waitForLog(stripe, /^http:\/\/127\.0\.0\.1:\d+$/m, 30_000);
+		if (booksSeed) {
+			state.booksUrl = `http://127.0.0.1:${state.ports.books}`;
+			// a seed file, not POST /_reset: thousands of customers exceed the books' body limit
+			const seedFile = path.join(importDir, 'books-seed.json');
+			fs.writeFileSync(seedFile, JSON.stringify(booksSeed(state)));
+			await fake(
+				'books',
+				'scripts/local-stack/books-api.mjs',
+				[
+					...['--port', String(state.ports.books), '--token', BOOKS_TOKEN],
+					...['--time-zone', state.timeZone, '--seed', seedFile],
+				],
+				/^Books API: /m,
+			);
+		}
+		if (smtp) {
+			sink = await startSmtpSink({ smtpPort: state.ports.smtp });
+			state.smtpSink = sink;
+			state.smtpUrl = state.smtpSink.httpUrl;
+		}
 
-		const importDir = path.join(root, 'import');
-		fs.mkdirSync(importDir, { mode: 0o700 });
 		const credentialsFile = path.join(importDir, 'credentials.json');
-		fs.writeFileSync(credentialsFile, JSON.stringify([state.credentials[STRIPE_CREDENTIAL]]), {
-			mode: 0o600,
-		});
-		execFileSync(
-			runtime.node,
-			[runtime.n8nBin, 'import:credentials', `--input=${credentialsFile}`],
-			{ env: n8nEnv(state, runtime), stdio: 'ignore', timeout: 180_000 },
+		fs.writeFileSync(
+			credentialsFile,
+			JSON.stringify(state.credentialIds.map((id) => state.credentials[id])),
+			{ mode: 0o600 },
 		);
+		const cli = (...args) =>
+			execFileSync(runtime.node, [runtime.n8nBin, ...args], {
+				env: n8nEnv(state, runtime),
+				stdio: 'ignore',
+				timeout: 180_000,
+			});
+		cli('import:credentials', `--input=${credentialsFile}`);
+		const imported = workflows(state);
+		if (imported.length) {
+			const workflowsDir = path.join(importDir, 'workflows');
+			fs.mkdirSync(workflowsDir);
+			for (const workflow of imported)
+				fs.writeFileSync(path.join(workflowsDir, `${workflow.id}.json`), JSON.stringify(workflow));
+			cli('import:workflow', '--separate', `--input=${workflowsDir}`);
+		}
 
 		const n8n = startProcess('n8n', runtime.node, [runtime.n8nBin, 'start'], {
 			env: { ...n8nEnv(state, runtime), ...n8nSettings },
@@ -129,6 +190,7 @@ async function startBenchStack({ n8nSettings = {} } = {}) {
 		return state;
 	} catch (error) {
 		await stopProcesses(started);
+		await sink?.close();
 		throw error;
 	}
 }
@@ -136,6 +198,7 @@ async function startBenchStack({ n8nSettings = {} } = {}) {
 /** Stops every process the stack started (by PID); the logs go to `keepLogsIn` when given. */
 async function stopBenchStack(state, { keepLogsIn } = {}) {
 	await stopProcesses(state.allPids);
+	await state.smtpSink?.close();
 	if (keepLogsIn) {
 		fs.rmSync(keepLogsIn, { recursive: true, force: true });
 		fs.mkdirSync(keepLogsIn, { recursive: true });
