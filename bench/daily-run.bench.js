@@ -33,6 +33,7 @@
  *   BENCH_DAILY_TIMEOUT_S                 how long a run may take (default max(600, N) s)
  */
 const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
 
 const { clients } = require('../test/e2e/support/clients');
@@ -214,6 +215,7 @@ async function benchDailyRun({ section, limits: preset }) {
 		mails.drain();
 		await c.stripe.hook('POST', 'stats/reset');
 
+		const loadBefore = os.loadavg()[0];
 		const requestedAt = Date.now();
 		const started = await c.request('POST', `${stack.n8nUrl}/rest/workflows/${workflowId}/run`, {
 			headers: { cookie: stack.cookie },
@@ -299,6 +301,8 @@ async function benchDailyRun({ section, limits: preset }) {
 			ratioToSimpleFloor: round(wallS / simpleFloorS, 2),
 			maxPerSlidingSecond: stats.maxPerSlidingSecond,
 			maxInFlight: stats.maxInFlight,
+			// the machine's 1-minute load average at the run's start and end (other work on it)
+			loadAvg1: [round(loadBefore, 2), round(os.loadavg()[0], 2)],
 		};
 		record(INVOICES === DEFAULT_INVOICES ? section : `${section}-n${INVOICES}`, results);
 
