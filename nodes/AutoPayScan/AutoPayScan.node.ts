@@ -15,7 +15,7 @@ import { DEFAULT_GUARD_LOOKBACK_DAYS } from '../core/stripe/paymentGuards';
 import { toNodeError } from '../shared/nodeErrors';
 import { PAYMENT_METHOD_TYPE_OPTIONS } from '../shared/paymentMethodTypes';
 import { createStripeClient } from '../shared/stripeClient';
-import { CustomerFactsReader } from './customerFacts';
+import { PER_CUSTOMER_READS_UP_TO, readCustomerFacts } from './customerFacts';
 
 const FIELD_DEFAULTS: Record<InvoiceField, string> = {
 	id: 'id',
@@ -81,6 +81,11 @@ function invoiceFieldsReader(
 		status: read.status(json),
 		paymentStatus: read.paymentStatus(json),
 	});
+}
+
+/** The books customer id an invoice's Stripe facts are read and found under. */
+function booksCustomerId(fields: InvoiceFields): string {
+	return String(fields.customerId).trim();
 }
 
 // Read once, not per item: the test engine runs nodes in a vm context, where each read of a
@@ -185,8 +190,7 @@ export class AutoPayScan implements INodeType {
 				name: 'checkStripe',
 				type: 'boolean',
 				default: false,
-				description:
-					"Whether to read each customer's mapping, automatic payment method and recent payments from Stripe (one read per customer) and skip what they rule out",
+				description: `Whether to read each customer's mapping, automatic payment method, recent payments and open pay links from Stripe and skip what they rule out. Read once per run for the whole account, 100 to a request (a few requests however many customers); with up to ${PER_CUSTOMER_READS_UP_TO} customers due, two requests per customer.`,
 			},
 			{
 				displayName: 'Field Names',
@@ -255,7 +259,7 @@ export class AutoPayScan implements INodeType {
 						type: 'number',
 						typeOptions: { minValue: 1 },
 						default: 45,
-						description: "How far back each customer's payments are read (Check Stripe)",
+						description: 'How far back payments are read (Check Stripe)',
 					},
 					{
 						displayName: 'Payment Method Types to Import',
@@ -298,19 +302,26 @@ export class AutoPayScan implements INodeType {
 
 		const fieldsOf = invoiceFieldsReader(fieldNames);
 
-		let factsOf: (fields: InvoiceFields) => Promise<CustomerFacts | undefined> = async () => undefined;
+		// Check Stripe: what Stripe knows is read before any invoice is decided, once for the run,
+		// and only for customers with an invoice still in the running (none: no request at all).
+		let factsByCustomer: Map<string, CustomerFacts> | undefined;
 		if (checkStripe) {
 			const { transport } = await createStripeClient.call(this);
+			const inTheRunning = new Set<string>();
+			for (const item of items) {
+				const fields = fieldsOf(item.json);
+				if (scan.needsCustomerFacts(fields)) inTheRunning.add(booksCustomerId(fields));
+			}
 			const lookbackDays = options.guardLookbackDays ?? DEFAULT_GUARD_LOOKBACK_DAYS;
-			const reader = new CustomerFactsReader(
+			factsByCustomer = await readCustomerFacts(
 				transport,
-				options.mappingMetadataKey || DEFAULT_MAPPING_METADATA_KEY,
-				Math.floor(Date.now() / 1000) - lookbackDays * 86_400,
-				options.importedPaymentMethodTypes?.length ? options.importedPaymentMethodTypes : ['card'],
+				{
+					metadataKey: options.mappingMetadataKey || DEFAULT_MAPPING_METADATA_KEY,
+					sinceSeconds: Math.floor(Date.now() / 1000) - lookbackDays * 86_400,
+					importedTypes: options.importedPaymentMethodTypes?.length ? options.importedPaymentMethodTypes : ['card'],
+				},
+				inTheRunning,
 			);
-			// Only customers with an invoice still in the running are read from Stripe.
-			factsOf = async (fields) =>
-				scan.needsCustomerFacts(fields) ? await reader.factsFor(String(fields.customerId).trim()) : undefined;
 		}
 
 		const charge: INodeExecutionData[] = [];
@@ -318,7 +329,7 @@ export class AutoPayScan implements INodeType {
 		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 			const json = items[itemIndex].json;
 			const fields = fieldsOf(json);
-			const decision = scan.classify(fields, checkStripe ? await factsOf(fields) : undefined);
+			const decision = scan.classify(fields, factsByCustomer?.get(booksCustomerId(fields)));
 			(decision.action === 'charge' ? charge : skipped).push({
 				json: withDecision(json, decision),
 				pairedItem: { item: itemIndex },

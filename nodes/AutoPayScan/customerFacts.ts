@@ -1,6 +1,6 @@
 import type Stripe from 'stripe';
 
-import type { CustomerFacts } from '../core/autopay/eligibility';
+import type { CustomerFacts, StripePayLinkFact, StripePaymentFact } from '../core/autopay/eligibility';
 import { declineOf } from '../core/declines';
 import { decodeInvoiceMetadata } from '../core/invoiceMetadata';
 import { paymentMethodLabel } from '../core/paymentMethodLabel';
@@ -9,79 +9,169 @@ import { openPayLinks, recentPaymentIntents } from '../core/stripe/paymentGuards
 import { isFullyRefunded } from '../core/stripe/refundState';
 import type { StripeTransport } from '../core/stripe/transport';
 
+export interface CustomerFactsSettings {
+	/** the Stripe customer metadata key holding the books customer id */
+	metadataKey: string;
+	/** the start of the payment lookback, Unix seconds */
+	sinceSeconds: number;
+	/** the payment method types an automatic method may have */
+	importedTypes: readonly string[];
+}
+
 /**
- * What Stripe knows about the books customers of a scan, read with as few requests as the rule
- * allows: one consistent list of every customer (with their automatic method expanded) gives the
- * mappings and methods; then, per customer that has an invoice still in the running, one list of
- * recent PaymentIntents (each with its latest charge, which shows refunds, and its last decline)
- * and one of open Checkout Sessions (pay links not paid yet: Stripe makes their PaymentIntent
- * only when the customer pays).
+ * Up to this many books customers in the running, their payments and pay links are read per
+ * customer: two requests each, at most 20 whatever the size of the account, and never more than
+ * the account-wide read's two pages for one customer. Above it, the whole account is read in
+ * pages of 100: a cost that grows with the account's recent payments, not with the customers of
+ * the run (2,000 customers: a few dozen requests instead of 4,000). A large account on a day with
+ * few invoices due would otherwise read its whole lookback to judge a handful of customers.
  */
-export class CustomerFactsReader {
-	private customers?: Map<string, Stripe.Customer[]>;
+export const PER_CUSTOMER_READS_UP_TO = 10;
 
-	private readonly facts = new Map<string, CustomerFacts>();
+/** A customer's PaymentIntents (newest first, as Stripe lists them) and open pay links. */
+interface CustomerPayments {
+	intents: Stripe.PaymentIntent[];
+	payLinks: Stripe.Checkout.Session[];
+}
 
-	constructor(
-		private readonly transport: StripeTransport,
-		private readonly metadataKey: string,
-		private readonly sinceSeconds: number,
-		private readonly importedTypes: string[],
-	) {}
-
-	private async customerIndex(): Promise<Map<string, Stripe.Customer[]>> {
-		if (this.customers) return this.customers;
-		const index = new Map<string, Stripe.Customer[]>();
-		const all = this.transport.listAll<Stripe.Customer>('/v1/customers', {
-			expand: ['data.invoice_settings.default_payment_method'],
-		});
-		for await (const customer of all) {
-			const booksId = customer.metadata?.[this.metadataKey];
-			if (!booksId) continue;
-			index.set(booksId, [...(index.get(booksId) ?? []), customer]);
-		}
-		this.customers = index;
-		return index;
-	}
-
-	async factsFor(booksCustomerId: string): Promise<CustomerFacts> {
-		const known = this.facts.get(booksCustomerId);
-		if (known) return known;
-		const matches = (await this.customerIndex()).get(booksCustomerId) ?? [];
-		let facts: CustomerFacts;
+/**
+ * What Stripe knows about these books customers (those with an invoice still in the running),
+ * by books customer id, read with as few requests as the rule allows. One consistent list of
+ * every customer (their automatic method expanded) gives the mappings, emails and methods; the
+ * recent PaymentIntents (each with its latest charge, which shows refunds, and its last decline)
+ * and the open Checkout Sessions (pay links not paid yet: Stripe makes their PaymentIntent only
+ * when the customer pays) are read for the whole account alongside it, or per customer for a few
+ * customers (PER_CUSTOMER_READS_UP_TO). Either way a customer's facts hold the same objects:
+ * a list of the whole account filtered to one customer is that customer's list.
+ * No customer in the running: no request at all.
+ */
+export async function readCustomerFacts(
+	transport: StripeTransport,
+	settings: CustomerFactsSettings,
+	booksCustomerIds: ReadonlySet<string>,
+): Promise<Map<string, CustomerFacts>> {
+	const facts = new Map<string, CustomerFacts>();
+	if (booksCustomerIds.size === 0) return facts;
+	const perCustomer = booksCustomerIds.size <= PER_CUSTOMER_READS_UP_TO;
+	// The three account-wide lists are independent (each its own Stripe endpoint and budget).
+	const [customers, account] = await Promise.all([
+		mappedCustomers(transport, settings.metadataKey, booksCustomerIds),
+		perCustomer ? undefined : accountPayments(transport, settings.sinceSeconds),
+	]);
+	for (const booksCustomerId of booksCustomerIds) {
+		const matches = customers.get(booksCustomerId) ?? [];
 		// Two Stripe customers on one books id is a broken mapping: never guess which to charge.
 		if (matches.length !== 1) {
-			facts = { stripeCustomerId: null };
-		} else {
-			const [customer] = matches;
-			const method = customer.invoice_settings?.default_payment_method as Stripe.PaymentMethod | null;
-			const usable = method && this.importedTypes.includes(method.type) ? method : null;
-			const [intents, payLinks] = await Promise.all([
-				recentPaymentIntents(this.transport, customer.id, this.sinceSeconds),
-				openPayLinks(this.transport, customer.id),
-			]);
-			facts = {
-				stripeCustomerId: customer.id,
-				automaticPaymentMethod: usable
-					? { id: usable.id, label: paymentMethodLabel(usable as unknown as PaymentMethodLike) }
-					: null,
-				payments: intents.map((intent) => ({
-					id: intent.id,
-					status: intent.status,
-					invoiceIds: decodeInvoiceMetadata(intent.metadata).map((line) => line.invoiceId),
-					fullyRefunded: isFullyRefunded(intent),
-					lastDecline: declineOf(intent.last_payment_error),
-				})),
-				payLinks: payLinks
-					.filter((session) => session.mode === 'payment')
-					.map((session) => ({
-						id: session.id,
-						expiresAt: session.expires_at,
-						invoiceIds: decodeInvoiceMetadata(session.metadata).map((line) => line.invoiceId),
-					})),
-			};
+			facts.set(booksCustomerId, { stripeCustomerId: null });
+			continue;
 		}
-		this.facts.set(booksCustomerId, facts);
-		return facts;
+		const [customer] = matches;
+		const payments = account
+			? {
+					intents: account.intents.get(customer.id) ?? [],
+					payLinks: account.payLinks.get(customer.id) ?? [],
+				}
+			: await customerPayments(transport, customer.id, settings.sinceSeconds);
+		facts.set(booksCustomerId, factsOf(customer, payments, settings.importedTypes));
 	}
+	return facts;
+}
+
+/** The Stripe customers mapped to these books ids, by books id (all pages, methods expanded). */
+async function mappedCustomers(
+	transport: StripeTransport,
+	metadataKey: string,
+	booksCustomerIds: ReadonlySet<string>,
+): Promise<Map<string, Stripe.Customer[]>> {
+	const index = new Map<string, Stripe.Customer[]>();
+	const all = transport.listAll<Stripe.Customer>('/v1/customers', {
+		expand: ['data.invoice_settings.default_payment_method'],
+	});
+	for await (const customer of all) {
+		const booksId = customer.metadata?.[metadataKey];
+		if (!booksId || !booksCustomerIds.has(booksId)) continue;
+		index.set(booksId, [...(index.get(booksId) ?? []), customer]);
+	}
+	return index;
+}
+
+/** One customer's payments and open pay links: two lists, read side by side. */
+async function customerPayments(
+	transport: StripeTransport,
+	stripeCustomerId: string,
+	sinceSeconds: number,
+): Promise<CustomerPayments> {
+	const [intents, payLinks] = await Promise.all([
+		recentPaymentIntents(transport, stripeCustomerId, sinceSeconds),
+		openPayLinks(transport, stripeCustomerId),
+	]);
+	return { intents, payLinks };
+}
+
+/** The whole account's recent payments and open pay links, by Stripe customer id. */
+async function accountPayments(
+	transport: StripeTransport,
+	sinceSeconds: number,
+): Promise<{ intents: Map<string, Stripe.PaymentIntent[]>; payLinks: Map<string, Stripe.Checkout.Session[]> }> {
+	const [intents, payLinks] = await Promise.all([
+		recentPaymentIntents(transport, null, sinceSeconds),
+		openPayLinks(transport, null),
+	]);
+	return { intents: byCustomer(intents), payLinks: byCustomer(payLinks) };
+}
+
+/**
+ * Objects by the Stripe customer they belong to, each customer's in the order listed (newest
+ * first); those of no customer (a guest's pay link) belong to none of the run's customers.
+ */
+function byCustomer<T extends { customer: string | { id: string } | null }>(objects: T[]): Map<string, T[]> {
+	const index = new Map<string, T[]>();
+	for (const object of objects) {
+		const customer = typeof object.customer === 'string' ? object.customer : object.customer?.id;
+		if (!customer) continue;
+		const listed = index.get(customer);
+		if (listed === undefined) index.set(customer, [object]);
+		else listed.push(object);
+	}
+	return index;
+}
+
+function factsOf(
+	customer: Stripe.Customer,
+	{ intents, payLinks }: CustomerPayments,
+	importedTypes: readonly string[],
+): CustomerFacts {
+	const method = customer.invoice_settings?.default_payment_method as Stripe.PaymentMethod | null;
+	const usable = method && importedTypes.includes(method.type) ? method : null;
+	return {
+		stripeCustomerId: customer.id,
+		stripeCustomerEmail: customer.email || null,
+		automaticPaymentMethod: usable
+			? {
+					id: usable.id,
+					label: paymentMethodLabel(usable as unknown as PaymentMethodLike),
+					type: usable.type,
+				}
+			: null,
+		payments: intents.map(paymentFact),
+		payLinks: payLinks.filter((session) => session.mode === 'payment').map(payLinkFact),
+	};
+}
+
+function paymentFact(intent: Stripe.PaymentIntent): StripePaymentFact {
+	return {
+		id: intent.id,
+		status: intent.status,
+		invoiceIds: decodeInvoiceMetadata(intent.metadata).map((line) => line.invoiceId),
+		fullyRefunded: isFullyRefunded(intent),
+		lastDecline: declineOf(intent.last_payment_error),
+	};
+}
+
+function payLinkFact(session: Stripe.Checkout.Session): StripePayLinkFact {
+	return {
+		id: session.id,
+		expiresAt: session.expires_at,
+		invoiceIds: decodeInvoiceMetadata(session.metadata).map((line) => line.invoiceId),
+	};
 }

@@ -257,8 +257,9 @@ describe('Auto-Pay Scan in a workflow', () => {
 		await api.post(`/v1/customers/${holder.id}`, { invoice_settings: { default_payment_method: card.id } });
 		const changed = await scanned([due]);
 		expect(changed.skipped).toEqual([]);
+		// the decision names the method's type too, so the pay step charges it without a read
 		expect(changed.charge.map((i) => [i.id, i.autoPay.paymentMethod])).toEqual([
-			['S-INV-LOST', { id: card.id, label: 'Mastercard •••• 4444' }],
+			['S-INV-LOST', { id: card.id, label: 'Mastercard •••• 4444', type: 'card' }],
 		]);
 		const [paid] = await chargeAsTheDailyRun(changed.charge);
 		expect(paid).toMatchObject({ status: 'succeeded', invoiceId: 'S-INV-LOST' });

@@ -14,11 +14,13 @@
  * it has decided to charge (per-run caps). `classify` never throws for bad invoice data; a bad
  * field is an INVALID_FIELD skip naming the item's field.
  *
- * With Check Stripe the shell reads each customer once. `needsCustomerFacts` says whether an
- * invoice gets past every rule that needs no Stripe data (duplicates and caps aside), so the
- * shell can read only customers with such an invoice; a customer read for none of them may be
- * passed as undefined and the decisions stay the same, because every Stripe rule comes after
- * every books rule.
+ * With Check Stripe the shell reads what Stripe knows before it classifies, once per run (for
+ * many customers in pages of the whole account, not per customer) and passes each customer's
+ * facts with each of their invoices. `needsCustomerFacts` says whether an invoice gets past every
+ * rule that needs no Stripe data (duplicates and caps aside), so the shell can read only for
+ * customers with such an invoice; a customer read for none of them may be passed as undefined,
+ * and facts passed with an invoice that does not need them change nothing, because every Stripe
+ * rule comes after every books rule.
  *
  * Evaluation order (the first rule an invoice breaks is its one reason; stable across runs):
  *  1. INVALID_FIELD           id, customerId, currency (or defaultCurrency), balance, or the date
@@ -175,16 +177,36 @@ export interface StripePayLinkFact {
 	invoiceIds: readonly string[];
 }
 
+/** A customer's automatic payment method, as a charge uses it. */
+export interface AutomaticPaymentMethod {
+	/** the Stripe PaymentMethod id, e.g. pm_1Q... */
+	id: string;
+	/** e.g. "Visa •••• 4242" (paymentMethodLabel.ts) */
+	label: string;
+	/** Stripe's PaymentMethod type, e.g. card or us_bank_account */
+	type: string;
+}
+
 /** What Stripe says about one books customer; pass the same object for all their invoices. */
 export interface CustomerFacts {
 	/** the mapped Stripe customer; absent or empty = no mapping */
 	stripeCustomerId?: string | null;
-	automaticPaymentMethod?: { id: string; label: string } | null;
+	/** that Stripe customer's email (null when it has none): where Stripe sends its receipts */
+	stripeCustomerEmail?: string | null;
+	automaticPaymentMethod?: AutomaticPaymentMethod | null;
 	payments?: readonly StripePaymentFact[];
 	/** open pay links: the customer may pay one at any moment */
 	payLinks?: readonly StripePayLinkFact[];
 }
 
+/**
+ * An invoice to charge today: the whole payment request, so the pay step charges exactly this
+ * without working any of it out again: the amount in minor units and its currency, and (with
+ * Check Stripe) the Stripe customer, its email for Stripe's receipt and the automatic payment
+ * method with its type, all as the scan read them, so the charge needs no read of the customer.
+ * The idempotency key is pinned across releases: the same invoice, amount, currency and day give
+ * the same key in every version, so a run after an upgrade never charges an invoice twice.
+ */
 export interface ChargeDecision {
 	action: 'charge';
 	invoiceId: string;
@@ -203,10 +225,12 @@ export interface ChargeDecision {
 	daysLate: number;
 	takePaymentOn: TakePaymentOn;
 	idempotencyKey: string;
-	/** with Check Stripe */
+	/** with Check Stripe: the Stripe customer to charge */
 	stripeCustomerId?: string;
-	/** with Check Stripe */
-	paymentMethod?: { id: string; label: string };
+	/** with Check Stripe: that customer's email in Stripe, null when it has none */
+	stripeCustomerEmail?: string | null;
+	/** with Check Stripe: the customer's automatic payment method, the one charged */
+	paymentMethod?: AutomaticPaymentMethod;
 }
 
 export interface SkipDecision {
@@ -518,6 +542,7 @@ export class AutoPayScan {
 			customerFacts.automaticPaymentMethod
 		) {
 			charge.stripeCustomerId = customerFacts.stripeCustomerId;
+			charge.stripeCustomerEmail = customerFacts.stripeCustomerEmail ?? null;
 			charge.paymentMethod = customerFacts.automaticPaymentMethod;
 		}
 		return charge;
