@@ -42,10 +42,12 @@ function customerOf(value: { customer?: string | { id: string } | null }): strin
  * Why this is still the read the protocol needs (docs/money-safety.md): a claim is judged on a
  * view that holds every PaymentIntent and pay link created before a list request sent after the
  * claim's answer. The first read lists the whole windows (payments of the lookback, pay links of a
- * pay link's lifetime); each later one lists what was created since the newest object of the read
- * before it (less CREATED_MARGIN_SECONDS): anything missing from a read was created after it was
- * answered, so after that newest object. Lists are consistent right after a write, and the pay
- * links are listed after the payments' answer, as the per-customer read does.
+ * pay link's lifetime); each later one lists what was created since the newest object the list
+ * before it returned (less CREATED_MARGIN_SECONDS): anything missing from a list was created after
+ * its first page was asked for, so after every object that list returned. Lists are consistent
+ * right after a write, and the pay links are listed after the payments' answer, as the
+ * per-customer read does; so the newest pay link may be younger than anything the payments list
+ * could show, and bounds only the next pay-link list.
  *
  * Objects listed earlier keep the status they had then until a later read lists them again. That
  * only ever errs towards giving way: statuses move forward (an open claim is then confirmed or
@@ -61,8 +63,11 @@ export class AccountPaymentsView {
 	/** reads started so far; a read's number orders the copies of one object */
 	private reads = 0;
 
-	/** `created` from which the next read lists (undefined: the whole windows, a first read) */
-	private createdFrom?: number;
+	/** `created` from which the next read lists payments (undefined: the whole window) */
+	private intentsFrom?: number;
+
+	/** `created` from which the next read lists pay links (undefined: the whole window) */
+	private payLinksFrom?: number;
 
 	/** the next read, joined by every caller that comes before it is sent */
 	private next?: { sent: boolean; done: Promise<void> };
@@ -134,21 +139,29 @@ export class AccountPaymentsView {
 	}
 
 	private async readOnce(number: number): Promise<void> {
-		const from = this.createdFrom;
-		const intents = await recentPaymentIntents(this.transport, null, Math.max(from ?? 0, this.sinceSeconds));
-		const payLinks = await recentPayLinks(this.transport, null, Math.max(from ?? 0, this.payLinksSinceSeconds));
-		let newest = from === undefined ? Number.NEGATIVE_INFINITY : from + CREATED_MARGIN_SECONDS;
-		for (const intent of intents) {
-			put(this.intents, intent, number);
-			newest = Math.max(newest, intent.created);
+		const { intentsFrom, payLinksFrom } = this;
+		const intents = await recentPaymentIntents(this.transport, null, intentsFrom ?? this.sinceSeconds);
+		const payLinks = await recentPayLinks(this.transport, null, payLinksFrom ?? this.payLinksSinceSeconds);
+		for (const intent of intents) put(this.intents, intent, number);
+		for (const session of payLinks) put(this.payLinks, session, number);
+		// Each list is bounded by what existed when IT was sent: the payments by the newest
+		// payment (the pay links, listed after them, may be newer than anything the payments list
+		// could show); the pay links by the newest of both.
+		const newestIntent = newestCreated(intents);
+		const newestPayLink = Math.max(newestIntent, newestCreated(payLinks));
+		if (Number.isFinite(newestIntent)) {
+			this.intentsFrom = Math.max(intentsFrom ?? this.sinceSeconds, newestIntent - CREATED_MARGIN_SECONDS);
 		}
-		for (const session of payLinks) {
-			put(this.payLinks, session, number);
-			newest = Math.max(newest, session.created);
+		if (Number.isFinite(newestPayLink)) {
+			this.payLinksFrom = Math.max(payLinksFrom ?? this.payLinksSinceSeconds, newestPayLink - CREATED_MARGIN_SECONDS);
 		}
-		// Nothing listed yet: the next read lists the whole windows again.
-		if (Number.isFinite(newest)) this.createdFrom = newest - CREATED_MARGIN_SECONDS;
 	}
+}
+
+function newestCreated(values: ReadonlyArray<{ created: number }>): number {
+	let newest = Number.NEGATIVE_INFINITY;
+	for (const { created } of values) newest = Math.max(newest, created);
+	return newest;
 }
 
 function put<T extends { id: string; customer?: string | { id: string } | null }>(
