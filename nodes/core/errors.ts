@@ -16,6 +16,12 @@ export function isCoreInputError(error: unknown): error is CoreInputError {
 	return error instanceof CoreInputError;
 }
 
+/** A caught error as bad input; anything else is a bug and goes on up unchanged. */
+export function asInputError(error: unknown): CoreInputError {
+	if (isCoreInputError(error)) return error;
+	throw error;
+}
+
 /**
  * A payment refused because something else holds its invoices (another payment, a pay link, a
  * claim being decided): not bad input, and nothing was charged. The message names the holder.

@@ -2,11 +2,11 @@
  * One charge per invoice, whatever runs at the same moment (docs/money-safety.md): every pair of
  * the paths that can take money for an invoice, started together against the local Stripe server
  * with wide latency (150-300 ms per request, drawn per request, so racers' requests cross), each
- * pair repeated 30 times; then three at once. The ledger of the server is the judge: no invoice
+ * pair repeated 30 times; then four at once. The ledger of the server is the judge: no invoice
  * may have two succeeded charges. Each race runs on its own customer and invoice, so the 30 runs
  * of a pair go at once.
  */
-import { newRacer, payInvoiceParams, runNode, startStripe } from './stripe-node';
+import { CHARGE_AUTO_PAY_PARAMS, newRacer, payInvoiceParams, runNode, scannedCharge, startStripe } from './stripe-node';
 
 const NODE = 'stripeInvoicePayment';
 const REPETITIONS = 30;
@@ -40,6 +40,8 @@ async function run(parameters, items) {
  */
 const PATHS = {
 	autoPay: (r) => run(payParams('automatic', 'autopay'), [r.invoice]),
+	// the daily workflow's pay step: the scan's decision, judged on reads of the whole account
+	scannedAutoPay: (r) => run(CHARGE_AUTO_PAY_PARAMS, [{ autoPay: scannedCharge(r, r.invoice) }]),
 	agentAutomatic: (r) => run(payParams('automatic', 'manual'), [r.invoice]),
 	agentSavedMethod: (r) => run(payParams('savedMethod', 'manual', { paymentMethodId: r.savedMethod }), [r.invoice]),
 	payLinkPaid: async (r) => {
@@ -111,14 +113,16 @@ describe('every pair of paths at the same moment', () => {
 	}, 120_000);
 });
 
-describe('three requests at once', () => {
-	test(`${REPETITIONS} races of auto-pay, pay all and a pay link the customer pays: money taken at most once`, async () => {
+describe('four requests at once', () => {
+	test(`${REPETITIONS} races of auto-pay, the daily run's scanned charge, pay all and a pay link the customer pays: money taken at most once`, async () => {
 		const races = Array.from({ length: REPETITIONS }, () => race());
-		await Promise.all(races.map((r) => Promise.all([PATHS.autoPay(r), PATHS.payTogether(r), PATHS.payLinkPaid(r)])));
+		await Promise.all(
+			races.map((r) => Promise.all([PATHS.autoPay(r), PATHS.scannedAutoPay(r), PATHS.payTogether(r), PATHS.payLinkPaid(r)])),
+		);
 		const perInvoice = races.map((r) => moneyTaken(r.invoice.invoiceId));
 		expect(Math.max(...perInvoice)).toBeLessThanOrEqual(1);
 		expect(stripe.ledger.duplicates()).toEqual([]);
-		tally['autoPay + payTogether + payLinkPaid'] = {
+		tally['autoPay + scannedAutoPay + payTogether + payLinkPaid'] = {
 			races: REPETITIONS,
 			paidOnce: perInvoice.filter((n) => n === 1).length,
 			maxChargesPerInvoice: Math.max(...perInvoice),

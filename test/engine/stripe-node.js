@@ -39,6 +39,33 @@ export function payInvoiceParams(extra = {}) {
 	};
 }
 
+/**
+ * What the Auto-Pay Scan (Check Stripe) hands the pay step for one invoice of a racer: its Charge
+ * output's autoPay field, with an idempotency key of this scan run.
+ */
+export function scannedCharge(racer, invoice, run = 'scan') {
+	const amountMinor = Math.round(Number(invoice.balance) * 100);
+	return {
+		action: 'charge',
+		invoiceId: invoice.invoiceId,
+		customerId: racer.booksId,
+		amountMinor,
+		amount: invoice.balance,
+		currency: invoice.currency,
+		stripeCustomerId: racer.stripeCustomerId,
+		paymentMethod: { id: racer.savedMethod, label: 'Visa ending 4242', type: 'card' },
+		stripeCustomerEmail: null,
+		idempotencyKey: `${run}-${invoice.invoiceId}-${amountMinor}`,
+	};
+}
+
+export const CHARGE_AUTO_PAY_PARAMS = {
+	resource: 'payment',
+	operation: 'chargeAutoPay',
+	autoPayDecision: '={{ $json.autoPay }}',
+	settings: { timeZone: 'UTC' },
+};
+
 let racers = 0;
 
 /**
@@ -57,6 +84,7 @@ export function newRacer(server, prefix) {
 	let others = 0;
 	return {
 		booksId,
+		stripeCustomerId: created.id,
 		savedMethod: created.invoice_settings.default_payment_method,
 		invoice: invoice(`${prefix}I-${n}`),
 		other: () => invoice(`${prefix}O-${n}-${++others}`),

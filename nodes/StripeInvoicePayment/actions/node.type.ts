@@ -4,7 +4,7 @@ import type { StripeClient } from '../../shared/stripeClient';
 import type { PaymentSettings } from '../helpers/settings';
 
 type NodeMap = {
-	payment: 'cancel' | 'get' | 'payInvoice' | 'payInvoicesTogether' | 'refund';
+	payment: 'cancel' | 'chargeAutoPay' | 'get' | 'payInvoice' | 'payInvoicesTogether' | 'refund';
 	paymentMethod: 'createAddLink' | 'getAutomatic' | 'list' | 'setAutomatic';
 	portal: 'createLink';
 	fee: 'preview';

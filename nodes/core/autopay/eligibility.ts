@@ -78,7 +78,7 @@
  * Idempotency: paymentIdempotencyKey({ provider: 'stripe', purpose: 'autopay', invoiceIds: [id],
  * amountMinor, currency, day: scanDay }), so the same input on the same day gives the same key.
  */
-import { CoreInputError, isCoreInputError } from '../errors';
+import { CoreInputError, asInputError } from '../errors';
 import { paymentIdempotencyKeys } from '../idempotency';
 import { assertChargeable, currencyRules, formatAmount, parseAmount } from '../money';
 import { retryBan } from '../declines';
@@ -954,12 +954,6 @@ function forbiddenRetry(
 		};
 	}
 	return undefined;
-}
-
-/** A caught error as bad input; anything else is a bug and goes on up unchanged. */
-function asInputError(error: unknown): CoreInputError {
-	if (isCoreInputError(error)) return error;
-	throw error;
 }
 
 /** assertChargeable's message for a balance, or '' when Stripe can charge it. */

@@ -34,9 +34,19 @@ export interface InvoiceToPay {
 }
 
 export type HowToPay =
-	| { kind: 'automatic' }
+	/**
+	 * the customer's automatic method; `method` when the caller listed it moments ago (the Auto-Pay
+	 * Scan's decision): charged as handed, the customer not read again
+	 */
+	| { kind: 'automatic'; method?: ChargedMethod }
 	| { kind: 'savedMethod'; paymentMethodId: string }
 	| { kind: 'payLink' };
+
+/** The method a charge is made on, with the label its records show. */
+export interface ChargedMethod {
+	id: string;
+	label: string;
+}
 
 export interface PaymentRequest {
 	invoices: InvoiceToPay[];
@@ -175,26 +185,29 @@ async function resolvePaymentMethod(
 	transport: StripeTransport,
 	reads: StripeReadCache,
 	request: PaymentRequest,
-): Promise<Stripe.PaymentMethod> {
-	if (request.how.kind === 'savedMethod') {
-		return await requireAttachedMethod(
+): Promise<ChargedMethod> {
+	const { how } = request;
+	if (how.kind === 'automatic' && how.method) return how.method;
+	let method: Stripe.PaymentMethod | null;
+	if (how.kind === 'savedMethod') {
+		method = await requireAttachedMethod(
 			transport,
-			request.how.paymentMethodId,
+			how.paymentMethodId,
 			request.stripeCustomerId,
 			request.allowedPaymentMethodTypes,
 		);
+	} else {
+		const customer = await reads.customer(request.stripeCustomerId);
+		method = (customer.invoice_settings?.default_payment_method as Stripe.PaymentMethod | null) ?? null;
+		if (!method) {
+			throw new CoreInputError(
+				'paymentMethod',
+				`Customer ${request.stripeCustomerId} has no automatic payment method (No automatic payment setup)`,
+			);
+		}
+		assertAllowedType(method, request.allowedPaymentMethodTypes, 'paymentMethod');
 	}
-	const customer = await reads.customer(request.stripeCustomerId);
-	const method =
-		(customer.invoice_settings?.default_payment_method as Stripe.PaymentMethod | null) ?? null;
-	if (!method) {
-		throw new CoreInputError(
-			'paymentMethod',
-			`Customer ${request.stripeCustomerId} has no automatic payment method (No automatic payment setup)`,
-		);
-	}
-	assertAllowedType(method, request.allowedPaymentMethodTypes, 'paymentMethod');
-	return method;
+	return { id: method.id, label: paymentMethodLabel(method as unknown as PaymentMethodLike) };
 }
 
 function baseMetadata(request: PaymentRequest, breakdown: FeeBreakdown): Record<string, string> {
@@ -395,11 +408,10 @@ function payLinkRecords(
 function intentOutcome(
 	intent: Stripe.PaymentIntent,
 	request: PaymentRequest,
-	method: Stripe.PaymentMethod | null,
+	method: ChargedMethod | null,
 ): PaymentOutcome {
-	const label = method ? paymentMethodLabel(method as unknown as PaymentMethodLike) : null;
 	const records = paymentRecordsFromIntent(intent, { idempotencyKey: request.idempotencyKey }).map(
-		(record) => (method && label ? { ...record, paymentMethod: { id: method.id, label } } : record),
+		(record) => (method ? { ...record, paymentMethod: method } : record),
 	);
 	return { records, existingPayment: false };
 }

@@ -1,12 +1,13 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import * as cancel from './cancel.operation';
+import * as chargeAutoPay from './chargeAutoPay.operation';
 import * as get from './get.operation';
 import * as payInvoice from './payInvoice.operation';
 import * as payInvoicesTogether from './payInvoicesTogether.operation';
 import * as refund from './refund.operation';
 
-export { cancel, get, payInvoice, payInvoicesTogether, refund };
+export { cancel, chargeAutoPay, get, payInvoice, payInvoicesTogether, refund };
 
 export const description: INodeProperties[] = [
 	{
@@ -21,6 +22,13 @@ export const description: INodeProperties[] = [
 				value: 'cancel',
 				description: 'Cancel a payment that has not succeeded, where Stripe allows it',
 				action: 'Cancel a payment',
+			},
+			{
+				name: 'Charge Scanned Invoice',
+				value: 'chargeAutoPay',
+				description:
+					'Charge an invoice the Auto-Pay Scan decided to charge, exactly as it decided (amount, customer, method, idempotency key)',
+				action: 'Charge a scanned invoice',
 			},
 			{
 				name: 'Get',
@@ -51,6 +59,7 @@ export const description: INodeProperties[] = [
 		default: 'payInvoice',
 	},
 	...cancel.description,
+	...chargeAutoPay.description,
 	...get.description,
 	...payInvoice.description,
 	...payInvoicesTogether.description,
