@@ -286,6 +286,7 @@ async function benchDailyRun({ section, limits: preset }) {
 			requestsByRoute: stats.byRoute,
 			http429: stats.http429,
 			http429ByReason: stats.http429ByReason,
+			http429Percent: stats.requests ? round((100 * stats.http429) / stats.requests, 2) : 0,
 			charges: ours.length,
 			duplicateCharges: duplicates.length,
 			paidInBooks: paid,
