@@ -184,19 +184,26 @@ export function chargeableBreakdown(
 	return breakdown;
 }
 
-const HOW_TO_PAY: Array<HowToPay['kind']> = ['automatic', 'savedMethod', 'payLink'];
+/** The ways a payment can be made, as requests and parameters name them. */
+export type HowToPayKind = HowToPay['kind'];
+
+export const HOW_TO_PAY_KINDS: readonly HowToPayKind[] = ['automatic', 'savedMethod', 'payLink'];
+
+export function isHowToPayKind(value: unknown): value is HowToPayKind {
+	return (HOW_TO_PAY_KINDS as readonly unknown[]).includes(value);
+}
 
 export function readHowToPay(kind: unknown, paymentMethodId: unknown): HowToPay {
-	if (!HOW_TO_PAY.includes(kind as HowToPay['kind'])) {
+	if (!isHowToPayKind(kind)) {
 		throw new CoreInputError(
 			'howToPay',
-			`How to pay ${quoted(String(kind))} is not one of ${HOW_TO_PAY.join(', ')}`,
+			`How to pay ${quoted(String(kind))} is not one of ${HOW_TO_PAY_KINDS.join(', ')}`,
 		);
 	}
 	if (kind === 'savedMethod') {
 		return { kind, paymentMethodId: assertPaymentMethodId(paymentMethodId, 'paymentMethodId') };
 	}
-	return { kind: kind as 'automatic' | 'payLink' };
+	return { kind };
 }
 
 /**

@@ -1,5 +1,7 @@
 import { CoreInputError } from './errors';
 import { parseAmount } from './money';
+import { HOW_TO_PAY_KINDS, isHowToPayKind } from './paymentInput';
+import type { HowToPayKind } from './paymentInput';
 
 /**
  * Who may pay what, when an agent or a portal user asks to pay invoices (the seeds: HaloPSA's
@@ -23,9 +25,6 @@ import { parseAmount } from './money';
  * the signer decides the kind, never a claim. The claims the signature covers are checked here.
  */
 
-export type HowToPay = 'automatic' | 'savedMethod' | 'payLink';
-
-const HOW_TO_PAY: HowToPay[] = ['automatic', 'savedMethod', 'payLink'];
 
 /** Most invoices one request may pay (one payment's metadata holds their lines). */
 export const MAX_INVOICES_PER_REQUEST = 50;
@@ -116,7 +115,7 @@ export interface AuthorizedRequest {
 	customerId: string;
 	/** null: every outstanding invoice of the customer */
 	invoiceIds: string[] | null;
-	howToPay: HowToPay;
+	howToPay: HowToPayKind;
 	paymentMethodId: string | null;
 }
 
@@ -260,8 +259,8 @@ export function authorizePaymentRequest(input: {
 		return refusal(400, 'BAD_REQUEST', 'Send the payment request as a JSON object');
 	}
 	const howToPay = text(request.howToPay) || 'automatic';
-	if (!(HOW_TO_PAY as string[]).includes(howToPay)) {
-		return refusal(400, 'BAD_REQUEST', `"howToPay" must be one of ${HOW_TO_PAY.join(', ')}`);
+	if (!isHowToPayKind(howToPay)) {
+		return refusal(400, 'BAD_REQUEST', `"howToPay" must be one of ${HOW_TO_PAY_KINDS.join(', ')}`);
 	}
 	const paymentMethodId = text(request.paymentMethodId);
 	if (howToPay === 'savedMethod' && !/^pm_[A-Za-z0-9_]+$/.test(paymentMethodId)) {
@@ -303,7 +302,7 @@ export function authorizePaymentRequest(input: {
 		payingUserEmail: email || null,
 		customerId,
 		invoiceIds,
-		howToPay: howToPay as HowToPay,
+		howToPay,
 		paymentMethodId: howToPay === 'savedMethod' ? paymentMethodId : null,
 	};
 }
