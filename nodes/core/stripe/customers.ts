@@ -4,27 +4,114 @@ import { CoreInputError } from '../errors';
 import type { StripeTransport } from './transport';
 import { StripeApiError, notFoundAsInputError } from './errors';
 import { assertCustomerId } from './ids';
-import { searchString } from './search';
+import { customerMatchesText, customerSearchQuery, searchString } from './search';
 
 /** The Stripe customer metadata key holding the books customer id, unless a node says otherwise. */
 export const DEFAULT_MAPPING_METADATA_KEY = 'books_customer_id';
 
-/** A customer read by id; a deleted or missing customer is bad input naming the field. */
+/**
+ * The expansion that puts a customer's automatic payment method (its default for invoices) in
+ * the customer itself: one list or read instead of one more request per customer.
+ */
+const WITH_AUTOMATIC_METHOD = 'invoice_settings.default_payment_method';
+
+export interface CustomerReadOptions {
+	/** expand `invoice_settings.default_payment_method` (the automatic method) */
+	withAutomaticMethod?: boolean;
+}
+
+/**
+ * A customer read by id; a deleted or missing customer is bad input naming the field. A deleted
+ * customer has nothing to expand and Stripe refuses the expansion: it is read plain, to say so.
+ */
 export async function retrieveCustomer(
 	transport: StripeTransport,
 	customerId: string,
 	field = 'customer',
-	expand: string[] = [],
+	{ withAutomaticMethod = false }: CustomerReadOptions = {},
 ): Promise<Stripe.Customer> {
-	const customer = await transport
-		.request<
-			Stripe.Customer | Stripe.DeletedCustomer
-		>('GET', `/v1/customers/${assertCustomerId(customerId, field)}`, expand.length ? { params: { expand } } : {})
-		.catch(notFoundAsInputError(field, `Stripe customer ${customerId} does not exist`));
+	const id = assertCustomerId(customerId, field);
+	const read = (expand: boolean) =>
+		transport.request<Stripe.Customer | Stripe.DeletedCustomer>(
+			'GET',
+			`/v1/customers/${id}`,
+			expand ? { params: { expand: [WITH_AUTOMATIC_METHOD] } } : {},
+		);
+	const customer = await read(withAutomaticMethod)
+		.catch((error: unknown) => {
+			if (withAutomaticMethod && error instanceof StripeApiError && error.statusCode === 400 && /expand/i.test(error.message)) {
+				return read(false);
+			}
+			throw error;
+		})
+		.catch(notFoundAsInputError(field, `Stripe customer ${id} does not exist`));
 	if ((customer as Stripe.DeletedCustomer).deleted) {
-		throw new CoreInputError(field, `Stripe customer ${customerId} has been deleted`);
+		throw new CoreInputError(field, `Stripe customer ${id} has been deleted`);
 	}
 	return customer as Stripe.Customer;
+}
+
+/** Every customer of the account, through Stripe's consistent list (all pages, 100 a page). */
+export function listCustomers(
+	transport: StripeTransport,
+	{ withAutomaticMethod = false }: CustomerReadOptions = {},
+): AsyncGenerator<Stripe.Customer> {
+	return transport.listAll<Stripe.Customer>(
+		'/v1/customers',
+		withAutomaticMethod ? { expand: [`data.${WITH_AUTOMATIC_METHOD}`] } : {},
+	);
+}
+
+const PICKER_PAGE_SIZE = 25;
+// A text too short for Stripe's search is looked for in listed pages: bigger ones, fewer calls.
+const FILTERED_PICKER_PAGE_SIZE = 100;
+
+/**
+ * One page of customers for a picker in the editor: found by Stripe's search when the text can be
+ * searched, else a listed page filtered by the text. `next` is the token of the following page.
+ */
+export async function customerPickerPage(
+	transport: StripeTransport,
+	text: string,
+	pageToken?: string,
+): Promise<{ customers: Stripe.Customer[]; next?: string }> {
+	const query = customerSearchQuery(text);
+	if (query) {
+		const page = await transport.request<Stripe.ApiSearchResult<Stripe.Customer>>('GET', '/v1/customers/search', {
+			params: { query, limit: PICKER_PAGE_SIZE, ...(pageToken ? { page: pageToken } : {}) },
+		});
+		return { customers: page.data, next: page.next_page ?? undefined };
+	}
+	const page = await transport.request<Stripe.ApiList<Stripe.Customer>>('GET', '/v1/customers', {
+		params: {
+			limit: text ? FILTERED_PICKER_PAGE_SIZE : PICKER_PAGE_SIZE,
+			...(pageToken ? { starting_after: pageToken } : {}),
+		},
+	});
+	return {
+		customers: text ? page.data.filter((customer) => customerMatchesText(customer, text)) : page.data,
+		next: page.has_more ? page.data[page.data.length - 1]?.id : undefined,
+	};
+}
+
+/**
+ * The customers of the account that carry a books id under `metadataKey`, by that id (several
+ * under one id is a broken mapping, kept so callers can say so); `only` keeps just those ids.
+ */
+export async function customersByBooksId(
+	transport: StripeTransport,
+	metadataKey: string,
+	{ only, ...options }: CustomerReadOptions & { only?: ReadonlySet<string> } = {},
+): Promise<Map<string, Stripe.Customer[]>> {
+	const index = new Map<string, Stripe.Customer[]>();
+	for await (const customer of listCustomers(transport, options)) {
+		const booksId = customer.metadata?.[metadataKey];
+		if (!booksId || (only && !only.has(booksId))) continue;
+		const list = index.get(booksId);
+		if (list) list.push(customer);
+		else index.set(booksId, [customer]);
+	}
+	return index;
 }
 
 /**
@@ -129,16 +216,8 @@ export class CustomerMappingLookup {
 		this.index.set(booksId, [...(this.index.get(booksId) ?? []), customer as Stripe.Customer]);
 	}
 
-	private async readIndex(): Promise<Map<string, Stripe.Customer[]>> {
-		const index = new Map<string, Stripe.Customer[]>();
-		for await (const customer of this.transport.listAll<Stripe.Customer>('/v1/customers')) {
-			const booksId = this.booksIdOf(customer);
-			if (!booksId) continue;
-			const list = index.get(booksId);
-			if (list) list.push(customer);
-			else index.set(booksId, [customer]);
-		}
-		return index;
+	private readIndex(): Promise<Map<string, Stripe.Customer[]>> {
+		return customersByBooksId(this.transport, this.metadataKey);
 	}
 }
 

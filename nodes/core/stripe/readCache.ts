@@ -1,8 +1,7 @@
 import type Stripe from 'stripe';
 
-import { CoreInputError } from '../errors';
 import { AccountPaymentsView } from './accountPayments';
-import { StripeApiError, notFoundAsInputError } from './errors';
+import { retrieveCustomer } from './customers';
 import { assertCustomerId } from './ids';
 import { openPayLinks, recentPayLinks, recentPaymentIntents } from './paymentGuards';
 import type { StripeTransport } from './transport';
@@ -65,29 +64,12 @@ export class StripeReadCache {
 		this.now = options.now ?? Date.now;
 	}
 
-	/** The customer with `invoice_settings.default_payment_method` expanded; deleted or missing is bad input. */
+	/** The customer with its automatic method expanded (retrieveCustomer); deleted or missing is bad input. */
 	customer(customerId: string, field = 'customer'): Promise<Stripe.Customer> {
 		const id = assertCustomerId(customerId, field);
 		let read = this.customers.get(id);
 		if (!read) {
-			read = this.transport
-				.request<Stripe.Customer | Stripe.DeletedCustomer>('GET', `/v1/customers/${id}`, {
-					params: { expand: ['invoice_settings.default_payment_method'] },
-				})
-				.catch((error: unknown) => {
-					// A deleted customer has nothing to expand and Stripe refuses the expansion: read it plain.
-					if (error instanceof StripeApiError && error.statusCode === 400 && /expand/i.test(error.message)) {
-						return this.transport.request<Stripe.Customer | Stripe.DeletedCustomer>('GET', `/v1/customers/${id}`);
-					}
-					throw error;
-				})
-				.catch(notFoundAsInputError(field, `Stripe customer ${id} does not exist`))
-				.then((customer) => {
-					if ((customer as Stripe.DeletedCustomer).deleted) {
-						throw new CoreInputError(field, `Stripe customer ${id} has been deleted`);
-					}
-					return customer as Stripe.Customer;
-				});
+			read = retrieveCustomer(this.transport, id, field, { withAutomaticMethod: true });
 			this.customers.set(id, read);
 			// A failed read is not remembered: the next item asks again.
 			read.catch(() => this.customers.delete(id));

@@ -5,7 +5,6 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import type Stripe from 'stripe';
 
 import { CoreInputError } from '../../../core/errors';
 import { booksCustomerProblems, planMappings } from '../../../core/mapping/generate';
@@ -16,6 +15,7 @@ import type {
 	StripeCustomerSummary,
 } from '../../../core/mapping/generate';
 import { applyMapping } from '../../../core/mapping/manage';
+import { listCustomers } from '../../../core/stripe/customers';
 import { mapItemsInOrder } from '../../../shared/itemRunner';
 import { refuseBadInputUpFront } from '../../helpers/input';
 import { booksCustomerIdField, booksCustomerNameField } from '../common.descriptions';
@@ -141,7 +141,7 @@ export async function execute(
 	if (items.length === 0) return [[], [], [], []];
 
 	const customers = new Map<string, StripeCustomerSummary>();
-	for await (const customer of stripe.transport.listAll<Stripe.Customer>('/v1/customers')) {
+	for await (const customer of listCustomers(stripe.transport)) {
 		customers.set(customer.id, {
 			id: customer.id,
 			name: customer.name,

@@ -1,8 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import type Stripe from 'stripe';
 
 import { describeCustomer } from '../../../core/mapping/customerFields';
+import { listCustomers } from '../../../core/stripe/customers';
 import { mapItemsInOrder } from '../../../shared/itemRunner';
 import type { OperationContext } from '../node.type';
 import { returnAllOrLimit } from '../../../shared/listDescriptions';
@@ -30,7 +30,7 @@ export async function execute(
 		const limit = returnAll ? Infinity : (this.getNodeParameter('limit', itemIndex, 50) as number);
 		const pairs: INodeExecutionData[] = [];
 		if (limit < 1) return pairs;
-		for await (const customer of stripe.transport.listAll<Stripe.Customer>('/v1/customers')) {
+		for await (const customer of listCustomers(stripe.transport)) {
 			if (!customer.metadata?.[settings.mappingMetadataKey]) continue;
 			pairs.push({
 				json: {
