@@ -1,4 +1,4 @@
-import { isEmailAddress } from './email';
+import { isEmailAddress } from './email/addresses';
 import { CoreInputError } from './errors';
 import { feeBreakdown, parseFeePercent } from './fee';
 import type { FeeBreakdown } from './fee';

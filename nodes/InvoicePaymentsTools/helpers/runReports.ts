@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import type { PreviewCharge, RunReportSkip } from '../../core/email';
+import type { PreviewCharge, RunReportSkip } from '../../core/email/runReport';
 import { toNodeError } from '../../shared/nodeErrors';
 import { asData, textParameter } from './parameters';
 

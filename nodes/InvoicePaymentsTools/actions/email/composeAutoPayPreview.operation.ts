@@ -1,8 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { composeAutoPayPreview } from '../../../core/email';
-import type { AutoPayPreviewInput } from '../../../core/email';
+import { composeAutoPayPreview } from '../../../core/email/runReport';
+import type { AutoPayPreviewInput } from '../../../core/email/runReport';
 import { jsonParameter } from '../../helpers/parameters';
 import {
 	chargeOf,

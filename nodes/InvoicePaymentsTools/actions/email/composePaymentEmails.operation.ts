@@ -1,8 +1,9 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { composePaymentEmail, EMAIL_TEMPLATES } from '../../../core/email';
-import type { EmailPaymentRecord, EmailSetting } from '../../../core/email';
+import { composePaymentEmail, EMAIL_TEMPLATES } from '../../../core/email/paymentEmails';
+import type { EmailSetting } from '../../../core/email/paymentEmails';
+import type { EmailPaymentRecord } from '../../../core/email/record';
 import { toNodeError } from '../../../shared/nodeErrors';
 import { asData, jsonParameter, textParameter } from '../../helpers/parameters';
 

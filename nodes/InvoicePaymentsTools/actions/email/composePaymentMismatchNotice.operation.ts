@@ -1,8 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { composePaymentMismatchNotice } from '../../../core/email';
-import type { PaymentMismatchNoticeInput } from '../../../core/email';
+import { composePaymentMismatchNotice } from '../../../core/email/mismatchNotice';
+import type { PaymentMismatchNoticeInput } from '../../../core/email/mismatchNotice';
 import { fieldLabels, toNodeError } from '../../../shared/nodeErrors';
 import { asData, jsonParameter, textParameter } from '../../helpers/parameters';
 import { reportOptionsProperty } from '../../helpers/runReports';

@@ -1,8 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { composeRunReport } from '../../../core/email';
-import type { RunReportInput, RunReportPayment } from '../../../core/email';
+import { composeRunReport } from '../../../core/email/runReport';
+import type { RunReportInput, RunReportPayment } from '../../../core/email/runReport';
 import { jsonParameter } from '../../helpers/parameters';
 import {
 	composeReportItem,
