@@ -132,7 +132,12 @@ const runReports = {
 				failure: { message: 'Your card was declined.' },
 			},
 			{ invoiceId: 'inv-3', error: 'Stripe: connection lost' },
-			{ invoiceId: 'inv-6', status: 'succeeded', total: { amount: '50', currency: 'eur' }, existingPayment: true },
+			{
+				invoiceId: 'inv-6',
+				status: 'succeeded',
+				total: { amount: '50', currency: 'eur' },
+				existingPayment: true,
+			},
 			{ invoiceId: 'inv-7', status: 'processing', total: { amount: '1.5', currency: 'zzz' } },
 		],
 		skipped: [
@@ -220,7 +225,7 @@ const mismatch = (overrides = {}) => ({
 		customer: { booksId: 'cust-1002', providerId: 'cus_B' },
 	}),
 	reasons: [
-		{ code: 'CUSTOMER_MISMATCH', message: "The payment is of books customer cust-1002" },
+		{ code: 'CUSTOMER_MISMATCH', message: 'The payment is of books customer cust-1002' },
 		{ code: 'AMOUNT_MISMATCH', message: "It pays $1.00, less than the invoice's balance $250.00" },
 	],
 	invoiceNumber: 'INV-2001',
@@ -251,7 +256,11 @@ const mismatchNotices = {
 			customer: { booksId: '<b>cust</b>', providerId: 'cus_&' },
 		}),
 		invoiceNumber: 'INV-1\r\nBcc: x@evil.example.com',
-		reasons: [{ code: 'NO_CUSTOMER', message: 'line one\nline two' }, { code: 'LINES_MISMATCH' }, {}],
+		reasons: [
+			{ code: 'NO_CUSTOMER', message: 'line one\nline two' },
+			{ code: 'LINES_MISMATCH' },
+			{},
+		],
 	}),
 };
 

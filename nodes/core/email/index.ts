@@ -11,10 +11,7 @@ export {
 } from './addresses';
 export type { EmailContact, Recipients } from './addresses';
 export { escapeHtml } from './html';
-export {
-	composePaymentMismatchNotice,
-	PAYMENT_MISMATCH_TEMPLATE,
-} from './mismatchNotice';
+export { composePaymentMismatchNotice, PAYMENT_MISMATCH_TEMPLATE } from './mismatchNotice';
 export type { PaymentMismatchNotice, PaymentMismatchNoticeInput } from './mismatchNotice';
 export {
 	composePaymentEmail,

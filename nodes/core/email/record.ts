@@ -51,7 +51,11 @@ export function emailRecordIdentity(record: EmailPaymentRecord): {
 	paymentId: string | null;
 	status: PaymentStatus;
 } {
-	return { invoiceId: record.invoiceId, paymentId: record.paymentId ?? null, status: record.status };
+	return {
+		invoiceId: record.invoiceId,
+		paymentId: record.paymentId ?? null,
+		status: record.status,
+	};
 }
 
 /** Minor units of a sum, null when it has none (`minor` as it stands, else the decimal parsed). */
