@@ -157,7 +157,8 @@ describe('Stripe payment_intent events', () => {
 			occurredAt: '2026-11-18T11:06:40.000Z',
 			livemode: false,
 			paymentMethodId: 'pm_1',
-			paymentMethod: null,
+			// neither the method nor the charge expanded: the method is known by its id alone
+			paymentMethod: { id: 'pm_1', label: 'pm_1' },
 			idempotencyKey: 'invpay-autopay-2026-11-23-abc',
 			checkoutSessionId: null,
 		});

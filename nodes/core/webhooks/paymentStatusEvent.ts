@@ -1,21 +1,29 @@
-import type Stripe from 'stripe';
-
 import { CoreInputError, isCoreInputError, settled } from '../errors';
 import type { GatewayTransaction } from '../gateway360/transactions';
 import { getTransaction, summarizeTransaction, transactionRecord } from '../gateway360/transactions';
 import type { Gateway360Transport } from '../gateway360/transport';
 import { decodeInvoiceMetadata } from '../invoiceMetadata';
-import type { InvoiceLine } from '../invoiceMetadata';
 import type { MoneyValue } from '../money';
 import { money, parseAmount } from '../money';
 import type { PaymentMethodLike } from '../paymentMethodLabel';
 import { paymentMethodLabel } from '../paymentMethodLabel';
-import type { PaymentFailure, PaymentRecord, PaymentStatus } from '../paymentRecord';
+import type { PaymentRecord, PaymentStatus } from '../paymentRecord';
 import { buildPaymentRecord, paymentStatusFromStripe } from '../paymentRecord';
 import { StripeApiError } from '../stripe/errors';
-import { refundsByInvoice } from '../stripe/paymentIntentRecords';
 import { isReleasedClaim } from '../stripe/paymentGuards';
-import type { RefundState } from '../stripe/refundState';
+import {
+	BOOKS_CUSTOMER_METADATA_KEY,
+	idOf,
+	paymentMethodOf,
+	stripePaymentOfIntent,
+	stripePaymentRecords,
+} from '../stripe/paymentIntentRecords';
+import type {
+	Expandable,
+	StripeChargeLike,
+	StripePayment,
+	StripePaymentIntentLike,
+} from '../stripe/paymentIntentRecords';
 import { refundStateOf } from '../stripe/refundState';
 import type { RawBody } from './stripeSignature';
 
@@ -45,8 +53,8 @@ import type { RawBody } from './stripeSignature';
  *   normaliseGateway360Event(event, { livemode = true, defaultCurrency = 'usd',
  *     currentTransaction }?) -> NormalisedWebhook (livemode: the gateway's body does not say;
  *     the shell knows its credential; currentTransaction: see "Re-read" in the 360 section)
- *   statusFamily(status), eventsByOutput(events), STATUS_FAMILY_OUTPUTS, STRIPE_WEBHOOK_EVENTS,
- *   BOOKS_CUSTOMER_METADATA_KEY; types PaymentStatusEvent = InvoicePaymentEvent |
+ *   statusFamily(status), eventsByOutput(events), STATUS_FAMILY_OUTPUTS, STRIPE_WEBHOOK_EVENTS;
+ *   types PaymentStatusEvent = InvoicePaymentEvent |
  *   PaymentMethodAddedEvent (the same keys, nulls where moot), NormalisedWebhook.
  *
  * Result of a normaliser: `{ events, ignored, stateKey }`.
@@ -160,9 +168,6 @@ export const STRIPE_WEBHOOK_EVENTS = [
 	'refund.failed',
 ];
 
-/** Metadata key our payments, pay links and add-method links carry the books customer id in. */
-export const BOOKS_CUSTOMER_METADATA_KEY = 'books_customer_id';
-
 export type PaymentEventKind = 'payment' | 'refund' | 'payment_method_added';
 
 export type IgnoredReason =
@@ -266,43 +271,6 @@ export function parseJsonBody(raw: RawBody | null | undefined): JsonBodyResult {
 const isObject = (value: unknown): value is Record<string, unknown> =>
 	typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** A payment method given as its id, or expanded. */
-type Expandable<T> = string | (T & { id: string }) | null | undefined;
-
-export interface StripePaymentIntentLike {
-	id: string;
-	object?: string;
-	status: string;
-	amount: number;
-	currency: string;
-	customer?: Expandable<object>;
-	metadata?: Record<string, string> | null;
-	last_payment_error?: {
-		code?: string | null;
-		decline_code?: string | null;
-		message?: string | null;
-	} | null;
-	next_action?: ({ type: string } & Record<string, unknown>) | null;
-	payment_method?: Expandable<PaymentMethodLike>;
-	latest_charge?: Expandable<StripeChargeLike>;
-}
-
-/** The parts of a charge read here: its method and its refunds. */
-export interface StripeChargeLike {
-	id?: string;
-	object?: string;
-	amount?: number;
-	amount_captured?: number;
-	amount_refunded?: number;
-	refunded?: boolean;
-	currency?: string;
-	customer?: Expandable<object>;
-	metadata?: Record<string, string> | null;
-	payment_intent?: Expandable<object>;
-	payment_method?: string | null;
-	payment_method_details?: PaymentMethodLike | null;
-}
-
 export interface StripeCheckoutSessionLike {
 	id: string;
 	object?: string;
@@ -359,13 +327,6 @@ export function parseStripeEvent(raw: RawBody | null | undefined): ParsedEvent<S
 }
 
 // ---------------------------------------------------------------- Stripe
-
-const idOf = (value: Expandable<object>): string | null =>
-	typeof value === 'string'
-		? value
-		: isObject(value) && typeof value.id === 'string'
-			? value.id
-			: null;
 
 const PAYMENT_INTENT_STATUS_BY_EVENT: Record<string, PaymentStatus> = {
 	'payment_intent.succeeded': 'succeeded',
@@ -431,49 +392,6 @@ export function stripeEventPaymentIntentId(event: StripeEventLike): string | nul
 	return null;
 }
 
-function nextActionUrl(nextAction: StripePaymentIntentLike['next_action']): string | null {
-	if (!isObject(nextAction)) return null;
-	const details = nextAction[nextAction.type];
-	if (!isObject(details)) return null;
-	// redirect_to_url has `url`; vouchers and bank transfers have hosted pages.
-	for (const key of ['url', 'hosted_voucher_url', 'hosted_instructions_url']) {
-		if (typeof details[key] === 'string' && details[key] !== '') return details[key] as string;
-	}
-	return null;
-}
-
-function stripeFailure(intent: StripePaymentIntentLike | null, fallback: string): PaymentFailure {
-	const error = intent?.last_payment_error;
-	return {
-		code: error?.code ?? null,
-		declineCode: error?.decline_code ?? null,
-		message: error?.message || fallback,
-	};
-}
-
-function methodOf(
-	paymentMethod: Expandable<PaymentMethodLike>,
-	latestCharge?: string | StripeChargeLike | null,
-): { id: string | null; method: PaymentRecord['paymentMethod'] } {
-	const id = idOf(paymentMethod);
-	if (
-		typeof paymentMethod === 'object' &&
-		paymentMethod !== null &&
-		typeof paymentMethod.type === 'string'
-	) {
-		return { id, method: { id, label: paymentMethodLabel(paymentMethod) } };
-	}
-	// An expanded charge describes the method even when the method itself was not expanded.
-	const details =
-		typeof latestCharge === 'object' && latestCharge !== null
-			? latestCharge.payment_method_details
-			: null;
-	if (details && typeof details.type === 'string') {
-		return { id, method: { id, label: paymentMethodLabel(details) } };
-	}
-	return { id, method: null };
-}
-
 function header(event: StripeEventLike) {
 	return {
 		eventId: event.id,
@@ -484,81 +402,37 @@ function header(event: StripeEventLike) {
 	};
 }
 
-/** What a payment-status event says once its source (event object or re-read) is decided. */
-interface StripePaymentFacts {
-	status: PaymentStatus;
-	paymentId: string | null;
-	amountMinor: number;
-	currency: string;
-	metadata: Record<string, string> | null | undefined;
-	customerId: string | null;
-	intent: StripePaymentIntentLike | null;
-	/** the charge of a charge.refunded event read without the PaymentIntent */
-	charge: StripeChargeLike | null;
-	checkoutSessionId: string | null;
-	failureFallback: string;
-	/** what went back of the payment; null when nothing or not known */
-	refund: RefundState | null;
-	/** a refund event: report the refund state even when nothing is refunded (any more) */
-	refundReport: boolean;
-}
-
-/** Lines of the payment; one invoice without lines is charged the payment's whole amount. */
-function invoiceLines(
-	metadata: StripePaymentFacts['metadata'],
-	amountMinor: number,
-): InvoiceLine[] {
-	const lines = decodeInvoiceMetadata(metadata);
-	if (lines.length === 1 && lines[0].amountMinor + lines[0].feeMinor === 0) {
-		return [{ invoiceId: lines[0].invoiceId, amountMinor, feeMinor: 0 }];
-	}
-	return lines;
-}
-
-function paymentEvents(event: StripeEventLike, facts: StripePaymentFacts): NormalisedWebhook {
-	const family = statusFamily(facts.status);
+/**
+ * A payment-status event's items: the payment's records (`stripePaymentRecords`, the one
+ * builder) with where the event came from. `reportRefund`: a refund event, told as a refund even
+ * when nothing is refunded any more (a failed refund).
+ */
+function paymentEvents(
+	event: StripeEventLike,
+	payment: StripePayment,
+	reportRefund = false,
+): NormalisedWebhook {
+	const family = statusFamily(payment.status);
 	if (family === null) return ignore('payment_pending');
-	const lines = invoiceLines(facts.metadata, facts.amountMinor);
-	if (lines.length === 0) return ignore('no_invoice');
-	const intent = facts.intent;
-	const { id: paymentMethodId, method } = methodOf(
-		intent?.payment_method ?? facts.charge?.payment_method,
-		intent?.latest_charge ?? facts.charge,
-	);
 	const common = header(event);
-	const invoiceIds = lines.map((line) => line.invoiceId);
-	const paymentAmount = money(facts.amountMinor, facts.currency);
-	const refundState = facts.refund;
-	const isRefund =
-		refundState !== null && (facts.refundReport || refundState.amountRefundedMinor > 0);
-	const refunds = isRefund ? refundsByInvoice(lines, refundState) : null;
-	const events = lines.map(
-		(line, index): InvoicePaymentEvent => ({
-			...buildPaymentRecord({
-				provider: 'stripe',
-				invoiceId: line.invoiceId,
-				currency: facts.currency,
-				amountMinor: line.amountMinor,
-				feeMinor: line.feeMinor,
-				status: refunds?.[index].full ? 'refunded' : facts.status,
-				paymentId: facts.paymentId,
-				combined: lines.length > 1,
-				booksCustomerId: facts.metadata?.[BOOKS_CUSTOMER_METADATA_KEY] ?? null,
-				providerCustomerId: facts.customerId,
-				paymentMethod: method,
-				idempotencyKey: common.idempotencyKey,
-				failure: facts.status === 'failed' ? stripeFailure(intent, facts.failureFallback) : null,
-				refund: refunds?.[index] ?? null,
-				nextActionUrl: intent ? nextActionUrl(intent.next_action) : null,
-				livemode: common.livemode,
-			}),
+	const records = stripePaymentRecords(payment, {
+		idempotencyKey: common.idempotencyKey,
+		reportRefund,
+	});
+	if (records.length === 0) return ignore('no_invoice');
+	// The builder fills `refund` for every invoice exactly when the payment reports one.
+	const isRefund = records[0].refund !== null;
+	const invoiceIds = records.map((record) => record.invoiceId);
+	const paymentAmount = money(payment.amountMinor, payment.currency);
+	const events = records.map(
+		(record): InvoicePaymentEvent => ({
+			...record,
 			kind: isRefund ? 'refund' : 'payment',
 			eventId: common.eventId,
 			eventType: common.eventType,
 			statusFamily: isRefund ? 'refunded' : family,
 			occurredAt: common.occurredAt,
-			paymentMethodId,
-			checkoutSessionId: facts.checkoutSessionId,
+			paymentMethodId: record.paymentMethod?.id ?? null,
 			invoiceIds,
 			currency: paymentAmount.currency,
 			paymentAmount,
@@ -566,12 +440,12 @@ function paymentEvents(event: StripeEventLike, facts: StripePaymentFacts): Norma
 	);
 	// Succeeded and canceled are final; other states can recur on a new attempt (a new charge).
 	// A refund state is the total refunded: each new total is a new state, whichever event says it.
-	const final = facts.status === 'succeeded' || facts.status === 'canceled';
-	const attempt = final ? '' : (idOf(intent?.latest_charge) ?? '');
+	const final = payment.status === 'succeeded' || payment.status === 'canceled';
+	const attempt = final ? '' : (idOf(payment.intent?.latest_charge) ?? '');
 	const state = isRefund
-		? `refund:${refundState.amountRefundedMinor}`
-		: `${facts.status}:${attempt}`;
-	const stateKey = facts.paymentId ? `stripe:${facts.paymentId}:${state}` : null;
+		? `refund:${payment.refund?.amountRefundedMinor ?? 0}`
+		: `${payment.status}:${attempt}`;
+	const stateKey = payment.paymentId ? `stripe:${payment.paymentId}:${state}` : null;
 	return { events, ignored: null, stateKey };
 }
 
@@ -587,7 +461,7 @@ function methodAddedEvent(
 ): NormalisedWebhook {
 	if (!input.customerId) return ignore('no_customer');
 	const common = header(event);
-	const { id: paymentMethodId, method } = methodOf(input.paymentMethod);
+	const method = paymentMethodOf(input.paymentMethod);
 	const added: PaymentMethodAddedEvent = {
 		provider: 'stripe',
 		kind: 'payment_method_added',
@@ -603,7 +477,7 @@ function methodAddedEvent(
 		},
 		setupIntentId: input.setupIntentId,
 		checkoutSessionId: input.checkoutSessionId,
-		paymentMethodId,
+		paymentMethodId: idOf(input.paymentMethod),
 		paymentMethod: method,
 		invoiceId: null,
 		invoiceIds: [],
@@ -638,36 +512,28 @@ function assertSameIntent(current: StripePaymentIntentLike, expectedId: string |
 	}
 }
 
-function factsFromIntent(
+/**
+ * A PaymentIntent as the payment an event tells, in `status`, with the event's mode. Invoices
+ * come from its metadata; a Checkout Session's PaymentIntent without them, from the session's.
+ */
+function paymentOfIntent(
+	event: StripeEventLike,
 	intent: StripePaymentIntentLike,
 	status: PaymentStatus,
-	extra: {
-		checkoutSessionId: string | null;
-		fallbackMetadata?: Record<string, string> | null;
-		refundReport?: boolean;
-	},
-): StripePaymentFacts {
-	const ownLines = decodeInvoiceMetadata(intent.metadata);
+	session: StripeCheckoutSessionLike | null = null,
+): StripePayment {
+	const payment = stripePaymentOfIntent(intent, status);
+	const ownLines = decodeInvoiceMetadata(intent.metadata).length > 0;
 	return {
-		status,
-		paymentId: intent.id,
-		amountMinor: intent.amount,
-		currency: intent.currency,
-		metadata: ownLines.length > 0 ? intent.metadata : (extra.fallbackMetadata ?? intent.metadata),
-		customerId: idOf(intent.customer),
-		intent,
-		charge: null,
-		checkoutSessionId: extra.checkoutSessionId,
-		failureFallback: 'The payment failed',
-		// Only money taken can go back; the refunds are on the expanded charge.
-		refund:
-			status === 'succeeded' ? refundStateOf(intent as unknown as Stripe.PaymentIntent) : null,
-		refundReport: extra.refundReport === true,
+		...payment,
+		metadata: ownLines || !session ? intent.metadata : session.metadata,
+		livemode: event.livemode === true,
+		checkoutSessionId: session?.id ?? null,
 	};
 }
 
 /** A refunded charge as the payment, when the PaymentIntent was not re-read. */
-function factsFromCharge(charge: StripeChargeLike): StripePaymentFacts {
+function paymentOfCharge(event: StripeEventLike, charge: StripeChargeLike): StripePayment {
 	if (typeof charge.amount !== 'number' || typeof charge.currency !== 'string') {
 		throw new CoreInputError(
 			'data.object',
@@ -681,21 +547,22 @@ function factsFromCharge(charge: StripeChargeLike): StripePaymentFacts {
 		currency: charge.currency,
 		metadata: charge.metadata,
 		customerId: idOf(charge.customer),
+		livemode: event.livemode === true,
 		intent: null,
 		charge,
 		checkoutSessionId: null,
+		refund: refundStateOf({ latest_charge: charge } as never),
 		failureFallback: 'The payment failed',
-		refund: refundStateOf({ latest_charge: charge } as unknown as Stripe.PaymentIntent),
-		refundReport: true,
 	};
 }
 
 /** A payment-mode session as the payment, when no PaymentIntent tells more. */
-function factsFromSession(
+function paymentOfSession(
+	event: StripeEventLike,
 	session: StripeCheckoutSessionLike,
 	status: PaymentStatus,
 	paymentId: string | null,
-): StripePaymentFacts {
+): StripePayment {
 	if (typeof session.amount_total !== 'number' || typeof session.currency !== 'string') {
 		throw new CoreInputError(
 			'data.object',
@@ -709,12 +576,12 @@ function factsFromSession(
 		currency: session.currency,
 		metadata: session.metadata,
 		customerId: idOf(session.customer),
+		livemode: event.livemode === true,
 		intent: null,
 		charge: null,
 		checkoutSessionId: session.id,
-		failureFallback: 'The asynchronous payment failed',
 		refund: null,
-		refundReport: false,
+		failureFallback: 'The asynchronous payment failed',
 	};
 }
 
@@ -738,22 +605,14 @@ export function normaliseStripeEvent(
 		// A claim of the one-charge-per-invoice protocol given up before any charge: no payment.
 		if (isReleasedClaim(intent)) return ignore('claim_released');
 		const status = current ? currentStatus(current) : PAYMENT_INTENT_STATUS_BY_EVENT[event.type];
-		return paymentEvents(event, factsFromIntent(intent, status, { checkoutSessionId: null }));
+		return paymentEvents(event, paymentOfIntent(event, intent, status));
 	}
 
 	if (REFUND_EVENTS.has(event.type)) {
-		if (current) {
-			return paymentEvents(
-				event,
-				factsFromIntent(current, currentStatus(current), {
-					checkoutSessionId: null,
-					refundReport: true,
-				}),
-			);
-		}
+		if (current) return paymentEvents(event, paymentOfIntent(event, current, currentStatus(current)), true);
 		// Only the charge says what the payment keeps; a refund names itself alone.
 		if (event.type !== 'charge.refunded') return ignore('refund_state_unknown');
-		return paymentEvents(event, factsFromCharge(object as unknown as StripeChargeLike));
+		return paymentEvents(event, paymentOfCharge(event, object as unknown as StripeChargeLike), true);
 	}
 
 	if (event.type === 'setup_intent.succeeded') {
@@ -786,7 +645,7 @@ export function normaliseStripeEvent(
 	if (session.mode !== 'payment') return ignore('unhandled_checkout_mode');
 	if (event.type === 'checkout.session.expired') {
 		// The books keep the page under its session id: that record is the one canceled.
-		return paymentEvents(event, factsFromSession(session, 'canceled', session.id));
+		return paymentEvents(event, paymentOfSession(event, session, 'canceled', session.id));
 	}
 
 	const expanded = typeof session.payment_intent === 'object' ? session.payment_intent : null;
@@ -799,16 +658,8 @@ export function normaliseStripeEvent(
 	} else {
 		status = CHECKOUT_STATUS_BY_EVENT[event.type];
 	}
-	if (intent) {
-		return paymentEvents(
-			event,
-			factsFromIntent(intent, status, {
-				checkoutSessionId: session.id,
-				fallbackMetadata: session.metadata,
-			}),
-		);
-	}
-	return paymentEvents(event, factsFromSession(session, status, idOf(session.payment_intent)));
+	if (intent) return paymentEvents(event, paymentOfIntent(event, intent, status, session));
+	return paymentEvents(event, paymentOfSession(event, session, status, idOf(session.payment_intent)));
 }
 
 // ---------------------------------------------------------------- 360 Payments
