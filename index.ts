@@ -34,7 +34,8 @@ export type { SyncAction, SyncOptions, SyncOutcome } from './nodes/core/mapping/
 export { chooseOnlinePaymentProvider } from './nodes/core/providerChoice';
 export { verifyStripeSignature } from './nodes/core/webhooks/stripeSignature';
 export { verifyGateway360Signature, signGateway360Payload } from './nodes/core/webhooks/gateway360Signature';
-export { normaliseStripeEvent, normaliseGateway360Event } from './nodes/core/webhooks/paymentStatusEvent';
+export { normaliseStripeEvent } from './nodes/core/webhooks/stripeEvent';
+export { normaliseGateway360Event } from './nodes/core/webhooks/gateway360Event';
 export * from './nodes/core/email';
 export * from './nodes/core/signedLink';
 export * from './nodes/core/paymentRequest';

@@ -7,7 +7,8 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { STATUS_FAMILY_OUTPUTS, STRIPE_WEBHOOK_EVENTS } from '../core/webhooks/paymentStatusEvent';
+import { STATUS_FAMILY_OUTPUTS } from '../core/webhooks/paymentStatusEvent';
+import { STRIPE_WEBHOOK_EVENTS } from '../core/webhooks/stripeEvent';
 import { gateway360ConnectionTest } from '../shared/gateway360CredentialTest';
 import { handleWebhook } from './handleRequest';
 import { createOrUpdateEndpoint, deleteEndpoint, endpointExists } from './stripeEndpointLifecycle';

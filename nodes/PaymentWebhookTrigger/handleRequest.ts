@@ -12,17 +12,19 @@ import type { EventDeduplicator } from '../core/webhooks/eventDeduplicator';
 import { verifyGateway360Signature } from '../core/webhooks/gateway360Signature';
 import {
 	currentGatewayTransaction,
-	eventsByOutput,
 	gateway360EventTransactionId,
-	isMissingPaymentIntent,
 	normaliseGateway360Event,
-	normaliseStripeEvent,
 	parseGateway360Event,
+} from '../core/webhooks/gateway360Event';
+import { eventsByOutput } from '../core/webhooks/paymentStatusEvent';
+import {
+	isMissingPaymentIntent,
+	normaliseStripeEvent,
 	parseStripeEvent,
 	STRIPE_WEBHOOK_EVENTS,
 	stripeEventPaymentIntentId,
 	stripeEventRefusal,
-} from '../core/webhooks/paymentStatusEvent';
+} from '../core/webhooks/stripeEvent';
 import type { IgnoredReason, NormalisedWebhook } from '../core/webhooks/paymentStatusEvent';
 import { verifyStripeSignature } from '../core/webhooks/stripeSignature';
 import { createGateway360Client } from '../Payments360/helpers/client';

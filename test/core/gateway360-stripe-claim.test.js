@@ -12,7 +12,7 @@ import { Gateway360Transport } from '../../nodes/core/gateway360/transport';
 import { payInvoices } from '../../nodes/core/stripe/payInvoices';
 import { StripeReadCache } from '../../nodes/core/stripe/readCache';
 import { StripeTransport } from '../../nodes/core/stripe/transport';
-import { normaliseStripeEvent } from '../../nodes/core/webhooks/paymentStatusEvent';
+import { normaliseStripeEvent } from '../../nodes/core/webhooks/stripeEvent';
 import { startGateway360Server } from '../fakes/gateway360-server';
 import { nodeHttp } from '../fakes/gateway360/node-http';
 import { startStripeServer } from '../fakes/stripe-server';

@@ -16,7 +16,7 @@ import {
 	normaliseStripeEvent,
 	parseStripeEvent,
 	stripeEventPaymentIntentId,
-} from '../../nodes/core/webhooks/paymentStatusEvent';
+} from '../../nodes/core/webhooks/stripeEvent';
 import { verifyStripeSignature } from '../../nodes/core/webhooks/stripeSignature';
 import { startStripeServer } from '../fakes/stripe-server';
 

@@ -10,15 +10,14 @@ import {
 	createEventDeduplicator,
 } from '../../nodes/core/webhooks/eventDeduplicator';
 import {
+	normaliseGateway360Event,
+	parseGateway360Event,
+} from '../../nodes/core/webhooks/gateway360Event';
+import {
 	signGateway360Payload,
 	verifyGateway360Signature,
 } from '../../nodes/core/webhooks/gateway360Signature';
-import {
-	normaliseGateway360Event,
-	normaliseStripeEvent,
-	parseGateway360Event,
-	parseStripeEvent,
-} from '../../nodes/core/webhooks/paymentStatusEvent';
+import { normaliseStripeEvent, parseStripeEvent } from '../../nodes/core/webhooks/stripeEvent';
 import { verifyStripeSignature } from '../../nodes/core/webhooks/stripeSignature';
 
 const fixtures = JSON.parse(

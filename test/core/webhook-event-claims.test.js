@@ -3,7 +3,7 @@ import {
 	STRIPE_WEBHOOK_EVENTS,
 	isMissingPaymentIntent,
 	stripeEventRefusal,
-} from '../../nodes/core/webhooks/paymentStatusEvent';
+} from '../../nodes/core/webhooks/stripeEvent';
 
 const event = (type, livemode) => ({
 	id: 'evt_1',

@@ -5,7 +5,7 @@ import {
 	currentGatewayTransaction,
 	gateway360EventTransactionId,
 	normaliseGateway360Event,
-} from '../../nodes/core/webhooks/paymentStatusEvent';
+} from '../../nodes/core/webhooks/gateway360Event';
 
 function action(actionType, amount, success = true) {
 	return { actionType, amount, date: '20261101120000', success, responseCode: success ? '100' : '200', responseText: success ? 'SUCCESS' : 'DECLINE', processorResponseCode: success ? null : '05' };

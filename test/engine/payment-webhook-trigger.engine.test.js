@@ -7,7 +7,7 @@ import Stripe from 'stripe';
 
 import { STRIPE_API_VERSION } from '../../nodes/core/stripe/transport';
 import { signGateway360Payload } from '../../nodes/core/webhooks/gateway360Signature';
-import { STRIPE_WEBHOOK_EVENTS } from '../../nodes/core/webhooks/paymentStatusEvent';
+import { STRIPE_WEBHOOK_EVENTS } from '../../nodes/core/webhooks/stripeEvent';
 import { startBooksApi } from '../fakes/books-api';
 import { startGateway360Server } from '../fakes/gateway360-server';
 import { deliverWebhook, runHook } from './harness';

@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import path from 'node:path';
 
 import { verifyGateway360Signature } from '../../nodes/core/webhooks/gateway360Signature';
-import { normaliseGateway360Event, parseGateway360Event } from '../../nodes/core/webhooks/paymentStatusEvent';
+import { normaliseGateway360Event, parseGateway360Event } from '../../nodes/core/webhooks/gateway360Event';
 import { startGateway360Server } from './gateway360-server';
 
 const SECURITY_KEY = 'fake-gateway-security-key-0001';

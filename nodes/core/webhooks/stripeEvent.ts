@@ -1,0 +1,478 @@
+import { CoreInputError } from '../errors';
+import { decodeInvoiceMetadata } from '../invoiceMetadata';
+import { money } from '../money';
+import type { PaymentMethodLike } from '../paymentMethodLabel';
+import type { PaymentStatus } from '../paymentRecord';
+import { paymentStatusFromStripe } from '../paymentRecord';
+import { StripeApiError } from '../stripe/errors';
+import { isReleasedClaim } from '../stripe/paymentGuards';
+import {
+	BOOKS_CUSTOMER_METADATA_KEY,
+	idOf,
+	paymentMethodOf,
+	stripePaymentOfIntent,
+	stripePaymentRecords,
+} from '../stripe/paymentIntentRecords';
+import type {
+	Expandable,
+	StripeChargeLike,
+	StripePayment,
+	StripePaymentIntentLike,
+} from '../stripe/paymentIntentRecords';
+import { refundStateOf } from '../stripe/refundState';
+import type {
+	NormalisedWebhook,
+	ParsedEvent,
+	PaymentMethodAddedEvent,
+	StripeEventRefusal,
+} from './paymentStatusEvent';
+import { ignore, invoicePaymentEvent, isObject, parseJsonBody, statusFamily } from './paymentStatusEvent';
+import type { RawBody } from './stripeSignature';
+
+/**
+ * Stripe's webhook events as payment-status events (paymentStatusEvent.ts says what a
+ * normaliser returns); every payment's records come from the one builder,
+ * `stripePaymentRecords`, as the charge path's do.
+ *
+ * API:
+ *   parseStripeEvent(raw) -> ParsedEvent<StripeEventLike>
+ *   stripeEventRefusal(event, { livemode, events }) -> 'livemode_mismatch' |
+ *     'event_not_selected' | null (take it): checked right after parsing
+ *   stripeEventPaymentIntentId(event) -> the PaymentIntent id to re-read, or null
+ *   isMissingPaymentIntent(error) -> the re-read's error is Stripe's 404 resource_missing
+ *   normaliseStripeEvent(event, currentPaymentIntent?) -> NormalisedWebhook
+ *   STRIPE_WEBHOOK_EVENTS
+ *
+ * Events handled (STRIPE_WEBHOOK_EVENTS, also the list to subscribe the endpoint to):
+ *   payment_intent.succeeded|payment_failed|processing|canceled|requires_action -> as named;
+ *   checkout.session.completed (mode payment: payment_status 'paid'/'no_payment_required' ->
+ *   succeeded, 'unpaid' -> processing, an asynchronous method still settling; mode setup ->
+ *   payment_method_added), checkout.session.async_payment_succeeded|async_payment_failed,
+ *   checkout.session.expired -> canceled; setup_intent.succeeded -> payment_method_added;
+ *   charge.refunded, refund.created|updated|failed -> kind 'refund'.
+ *   An expired session (mode payment) is read from the session alone, never re-read: the page
+ *   ended unpaid, so what the books hold under the session id (a pay link, a 3-D Secure page,
+ *   recorded while no PaymentIntent exists: Stripe makes it only when the customer confirms) is
+ *   canceled, with paymentId = the session id, amounts from the session and invoices from its
+ *   metadata; a PaymentIntent the page made reports itself through its own events.
+ *   With `currentPaymentIntent` (the PaymentIntent the delivery re-read, "Re-read payment") the
+ *   status, amounts, invoice lines, failure, next action and method come from IT, not from the
+ *   event, so an old event delivered late reports the payment's present state and never moves it
+ *   backwards. Invoices come from the payment's metadata (`decodeInvoiceMetadata`), for a
+ *   Checkout Session from the PaymentIntent's metadata, else the session's. The books customer
+ *   id is metadata `books_customer_id`.
+ *
+ * Refunds: charge.refunded and refund.created|updated|failed, re-read (the PaymentIntent with
+ * its latest_charge expanded): the state is the charge's amount_refunded at that moment, split
+ * over a combined payment's invoices in metadata order (`refundsByInvoice`). A payment event
+ * whose re-read finds money refunded is reported the same way, so a late
+ * payment_intent.succeeded never reports a refunded payment as paid. stateKey
+ * `stripe:<pi>:refund:<minor>`: refund.created and charge.refunded of one refund emit once; each
+ * further partial refund (a new total) is a new state; a failed refund (refund.failed, less
+ * refunded again) is one too.
+ */
+
+export const STRIPE_WEBHOOK_EVENTS = [
+	'payment_intent.succeeded',
+	'payment_intent.payment_failed',
+	'payment_intent.processing',
+	'payment_intent.canceled',
+	'payment_intent.requires_action',
+	'checkout.session.completed',
+	'checkout.session.async_payment_succeeded',
+	'checkout.session.async_payment_failed',
+	'checkout.session.expired',
+	'setup_intent.succeeded',
+	'charge.refunded',
+	'refund.created',
+	'refund.updated',
+	'refund.failed',
+];
+
+
+export interface StripeCheckoutSessionLike {
+	id: string;
+	object?: string;
+	mode: string;
+	payment_status?: string | null;
+	amount_total?: number | null;
+	currency?: string | null;
+	customer?: Expandable<object>;
+	metadata?: Record<string, string> | null;
+	payment_intent?: Expandable<StripePaymentIntentLike>;
+	setup_intent?: Expandable<{ payment_method?: Expandable<PaymentMethodLike> }>;
+}
+
+export interface StripeSetupIntentLike {
+	id: string;
+	object?: string;
+	customer?: Expandable<object>;
+	metadata?: Record<string, string> | null;
+	payment_method?: Expandable<PaymentMethodLike>;
+}
+
+export interface StripeEventLike {
+	id: string;
+	object: 'event';
+	type: string;
+	created: number;
+	livemode: boolean;
+	data: { object: Record<string, unknown> };
+	request?: { id?: string | null; idempotency_key?: string | null } | string | null;
+}
+
+/** A Stripe (snapshot) event from the raw body; anything else is the 400 case. */
+export function parseStripeEvent(raw: RawBody | null | undefined): ParsedEvent<StripeEventLike> {
+	const body = parseJsonBody(raw);
+	if (!body.ok) return body;
+	const value = body.value;
+	if (
+		!isObject(value) ||
+		value.object !== 'event' ||
+		typeof value.id !== 'string' ||
+		value.id === '' ||
+		typeof value.type !== 'string' ||
+		typeof value.created !== 'number' ||
+		!isObject(value.data) ||
+		!isObject(value.data.object)
+	) {
+		return { ok: false, reason: 'not_an_event' };
+	}
+	return { ok: true, event: value as unknown as StripeEventLike };
+}
+
+const PAYMENT_INTENT_STATUS_BY_EVENT: Record<string, PaymentStatus> = {
+	'payment_intent.succeeded': 'succeeded',
+	'payment_intent.payment_failed': 'failed',
+	'payment_intent.processing': 'processing',
+	'payment_intent.canceled': 'canceled',
+	'payment_intent.requires_action': 'requires_action',
+};
+
+const CHECKOUT_STATUS_BY_EVENT: Record<string, PaymentStatus> = {
+	'checkout.session.async_payment_succeeded': 'succeeded',
+	'checkout.session.async_payment_failed': 'failed',
+	'checkout.session.expired': 'canceled',
+};
+
+// docs.stripe.com/api/events/types: charge.refunded carries the charge; refund.* the refund
+// (for every refund since API 2024-10-28.acacia). Both name the PaymentIntent.
+const REFUND_EVENTS = new Set([
+	'charge.refunded',
+	'refund.created',
+	'refund.updated',
+	'refund.failed',
+]);
+
+/**
+ * Whether a verified Stripe event is for this trigger at all; null when it is. An event of the
+ * other mode than the trigger's key (a test event reaching a live trigger because a test
+ * endpoint's secret was pasted into a live credential, or the reverse) and a type the trigger
+ * was not set to receive are acknowledged and ignored, never normalised nor re-read. An event
+ * without a boolean `livemode` belongs to neither mode.
+ */
+export function stripeEventRefusal(
+	event: StripeEventLike,
+	trigger: { livemode: boolean; events: readonly string[] },
+): StripeEventRefusal | null {
+	if (event.livemode !== trigger.livemode) return 'livemode_mismatch';
+	if (!trigger.events.includes(event.type)) return 'event_not_selected';
+	return null;
+}
+
+/**
+ * Whether the re-read failed because the account has no such PaymentIntent: Stripe's 404 with
+ * code `resource_missing` (docs.stripe.com/error-codes#resource-missing). Such an event will
+ * never be processed, so it is acknowledged and ignored rather than answered 500 and retried for
+ * three days. A 404 without Stripe's code (a proxy's, say) is not taken for it: that and every
+ * other failure (5xx, timeouts) must answer 500 so that Stripe delivers the event again.
+ */
+export function isMissingPaymentIntent(error: unknown): boolean {
+	return (
+		error instanceof StripeApiError && error.statusCode === 404 && error.code === 'resource_missing'
+	);
+}
+
+/** The PaymentIntent the shell should fetch for "Re-read payment"; null when none applies. */
+export function stripeEventPaymentIntentId(event: StripeEventLike): string | null {
+	const object = event.data.object;
+	if (event.type in PAYMENT_INTENT_STATUS_BY_EVENT) return idOf(object.id as string);
+	if (REFUND_EVENTS.has(event.type)) return idOf(object.payment_intent as Expandable<object>);
+	if (event.type === 'checkout.session.expired') return null;
+	if (event.type.startsWith('checkout.session.') && object.mode === 'payment') {
+		return idOf(object.payment_intent as Expandable<object>);
+	}
+	return null;
+}
+
+function header(event: StripeEventLike) {
+	return {
+		eventId: event.id,
+		eventType: event.type,
+		occurredAt: new Date(event.created * 1000).toISOString(),
+		livemode: event.livemode === true,
+		idempotencyKey: isObject(event.request) ? (event.request.idempotency_key ?? null) : null,
+	};
+}
+
+/**
+ * A payment-status event's items: the payment's records (`stripePaymentRecords`, the one
+ * builder) with where the event came from. `reportRefund`: a refund event, told as a refund even
+ * when nothing is refunded any more (a failed refund).
+ */
+function paymentEvents(
+	event: StripeEventLike,
+	payment: StripePayment,
+	reportRefund = false,
+): NormalisedWebhook {
+	const family = statusFamily(payment.status);
+	if (family === null) return ignore('payment_pending');
+	const common = header(event);
+	const records = stripePaymentRecords(payment, {
+		idempotencyKey: common.idempotencyKey,
+		reportRefund,
+	});
+	if (records.length === 0) return ignore('no_invoice');
+	// The builder fills `refund` for every invoice exactly when the payment reports one.
+	const isRefund = records[0].refund !== null;
+	const invoiceIds = records.map((record) => record.invoiceId);
+	const paymentAmount = money(payment.amountMinor, payment.currency);
+	const events = records.map((record) =>
+		invoicePaymentEvent(
+			record,
+			{
+				kind: isRefund ? 'refund' : 'payment',
+				eventId: common.eventId,
+				eventType: common.eventType,
+				statusFamily: isRefund ? 'refunded' : family,
+				occurredAt: common.occurredAt,
+				paymentMethodId: record.paymentMethod?.id ?? null,
+				checkoutSessionId: record.checkoutSessionId,
+			},
+			{ invoiceIds, amount: paymentAmount },
+		),
+	);
+	// Succeeded and canceled are final; other states can recur on a new attempt (a new charge).
+	// A refund state is the total refunded: each new total is a new state, whichever event says it.
+	const final = payment.status === 'succeeded' || payment.status === 'canceled';
+	const attempt = final ? '' : (idOf(payment.intent?.latest_charge) ?? '');
+	const state = isRefund
+		? `refund:${payment.refund?.amountRefundedMinor ?? 0}`
+		: `${payment.status}:${attempt}`;
+	const stateKey = payment.paymentId ? `stripe:${payment.paymentId}:${state}` : null;
+	return { events, ignored: null, stateKey };
+}
+
+function methodAddedEvent(
+	event: StripeEventLike,
+	input: {
+		setupIntentId: string | null;
+		checkoutSessionId: string | null;
+		customerId: string | null;
+		metadata: Record<string, string> | null | undefined;
+		paymentMethod: Expandable<PaymentMethodLike>;
+	},
+): NormalisedWebhook {
+	if (!input.customerId) return ignore('no_customer');
+	const common = header(event);
+	const method = paymentMethodOf(input.paymentMethod);
+	const added: PaymentMethodAddedEvent = {
+		provider: 'stripe',
+		kind: 'payment_method_added',
+		eventId: common.eventId,
+		eventType: common.eventType,
+		status: 'succeeded',
+		statusFamily: 'succeeded',
+		occurredAt: common.occurredAt,
+		livemode: common.livemode,
+		customer: {
+			booksId: input.metadata?.[BOOKS_CUSTOMER_METADATA_KEY] ?? null,
+			providerId: input.customerId,
+		},
+		setupIntentId: input.setupIntentId,
+		checkoutSessionId: input.checkoutSessionId,
+		paymentMethodId: idOf(input.paymentMethod),
+		paymentMethod: method,
+		invoiceId: null,
+		invoiceIds: [],
+		paymentId: null,
+		combinedPaymentId: null,
+		currency: null,
+		amount: null,
+		fee: null,
+		total: null,
+		paymentAmount: null,
+		idempotencyKey: common.idempotencyKey,
+		failure: null,
+		refund: null,
+		nextActionUrl: null,
+	};
+	// checkout.session.completed and setup_intent.succeeded report the same SetupIntent.
+	const stateKey = input.setupIntentId
+		? `stripe:${input.setupIntentId}:payment_method_added:`
+		: null;
+	return { events: [added], ignored: null, stateKey };
+}
+
+function assertSameIntent(current: StripePaymentIntentLike, expectedId: string | null): void {
+	if (!isObject(current) || typeof current.id !== 'string' || typeof current.status !== 'string') {
+		throw new CoreInputError('currentPaymentIntent', 'The re-read payment is not a PaymentIntent');
+	}
+	if (expectedId !== null && current.id !== expectedId) {
+		throw new CoreInputError(
+			'currentPaymentIntent',
+			`The re-read payment ${current.id} is not the event's payment ${expectedId}`,
+		);
+	}
+}
+
+/**
+ * A PaymentIntent as the payment an event tells, in `status`, with the event's mode. Invoices
+ * come from its metadata; a Checkout Session's PaymentIntent without them, from the session's.
+ */
+function paymentOfIntent(
+	event: StripeEventLike,
+	intent: StripePaymentIntentLike,
+	status: PaymentStatus,
+	session: StripeCheckoutSessionLike | null = null,
+): StripePayment {
+	const payment = stripePaymentOfIntent(intent, status);
+	const ownLines = decodeInvoiceMetadata(intent.metadata).length > 0;
+	return {
+		...payment,
+		metadata: ownLines || !session ? intent.metadata : session.metadata,
+		livemode: event.livemode === true,
+		checkoutSessionId: session?.id ?? null,
+	};
+}
+
+/** A refunded charge as the payment, when the PaymentIntent was not re-read. */
+function paymentOfCharge(event: StripeEventLike, charge: StripeChargeLike): StripePayment {
+	if (typeof charge.amount !== 'number' || typeof charge.currency !== 'string') {
+		throw new CoreInputError(
+			'data.object',
+			`Charge ${String(charge.id)} has no amount or currency`,
+		);
+	}
+	return {
+		status: 'succeeded',
+		paymentId: idOf(charge.payment_intent),
+		amountMinor: charge.amount,
+		currency: charge.currency,
+		metadata: charge.metadata,
+		customerId: idOf(charge.customer),
+		livemode: event.livemode === true,
+		intent: null,
+		charge,
+		checkoutSessionId: null,
+		refund: refundStateOf({ latest_charge: charge } as never),
+		failureFallback: 'The payment failed',
+	};
+}
+
+/** A payment-mode session as the payment, when no PaymentIntent tells more. */
+function paymentOfSession(
+	event: StripeEventLike,
+	session: StripeCheckoutSessionLike,
+	status: PaymentStatus,
+	paymentId: string | null,
+): StripePayment {
+	if (typeof session.amount_total !== 'number' || typeof session.currency !== 'string') {
+		throw new CoreInputError(
+			'data.object',
+			`Checkout Session ${session.id} has no amount or currency`,
+		);
+	}
+	return {
+		status,
+		paymentId,
+		amountMinor: session.amount_total,
+		currency: session.currency,
+		metadata: session.metadata,
+		customerId: idOf(session.customer),
+		livemode: event.livemode === true,
+		intent: null,
+		charge: null,
+		checkoutSessionId: session.id,
+		refund: null,
+		failureFallback: 'The asynchronous payment failed',
+	};
+}
+
+const currentStatus = (intent: StripePaymentIntentLike): PaymentStatus =>
+	paymentStatusFromStripe(intent.status, isObject(intent.last_payment_error));
+
+/**
+ * One Stripe event (from `parseStripeEvent`) as payment-status items. `currentPaymentIntent`:
+ * the event's PaymentIntent as Stripe has it now (see the module comment).
+ */
+export function normaliseStripeEvent(
+	event: StripeEventLike,
+	currentPaymentIntent?: StripePaymentIntentLike | null,
+): NormalisedWebhook {
+	const object = event.data.object;
+	const current = currentPaymentIntent ?? null;
+	if (current) assertSameIntent(current, stripeEventPaymentIntentId(event));
+
+	if (event.type in PAYMENT_INTENT_STATUS_BY_EVENT) {
+		const intent = current ?? (object as unknown as StripePaymentIntentLike);
+		// A claim of the one-charge-per-invoice protocol given up before any charge: no payment.
+		if (isReleasedClaim(intent)) return ignore('claim_released');
+		const status = current ? currentStatus(current) : PAYMENT_INTENT_STATUS_BY_EVENT[event.type];
+		return paymentEvents(event, paymentOfIntent(event, intent, status));
+	}
+
+	if (REFUND_EVENTS.has(event.type)) {
+		if (current) return paymentEvents(event, paymentOfIntent(event, current, currentStatus(current)), true);
+		// Only the charge says what the payment keeps; a refund names itself alone.
+		if (event.type !== 'charge.refunded') return ignore('refund_state_unknown');
+		return paymentEvents(event, paymentOfCharge(event, object as unknown as StripeChargeLike), true);
+	}
+
+	if (event.type === 'setup_intent.succeeded') {
+		const setupIntent = object as unknown as StripeSetupIntentLike;
+		return methodAddedEvent(event, {
+			setupIntentId: setupIntent.id,
+			checkoutSessionId: null,
+			customerId: idOf(setupIntent.customer),
+			metadata: setupIntent.metadata,
+			paymentMethod: setupIntent.payment_method,
+		});
+	}
+
+	const isCheckout =
+		event.type === 'checkout.session.completed' || event.type in CHECKOUT_STATUS_BY_EVENT;
+	if (!isCheckout) return ignore('unhandled_event_type');
+	const session = object as unknown as StripeCheckoutSessionLike;
+
+	if (session.mode === 'setup') {
+		if (event.type !== 'checkout.session.completed') return ignore('unhandled_event_type');
+		const setupIntent = session.setup_intent;
+		return methodAddedEvent(event, {
+			setupIntentId: idOf(setupIntent),
+			checkoutSessionId: session.id,
+			customerId: idOf(session.customer),
+			metadata: session.metadata,
+			paymentMethod: isObject(setupIntent) ? setupIntent.payment_method : null,
+		});
+	}
+	if (session.mode !== 'payment') return ignore('unhandled_checkout_mode');
+	if (event.type === 'checkout.session.expired') {
+		// The books keep the page under its session id: that record is the one canceled.
+		return paymentEvents(event, paymentOfSession(event, session, 'canceled', session.id));
+	}
+
+	const expanded = typeof session.payment_intent === 'object' ? session.payment_intent : null;
+	const intent = current ?? expanded;
+	let status: PaymentStatus;
+	if (current) {
+		status = currentStatus(current);
+	} else if (event.type === 'checkout.session.completed') {
+		status = session.payment_status === 'unpaid' ? 'processing' : 'succeeded';
+	} else {
+		status = CHECKOUT_STATUS_BY_EVENT[event.type];
+	}
+	if (intent) return paymentEvents(event, paymentOfIntent(event, intent, status, session));
+	return paymentEvents(event, paymentOfSession(event, session, status, idOf(session.payment_intent)));
+}
+
