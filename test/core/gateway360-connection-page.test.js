@@ -1,6 +1,7 @@
+import { escapeHtml } from '../../nodes/core/email/html';
 import { CoreInputError } from '../../nodes/core/errors';
 import { checkTokenKey, verifyGateway360Connection } from '../../nodes/core/gateway360/connection';
-import { assertPostUrl, escapeHtml, payNowPage } from '../../nodes/core/gateway360/payNowPage';
+import { assertPostUrl, payNowPage } from '../../nodes/core/gateway360/payNowPage';
 import { Gateway360Transport } from '../../nodes/core/gateway360/transport';
 import { startGateway360Server } from '../fakes/gateway360-server';
 import { nodeHttp } from '../fakes/gateway360/node-http';

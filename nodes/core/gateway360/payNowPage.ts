@@ -1,7 +1,9 @@
+import { escapeHtml } from '../email/html';
 import { CoreInputError } from '../errors';
 import { formatAmount, formatMoney } from '../money';
 import { assertEmail, assertInvoiceNumber, assertPositiveAmount } from './charge';
 import { checkTokenKey } from './connection';
+import { PAGE_CSS, PAGE_HTML, PAGE_JS } from './payNowPage/assets.generated';
 
 /**
  * The "Pay Now" page of one web invoice.
@@ -18,8 +20,12 @@ import { checkTokenKey } from './connection';
  * Webhook" with all items sends): `status` succeeded / processing -> paid; failed -> the
  * `failure.message` is shown and Pay Now may be clicked again; `refused` (the invoice is paid
  * or being paid another way) -> its `failure.message`, as the workflow wrote it for the
- * customer; anything else -> a generic error and retry. The charging workflow must take the amount from its books, not from the
- * post: the page is in the customer's hands.
+ * customer; anything else -> a generic error and retry. The charging workflow must take the
+ * amount from its books, not from the post: the page is in the customer's hands.
+ *
+ * The page is three files people edit, payNowPage/page.html, page.css and page.js; the build
+ * embeds them in payNowPage/assets.generated.ts (gulpfile.js), and this module fills the HTML.
+ * page.js is the same for every page: what it posts comes from the page's JSON config element.
  */
 
 export interface PayNowPageInput {
@@ -61,16 +67,6 @@ export function assertPostUrl(value: unknown, field = 'postUrl'): string {
 	return url.toString();
 }
 
-/** Escapes text for HTML element content and double- or single-quoted attribute values. */
-export function escapeHtml(text: string): string {
-	return text
-		.replace(/&/g, '&amp;')
-		.replace(/</g, '&lt;')
-		.replace(/>/g, '&gt;')
-		.replace(/"/g, '&quot;')
-		.replace(/'/g, '&#39;');
-}
-
 /** JSON that is safe inside a <script> element (no "</script>", no "<!--", no U+2028/9). */
 function scriptJson(value: unknown): string {
 	return JSON.stringify(value)
@@ -79,6 +75,22 @@ function scriptJson(value: unknown): string {
 		.replace(/&/g, '\\u0026')
 		.replace(/\u2028/g, '\\u2028')
 		.replace(/\u2029/g, '\\u2029');
+}
+
+/**
+ * The page's template (page.html) filled in one pass: `{{name}}` with the text escaped for HTML,
+ * `{{{name}}}` with markup as it stands (the page's own CSS and JS, fragments built here of
+ * escaped values). A value is never read for placeholders of its own.
+ */
+function fillTemplate(
+	template: string,
+	values: { text: Record<string, string>; markup: Record<string, string> },
+): string {
+	return template.replace(/\{\{\{(\w+)\}\}\}|\{\{(\w+)\}\}/g, (placeholder, markup, text) => {
+		const value = markup !== undefined ? values.markup[markup] : values.text[text];
+		if (value === undefined) throw new Error(`The Pay Now page has no value for ${placeholder}`);
+		return markup !== undefined ? value : escapeHtml(value);
+	});
 }
 
 export function payNowPage(input: PayNowPageInput): string {
@@ -109,155 +121,27 @@ export function payNowPage(input: PayNowPageInput): string {
 			? readonlyRow('invoice-amount', 'Invoice amount', shown(input.amountMinor)) +
 				readonlyRow('processing-fee', 'Processing fee', shown(input.feeMinor))
 			: '';
-	const heading = input.heading?.trim() ? `<p class="heading">${escapeHtml(input.heading.trim())}</p>` : '';
+	const heading = input.heading?.trim()
+		? `<p class="heading">${escapeHtml(input.heading.trim())}</p>`
+		: '';
 
-	return `<!DOCTYPE html>
-<html lang="${escapeHtml(locale.split('-')[0] || 'en')}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>Pay invoice ${escapeHtml(invoiceNumber)}</title>
-<style>
-body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;background:#f5f6f8;color:#1d2433;margin:0}
-main{max-width:28rem;margin:2rem auto;background:#fff;border-radius:8px;padding:1.5rem 1.75rem;box-shadow:0 1px 4px rgba(0,0,0,.12)}
-h1{font-size:1.35rem;margin:0 0 1rem}.heading{color:#5b6475;margin:0 0 .25rem}
-.row{display:flex;flex-direction:column;margin-bottom:.85rem}label,.label{font-size:.85rem;color:#5b6475;margin-bottom:.25rem}
-input[readonly]{border:0;background:#f0f2f5;border-radius:4px;padding:.5rem .6rem;font-size:1rem;color:#1d2433}
-.card-field{min-height:2.6rem;border:1px solid #c9ced8;border-radius:4px;padding:0 .25rem}
-.card-row{display:flex;gap:.75rem}.card-row>.row{flex:1}
-#pay-error{background:#fdecec;color:#9b1c1c;border-radius:4px;padding:.6rem .75rem}
-button{width:100%;padding:.8rem;font-size:1.05rem;border:0;border-radius:4px;background:#1f6feb;color:#fff;cursor:pointer}
-button[disabled]{background:#8aa9d6;cursor:default}
-#pay-success{text-align:center}
-</style>
-<script src="${escapeHtml(input.collectJsUrl)}" data-tokenization-key="${escapeHtml(input.tokenKey.trim())}" data-variant="inline"></script>
-</head>
-<body>
-<main>
-${heading}<h1>Pay invoice ${escapeHtml(invoiceNumber)}</h1>
-<form id="pay-now-form" novalidate onsubmit="return false">
-${readonlyRow('invoice-number', 'Invoice number', invoiceNumber)}
-${feeRows}${readonlyRow('amount', input.feeMinor > 0 ? 'Total' : 'Amount', shown(totalMinor))}
-${email ? readonlyRow('customer-email', 'Email', email) : ''}
-<div class="row"><span class="label">Card number</span><div id="ccnumber" class="card-field"></div></div>
-<div class="card-row">
-<div class="row"><span class="label">Expiry (MM/YY)</span><div id="ccexp" class="card-field"></div></div>
-<div class="row"><span class="label">Security code</span><div id="cvv" class="card-field"></div></div>
-</div>
-<p id="pay-error" role="alert" hidden></p>
-<button type="button" id="pay-button">Pay Now</button>
-</form>
-<section id="pay-success" role="status" hidden>
-<h2>Payment received</h2>
-<p>Invoice <strong>${escapeHtml(invoiceNumber)}</strong> is paid: <strong>${escapeHtml(shown(totalMinor))}</strong>.</p>
-<p id="pay-reference"></p>
-</section>
-</main>
-<script>
-(function () {
-	var config = ${scriptJson(config)};
-	var form = document.getElementById('pay-now-form');
-	var button = document.getElementById('pay-button');
-	var errorBox = document.getElementById('pay-error');
-	var busy = false;
-
-	function showError(message) {
-		errorBox.textContent = message;
-		errorBox.hidden = false;
-		busy = false;
-		button.disabled = false;
-		button.textContent = 'Pay Now';
-	}
-
-	function showPaid(record) {
-		form.hidden = true;
-		var reference = document.getElementById('pay-reference');
-		if (record && record.paymentId) reference.textContent = 'Reference: ' + record.paymentId;
-		if (record && record.status === 'processing') {
-			reference.textContent += ' (the payment is being processed)';
-		}
-		document.getElementById('pay-success').hidden = false;
-	}
-
-	function readAnswer(status, text) {
-		var answer = null;
-		try { answer = JSON.parse(text); } catch (e) { answer = null; }
-		var record = Array.isArray(answer) ? answer[0] : answer;
-		if (record && (record.status === 'succeeded' || record.status === 'processing')) {
-			showPaid(record);
-		} else if (record && record.status === 'failed') {
-			showError((record.failure && record.failure.message ? record.failure.message + '. ' : 'The payment was declined. ') + 'Check the card details or use another card, then press Pay Now again.');
-		} else if (record && record.status === 'refused' && record.failure && record.failure.message) {
-			showError(record.failure.message);
-		} else {
-			showError('The payment could not be completed (' + status + '). Please press Pay Now to try again; you will not be charged twice for this invoice.');
-		}
-	}
-
-	function postToken(response) {
-		var card = response.card || {};
-		var fields = {
-			payment_token: response.token,
-			invoice_number: config.invoiceNumber,
-			amount: config.amount,
-			fee: config.fee,
-			total: config.total,
-			currency: config.currency,
-			customer_email: config.customerEmail,
-			card_number: card.number || '',
-			card_type: card.type || ''
-		};
-		var body = Object.keys(fields).map(function (name) {
-			return encodeURIComponent(name) + '=' + encodeURIComponent(fields[name] == null ? '' : fields[name]);
-		}).join('&');
-		fetch(config.postUrl, {
-			method: 'POST',
-			headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-			body: body,
-			credentials: 'omit'
-		}).then(function (answer) {
-			return answer.text().then(function (text) { readAnswer(answer.status, text); });
-		}).catch(function () {
-			showError('The connection was interrupted before the payment was confirmed. Please press Pay Now to try again; you will not be charged twice for this invoice.');
-		});
-	}
-
-	if (!window.CollectJS) {
-		button.disabled = true;
-		errorBox.textContent = 'The card form could not be loaded. Please reload the page.';
-		errorBox.hidden = false;
-		return;
-	}
-
-	window.CollectJS.configure({
-		variant: 'inline',
-		fields: {
-			ccnumber: { selector: '#ccnumber', title: 'Card number', placeholder: '0000 0000 0000 0000' },
-			ccexp: { selector: '#ccexp', title: 'Expiry', placeholder: 'MM / YY' },
-			cvv: { selector: '#cvv', title: 'Security code', placeholder: 'CVV' }
+	return fillTemplate(PAGE_HTML, {
+		text: {
+			lang: locale.split('-')[0] || 'en',
+			invoiceNumber,
+			collectJsUrl: input.collectJsUrl,
+			tokenKey: input.tokenKey.trim(),
+			total: shown(totalMinor),
 		},
-		timeoutDuration: 20000,
-		timeoutCallback: function () {
-			showError('The card form did not answer in time. Please press Pay Now to try again.');
+		markup: {
+			css: PAGE_CSS,
+			script: PAGE_JS,
+			config: scriptJson(config),
+			heading,
+			invoiceNumberRow: readonlyRow('invoice-number', 'Invoice number', invoiceNumber),
+			amountRows:
+				feeRows + readonlyRow('amount', input.feeMinor > 0 ? 'Total' : 'Amount', shown(totalMinor)),
+			emailRow: email ? readonlyRow('customer-email', 'Email', email) : '',
 		},
-		validationCallback: function (field, valid, message) {
-			if (!valid && busy) showError(message || ('Please check the ' + field + ' field.'));
-		},
-		callback: postToken
 	});
-
-	button.addEventListener('click', function () {
-		if (busy) return;
-		busy = true;
-		errorBox.hidden = true;
-		button.disabled = true;
-		button.textContent = 'Processing…';
-		window.CollectJS.startPaymentRequest();
-	});
-})();
-</script>
-</body>
-</html>
-`;
 }
