@@ -8,8 +8,9 @@ import type {
 } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
-import { createRequestLimiter, defaultRequestsPerSecond, isLiveKey } from '../core/rateLimiter';
+import { createRequestLimiter } from '../core/rateLimiter';
 import type { RequestLimiter } from '../core/rateLimiter';
+import { defaultRequestsPerSecond, isLiveKey } from '../core/stripe/rateLimits';
 import { StripeTransport } from '../core/stripe/transport';
 import type { StripeHttp } from '../core/stripe/transport';
 
@@ -24,7 +25,7 @@ export interface StripeClient {
 }
 
 export interface StripeClientSettings {
-	/** requests started per second; 0 or absent = Stripe's limit for the key's mode */
+	/** the global budget, requests started per second; 0 or absent = Stripe's for the key's mode */
 	requestsPerSecond?: number;
 	/** requests in flight at once */
 	maxInFlight?: number;
@@ -32,14 +33,43 @@ export interface StripeClientSettings {
 	requestTimeoutMs?: number;
 }
 
-const DEFAULT_MAX_IN_FLIGHT = 8;
+// Enough to reach Stripe's live limit at a realistic latency. The limiter starts at most 100
+// requests per 1.1 s (91/s); by Little's law that needs 91/s x mean latency in flight: 32 holds
+// it up to ~350 ms, Stripe's usual for reads and writes. Charges take longer (the card network
+// answers), but confirms are 25/s on their own endpoint: 25/s x 1.2 s = 30. At 8 (the old
+// value) a run was capped at 80 requests/s even at 100 ms.
+export const DEFAULT_MAX_IN_FLIGHT = 32;
 // stripe-node's own timeout: long enough for a slow confirm, short enough to retry a dead socket.
 export const DEFAULT_REQUEST_TIMEOUT_MS = 80_000;
+
+// One limiter per Stripe account per node execution (n8n hands every call of one execution the
+// same context object): every transport the execution builds, in any helper, shares Stripe's
+// budgets. Weak, so an execution's limiters go with it.
+const limitersOfExecution = new WeakMap<object, Map<string, RequestLimiter>>();
+
+function sharedLimiter(
+	context: object,
+	account: string,
+	create: () => RequestLimiter,
+): RequestLimiter {
+	let limiters = limitersOfExecution.get(context);
+	if (!limiters) {
+		limiters = new Map();
+		limitersOfExecution.set(context, limiters);
+	}
+	let limiter = limiters.get(account);
+	if (!limiter) {
+		limiter = create();
+		limiters.set(account, limiter);
+	}
+	return limiter;
+}
 
 /**
  * The Stripe transport wired to n8n: requests go through httpRequestWithAuthentication (the
  * credential adds the key; neither this code nor the transport ever sees it), sleeping is
- * n8n-workflow's, and one limiter is shared by every request of the node's execution.
+ * n8n-workflow's, and one limiter is shared by every request of the node's execution to the
+ * credential's account (the first call's settings make it).
  */
 export async function createStripeClient(
 	this: StripeContext,
@@ -59,11 +89,14 @@ export async function createStripeClient(
 		type: STRIPE_CREDENTIAL,
 		data: credentials,
 	};
-	const limiter = createRequestLimiter({
-		requestsPerSecond: settings.requestsPerSecond || defaultRequestsPerSecond(secretKey),
-		maxInFlight: settings.maxInFlight || DEFAULT_MAX_IN_FLIGHT,
-		sleep,
-	});
+	// The credential names the account (its key never becomes a map key).
+	const limiter = sharedLimiter(this, `${credentialsDecrypted.id}\n${baseUrl}`, () =>
+		createRequestLimiter({
+			requestsPerSecond: settings.requestsPerSecond || defaultRequestsPerSecond(secretKey),
+			maxInFlight: settings.maxInFlight || DEFAULT_MAX_IN_FLIGHT,
+			sleep,
+		}),
+	);
 
 	const http: StripeHttp = async (request) => {
 		const options: IHttpRequestOptions = {

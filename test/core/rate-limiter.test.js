@@ -1,4 +1,19 @@
-import { createRequestLimiter, defaultRequestsPerSecond } from '../../nodes/core/rateLimiter';
+import * as limiterModule from '../../nodes/core/rateLimiter';
+import { GLOBAL_BUDGET, createRequestLimiter } from '../../nodes/core/rateLimiter';
+import {
+	ENDPOINT_REQUESTS_PER_SECOND,
+	GLOBAL_REQUESTS_PER_SECOND,
+	PAYMENT_INTENT_UPDATES_PER_HOUR,
+	SEARCH_BUDGET,
+	SEARCH_REQUESTS_PER_SECOND,
+	budgetHit,
+	defaultRequestsPerSecond,
+	stripeEndpoint,
+	stripeRequestBudgets,
+	updatedPaymentIntent,
+} from '../../nodes/core/stripe/rateLimits';
+import { ROUTES } from '../fakes/stripe/routes';
+import { PRESETS } from '../fakes/stripe/limits';
 
 /**
  * Virtual time: `sleep` registers a timer, `run` fires timers in time order (after letting all
@@ -98,7 +113,7 @@ describe('createRequestLimiter', () => {
 		expect(maxStartsInAnyWindow(starts)).toBe(25);
 		// Both limits bind in this run: bursts fill all 10 slots, the rate caps the total.
 		expect(mostInFlight).toBe(10);
-		expect(limiter.stats).toEqual({ maxInFlightSeen: mostInFlight, started: 500 });
+		expect(limiter.stats).toEqual({ maxInFlightSeen: mostInFlight, started: 500, backOffs: 0 });
 		expect(startOrder).toEqual(taskTimes.map((_ms, index) => index));
 		// Fixed windows, as a server may count them, see no more than R either.
 		const perSecond = new Map();
@@ -244,6 +259,338 @@ describe('createRequestLimiter', () => {
 		[{ requestsPerSecond: 25, maxInFlight: NaN }],
 	])('rejects %j', (options) => {
 		expect(() => createRequestLimiter({ ...options, sleep: async () => {} })).toThrow(RangeError);
+	});
+});
+
+/** Most starts in any 1 s window, per key of `starts` ({key: [times]}). */
+function mostPerWindow(starts) {
+	return Object.fromEntries(
+		Object.entries(starts).map(([key, times]) => [key, maxStartsInAnyWindow(times)]),
+	);
+}
+
+/** A limiter on the virtual clock; `sleep` defaults to the clock's. */
+function limiterOn(clock, requestsPerSecond, maxInFlight = 100, sleep = clock.sleep) {
+	return createRequestLimiter({ requestsPerSecond, maxInFlight, now: clock.now, sleep });
+}
+
+const budget = (key, limit, windowMs = 1000) => ({ key, limit, windowMs });
+
+describe('several budgets', () => {
+	test('a task takes a slot in the global budget and in each budget it names', async () => {
+		const clock = virtualClock();
+		const limiter = limiterOn(clock, 5, 100);
+		const starts = { a: [], b: [], all: [] };
+		const order = { a: [], b: [] };
+		const taskTimes = durations(60, 10, 300);
+		const all = Promise.all(
+			taskTimes.map((ms, index) => {
+				const key = index % 3 === 0 ? 'b' : 'a';
+				return limiter.run(async () => {
+					starts[key].push(clock.now());
+					starts.all.push(clock.now());
+					order[key].push(index);
+					await clock.sleep(ms);
+				}, [budget(key, 3)]);
+			}),
+		);
+		await clock.run(all);
+		const most = mostPerWindow(starts);
+		expect(most).toMatchObject({ a: 3, all: 5 });
+		expect(most.b).toBeLessThanOrEqual(3);
+		// FIFO within each budget.
+		expect(order.a).toEqual([...order.a].sort((x, y) => x - y));
+		expect(order.b).toEqual([...order.b].sort((x, y) => x - y));
+		expect(limiter.stats.started).toBe(60);
+	});
+
+	test('a full endpoint does not hold back tasks for other endpoints queued after it', async () => {
+		const clock = virtualClock();
+		const limiter = limiterOn(clock, 100, 100);
+		const log = [];
+		const tasks = [];
+		for (let i = 0; i < 6; i++) {
+			tasks.push(
+				limiter.run(async () => log.push(`create @${clock.now()}`), [budget('create', 2)]),
+			);
+		}
+		tasks.push(limiter.run(async () => log.push(`read @${clock.now()}`), [budget('read', 2)]));
+		await clock.run(Promise.all(tasks));
+		expect(log).toEqual([
+			'create @0',
+			'create @0',
+			'read @0',
+			'create @1100',
+			'create @1100',
+			'create @2200',
+			'create @2200',
+		]);
+	});
+
+	test("the daily run's three endpoints all stay busy: 25/s each, 75/s together on a live key", async () => {
+		const clock = virtualClock();
+		const limiter = limiterOn(clock, defaultRequestsPerSecond('sk_live_x'), 200);
+		const requests = [
+			['POST', '/v1/payment_intents'],
+			['POST', '/v1/payment_intents/pi_3Nq1A/confirm'],
+			['GET', '/v1/payment_intents'],
+		];
+		const starts = {};
+		const all = [];
+		// Interleaved as a batch of invoices makes them: create, confirm, list, create, ...
+		for (let i = 0; i < 150; i++) {
+			const [method, path] = requests[i % 3];
+			const confirmPath = path.replace('pi_3Nq1A', `pi_${i}X`);
+			const endpoint = stripeEndpoint(method, confirmPath);
+			all.push(
+				limiter.run(
+					async () => {
+						(starts[endpoint] ??= []).push(clock.now());
+						await clock.sleep(100);
+					},
+					stripeRequestBudgets(method, confirmPath),
+				),
+			);
+		}
+		await clock.run(Promise.all(all));
+		expect(mostPerWindow(starts)).toEqual({
+			'POST /v1/payment_intents': 25,
+			'POST /v1/payment_intents/:id/confirm': 25,
+			'GET /v1/payment_intents': 25,
+		});
+		for (const times of Object.values(starts))
+			expect(times.filter((t) => t === 0)).toHaveLength(25);
+		// 50 of each at 25 per 1.1 s: the second 25 start at 1.1 s, all three endpoints at once.
+		expect(Math.max(...Object.values(starts).flat())).toBe(1100);
+	});
+
+	test('searches share one 20/s budget across search endpoints, on top of their endpoint', async () => {
+		const clock = virtualClock();
+		const limiter = limiterOn(clock, 100, 100);
+		const starts = { search: [] };
+		const paths = ['/v1/customers/search', '/v1/payment_intents/search'];
+		await clock.run(
+			Promise.all(
+				Array.from({ length: 50 }, (_, i) =>
+					limiter.run(
+						async () => starts.search.push(clock.now()),
+						stripeRequestBudgets('GET', paths[i % 2]),
+					),
+				),
+			),
+		);
+		expect(mostPerWindow(starts)).toEqual({ search: SEARCH_REQUESTS_PER_SECOND });
+	});
+
+	test('one budget named twice by a task takes one slot', async () => {
+		const clock = virtualClock();
+		const limiter = limiterOn(clock, 10, 10);
+		const starts = [];
+		await clock.run(
+			Promise.all(
+				[1, 2].map(() =>
+					limiter.run(async () => starts.push(clock.now()), [budget('x', 2), budget('x', 2)]),
+				),
+			),
+		);
+		expect(starts).toEqual([0, 0]);
+	});
+
+	test('no polling: every sleep is a real wait, fewer sleeps than tasks', async () => {
+		const clock = virtualClock();
+		const sleeps = [];
+		const limiter = limiterOn(clock, 10, 4, (ms) => {
+			sleeps.push(ms);
+			return clock.sleep(ms);
+		});
+		const taskTimes = durations(200, 5, 250, 7);
+		await clock.run(
+			Promise.all(
+				taskTimes.map((ms, i) =>
+					limiter.run(() => clock.sleep(ms), [budget(`endpoint ${i % 4}`, 3)]),
+				),
+			),
+		);
+		expect(sleeps.every((ms) => ms > 0)).toBe(true);
+		expect(sleeps.length).toBeLessThan(200);
+		expect(clock.pendingTimers()).toBe(0);
+	});
+
+	test('a budget spec that is not a whole positive limit and window is refused', async () => {
+		const limiter = createRequestLimiter({
+			requestsPerSecond: 1,
+			maxInFlight: 1,
+			sleep: async () => {},
+		});
+		await expect(limiter.run(async () => 1, [budget('x', 0)])).rejects.toThrow(RangeError);
+		await expect(limiter.run(async () => 1, [budget('y', 2, 0.5)])).rejects.toThrow(RangeError);
+		await expect(limiter.run(async () => 1)).resolves.toBe(1);
+	});
+});
+
+describe('backing off after a 429', () => {
+	/**
+	 * Callers keep budgets `keys` (8 per window each) full for `windows` windows of 1.1 s; at each
+	 * `[time, key]` of `refusals` the limiter hears of a 429 on that budget, as a response arriving
+	 * mid-burst. Returns the starts per budget in each window [k*1100, (k+1)*1100).
+	 */
+	async function keepFull(limiter, clock, keys, windows, refusals) {
+		const counts = Object.fromEntries(keys.map((key) => [key, Array(windows).fill(0)]));
+		const end = windows * 1100;
+		const caller = async (key) => {
+			for (;;) {
+				const at = await limiter.run(async () => clock.now(), [budget(key, 8)]);
+				if (at >= end) return;
+				counts[key][Math.floor(at / 1100)] += 1;
+			}
+		};
+		const heard = refusals.map(([time, key]) => clock.sleep(time).then(() => limiter.backOff(key)));
+		await clock.run(
+			Promise.all([
+				...heard,
+				...keys.flatMap((key) => Array.from({ length: 10 }, () => caller(key))),
+			]),
+		);
+		return counts;
+	}
+
+	const limiterAt = (clock, requestsPerSecond) =>
+		createRequestLimiter({
+			requestsPerSecond,
+			maxInFlight: 100,
+			now: clock.now,
+			sleep: clock.sleep,
+		});
+
+	test('only the budget hit slows: halved for two windows, then a tenth of its limit back per window', async () => {
+		const clock = virtualClock();
+		const limiter = limiterOn(clock, 100);
+		// Two 429s of the same burst: the second changes nothing.
+		const counts = await keepFull(limiter, clock, ['hit', 'other'], 9, [
+			[500, 'hit'],
+			[600, 'hit'],
+		]);
+		expect(counts.other).toEqual([8, 8, 8, 8, 8, 8, 8, 8, 8]);
+		expect(counts.hit).toEqual([8, 4, 4, 5, 6, 7, 8, 8, 8]);
+		expect(limiter.stats.backOffs).toBe(1);
+	});
+
+	test('a back-off of the global budget slows every endpoint together', async () => {
+		const clock = virtualClock();
+		const limiter = limiterOn(clock, 12);
+		const counts = await keepFull(limiter, clock, ['a', 'b'], 5, [[500, GLOBAL_BUDGET]]);
+		const together = counts.a.map((n, window) => n + counts.b[window]);
+		// 12 -> 6 (a tenth of 12, rounded up, is 2 a window back).
+		expect(together).toEqual([12, 6, 6, 8, 10]);
+		// Oldest first across endpoints: neither is starved.
+		for (const n of [...counts.a, ...counts.b]) expect(n).toBeGreaterThanOrEqual(2);
+	});
+
+	test('429s a window apart halve again, never below 1; an unknown budget is ignored', async () => {
+		const clock = virtualClock();
+		const limiter = limiterOn(clock, 100);
+		const counts = await keepFull(limiter, clock, ['hot'], 6, [
+			[500, 'hot'],
+			[1600, 'hot'],
+			[2700, 'hot'],
+			[3800, 'hot'],
+			[3900, 'never-used'],
+		]);
+		expect(counts.hot).toEqual([8, 4, 2, 1, 1, 1]);
+		expect(limiter.stats.backOffs).toBe(4);
+	});
+});
+
+describe("Stripe's documented limits (stripe/rateLimits.ts)", () => {
+	test('the numbers of https://docs.stripe.com/rate-limits, as the local Stripe server enforces them', () => {
+		expect(GLOBAL_REQUESTS_PER_SECOND).toEqual({
+			live: PRESETS.live.global,
+			sandbox: PRESETS.sandbox.global,
+		});
+		for (const preset of [PRESETS.live, PRESETS.sandbox]) {
+			expect(preset).toEqual({
+				global: preset.global,
+				endpoint: ENDPOINT_REQUESTS_PER_SECOND,
+				search: SEARCH_REQUESTS_PER_SECOND,
+				paymentIntentUpdatesPerHour: PAYMENT_INTENT_UPDATES_PER_HOUR,
+			});
+		}
+		expect(limiterModule.defaultRequestsPerSecond).toBe(defaultRequestsPerSecond);
+	});
+
+	test.each([
+		['POST', '/v1/payment_intents', 'POST /v1/payment_intents'],
+		['GET', '/v1/payment_intents', 'GET /v1/payment_intents'],
+		['GET', '/v1/payment_intents/pi_3MtwBwLkdIwHu7ix28a3tqPa', 'GET /v1/payment_intents/:id'],
+		['POST', '/v1/payment_intents/pi_1/confirm', 'POST /v1/payment_intents/:id/confirm'],
+		['get', '/v1/customers/search', 'GET /v1/customers/search'],
+		[
+			'GET',
+			'/v1/customers/cus_NffrFeUfNV2Hib/payment_methods',
+			'GET /v1/customers/:id/payment_methods',
+		],
+		['GET', '/v1/payment_methods/pm_card_visa', 'GET /v1/payment_methods/:id'],
+		[
+			'GET',
+			'/v1/checkout/sessions/cs_test_a1b2/line_items',
+			'GET /v1/checkout/sessions/:id/line_items',
+		],
+		['POST', '/v1/billing_portal/sessions', 'POST /v1/billing_portal/sessions'],
+		['DELETE', '/v1/webhook_endpoints/we_1Mr5jU', 'DELETE /v1/webhook_endpoints/:id'],
+	])('%s %s is the endpoint %s', (method, path, endpoint) => {
+		expect(stripeEndpoint(method, path)).toBe(endpoint);
+	});
+
+	test('every route of the local Stripe server is named as its stats.byRoute names it', () => {
+		const ids = ['ch_3MmlLrLkdIwHu7ix0snN0B15', 'cus_NffrFeUfNV2Hib', 'pm_card_visa'];
+		for (const route of ROUTES) {
+			for (const id of ids) {
+				expect(stripeEndpoint(route.method, route.pattern.replace(/:id/g, id))).toBe(route.key);
+			}
+		}
+	});
+
+	test('budgets: the endpoint always, the search budget for searches, the PaymentIntent for its updates', () => {
+		const keys = (method, path) =>
+			stripeRequestBudgets(method, path).map((b) => [b.key, b.limit, b.windowMs]);
+		expect(keys('GET', '/v1/customers/cus_1')).toEqual([['GET /v1/customers/:id', 25, 1000]]);
+		expect(keys('GET', '/v1/customers/search')).toEqual([
+			['GET /v1/customers/search', 25, 1000],
+			[SEARCH_BUDGET, 20, 1000],
+		]);
+		expect(keys('POST', '/v1/payment_intents/pi_9Z/cancel')).toEqual([
+			['POST /v1/payment_intents/:id/cancel', 25, 1000],
+			['payment_intent pi_9Z', 1000, 3_600_000],
+		]);
+		expect(keys('GET', '/v1/payment_intents/pi_9Z')).toHaveLength(1);
+		expect(updatedPaymentIntent('POST', '/v1/payment_intents')).toBeUndefined();
+		expect(updatedPaymentIntent('POST', '/v1/payment_intents/pi_9Z')).toBe('pi_9Z');
+	});
+
+	test.each([
+		['global-rate', 'POST', '/v1/payment_intents', undefined, GLOBAL_BUDGET],
+		['global-concurrency', 'GET', '/v1/customers/cus_1', undefined, GLOBAL_BUDGET],
+		[
+			'endpoint-rate',
+			'POST',
+			'/v1/payment_intents/pi_1/confirm',
+			undefined,
+			'POST /v1/payment_intents/:id/confirm',
+		],
+		['endpoint-concurrency', 'GET', '/v1/payment_intents', undefined, 'GET /v1/payment_intents'],
+		['endpoint-rate', 'GET', '/v1/customers/search', undefined, SEARCH_BUDGET],
+		[
+			'resource-specific',
+			'POST',
+			'/v1/payment_intents/pi_1/confirm',
+			undefined,
+			'payment_intent pi_1',
+		],
+		['resource-specific', 'POST', '/v1/customers/cus_1', undefined, 'POST /v1/customers/:id'],
+		[undefined, 'GET', '/v1/balance', 'rate_limit', GLOBAL_BUDGET],
+		[undefined, 'POST', '/v1/payment_intents/pi_1/confirm', 'lock_timeout', undefined],
+	])('a 429 %s on %s %s (code %s) backs off %s', (reason, method, path, code, hit) => {
+		expect(budgetHit(reason, method, path, code)).toBe(hit);
 	});
 });
 

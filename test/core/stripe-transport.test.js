@@ -799,6 +799,8 @@ describe('with a shared limiter', () => {
 		await second.transport.request('GET', '/v1/customers/b');
 		expect(limiter.stats.started).toBe(4);
 		expect(first.transport.stats).toEqual({ requests: 3, retries: 2, http429: 1, replayed: 0 });
+		// The 429 named no reason: the global budget was backed off.
+		expect(limiter.stats.backOffs).toBe(1);
 	});
 
 	test('the backoff sleep does not hold a limiter slot', async () => {
@@ -826,6 +828,129 @@ describe('with a shared limiter', () => {
 		await expect(fast.transport.request('GET', '/v1/balance')).resolves.toEqual({ id: 'fast' });
 		releaseSleep();
 		await expect(slowResult).resolves.toEqual({ id: 'slow' });
+	});
+});
+
+describe("a 429 backs off the budget Stripe names in Stripe-Rate-Limited-Reason", () => {
+	/** A real limiter whose back-offs are recorded on their way in. */
+	function recordingLimiter() {
+		const limiter = createRequestLimiter({ requestsPerSecond: 25, maxInFlight: 4, sleep: async () => {} });
+		const backedOff = [];
+		return {
+			backedOff,
+			stats: limiter.stats,
+			run: (task, budgets) => limiter.run(task, budgets),
+			backOff: (key) => {
+				backedOff.push(key);
+				limiter.backOff(key);
+			},
+		};
+	}
+	const limited = (reason, code = 'rate_limit') =>
+		answer(429, { type: 'invalid_request_error', code, message: 'Too many requests' }, reason ? { 'Stripe-Rate-Limited-Reason': reason } : {});
+
+	test.each([
+		['endpoint-rate', 'POST', '/v1/payment_intents/pi_3Nq1A/confirm', 'POST /v1/payment_intents/:id/confirm'],
+		['endpoint-concurrency', 'GET', '/v1/payment_intents', 'GET /v1/payment_intents'],
+		['endpoint-rate', 'GET', '/v1/customers/search', 'search'],
+		['global-rate', 'POST', '/v1/payment_intents', 'global'],
+		['global-concurrency', 'GET', '/v1/customers/cus_1', 'global'],
+		['resource-specific', 'POST', '/v1/payment_intents/pi_3Nq1A/cancel', 'payment_intent pi_3Nq1A'],
+	])('%s on %s %s backs off %s alone, then retries with the same key', async (reason, method, path, budget) => {
+		const limiter = recordingLimiter();
+		const { transport, calls } = setup([limited(reason), ok({ id: 'x' })], { limiter });
+		await expect(transport.request(method, path, method === 'POST' ? { idempotencyKey: 'pay-INV-1' } : {})).resolves.toEqual({ id: 'x' });
+		expect(limiter.backedOff).toEqual([budget]);
+		expect(limiter.stats).toMatchObject({ started: 2, backOffs: 1 });
+		expect(calls).toHaveLength(2);
+		expect(calls[1].headers['Idempotency-Key']).toBe(calls[0].headers['Idempotency-Key']);
+		expect(transport.stats).toMatchObject({ retries: 1, http429: 1 });
+	});
+
+	test('a 429 naming no reason backs off the global budget; a lock_timeout backs off none', async () => {
+		const limiter = recordingLimiter();
+		const { transport } = setup([limited(undefined), limited(undefined, 'lock_timeout'), ok({ id: 'x' })], { limiter });
+		await transport.request('POST', '/v1/payment_intents/pi_1/confirm', { idempotencyKey: 'k' });
+		expect(limiter.backedOff).toEqual(['global']);
+	});
+
+	test('the header is read whatever its case; other statuses back off nothing', async () => {
+		const limiter = recordingLimiter();
+		const { transport } = setup(
+			[
+				answer(503, { type: 'api_error', message: 'x' }),
+				answer(429, { type: 'invalid_request_error', code: 'rate_limit', message: 'x' }, { 'stripe-rate-limited-reason': 'endpoint-rate' }),
+				ok({ id: 'x' }),
+			],
+			{ limiter },
+		);
+		await transport.request('GET', '/v1/customers/cus_9');
+		expect(limiter.backedOff).toEqual(['GET /v1/customers/:id']);
+	});
+
+	test('each attempt takes a slot in its endpoint budget: a full endpoint waits, another goes on', async () => {
+		let time = 0;
+		const timers = [];
+		const limiter = createRequestLimiter({
+			requestsPerSecond: 100,
+			maxInFlight: 10,
+			now: () => time,
+			sleep: (ms) => new Promise((resolve) => timers.push({ at: time + ms, resolve })),
+		});
+		const sent = [];
+		const transport = new StripeTransport({
+			http: async (request) => {
+				sent.push(`${request.method} ${request.url.slice(BASE_URL.length)} @${time}`);
+				return ok({ id: 'x' });
+			},
+			baseUrl: BASE_URL,
+			sleep: async () => {},
+			limiter,
+		});
+		const reads = Array.from({ length: 26 }, (_, i) => transport.request('GET', `/v1/customers/cus_${i}`));
+		const other = transport.request('GET', '/v1/balance');
+		await other;
+		expect(sent).toContain('GET /v1/balance @0');
+		expect(sent.filter((line) => line.startsWith('GET /v1/customers/'))).toHaveLength(25);
+		time = timers[0].at;
+		timers[0].resolve();
+		await Promise.all(reads);
+		expect(sent.at(-1)).toBe('GET /v1/customers/cus_25 @1100');
+	});
+});
+
+describe('createStripeClient: one limiter per Stripe account per node execution', () => {
+	const credentials = { secretKey: 'sk_live_51SECRET', apiBaseUrl: 'http://127.0.0.1:1' };
+	function executionContext(credentialId = 'cred-1') {
+		const sent = [];
+		return {
+			sent,
+			getCredentials: async () => credentials,
+			getNode: () => ({ credentials: { stripeInvoicePaymentsApi: { id: credentialId, name: 'Stripe' } } }),
+			helpers: {
+				httpRequestWithAuthentication: async (_type, options) => {
+					sent.push(options.url);
+					return { statusCode: 200, headers: {}, body: { id: 'x' } };
+				},
+			},
+		};
+	}
+
+	test('every client one execution builds shares the limiter; another execution has its own', async () => {
+		const { createStripeClient, DEFAULT_MAX_IN_FLIGHT } = await import('../../nodes/shared/stripeClient');
+		const execution = executionContext();
+		const first = await createStripeClient.call(execution, { maxInFlight: 16 });
+		const second = await createStripeClient.call(execution);
+		expect(second.limiter).toBe(first.limiter);
+		await first.transport.request('GET', '/v1/customers/cus_1');
+		await second.transport.request('GET', '/v1/payment_intents/pi_1');
+		expect(first.limiter.stats.started).toBe(2);
+		expect(execution.sent).toHaveLength(2);
+
+		const other = await createStripeClient.call(executionContext());
+		expect(other.limiter).not.toBe(first.limiter);
+		expect(other.livemode).toBe(true);
+		expect(DEFAULT_MAX_IN_FLIGHT).toBeGreaterThanOrEqual(Math.ceil((100 / 1.1) * 0.3));
 	});
 });
 

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 
-import type { RequestLimiter } from '../rateLimiter';
+import type { BudgetSpec, RequestLimiter } from '../rateLimiter';
 import { CoreInputError } from '../errors';
 import { StripeApiError, StripeConnectionError, redactSecrets } from './errors';
 import { encodeForm } from './form';
 import type { StripeParams, StripeParamsInput } from './form';
+import { budgetHit, stripeRequestBudgets } from './rateLimits';
 
 export const STRIPE_API_VERSION = '2026-10-28.endive';
 
@@ -45,7 +46,10 @@ export interface StripeTransportOptions {
 	 * auto-pay runs gain more from riding out a short outage than from failing fast.
 	 */
 	maxNetworkRetries?: number;
-	/** One limiter shared by every transport of a node execution. */
+	/**
+	 * One limiter shared by every transport of a node execution: each request takes a slot in
+	 * the global budget and its endpoint's (stripe/rateLimits.ts); a 429 backs off the one hit.
+	 */
 	limiter?: RequestLimiter;
 }
 
@@ -338,9 +342,10 @@ export class StripeTransport {
 			if (form) url += `?${form}`;
 		}
 		const request: StripeHttpRequest = { method, url, headers, body };
+		const budgets = stripeRequestBudgets(method, path);
 
 		for (let attempt = 1; ; attempt++) {
-			const outcome = await this.attempt(request);
+			const outcome = await this.attempt(request, budgets);
 			const canRetry =
 				attempt <= this.maxNetworkRetries ||
 				(attempt === 1 &&
@@ -360,6 +365,7 @@ export class StripeTransport {
 			}
 
 			const { response } = outcome;
+			if (response.statusCode === 429) this.backOffBudgetHit(response, method, path);
 			if (response.statusCode >= 200 && response.statusCode < 300) {
 				const replayed = header(response.headers, 'idempotent-replayed') === 'true';
 				if (replayed) this.stats.replayed += 1;
@@ -413,8 +419,24 @@ export class StripeTransport {
 		}
 	}
 
+	/**
+	 * Stripe names the limit a 429 hit in `Stripe-Rate-Limited-Reason`
+	 * (https://docs.stripe.com/rate-limits): the limiter slows that budget alone, so a full
+	 * endpoint does not slow the others and a busy account does not stall on one endpoint.
+	 */
+	private backOffBudgetHit(response: StripeHttpResponse, method: string, path: string): void {
+		if (!this.limiter) return;
+		const parsed = parseBody(response.body);
+		const error = parsed.ok && isRecord(parsed.value) ? parsed.value.error : undefined;
+		const code = isRecord(error) ? text(error.code) : undefined;
+		const reason = header(response.headers, 'stripe-rate-limited-reason');
+		const budget = budgetHit(reason, method, path, code);
+		if (budget !== undefined) this.limiter.backOff(budget);
+	}
+
 	private async attempt(
 		request: StripeHttpRequest,
+		budgets: BudgetSpec[],
 	): Promise<{ response: StripeHttpResponse } | { failure: string; code?: string }> {
 		// Each try gets its own copy: retries reuse `request`, whatever the HTTP layer adds to it.
 		const send = () => {
@@ -422,7 +444,7 @@ export class StripeTransport {
 			return this.http({ ...request, headers: { ...request.headers } });
 		};
 		try {
-			const response = await (this.limiter ? this.limiter.run(send) : send());
+			const response = await (this.limiter ? this.limiter.run(send, budgets) : send());
 			if (response.statusCode === 429) this.stats.http429 += 1;
 			return { response };
 		} catch (failure) {

@@ -276,4 +276,4 @@ function matchRoute(method, pathname) {
 	return allowed.length > 0 ? { allowed } : null;
 }
 
-module.exports = { matchRoute };
+module.exports = { ROUTES, matchRoute };
