@@ -1,5 +1,5 @@
 import { CoreInputError } from './errors';
-import { currencyRules } from './money';
+import { Money, currencyRules } from './money';
 
 /** Fee rates are kept as integer millionths (0.0001 % steps): 2.9 % -> 29_000. */
 export const FEE_RATE_SCALE = 1_000_000;
@@ -59,13 +59,16 @@ export function feeBreakdown(
 	feeRate: number,
 	currency: string,
 ): FeeBreakdown {
+	const { code } = currencyRules(currency);
 	const lines = invoices.map(({ invoiceId, amountMinor }) => {
-		const feeMinor = feeFor(amountMinor, feeRate, currency);
-		return { invoiceId, amountMinor, feeMinor, totalMinor: amountMinor + feeMinor };
+		const feeMinor = feeFor(amountMinor, feeRate, code);
+		const total = Money.of(amountMinor, code).plus(Money.of(feeMinor, code));
+		return { invoiceId, amountMinor, feeMinor, totalMinor: total.minor };
 	});
-	const sum = (pick: (line: FeeLine) => number) => lines.reduce((acc, line) => acc + pick(line), 0);
+	const sum = (pick: (line: FeeLine) => number) =>
+		Money.sum(code, lines.map((line) => Money.of(pick(line), code))).minor;
 	return {
-		currency: currencyRules(currency).code,
+		currency: code,
 		feeRate,
 		lines,
 		amountMinor: sum((line) => line.amountMinor),

@@ -251,3 +251,69 @@ export function money(minor: number, currency: string): MoneyValue {
 	const { code } = currencyRules(currency);
 	return { amount: formatAmount(minor, code), minor, currency: code, display: formatMoney(minor, code) };
 }
+
+/** Money of two currencies met in one sum or comparison: a bug, never bad input. */
+export class CurrencyMismatchError extends TypeError {
+	constructor(operation: string, a: string, b: string) {
+		super(`Cannot ${operation} ${a.toUpperCase()} and ${b.toUpperCase()}: amounts in different currencies never meet`);
+		this.name = 'CurrencyMismatchError';
+	}
+}
+
+/**
+ * An amount in minor units that carries its currency wherever sums and comparisons happen: adding
+ * USD to JPY is a type error (at compile time when the currencies are known, a
+ * CurrencyMismatchError at run time when they come from data).
+ */
+export class Money<C extends string = string> {
+	private constructor(
+		readonly minor: number,
+		readonly currency: C,
+	) {}
+
+	/** `minor` whole minor units of a currency Stripe charges in (the code lowercased). */
+	static of<C extends string>(minor: number, currency: C): Money<Lowercase<C>> {
+		if (!Number.isSafeInteger(minor)) throw new RangeError(`${minor} is not a whole number of minor units`);
+		const { code } = currencyRules(currency);
+		return new Money(minor, code as Lowercase<C>);
+	}
+
+	static zero<C extends string>(currency: C): Money<Lowercase<C>> {
+		return Money.of(0, currency);
+	}
+
+	/** The sum of amounts of one currency (`currency` names it when there may be none). */
+	static sum<C extends string>(currency: C, amounts: Iterable<Money<Lowercase<C>>>): Money<Lowercase<C>> {
+		let total = Money.zero(currency);
+		for (const amount of amounts) total = total.plus(amount);
+		return total;
+	}
+
+	plus(other: Money<C>): Money<C> {
+		return new Money(this.minor + this.sameCurrency(other, 'add').minor, this.currency);
+	}
+
+	minus(other: Money<C>): Money<C> {
+		return new Money(this.minor - this.sameCurrency(other, 'subtract').minor, this.currency);
+	}
+
+	/** -1, 0 or 1 as this is less than, equal to or more than `other`. */
+	compare(other: Money<C>): -1 | 0 | 1 {
+		const { minor } = this.sameCurrency(other, 'compare');
+		return this.minor < minor ? -1 : this.minor > minor ? 1 : 0;
+	}
+
+	equals(other: Money<C>): boolean {
+		return this.compare(other) === 0;
+	}
+
+	/** As every payment record carries a sum (MoneyValue). */
+	toValue(): MoneyValue {
+		return money(this.minor, this.currency);
+	}
+
+	private sameCurrency(other: Money<C>, operation: string): Money<C> {
+		if (other.currency !== this.currency) throw new CurrencyMismatchError(operation, this.currency, other.currency);
+		return other;
+	}
+}

@@ -1,5 +1,5 @@
 import { CoreInputError } from './errors';
-import { formatMoney, parseAmount, parseCurrencyCode } from './money';
+import { Money, formatMoney, parseAmount, parseCurrencyCode } from './money';
 import type { PaymentStatus } from './paymentRecord';
 import { PAYMENT_STATUSES } from './paymentRecord';
 
@@ -130,10 +130,7 @@ const text = (value: unknown): string | null =>
 	typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
 
 /** A sum of the record read: minor units in its own currency. */
-interface Sum {
-	minor: number;
-	currency: string;
-}
+type Sum = Money;
 
 /**
  * Minor units of a sum in its currency. The decimal amount is what the books count; a `minor`
@@ -155,7 +152,7 @@ function readSum(value: RecordMoney, field: string): Sum {
 			`The payment record's ${field} says ${String(decimal)} and ${value.minor} minor units`,
 		);
 	}
-	return { minor, currency };
+	return Money.of(minor, currency);
 }
 
 const optionalSum = (value: RecordMoney | null | undefined, field: string): Sum | null =>
@@ -189,7 +186,7 @@ function readRecord(record: MatchedRecord): RecordSums {
 	};
 }
 
-function readInvoice(invoice: MatchedInvoice): { balanceMinor: number; currency: string } {
+function readInvoice(invoice: MatchedInvoice): { balance: Money; currency: string } {
 	if (!isObject(invoice) || !text(invoice.id) || !text(invoice.customerId)) {
 		throw new CoreInputError(
 			'invoice',
@@ -197,7 +194,7 @@ function readInvoice(invoice: MatchedInvoice): { balanceMinor: number; currency:
 		);
 	}
 	const currency = parseCurrencyCode(invoice.currency, 'invoice');
-	return { currency, balanceMinor: parseAmount(invoice.balance, currency, 'invoice') };
+	return { currency, balance: Money.of(parseAmount(invoice.balance, currency, 'invoice'), currency) };
 }
 
 function customerReasons(input: PaymentMatchInput): PaymentMismatchReason[] {
@@ -231,12 +228,12 @@ function customerReasons(input: PaymentMatchInput): PaymentMismatchReason[] {
 	return reasons;
 }
 
-/** The reasons about the record's sums; `amountMinor` null when they cannot be compared. */
+/** The reasons about the record's sums; `amount` null when they cannot be compared. */
 function sumReasons(
 	input: PaymentMatchInput,
 	sums: RecordSums,
 	currency: string,
-): { reasons: PaymentMismatchReason[]; amountMinor: number | null } {
+): { reasons: PaymentMismatchReason[]; amount: Money | null } {
 	const { record } = input;
 	const present = [sums.amount, sums.fee, sums.total, sums.paymentAmount].filter(
 		(sum): sum is Sum => sum !== null,
@@ -245,7 +242,7 @@ function sumReasons(
 	if (currencies.size !== 1 || !currencies.has(currency)) {
 		const named = [...currencies].map((code) => code.toUpperCase()).join(', ');
 		return {
-			amountMinor: null,
+			amount: null,
 			reasons: [
 				{
 					code: 'CURRENCY_MISMATCH',
@@ -254,15 +251,15 @@ function sumReasons(
 			],
 		};
 	}
-	const shown = (minor: number) => formatMoney(minor, currency);
-	const amountMinor = sums.amount.minor;
-	const feeMinor = sums.fee?.minor ?? 0;
-	const totalMinor = sums.total?.minor ?? amountMinor + feeMinor;
+	const shown = (sum: Money) => formatMoney(sum.minor, sum.currency);
+	const { amount } = sums;
+	const fee = sums.fee ?? Money.zero(currency);
+	const total = sums.total ?? amount.plus(fee);
 	const reasons: PaymentMismatchReason[] = [];
-	if (totalMinor !== amountMinor + feeMinor) {
+	if (!total.equals(amount.plus(fee))) {
 		reasons.push({
 			code: 'LINES_MISMATCH',
-			message: `Its total ${shown(totalMinor)} is not its amount ${shown(amountMinor)} plus its fee ${shown(feeMinor)}`,
+			message: `Its total ${shown(total)} is not its amount ${shown(amount)} plus its fee ${shown(fee)}`,
 		});
 	}
 	const invoiceIds = Array.isArray(record.invoiceIds) ? record.invoiceIds : null;
@@ -273,56 +270,53 @@ function sumReasons(
 		});
 	}
 	if (sums.paymentAmount !== null) {
-		const paidMinor = sums.paymentAmount.minor;
-		const lines = input.paymentLines ?? {
-			totalMinor,
-			complete: (invoiceIds ?? [record.invoiceId]).length <= 1,
-		};
-		if (lines.complete ? lines.totalMinor !== paidMinor : lines.totalMinor > paidMinor) {
+		const paid = sums.paymentAmount;
+		const given = input.paymentLines;
+		const lines = given
+			? { total: Money.of(given.totalMinor, currency), complete: given.complete }
+			: { total, complete: (invoiceIds ?? [record.invoiceId]).length <= 1 };
+		const order = lines.total.compare(paid);
+		if (lines.complete ? order !== 0 : order > 0) {
 			reasons.push({
 				code: 'LINES_MISMATCH',
-				message: `The payment took ${shown(paidMinor)}, but its invoice lines add up to ${shown(lines.totalMinor)}`,
+				message: `The payment took ${shown(paid)}, but its invoice lines add up to ${shown(lines.total)}`,
 			});
 		}
 	}
-	return { reasons, amountMinor };
+	return { reasons, amount };
 }
 
-function owedReason(
-	input: PaymentMatchInput,
-	amountMinor: number,
-	currency: string,
-	balanceMinor: number,
-): PaymentMismatchReason | null {
+function owedReason(input: PaymentMatchInput, amount: Money, balance: Money): PaymentMismatchReason | null {
 	const { record, invoice } = input;
-	const shown = (minor: number) => formatMoney(minor, currency);
+	const shown = (sum: Money) => formatMoney(sum.minor, sum.currency);
 	const number = text(invoice.number) ?? invoice.id;
 	const paymentId = text(record.paymentId);
 	const held = paymentId
 		? (input.recordedPayments ?? []).find((payment) => text(payment?.paymentId) === paymentId)
 		: undefined;
 	if (held && isObject(held.amount)) {
-		const heldMinor = readSum(held.amount, 'recordedPayments').minor;
-		return heldMinor === amountMinor
+		const heldAmount = readSum(held.amount, 'recordedPayments');
+		return heldAmount.currency === amount.currency && heldAmount.equals(amount)
 			? null
 			: {
 					code: 'AMOUNT_MISMATCH',
-					message: `It reports ${shown(amountMinor)} for invoice ${number}, but the books recorded ${shown(heldMinor)} for this payment`,
+					message: `It reports ${shown(amount)} for invoice ${number}, but the books recorded ${shown(heldAmount)} for this payment`,
 				};
 	}
-	if (amountMinor === balanceMinor) return null;
-	if (balanceMinor === 0) {
+	const order = amount.compare(balance);
+	if (order === 0) return null;
+	if (balance.minor === 0) {
 		return {
 			code: 'ALREADY_PAID',
-			message: `Invoice ${number} is paid already (balance ${shown(0)}): this payment of ${shown(amountMinor)} pays nothing of it`,
+			message: `Invoice ${number} is paid already (balance ${shown(balance)}): this payment of ${shown(amount)} pays nothing of it`,
 		};
 	}
 	return {
 		code: 'AMOUNT_MISMATCH',
 		message:
-			amountMinor < balanceMinor
-				? `It pays ${shown(amountMinor)}, less than the invoice's balance ${shown(balanceMinor)}: a partial payment is not recorded as paying the invoice`
-				: `It pays ${shown(amountMinor)}, more than the invoice's balance ${shown(balanceMinor)}`,
+			order < 0
+				? `It pays ${shown(amount)}, less than the invoice's balance ${shown(balance)}: a partial payment is not recorded as paying the invoice`
+				: `It pays ${shown(amount)}, more than the invoice's balance ${shown(balance)}`,
 	};
 }
 
@@ -330,7 +324,7 @@ function owedReason(
 export function matchPaymentToInvoice(input: PaymentMatchInput): PaymentMatch {
 	const { record, invoice } = input;
 	const recordSums = readRecord(record);
-	const { currency, balanceMinor } = readInvoice(invoice);
+	const { currency, balance } = readInvoice(invoice);
 	const reasons: PaymentMismatchReason[] = [];
 	if (record.invoiceId.trim() !== invoice.id) {
 		reasons.push({
@@ -341,8 +335,8 @@ export function matchPaymentToInvoice(input: PaymentMatchInput): PaymentMatch {
 	reasons.push(...customerReasons(input));
 	const sums = sumReasons(input, recordSums, currency);
 	reasons.push(...sums.reasons);
-	if (sums.amountMinor !== null && !MOVED_NO_MONEY.includes(record.status)) {
-		const owed = owedReason(input, sums.amountMinor, currency, balanceMinor);
+	if (sums.amount !== null && !MOVED_NO_MONEY.includes(record.status)) {
+		const owed = owedReason(input, sums.amount, balance);
 		if (owed) reasons.push(owed);
 	}
 	return {
@@ -363,18 +357,19 @@ export function matchPaymentToInvoice(input: PaymentMatchInput): PaymentMatch {
  * invoice, a payment's invoice lines added up across the records that share its paymentId.
  */
 export function matchPaymentsToInvoices(inputs: PaymentMatchInput[]): PaymentMatch[] {
-	const linesOf = new Map<string, { totalMinor: number; invoiceIds: Set<string> }>();
+	const linesOf = new Map<string, { total: Money; invoiceIds: Set<string> }>();
 	const keys = inputs.map(({ record }) => {
 		const sums = readRecord(record);
 		const paymentId = text(record.paymentId);
 		if (paymentId === null || sums.paymentAmount === null) return null;
-		const total = sums.total ?? {
-			minor: sums.amount.minor + (sums.fee?.minor ?? 0),
-			currency: sums.amount.currency,
-		};
+		const { amount } = sums;
+		// a record whose own sums mix currencies is told so by matchPaymentToInvoice; it adds nothing
+		const parts = [amount, sums.fee, sums.total].filter((sum): sum is Money => sum !== null);
+		if (parts.some((sum) => sum.currency !== amount.currency)) return null;
+		const total = sums.total ?? amount.plus(sums.fee ?? Money.zero(amount.currency));
 		const key = `${paymentId}\n${total.currency}`;
-		const lines = linesOf.get(key) ?? { totalMinor: 0, invoiceIds: new Set<string>() };
-		lines.totalMinor += total.minor;
+		const lines = linesOf.get(key) ?? { total: Money.zero(total.currency), invoiceIds: new Set<string>() };
+		lines.total = lines.total.plus(total);
 		lines.invoiceIds.add(record.invoiceId);
 		linesOf.set(key, lines);
 		return key;
@@ -387,7 +382,7 @@ export function matchPaymentsToInvoices(inputs: PaymentMatchInput[]): PaymentMat
 		return matchPaymentToInvoice({
 			...input,
 			paymentLines: {
-				totalMinor: lines.totalMinor,
+				totalMinor: lines.total.minor,
 				complete: named.every((invoiceId) => lines.invoiceIds.has(invoiceId)),
 			},
 		});

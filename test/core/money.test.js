@@ -257,3 +257,32 @@ describe('parseCurrencyCode', () => {
 		expect(inputError(() => parseCurrencyCode('', 'defaultCurrency')).field).toBe('defaultCurrency');
 	});
 });
+
+describe('Money: an amount that carries its currency', () => {
+	const { Money, CurrencyMismatchError } = require('../../nodes/core/money');
+
+	test('sums and comparisons of one currency', () => {
+		const total = Money.sum('usd', [Money.of(1250, 'USD'), Money.of(36, 'usd'), Money.of(1, 'usd')]);
+		expect(total).toMatchObject({ minor: 1287, currency: 'usd' });
+		expect(total.minus(Money.of(87, 'usd')).equals(Money.of(1200, 'usd'))).toBe(true);
+		expect(Money.of(5, 'jpy').compare(Money.of(7, 'jpy'))).toBe(-1);
+		expect(Money.sum('eur', []).toValue()).toEqual({ amount: '0.00', minor: 0, currency: 'eur', display: '€0.00' });
+	});
+
+	test.each([
+		['add', (a, b) => a.plus(b)],
+		['subtract', (a, b) => a.minus(b)],
+		['compare', (a, b) => a.compare(b)],
+	])('to %s USD and JPY is a type error, whatever the amounts', (operation, act) => {
+		const act2 = () => act(Money.of(100, 'usd'), Money.of(100, 'jpy'));
+		expect(act2).toThrow(CurrencyMismatchError);
+		expect(act2).toThrow(TypeError);
+		expect(act2).toThrow(`Cannot ${operation} USD and JPY`);
+		expect(() => Money.sum('usd', [Money.of(1, 'usd'), Money.of(1, 'jpy')])).toThrow(CurrencyMismatchError);
+	});
+
+	test('only whole minor units of a currency Stripe charges in', () => {
+		expect(() => Money.of(1.5, 'usd')).toThrow(RangeError);
+		expect(() => Money.of(100, 'xyz')).toThrow('Currency "xyz" is not one Stripe charges in');
+	});
+});
