@@ -1,41 +1,22 @@
 import type {
-	IHookFunctions,
 	INodeType,
 	INodeTypeDescription,
 	IWebhookFunctions,
 	IWebhookResponseData,
 } from 'n8n-workflow';
-import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { STATUS_FAMILY_OUTPUTS } from '../core/webhooks/paymentStatusEvent';
-import { STRIPE_WEBHOOK_EVENTS } from '../core/webhooks/stripeEvent';
 import { gateway360ConnectionTest } from '../shared/gateway360CredentialTest';
-import { handleWebhook } from './handleRequest';
-import { createOrUpdateEndpoint, deleteEndpoint, endpointExists } from './stripeEndpointLifecycle';
+import { properties } from './description';
+import { endpointHooks } from './helpers/endpoint';
+import { handleWebhook } from './helpers/webhook';
 
-/** Activation needs a secret to verify with: without one no event could ever be trusted. */
-async function requireSecret(context: IHookFunctions): Promise<void> {
-	const provider = context.getNodeParameter('provider') as string;
-	const [type, field, label] =
-		provider === 'stripe'
-			? ['stripeInvoicePaymentsApi', 'webhookSigningSecret', 'Webhook Signing Secret']
-			: ['payments360Api', 'webhookSigningKey', 'Webhook Signing Key'];
-	const credentials = await context.getCredentials(type);
-	if (!String(credentials[field] ?? '').trim()) {
-		throw new NodeOperationError(
-			context.getNode(),
-			`The credential has no ${label}: without it no event can be verified, so the trigger cannot be activated`,
-		);
-	}
-}
-
-function usesOwnEndpoint(context: IHookFunctions): boolean {
-	return (
-		context.getNodeParameter('provider') === 'stripe' &&
-		context.getNodeParameter('endpointMode', 'automatic') === 'automatic'
-	);
-}
-
+/**
+ * Starts a workflow for every verified payment-status event. The node maps n8n in and out; the
+ * delivery itself (verify, parse, deduplicate, re-read, normalise, answer) is the core's
+ * (nodes/core/webhooks/delivery.ts).
+ */
 export class PaymentWebhookTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Payment Webhook Trigger',
@@ -78,87 +59,7 @@ export class PaymentWebhookTrigger implements INodeType {
 				path: 'payment-status',
 			},
 		],
-		properties: [
-			{
-				displayName: 'Provider',
-				name: 'provider',
-				type: 'options',
-				noDataExpression: true,
-				options: [
-					{ name: 'Stripe', value: 'stripe' },
-					{ name: '360 Payments', value: 'gateway360' },
-				],
-				default: 'stripe',
-			},
-			{
-				displayName: 'Webhook Endpoint',
-				name: 'endpointMode',
-				type: 'options',
-				noDataExpression: true,
-				options: [
-					{
-						name: 'Create and Update It in Stripe',
-						value: 'automatic',
-						description:
-							'On activation the trigger creates (or updates) its own endpoint in Stripe and keeps its signing secret; on deactivation it deletes it',
-					},
-					{
-						name: 'Made by Hand',
-						value: 'manual',
-						description:
-							"You made the endpoint in the Stripe Dashboard; its signing secret is in the credential's Webhook Signing Secret",
-					},
-				],
-				default: 'automatic',
-				displayOptions: { show: { provider: ['stripe'] } },
-			},
-			{
-				displayName: 'Events',
-				name: 'events',
-				type: 'multiOptions',
-				options: STRIPE_WEBHOOK_EVENTS.map((event) => ({ name: event, value: event })),
-				// Every event the trigger handles; an expired Checkout page is what frees its invoices.
-				default: [...STRIPE_WEBHOOK_EVENTS],
-				description:
-					'The Stripe events the trigger takes (others are acknowledged and ignored); the events its own endpoint subscribes to',
-				displayOptions: { show: { provider: ['stripe'] } },
-			},
-			{
-				displayName: 'Options',
-				name: 'options',
-				type: 'collection',
-				placeholder: 'Add Option',
-				default: {},
-				options: [
-					{
-						displayName: 'Emit Each Payment State Once',
-						name: 'emitEachStateOnce',
-						type: 'boolean',
-						default: true,
-						description:
-							'Whether a payment state already emitted (e.g. succeeded, reported by both Checkout and the payment) starts no second execution',
-					},
-					{
-						displayName: 'Re-Read Payment',
-						name: 'rereadPayment',
-						type: 'boolean',
-						default: true,
-						description:
-							"Whether to read the payment from the provider (Stripe's PaymentIntent, the gateway's transaction) and emit its current state, so events arriving late, out of order or replayed never move a payment backwards",
-					},
-					{
-						displayName: 'Signature Tolerance (Seconds)',
-						name: 'toleranceSeconds',
-						type: 'number',
-						typeOptions: { minValue: 1, maxValue: 3600 },
-						default: 300,
-						description:
-							'Oldest signed timestamp accepted, against replayed deliveries: Stripe uses 300; at most 3600',
-						displayOptions: { show: { '/provider': ['stripe'] } },
-					},
-				],
-			},
-		],
+		properties,
 	};
 
 	methods = {
@@ -166,26 +67,7 @@ export class PaymentWebhookTrigger implements INodeType {
 	};
 
 	webhookMethods = {
-		default: {
-			async checkExists(this: IHookFunctions): Promise<boolean> {
-				if (!usesOwnEndpoint(this)) {
-					await requireSecret(this);
-					return true;
-				}
-				return await endpointExists.call(this);
-			},
-			async create(this: IHookFunctions): Promise<boolean> {
-				if (!usesOwnEndpoint(this)) {
-					await requireSecret(this);
-					return true;
-				}
-				return await createOrUpdateEndpoint.call(this);
-			},
-			async delete(this: IHookFunctions): Promise<boolean> {
-				if (!usesOwnEndpoint(this)) return true;
-				return await deleteEndpoint.call(this);
-			},
-		},
+		default: endpointHooks,
 	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {

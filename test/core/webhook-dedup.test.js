@@ -9,16 +9,9 @@ import {
 	DEFAULT_DEDUP_TTL_MS,
 	createEventDeduplicator,
 } from '../../nodes/core/webhooks/eventDeduplicator';
-import {
-	normaliseGateway360Event,
-	parseGateway360Event,
-} from '../../nodes/core/webhooks/gateway360Event';
-import {
-	signGateway360Payload,
-	verifyGateway360Signature,
-} from '../../nodes/core/webhooks/gateway360Signature';
-import { normaliseStripeEvent, parseStripeEvent } from '../../nodes/core/webhooks/stripeEvent';
-import { verifyStripeSignature } from '../../nodes/core/webhooks/stripeSignature';
+import { handleGateway360Delivery, handleStripeDelivery } from '../../nodes/core/webhooks/delivery';
+import { signGateway360Payload } from '../../nodes/core/webhooks/gateway360Signature';
+import { STRIPE_WEBHOOK_EVENTS } from '../../nodes/core/webhooks/stripeEvent';
 
 const fixtures = JSON.parse(
 	readFileSync(path.resolve(__dirname, '../../../shared/stripe/fixtures3.json'), 'utf8'),
@@ -160,49 +153,44 @@ describe('createEventDeduplicator', () => {
 	});
 });
 
-// What the trigger shell does with one request, written with the core alone.
-function stripeEndpoint({ secret, now }) {
-	const dedup = createEventDeduplicator({ now });
+/**
+ * The trigger's own delivery (nodes/core/webhooks/delivery.ts) with one memory, as one trigger
+ * keeps it: `receive` answers as the trigger would; `executions` holds what it started. The
+ * payment is not re-read here (Re-Read Payment off): the body alone is the payment.
+ */
+function endpoint(deliver, side, now) {
+	const memory = { events: createEventDeduplicator({ now }), states: createEventDeduplicator({ now }) };
 	const executions = [];
 	return {
 		executions,
-		receive(rawBody, headers) {
-			const verdict = verifyStripeSignature({
-				rawBody,
-				header: headers['stripe-signature'],
-				secrets: [secret],
-				nowSeconds: Math.floor(now() / 1000),
-			});
-			if (!verdict.ok) return { status: 401 };
-			const parsed = parseStripeEvent(rawBody);
-			if (!parsed.ok) return { status: 400 };
-			if (dedup.seen(parsed.event.id)) return { status: 200, replay: true };
-			executions.push(normaliseStripeEvent(parsed.event).events);
-			return { status: 200, replay: false };
+		async receive(rawBody, headers) {
+			const answer = await deliver({ rawBody, headers }, side, memory);
+			if (answer.outcome === 'emitted') executions.push(answer.events);
+			return answer.status === 200 ? { status: 200, replay: answer.outcome === 'duplicate' } : { status: answer.status };
 		},
 	};
 }
 
-function gatewayEndpoint({ signingKey, now }) {
-	const dedup = createEventDeduplicator({ now });
-	const executions = [];
-	return {
-		executions,
-		receive(rawBody, headers) {
-			const verdict = verifyGateway360Signature({
-				rawBody,
-				header: headers['webhook-signature'],
-				signingKey,
-			});
-			if (!verdict.ok) return { status: 401 };
-			const parsed = parseGateway360Event(rawBody);
-			if (!parsed.ok) return { status: 400 };
-			if (dedup.seen(parsed.event.event_id)) return { status: 200, replay: true };
-			executions.push(normaliseGateway360Event(parsed.event).events);
-			return { status: 200, replay: false };
+const stripeEndpoint = ({ secret, now }) =>
+	endpoint(
+		handleStripeDelivery,
+		{
+			signingSecrets: async () => [secret],
+			toleranceSeconds: 300,
+			nowSeconds: Math.floor(now() / 1000),
+			account: async () => ({ transport: null, livemode: false }),
+			events: STRIPE_WEBHOOK_EVENTS,
+			rereadPayment: false,
 		},
-	};
-}
+		now,
+	);
+
+const gatewayEndpoint = ({ signingKey, now }) =>
+	endpoint(
+		handleGateway360Delivery,
+		{ signingKey: async () => signingKey, transport: async () => null, rereadPayment: false },
+		now,
+	);
 
 describe('a replayed delivery starts no second execution', () => {
 	const SECRET = 'whsec_replay_test';
@@ -225,13 +213,13 @@ describe('a replayed delivery starts no second execution', () => {
 	const header = () =>
 		Stripe.webhooks.generateTestHeaderString({ payload, secret: SECRET, timestamp: 1_795_000_090 });
 
-	test('Stripe: the same signed event twice, and once more re-signed by a retry', () => {
+	test('Stripe: the same signed event twice, and once more re-signed by a retry', async () => {
 		const endpoint = stripeEndpoint({ secret: SECRET, now: () => nowMs });
-		expect(endpoint.receive(Buffer.from(payload), { 'stripe-signature': header() })).toEqual({
+		expect(await endpoint.receive(Buffer.from(payload), { 'stripe-signature': header() })).toEqual({
 			status: 200,
 			replay: false,
 		});
-		expect(endpoint.receive(Buffer.from(payload), { 'stripe-signature': header() })).toEqual({
+		expect(await endpoint.receive(Buffer.from(payload), { 'stripe-signature': header() })).toEqual({
 			status: 200,
 			replay: true,
 		});
@@ -241,7 +229,7 @@ describe('a replayed delivery starts no second execution', () => {
 			secret: SECRET,
 			timestamp: 1_795_000_095,
 		});
-		expect(endpoint.receive(payload, { 'stripe-signature': retry }).replay).toBe(true);
+		expect((await endpoint.receive(payload, { 'stripe-signature': retry })).replay).toBe(true);
 		expect(endpoint.executions).toHaveLength(1);
 		expect(endpoint.executions[0][0]).toMatchObject({
 			eventId: 'evt_replay_1',
@@ -249,11 +237,11 @@ describe('a replayed delivery starts no second execution', () => {
 		});
 	});
 
-	test('Stripe: unsigned, badly signed and malformed requests start nothing and are not remembered', () => {
+	test('Stripe: unsigned, badly signed and malformed requests start nothing and are not remembered', async () => {
 		const endpoint = stripeEndpoint({ secret: SECRET, now: () => nowMs });
-		expect(endpoint.receive(payload, {})).toEqual({ status: 401 });
+		expect(await endpoint.receive(payload, {})).toEqual({ status: 401 });
 		expect(
-			endpoint.receive(payload, {
+			await endpoint.receive(payload, {
 				'stripe-signature': Stripe.webhooks.generateTestHeaderString({
 					payload,
 					secret: 'whsec_x',
@@ -266,14 +254,14 @@ describe('a replayed delivery starts no second execution', () => {
 			secret: SECRET,
 			timestamp: 1_795_000_090,
 		});
-		expect(endpoint.receive(broken, { 'stripe-signature': brokenHeader })).toEqual({ status: 400 });
+		expect(await endpoint.receive(broken, { 'stripe-signature': brokenHeader })).toEqual({ status: 400 });
 		expect(endpoint.executions).toHaveLength(0);
 		// The genuine event still runs once after the failed attempts.
-		expect(endpoint.receive(payload, { 'stripe-signature': header() }).replay).toBe(false);
+		expect((await endpoint.receive(payload, { 'stripe-signature': header() })).replay).toBe(false);
 		expect(endpoint.executions).toHaveLength(1);
 	});
 
-	test('360 Payments: the same event_id twice, even with a new nonce, runs once', () => {
+	test('360 Payments: the same event_id twice, even with a new nonce, runs once', async () => {
 		const signingKey = 'gw-key';
 		const endpoint = gatewayEndpoint({ signingKey, now: () => nowMs });
 		const body = JSON.stringify({
@@ -285,21 +273,21 @@ describe('a replayed delivery starts no second execution', () => {
 				action: { amount: '10.00', date: '20261123120000', response_code: '100' },
 			},
 		});
-		const first = endpoint.receive(body, {
+		const first = await endpoint.receive(body, {
 			'webhook-signature': signGateway360Payload(body, signingKey, 'n1'),
 		});
-		const again = endpoint.receive(body, {
+		const again = await endpoint.receive(body, {
 			'webhook-signature': signGateway360Payload(body, signingKey, 'n2'),
 		});
 		expect(first).toEqual({ status: 200, replay: false });
 		expect(again).toEqual({ status: 200, replay: true });
 		expect(
-			endpoint.receive(body, { 'webhook-signature': signGateway360Payload(body, 'other', 'n3') }),
+			await endpoint.receive(body, { 'webhook-signature': signGateway360Payload(body, 'other', 'n3') }),
 		).toEqual({
 			status: 401,
 		});
 		expect(
-			endpoint.receive('not json', {
+			await endpoint.receive('not json', {
 				'webhook-signature': signGateway360Payload('not json', signingKey, 'n4'),
 			}),
 		).toEqual({ status: 400 });

@@ -654,6 +654,18 @@ describe('What a signed Stripe event may claim', () => {
 		expect(retry.outputs[0]).toEqual([expect.objectContaining({ invoiceId: 'INV-5XX', paymentId: intent.id })]);
 	});
 
+	test('a signed event that cannot be read as a payment answers 400, not 500: no redelivery will read better', async () => {
+		// Checkout in payment mode, no PaymentIntent yet and no amount: nothing says what was paid
+		const session = { ...fixtures['checkout.session'], mode: 'payment', payment_intent: null, amount_total: null, metadata: { invoice_ids: 'INV-UNREADABLE' } };
+		const event = stripeEvent('checkout.session.completed', session);
+		const { result, lines, all } = await logged(() => deliver(event));
+		expect(result).toMatchObject({ statusCode: 400, workflowData: null, body: { error: 'malformed event', reason: 'unreadable_event', eventId: event.id } });
+		expect(lines.warn).toEqual([expect.stringContaining(`Payment Webhook Trigger could not read event ${event.id} (checkout.session.completed): Checkout Session ${session.id} has no amount or currency`)]);
+		expect(all).not.toMatch(/whsec_|sk_test_/);
+		// not remembered as processed: Stripe's redelivery is told the same, not taken for a replay
+		expect(await deliver(event)).toMatchObject({ statusCode: 400, body: { reason: 'unreadable_event' } });
+	});
+
 	test('a re-read that cannot reach Stripe (refused, timed out) is answered 500', async () => {
 		const closed = http.createServer();
 		await new Promise((resolve) => closed.listen(0, '127.0.0.1', resolve));

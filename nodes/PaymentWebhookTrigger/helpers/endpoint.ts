@@ -1,22 +1,12 @@
-import type { IDataObject, IHookFunctions, IWebhookFunctions } from 'n8n-workflow';
+import type { IHookFunctions, IWebhookFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import type Stripe from 'stripe';
 
-import { STRIPE_API_VERSION } from '../core/stripe/transport';
-import { openEndpointSecret, sealEndpointSecret } from '../core/webhooks/endpointSecretSeal';
-import { OWNER_METADATA_KEY, planEndpoint } from '../core/webhooks/stripeEndpoint';
-import { createStripeClient, STRIPE_CREDENTIAL } from '../shared/stripeClient';
-
-/**
- * What the trigger keeps between activations (n8n stores a node's static data with the workflow,
- * in clear): the endpoint's id and its signing secret sealed with the Stripe credential's key.
- */
-export interface EndpointState extends IDataObject {
-	endpointId?: string;
-	sealedEndpointSecret?: string;
-	/** the secret in clear, as versions before sealing kept it: sealed on the next activation */
-	endpointSecret?: string;
-}
+import { STRIPE_API_VERSION } from '../../core/stripe/transport';
+import { openEndpointSecret, sealEndpointSecret } from '../../core/webhooks/endpointSecretSeal';
+import { OWNER_METADATA_KEY, planEndpoint } from '../../core/webhooks/stripeEndpoint';
+import { createStripeClient, STRIPE_CREDENTIAL } from '../../shared/stripeClient';
+import type { EndpointState } from './interfaces';
 
 type StripeKeyContext = IHookFunctions | IWebhookFunctions;
 
@@ -78,7 +68,7 @@ function webhookUrl(context: IHookFunctions): string {
  * on re-activation, stale ones removed, deleted on deactivation. "Exists" is true only when the
  * endpoint is there, current, and we still hold its signing secret.
  */
-export async function endpointExists(this: IHookFunctions): Promise<boolean> {
+async function endpointExists(this: IHookFunctions): Promise<boolean> {
 	const state = this.getWorkflowStaticData('node') as EndpointState;
 	if (!(await secretOnActivation(this, state))) return false;
 	const { transport } = await createStripeClient.call(this);
@@ -94,7 +84,7 @@ export async function endpointExists(this: IHookFunctions): Promise<boolean> {
 	return plan.action === 'reuse';
 }
 
-export async function createOrUpdateEndpoint(this: IHookFunctions): Promise<boolean> {
+async function createOrUpdateEndpoint(this: IHookFunctions): Promise<boolean> {
 	const state = this.getWorkflowStaticData('node') as EndpointState;
 	const { transport } = await createStripeClient.call(this);
 	const wanted = {
@@ -144,7 +134,7 @@ export async function createOrUpdateEndpoint(this: IHookFunctions): Promise<bool
 	return true;
 }
 
-export async function deleteEndpoint(this: IHookFunctions): Promise<boolean> {
+async function deleteEndpoint(this: IHookFunctions): Promise<boolean> {
 	const state = this.getWorkflowStaticData('node') as EndpointState;
 	if (state.endpointId) {
 		const { transport } = await createStripeClient.call(this);
@@ -160,3 +150,52 @@ export async function deleteEndpoint(this: IHookFunctions): Promise<boolean> {
 	delete state.endpointSecret;
 	return true;
 }
+
+/** Activation needs a secret to verify with: without one no event could ever be trusted. */
+async function requireSecret(context: IHookFunctions): Promise<void> {
+	const provider = context.getNodeParameter('provider') as string;
+	const [type, field, label] =
+		provider === 'stripe'
+			? [STRIPE_CREDENTIAL, 'webhookSigningSecret', 'Webhook Signing Secret']
+			: ['payments360Api', 'webhookSigningKey', 'Webhook Signing Key'];
+	const credentials = await context.getCredentials(type);
+	if (!String(credentials[field] ?? '').trim()) {
+		throw new NodeOperationError(
+			context.getNode(),
+			`The credential has no ${label}: without it no event can be verified, so the trigger cannot be activated`,
+		);
+	}
+}
+
+function usesOwnEndpoint(context: IHookFunctions): boolean {
+	return (
+		context.getNodeParameter('provider') === 'stripe' &&
+		context.getNodeParameter('endpointMode', 'automatic') === 'automatic'
+	);
+}
+
+/**
+ * n8n's activation hooks (`webhookMethods.default`): the trigger's own Stripe endpoint is
+ * created, kept current and deleted with the workflow; an endpoint made by hand, or 360
+ * Payments, only needs the credential's secret to be there.
+ */
+export const endpointHooks = {
+	async checkExists(this: IHookFunctions): Promise<boolean> {
+		if (!usesOwnEndpoint(this)) {
+			await requireSecret(this);
+			return true;
+		}
+		return await endpointExists.call(this);
+	},
+	async create(this: IHookFunctions): Promise<boolean> {
+		if (!usesOwnEndpoint(this)) {
+			await requireSecret(this);
+			return true;
+		}
+		return await createOrUpdateEndpoint.call(this);
+	},
+	async delete(this: IHookFunctions): Promise<boolean> {
+		if (!usesOwnEndpoint(this)) return true;
+		return await deleteEndpoint.call(this);
+	},
+};
