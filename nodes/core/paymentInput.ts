@@ -1,5 +1,6 @@
 import { isEmailAddress } from './email/addresses';
 import { CoreInputError } from './errors';
+import { DEFAULT_GUARD_LOOKBACK_DAYS } from './defaults';
 import { feeBreakdown, parseFeePercent } from './fee';
 import type { FeeBreakdown } from './fee';
 import { METADATA_MAX_VALUE, encodeInvoiceMetadata } from './invoiceMetadata';
@@ -348,7 +349,7 @@ export function readPaymentOptions(raw: PaymentOptionsInput): PaymentOptions {
 		if (!Number.isInteger(guardLookbackDays) || guardLookbackDays < 1) {
 			throw new CoreInputError(
 				'guardLookbackDays',
-				`Guard lookback ${quoted(String(raw.guardLookbackDays))} is not a whole number of days of 1 or more (the default is 45)`,
+				`Guard lookback ${quoted(String(raw.guardLookbackDays))} is not a whole number of days of 1 or more (the default is ${DEFAULT_GUARD_LOOKBACK_DAYS})`,
 			);
 		}
 	}

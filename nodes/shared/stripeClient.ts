@@ -8,6 +8,7 @@ import type {
 } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
+import { DEFAULT_REQUESTS_IN_FLIGHT, DEFAULT_REQUEST_TIMEOUT_SECONDS } from '../core/defaults';
 import { createRequestLimiter } from '../core/rateLimiter';
 import type { RequestLimiter } from '../core/rateLimiter';
 import { defaultRequestsPerSecond, isLiveKey } from '../core/stripe/rateLimits';
@@ -33,14 +34,6 @@ export interface StripeClientSettings {
 	requestTimeoutMs?: number;
 }
 
-// Enough to reach Stripe's live limit at a realistic latency. The limiter starts at most 100
-// requests per 1.1 s (91/s); by Little's law that needs 91/s x mean latency in flight: 32 holds
-// it up to ~350 ms, Stripe's usual for reads and writes. Charges take longer (the card network
-// answers), but confirms are 25/s on their own endpoint: 25/s x 1.2 s = 30. At 8 (the old
-// value) a run was capped at 80 requests/s even at 100 ms.
-export const DEFAULT_MAX_IN_FLIGHT = 32;
-// stripe-node's own timeout: long enough for a slow confirm, short enough to retry a dead socket.
-export const DEFAULT_REQUEST_TIMEOUT_MS = 80_000;
 
 // One limiter per Stripe account per node execution (n8n hands every call of one execution the
 // same context object): every transport the execution builds, in any helper, shares Stripe's
@@ -93,7 +86,7 @@ export async function createStripeClient(
 	const limiter = sharedLimiter(this, `${credentialsDecrypted.id}\n${baseUrl}`, () =>
 		createRequestLimiter({
 			requestsPerSecond: settings.requestsPerSecond || defaultRequestsPerSecond(secretKey),
-			maxInFlight: settings.maxInFlight || DEFAULT_MAX_IN_FLIGHT,
+			maxInFlight: settings.maxInFlight || DEFAULT_REQUESTS_IN_FLIGHT,
 			sleep,
 		}),
 	);
@@ -107,7 +100,7 @@ export async function createStripeClient(
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
 			json: true,
-			timeout: settings.requestTimeoutMs || DEFAULT_REQUEST_TIMEOUT_MS,
+			timeout: settings.requestTimeoutMs || DEFAULT_REQUEST_TIMEOUT_SECONDS * 1000,
 		};
 		try {
 			const response = (await this.helpers.httpRequestWithAuthentication.call(

@@ -937,7 +937,8 @@ describe('createStripeClient: one limiter per Stripe account per node execution'
 	}
 
 	test('every client one execution builds shares the limiter; another execution has its own', async () => {
-		const { createStripeClient, DEFAULT_MAX_IN_FLIGHT } = await import('../../nodes/shared/stripeClient');
+		const { createStripeClient } = await import('../../nodes/shared/stripeClient');
+		const { DEFAULT_REQUESTS_IN_FLIGHT: DEFAULT_MAX_IN_FLIGHT } = await import('../../nodes/core/defaults');
 		const execution = executionContext();
 		const first = await createStripeClient.call(execution, { maxInFlight: 16 });
 		const second = await createStripeClient.call(execution);

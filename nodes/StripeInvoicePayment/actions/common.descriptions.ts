@@ -1,3 +1,8 @@
+import {
+	DEFAULT_IMPORTED_PAYMENT_METHOD_TYPES,
+	DEFAULT_REQUESTS_IN_FLIGHT,
+	DEFAULT_REQUEST_TIMEOUT_SECONDS,
+} from '../../core/defaults';
 import type { INodeProperties } from 'n8n-workflow';
 
 import { DEFAULT_MAPPING_METADATA_KEY } from '../../core/stripe/customers';
@@ -36,7 +41,7 @@ export const settingsCollection: INodeProperties = {
 			name: 'concurrency',
 			type: 'number',
 			typeOptions: { minValue: 1, maxValue: 100 },
-			default: 8,
+			default: DEFAULT_REQUESTS_IN_FLIGHT,
 			description: 'Requests to Stripe in flight at once. Output order always equals input order.',
 		},
 		{
@@ -59,7 +64,7 @@ export const settingsCollection: INodeProperties = {
 			name: 'importedPaymentMethodTypes',
 			type: 'multiOptions',
 			options: PAYMENT_METHOD_TYPE_OPTIONS,
-			default: ['card'],
+			default: [...DEFAULT_IMPORTED_PAYMENT_METHOD_TYPES],
 			description: 'The only payment method types customers may use',
 		},
 		{
@@ -67,7 +72,7 @@ export const settingsCollection: INodeProperties = {
 			name: 'requestTimeoutSeconds',
 			type: 'number',
 			typeOptions: { minValue: 1 },
-			default: 80,
+			default: DEFAULT_REQUEST_TIMEOUT_SECONDS,
 			description:
 				'How long one request to Stripe may take before it is retried with the same idempotency key',
 		},

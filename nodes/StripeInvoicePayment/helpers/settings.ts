@@ -1,5 +1,10 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
+import {
+	DEFAULT_IMPORTED_PAYMENT_METHOD_TYPES,
+	DEFAULT_REQUESTS_IN_FLIGHT,
+	DEFAULT_REQUEST_TIMEOUT_SECONDS,
+} from '../../core/defaults';
 import { DEFAULT_MAPPING_METADATA_KEY } from '../../core/stripe/customers';
 
 /** The node-level settings, read once per execution. */
@@ -18,7 +23,7 @@ export function readSettings(context: IExecuteFunctions): PaymentSettings {
 	const raw = context.getNodeParameter('settings', 0, {}) as Partial<PaymentSettings>;
 	const imported = raw.importedPaymentMethodTypes?.length
 		? raw.importedPaymentMethodTypes
-		: ['card'];
+		: [...DEFAULT_IMPORTED_PAYMENT_METHOD_TYPES];
 	return {
 		currency: (raw.currency || 'usd').toLowerCase(),
 		importedPaymentMethodTypes: imported,
@@ -26,10 +31,10 @@ export function readSettings(context: IExecuteFunctions): PaymentSettings {
 		allowedManualPaymentMethodTypes: raw.allowedManualPaymentMethodTypes?.length
 			? raw.allowedManualPaymentMethodTypes.filter((type) => imported.includes(type))
 			: imported,
-		concurrency: raw.concurrency && raw.concurrency > 0 ? raw.concurrency : 8,
+		concurrency: raw.concurrency && raw.concurrency > 0 ? raw.concurrency : DEFAULT_REQUESTS_IN_FLIGHT,
 		requestsPerSecond: raw.requestsPerSecond ?? 0,
 		mappingMetadataKey: raw.mappingMetadataKey || DEFAULT_MAPPING_METADATA_KEY,
 		timeZone: raw.timeZone || context.getTimezone(),
-		requestTimeoutSeconds: raw.requestTimeoutSeconds || 80,
+		requestTimeoutSeconds: raw.requestTimeoutSeconds || DEFAULT_REQUEST_TIMEOUT_SECONDS,
 	};
 }

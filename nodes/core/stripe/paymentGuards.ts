@@ -2,6 +2,7 @@ import type Stripe from 'stripe';
 
 import { decodeInvoiceMetadata } from '../invoiceMetadata';
 import { isFullyRefunded } from './refundState';
+import { DEFAULT_GUARD_LOOKBACK_DAYS } from '../defaults';
 import type { StripeTransport } from './transport';
 
 export type GuardReason = 'ALREADY_PAID' | 'PAYMENT_PENDING' | 'ACTION_REQUIRED';
@@ -151,8 +152,6 @@ export async function openPayLinks(
 	return sessions;
 }
 
-/** How far back the guard reads a customer's payments unless told otherwise, in days (a setting). */
-export const DEFAULT_GUARD_LOOKBACK_DAYS = 45;
 
 /** How far this machine's clock may be off Stripe's, for reads bounded by a time. */
 const CLOCK_MARGIN_SECONDS = 3600;
@@ -286,3 +285,6 @@ export function openClaimsCovering(
 		(intent) => intent.id !== ownId && isOpenClaim(intent) && coveredBy(intent.metadata, wanted).length > 0,
 	);
 }
+
+/** Where the guard's default lookback lived before core/defaults.ts; its importers move there. */
+export { DEFAULT_GUARD_LOOKBACK_DAYS } from '../defaults';

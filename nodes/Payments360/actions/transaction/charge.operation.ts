@@ -1,5 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
+import { DEFAULT_GUARD_LOOKBACK_DAYS } from '../../../core/defaults';
 
 import {
 	chargeToken,
@@ -94,7 +95,7 @@ const properties: INodeProperties[] = [
 				name: 'guardLookbackDays',
 				type: 'number',
 				typeOptions: { minValue: 1 },
-				default: 45,
+				default: DEFAULT_GUARD_LOOKBACK_DAYS,
 				displayOptions: { show: { '/claimInStripe': [true] } },
 				description:
 					"How far back the customer's Stripe payments are read: the Stripe node's Guard Lookback",

@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { DEFAULT_GUARD_LOOKBACK_DAYS } from '../../../core/defaults';
+
 export const howToPayField: INodeProperties = {
 	displayName: 'How to Pay',
 	name: 'howToPay',
@@ -71,7 +73,7 @@ export const paymentOptions: INodeProperties = {
 			name: 'guardLookbackDays',
 			type: 'number',
 			typeOptions: { minValue: 1 },
-			default: 45,
+			default: DEFAULT_GUARD_LOOKBACK_DAYS,
 			description:
 				"How far back the customer's payments are read to find one already made, processing or waiting for this invoice",
 		},
