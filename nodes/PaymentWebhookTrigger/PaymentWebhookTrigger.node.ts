@@ -21,7 +21,10 @@ export class PaymentWebhookTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Payment Webhook Trigger',
 		name: 'paymentWebhookTrigger',
-		icon: { light: 'file:../../icons/invoicePayments.svg', dark: 'file:../../icons/invoicePayments.dark.svg' },
+		icon: {
+			light: 'file:../../icons/invoicePayments.svg',
+			dark: 'file:../../icons/invoicePayments.dark.svg',
+		},
 		group: ['trigger'],
 		// Version 2 changes nothing in the node: n8n evaluates an expression for every request to a
 		// version-1 webhook node (its Webhook node's old Binary Data option), which costs a trigger

@@ -31,17 +31,30 @@ export function endpointSecretOf(state: EndpointState, secretKey: string): strin
 	return state.endpointSecret || null;
 }
 
-function keepSecret(state: EndpointState, endpointId: string, secret: string, secretKey: string): void {
+function keepSecret(
+	state: EndpointState,
+	endpointId: string,
+	secret: string,
+	secretKey: string,
+): void {
 	state.endpointId = endpointId;
-	state.sealedEndpointSecret = sealEndpointSecret({ secret, stripeSecretKey: secretKey, endpointId });
+	state.sealedEndpointSecret = sealEndpointSecret({
+		secret,
+		stripeSecretKey: secretKey,
+		endpointId,
+	});
 	delete state.endpointSecret;
 }
 
 /** A secret kept in clear by an older version is sealed now; one that no longer opens is dropped. */
-async function secretOnActivation(context: IHookFunctions, state: EndpointState): Promise<string | null> {
+async function secretOnActivation(
+	context: IHookFunctions,
+	state: EndpointState,
+): Promise<string | null> {
 	const secretKey = await stripeSecretKey(context);
 	const secret = endpointSecretOf(state, secretKey);
-	if (secret && state.endpointSecret) keepSecret(state, state.endpointId as string, secret, secretKey);
+	if (secret && state.endpointSecret)
+		keepSecret(state, state.endpointId as string, secret, secretKey);
 	if (!secret) {
 		delete state.sealedEndpointSecret;
 		delete state.endpointSecret;
@@ -78,7 +91,12 @@ async function endpointExists(this: IHookFunctions): Promise<boolean> {
 	if (!endpoint) return false;
 	const plan = planEndpoint(
 		[endpoint],
-		{ url: webhookUrl(this), events: wantedEvents(this), apiVersion: STRIPE_API_VERSION, ownerTag: ownerTag(this) },
+		{
+			url: webhookUrl(this),
+			events: wantedEvents(this),
+			apiVersion: STRIPE_API_VERSION,
+			ownerTag: ownerTag(this),
+		},
 		{ endpointId: state.endpointId, hasSecret: true },
 	);
 	return plan.action === 'reuse';
@@ -117,9 +135,16 @@ async function createOrUpdateEndpoint(this: IHookFunctions): Promise<boolean> {
 			description,
 			metadata: { [OWNER_METADATA_KEY]: wanted.ownerTag },
 		};
-		const created = await transport.request<Stripe.WebhookEndpoint>('POST', '/v1/webhook_endpoints', { params });
+		const created = await transport.request<Stripe.WebhookEndpoint>(
+			'POST',
+			'/v1/webhook_endpoints',
+			{ params },
+		);
 		if (!created.secret) {
-			throw new NodeOperationError(this.getNode(), 'Stripe created the webhook endpoint without a signing secret');
+			throw new NodeOperationError(
+				this.getNode(),
+				'Stripe created the webhook endpoint without a signing secret',
+			);
 		}
 		keepSecret(state, created.id, created.secret, await stripeSecretKey(this));
 	} else if (plan.action === 'update') {

@@ -132,9 +132,11 @@ export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 	const delivery = await handleGateway360Delivery(
 		request,
 		{
-			signingKey: async () => String((await this.getCredentials('payments360Api')).webhookSigningKey ?? ''),
+			signingKey: async () =>
+				String((await this.getCredentials('payments360Api')).webhookSigningKey ?? ''),
 			// The client needs only what every n8n context has: credentials and httpRequest helpers.
-			transport: async () => (await createGateway360Client.call(this as unknown as IExecuteFunctions)).transport(),
+			transport: async () =>
+				(await createGateway360Client.call(this as unknown as IExecuteFunctions)).transport(),
 			rereadPayment,
 		},
 		memory,

@@ -182,8 +182,10 @@ export function paymentMethodOf(
 	if (typeof method === 'object' && method !== null && typeof method.type === 'string') {
 		return { id, label: paymentMethodLabel(method) };
 	}
-	const details = typeof charge === 'object' && charge !== null ? charge.payment_method_details : null;
-	if (details && typeof details.type === 'string') return { id, label: paymentMethodLabel(details) };
+	const details =
+		typeof charge === 'object' && charge !== null ? charge.payment_method_details : null;
+	if (details && typeof details.type === 'string')
+		return { id, label: paymentMethodLabel(details) };
 	return id ? { id, label: id } : null;
 }
 
@@ -196,19 +198,26 @@ export function paymentMethodOf(
  */
 export function stripePaymentRecords(
 	payment: StripePayment,
-	options: { fallbackInvoiceId?: string; idempotencyKey?: string | null; reportRefund?: boolean } = {},
+	options: {
+		fallbackInvoiceId?: string;
+		idempotencyKey?: string | null;
+		reportRefund?: boolean;
+	} = {},
 ): PaymentRecord[] {
 	const lines = invoiceLines(payment, options.fallbackInvoiceId);
 	const state = payment.refund;
 	const refunds =
-		state && (state.amountRefundedMinor > 0 || options.reportRefund) ? refundsByInvoice(lines, state) : null;
+		state && (state.amountRefundedMinor > 0 || options.reportRefund)
+			? refundsByInvoice(lines, state)
+			: null;
 	const paymentMethod = paymentMethodOf(
 		payment.intent?.payment_method ?? payment.charge?.payment_method,
 		payment.intent?.latest_charge ?? payment.charge,
 	);
 	const failure = failureOf(payment);
 	const url = nextActionUrl(payment);
-	const idempotencyKey = payment.metadata?.[IDEMPOTENCY_METADATA_KEY] ?? options.idempotencyKey ?? null;
+	const idempotencyKey =
+		payment.metadata?.[IDEMPOTENCY_METADATA_KEY] ?? options.idempotencyKey ?? null;
 	return lines.map((line, index) =>
 		buildPaymentRecord({
 			provider: 'stripe',
@@ -235,7 +244,10 @@ export function stripePaymentRecords(
 /** A PaymentIntent as the payment it tells, in `status` (its own, unless an event says otherwise). */
 export function stripePaymentOfIntent(
 	intent: StripePaymentIntentLike,
-	status: PaymentStatus = paymentStatusFromStripe(intent.status, Boolean(intent.last_payment_error)),
+	status: PaymentStatus = paymentStatusFromStripe(
+		intent.status,
+		Boolean(intent.last_payment_error),
+	),
 ): StripePayment {
 	return {
 		status,
@@ -249,7 +261,8 @@ export function stripePaymentOfIntent(
 		charge: null,
 		checkoutSessionId: null,
 		// Only money taken can go back; the refunds are on the expanded charge.
-		refund: status === 'succeeded' ? refundStateOf(intent as unknown as Stripe.PaymentIntent) : null,
+		refund:
+			status === 'succeeded' ? refundStateOf(intent as unknown as Stripe.PaymentIntent) : null,
 		failureFallback: 'The payment failed',
 	};
 }
@@ -266,5 +279,8 @@ export function paymentRecordsFromIntent(
 	options: { fallbackInvoiceId?: string; idempotencyKey?: string | null } = {},
 ): PaymentRecord[] {
 	// Stripe's PaymentIntent read through the parts a record is made from.
-	return stripePaymentRecords(stripePaymentOfIntent(intent as unknown as StripePaymentIntentLike), options);
+	return stripePaymentRecords(
+		stripePaymentOfIntent(intent as unknown as StripePaymentIntentLike),
+		options,
+	);
 }

@@ -80,7 +80,9 @@ export type DeliveryOutcome =
 	| 'retry';
 
 /** Status and body per outcome (see the module comment); `emitted` has no body of its own. */
-export const DELIVERY_ANSWERS: Readonly<Record<DeliveryOutcome, { status: 200 | 400 | 401 | 500; body: Record<string, unknown> | null }>> = {
+export const DELIVERY_ANSWERS: Readonly<
+	Record<DeliveryOutcome, { status: 200 | 400 | 401 | 500; body: Record<string, unknown> | null }>
+> = {
 	emitted: { status: 200, body: null },
 	duplicate: { status: 200, body: { received: true, duplicate: true } },
 	duplicateState: { status: 200, body: { received: true, duplicateState: true } },
@@ -88,7 +90,10 @@ export const DELIVERY_ANSWERS: Readonly<Record<DeliveryOutcome, { status: 200 | 
 	invalid_signature: { status: 401, body: { error: 'invalid signature' } },
 	malformed: { status: 400, body: { error: 'malformed event' } },
 	unreadable: { status: 400, body: { error: 'malformed event', reason: 'unreadable_event' } },
-	secret_unreadable: { status: 500, body: { error: 'cannot verify events now', reason: 'secret_unreadable' } },
+	secret_unreadable: {
+		status: 500,
+		body: { error: 'cannot verify events now', reason: 'secret_unreadable' },
+	},
 	retry: { status: 500, body: { error: 'could not process the event now' } },
 };
 
@@ -127,7 +132,11 @@ function answer(
 function ignored(event: { id: string; type: string }, reason: IgnoredReason): DeliveryAnswer {
 	// Signed, yet naming a payment the account does not have: worth a warning.
 	const level = reason === 'payment_not_found' ? 'warn' : 'debug';
-	return answer('ignored', { ignored: reason }, { level, message: `ignored event ${event.id} (${event.type}): ${reason}` });
+	return answer(
+		'ignored',
+		{ ignored: reason },
+		{ level, message: `ignored event ${event.id} (${event.type}): ${reason}` },
+	);
 }
 
 /** What each provider's steps give the shared part of the delivery. */
@@ -142,7 +151,11 @@ interface ProviderSteps<E> {
 }
 
 /** From a signed and parsed event on: refuse, deduplicate, normalise, answer. */
-async function deliverEvent<E>(event: E, steps: ProviderSteps<E>, memory: DeliveryMemory): Promise<DeliveryAnswer> {
+async function deliverEvent<E>(
+	event: E,
+	steps: ProviderSteps<E>,
+	memory: DeliveryMemory,
+): Promise<DeliveryAnswer> {
 	const named = steps.identify(event);
 	const refusal = steps.refusal(event);
 	if (refusal) return ignored(named, refusal);
@@ -159,7 +172,10 @@ async function deliverEvent<E>(event: E, steps: ProviderSteps<E>, memory: Delive
 			return answer(
 				'unreadable',
 				{ eventId: named.id },
-				{ level: 'warn', message: `could not read event ${named.id} (${named.type}): ${error.message}` },
+				{
+					level: 'warn',
+					message: `could not read event ${named.id} (${named.type}): ${error.message}`,
+				},
 			);
 		}
 		return answer('retry', { eventId: named.id });
@@ -191,11 +207,15 @@ export async function handleStripeDelivery(
 	if (secrets === 'unreadable') {
 		// Our fault, not the sender's: 500, so Stripe delivers again once the workflow is
 		// activated anew (which makes a new endpoint) or the former key is back.
-		return answer('secret_unreadable', {}, {
-			level: 'error',
-			message:
-				"cannot open its Stripe endpoint's signing secret: the credential's Stripe key is not the one it was sealed with. Deactivate and activate the workflow: the trigger then makes a new endpoint in Stripe.",
-		});
+		return answer(
+			'secret_unreadable',
+			{},
+			{
+				level: 'error',
+				message:
+					"cannot open its Stripe endpoint's signing secret: the credential's Stripe key is not the one it was sealed with. Deactivate and activate the workflow: the trigger then makes a new endpoint in Stripe.",
+			},
+		);
 	}
 	// Never accept an event that cannot be verified (the hole in n8n's own Stripe Trigger).
 	if (secrets.length === 0) return answer('invalid_signature', { reason: 'no_secret' });
@@ -218,10 +238,14 @@ export async function handleStripeDelivery(
 			async normalise(event) {
 				const intentId = stripe.rereadPayment ? stripeEventPaymentIntentId(event) : null;
 				if (!intentId) return normaliseStripeEvent(event);
-				const current = await transport.request<StripePaymentIntentLike>('GET', `/v1/payment_intents/${intentId}`, {
-					// The charge carries the refunds: what a payment keeps is read with it.
-					params: { expand: ['payment_method', 'latest_charge'] },
-				});
+				const current = await transport.request<StripePaymentIntentLike>(
+					'GET',
+					`/v1/payment_intents/${intentId}`,
+					{
+						// The charge carries the refunds: what a payment keeps is read with it.
+						params: { expand: ['payment_method', 'latest_charge'] },
+					},
+				);
 				return normaliseStripeEvent(event, current);
 			},
 			isMissingPayment: isMissingPaymentIntent,

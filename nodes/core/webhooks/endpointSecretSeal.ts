@@ -31,7 +31,10 @@ const PART = /^[A-Za-z0-9_-]+$/;
 
 function required(value: unknown, field: string, what: string): string {
 	if (typeof value !== 'string' || value.trim() === '') {
-		throw new CoreInputError(field, `${what} is required to seal or open the endpoint's signing secret`);
+		throw new CoreInputError(
+			field,
+			`${what} is required to seal or open the endpoint's signing secret`,
+		);
 	}
 	return value;
 }

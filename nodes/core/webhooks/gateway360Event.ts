@@ -1,6 +1,10 @@
 import { CoreInputError, isCoreInputError, settled } from '../errors';
 import type { GatewayTransaction } from '../gateway360/transactions';
-import { getTransaction, summarizeTransaction, transactionRecord } from '../gateway360/transactions';
+import {
+	getTransaction,
+	summarizeTransaction,
+	transactionRecord,
+} from '../gateway360/transactions';
 import type { Gateway360Transport } from '../gateway360/transport';
 import { money, parseAmount } from '../money';
 import { paymentMethodLabel } from '../paymentMethodLabel';
@@ -13,7 +17,13 @@ import type {
 	ParsedEvent,
 	PaymentStatusFamily,
 } from './paymentStatusEvent';
-import { ignore, invoicePaymentEvent, isObject, parseJsonBody, statusFamily } from './paymentStatusEvent';
+import {
+	ignore,
+	invoicePaymentEvent,
+	isObject,
+	parseJsonBody,
+	statusFamily,
+} from './paymentStatusEvent';
 import type { RawBody } from './stripeSignature';
 
 /**
@@ -62,12 +72,13 @@ import type { RawBody } from './stripeSignature';
  * response_code, declineCode = processor_response_code, message = response_text), void success
  * -> canceled, refund success -> kind 'refund' on Refunded (status succeeded, refund = this
  * refund, amountKept null: the event names one refund, not the payment's total, so amount =
- * refund.amountRefunded = this refund; Get the transaction for its totals); refund|void failure -> ignored
- * 'reversal_failed'; *.unknown -> ignored 'unknown_outcome'; other types -> 'unhandled_event_type'.
+ * refund.amountRefunded = this refund; Get the transaction for its totals); refund|void
+ * failure -> ignored 'reversal_failed'; *.unknown -> ignored 'unknown_outcome'; other types ->
+ * 'unhandled_event_type'.
  *
- * Re-read (the trigger's default, as for Stripe): with `currentTransaction` (the transaction the
- * delivery read from the gateway, `gateway360EventTransactionId` / `currentGatewayTransaction`) the
- * body is only a pointer: the record is the gateway's own (`transactionRecord`), a refund event
+ * Re-read (the trigger's default, as for Stripe): with `currentTransaction` (the transaction
+ * the delivery read from the gateway, `gateway360EventTransactionId` /
+ * `currentGatewayTransaction`) the body is only a pointer: the record is the gateway's own (`transactionRecord`), a refund event
  * or a transaction with money refunded is reported on Refunded with the refund TOTAL and what is
  * kept (status `refunded` when nothing is), like Stripe's. The signature scheme carries a nonce,
  * not a time, so no replay window can be checked: this is what makes a replayed event harmless.
@@ -148,7 +159,7 @@ function gatewayTypeVerdict(
 }
 
 /**
- * The gateway transaction the shell should read for "Re-read payment"; null when the event is
+ * The gateway transaction the delivery re-reads ("Re-read payment"); null when the event is
  * ignored whatever the transaction says, or names none (the normaliser then says why).
  */
 export function gateway360EventTransactionId(event: Gateway360EventLike): string | null {
@@ -158,7 +169,7 @@ export function gateway360EventTransactionId(event: Gateway360EventLike): string
 
 /**
  * The event's transaction as the gateway has it now (query.php); null when the gateway has no
- * such transaction (or the id cannot be one): the event will never be processed, so the shell
+ * such transaction (or the id cannot be one): the event will never be processed, so the delivery
  * acknowledges it as 'payment_not_found'. Failures to ask the gateway are thrown (answer 500).
  */
 export async function currentGatewayTransaction(
@@ -301,7 +312,10 @@ function gatewayEventFromTransaction(
 			...record,
 			// A refund event always says what went back, even when the gateway shows nothing (any more).
 			refund: isRefund
-				? (record.refund ?? { amountRefunded: money(0, record.total.currency), amountKept: record.total })
+				? (record.refund ?? {
+						amountRefunded: money(0, record.total.currency),
+						amountKept: record.total,
+					})
 				: null,
 			livemode: options.livemode,
 		},
@@ -309,5 +323,9 @@ function gatewayEventFromTransaction(
 		{ invoiceIds: [record.invoiceId], amount: record.total },
 	);
 	const state = isRefund ? `refund:${summary.refundedMinor}` : `${record.status}:`;
-	return { events: [paymentEvent], ignored: null, stateKey: `gateway360:${transaction.transactionId}:${state}` };
+	return {
+		events: [paymentEvent],
+		ignored: null,
+		stateKey: `gateway360:${transaction.transactionId}:${state}`,
+	};
 }

@@ -21,7 +21,7 @@ import { hmacSignatureMatches, singleHeaderValue, usableKeys } from './stripeSig
  *   signGateway360Payload(rawBody, signingKey, nonce) -> the header value, for our fake gateway.
  *   GATEWAY360_SIGNATURE_HEADER
  *
- * The shell answers 401 for every `ok: false` and starts no execution.
+ * The delivery (delivery.ts) answers 401 for every `ok: false` and starts no execution.
  */
 
 export const GATEWAY360_SIGNATURE_HEADER = 'webhook-signature';

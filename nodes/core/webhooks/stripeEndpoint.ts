@@ -37,9 +37,12 @@ export function planEndpoint(
 ): EndpointPlan {
 	const ours = existing.filter(
 		(endpoint) =>
-			endpoint.id === known.endpointId || endpoint.metadata?.[OWNER_METADATA_KEY] === wanted.ownerTag,
+			endpoint.id === known.endpointId ||
+			endpoint.metadata?.[OWNER_METADATA_KEY] === wanted.ownerTag,
 	);
-	const keep = known.hasSecret ? ours.find((endpoint) => endpoint.id === known.endpointId) : undefined;
+	const keep = known.hasSecret
+		? ours.find((endpoint) => endpoint.id === known.endpointId)
+		: undefined;
 	const deleteIds = ours.filter((endpoint) => endpoint !== keep).map((endpoint) => endpoint.id);
 	if (!keep) return { action: 'create', deleteIds };
 	const current =

@@ -26,7 +26,13 @@ import type {
 	PaymentMethodAddedEvent,
 	StripeEventRefusal,
 } from './paymentStatusEvent';
-import { ignore, invoicePaymentEvent, isObject, parseJsonBody, statusFamily } from './paymentStatusEvent';
+import {
+	ignore,
+	invoicePaymentEvent,
+	isObject,
+	parseJsonBody,
+	statusFamily,
+} from './paymentStatusEvent';
 import type { RawBody } from './stripeSignature';
 
 /**
@@ -88,7 +94,6 @@ export const STRIPE_WEBHOOK_EVENTS = [
 	'refund.updated',
 	'refund.failed',
 ];
-
 
 export interface StripeCheckoutSessionLike {
 	id: string;
@@ -193,7 +198,7 @@ export function isMissingPaymentIntent(error: unknown): boolean {
 	);
 }
 
-/** The PaymentIntent the shell should fetch for "Re-read payment"; null when none applies. */
+/** The PaymentIntent the delivery re-reads ("Re-read payment"); null when none applies. */
 export function stripeEventPaymentIntentId(event: StripeEventLike): string | null {
 	const object = event.data.object;
 	if (event.type in PAYMENT_INTENT_STATUS_BY_EVENT) return idOf(object.id as string);
@@ -423,10 +428,15 @@ export function normaliseStripeEvent(
 	}
 
 	if (REFUND_EVENTS.has(event.type)) {
-		if (current) return paymentEvents(event, paymentOfIntent(event, current, currentStatus(current)), true);
+		if (current)
+			return paymentEvents(event, paymentOfIntent(event, current, currentStatus(current)), true);
 		// Only the charge says what the payment keeps; a refund names itself alone.
 		if (event.type !== 'charge.refunded') return ignore('refund_state_unknown');
-		return paymentEvents(event, paymentOfCharge(event, object as unknown as StripeChargeLike), true);
+		return paymentEvents(
+			event,
+			paymentOfCharge(event, object as unknown as StripeChargeLike),
+			true,
+		);
 	}
 
 	if (event.type === 'setup_intent.succeeded') {
@@ -473,6 +483,8 @@ export function normaliseStripeEvent(
 		status = CHECKOUT_STATUS_BY_EVENT[event.type];
 	}
 	if (intent) return paymentEvents(event, paymentOfIntent(event, intent, status, session));
-	return paymentEvents(event, paymentOfSession(event, session, status, idOf(session.payment_intent)));
+	return paymentEvents(
+		event,
+		paymentOfSession(event, session, status, idOf(session.payment_intent)),
+	);
 }
-

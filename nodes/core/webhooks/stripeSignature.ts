@@ -22,8 +22,8 @@ import { CoreInputError } from '../errors';
  *   STRIPE_SIGNATURE_HEADER, STRIPE_DEFAULT_TOLERANCE_SECONDS
  *   hmacSignatureMatches(...) the constant-time comparison shared with the 360 Payments scheme.
  *
- * The shell answers 401 for every `ok: false` and starts no execution. Reasons are codes only:
- * never a secret, never an expected signature.
+ * The delivery (delivery.ts) answers 401 for every `ok: false` and starts no execution. Reasons
+ * are codes only: never a secret, never an expected signature.
  */
 
 export const STRIPE_SIGNATURE_HEADER = 'stripe-signature';
