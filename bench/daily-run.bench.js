@@ -227,14 +227,22 @@ async function benchDailyRun({ section, limits: preset }) {
 			throw new Error(`run: HTTP ${started.status} ${started.text.slice(0, 500)}`);
 		log(`${section}: execution ${executionId} started, ${INVOICES} invoices, ${preset} limits`);
 		let lastLog = Date.now();
+		let pollsRefused = 0;
 		const execution = await c.waitFor(
 			`execution ${executionId} to finish`,
 			async () => {
 				mails.drain();
-				const res = await c.request('GET', `${stack.n8nUrl}/api/v1/executions/${executionId}`, {
-					headers: { 'X-N8N-API-KEY': stack.apiKey },
-					timeoutMs: 60_000,
-				});
+				let res;
+				try {
+					res = await c.request('GET', `${stack.n8nUrl}/api/v1/executions/${executionId}`, {
+						headers: { 'X-N8N-API-KEY': stack.apiKey },
+						timeoutMs: 60_000,
+					});
+				} catch (error) {
+					// n8n busy with a node of 2,000 items resets a poll's socket now and then: ask again
+					if (error.name !== 'TypeError' || ++pollsRefused > 100) throw error;
+					return null;
+				}
 				if (res.status !== 200) throw new Error(`execution: HTTP ${res.status}`);
 				if (Date.now() - lastLog > 30_000) {
 					lastLog = Date.now();
@@ -245,7 +253,7 @@ async function benchDailyRun({ section, limits: preset }) {
 				}
 				return FINISHED.includes(res.json.status) ? res.json : null;
 			},
-			{ timeoutMs: TIMEOUT_MS, intervalMs: 500 },
+			{ timeoutMs: TIMEOUT_MS, intervalMs: 1000 },
 		);
 		const wallS = (Date.parse(execution.stoppedAt) - requestedAt) / 1000;
 		const emails = { ...mails.drain() };
