@@ -241,13 +241,15 @@ export function stripePaymentRecords(
 	);
 }
 
+/** A PaymentIntent's own status in our vocabulary (an attempt's error makes it `failed`). */
+export function intentStatus(intent: StripePaymentIntentLike): PaymentStatus {
+	return paymentStatusFromStripe(intent.status, Boolean(intent.last_payment_error));
+}
+
 /** A PaymentIntent as the payment it tells, in `status` (its own, unless an event says otherwise). */
 export function stripePaymentOfIntent(
 	intent: StripePaymentIntentLike,
-	status: PaymentStatus = paymentStatusFromStripe(
-		intent.status,
-		Boolean(intent.last_payment_error),
-	),
+	status: PaymentStatus = intentStatus(intent),
 ): StripePayment {
 	return {
 		status,

@@ -3,12 +3,12 @@ import { decodeInvoiceMetadata } from '../invoiceMetadata';
 import { money } from '../money';
 import type { PaymentMethodLike } from '../paymentMethodLabel';
 import type { PaymentStatus } from '../paymentRecord';
-import { paymentStatusFromStripe } from '../paymentRecord';
 import { StripeApiError } from '../stripe/errors';
 import { isReleasedClaim } from '../stripe/paymentGuards';
 import {
 	BOOKS_CUSTOMER_METADATA_KEY,
 	idOf,
+	intentStatus,
 	paymentMethodOf,
 	stripePaymentOfIntent,
 	stripePaymentRecords,
@@ -404,9 +404,6 @@ function paymentOfSession(
 	};
 }
 
-const currentStatus = (intent: StripePaymentIntentLike): PaymentStatus =>
-	paymentStatusFromStripe(intent.status, isObject(intent.last_payment_error));
-
 /**
  * One Stripe event (from `parseStripeEvent`) as payment-status items. `currentPaymentIntent`:
  * the event's PaymentIntent as Stripe has it now (see the module comment).
@@ -423,13 +420,13 @@ export function normaliseStripeEvent(
 		const intent = current ?? (object as unknown as StripePaymentIntentLike);
 		// A claim of the one-charge-per-invoice protocol given up before any charge: no payment.
 		if (isReleasedClaim(intent)) return ignore('claim_released');
-		const status = current ? currentStatus(current) : PAYMENT_INTENT_STATUS_BY_EVENT[event.type];
+		const status = current ? intentStatus(current) : PAYMENT_INTENT_STATUS_BY_EVENT[event.type];
 		return paymentEvents(event, paymentOfIntent(event, intent, status));
 	}
 
 	if (REFUND_EVENTS.has(event.type)) {
 		if (current)
-			return paymentEvents(event, paymentOfIntent(event, current, currentStatus(current)), true);
+			return paymentEvents(event, paymentOfIntent(event, current, intentStatus(current)), true);
 		// Only the charge says what the payment keeps; a refund names itself alone.
 		if (event.type !== 'charge.refunded') return ignore('refund_state_unknown');
 		return paymentEvents(
@@ -476,7 +473,7 @@ export function normaliseStripeEvent(
 	const intent = current ?? expanded;
 	let status: PaymentStatus;
 	if (current) {
-		status = currentStatus(current);
+		status = intentStatus(current);
 	} else if (event.type === 'checkout.session.completed') {
 		status = session.payment_status === 'unpaid' ? 'processing' : 'succeeded';
 	} else {
