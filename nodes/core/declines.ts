@@ -115,7 +115,7 @@ export function retryBan(decline: Partial<Decline>): RetryBan | undefined {
 	);
 }
 
-function text(value: unknown): string | null {
+function nonEmptyString(value: unknown): string | null {
 	return typeof value === 'string' && value !== '' ? value : null;
 }
 
@@ -131,12 +131,12 @@ export function declineOf(
 	const method = error.payment_method as Stripe.PaymentMethod | string | null | undefined;
 	const methodObject = method !== null && typeof method === 'object' ? method : undefined;
 	return {
-		code: text(error.code),
-		declineCode: text(error.decline_code),
-		adviceCode: text(error.advice_code),
-		networkAdviceCode: text(error.network_advice_code),
-		networkDeclineCode: text(error.network_decline_code),
-		cardBrand: text(methodObject?.card?.brand),
-		paymentMethodId: text(methodObject?.id ?? method),
+		code: nonEmptyString(error.code),
+		declineCode: nonEmptyString(error.decline_code),
+		adviceCode: nonEmptyString(error.advice_code),
+		networkAdviceCode: nonEmptyString(error.network_advice_code),
+		networkDeclineCode: nonEmptyString(error.network_decline_code),
+		cardBrand: nonEmptyString(methodObject?.card?.brand),
+		paymentMethodId: nonEmptyString(methodObject?.id ?? method),
 	};
 }

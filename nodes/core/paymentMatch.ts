@@ -1,6 +1,7 @@
 import { CoreInputError } from './errors';
 import { Money, formatMoney, parseAmount, parseCurrencyCode } from './money';
 import type { PaymentStatus } from './paymentRecord';
+import { trimmedText } from './text';
 import { PAYMENT_STATUSES } from './paymentRecord';
 
 /**
@@ -126,9 +127,6 @@ const MOVED_NO_MONEY: PaymentStatus[] = ['failed', 'canceled'];
 const isObject = (value: unknown): value is Record<string, unknown> =>
 	typeof value === 'object' && value !== null && !Array.isArray(value);
 
-const text = (value: unknown): string | null =>
-	typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
-
 /** A sum of the record read: minor units in its own currency. */
 type Sum = Money;
 
@@ -166,7 +164,7 @@ interface RecordSums {
 }
 
 function readRecord(record: MatchedRecord): RecordSums {
-	if (!isObject(record) || !text(record.invoiceId)) {
+	if (!isObject(record) || !trimmedText(record.invoiceId)) {
 		throw new CoreInputError('paymentRecord', 'A payment record with an invoiceId is required');
 	}
 	if (!PAYMENT_STATUSES.includes(record.status)) {
@@ -187,7 +185,7 @@ function readRecord(record: MatchedRecord): RecordSums {
 }
 
 function readInvoice(invoice: MatchedInvoice): { balance: Money; currency: string } {
-	if (!isObject(invoice) || !text(invoice.id) || !text(invoice.customerId)) {
+	if (!isObject(invoice) || !trimmedText(invoice.id) || !trimmedText(invoice.customerId)) {
 		throw new CoreInputError(
 			'invoice',
 			'The invoice from the books needs its id, customerId, currency and balance',
@@ -199,8 +197,8 @@ function readInvoice(invoice: MatchedInvoice): { balance: Money; currency: strin
 
 function customerReasons(input: PaymentMatchInput): PaymentMismatchReason[] {
 	const { record, invoice, stripeCustomerId } = input;
-	const booksId = text(record.customer?.booksId);
-	const providerId = text(record.customer?.providerId);
+	const booksId = trimmedText(record.customer?.booksId);
+	const providerId = trimmedText(record.customer?.providerId);
 	const reasons: PaymentMismatchReason[] = [];
 	if (booksId !== null && booksId !== invoice.customerId) {
 		reasons.push({
@@ -289,10 +287,10 @@ function sumReasons(
 function owedReason(input: PaymentMatchInput, amount: Money, balance: Money): PaymentMismatchReason | null {
 	const { record, invoice } = input;
 	const shown = (sum: Money) => formatMoney(sum.minor, sum.currency);
-	const number = text(invoice.number) ?? invoice.id;
-	const paymentId = text(record.paymentId);
+	const number = trimmedText(invoice.number) ?? invoice.id;
+	const paymentId = trimmedText(record.paymentId);
 	const held = paymentId
-		? (input.recordedPayments ?? []).find((payment) => text(payment?.paymentId) === paymentId)
+		? (input.recordedPayments ?? []).find((payment) => trimmedText(payment?.paymentId) === paymentId)
 		: undefined;
 	if (held && isObject(held.amount)) {
 		const heldAmount = readSum(held.amount, 'recordedPayments');
@@ -342,12 +340,12 @@ export function matchPaymentToInvoice(input: PaymentMatchInput): PaymentMatch {
 	return {
 		matches: reasons.length === 0,
 		invoiceId: record.invoiceId,
-		paymentId: text(record.paymentId),
+		paymentId: trimmedText(record.paymentId),
 		status: record.status,
 		reasons,
 		message:
 			reasons.length === 0
-				? `The payment matches invoice ${text(invoice.number) ?? invoice.id}`
+				? `The payment matches invoice ${trimmedText(invoice.number) ?? invoice.id}`
 				: reasons.map((reason) => reason.message).join('; '),
 	};
 }
@@ -360,7 +358,7 @@ export function matchPaymentsToInvoices(inputs: PaymentMatchInput[]): PaymentMat
 	const linesOf = new Map<string, { total: Money; invoiceIds: Set<string> }>();
 	const keys = inputs.map(({ record }) => {
 		const sums = readRecord(record);
-		const paymentId = text(record.paymentId);
+		const paymentId = trimmedText(record.paymentId);
 		if (paymentId === null || sums.paymentAmount === null) return null;
 		const { amount } = sums;
 		// a record whose own sums mix currencies is told so by matchPaymentToInvoice; it adds nothing

@@ -2,6 +2,7 @@ import { CoreInputError } from './errors';
 import { parseAmount } from './money';
 import { HOW_TO_PAY_KINDS, isHowToPayKind } from './paymentInput';
 import type { HowToPayKind } from './paymentInput';
+import { trimmedText } from './text';
 
 /**
  * Who may pay what, when an agent or a portal user asks to pay invoices (the seeds: HaloPSA's
@@ -119,7 +120,7 @@ export interface AuthorizedRequest {
 	paymentMethodId: string | null;
 }
 
-const text = (value: unknown): string => (typeof value === 'string' ? value.trim() : '');
+const textOrEmpty = (value: unknown): string => trimmedText(value) ?? '';
 
 function refusal(
 	httpStatus: Refusal['httpStatus'],
@@ -153,7 +154,7 @@ function readInvoiceIds(request: PaymentRequestBody): string[] | null | Refusal 
 			`At most ${MAX_INVOICES_PER_REQUEST} invoices can be paid at once`,
 		);
 	}
-	const list = ids.map(text);
+	const list = ids.map(textOrEmpty);
 	if (list.some((id) => id === '' || id.length > 100)) {
 		return refusal(400, 'BAD_REQUEST', '"invoiceIds" must be invoice IDs (non-empty text)');
 	}
@@ -187,7 +188,7 @@ export function checkPayerToken(
 		['Issuer', accepted.issuer],
 		['Audience', accepted.audience],
 	] as const) {
-		if (text(value) === '') {
+		if (textOrEmpty(value) === '') {
 			throw new CoreInputError(
 				`${kind}Token${claim}`,
 				`Set the ${claim.toLowerCase()} your ${kind === 'agent' ? "agents' app" : 'portal'} writes into its tokens`,
@@ -206,12 +207,12 @@ export function checkPayerToken(
 		return invalidToken('it carries no claims');
 	}
 	const { sub, iss, aud, exp, iat } = claims as Record<string, unknown>;
-	const subject = text(sub);
+	const subject = textOrEmpty(sub);
 	if (typeof sub !== 'string' || subject === '') return invalidToken('it names no caller (sub)');
-	if (iss !== text(accepted.issuer)) return invalidToken('it is from another issuer (iss)');
+	if (iss !== textOrEmpty(accepted.issuer)) return invalidToken('it is from another issuer (iss)');
 	// RFC 7519 4.1.3: one audience as a string, or several as a list
 	const audiences = Array.isArray(aud) ? aud : [aud];
-	if (!audiences.includes(text(accepted.audience))) {
+	if (!audiences.includes(textOrEmpty(accepted.audience))) {
 		return invalidToken('it is meant for another service (aud)');
 	}
 	if (!isNumber(exp)) return invalidToken('it has no expiry (exp)');
@@ -236,7 +237,7 @@ export function authorizePaymentRequest(input: {
 	if (!token.ok) return token;
 	const caller = input.caller ?? {};
 	const request = input.request ?? {};
-	const callerId = text(caller.id);
+	const callerId = textOrEmpty(caller.id);
 	const kind = caller.kind;
 	// the books answered for the token's subject, about a kind of caller that may pay
 	if (callerId !== token.subject || (kind !== 'agent' && kind !== 'portal')) {
@@ -258,18 +259,18 @@ export function authorizePaymentRequest(input: {
 	if (typeof request !== 'object' || Array.isArray(request)) {
 		return refusal(400, 'BAD_REQUEST', 'Send the payment request as a JSON object');
 	}
-	const howToPay = text(request.howToPay) || 'automatic';
+	const howToPay = textOrEmpty(request.howToPay) || 'automatic';
 	if (!isHowToPayKind(howToPay)) {
 		return refusal(400, 'BAD_REQUEST', `"howToPay" must be one of ${HOW_TO_PAY_KINDS.join(', ')}`);
 	}
-	const paymentMethodId = text(request.paymentMethodId);
+	const paymentMethodId = textOrEmpty(request.paymentMethodId);
 	if (howToPay === 'savedMethod' && !/^pm_[A-Za-z0-9_]+$/.test(paymentMethodId)) {
 		return refusal(400, 'BAD_REQUEST', '"savedMethod" needs "paymentMethodId" (pm_...)');
 	}
 	const invoiceIds = readInvoiceIds(request);
 	if (invoiceIds !== null && !Array.isArray(invoiceIds)) return invoiceIds;
 
-	const requestedCustomer = text(request.customerId);
+	const requestedCustomer = textOrEmpty(request.customerId);
 	let customerId: string;
 	if (kind === 'agent') {
 		if (caller.canReceiveManualStripePayments !== true) {
@@ -284,7 +285,7 @@ export function authorizePaymentRequest(input: {
 		}
 		customerId = requestedCustomer;
 	} else {
-		const own = text(caller.customerId);
+		const own = textOrEmpty(caller.customerId);
 		if (own === '' || caller.invoiceAccessLevel !== 'customer') {
 			return refusal(403, 'NO_INVOICE_ACCESS', 'Your portal account may not pay invoices');
 		}
@@ -293,12 +294,12 @@ export function authorizePaymentRequest(input: {
 		}
 		customerId = own;
 	}
-	const email = text(caller.email);
+	const email = textOrEmpty(caller.email);
 	return {
 		ok: true,
 		callerId,
 		callerKind: kind,
-		callerName: text(caller.name) || null,
+		callerName: textOrEmpty(caller.name) || null,
 		payingUserEmail: email || null,
 		customerId,
 		invoiceIds,
@@ -345,13 +346,13 @@ export interface SelectedInvoices {
 
 /** Why an invoice of the customer cannot be paid online now (Aptean's guards), or null. */
 export function invoiceGuard(invoice: BooksInvoice): { code: RefusalCode; message: string } | null {
-	const number = text(invoice.number) || text(invoice.id);
+	const number = textOrEmpty(invoice.number) || textOrEmpty(invoice.id);
 	if (invoice.status === 'void') {
 		return { code: 'INVOICE_VOID', message: `Invoice ${number} is void` };
 	}
 	let balanceMinor = 0;
 	try {
-		balanceMinor = parseAmount(invoice.balance, text(invoice.currency), 'balance');
+		balanceMinor = parseAmount(invoice.balance, textOrEmpty(invoice.currency), 'balance');
 	} catch (error) {
 		// An unreadable balance is no balance to pay, with the reason kept.
 		return {
@@ -385,11 +386,11 @@ export function invoiceGuard(invoice: BooksInvoice): { code: RefusalCode; messag
 
 function toPay(invoice: BooksInvoice): InvoiceToPay {
 	return {
-		invoiceId: text(invoice.id),
-		number: text(invoice.number) || text(invoice.id),
-		customerId: text(invoice.customerId),
-		currency: text(invoice.currency).toLowerCase(),
-		balance: text(invoice.balance) || String(invoice.balance),
+		invoiceId: textOrEmpty(invoice.id),
+		number: textOrEmpty(invoice.number) || textOrEmpty(invoice.id),
+		customerId: textOrEmpty(invoice.customerId),
+		currency: textOrEmpty(invoice.currency).toLowerCase(),
+		balance: textOrEmpty(invoice.balance) || String(invoice.balance),
 	};
 }
 
@@ -401,16 +402,16 @@ export function selectInvoicesToPay(input: {
 	/** the books' invoices of the customer; entries without an id are ignored */
 	invoices: BooksInvoice[];
 }): SelectedInvoices | Refusal {
-	const customerId = text(input.customerId);
+	const customerId = textOrEmpty(input.customerId);
 	if (customerId === '') throw new CoreInputError('customerId', 'A customer ID is required');
 	if (!Array.isArray(input.invoices)) {
 		throw new CoreInputError('invoices', 'The invoices must be a list');
 	}
 	// Only the customer's own invoices are candidates, whatever else the list holds.
 	const own = input.invoices.filter(
-		(invoice) => invoice && text(invoice.id) !== '' && text(invoice.customerId) === customerId,
+		(invoice) => invoice && textOrEmpty(invoice.id) !== '' && textOrEmpty(invoice.customerId) === customerId,
 	);
-	const byId = new Map(own.map((invoice) => [text(invoice.id), invoice]));
+	const byId = new Map(own.map((invoice) => [textOrEmpty(invoice.id), invoice]));
 
 	let chosen: BooksInvoice[];
 	const excluded: ExcludedInvoice[] = [];
@@ -421,7 +422,7 @@ export function selectInvoicesToPay(input: {
 			const guard = invoiceGuard(invoice);
 			if (guard === null) chosen.push(invoice);
 			else if (guard.code !== 'NOTHING_TO_PAY' && guard.code !== 'INVOICE_VOID') {
-				excluded.push({ invoiceId: text(invoice.id), number: toPay(invoice).number, ...guard });
+				excluded.push({ invoiceId: textOrEmpty(invoice.id), number: toPay(invoice).number, ...guard });
 			}
 		}
 		if (chosen.length === 0) {

@@ -119,7 +119,7 @@ export function gatewayEndpoints(baseUrl: unknown, field = 'gatewayBaseUrl'): Ga
 const QUERY_RETRY_DELAYS_MS = [250, 1000, 2000];
 const AUTH_FAILURE = /authentication failed|invalid (api |security )?key|invalid username/i;
 
-function text(fields: Record<string, string>, name: string): string | null {
+function responseField(fields: Record<string, string>, name: string): string | null {
 	const value = fields[name]?.trim();
 	return value ? value : null;
 }
@@ -180,13 +180,13 @@ export class Gateway360Transport {
 		return {
 			response: code,
 			responseText: redactGatewaySecrets(answer.responsetext ?? ''),
-			responseCode: text(answer, 'response_code') ?? '',
-			transactionId: text(answer, 'transactionid'),
-			authCode: text(answer, 'authcode'),
-			avsResponse: text(answer, 'avsresponse'),
-			cvvResponse: text(answer, 'cvvresponse'),
-			orderId: text(answer, 'orderid'),
-			type: text(answer, 'type'),
+			responseCode: responseField(answer, 'response_code') ?? '',
+			transactionId: responseField(answer, 'transactionid'),
+			authCode: responseField(answer, 'authcode'),
+			avsResponse: responseField(answer, 'avsresponse'),
+			cvvResponse: responseField(answer, 'cvvresponse'),
+			orderId: responseField(answer, 'orderid'),
+			type: responseField(answer, 'type'),
 		};
 	}
 

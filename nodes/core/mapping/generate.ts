@@ -76,7 +76,7 @@ export function nameKey(name: string, matching: NameMatching): string {
 	return matching === 'relaxed' ? name.trim().toLowerCase() : name;
 }
 
-function text(value: unknown): string {
+function asText(value: unknown): string {
 	if (value === undefined || value === null) return '';
 	return typeof value === 'string' ? value : String(value);
 }
@@ -97,9 +97,9 @@ interface ReadBooksCustomer {
 
 function readBooksCustomers(inputs: BooksCustomerInput[]): ReadBooksCustomer[] {
 	const read = inputs.map((input, index): ReadBooksCustomer => {
-		const id = text(input.id).trim();
-		const name = text(input.name);
-		const email = text(input.email).trim() || null;
+		const id = asText(input.id).trim();
+		const name = asText(input.name);
+		const email = asText(input.email).trim() || null;
 		const customer: ReadBooksCustomer = { index, id, name, email };
 		if (id === '') {
 			customer.invalid = {
