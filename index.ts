@@ -21,8 +21,9 @@ export type { StripeHttp, StripeHttpRequest, StripeHttpResponse } from './nodes/
 export { StripeApiError, StripeConnectionError } from './nodes/core/stripe/errors';
 export { encodeForm } from './nodes/core/stripe/form';
 export { createRequestLimiter, defaultRequestsPerSecond } from './nodes/core/rateLimiter';
-export { createScan, SKIP_REASONS } from './nodes/core/autopay/eligibility';
-export type { Decision, ScanSettings, SkipReason } from './nodes/core/autopay/eligibility';
+export { createScan } from './nodes/core/autopay/eligibility';
+export { SKIP_REASONS } from './nodes/core/autopay/types';
+export type { Decision, ScanSettings, SkipReason } from './nodes/core/autopay/types';
 export { businessDate } from './nodes/core/autopay/dates';
 export { CustomerMappingLookup, DEFAULT_MAPPING_METADATA_KEY, retrieveCustomer } from './nodes/core/stripe/customers';
 export * from './nodes/core/mapping/generate';

@@ -8,7 +8,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { createScan } from '../core/autopay/eligibility';
-import type { CustomerFacts, Decision, InvoiceField, InvoiceFields } from '../core/autopay/eligibility';
+import type { CustomerFacts, Decision, InvoiceField, InvoiceFields } from '../core/autopay/types';
 import { parseCurrencyCaps } from '../core/autopay/caps';
 import { DEFAULT_MAPPING_METADATA_KEY } from '../core/stripe/customers';
 import { DEFAULT_GUARD_LOOKBACK_DAYS } from '../core/stripe/paymentGuards';

@@ -1,6 +1,6 @@
 import type Stripe from 'stripe';
 
-import type { CustomerFacts, StripePayLinkFact, StripePaymentFact } from '../core/autopay/eligibility';
+import type { CustomerFacts, StripePayLinkFact, StripePaymentFact } from '../core/autopay/types';
 import { declineOf } from '../core/declines';
 import { decodeInvoiceMetadata } from '../core/invoiceMetadata';
 import { paymentMethodLabel } from '../core/paymentMethodLabel';

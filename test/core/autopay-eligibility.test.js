@@ -1,47 +1,19 @@
-import {
-	DEFAULT_CATCH_UP_DAYS,
-	SKIP_REASONS,
-	createScan,
-} from '../../nodes/core/autopay/eligibility';
+import { createScan } from '../../nodes/core/autopay/eligibility';
+import { SKIP_REASONS } from '../../nodes/core/autopay/types';
+import { DEFAULT_CATCH_UP_DAYS } from '../../nodes/core/defaults';
 import { CoreInputError } from '../../nodes/core/errors';
 import { paymentIdempotencyKey } from '../../nodes/core/idempotency';
+import { decline, FACTS, INVOICE, LINK_EXPIRES, LOST, SETTINGS, VISA } from './autopay-fixtures';
 
-// Monday 2026-11-23, 09:00 in Berlin.
-const SETTINGS = {
-	takePaymentOn: 'dueDate',
-	timeZone: 'Europe/Berlin',
-	asOf: '2026-11-23T09:00:00+01:00',
-	catchUpDays: 3,
-};
-
-const INVOICE = {
-	id: 'INV-7',
-	customerId: 'C-1',
-	balance: '125.00',
-	currency: 'USD',
-	createdAt: '2026-11-01',
-	dueDate: '2026-11-23',
-	recurringInvoiceId: 'R-1',
-	status: 'Open',
-	paymentStatus: 'Unpaid',
-};
-
-const VISA = { id: 'pm_1', label: 'Visa •••• 4242' };
-const FACTS = { stripeCustomerId: 'cus_1', automaticPaymentMethod: VISA, payments: [] };
 const STRIPE = { checkStripe: true };
 
 function withPayment(status, invoiceIds = ['INV-7'], extra = {}) {
 	return { ...FACTS, payments: [{ id: 'pi_1', status, invoiceIds, ...extra }] };
 }
-// a PaymentIntent of the invoice declined on a method (the automatic one, pm_1, by default)
-const decline = (signals, paymentMethodId = 'pm_1') => ({ lastDecline: { paymentMethodId, ...signals } });
 function withDecline(signals, { status = 'requires_payment_method', method, facts = FACTS } = {}) {
 	return { ...facts, payments: [{ id: 'pi_1', status, invoiceIds: ['INV-7'], ...decline(signals, method) }] };
 }
-const LOST = { code: 'card_declined', declineCode: 'lost_card' };
 const REFUNDED = { fullyRefunded: true };
-// an open pay link (Checkout Session) open until 2026-11-24T08:00:00.000Z
-const LINK_EXPIRES = Date.UTC(2026, 10, 24, 8) / 1000;
 function withPayLink(invoiceIds = ['INV-7'], facts = FACTS) {
 	return { ...facts, payLinks: [{ id: 'cs_1', expiresAt: LINK_EXPIRES, invoiceIds }] };
 }
@@ -327,59 +299,7 @@ describe('one scan of many invoices', () => {
 	});
 });
 
-// Entry i breaks rule i + 1 of the order documented in eligibility.ts. Applying entries i..end
-// (later ones first, so an earlier entry wins where two set the same field) must give entry i's
-// reason.
-const addIntent = (id, status) => (c) => c.payments.push({ id, status, invoiceIds: ['INV-7'] });
-
-const BREAKERS = [
-	['INVALID_FIELD', (c) => (c.invoice.dueDate = 'soon')],
-	['DUPLICATE_IN_INPUT', (c) => (c.earlierItem = true)],
-	['NOT_RECURRING', (c) => (c.invoice.recurringInvoiceId = '')],
-	['ALREADY_PAID', (c) => (c.invoice.status = 'Paid')],
-	['ZERO_BALANCE', (c) => (c.invoice.balance = '0.00')],
-	['INVALID_FIELD', (c) => (c.invoice.balance = '0.30')],
-	['NOT_DUE_YET', (c) => (c.invoice.dueDate = '2026-11-24')],
-	['OUTSIDE_CATCH_UP_WINDOW', (c) => (c.invoice.dueDate = '2026-11-19')],
-	['PAYMENT_PENDING', (c) => (c.invoice.paymentStatus = 'Pending')],
-	['ACTION_REQUIRED', (c) => (c.invoice.status = 'Action Required')],
-	['PAYMENT_PENDING', addIntent('pi_p', 'processing')],
-	['ACTION_REQUIRED', addIntent('pi_a', 'requires_action')],
-	['ALREADY_PAID', addIntent('pi_s', 'succeeded')],
-	['PAYMENT_PENDING', (c) => c.payLinks.push({ id: 'cs_o', expiresAt: LINK_EXPIRES, invoiceIds: ['INV-7'] })],
-	['NO_CUSTOMER_MAPPING', (c) => (c.facts.stripeCustomerId = null)],
-	['NO_AUTOMATIC_METHOD', (c) => (c.facts.automaticPaymentMethod = null)],
-	['DO_NOT_RETRY', (c) => c.payments.push({ id: 'pi_d', status: 'requires_payment_method', invoiceIds: ['INV-7'], ...decline(LOST) })],
-	['OVER_CAP', (c) => (c.settings.maxPerInvoice = { usd: '100' })],
-];
-
-describe('evaluation order', () => {
-	test.each(BREAKERS.map((breaker, index) => [index + 1, breaker[0]]))(
-		'breaking rule %i and every later one gives %s',
-		(rule, reason) => {
-			const index = rule - 1;
-			const c = {
-				invoice: { ...INVOICE },
-				settings: { ...SETTINGS, checkStripe: true },
-				facts: { ...FACTS },
-				payments: [],
-				payLinks: [],
-				earlierItem: false,
-			};
-			for (let i = BREAKERS.length - 1; i >= index; i -= 1) BREAKERS[i][1](c);
-			c.facts.payments = c.payments;
-			c.facts.payLinks = c.payLinks;
-			const scan = createScan(c.settings);
-			if (c.earlierItem) scan.classify({ ...INVOICE }, FACTS);
-			expect(scan.classify(c.invoice, c.facts).reason).toBe(reason);
-		},
-	);
-
-	test('an invoice breaking no rule is charged', () => {
-		const scan = createScan({ ...SETTINGS, checkStripe: true, maxPerInvoice: { usd: 500 } });
-		expect(scan.classify(INVOICE, FACTS).action).toBe('charge');
-	});
-});
+// The order of the rules, rule by rule: autopay-rules.test.js.
 
 describe('one run', () => {
 	test('duplicates: the first item is classified normally, later ones are skipped', () => {

@@ -1,5 +1,5 @@
 import { CoreInputError } from '../errors';
-import type { CurrencyCaps } from './eligibility';
+import type { CurrencyCaps } from './types';
 
 /** A cap as people type it, "usd=5000, jpy=600000", into { usd: '5000', jpy: '600000' }. */
 export function parseCurrencyCaps(

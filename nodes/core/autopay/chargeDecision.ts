@@ -4,7 +4,7 @@ import { readIdempotencyKey, readInvoiceId } from '../paymentInput';
 import { assertCustomerId } from '../stripe/ids';
 
 /**
- * A charge decision of the Auto-Pay Scan (eligibility.ts ChargeDecision, Check Stripe on), as
+ * A charge decision of the Auto-Pay Scan (types.ts ChargeDecision, Check Stripe on), as
  * the pay step gets it back: the item's `autoPay` field, which may have passed through the
  * user's own nodes. The pay step charges exactly this (no amount parsed again, no customer mapped
  * again, no method read again), so it is checked whole before the first request.
@@ -64,7 +64,9 @@ export function readScannedCharge(value: unknown): ScannedCharge {
 		return readScannedCharge(parsedJson(value));
 	}
 	if (!isRecord(value)) {
-		refuse('missing: map the autoPay field of an item from the Auto-Pay Scan\'s Charge output, e.g. {{ $json.autoPay }}');
+		refuse(
+			"missing: map the autoPay field of an item from the Auto-Pay Scan's Charge output, e.g. {{ $json.autoPay }}",
+		);
 	}
 	if (value.action !== 'charge') {
 		const why = typeof value.reason === 'string' ? ` (${value.reason})` : '';
@@ -76,20 +78,33 @@ export function readScannedCharge(value: unknown): ScannedCharge {
 	const currency = inDecision('currency', () => parseCurrencyCode(value.currency, FIELD));
 	const amountMinor = value.amountMinor;
 	if (typeof amountMinor !== 'number' || !Number.isSafeInteger(amountMinor) || amountMinor <= 0) {
-		refuse(`invoice ${invoiceId} has amountMinor ${JSON.stringify(amountMinor)}, not a whole number of minor units above zero`);
+		refuse(
+			`invoice ${invoiceId} has amountMinor ${JSON.stringify(amountMinor)}, not a whole number of minor units above zero`,
+		);
 	}
 	inDecision('amountMinor', () => assertChargeable(amountMinor, currency, FIELD));
 	if (value.stripeCustomerId === undefined || value.paymentMethod === undefined) {
-		refuse(`invoice ${invoiceId} was scanned without Check Stripe, so it names no Stripe customer or payment method: turn on Check Stripe in the Auto-Pay Scan`);
+		refuse(
+			`invoice ${invoiceId} was scanned without Check Stripe, so it names no Stripe customer or payment method: turn on Check Stripe in the Auto-Pay Scan`,
+		);
 	}
-	const stripeCustomerId = inDecision('stripeCustomerId', () => assertCustomerId(value.stripeCustomerId, FIELD));
+	const stripeCustomerId = inDecision('stripeCustomerId', () =>
+		assertCustomerId(value.stripeCustomerId, FIELD),
+	);
 	const method = value.paymentMethod;
 	const methodId = isRecord(method) && typeof method.id === 'string' ? method.id.trim() : '';
 	if (!METHOD_ID.test(methodId)) {
-		refuse(`invoice ${invoiceId} has paymentMethod.id ${JSON.stringify(methodId)}, not a Stripe payment method ID (pm_...)`);
+		refuse(
+			`invoice ${invoiceId} has paymentMethod.id ${JSON.stringify(methodId)}, not a Stripe payment method ID (pm_...)`,
+		);
 	}
-	const label = isRecord(method) && typeof method.label === 'string' && method.label.trim() !== '' ? method.label.trim() : methodId;
-	const idempotencyKey = inDecision('idempotencyKey', () => readIdempotencyKey(value.idempotencyKey, FIELD));
+	const label =
+		isRecord(method) && typeof method.label === 'string' && method.label.trim() !== ''
+			? method.label.trim()
+			: methodId;
+	const idempotencyKey = inDecision('idempotencyKey', () =>
+		readIdempotencyKey(value.idempotencyKey, FIELD),
+	);
 	if (idempotencyKey === undefined) refuse(`invoice ${invoiceId} has no idempotencyKey`);
 	const email = value.stripeCustomerEmail;
 	return {
