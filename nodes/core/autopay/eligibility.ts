@@ -45,7 +45,7 @@ import { paymentIdempotencyKeys } from '../idempotency';
 import { ScanCaches } from './caches';
 import { charge } from './decisions';
 import { isReadable, isReading, readInvoice } from './reading';
-import type { InvoiceReading } from './reading';
+import type { InvoiceReading, ReadInvoice } from './reading';
 import { booksRule, firstBrokenRule } from './rules';
 import type { RuleRun } from './rules';
 import { SeenIds } from './seenIds';
@@ -124,7 +124,7 @@ export class ScanRun {
 	 * (duplicates and caps aside), i.e. whether its customer's Stripe facts can change anything.
 	 * Leaves the run as it was.
 	 */
-	needsCustomerFacts(invoice: InvoiceFields | InvoiceReading): boolean {
+	needsCustomerFacts(invoice: InvoiceFields | InvoiceReading): invoice is ReadInvoice {
 		if (!this.config.checkStripe) return false;
 		const reading = isReading(invoice) ? invoice : this.read(invoice);
 		return isReadable(reading) && booksRule(reading, this.run) === undefined;

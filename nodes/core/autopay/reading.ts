@@ -45,6 +45,8 @@ export interface UnreadableInvoice {
 	kind: typeof UNREADABLE;
 	/** the id, when it could be read: a later item with it is still a duplicate */
 	invoiceId: string | undefined;
+	/** no customer is read for an unreadable invoice */
+	customerId?: undefined;
 	skip: SkipDecision;
 }
 

@@ -1,13 +1,13 @@
 import type Stripe from 'stripe';
 
-import type { CustomerFacts, StripePayLinkFact, StripePaymentFact } from '../core/autopay/types';
-import { declineOf } from '../core/declines';
-import { decodeInvoiceMetadata } from '../core/invoiceMetadata';
-import { paymentMethodLabel } from '../core/paymentMethodLabel';
-import type { PaymentMethodLike } from '../core/paymentMethodLabel';
-import { openPayLinks, recentPaymentIntents } from '../core/stripe/paymentGuards';
-import { isFullyRefunded } from '../core/stripe/refundState';
-import type { StripeTransport } from '../core/stripe/transport';
+import type { CustomerFacts, StripePayLinkFact, StripePaymentFact } from '../../core/autopay/types';
+import { declineOf } from '../../core/declines';
+import { decodeInvoiceMetadata } from '../../core/invoiceMetadata';
+import { paymentMethodLabel } from '../../core/paymentMethodLabel';
+import type { PaymentMethodLike } from '../../core/paymentMethodLabel';
+import { openPayLinks, recentPaymentIntents } from '../../core/stripe/paymentGuards';
+import { isFullyRefunded } from '../../core/stripe/refundState';
+import type { StripeTransport } from '../../core/stripe/transport';
 
 export interface CustomerFactsSettings {
 	/** the Stripe customer metadata key holding the books customer id */
@@ -112,7 +112,10 @@ async function customerPayments(
 async function accountPayments(
 	transport: StripeTransport,
 	sinceSeconds: number,
-): Promise<{ intents: Map<string, Stripe.PaymentIntent[]>; payLinks: Map<string, Stripe.Checkout.Session[]> }> {
+): Promise<{
+	intents: Map<string, Stripe.PaymentIntent[]>;
+	payLinks: Map<string, Stripe.Checkout.Session[]>;
+}> {
 	const [intents, payLinks] = await Promise.all([
 		recentPaymentIntents(transport, null, sinceSeconds),
 		openPayLinks(transport, null),
@@ -124,7 +127,9 @@ async function accountPayments(
  * Objects by the Stripe customer they belong to, each customer's in the order listed (newest
  * first); those of no customer (a guest's pay link) belong to none of the run's customers.
  */
-function byCustomer<T extends { customer: string | { id: string } | null }>(objects: T[]): Map<string, T[]> {
+function byCustomer<T extends { customer: string | { id: string } | null }>(
+	objects: T[],
+): Map<string, T[]> {
 	const index = new Map<string, T[]>();
 	for (const object of objects) {
 		const customer = typeof object.customer === 'string' ? object.customer : object.customer?.id;

@@ -1,0 +1,11 @@
+/** The scan's Options collection, as n8n hands it over. */
+export interface ScanOptions {
+	defaultCurrency?: string;
+	maxPerInvoice?: string;
+	maxChargesPerRun?: number;
+	maxTotalPerRun?: string;
+	addRunSummary?: boolean;
+	mappingMetadataKey?: string;
+	guardLookbackDays?: number;
+	importedPaymentMethodTypes?: string[];
+}

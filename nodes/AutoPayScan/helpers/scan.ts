@@ -1,0 +1,72 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { createScan } from '../../core/autopay/eligibility';
+import type { InvoiceReading } from '../../core/autopay/reading';
+import type { CustomerFacts } from '../../core/autopay/types';
+import { toNodeError } from '../../shared/nodeErrors';
+import { createStripeClient } from '../../shared/stripeClient';
+import { readCustomerFacts } from './customerFacts';
+import type { ScanOptions } from './interfaces';
+import { invoiceFieldsReader } from './invoiceFields';
+import { withDecision, withoutEmptyPlaceholder } from './output';
+import { readFactsSettings, readScanSettings } from './settings';
+
+/**
+ * The run: every item decided by the core scan, in input order, onto the Charge or the Skipped
+ * output, each a copy of its item with `autoPay` (the decision) added; the run summary on the
+ * third output when asked for. Bad settings fail before any item, naming item 0.
+ */
+export async function scanInvoices(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const input = this.getInputData();
+	const items = withoutEmptyPlaceholder(input);
+	const options = this.getNodeParameter('options', 0, {}) as ScanOptions;
+	const checkStripe = this.getNodeParameter('checkStripe', 0, false) as boolean;
+	let scan;
+	let fieldNames;
+	try {
+		const settings = readScanSettings(this, options, checkStripe);
+		fieldNames = settings.fieldNames;
+		scan = createScan(settings);
+	} catch (error) {
+		throw toNodeError(this.getNode(), error, 0);
+	}
+	const fieldsOf = invoiceFieldsReader(fieldNames);
+
+	// Check Stripe: every item is read first, so what Stripe knows is read before any invoice is
+	// decided, once for the run, and only for customers with an invoice still in the running
+	// (none: no request at all). Each reading then serves its decision.
+	let readings: InvoiceReading[] | undefined;
+	let factsByCustomer: Map<string, CustomerFacts> | undefined;
+	if (checkStripe) {
+		const { transport } = await createStripeClient.call(this);
+		readings = items.map((item) => scan.read(fieldsOf(item.json)));
+		const inTheRunning = new Set<string>();
+		for (const reading of readings) {
+			if (scan.needsCustomerFacts(reading)) inTheRunning.add(reading.customerId);
+		}
+		factsByCustomer = await readCustomerFacts(transport, readFactsSettings(options), inTheRunning);
+	}
+
+	const charge: INodeExecutionData[] = [];
+	const skipped: INodeExecutionData[] = [];
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		const json = items[itemIndex].json;
+		const invoice = readings?.[itemIndex] ?? fieldsOf(json);
+		const customerId = readings?.[itemIndex].customerId;
+		const facts = customerId === undefined ? undefined : factsByCustomer?.get(customerId);
+		const decision = scan.classify(invoice, facts);
+		(decision.action === 'charge' ? charge : skipped).push({
+			json: withDecision(json, decision),
+			pairedItem: { item: itemIndex },
+		});
+	}
+	const summary: INodeExecutionData[] = options.addRunSummary
+		? [
+				{
+					json: scan.summary() as unknown as IDataObject,
+					pairedItem: input.map((_, item) => ({ item })),
+				},
+			]
+		: [];
+	return [charge, skipped, summary];
+}
