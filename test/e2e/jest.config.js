@@ -14,6 +14,8 @@ module.exports = {
 		],
 	},
 	moduleFileExtensions: ['ts', 'js', 'json'],
+	// the Pay Now browser test runs our node in-process through the test engine (n8n-core)
+	setupFiles: ['<rootDir>/test/setup-env.js'],
 	globalSetup: '<rootDir>/test/e2e/global-setup.js',
 	globalTeardown: '<rootDir>/test/e2e/global-teardown.js',
 	// Files are *.e2e.js, so the unit run (testMatch *.test.js) never picks them up.

@@ -1,7 +1,9 @@
 import { createScan } from '../../nodes/core/autopay/eligibility';
 
 // One million invoices in one run: every decision is checked against what its position in a
-// block of 25 was built to get, and the summary must add up exactly. Timing is measured apart.
+// block of 25 was built to get, and the summary must add up exactly. Timing is measured apart
+// (bench/scan.bench.js). In the scale suite, not the fast `npm test`: it is about size, like
+// the queue-mode runs beside it, and needs no stack.
 const N = 1_000_000;
 const BLOCK = 25;
 const BLOCKS = N / BLOCK;
