@@ -468,6 +468,40 @@ describe('needsCustomerFacts', () => {
 	});
 });
 
+describe('read once', () => {
+	test('a reading decides as the fields it was read from, for every case in the table', () => {
+		for (const [, invoice, settings, facts] of CASES) {
+			const fields = { ...INVOICE, ...invoice };
+			const fromFields = createScan({ ...SETTINGS, ...settings });
+			const fromReading = createScan({ ...SETTINGS, ...settings });
+			const reading = fromReading.read(fields);
+			expect(fromReading.needsCustomerFacts(reading)).toBe(fromFields.needsCustomerFacts(fields));
+			expect(fromReading.classify(reading, facts)).toEqual(fromFields.classify(fields, facts));
+		}
+	});
+
+	test('reading leaves the run as it was; the item is judged when it is classified', () => {
+		const scan = createScan({ ...SETTINGS, checkStripe: true });
+		const first = scan.read(INVOICE);
+		const second = scan.read(INVOICE);
+		const unreadable = scan.read({ ...INVOICE, id: 'INV-9', balance: 'x' });
+		expect(scan.summary().invoices).toBe(0);
+		expect(scan.needsCustomerFacts(unreadable)).toBe(false);
+		expect(scan.classify(first, FACTS).action).toBe('charge');
+		expect(scan.classify(second, FACTS).reason).toBe('DUPLICATE_IN_INPUT');
+		// an unreadable item's id is remembered all the same
+		expect(scan.classify(unreadable, FACTS).reason).toBe('INVALID_FIELD');
+		expect(scan.classify({ ...INVOICE, id: 'INV-9' }, FACTS).reason).toBe('DUPLICATE_IN_INPUT');
+	});
+
+	test("an item's own fields are never taken for a reading, whatever they are called", () => {
+		const scan = createScan(SETTINGS);
+		expect(scan.classify({ ...INVOICE, kind: 'invoice', skip: { action: 'skip' } }).action).toBe(
+			'charge',
+		);
+	});
+});
+
 describe('messages', () => {
 	const message = (invoice, settings = {}, facts = undefined) =>
 		createScan({ ...SETTINGS, ...settings }).classify({ ...INVOICE, ...invoice }, facts).message;

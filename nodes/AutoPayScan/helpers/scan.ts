@@ -9,7 +9,7 @@ import { readCustomerFacts } from './customerFacts';
 import type { ScanOptions } from './interfaces';
 import { invoiceFieldsReader } from './invoiceFields';
 import { withDecision, withoutEmptyPlaceholder } from './output';
-import { readFactsSettings, readScanSettings } from './settings';
+import { factsSettingsFromOptions, scanSettingsFromParameters } from './settings';
 
 /**
  * The run: every item decided by the core scan, in input order, onto the Charge or the Skipped
@@ -24,7 +24,7 @@ export async function scanInvoices(this: IExecuteFunctions): Promise<INodeExecut
 	let scan;
 	let fieldNames;
 	try {
-		const settings = readScanSettings(this, options, checkStripe);
+		const settings = scanSettingsFromParameters(this, options, checkStripe);
 		fieldNames = settings.fieldNames;
 		scan = createScan(settings);
 	} catch (error) {
@@ -44,7 +44,11 @@ export async function scanInvoices(this: IExecuteFunctions): Promise<INodeExecut
 		for (const reading of readings) {
 			if (scan.needsCustomerFacts(reading)) inTheRunning.add(reading.customerId);
 		}
-		factsByCustomer = await readCustomerFacts(transport, readFactsSettings(options), inTheRunning);
+		factsByCustomer = await readCustomerFacts(
+			transport,
+			factsSettingsFromOptions(options),
+			inTheRunning,
+		);
 	}
 
 	const charge: INodeExecutionData[] = [];

@@ -16,7 +16,7 @@ import { INVOICE_FIELD_DEFAULTS } from './invoiceFields';
  * The scan's settings from the node's parameters (one set per run: item 0). Throws the core's
  * CoreInputError for a cap that cannot be read; createScan checks the rest.
  */
-export function readScanSettings(
+export function scanSettingsFromParameters(
 	context: IExecuteFunctions,
 	options: ScanOptions,
 	checkStripe: boolean,
@@ -39,7 +39,7 @@ export function readScanSettings(
 }
 
 /** What Check Stripe reads, and how far back: from the Options, now as the lookback's end. */
-export function readFactsSettings(options: ScanOptions): CustomerFactsSettings {
+export function factsSettingsFromOptions(options: ScanOptions): CustomerFactsSettings {
 	const lookbackDays = options.guardLookbackDays ?? DEFAULT_GUARD_LOOKBACK_DAYS;
 	return {
 		metadataKey: options.mappingMetadataKey || DEFAULT_MAPPING_METADATA_KEY,
