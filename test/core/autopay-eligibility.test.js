@@ -11,7 +11,10 @@ function withPayment(status, invoiceIds = ['INV-7'], extra = {}) {
 	return { ...FACTS, payments: [{ id: 'pi_1', status, invoiceIds, ...extra }] };
 }
 function withDecline(signals, { status = 'requires_payment_method', method, facts = FACTS } = {}) {
-	return { ...facts, payments: [{ id: 'pi_1', status, invoiceIds: ['INV-7'], ...decline(signals, method) }] };
+	return {
+		...facts,
+		payments: [{ id: 'pi_1', status, invoiceIds: ['INV-7'], ...decline(signals, method) }],
+	};
 }
 const REFUNDED = { fullyRefunded: true };
 function withPayLink(invoiceIds = ['INV-7'], facts = FACTS) {
@@ -202,7 +205,8 @@ describe('auto-pay decisions', () => {
 			if (settings.checkStripe && byIntent) expect(decision.paymentId).toBe(byIntent.id);
 			else expect(Object.keys(decision)).not.toContain('paymentId');
 			// only a DO_NOT_RETRY names the decline that forbids a retry
-			if (decision.reason !== 'DO_NOT_RETRY') expect(Object.keys(decision)).not.toContain('declineCode');
+			if (decision.reason !== 'DO_NOT_RETRY')
+				expect(Object.keys(decision)).not.toContain('declineCode');
 		} else {
 			expect(decision.idempotencyKey).toBe(
 				paymentIdempotencyKey({
@@ -246,11 +250,21 @@ describe('one scan of many invoices', () => {
 		const scan = createScan(SETTINGS);
 		const message = (id, status, paymentStatus) =>
 			scan.classify({ ...INVOICE, id, status, paymentStatus }).message;
-		expect(message('A', 'Paid', 'Unpaid')).toBe('Invoice A is marked "Paid" in the books, so nothing is owed');
-		expect(message('B', 'Open', 'Paid')).toBe('Invoice B is marked "Paid" in the books, so nothing is owed');
-		expect(message('C', 'VOID', 'Paid')).toBe('Invoice C is marked "VOID" in the books, so nothing is owed');
-		expect(message('D', 'Pending', 'Processing')).toBe('Invoice D has a payment pending in the books ("Pending")');
-		expect(message('E', 'Open', 'Processing')).toBe('Invoice E has a payment pending in the books ("Processing")');
+		expect(message('A', 'Paid', 'Unpaid')).toBe(
+			'Invoice A is marked "Paid" in the books, so nothing is owed',
+		);
+		expect(message('B', 'Open', 'Paid')).toBe(
+			'Invoice B is marked "Paid" in the books, so nothing is owed',
+		);
+		expect(message('C', 'VOID', 'Paid')).toBe(
+			'Invoice C is marked "VOID" in the books, so nothing is owed',
+		);
+		expect(message('D', 'Pending', 'Processing')).toBe(
+			'Invoice D has a payment pending in the books ("Pending")',
+		);
+		expect(message('E', 'Open', 'Processing')).toBe(
+			'Invoice E has a payment pending in the books ("Processing")',
+		);
 		expect(message('F', 'Open', 'Action Required')).toBe(
 			'Invoice F has a payment waiting for the customer to act ("Action Required" in the books)',
 		);
@@ -259,7 +273,20 @@ describe('one scan of many invoices', () => {
 	test('a forbidden retry names the declined payment, its code and what lifts the block', () => {
 		const scan = createScan({ ...SETTINGS, ...STRIPE });
 		const blocked = (id, signals) =>
-			scan.classify({ ...INVOICE, id }, { ...FACTS, payments: [{ id: `pi_${id}`, status: 'requires_payment_method', invoiceIds: [id], ...decline(signals) }] });
+			scan.classify(
+				{ ...INVOICE, id },
+				{
+					...FACTS,
+					payments: [
+						{
+							id: `pi_${id}`,
+							status: 'requires_payment_method',
+							invoiceIds: [id],
+							...decline(signals),
+						},
+					],
+				},
+			);
 		expect(blocked('A', LOST)).toEqual({
 			action: 'skip',
 			reason: 'DO_NOT_RETRY',
@@ -270,7 +297,9 @@ describe('one scan of many invoices', () => {
 			paymentId: 'pi_A',
 			declineCode: 'lost_card',
 		});
-		expect(blocked('B', { declineCode: 'generic_decline', adviceCode: 'do_not_try_again' }).message).toBe(
+		expect(
+			blocked('B', { declineCode: 'generic_decline', adviceCode: 'do_not_try_again' }).message,
+		).toBe(
 			'Invoice B is not charged again: its payment pi_B was declined on Visa •••• 4242 (pm_1) with advice code do_not_try_again (the issuer says not to try again), which the card networks forbid retrying; it is charged once customer C-1 has another automatic payment method',
 		);
 		// the newest forbidding decline is named (Stripe lists newest first)
@@ -279,13 +308,27 @@ describe('one scan of many invoices', () => {
 			{
 				...FACTS,
 				payments: [
-					{ id: 'pi_new', status: 'requires_payment_method', invoiceIds: ['C'], ...decline({ declineCode: 'insufficient_funds' }) },
-					{ id: 'pi_mid', status: 'requires_payment_method', invoiceIds: ['C'], ...decline({ declineCode: 'stolen_card' }) },
+					{
+						id: 'pi_new',
+						status: 'requires_payment_method',
+						invoiceIds: ['C'],
+						...decline({ declineCode: 'insufficient_funds' }),
+					},
+					{
+						id: 'pi_mid',
+						status: 'requires_payment_method',
+						invoiceIds: ['C'],
+						...decline({ declineCode: 'stolen_card' }),
+					},
 					{ id: 'pi_old', status: 'canceled', invoiceIds: ['C'], ...decline(LOST) },
 				],
 			},
 		);
-		expect(two).toMatchObject({ reason: 'DO_NOT_RETRY', paymentId: 'pi_mid', declineCode: 'stolen_card' });
+		expect(two).toMatchObject({
+			reason: 'DO_NOT_RETRY',
+			paymentId: 'pi_mid',
+			declineCode: 'stolen_card',
+		});
 	});
 
 	test('beyond what it remembers, a scan still reads every date and amount', () => {
@@ -293,8 +336,18 @@ describe('one scan of many invoices', () => {
 		// 12,000 distinct due dates and balances: more than a scan remembers of either.
 		for (let i = 0; i < 12_000; i += 1) {
 			const day = new Date(Date.UTC(2026, 10, 23 - i)).toISOString().slice(0, 10);
-			const decision = scan.classify({ ...INVOICE, id: `M-${i}`, dueDate: day, balance: `${100 + i}.25` });
-			expect(decision).toMatchObject({ action: 'charge', paymentDay: day, daysLate: i, amountMinor: 10_025 + i * 100 });
+			const decision = scan.classify({
+				...INVOICE,
+				id: `M-${i}`,
+				dueDate: day,
+				balance: `${100 + i}.25`,
+			});
+			expect(decision).toMatchObject({
+				action: 'charge',
+				paymentDay: day,
+				daysLate: i,
+				amountMinor: 10_025 + i * 100,
+			});
 		}
 	});
 });
@@ -393,7 +446,15 @@ describe('one run', () => {
 		scan.classify({ ...INVOICE, id: '4', dueDate: '2026-12-01' }, FACTS);
 		scan.classify({ ...INVOICE, id: '5' }, { ...FACTS, automaticPaymentMethod: null });
 		scan.classify({ ...INVOICE, id: '6', currency: 'nope' }, FACTS);
-		scan.classify({ ...INVOICE, id: '7' }, { ...FACTS, payments: [{ id: 'pi_7', status: 'requires_payment_method', invoiceIds: ['7'], ...decline(LOST) }] });
+		scan.classify(
+			{ ...INVOICE, id: '7' },
+			{
+				...FACTS,
+				payments: [
+					{ id: 'pi_7', status: 'requires_payment_method', invoiceIds: ['7'], ...decline(LOST) },
+				],
+			},
+		);
 		const summary = scan.summary();
 		expect(summary).toEqual({
 			scanDay: '2026-11-23',

@@ -36,7 +36,9 @@ const invoice = (id, customerId, extra = {}) => ({
 async function listAll(api, path, params = {}) {
 	const all = [];
 	for (let after; ; ) {
-		const page = (await api.get(path, { limit: 100, ...params, ...(after ? { starting_after: after } : {}) })).body;
+		const page = (
+			await api.get(path, { limit: 100, ...params, ...(after ? { starting_after: after } : {}) })
+		).body;
 		all.push(...page.data);
 		if (!page.has_more) return all;
 		after = page.data[page.data.length - 1].id;
@@ -89,11 +91,29 @@ beforeAll(async () => {
 			// older payments, outside the 45-day lookback: never listed
 			...paidAgo(50, 'OLD', 60),
 			// this month's invoice of B-001 already paid in Stripe, that of B-002 still processing
-			{ customer: id(1), amount: 10000, currency: 'usd', status: 'succeeded', metadata: { invoice_ids: 'INV-001' } },
-			{ customer: id(2), amount: 10000, currency: 'usd', status: 'processing', metadata: { invoice_ids: 'INV-002' } },
+			{
+				customer: id(1),
+				amount: 10000,
+				currency: 'usd',
+				status: 'succeeded',
+				metadata: { invoice_ids: 'INV-001' },
+			},
+			{
+				customer: id(2),
+				amount: 10000,
+				currency: 'usd',
+				status: 'processing',
+				metadata: { invoice_ids: 'INV-002' },
+			},
 			// payments naming an invoice of someone else (another customer's, a guest's): only a
 			// customer's own payments decide their invoices, as when each customer was read alone
-			{ customer: id(7), amount: 100, currency: 'usd', status: 'succeeded', metadata: { invoice_ids: 'INV-008' } },
+			{
+				customer: id(7),
+				amount: 100,
+				currency: 'usd',
+				status: 'succeeded',
+				metadata: { invoice_ids: 'INV-008' },
+			},
 			{ amount: 100, currency: 'usd', status: 'succeeded', metadata: { invoice_ids: 'INV-009' } },
 		],
 	});
@@ -119,7 +139,12 @@ beforeAll(async () => {
 			await api.post('/v1/checkout/sessions', {
 				mode: 'payment',
 				success_url: 'https://example.com/paid',
-				line_items: [{ price_data: { currency: 'usd', unit_amount: 10000, product_data: { name: invoiceIds } }, quantity: 1 }],
+				line_items: [
+					{
+						price_data: { currency: 'usd', unit_amount: 10000, product_data: { name: invoiceIds } },
+						quantity: 1,
+					},
+				],
 				metadata: { invoice_ids: invoiceIds },
 				...params,
 			})
@@ -154,7 +179,8 @@ async function scan(input) {
 	};
 }
 
-const dueInvoices = () => Array.from({ length: CUSTOMERS }, (_, i) => invoice(`INV-${pad(i + 1)}`, `B-${pad(i + 1)}`));
+const dueInvoices = () =>
+	Array.from({ length: CUSTOMERS }, (_, i) => invoice(`INV-${pad(i + 1)}`, `B-${pad(i + 1)}`));
 
 describe('Auto-Pay Scan with Check Stripe: reads that grow with pages, not customers', () => {
 	test('250 customers due: each list is read once for the whole account, and every decision is right', async () => {
@@ -179,7 +205,9 @@ describe('Auto-Pay Scan with Check Stripe: reads that grow with pages, not custo
 		});
 		expect(requests.total).toBe(8);
 
-		expect(skipped.map((i) => [i.id, i.autoPay.reason, i.autoPay.paymentId, i.autoPay.declineCode])).toEqual([
+		expect(
+			skipped.map((i) => [i.id, i.autoPay.reason, i.autoPay.paymentId, i.autoPay.declineCode]),
+		).toEqual([
 			['INV-001', 'ALREADY_PAID', expect.stringMatching(/^pi_/), undefined],
 			['INV-002', 'PAYMENT_PENDING', expect.stringMatching(/^pi_/), undefined],
 			['INV-003', 'PAYMENT_PENDING', undefined, undefined],
@@ -203,7 +231,11 @@ describe('Auto-Pay Scan with Check Stripe: reads that grow with pages, not custo
 				currency: 'usd',
 				stripeCustomerId: stripeCustomer.id,
 				stripeCustomerEmail: stripeCustomer.email ?? null,
-				paymentMethod: { id: stripeCustomer.invoice_settings.default_payment_method, label: 'Visa •••• 4242', type: 'card' },
+				paymentMethod: {
+					id: stripeCustomer.invoice_settings.default_payment_method,
+					label: 'Visa •••• 4242',
+					type: 'card',
+				},
 			});
 		}
 		expect(charge[0].autoPay).toMatchObject({ invoiceId: 'INV-005', stripeCustomerEmail: null });
@@ -225,12 +257,18 @@ describe('Auto-Pay Scan with Check Stripe: reads that grow with pages, not custo
 
 		const eleven = dueInvoices().slice(0, 11);
 		const accountWide = await scan(eleven);
-		expect(accountWide.requests.total).toBe(pages(sizes.customers) + pages(sizes.recentPayments) + pages(sizes.openPayLinks));
+		expect(accountWide.requests.total).toBe(
+			pages(sizes.customers) + pages(sizes.recentPayments) + pages(sizes.openPayLinks),
+		);
 
 		const decisions = ({ charge, skipped }) => [...charge, ...skipped].map((i) => i.autoPay);
 		const sorted = (list) => [...list].sort((a, b) => a.invoiceId.localeCompare(b.invoiceId));
 		expect(sorted(decisions(accountWide)).slice(0, 10)).toEqual(sorted(decisions(perCustomer)));
-		expect(decisions(perCustomer).map((d) => d.reason ?? d.action).sort()).toEqual([
+		expect(
+			decisions(perCustomer)
+				.map((d) => d.reason ?? d.action)
+				.sort(),
+		).toEqual([
 			'ALREADY_PAID',
 			'DO_NOT_RETRY',
 			'PAYMENT_PENDING',

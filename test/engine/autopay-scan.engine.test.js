@@ -50,7 +50,11 @@ async function chargeAsTheDailyRun(items) {
 const YESTERDAY = '2026-11-22T07:00:00-06:00';
 const scanned = async (input, asOf = AS_OF) => {
 	const result = await runNode(stripe, NODE, scanParams({ checkStripe: true, asOf }), input);
-	return { charge: result.output('Node', 0), skipped: result.output('Node', 1), summary: result.output('Node', 2)[0] };
+	return {
+		charge: result.output('Node', 0),
+		skipped: result.output('Node', 1),
+		summary: result.output('Node', 2)[0],
+	};
 };
 
 let stripe;
@@ -76,7 +80,9 @@ describe('Auto-Pay Scan in a workflow', () => {
 		const result = await runNode(stripe, NODE, scanParams(), input);
 		const charge = result.output('Node', 0);
 		const skipped = result.output('Node', 1);
-		expect(charge.map((i) => [i.id, i.autoPay.amountMinor, i.autoPay.amount, i.autoPay.scanDay])).toEqual([
+		expect(
+			charge.map((i) => [i.id, i.autoPay.amountMinor, i.autoPay.amount, i.autoPay.scanDay]),
+		).toEqual([
 			['INV-1', 10000, '100.00', '2026-11-23'],
 			['INV-5', 10000, '100.00', '2026-11-23'],
 		]);
@@ -91,7 +97,12 @@ describe('Auto-Pay Scan in a workflow', () => {
 		]);
 		expect(skipped.find((i) => i.id === 'INV-6').autoPay.field).toBe('dueDate');
 		const [summary] = result.output('Node', 2);
-		expect(summary).toMatchObject({ invoices: 8, charged: 2, skipped: 6, chargeTotals: { usd: { count: 2, amount: '200.00' } } });
+		expect(summary).toMatchObject({
+			invoices: 8,
+			charged: 2,
+			skipped: 6,
+			chargeTotals: { usd: { count: 2, amount: '200.00' } },
+		});
 		// Paired items point back to the input.
 		expect(result.items('Node', 1).map((i) => i.pairedItem.item)).toEqual([1, 2, 3, 5, 6, 7]);
 	});
@@ -105,19 +116,40 @@ describe('Auto-Pay Scan in a workflow', () => {
 		expect(result.items('Node', 2)[0].pairedItem).toEqual([{ item: 0 }]);
 		// beside an invoice an empty item is a bad invoice, named as such
 		const mixed = await runNode(stripe, NODE, scanParams(), [invoice('INV-1'), {}]);
-		expect(mixed.output('Node', 1).map((i) => [i.autoPay.reason, i.autoPay.field])).toEqual([['INVALID_FIELD', 'id']]);
+		expect(mixed.output('Node', 1).map((i) => [i.autoPay.reason, i.autoPay.field])).toEqual([
+			['INVALID_FIELD', 'id'],
+		]);
 	});
 
 	test('the same input on the same day yields the same keys', async () => {
 		const input = [invoice('INV-A'), invoice('INV-B', { balance: '55.10' })];
-		const keys = async () => (await runNode(stripe, NODE, scanParams(), input)).output('Node', 0).map((i) => i.autoPay.idempotencyKey);
+		const keys = async () =>
+			(await runNode(stripe, NODE, scanParams(), input))
+				.output('Node', 0)
+				.map((i) => i.autoPay.idempotencyKey);
 		expect(await keys()).toEqual(await keys());
 	});
 
 	test('field names are parameters: an integrator maps their own fields', async () => {
-		const input = [{ Invoice: { Number: 'X-1' }, Client: 'C-1', Open: 42, Due: '2026-11-23', Template: 9, Currency: 'EUR' }];
+		const input = [
+			{
+				Invoice: { Number: 'X-1' },
+				Client: 'C-1',
+				Open: 42,
+				Due: '2026-11-23',
+				Template: 9,
+				Currency: 'EUR',
+			},
+		];
 		const params = scanParams({
-			fields: { id: 'Invoice.Number', customerId: 'Client', balance: 'Open', dueDate: 'Due', recurringInvoiceId: 'Template', currency: 'Currency' },
+			fields: {
+				id: 'Invoice.Number',
+				customerId: 'Client',
+				balance: 'Open',
+				dueDate: 'Due',
+				recurringInvoiceId: 'Template',
+				currency: 'Currency',
+			},
 		});
 		const [item] = (await runNode(stripe, NODE, params, input)).output('Node', 0);
 		expect(item.autoPay).toMatchObject({ invoiceId: 'X-1', amount: '42.00', currency: 'eur' });
@@ -126,7 +158,9 @@ describe('Auto-Pay Scan in a workflow', () => {
 	test('each output item is a copy of its input with autoPay added last; the input is left as it was', async () => {
 		const plain = invoice('INV-1', { note: { text: 'kept' } });
 		const replaced = { autoPay: 'from the books', ...invoice('INV-2', { dueDate: '2026-11-24' }) };
-		const parsed = JSON.parse(JSON.stringify(invoice('INV-3')).replace('{', '{"__proto__":{"x":1},'));
+		const parsed = JSON.parse(
+			JSON.stringify(invoice('INV-3')).replace('{', '{"__proto__":{"x":1},'),
+		);
 		const input = [plain, replaced, parsed];
 		const before = JSON.stringify(input);
 		const result = await runNode(stripe, NODE, scanParams(), input);
@@ -145,13 +179,33 @@ describe('Auto-Pay Scan in a workflow', () => {
 	});
 
 	test('Check Stripe: mapping, automatic method and payments decide, one read per customer', async () => {
-		const paid = stripe.createCustomer({ name: 'Paid', metadata: { books_customer_id: 'S-PAID' }, defaultPaymentMethod: 'pm_card_visa' });
+		const paid = stripe.createCustomer({
+			name: 'Paid',
+			metadata: { books_customer_id: 'S-PAID' },
+			defaultPaymentMethod: 'pm_card_visa',
+		});
 		stripe.createCustomer({ name: 'No method', metadata: { books_customer_id: 'S-NOPM' } });
-		const good = stripe.createCustomer({ name: 'Good', metadata: { books_customer_id: 'S-GOOD' }, defaultPaymentMethod: 'pm_card_visa' });
+		const good = stripe.createCustomer({
+			name: 'Good',
+			metadata: { books_customer_id: 'S-GOOD' },
+			defaultPaymentMethod: 'pm_card_visa',
+		});
 		stripe.seed({
 			paymentIntents: [
-				{ customer: paid.id, amount: 10000, currency: 'usd', status: 'succeeded', metadata: { invoice_ids: 'S-INV-1' } },
-				{ customer: good.id, amount: 10000, currency: 'usd', status: 'requires_action', metadata: { invoice_ids: 'S-INV-5' } },
+				{
+					customer: paid.id,
+					amount: 10000,
+					currency: 'usd',
+					status: 'succeeded',
+					metadata: { invoice_ids: 'S-INV-1' },
+				},
+				{
+					customer: good.id,
+					amount: 10000,
+					currency: 'usd',
+					status: 'requires_action',
+					metadata: { invoice_ids: 'S-INV-5' },
+				},
 			],
 		});
 		const input = [
@@ -164,7 +218,11 @@ describe('Auto-Pay Scan in a workflow', () => {
 		];
 		stripe.resetStats();
 		const result = await runNode(stripe, NODE, scanParams({ checkStripe: true }), input);
-		expect(result.output('Node', 0).map((i) => [i.id, i.autoPay.stripeCustomerId, i.autoPay.paymentMethod.label])).toEqual([
+		expect(
+			result
+				.output('Node', 0)
+				.map((i) => [i.id, i.autoPay.stripeCustomerId, i.autoPay.paymentMethod.label]),
+		).toEqual([
 			['S-INV-4', good.id, 'Visa •••• 4242'],
 			['S-INV-6', good.id, 'Visa •••• 4242'],
 		]);
@@ -181,7 +239,11 @@ describe('Auto-Pay Scan in a workflow', () => {
 	});
 
 	test('Check Stripe: an open pay link is a pending payment until it expires', async () => {
-		const holder = stripe.createCustomer({ name: 'Link holder', metadata: { books_customer_id: 'S-LINK' }, defaultPaymentMethod: 'pm_card_visa' });
+		const holder = stripe.createCustomer({
+			name: 'Link holder',
+			metadata: { books_customer_id: 'S-LINK' },
+			defaultPaymentMethod: 'pm_card_visa',
+		});
 		const payLink = await runNode(
 			stripe,
 			'stripeInvoicePayment',
@@ -199,14 +261,22 @@ describe('Auto-Pay Scan in a workflow', () => {
 			[{}],
 		);
 		const [link] = payLink.output('Node');
-		expect(link).toMatchObject({ status: 'pending', checkoutSessionId: expect.stringMatching(/^cs_/) });
+		expect(link).toMatchObject({
+			status: 'pending',
+			checkoutSessionId: expect.stringMatching(/^cs_/),
+		});
 		const api = apiClient(stripe.url, SECRET_KEY);
 		const session = (await api.get(`/v1/checkout/sessions/${link.checkoutSessionId}`)).body;
-		const input = [invoice('S-INV-LINK', { customerId: 'S-LINK' }), invoice('S-INV-FREE', { customerId: 'S-LINK' })];
+		const input = [
+			invoice('S-INV-LINK', { customerId: 'S-LINK' }),
+			invoice('S-INV-FREE', { customerId: 'S-LINK' }),
+		];
 
 		const during = await runNode(stripe, NODE, scanParams({ checkStripe: true }), input);
 		expect(during.output('Node', 0).map((i) => i.id)).toEqual(['S-INV-FREE']);
-		expect(during.output('Node', 1).map((i) => [i.id, i.autoPay.reason, i.autoPay.message])).toEqual([
+		expect(
+			during.output('Node', 1).map((i) => [i.id, i.autoPay.reason, i.autoPay.message]),
+		).toEqual([
 			[
 				'S-INV-LINK',
 				'PAYMENT_PENDING',
@@ -214,13 +284,19 @@ describe('Auto-Pay Scan in a workflow', () => {
 			],
 		]);
 
-		expect((await api.post(`/v1/checkout/sessions/${link.checkoutSessionId}/expire`)).body.status).toBe('expired');
+		expect(
+			(await api.post(`/v1/checkout/sessions/${link.checkoutSessionId}/expire`)).body.status,
+		).toBe('expired');
 		const after = await runNode(stripe, NODE, scanParams({ checkStripe: true }), input);
 		expect(after.output('Node', 0).map((i) => i.id)).toEqual(['S-INV-LINK', 'S-INV-FREE']);
 	});
 
 	test('Check Stripe: a decline the card networks forbid retrying (lost_card) is not retried until the automatic method changes', async () => {
-		const holder = stripe.createCustomer({ name: 'Lost card', metadata: { books_customer_id: 'S-LOST' }, defaultPaymentMethod: 'pm_card_visa' });
+		const holder = stripe.createCustomer({
+			name: 'Lost card',
+			metadata: { books_customer_id: 'S-LOST' },
+			defaultPaymentMethod: 'pm_card_visa',
+		});
 		const due = invoice('S-INV-LOST', { customerId: 'S-LOST', dueDate: '2026-11-22' });
 		const other = invoice('S-INV-OTHER', { customerId: 'S-LOST', dueDate: '2026-11-22' });
 
@@ -229,7 +305,10 @@ describe('Auto-Pay Scan in a workflow', () => {
 		expect(yesterday.charge.map((i) => i.id)).toEqual(['S-INV-LOST']);
 		stripe.declineNextCharges(1, 'lostCard');
 		const [declined] = await chargeAsTheDailyRun(yesterday.charge);
-		expect(declined).toMatchObject({ status: 'failed', failure: { code: 'card_declined', declineCode: 'lost_card' } });
+		expect(declined).toMatchObject({
+			status: 'failed',
+			failure: { code: 'card_declined', declineCode: 'lost_card' },
+		});
 
 		// Today, inside the catch-up window: skipped, naming that payment and its code; another
 		// invoice of the customer, never declined, is charged as before.
@@ -249,12 +328,18 @@ describe('Auto-Pay Scan in a workflow', () => {
 		expect(today.summary.skippedByReason.DO_NOT_RETRY).toBe(1);
 		// and again on the next day of the window
 		const tomorrow = await scanned([due], '2026-11-24T07:00:00-06:00');
-		expect(tomorrow.skipped.map((i) => [i.autoPay.reason, i.autoPay.paymentId])).toEqual([['DO_NOT_RETRY', declined.paymentId]]);
+		expect(tomorrow.skipped.map((i) => [i.autoPay.reason, i.autoPay.paymentId])).toEqual([
+			['DO_NOT_RETRY', declined.paymentId],
+		]);
 
 		// The customer sets another card as their automatic method: the invoice is charged with it.
 		const api = apiClient(stripe.url, SECRET_KEY);
-		const card = (await api.post('/v1/payment_methods/pm_card_mastercard/attach', { customer: holder.id })).body;
-		await api.post(`/v1/customers/${holder.id}`, { invoice_settings: { default_payment_method: card.id } });
+		const card = (
+			await api.post('/v1/payment_methods/pm_card_mastercard/attach', { customer: holder.id })
+		).body;
+		await api.post(`/v1/customers/${holder.id}`, {
+			invoice_settings: { default_payment_method: card.id },
+		});
 		const changed = await scanned([due]);
 		expect(changed.skipped).toEqual([]);
 		// the decision names the method's type too, so the pay step charges it without a read
@@ -267,7 +352,11 @@ describe('Auto-Pay Scan in a workflow', () => {
 	});
 
 	test('Check Stripe: advice do_not_try_again forbids a retry; a soft decline (insufficient_funds) is retried', async () => {
-		stripe.createCustomer({ name: 'Declines', metadata: { books_customer_id: 'S-DECL' }, defaultPaymentMethod: 'pm_card_visa' });
+		stripe.createCustomer({
+			name: 'Declines',
+			metadata: { books_customer_id: 'S-DECL' },
+			defaultPaymentMethod: 'pm_card_visa',
+		});
 		const advised = invoice('S-INV-ADVISED', { customerId: 'S-DECL', dueDate: '2026-11-22' });
 		const soft = invoice('S-INV-SOFT', { customerId: 'S-DECL', dueDate: '2026-11-22' });
 		const yesterday = await scanned([advised, soft], YESTERDAY);
@@ -282,22 +371,40 @@ describe('Auto-Pay Scan in a workflow', () => {
 
 		const today = await scanned([advised, soft]);
 		expect(today.charge.map((i) => i.id)).toEqual(['S-INV-SOFT']);
-		expect(today.skipped.map((i) => [i.id, i.autoPay.reason, i.autoPay.paymentId, i.autoPay.declineCode])).toEqual([
-			['S-INV-ADVISED', 'DO_NOT_RETRY', records[0].paymentId, 'do_not_try_again'],
-		]);
-		expect(today.skipped[0].autoPay.message).toContain('with advice code do_not_try_again (the issuer says not to try again)');
+		expect(
+			today.skipped.map((i) => [
+				i.id,
+				i.autoPay.reason,
+				i.autoPay.paymentId,
+				i.autoPay.declineCode,
+			]),
+		).toEqual([['S-INV-ADVISED', 'DO_NOT_RETRY', records[0].paymentId, 'do_not_try_again']]);
+		expect(today.skipped[0].autoPay.message).toContain(
+			'with advice code do_not_try_again (the issuer says not to try again)',
+		);
 	});
 
 	test('Check Stripe: a fully refunded payment no longer makes the invoice paid; a partly refunded one does', async () => {
-		stripe.createCustomer({ name: 'Refunds', metadata: { books_customer_id: 'S-REF' }, defaultPaymentMethod: 'pm_card_visa' });
+		stripe.createCustomer({
+			name: 'Refunds',
+			metadata: { books_customer_id: 'S-REF' },
+			defaultPaymentMethod: 'pm_card_visa',
+		});
 		const due = invoice('S-INV-REF', { customerId: 'S-REF', dueDate: '2026-11-22' });
 		const [paid] = await chargeAsTheDailyRun((await scanned([due], YESTERDAY)).charge);
 		expect(paid).toMatchObject({ status: 'succeeded', paymentId: expect.stringMatching(/^pi_/) });
-		const alreadyPaid = async () => (await scanned([due])).skipped.map((i) => [i.autoPay.reason, i.autoPay.paymentId]);
+		const alreadyPaid = async () =>
+			(await scanned([due])).skipped.map((i) => [i.autoPay.reason, i.autoPay.paymentId]);
 		expect(await alreadyPaid()).toEqual([['ALREADY_PAID', paid.paymentId]]);
 
 		const api = apiClient(stripe.url, SECRET_KEY);
-		const refund = async (amount) => (await api.post('/v1/refunds', { payment_intent: paid.paymentId, ...(amount ? { amount } : {}) })).body;
+		const refund = async (amount) =>
+			(
+				await api.post('/v1/refunds', {
+					payment_intent: paid.paymentId,
+					...(amount ? { amount } : {}),
+				})
+			).body;
 		expect(await refund(2500)).toMatchObject({ status: 'succeeded', amount: 2500 });
 		// Stripe keeps the PaymentIntent succeeded; 75.00 of the 100.00 is kept: still paid.
 		expect((await api.get(`/v1/payment_intents/${paid.paymentId}`)).body.status).toBe('succeeded');
@@ -306,7 +413,9 @@ describe('Auto-Pay Scan in a workflow', () => {
 		expect(await refund()).toMatchObject({ status: 'succeeded', amount: 7500 });
 		const afterRefund = await scanned([due]);
 		expect(afterRefund.skipped).toEqual([]);
-		expect(afterRefund.charge.map((i) => [i.id, i.autoPay.amount])).toEqual([['S-INV-REF', '100.00']]);
+		expect(afterRefund.charge.map((i) => [i.id, i.autoPay.amount])).toEqual([
+			['S-INV-REF', '100.00'],
+		]);
 		// still one list of PaymentIntents per customer: the charge comes expanded with it
 		stripe.resetStats();
 		await scanned([due]);
@@ -315,7 +424,9 @@ describe('Auto-Pay Scan in a workflow', () => {
 	});
 
 	test('bad settings fail before anything runs', async () => {
-		const result = await runNode(stripe, NODE, scanParams({ timeZone: 'Mars/Olympus' }), [invoice('INV-1')]);
+		const result = await runNode(stripe, NODE, scanParams({ timeZone: 'Mars/Olympus' }), [
+			invoice('INV-1'),
+		]);
 		expect(result.error.message).toBe(
 			'Item 0: invalid "timeZone": Time zone "Mars/Olympus" is not an IANA time zone name such as Europe/Berlin',
 		);
