@@ -55,10 +55,10 @@ export async function scanInvoices(this: IExecuteFunctions): Promise<INodeExecut
 	const skipped: INodeExecutionData[] = [];
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		const json = items[itemIndex].json;
-		const invoice = readings?.[itemIndex] ?? fieldsOf(json);
-		const customerId = readings?.[itemIndex].customerId;
+		const reading = readings?.[itemIndex];
+		const customerId = reading?.customerId;
 		const facts = customerId === undefined ? undefined : factsByCustomer?.get(customerId);
-		const decision = scan.classify(invoice, facts);
+		const decision = scan.classify(reading ?? fieldsOf(json), facts);
 		(decision.action === 'charge' ? charge : skipped).push({
 			json: withDecision(json, decision),
 			pairedItem: { item: itemIndex },

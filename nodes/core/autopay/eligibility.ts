@@ -124,7 +124,9 @@ export class ScanRun {
 	 * (duplicates and caps aside), i.e. whether its customer's Stripe facts can change anything.
 	 * Leaves the run as it was.
 	 */
-	needsCustomerFacts(invoice: InvoiceFields | InvoiceReading): invoice is ReadInvoice {
+	needsCustomerFacts(invoice: InvoiceReading): invoice is ReadInvoice;
+	needsCustomerFacts(invoice: InvoiceFields): boolean;
+	needsCustomerFacts(invoice: InvoiceFields | InvoiceReading): boolean {
 		if (!this.config.checkStripe) return false;
 		const reading = isReading(invoice) ? invoice : this.read(invoice);
 		return isReadable(reading) && booksRule(reading, this.run) === undefined;
