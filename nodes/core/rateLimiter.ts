@@ -43,12 +43,18 @@ export const GLOBAL_BUDGET = 'global';
 // Servers count requests when they ARRIVE; network and event-loop jitter bunch arrivals, so
 // starts are spread over a slightly longer window than the one the limit is counted in.
 const GUARD_MS = 100;
+// A budget's starts are also paced: at most a fifth of its limit in any fifth of its window. A
+// whole second's budget sent at once leaves the process over tens of milliseconds on a busy
+// host and arrives bunched with the next window's first requests; paced, arrival jitter stays
+// within the guard band (and a token-bucket limiter sees no burst).
+const PACING_PARTS = 5;
 const SECOND_MS = 1000;
-// After a back-off the budget runs at half its limit for two windows (2.2 s for a per-second
-// budget), then regains a tenth of its limit per window: a 429 means something else spends the
-// account's budget right now, and probing back slowly finds how much is left without a storm of
-// 429s. Further 429s within a window of a cut came from the same burst and cut nothing more.
-const RECOVERY_STEPS = 10;
+// After a back-off the budget runs at half its limit for one window (1.1 s for a per-second
+// budget), then regains a quarter of its limit per window: a 429 means something else spends the
+// account's budget right now, so our share halves, and probing back over a few seconds finds
+// what is left without a storm of 429s or a run left slow by one 429. Further 429s within a
+// window of a cut came from the same burst and cut nothing more.
+const RECOVERY_STEPS = 4;
 
 interface Budget {
 	key: string;
@@ -88,18 +94,27 @@ function limitAt(budget: Budget, at: number): number {
 	if (!cut) return budget.limit;
 	const windows = Math.floor((at - cut.at) / budget.spreadMs);
 	const step = Math.ceil(budget.limit / RECOVERY_STEPS);
-	const limit = cut.limit + Math.max(0, windows - 1) * step;
+	const limit = cut.limit + windows * step;
 	if (limit < budget.limit) return limit;
 	budget.cut = undefined;
 	return budget.limit;
 }
 
-/** When the budget has a free slot: `at` if now, else when its deciding start leaves the window. */
+/** When `limit` starts fit in the last `spreadMs`: `at`, or when the deciding start leaves it. */
+function slotAt(starts: number[], limit: number, spreadMs: number, at: number): number {
+	if (starts.length < limit) return at;
+	return Math.max(at, starts[starts.length - limit] + spreadMs);
+}
+
+/** When the budget has a free slot, in its window and in its pacing part of it. */
 function freeAt(budget: Budget, at: number): number {
 	const { starts, spreadMs } = budget;
 	while (starts.length > 0 && starts[0] <= at - spreadMs) starts.shift();
 	const limit = limitAt(budget, at);
-	return starts.length < limit ? at : starts[starts.length - limit] + spreadMs;
+	return Math.max(
+		slotAt(starts, limit, spreadMs, at),
+		slotAt(starts, Math.ceil(limit / PACING_PARTS), spreadMs / PACING_PARTS, at),
+	);
 }
 
 /**
@@ -110,7 +125,8 @@ function freeAt(budget: Budget, at: number): number {
  * them at once, and every 429 costs a backoff. So a task starts only when the global budget and
  * each budget it names have a free slot: at most `limit` starts in any sliding window of the
  * budget's length plus 0.1 s (which also keeps every fixed window a server may count within the
- * limit), and at most `maxInFlight` tasks run at once. Within a budget tasks start in the order
+ * limit), paced at most a fifth of that in a fifth of the window, and at most `maxInFlight` tasks
+ * run at once. Within a budget tasks start in the order
  * they were queued, but a task waiting for a full budget never holds back one that does not
  * need it: a full `POST /v1/payment_intents` leaves reads and confirms going. When nothing can
  * start, the limiter sleeps exactly until the earliest moment something can (one timer for that

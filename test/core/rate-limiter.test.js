@@ -129,20 +129,21 @@ describe('createRequestLimiter', () => {
 		expect(limiterSleeps.length).toBeLessThan(500);
 	});
 
-	test('instant tasks start in exact bursts of R per 1.1 s (the guard band)', async () => {
+	test('instant tasks: R per 1.1 s (the guard band), paced a fifth of R per 0.22 s', async () => {
 		const clock = virtualClock();
 		const limiter = createRequestLimiter({
-			requestsPerSecond: 5,
+			requestsPerSecond: 10,
 			maxInFlight: 100,
 			now: clock.now,
 			sleep: clock.sleep,
 		});
 		const starts = [];
 		const all = Promise.all(
-			Array.from({ length: 12 }, () => limiter.run(async () => starts.push(clock.now()))),
+			Array.from({ length: 25 }, () => limiter.run(async () => starts.push(clock.now()))),
 		);
 		await clock.run(all);
-		expect(starts).toEqual([0, 0, 0, 0, 0, 1100, 1100, 1100, 1100, 1100, 2200, 2200]);
+		const paced = (from) => [0, 220, 440, 660, 880].flatMap((t) => [from + t, from + t]);
+		expect(starts).toEqual([...paced(0), ...paced(1100), 2200, 2200, 2420, 2420, 2640]);
 	});
 
 	test('the window slides: a start waits exactly until the oldest start is 1.1 s old', async () => {
@@ -234,7 +235,7 @@ describe('createRequestLimiter', () => {
 		expect(limiter.stats.started).toBe(3);
 	});
 
-	test('a limiter left idle lets the next burst start at once', async () => {
+	test('a limiter left idle starts the next burst at once', async () => {
 		const clock = virtualClock();
 		const limiter = createRequestLimiter({
 			requestsPerSecond: 3,
@@ -248,7 +249,8 @@ describe('createRequestLimiter', () => {
 		await clock.run(burst());
 		await clock.run(clock.sleep(5000));
 		await clock.run(burst());
-		expect(starts).toEqual([0, 0, 0, 5000, 5000, 5000]);
+		// 3/s paces one start per 0.22 s.
+		expect(starts).toEqual([0, 220, 440, 5440, 5660, 5880]);
 		expect(clock.pendingTimers()).toBe(0);
 	});
 
@@ -316,14 +318,15 @@ describe('several budgets', () => {
 		}
 		tasks.push(limiter.run(async () => log.push(`read @${clock.now()}`), [budget('read', 2)]));
 		await clock.run(Promise.all(tasks));
+		// 2/s: one start per 0.22 s, two per 1.1 s; the read, queued last, goes at once.
 		expect(log).toEqual([
 			'create @0',
-			'create @0',
 			'read @0',
+			'create @220',
 			'create @1100',
-			'create @1100',
+			'create @1320',
 			'create @2200',
-			'create @2200',
+			'create @2420',
 		]);
 	});
 
@@ -358,10 +361,13 @@ describe('several budgets', () => {
 			'POST /v1/payment_intents/:id/confirm': 25,
 			'GET /v1/payment_intents': 25,
 		});
-		for (const times of Object.values(starts))
-			expect(times.filter((t) => t === 0)).toHaveLength(25);
-		// 50 of each at 25 per 1.1 s: the second 25 start at 1.1 s, all three endpoints at once.
-		expect(Math.max(...Object.values(starts).flat())).toBe(1100);
+		for (const times of Object.values(starts)) {
+			// All three start at once, 5 each per 0.22 s (paced), 25 each in the first 1.1 s.
+			expect(times.filter((t) => t === 0)).toHaveLength(5);
+			expect(times.filter((t) => t < 1100)).toHaveLength(25);
+		}
+		// 50 of each at 25 per 1.1 s: done within two windows.
+		expect(Math.max(...Object.values(starts).flat())).toBeLessThan(2200);
 	});
 
 	test('searches share one 20/s budget across search endpoints, on top of their endpoint', async () => {
@@ -389,7 +395,7 @@ describe('several budgets', () => {
 		await clock.run(
 			Promise.all(
 				[1, 2].map(() =>
-					limiter.run(async () => starts.push(clock.now()), [budget('x', 2), budget('x', 2)]),
+					limiter.run(async () => starts.push(clock.now()), [budget('x', 10), budget('x', 10)]),
 				),
 			),
 		);
@@ -432,16 +438,16 @@ describe('backing off after a 429', () => {
 	/**
 	 * Callers keep budgets `keys` (8 per window each) full for `windows` windows of 1.1 s; at each
 	 * `[time, key]` of `refusals` the limiter hears of a 429 on that budget, as a response arriving
-	 * mid-burst. Returns the starts per budget in each window [k*1100, (k+1)*1100).
+	 * mid-burst. Returns each budget's start times.
 	 */
 	async function keepFull(limiter, clock, keys, windows, refusals) {
-		const counts = Object.fromEntries(keys.map((key) => [key, Array(windows).fill(0)]));
+		const starts = Object.fromEntries(keys.map((key) => [key, []]));
 		const end = windows * 1100;
 		const caller = async (key) => {
 			for (;;) {
 				const at = await limiter.run(async () => clock.now(), [budget(key, 8)]);
 				if (at >= end) return;
-				counts[key][Math.floor(at / 1100)] += 1;
+				starts[key].push(at);
 			}
 		};
 		const heard = refusals.map(([time, key]) => clock.sleep(time).then(() => limiter.backOff(key)));
@@ -451,53 +457,85 @@ describe('backing off after a 429', () => {
 				...keys.flatMap((key) => Array.from({ length: 10 }, () => caller(key))),
 			]),
 		);
-		return counts;
+		return starts;
 	}
 
-	const limiterAt = (clock, requestsPerSecond) =>
-		createRequestLimiter({
-			requestsPerSecond,
-			maxInFlight: 100,
-			now: clock.now,
-			sleep: clock.sleep,
-		});
+	/** Starts in each window [k*1100, (k+1)*1100). */
+	const perWindow = (times, windows) =>
+		Array.from(
+			{ length: windows },
+			(_, k) => times.filter((t) => t >= k * 1100 && t < (k + 1) * 1100).length,
+		);
 
-	test('only the budget hit slows: halved for two windows, then a tenth of its limit back per window', async () => {
+	/** Every start kept the limit of its moment: at most `limitAt(t)` starts in the 1.1 s up to it. */
+	function expectWithin(times, limitAt) {
+		for (const t of times) {
+			const inWindow = times.filter((other) => other > t - 1100 && other <= t).length;
+			expect(inWindow).toBeLessThanOrEqual(limitAt(t));
+		}
+	}
+
+	/** The design: halved at `cutAt` for one window, then a quarter of the limit back per window. */
+	const recovering = (limit, cut, cutAt) => (t) =>
+		t < cutAt
+			? limit
+			: Math.min(limit, cut + Math.floor((t - cutAt) / 1100) * Math.ceil(limit / 4));
+
+	test('only the budget hit slows: halved for a window, then a quarter of its limit back per window', async () => {
 		const clock = virtualClock();
 		const limiter = limiterOn(clock, 100);
 		// Two 429s of the same burst: the second changes nothing.
-		const counts = await keepFull(limiter, clock, ['hit', 'other'], 9, [
+		const starts = await keepFull(limiter, clock, ['hit', 'other'], 8, [
 			[500, 'hit'],
 			[600, 'hit'],
 		]);
-		expect(counts.other).toEqual([8, 8, 8, 8, 8, 8, 8, 8, 8]);
-		expect(counts.hit).toEqual([8, 4, 4, 5, 6, 7, 8, 8, 8]);
+		expect(perWindow(starts.other, 8)).toEqual([8, 8, 8, 8, 8, 8, 8, 8]);
+		expectWithin(starts.hit, recovering(8, 4, 500));
+		const hit = perWindow(starts.hit, 8);
+		expect(Math.min(...hit)).toBeLessThanOrEqual(6);
+		expect(hit.slice(-4)).toEqual([8, 8, 8, 8]);
 		expect(limiter.stats.backOffs).toBe(1);
 	});
 
 	test('a back-off of the global budget slows every endpoint together', async () => {
 		const clock = virtualClock();
 		const limiter = limiterOn(clock, 12);
-		const counts = await keepFull(limiter, clock, ['a', 'b'], 5, [[500, GLOBAL_BUDGET]]);
-		const together = counts.a.map((n, window) => n + counts.b[window]);
-		// 12 -> 6 (a tenth of 12, rounded up, is 2 a window back).
-		expect(together).toEqual([12, 6, 6, 8, 10]);
+		const starts = await keepFull(limiter, clock, ['a', 'b'], 6, [[500, GLOBAL_BUDGET]]);
+		const together = [...starts.a, ...starts.b].sort((x, y) => x - y);
+		expectWithin(together, recovering(12, 6, 500));
+		expect(Math.min(...perWindow(together, 6))).toBeLessThanOrEqual(9);
+		expect(perWindow(together, 6).slice(-2)).toEqual([12, 12]);
 		// Oldest first across endpoints: neither is starved.
-		for (const n of [...counts.a, ...counts.b]) expect(n).toBeGreaterThanOrEqual(2);
+		for (const n of [...perWindow(starts.a, 6), ...perWindow(starts.b, 6)]) {
+			expect(n).toBeGreaterThanOrEqual(3);
+		}
 	});
 
-	test('429s a window apart halve again, never below 1; an unknown budget is ignored', async () => {
+	test('429s a window apart cut again from where recovery got to; an unknown budget is ignored', async () => {
 		const clock = virtualClock();
 		const limiter = limiterOn(clock, 100);
-		const counts = await keepFull(limiter, clock, ['hot'], 6, [
+		const starts = await keepFull(limiter, clock, ['hot'], 6, [
 			[500, 'hot'],
 			[1600, 'hot'],
 			[2700, 'hot'],
 			[3800, 'hot'],
 			[3900, 'never-used'],
 		]);
-		expect(counts.hot).toEqual([8, 4, 2, 1, 1, 1]);
+		// 8 -> 4; +2 = 6 -> 3; +2 = 5 -> 2; +2 = 4 -> 2: a 429 a window holds it near a quarter.
+		const limitAt = (t) => (t < 500 ? 8 : t < 1600 ? 4 : t < 2700 ? 3 : 2);
+		expectWithin(
+			starts.hot.filter((t) => t < 4900),
+			limitAt,
+		);
+		expect(perWindow(starts.hot, 6).slice(2, 4)).toEqual([2, 2]);
 		expect(limiter.stats.backOffs).toBe(4);
+	});
+
+	test('a cut never goes below 1', async () => {
+		const clock = virtualClock();
+		const limiter = limiterOn(clock, 1);
+		const starts = await keepFull(limiter, clock, ['x'], 3, [[0, GLOBAL_BUDGET]]);
+		expect(perWindow(starts.x, 3)).toEqual([1, 1, 1]);
 	});
 });
 
