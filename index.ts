@@ -10,12 +10,12 @@ export { PaymentWebhookTrigger } from './nodes/PaymentWebhookTrigger/PaymentWebh
 export { InvoicePaymentsTools } from './nodes/InvoicePaymentsTools/InvoicePaymentsTools.node';
 
 export * from './nodes/core/errors';
-export * from './nodes/core/money';
-export * from './nodes/core/fee';
-export * from './nodes/core/idempotency';
-export * from './nodes/core/invoiceMetadata';
-export * from './nodes/core/paymentRecord';
-export * from './nodes/core/paymentMethodLabel';
+export * from './nodes/core/money/money';
+export * from './nodes/core/money/fee';
+export * from './nodes/core/payments/idempotency';
+export * from './nodes/core/payments/invoiceMetadata';
+export * from './nodes/core/payments/paymentRecord';
+export * from './nodes/core/payments/paymentMethodLabel';
 export { STRIPE_API_VERSION, StripeTransport } from './nodes/core/stripe/transport';
 export type { StripeHttp, StripeHttpRequest, StripeHttpResponse } from './nodes/core/stripe/transport';
 export { StripeApiError, StripeConnectionError } from './nodes/core/stripe/errors';
@@ -32,11 +32,11 @@ export { getMapping, setMapping, removeMapping, applyMapping } from './nodes/cor
 export type { MappingChange, MappingFound } from './nodes/core/mapping/manage';
 export { syncCustomer, syncCreateKey } from './nodes/core/mapping/sync';
 export type { SyncAction, SyncOptions, SyncOutcome } from './nodes/core/mapping/sync';
-export { chooseOnlinePaymentProvider } from './nodes/core/providerChoice';
+export { chooseOnlinePaymentProvider } from './nodes/core/payments/providerChoice';
 export { verifyStripeSignature } from './nodes/core/webhooks/stripeSignature';
 export { verifyGateway360Signature, signGateway360Payload } from './nodes/core/webhooks/gateway360Signature';
 export { normaliseStripeEvent } from './nodes/core/webhooks/stripeEvent';
 export { normaliseGateway360Event } from './nodes/core/webhooks/gateway360Event';
 export * from './nodes/core/email';
-export * from './nodes/core/signedLink';
-export * from './nodes/core/paymentRequest';
+export * from './nodes/core/links/signedLink';
+export * from './nodes/core/payments/paymentRequest';

@@ -2,7 +2,7 @@ import { createScan } from '../../nodes/core/autopay/eligibility';
 import { SKIP_REASONS } from '../../nodes/core/autopay/types';
 import { DEFAULT_CATCH_UP_DAYS } from '../../nodes/core/defaults';
 import { CoreInputError } from '../../nodes/core/errors';
-import { paymentIdempotencyKey } from '../../nodes/core/idempotency';
+import { paymentIdempotencyKey } from '../../nodes/core/payments/idempotency';
 import { decline, FACTS, INVOICE, LINK_EXPIRES, LOST, SETTINGS, VISA } from './autopay-fixtures';
 
 const STRIPE = { checkStripe: true };

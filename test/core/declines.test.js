@@ -1,4 +1,4 @@
-import { declineOf, retryBan } from '../../nodes/core/declines';
+import { declineOf, retryBan } from '../../nodes/core/payments/declines';
 
 const card = (brand) => ({ id: 'pm_1', object: 'payment_method', type: 'card', card: { brand } });
 

@@ -10,7 +10,7 @@ import {
 	composePaymentMismatchNotice,
 	composeRunReport,
 } from '../../nodes/core/email';
-import { money } from '../../nodes/core/money';
+import { money } from '../../nodes/core/money/money';
 
 const record = (overrides = {}) => ({
 	provider: 'stripe',

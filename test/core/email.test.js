@@ -9,7 +9,7 @@ import {
 	parseEmailSetting,
 	splitAddresses,
 } from '../../nodes/core/email';
-import { money } from '../../nodes/core/money';
+import { money } from '../../nodes/core/money/money';
 
 const record = (overrides = {}) => ({
 	provider: 'stripe',

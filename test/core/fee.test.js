@@ -1,4 +1,4 @@
-import { feeBreakdown, feeFor, formatFeePercent, parseFeePercent } from '../../nodes/core/fee';
+import { feeBreakdown, feeFor, formatFeePercent, parseFeePercent } from '../../nodes/core/money/fee';
 import { CoreInputError } from '../../nodes/core/errors';
 import { seededRandom, randomInt } from '../support/random';
 

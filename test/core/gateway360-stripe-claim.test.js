@@ -5,7 +5,7 @@
  * any two steps. The ledgers of both servers are the judge of the money taken.
  */
 import { CoreInputError } from '../../nodes/core/errors';
-import { parseFeePercent } from '../../nodes/core/fee';
+import { parseFeePercent } from '../../nodes/core/money/fee';
 import { chargeTokenClaimingStripe, gateway360ChargeKey } from '../../nodes/core/gateway360/chargeWithStripeClaim';
 import { Gateway360ApiError } from '../../nodes/core/gateway360/errors';
 import { Gateway360Transport } from '../../nodes/core/gateway360/transport';

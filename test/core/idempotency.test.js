@@ -2,7 +2,7 @@ import {
 	operationIdempotencyKey,
 	paymentIdempotencyKey,
 	paymentIdempotencyKeys,
-} from '../../nodes/core/idempotency';
+} from '../../nodes/core/payments/idempotency';
 
 const attempt = {
 	provider: 'stripe',

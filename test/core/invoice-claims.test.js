@@ -1,4 +1,4 @@
-import { encodeInvoiceMetadata } from '../../nodes/core/invoiceMetadata';
+import { encodeInvoiceMetadata } from '../../nodes/core/payments/invoiceMetadata';
 import { judgeClaim } from '../../nodes/core/stripe/invoiceClaims';
 import { CLAIM_STALE_AFTER_SECONDS, findBlockingPayment, isOpenClaim, isReleasedClaim } from '../../nodes/core/stripe/paymentGuards';
 

@@ -8,7 +8,7 @@ import {
 	parseAmount,
 	parseCurrencyCode,
 	supportedCurrencies,
-} from '../../nodes/core/money';
+} from '../../nodes/core/money/money';
 import { CoreInputError } from '../../nodes/core/errors';
 
 function inputError(fn) {
@@ -259,7 +259,7 @@ describe('parseCurrencyCode', () => {
 });
 
 describe('Money: an amount that carries its currency', () => {
-	const { Money, CurrencyMismatchError } = require('../../nodes/core/money');
+	const { Money, CurrencyMismatchError } = require('../../nodes/core/money/money');
 
 	test('sums and comparisons of one currency', () => {
 		const total = Money.sum('usd', [Money.of(1250, 'USD'), Money.of(36, 'usd'), Money.of(1, 'usd')]);

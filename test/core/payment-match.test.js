@@ -1,5 +1,5 @@
-import { money } from '../../nodes/core/money';
-import { matchPaymentsToInvoices, matchPaymentToInvoice } from '../../nodes/core/paymentMatch';
+import { money } from '../../nodes/core/money/money';
+import { matchPaymentsToInvoices, matchPaymentToInvoice } from '../../nodes/core/payments/paymentMatch';
 
 const usd = (minor) => money(minor, 'usd');
 

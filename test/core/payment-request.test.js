@@ -4,7 +4,7 @@ import {
 	invoiceGuard,
 	MAX_INVOICES_PER_REQUEST,
 	selectInvoicesToPay,
-} from '../../nodes/core/paymentRequest';
+} from '../../nodes/core/payments/paymentRequest';
 
 const agent = {
 	id: 'agent-7',

@@ -11,7 +11,7 @@ import {
 	readPaymentOptions,
 	readReceiptEmail,
 	readRedirectUrl,
-} from '../../nodes/core/paymentInput';
+} from '../../nodes/core/payments/paymentInput';
 
 function inputError(fn) {
 	try {

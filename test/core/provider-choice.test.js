@@ -1,4 +1,4 @@
-import { chooseOnlinePaymentProvider, connectionFlag } from '../../nodes/core/providerChoice';
+import { chooseOnlinePaymentProvider, connectionFlag } from '../../nodes/core/payments/providerChoice';
 
 describe('one online payment provider at a time', () => {
 	test.each([

@@ -6,7 +6,7 @@ import {
 	MAX_LINK_LIFETIME_SECONDS,
 	signInvoiceLink,
 	verifyInvoiceLink,
-} from '../../nodes/core/signedLink';
+} from '../../nodes/core/links/signedLink';
 
 const SECRET = 'a-very-long-shared-secret-for-links-0123456789';
 const OLD_SECRET = 'the-previous-shared-secret-for-links-abcdefgh';

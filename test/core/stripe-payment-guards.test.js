@@ -1,4 +1,4 @@
-import { encodeInvoiceMetadata } from '../../nodes/core/invoiceMetadata';
+import { encodeInvoiceMetadata } from '../../nodes/core/payments/invoiceMetadata';
 import { payInvoices } from '../../nodes/core/stripe/payInvoices';
 import {
 	findBlockingPayment,

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 
-import { parseFeePercent } from '../../nodes/core/fee';
-import { encodeInvoiceMetadata } from '../../nodes/core/invoiceMetadata';
-import { PAYMENT_STATUSES, blocksNewCharge, buildPaymentRecord } from '../../nodes/core/paymentRecord';
+import { parseFeePercent } from '../../nodes/core/money/fee';
+import { encodeInvoiceMetadata } from '../../nodes/core/payments/invoiceMetadata';
+import { PAYMENT_STATUSES, blocksNewCharge, buildPaymentRecord } from '../../nodes/core/payments/paymentRecord';
 import { payInvoices } from '../../nodes/core/stripe/payInvoices';
 import {
 	paymentRecordsFromIntent,

@@ -3,7 +3,7 @@ import path from 'node:path';
 
 import Stripe from 'stripe';
 
-import { encodeInvoiceMetadata } from '../../nodes/core/invoiceMetadata';
+import { encodeInvoiceMetadata } from '../../nodes/core/payments/invoiceMetadata';
 import {
 	DEFAULT_DEDUP_MAX_ENTRIES,
 	DEFAULT_DEDUP_TTL_MS,

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { encodeInvoiceMetadata } from '../../nodes/core/invoiceMetadata';
+import { encodeInvoiceMetadata } from '../../nodes/core/payments/invoiceMetadata';
 import {
 	normaliseGateway360Event,
 	parseGateway360Event,

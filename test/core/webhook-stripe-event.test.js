@@ -4,7 +4,7 @@ import path from 'node:path';
 import Stripe from 'stripe';
 
 import { CoreInputError } from '../../nodes/core/errors';
-import { encodeInvoiceMetadata } from '../../nodes/core/invoiceMetadata';
+import { encodeInvoiceMetadata } from '../../nodes/core/payments/invoiceMetadata';
 import { createEventDeduplicator } from '../../nodes/core/webhooks/eventDeduplicator';
 import { STATUS_FAMILY_OUTPUTS, eventsByOutput, statusFamily } from '../../nodes/core/webhooks/paymentStatusEvent';
 import {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import Stripe from 'stripe';
 
 import { CoreInputError } from '../../nodes/core/errors';
-import { encodeInvoiceMetadata } from '../../nodes/core/invoiceMetadata';
+import { encodeInvoiceMetadata } from '../../nodes/core/payments/invoiceMetadata';
 import {
 	STRIPE_DEFAULT_TOLERANCE_SECONDS,
 	verifyStripeSignature,

@@ -3,7 +3,7 @@
  * `n8n execute`): the open recurring invoices scanned as of tomorrow's 06:00 run with the Stripe
  * checks on, the preview emailed, and nothing charged or recorded anywhere.
  */
-import { paymentIdempotencyKey } from '../../nodes/core/idempotency';
+import { paymentIdempotencyKey } from '../../nodes/core/payments/idempotency';
 import { addDays } from '../fakes/books-api';
 import { clients, loadState } from './support/clients';
 import { mails } from './support/settle';

@@ -5,7 +5,7 @@
  */
 import { createHmac } from 'node:crypto';
 
-import { money } from '../../nodes/core/money';
+import { money } from '../../nodes/core/money/money';
 import { runWorkflow, singleNodeWorkflow } from './harness';
 import { credentialClasses, nodeClasses, PACKAGE_NAME } from './package-types';
 

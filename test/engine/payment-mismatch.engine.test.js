@@ -4,7 +4,7 @@
  * routes each record to Matches or Mismatch (a webhook's records of one payment added up
  * together), Email → Compose Payment Mismatch Notice makes the failure address's notice.
  */
-import { money } from '../../nodes/core/money';
+import { money } from '../../nodes/core/money/money';
 import { runWorkflow, singleNodeWorkflow } from './harness';
 
 /** One Invoice Payments Tools node; `onError` as the node's settings say, e.g. continueRegularOutput. */

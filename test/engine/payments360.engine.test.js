@@ -1,5 +1,5 @@
 // Engine tests of the 360 Payments node: workflow JSON run by n8n-core against the local gateway.
-import { buildPaymentRecord } from '../../nodes/core/paymentRecord';
+import { buildPaymentRecord } from '../../nodes/core/payments/paymentRecord';
 import { startGateway360Server } from '../fakes/gateway360-server';
 import { runWorkflow, singleNodeWorkflow } from './harness';
 

@@ -7,7 +7,7 @@
  * every state recorded once: no duplicate reached them, no late event moved one backwards.
  */
 import { loadState } from '../e2e/support/clients';
-import { encodeInvoiceMetadata } from '../../nodes/core/invoiceMetadata';
+import { encodeInvoiceMetadata } from '../../nodes/core/payments/invoiceMetadata';
 import { recordFigures } from './support/figures';
 import { STATUS } from './support/queue-stack';
 import {

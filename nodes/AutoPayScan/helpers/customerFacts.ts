@@ -1,10 +1,10 @@
 import type Stripe from 'stripe';
 
 import type { CustomerFacts, StripePayLinkFact, StripePaymentFact } from '../../core/autopay/types';
-import { declineOf } from '../../core/declines';
-import { decodeInvoiceMetadata } from '../../core/invoiceMetadata';
-import { paymentMethodLabel } from '../../core/paymentMethodLabel';
-import type { PaymentMethodLike } from '../../core/paymentMethodLabel';
+import { declineOf } from '../../core/payments/declines';
+import { decodeInvoiceMetadata } from '../../core/payments/invoiceMetadata';
+import { paymentMethodLabel } from '../../core/payments/paymentMethodLabel';
+import type { PaymentMethodLike } from '../../core/payments/paymentMethodLabel';
 import { openPayLinks, recentPaymentIntents } from '../../core/stripe/paymentGuards';
 import { isFullyRefunded } from '../../core/stripe/refundState';
 import type { StripeTransport } from '../../core/stripe/transport';

@@ -5,7 +5,7 @@ import type {
 	INodeCredentialTestResult,
 } from 'n8n-workflow';
 
-import { MIN_SECRET_LENGTH } from '../../core/signedLink';
+import { MIN_SECRET_LENGTH } from '../../core/links/signedLink';
 
 /** The credential type holding the link signing secret. */
 export const LINK_CREDENTIAL = 'invoiceLinkSigningApi';

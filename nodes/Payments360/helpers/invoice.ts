@@ -1,8 +1,8 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { assertInvoiceNumber, assertPositiveAmount } from '../../core/gateway360/charge';
-import { feeFor, parseFeePercent } from '../../core/fee';
-import { currencyRules, parseAmount } from '../../core/money';
+import { feeFor, parseFeePercent } from '../../core/money/fee';
+import { currencyRules, parseAmount } from '../../core/money/money';
 import type { Gateway360Settings } from './settings';
 
 export interface WebInvoice {

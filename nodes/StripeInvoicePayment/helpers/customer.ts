@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeParameterResourceLocator } from 'n8n-workf
 import type Stripe from 'stripe';
 
 import { CoreInputError } from '../../core/errors';
-import { assertVisibleText } from '../../core/paymentInput';
+import { assertVisibleText } from '../../core/payments/paymentInput';
 import { assertCustomerId } from '../../core/stripe/ids';
 import type { OperationContext } from '../actions/node.type';
 

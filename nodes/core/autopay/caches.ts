@@ -14,7 +14,7 @@
  *   customer (the facts object is the same for all of a customer's invoices).
  */
 import { Memo } from '../memo';
-import { formatAmount } from '../money';
+import { formatAmount } from '../money/money';
 import { formatEpochDay } from './dates';
 import { chargeProblem, currencyCode, signedMinor, statusMeaning } from './invoiceValues';
 import type { SayingMeaning, StatusMeaning } from './invoiceValues';

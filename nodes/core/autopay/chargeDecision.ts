@@ -1,6 +1,6 @@
 import { CoreInputError, asInputError } from '../errors';
-import { assertChargeable, parseCurrencyCode } from '../money';
-import { readIdempotencyKey, readInvoiceId } from '../paymentInput';
+import { assertChargeable, parseCurrencyCode } from '../money/money';
+import { readIdempotencyKey, readInvoiceId } from '../payments/paymentInput';
 import { assertCustomerId } from '../stripe/ids';
 
 /**

@@ -41,7 +41,7 @@
  * Idempotency: paymentIdempotencyKey({ provider: 'stripe', purpose: 'autopay', invoiceIds: [id],
  * amountMinor, currency, day: scanDay }), so the same input on the same day gives the same key.
  */
-import { paymentIdempotencyKeys } from '../idempotency';
+import { paymentIdempotencyKeys } from '../payments/idempotency';
 import { ScanCaches } from './caches';
 import { charge } from './decisions';
 import { isReadable, isReading, readInvoice } from './reading';

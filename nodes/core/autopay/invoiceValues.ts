@@ -4,7 +4,7 @@
  * the values a run meets again and again.
  */
 import { asInputError } from '../errors';
-import { assertChargeable, currencyRules, parseAmount } from '../money';
+import { assertChargeable, currencyRules, parseAmount } from '../money/money';
 
 /** What a books status word says about the invoice's payment. */
 export type StatusMeaning = 'paid' | 'pending' | 'action' | 'other';

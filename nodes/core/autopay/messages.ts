@@ -7,8 +7,8 @@
  * invoices (the same payment day, the same status word): the functions named ...End build those
  * ends, and caches.ts remembers them (see ScanCaches).
  */
-import type { RetryBan } from '../declines';
-import { formatAmount } from '../money';
+import type { RetryBan } from '../payments/declines';
+import { formatAmount } from '../money/money';
 import { openPayLinkSentence } from '../stripe/paymentGuards';
 import type { SayingMeaning } from './invoiceValues';
 import type { ScanConfig } from './settings';

@@ -69,7 +69,7 @@
  * array's functions is one call site with many targets (about 70 ns more per invoice, measured on
  * a million).
  */
-import { retryBan } from '../declines';
+import { retryBan } from '../payments/declines';
 import type { ScanCaches } from './caches';
 import { invalidField, retryForbidden, skip, skipByPayment } from './decisions';
 import type { SayingMeaning } from './invoiceValues';

@@ -5,7 +5,7 @@
  */
 import { DEFAULT_CATCH_UP_DAYS } from '../defaults';
 import { CoreInputError } from '../errors';
-import { currencyRules, parseAmount } from '../money';
+import { currencyRules, parseAmount } from '../money/money';
 import { BusinessCalendar, formatEpochDay } from './dates';
 import type { CurrencyCaps, InvoiceField, ScanSettings, TakePaymentOn } from './types';
 

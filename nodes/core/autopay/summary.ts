@@ -6,7 +6,7 @@
  * reason list, and every reason appears in `skippedByReason` (0 when unused) so the summary item
  * keeps one shape from run to run.
  */
-import { formatAmount } from '../money';
+import { formatAmount } from '../money/money';
 
 export interface CurrencyTotal {
 	/** lowercase ISO code */

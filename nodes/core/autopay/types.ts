@@ -3,7 +3,7 @@
  * customer) and what comes out (a charge or a skip with its one reason). Types only, and the
  * list of the reasons.
  */
-import type { Decline } from '../declines';
+import type { Decline } from '../payments/declines';
 
 /** Every skip reason, in the order the rules first use it (the order of the run summary). */
 export const SKIP_REASONS = [

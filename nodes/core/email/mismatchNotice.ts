@@ -18,7 +18,7 @@ export interface PaymentMismatchNoticeInput {
 	record: EmailPaymentRecord & {
 		customer?: { booksId?: string | null; providerId?: string | null } | null;
 	};
-	/** why it does not match (`nodes/core/paymentMatch.ts`), one sentence each */
+	/** why it does not match (`nodes/core/payments/paymentMatch.ts`), one sentence each */
 	reasons: Array<{ code?: string | null; message?: string | null }>;
 	/** what people see for the invoice; defaults to the record's invoiceId */
 	invoiceNumber?: string | null;

@@ -1,6 +1,6 @@
 import { CoreInputError } from '../errors';
-import { NO_AUTOMATIC_PAYMENT } from '../paymentMethodLabel';
-import type { PaymentStatus } from '../paymentRecord';
+import { NO_AUTOMATIC_PAYMENT } from '../payments/paymentMethodLabel';
+import type { PaymentStatus } from '../payments/paymentRecord';
 import type { EmailContact, Recipients } from './addresses';
 import { customerRecipients, parseFailureAddress } from './addresses';
 import { renderLetter } from './layouts';

@@ -1,7 +1,7 @@
 import { CoreInputError } from '../errors';
-import { formatMoney, parseAmount } from '../money';
-import type { PaymentStatus } from '../paymentRecord';
-import { PAYMENT_STATUSES } from '../paymentRecord';
+import { formatMoney, parseAmount } from '../money/money';
+import type { PaymentStatus } from '../payments/paymentRecord';
+import { PAYMENT_STATUSES } from '../payments/paymentRecord';
 
 /**
  * The payment record as the emails read it: the parts they are made from, the check that it is

@@ -1,5 +1,5 @@
 import { CoreInputError } from '../errors';
-import { formatMoney } from '../money';
+import { formatMoney } from '../money/money';
 import { parseFailureAddress } from './addresses';
 import { renderListReport } from './layouts';
 import { oneLine } from './plainText';

@@ -1,9 +1,9 @@
 import { CoreInputError } from '../errors';
 import { assertBooksCustomerId } from '../mapping/customerFields';
-import { formatAmount, formatMoney } from '../money';
-import type { PaymentRecord } from '../paymentRecord';
-import { buildPaymentRecord } from '../paymentRecord';
-import { assertInvoiceId } from '../signedLink';
+import { formatAmount, formatMoney } from '../money/money';
+import type { PaymentRecord } from '../payments/paymentRecord';
+import { buildPaymentRecord } from '../payments/paymentRecord';
+import { assertInvoiceId } from '../links/signedLink';
 import type { GuardReason } from '../stripe/paymentGuards';
 import { Gateway360ApiError } from './errors';
 import type { GatewayFields } from './form';

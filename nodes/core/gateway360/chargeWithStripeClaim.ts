@@ -1,11 +1,11 @@
 import type Stripe from 'stripe';
 
 import { CoreInputError } from '../errors';
-import { operationIdempotencyKey } from '../idempotency';
-import { decodeInvoiceMetadata, encodeInvoiceMetadata } from '../invoiceMetadata';
-import { assertChargeable, formatAmount } from '../money';
-import { buildPaymentRecord } from '../paymentRecord';
-import type { PaymentRecord } from '../paymentRecord';
+import { operationIdempotencyKey } from '../payments/idempotency';
+import { decodeInvoiceMetadata, encodeInvoiceMetadata } from '../payments/invoiceMetadata';
+import { assertChargeable, formatAmount } from '../money/money';
+import { buildPaymentRecord } from '../payments/paymentRecord';
+import type { PaymentRecord } from '../payments/paymentRecord';
 import { cancelClaim, claimInvoices } from '../stripe/invoiceClaims';
 import type { ClaimRequest, ClaimResult } from '../stripe/invoiceClaims';
 import {

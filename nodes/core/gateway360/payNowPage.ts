@@ -1,6 +1,6 @@
 import { escapeHtml } from '../email/html';
 import { CoreInputError } from '../errors';
-import { formatAmount, formatMoney } from '../money';
+import { formatAmount, formatMoney } from '../money/money';
 import { assertEmail, assertInvoiceNumber, assertPositiveAmount } from './charge';
 import { checkTokenKey } from './connection';
 import { PAGE_CSS, PAGE_HTML, PAGE_JS } from './payNowPage/assets.generated';

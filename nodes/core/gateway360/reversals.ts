@@ -1,7 +1,7 @@
 import { CoreInputError } from '../errors';
-import type { MoneyValue } from '../money';
-import { formatAmount, money, parseAmount } from '../money';
-import type { PaymentRecord } from '../paymentRecord';
+import type { MoneyValue } from '../money/money';
+import { formatAmount, money, parseAmount } from '../money/money';
+import type { PaymentRecord } from '../payments/paymentRecord';
 import { gatewayRefusal, getTransaction, summarizeTransaction, transactionRecord } from './transactions';
 import type { Gateway360Transport } from './transport';
 

@@ -1,11 +1,11 @@
 import { DateTime } from 'luxon';
 
 import { CoreInputError } from '../errors';
-import type { MoneyValue } from '../money';
-import { currencyRules, money, parseAmount } from '../money';
-import { paymentMethodLabel } from '../paymentMethodLabel';
-import type { PaymentFailure, PaymentRecord, PaymentStatus } from '../paymentRecord';
-import { buildPaymentRecord } from '../paymentRecord';
+import type { MoneyValue } from '../money/money';
+import { currencyRules, money, parseAmount } from '../money/money';
+import { paymentMethodLabel } from '../payments/paymentMethodLabel';
+import type { PaymentFailure, PaymentRecord, PaymentStatus } from '../payments/paymentRecord';
+import { buildPaymentRecord } from '../payments/paymentRecord';
 import { Gateway360ApiError } from './errors';
 import type { GatewayFields } from './form';
 import type { Gateway360Transport, TransactAnswer } from './transport';

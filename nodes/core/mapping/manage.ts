@@ -1,8 +1,8 @@
 import type Stripe from 'stripe';
 
 import { CoreInputError } from '../errors';
-import { NO_AUTOMATIC_PAYMENT, paymentMethodLabel } from '../paymentMethodLabel';
-import type { PaymentMethodLike } from '../paymentMethodLabel';
+import { NO_AUTOMATIC_PAYMENT, paymentMethodLabel } from '../payments/paymentMethodLabel';
+import type { PaymentMethodLike } from '../payments/paymentMethodLabel';
 import { mappedToSeveralMessage, retrieveCustomer } from '../stripe/customers';
 import type { CustomerMappingLookup } from '../stripe/customers';
 import { StripeApiError, notFoundAsInputError } from '../stripe/errors';

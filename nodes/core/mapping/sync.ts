@@ -1,7 +1,7 @@
 import type Stripe from 'stripe';
 
 import { CoreInputError } from '../errors';
-import { operationIdempotencyKey } from '../idempotency';
+import { operationIdempotencyKey } from '../payments/idempotency';
 import { CustomerMappingLookup, mappedToSeveralMessage } from '../stripe/customers';
 import { StripeApiError, notFoundAsInputError } from '../stripe/errors';
 import type { StripeTransport } from '../stripe/transport';

@@ -1,14 +1,14 @@
 import type Stripe from 'stripe';
 
 import { CoreInputError, PaymentRefusedError, settled } from '../errors';
-import { formatFeePercent } from '../fee';
-import type { FeeBreakdown } from '../fee';
-import { decodeInvoiceMetadata, encodeInvoiceMetadata } from '../invoiceMetadata';
-import { assertInvoiceAmount, chargeableBreakdown } from '../paymentInput';
-import { buildPaymentRecord } from '../paymentRecord';
-import type { PaymentRecord } from '../paymentRecord';
-import { paymentMethodLabel } from '../paymentMethodLabel';
-import type { PaymentMethodLike } from '../paymentMethodLabel';
+import { formatFeePercent } from '../money/fee';
+import type { FeeBreakdown } from '../money/fee';
+import { decodeInvoiceMetadata, encodeInvoiceMetadata } from '../payments/invoiceMetadata';
+import { assertInvoiceAmount, chargeableBreakdown } from '../payments/paymentInput';
+import { buildPaymentRecord } from '../payments/paymentRecord';
+import type { PaymentRecord } from '../payments/paymentRecord';
+import { paymentMethodLabel } from '../payments/paymentMethodLabel';
+import type { PaymentMethodLike } from '../payments/paymentMethodLabel';
 import { StripeApiError } from './errors';
 import { cancelClaim, claimInvoices } from './invoiceClaims';
 import type { ClaimKind, ClaimRequest } from './invoiceClaims';

@@ -1,6 +1,6 @@
 import type Stripe from 'stripe';
 
-import { decodeInvoiceMetadata } from '../invoiceMetadata';
+import { decodeInvoiceMetadata } from '../payments/invoiceMetadata';
 import { isFullyRefunded } from './refundState';
 import { DEFAULT_GUARD_LOOKBACK_DAYS } from '../defaults';
 import type { StripeTransport } from './transport';

@@ -1,11 +1,11 @@
 import type Stripe from 'stripe';
 
-import { decodeInvoiceMetadata } from '../invoiceMetadata';
-import type { InvoiceLine } from '../invoiceMetadata';
-import { buildPaymentRecord, paymentStatusFromStripe } from '../paymentRecord';
-import type { PaymentFailure, PaymentRecord, PaymentStatus } from '../paymentRecord';
-import { paymentMethodLabel } from '../paymentMethodLabel';
-import type { PaymentMethodLike } from '../paymentMethodLabel';
+import { decodeInvoiceMetadata } from '../payments/invoiceMetadata';
+import type { InvoiceLine } from '../payments/invoiceMetadata';
+import { buildPaymentRecord, paymentStatusFromStripe } from '../payments/paymentRecord';
+import type { PaymentFailure, PaymentRecord, PaymentStatus } from '../payments/paymentRecord';
+import { paymentMethodLabel } from '../payments/paymentMethodLabel';
+import type { PaymentMethodLike } from '../payments/paymentMethodLabel';
 import { IDEMPOTENCY_METADATA_KEY } from './paymentGuards';
 import type { RefundState } from './refundState';
 import { refundStateOf } from './refundState';

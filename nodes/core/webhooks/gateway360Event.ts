@@ -6,10 +6,10 @@ import {
 	transactionRecord,
 } from '../gateway360/transactions';
 import type { Gateway360Transport } from '../gateway360/transport';
-import { money, parseAmount } from '../money';
-import { paymentMethodLabel } from '../paymentMethodLabel';
-import type { PaymentStatus } from '../paymentRecord';
-import { buildPaymentRecord } from '../paymentRecord';
+import { money, parseAmount } from '../money/money';
+import { paymentMethodLabel } from '../payments/paymentMethodLabel';
+import type { PaymentStatus } from '../payments/paymentRecord';
+import { buildPaymentRecord } from '../payments/paymentRecord';
 import type {
 	EventSource,
 	IgnoredReason,

@@ -1,5 +1,5 @@
-import type { MoneyValue } from '../money';
-import type { PaymentRecord, PaymentStatus } from '../paymentRecord';
+import type { MoneyValue } from '../money/money';
+import type { PaymentRecord, PaymentStatus } from '../payments/paymentRecord';
 import type { RawBody } from './stripeSignature';
 
 /**

@@ -1,8 +1,8 @@
 import { CoreInputError } from '../errors';
-import { decodeInvoiceMetadata } from '../invoiceMetadata';
-import { money } from '../money';
-import type { PaymentMethodLike } from '../paymentMethodLabel';
-import type { PaymentStatus } from '../paymentRecord';
+import { decodeInvoiceMetadata } from '../payments/invoiceMetadata';
+import { money } from '../money/money';
+import type { PaymentMethodLike } from '../payments/paymentMethodLabel';
+import type { PaymentStatus } from '../payments/paymentRecord';
 import { StripeApiError } from '../stripe/errors';
 import { isReleasedClaim } from '../stripe/paymentGuards';
 import {

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { signInvoiceLink } from '../../../core/signedLink';
+import { signInvoiceLink } from '../../../core/links/signedLink';
 import { mapItemsInOrder } from '../../../shared/itemRunner';
 import { asData, textParameter } from '../../helpers/parameters';
 

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { verifyInvoiceLink } from '../../../core/signedLink';
+import { verifyInvoiceLink } from '../../../core/links/signedLink';
 import { toNodeError } from '../../../shared/nodeErrors';
 import { asData } from '../../helpers/parameters';
 

@@ -1,13 +1,13 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { matchPaymentsToInvoices, matchPaymentToInvoice } from '../../../core/paymentMatch';
+import { matchPaymentsToInvoices, matchPaymentToInvoice } from '../../../core/payments/paymentMatch';
 import type {
 	MatchedInvoice,
 	MatchedRecord,
 	PaymentMatchInput,
 	RecordedPayment,
-} from '../../../core/paymentMatch';
+} from '../../../core/payments/paymentMatch';
 import { fieldLabels, toNodeError } from '../../../shared/nodeErrors';
 import { asData, jsonParameter, textParameter } from '../../helpers/parameters';
 

@@ -4,8 +4,8 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import {
 	authorizePaymentRequest,
 	DEFAULT_TOKEN_LIFETIME_MINUTES,
-} from '../../../core/paymentRequest';
-import type { Caller, PaymentRequestBody } from '../../../core/paymentRequest';
+} from '../../../core/payments/paymentRequest';
+import type { Caller, PaymentRequestBody } from '../../../core/payments/paymentRequest';
 import { fieldLabels, toNodeError } from '../../../shared/nodeErrors';
 import { asData, jsonParameter, textParameter } from '../../helpers/parameters';
 

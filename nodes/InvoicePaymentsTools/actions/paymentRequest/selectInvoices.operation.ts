@@ -1,8 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { selectInvoicesToPay } from '../../../core/paymentRequest';
-import type { BooksInvoice } from '../../../core/paymentRequest';
+import { selectInvoicesToPay } from '../../../core/payments/paymentRequest';
+import type { BooksInvoice } from '../../../core/payments/paymentRequest';
 import { CoreInputError } from '../../../core/errors';
 import { toNodeError } from '../../../shared/nodeErrors';
 import { asData, jsonParameter, textParameter } from '../../helpers/parameters';

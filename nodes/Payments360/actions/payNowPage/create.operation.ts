@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { assertEmail } from '../../../core/gateway360/charge';
 import { payNowPage } from '../../../core/gateway360/payNowPage';
-import { money } from '../../../core/money';
+import { money } from '../../../core/money/money';
 import { fieldLabels } from '../../../shared/nodeErrors';
 import { mapGatewayItems } from '../../helpers/errors';
 import { readWebInvoice } from '../../helpers/invoice';

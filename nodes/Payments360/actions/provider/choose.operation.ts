@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { chooseOnlinePaymentProvider, connectionFlag } from '../../../core/providerChoice';
+import { chooseOnlinePaymentProvider, connectionFlag } from '../../../core/payments/providerChoice';
 
 const properties: INodeProperties[] = [
 	{

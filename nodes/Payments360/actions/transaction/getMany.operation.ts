@@ -8,7 +8,7 @@ import {
 	toGatewayDate,
 	transactionView,
 } from '../../../core/gateway360/transactions';
-import { assertInvoiceId } from '../../../core/signedLink';
+import { assertInvoiceId } from '../../../core/links/signedLink';
 import { fieldLabels } from '../../../shared/nodeErrors';
 import { mapGatewayItems } from '../../helpers/errors';
 import { invoiceIdField } from '../common.descriptions';

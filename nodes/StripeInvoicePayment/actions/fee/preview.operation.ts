@@ -1,8 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { feeBreakdown, formatFeePercent, parseFeePercent } from '../../../core/fee';
-import { assertChargeable, currencyRules, money, parseAmount } from '../../../core/money';
+import { feeBreakdown, formatFeePercent, parseFeePercent } from '../../../core/money/fee';
+import { assertChargeable, currencyRules, money, parseAmount } from '../../../core/money/money';
 import { mapItemsInOrder } from '../../../shared/itemRunner';
 import type { PaymentSettings } from '../../helpers/settings';
 import { currencyField, feePercentField, invoiceIdField } from '../common.descriptions';

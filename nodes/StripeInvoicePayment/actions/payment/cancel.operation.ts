@@ -4,7 +4,7 @@ import type Stripe from 'stripe';
 
 import { CoreInputError } from '../../../core/errors';
 import { assertPaymentIntentId } from '../../../core/stripe/ids';
-import { operationIdempotencyKey } from '../../../core/idempotency';
+import { operationIdempotencyKey } from '../../../core/payments/idempotency';
 import { paymentRecordsFromIntent } from '../../../core/stripe/paymentIntentRecords';
 import { mapItemsInOrder } from '../../../shared/itemRunner';
 import type { OperationContext } from '../node.type';

@@ -2,9 +2,9 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { readScannedCharge } from '../../../core/autopay/chargeDecision';
-import { parseFeePercent } from '../../../core/fee';
-import { chargeableBreakdown, readPaymentOptions } from '../../../core/paymentInput';
-import type { PaymentOptionsInput } from '../../../core/paymentInput';
+import { parseFeePercent } from '../../../core/money/fee';
+import { chargeableBreakdown, readPaymentOptions } from '../../../core/payments/paymentInput';
+import type { PaymentOptionsInput } from '../../../core/payments/paymentInput';
 import { payInvoices } from '../../../core/stripe/payInvoices';
 import { StripeReadCache } from '../../../core/stripe/readCache';
 import { checkItems, mapCheckedItems } from '../../../shared/itemRunner';

@@ -10,7 +10,7 @@ import {
 	isReleasedClaim,
 	recentPaymentIntents,
 } from '../../../core/stripe/paymentGuards';
-import { decodeInvoiceMetadata } from '../../../core/invoiceMetadata';
+import { decodeInvoiceMetadata } from '../../../core/payments/invoiceMetadata';
 import { mapItemsInOrder } from '../../../shared/itemRunner';
 import { resolveCustomer } from '../../helpers/customer';
 import { invoiceIdField } from '../common.descriptions';

@@ -2,9 +2,9 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { businessDate } from '../../../core/autopay/dates';
-import { paymentIdempotencyKey } from '../../../core/idempotency';
-import { readPayInvoiceInput } from '../../../core/paymentInput';
-import type { PayInvoiceInputValues, PaymentOptionsInput } from '../../../core/paymentInput';
+import { paymentIdempotencyKey } from '../../../core/payments/idempotency';
+import { readPayInvoiceInput } from '../../../core/payments/paymentInput';
+import type { PayInvoiceInputValues, PaymentOptionsInput } from '../../../core/payments/paymentInput';
 import { payInvoices } from '../../../core/stripe/payInvoices';
 import { checkItems, mapCheckedItems } from '../../../shared/itemRunner';
 import { fieldLabels } from '../../../shared/nodeErrors';

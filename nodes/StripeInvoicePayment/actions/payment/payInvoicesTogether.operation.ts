@@ -3,8 +3,8 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { businessDate } from '../../../core/autopay/dates';
 import { CoreInputError } from '../../../core/errors';
-import { parseFeePercent } from '../../../core/fee';
-import { paymentIdempotencyKey } from '../../../core/idempotency';
+import { parseFeePercent } from '../../../core/money/fee';
+import { paymentIdempotencyKey } from '../../../core/payments/idempotency';
 import {
 	chargeableBreakdown,
 	readCurrency,
@@ -12,8 +12,8 @@ import {
 	readInvoiceAmount,
 	readInvoiceId,
 	readPaymentOptions,
-} from '../../../core/paymentInput';
-import type { PaymentOptionsInput } from '../../../core/paymentInput';
+} from '../../../core/payments/paymentInput';
+import type { PaymentOptionsInput } from '../../../core/payments/paymentInput';
 import { payInvoices } from '../../../core/stripe/payInvoices';
 import type { InvoiceToPay } from '../../../core/stripe/payInvoices';
 import { errorItem } from '../../../shared/itemRunner';

@@ -4,14 +4,14 @@ import type Stripe from 'stripe';
 
 import { CoreInputError } from '../../../core/errors';
 import { assertPaymentIntentId } from '../../../core/stripe/ids';
-import { operationIdempotencyKey } from '../../../core/idempotency';
+import { operationIdempotencyKey } from '../../../core/payments/idempotency';
 import {
 	assertDecimalAmount,
 	assertStripeExact,
 	formatAmount,
 	money,
 	parseAmount,
-} from '../../../core/money';
+} from '../../../core/money/money';
 import { checkItems, checkItemsFurther, mapCheckedItems } from '../../../shared/itemRunner';
 import { fieldLabels } from '../../../shared/nodeErrors';
 import type { OperationContext } from '../node.type';

@@ -2,10 +2,10 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { updateDisplayOptions } from 'n8n-workflow';
 import type Stripe from 'stripe';
 
-import { addMethodLinkDecision } from '../../../core/addMethodPolicy';
-import type { AddMethodPolicy } from '../../../core/addMethodPolicy';
-import { parseCurrencyCode } from '../../../core/money';
-import { readRedirectUrl } from '../../../core/paymentInput';
+import { addMethodLinkDecision } from '../../../core/payments/addMethodPolicy';
+import type { AddMethodPolicy } from '../../../core/payments/addMethodPolicy';
+import { parseCurrencyCode } from '../../../core/money/money';
+import { readRedirectUrl } from '../../../core/payments/paymentInput';
 import { checkItems, mapCheckedItems } from '../../../shared/itemRunner';
 import { fieldLabels } from '../../../shared/nodeErrors';
 import { findCustomer, readCustomerLocator } from '../../helpers/customer';

@@ -2,8 +2,8 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { updateDisplayOptions } from 'n8n-workflow';
 import type Stripe from 'stripe';
 
-import { paymentMethodLabel } from '../../../core/paymentMethodLabel';
-import type { PaymentMethodLike } from '../../../core/paymentMethodLabel';
+import { paymentMethodLabel } from '../../../core/payments/paymentMethodLabel';
+import type { PaymentMethodLike } from '../../../core/payments/paymentMethodLabel';
 import { mapItemsInOrder } from '../../../shared/itemRunner';
 import { resolveCustomer } from '../../helpers/customer';
 import { customerLocator } from '../customer.description';

@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { updateDisplayOptions } from 'n8n-workflow';
 import type Stripe from 'stripe';
 
-import { readRedirectUrl } from '../../../core/paymentInput';
+import { readRedirectUrl } from '../../../core/payments/paymentInput';
 import { checkItems, mapCheckedItems } from '../../../shared/itemRunner';
 import { fieldLabels } from '../../../shared/nodeErrors';
 import { findCustomer, readCustomerLocator } from '../../helpers/customer';

@@ -1,8 +1,8 @@
-import { CoreInputError } from './errors';
-import { parseAmount } from './money';
+import { CoreInputError } from '../errors';
+import { parseAmount } from '../money/money';
 import { HOW_TO_PAY_KINDS, isHowToPayKind } from './paymentInput';
 import type { HowToPayKind } from './paymentInput';
-import { trimmedText } from './text';
+import { trimmedText } from '../text';
 
 /**
  * Who may pay what, when an agent or a portal user asks to pay invoices (the seeds: HaloPSA's

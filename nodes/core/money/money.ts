@@ -1,5 +1,5 @@
-import { CoreInputError } from './errors';
-import { Memo } from './memo';
+import { CoreInputError } from '../errors';
+import { Memo } from '../memo';
 
 /**
  * Currencies Stripe charges in, with the number of decimals its API amounts use.

@@ -1,5 +1,5 @@
-import type { MoneyValue } from './money';
-import { money } from './money';
+import type { MoneyValue } from '../money/money';
+import { money } from '../money/money';
 
 /**
  * The one status vocabulary every provider's result is mapped to. `refunded`: the payment

@@ -1,6 +1,6 @@
 import { hash } from 'node:crypto';
 
-import { CoreInputError } from './errors';
+import { CoreInputError } from '../errors';
 
 /** What a payment attempt is, for its idempotency key. */
 export interface PaymentAttempt {

@@ -1,4 +1,4 @@
-import { CoreInputError } from './errors';
+import { CoreInputError } from '../errors';
 import { Money, currencyRules } from './money';
 
 /** Fee rates are kept as integer millionths (0.0001 % steps): 2.9 % -> 29_000. */

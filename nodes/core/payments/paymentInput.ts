@@ -1,8 +1,8 @@
-import { isEmailAddress } from './email/addresses';
-import { CoreInputError } from './errors';
-import { DEFAULT_GUARD_LOOKBACK_DAYS } from './defaults';
-import { feeBreakdown, parseFeePercent } from './fee';
-import type { FeeBreakdown } from './fee';
+import { isEmailAddress } from '../email/addresses';
+import { CoreInputError } from '../errors';
+import { DEFAULT_GUARD_LOOKBACK_DAYS } from '../defaults';
+import { feeBreakdown, parseFeePercent } from '../money/fee';
+import type { FeeBreakdown } from '../money/fee';
 import { METADATA_MAX_VALUE, encodeInvoiceMetadata } from './invoiceMetadata';
 import {
 	assertChargeable,
@@ -10,9 +10,9 @@ import {
 	formatAmount,
 	parseAmount,
 	parseCurrencyCode,
-} from './money';
-import { assertPaymentMethodId } from './stripe/ids';
-import type { HowToPay } from './stripe/payInvoices';
+} from '../money/money';
+import { assertPaymentMethodId } from '../stripe/ids';
+import type { HowToPay } from '../stripe/payInvoices';
 
 /**
  * What a person or a workflow asks a payment to be, checked before the first request of an

@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-import { CoreInputError } from './errors';
+import { CoreInputError } from '../errors';
 
 /**
  * The web invoice link: like a Stripe-hosted invoice page, whoever holds the link may pay that

@@ -1,4 +1,4 @@
-import { CoreInputError } from './errors';
+import { CoreInputError } from '../errors';
 
 /**
  * How the invoices of one payment are written into Stripe metadata, so that a webhook, a

@@ -1,7 +1,7 @@
-import { CoreInputError } from './errors';
-import { Money, formatMoney, parseAmount, parseCurrencyCode } from './money';
+import { CoreInputError } from '../errors';
+import { Money, formatMoney, parseAmount, parseCurrencyCode } from '../money/money';
 import type { PaymentStatus } from './paymentRecord';
-import { trimmedText } from './text';
+import { trimmedText } from '../text';
 import { PAYMENT_STATUSES } from './paymentRecord';
 
 /**
@@ -61,7 +61,7 @@ export interface RecordMoney {
 	currency: string;
 }
 
-/** The parts of a payment record (ours: `nodes/core/paymentRecord.ts` and the trigger's) read here. */
+/** The parts of a payment record (ours: `nodes/core/payments/paymentRecord.ts` and the trigger's) read here. */
 export interface MatchedRecord {
 	provider?: string | null;
 	invoiceId: string;
