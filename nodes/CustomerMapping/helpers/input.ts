@@ -16,8 +16,4 @@ export function refuseBadInputUpFront(
 	if (itemIndex >= 0) throw toNodeError(context.getNode(), problems[itemIndex], itemIndex);
 }
 
-/** A string parameter of one item, trimmed ('' when empty). */
-export function textParameter(context: IExecuteFunctions, name: string, itemIndex: number): string {
-	const value = context.getNodeParameter(name, itemIndex, '') as unknown;
-	return value === undefined || value === null ? '' : String(value).trim();
-}
+export { textParameter } from '../../shared/parameters';

@@ -39,11 +39,7 @@ export function jsonParameter(
 	return value;
 }
 
-/** A string parameter of one item, trimmed ('' when empty or not set). */
-export function textParameter(context: IExecuteFunctions, name: string, itemIndex: number): string {
-	const value = context.getNodeParameter(name, itemIndex, '') as unknown;
-	return value === undefined || value === null ? '' : String(value).trim();
-}
+export { textParameter } from '../../shared/parameters';
 
 /** Plain JSON for an output item. */
 export function asData<T>(value: T): IDataObject {

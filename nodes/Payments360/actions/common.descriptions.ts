@@ -40,7 +40,7 @@ export const invoiceNumberField: INodeProperties = {
 	description: "The web invoice's number, as the customer sees it",
 };
 
-export const invoiceIdField: INodeProperties = {
+export const orderInvoiceIdField: INodeProperties = {
 	displayName: 'Invoice ID',
 	name: 'invoiceId',
 	type: 'string',
@@ -62,14 +62,7 @@ export const amountField: INodeProperties = {
 		'The invoice amount to pay, before any processing fee, as a decimal string. Take it from your books, never from what a browser posted.',
 };
 
-export const currencyField: INodeProperties = {
-	displayName: 'Currency',
-	name: 'currency',
-	type: 'string',
-	default: '',
-	placeholder: 'e.g. usd',
-	description: "Three-letter ISO code; empty uses the node's default currency",
-};
+export { currencyField } from '../../shared/paymentDescriptions';
 
 export const customerEmailField: INodeProperties = {
 	displayName: 'Customer Email',
@@ -80,7 +73,7 @@ export const customerEmailField: INodeProperties = {
 	description: "The customer's email address; the gateway keeps it with the transaction",
 };
 
-export const feePercentField: INodeProperties = {
+export const surchargePercentField: INodeProperties = {
 	displayName: 'Processing Fee (%)',
 	name: 'feePercent',
 	type: 'string',

@@ -90,14 +90,7 @@ export const invoiceIdField: INodeProperties = {
 	description: 'The invoice ID in the books (your PSA, ERP or accounting system)',
 };
 
-export const currencyField: INodeProperties = {
-	displayName: 'Currency',
-	name: 'currency',
-	type: 'string',
-	default: '',
-	placeholder: 'e.g. usd',
-	description: "Three-letter ISO code; empty uses the node's default currency",
-};
+export { currencyField } from '../../shared/paymentDescriptions';
 
 export const feePercentField: INodeProperties = {
 	displayName: 'Processing Fee (%)',

@@ -320,7 +320,7 @@ export interface BooksInvoice {
 	sentToProvider?: unknown;
 }
 
-export interface InvoiceToPay {
+export interface SelectedInvoice {
 	invoiceId: string;
 	number: string;
 	customerId: string;
@@ -339,7 +339,7 @@ export interface SelectedInvoices {
 	ok: true;
 	customerId: string;
 	currency: string;
-	invoices: InvoiceToPay[];
+	invoices: SelectedInvoice[];
 	/** outstanding invoices a "pay all" request leaves out, each with why */
 	excluded: ExcludedInvoice[];
 }
@@ -384,7 +384,7 @@ export function invoiceGuard(invoice: BooksInvoice): { code: RefusalCode; messag
 	return null;
 }
 
-function toPay(invoice: BooksInvoice): InvoiceToPay {
+function toPay(invoice: BooksInvoice): SelectedInvoice {
 	return {
 		invoiceId: textOrEmpty(invoice.id),
 		number: textOrEmpty(invoice.number) || textOrEmpty(invoice.id),

@@ -11,7 +11,7 @@ import {
 	amountField,
 	currencyField,
 	customerEmailField,
-	feePercentField,
+	surchargePercentField,
 	invoiceNumberField,
 } from '../common.descriptions';
 import type { OperationContext } from '../node.type';
@@ -21,7 +21,7 @@ const properties: INodeProperties[] = [
 	amountField,
 	currencyField,
 	customerEmailField,
-	feePercentField,
+	surchargePercentField,
 	{
 		displayName: 'Post Token To',
 		name: 'postUrl',

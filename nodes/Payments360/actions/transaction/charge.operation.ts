@@ -22,15 +22,15 @@ import {
 	amountField,
 	currencyField,
 	customerEmailField,
-	feePercentField,
-	invoiceIdField,
+	surchargePercentField,
+	orderInvoiceIdField,
 	invoiceNumberField,
 } from '../common.descriptions';
 import type { OperationContext } from '../node.type';
 import { DEFAULT_MAPPING_METADATA_KEY } from '../../../core/stripe/customers';
 
 const properties: INodeProperties[] = [
-	invoiceIdField,
+	orderInvoiceIdField,
 	invoiceNumberField,
 	{
 		displayName: 'Customer ID',
@@ -56,7 +56,7 @@ const properties: INodeProperties[] = [
 			'The single-use token Collect.js made from the card in the browser, as the Pay Now page posted it (field payment_token)',
 	},
 	customerEmailField,
-	feePercentField,
+	surchargePercentField,
 	{
 		displayName: 'Claim the Invoice in Stripe First',
 		name: 'claimInStripe',

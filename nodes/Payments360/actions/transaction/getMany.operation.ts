@@ -11,7 +11,7 @@ import {
 import { assertInvoiceId } from '../../../core/links/signedLink';
 import { fieldLabels } from '../../../shared/nodeErrors';
 import { mapGatewayItems } from '../../helpers/errors';
-import { invoiceIdField } from '../common.descriptions';
+import { orderInvoiceIdField } from '../common.descriptions';
 import type { OperationContext } from '../node.type';
 import { returnAllOrLimit } from '../../../shared/listDescriptions';
 
@@ -27,7 +27,7 @@ const properties: INodeProperties[] = [
 		],
 	},
 	{
-		...invoiceIdField,
+		...orderInvoiceIdField,
 		description: 'Transactions whose order ID is this invoice ID (the ID in your books)',
 		displayOptions: { show: { findBy: ['invoiceId'] } },
 	},
