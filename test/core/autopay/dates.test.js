@@ -46,6 +46,7 @@ describe('epoch days', () => {
 // [description, value, time zone, expected business day]
 // One case per line: these tables read as tables.
 // prettier-ignore
+/** @type {Array<[string, Parameters<BusinessCalendar['dateOf']>[0], string, string]>} */
 const DAYS = [
 	// date-only: the day as written, in any zone
 	['date-only in New York', '2026-03-08', 'America/New_York', '2026-03-08'],
@@ -222,11 +223,13 @@ describe('instants agree with luxon in every zone', () => {
 			const zone = ZONES[randomInt(random, 0, ZONES.length - 1)];
 			const ms = Date.UTC(2026, 0, 1) + Math.floor(random() * 365 * 86_400_000);
 			const offset = randomInt(random, -48, 56) * 15;
-			const text = DateTime.fromMillis(ms, { zone: 'UTC' })
-				.setZone(
-					`UTC${offset < 0 ? '-' : '+'}${Math.floor(Math.abs(offset) / 60)}:${String(Math.abs(offset) % 60).padStart(2, '0')}`,
-				)
-				.toISO();
+			const text = /** @type {string} */ (
+				DateTime.fromMillis(ms, { zone: 'UTC' })
+					.setZone(
+						`UTC${offset < 0 ? '-' : '+'}${Math.floor(Math.abs(offset) / 60)}:${String(Math.abs(offset) % 60).padStart(2, '0')}`,
+					)
+					.toISO()
+			);
 			const expected = DateTime.fromISO(text).setZone(zone).toISODate();
 			expect([text, zone, new BusinessCalendar(zone).dateOf(text, 'd')]).toEqual([
 				text,

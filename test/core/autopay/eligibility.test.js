@@ -1,15 +1,37 @@
-import { createScan } from '../../../nodes/core/autopay/eligibility';
 import { SKIP_REASONS } from '../../../nodes/core/autopay/types';
 import { DEFAULT_CATCH_UP_DAYS } from '../../../nodes/core/defaults';
 import { CoreInputError } from '../../../nodes/core/errors';
 import { paymentIdempotencyKey } from '../../../nodes/core/payments/idempotency';
-import { decline, FACTS, INVOICE, LINK_EXPIRES, LOST, SETTINGS, VISA } from './fixtures';
+import {
+	createScan,
+	decline,
+	FACTS,
+	INVOICE,
+	LINK_EXPIRES,
+	LOST,
+	SETTINGS,
+	VISA,
+} from './fixtures';
 
 const STRIPE = { checkStripe: true };
 
+/** @typedef {import('../../../nodes/core/autopay/types').CustomerFacts} CustomerFacts */
+/** @typedef {import('./fixtures').DecisionFields} DecisionFields */
+
+/**
+ * @param {string} status
+ * @param {string[]} [invoiceIds]
+ * @param {object} [extra]
+ * @returns {CustomerFacts}
+ */
 function withPayment(status, invoiceIds = ['INV-7'], extra = {}) {
 	return { ...FACTS, payments: [{ id: 'pi_1', status, invoiceIds, ...extra }] };
 }
+/**
+ * @param {Parameters<typeof decline>[0]} signals
+ * @param {{ status?: string, method?: string | null, facts?: CustomerFacts }} [options]
+ * @returns {CustomerFacts}
+ */
 function withDecline(signals, { status = 'requires_payment_method', method, facts = FACTS } = {}) {
 	return {
 		...facts,
@@ -17,16 +39,20 @@ function withDecline(signals, { status = 'requires_payment_method', method, fact
 	};
 }
 const REFUNDED = { fullyRefunded: true };
+/** @returns {CustomerFacts} */
 function withPayLink(invoiceIds = ['INV-7'], facts = FACTS) {
 	return { ...facts, payLinks: [{ id: 'cs_1', expiresAt: LINK_EXPIRES, invoiceIds }] };
 }
 
+/** @type {Partial<DecisionFields>} */
 const CHARGE = { action: 'charge' };
+/** @returns {Partial<DecisionFields>} */
 const skip = (reason, extra = {}) => ({ action: 'skip', reason, ...extra });
 const invalid = (field) => skip('INVALID_FIELD', { field });
 
 // [description, invoice fields, settings, customer facts, expected decision]
 // One case per line: these tables read as tables.
+/** @type {Array<[string, Record<string, unknown>, Partial<import('../../../nodes/core/autopay/types').ScanSettings>, CustomerFacts | undefined, Partial<DecisionFields>]>} */
 // prettier-ignore
 const CASES = [
 	// due dates and the catch-up window (today is 2026-11-23 in Berlin, window 3 days)
@@ -227,11 +253,13 @@ describe('one scan of many invoices', () => {
 	// the table, classified in one scan (each with an id of its own), must decide as
 	// in a scan of its own, message included; twice over, so the second round is answered from
 	// what the first remembered.
-	test.each([
-		['in due-date mode', {}],
-		['in creation-date mode', { takePaymentOn: 'creationDate' }],
-		['with Check Stripe', STRIPE],
-	])('decides every case of the table as a fresh scan does, %s', (_, settings) => {
+	test.each(
+		/** @type {Array<[string, Partial<import('../../../nodes/core/autopay/types').ScanSettings>]>} */ ([
+			['in due-date mode', {}],
+			['in creation-date mode', { takePaymentOn: 'creationDate' }],
+			['with Check Stripe', STRIPE],
+		]),
+	)('decides every case of the table as a fresh scan does, %s', (_, settings) => {
 		const cases = CASES.filter(
 			([, invoice, caseSettings]) => !('id' in invoice) && Object.keys(caseSettings).length === 0,
 		);
@@ -557,19 +585,24 @@ describe('read once', () => {
 
 	test("an item's own fields are never taken for a reading, whatever they are called", () => {
 		const scan = createScan(SETTINGS);
-		expect(scan.classify({ ...INVOICE, kind: 'invoice', skip: { action: 'skip' } }).action).toBe(
-			'charge',
-		);
+		// fields beyond InvoiceFields, on purpose
+		const item = /** @type {any} */ ({ ...INVOICE, kind: 'invoice', skip: { action: 'skip' } });
+		expect(scan.classify(item).action).toBe('charge');
 	});
 });
 
 describe('messages', () => {
+	/**
+	 * @param {Record<string, unknown>} invoice
+	 * @param {Partial<import('../../../nodes/core/autopay/types').ScanSettings>} [settings]
+	 * @param {CustomerFacts} [facts]
+	 */
 	const message = (invoice, settings = {}, facts = undefined) =>
 		createScan({ ...SETTINGS, ...settings }).classify({ ...INVOICE, ...invoice }, facts).message;
 
 	// One case per line: these tables read as tables.
 	// prettier-ignore
-	test.each([
+	test.each(/** @type {Array<[Record<string, unknown>, Partial<import('../../../nodes/core/autopay/types').ScanSettings>, CustomerFacts | undefined, string]>} */ ([
 		[{ dueDate: '2026-11-30' }, {}, undefined, 'Invoice INV-7 is due on 2026-11-30, after today (2026-11-23 in Europe/Berlin)'],
 		[{ createdAt: '2026-11-30' }, { takePaymentOn: 'creationDate' }, undefined, 'Invoice INV-7 was created on 2026-11-30, after today (2026-11-23 in Europe/Berlin)'],
 		[{ dueDate: '2026-11-10' }, {}, undefined, 'Invoice INV-7 was due on 2026-11-10, 13 days ago, outside the catch-up window of 3 days (today is 2026-11-23 in Europe/Berlin)'],
@@ -591,7 +624,7 @@ describe('messages', () => {
 		[{ currency: 'GBP' }, { maxPerInvoice: { usd: '100' } }, undefined, 'Invoice INV-7 (125.00 GBP) is not charged: no per-invoice cap is set for GBP, and caps are in use'],
 		[{ customerId: undefined }, {}, undefined, 'Invoice INV-7 has no customer id'],
 		[{ id: null }, {}, undefined, 'The invoice has no id, so it cannot be paid safely'],
-	])('%j %j', (invoice, settings, facts, expected) => {
+	]))('%j %j', (invoice, settings, facts, expected) => {
 		expect(message(invoice, settings, facts)).toBe(expected);
 	});
 

@@ -1,10 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { createScan } from '../../../nodes/core/autopay/eligibility';
 import * as reading from '../../../nodes/core/autopay/reading';
 import { SKIP_REASONS } from '../../../nodes/core/autopay/types';
-import { decline, FACTS, INVOICE, LINK_EXPIRES, LOST, SETTINGS } from './fixtures';
+import { createScan, decline, FACTS, INVOICE, LINK_EXPIRES, LOST, SETTINGS } from './fixtures';
 
 // The documented order (the numbered list at the top of rules.ts) and the code that applies the
 // rules are one: the same rule functions in the same order, each giving the reason documented.

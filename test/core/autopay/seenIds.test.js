@@ -14,7 +14,18 @@ describe('SeenIds', () => {
 
 	test('tells apart ids that differ only in case, space or one code unit', () => {
 		const seen = new SeenIds();
-		const ids = ['inv-1', 'INV-1', 'INV-1 ', 'INV-١', 'INV-1\u0000', 'é', 'e\u0301', '\ud800', '\udc00', 'x'.repeat(500)];
+		const ids = [
+			'inv-1',
+			'INV-1',
+			'INV-1 ',
+			'INV-١',
+			'INV-1\u0000',
+			'é',
+			'e\u0301',
+			'\ud800',
+			'\udc00',
+			'x'.repeat(500),
+		];
 		for (const id of ids) expect(seen.add(id)).toBe(true);
 		for (const id of ids) expect(seen.add(id)).toBe(false);
 	});
