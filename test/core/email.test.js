@@ -1,7 +1,7 @@
 import {
 	composeAutoPayPreview,
-	composePaymentEmail,
-	composePaymentMismatchNotice,
+	composePaymentEmail as composePaymentEmailOutcome,
+	composePaymentMismatchNotice as composePaymentMismatchOutcome,
 	composeRunReport,
 	customerRecipients,
 	decidePaymentEmail,
@@ -10,20 +10,34 @@ import {
 	splitAddresses,
 } from '../../nodes/core/email';
 import { money } from '../../nodes/core/money/money';
+import { readFields } from '../support/fields';
 
-const record = (overrides = {}) => ({
-	provider: 'stripe',
-	invoiceId: 'inv-2001',
-	paymentId: 'pi_123',
-	status: 'succeeded',
-	amount: money(25000, 'usd'),
-	fee: money(725, 'usd'),
-	total: money(25725, 'usd'),
-	paymentMethod: { id: 'pm_1', label: 'Visa •••• 4242' },
-	failure: null,
-	nextActionUrl: null,
-	...overrides,
-});
+/** @typedef {import('../../nodes/core/email').EmailPaymentRecord} EmailPaymentRecord */
+/** @typedef {import('../../nodes/core/payments/paymentRecord').PaymentStatus} PaymentStatus */
+/** @typedef {import('../../nodes/core/email/paymentEmails').EmailSetting} EmailSetting */
+
+const composePaymentEmail = readFields(composePaymentEmailOutcome);
+const composePaymentMismatchNotice = readFields(composePaymentMismatchOutcome);
+
+/**
+ * @param {Record<string, unknown>} [overrides] a payment record's fields (a status outside
+ *   PaymentStatus only where a test refuses it)
+ * @returns {EmailPaymentRecord & { amount: import('../../nodes/core/money/money').MoneyValue }}
+ */
+const record = (overrides = {}) =>
+	/** @type {any} */ ({
+		provider: 'stripe',
+		invoiceId: 'inv-2001',
+		paymentId: 'pi_123',
+		status: 'succeeded',
+		amount: money(25000, 'usd'),
+		fee: money(725, 'usd'),
+		total: money(25725, 'usd'),
+		paymentMethod: { id: 'pm_1', label: 'Visa •••• 4242' },
+		failure: null,
+		nextActionUrl: null,
+		...overrides,
+	});
 
 const contact = {
 	customerName: 'Acme Plumbing Ltd',
@@ -41,39 +55,49 @@ const settings = (setting, extra = {}) => ({
 });
 
 describe('which email a payment record gets', () => {
-	test.each([
-		// status, setting, provider, expected
-		['succeeded', 'successesAndFailures', 'stripe', { kind: 'confirmation', audience: 'customer' }],
-		['succeeded', 'failuresOnly', 'stripe', { reason: 'SUCCESS_EMAILS_OFF' }],
-		['succeeded', 'stripeReceipts', 'stripe', { reason: 'STRIPE_RECEIPT' }],
-		// Stripe sends no receipt for a 360 Payments payment: ours goes out
-		['succeeded', 'stripeReceipts', 'gateway360', { kind: 'confirmation', audience: 'customer' }],
-		['failed', 'successesAndFailures', 'stripe', { kind: 'failure', audience: 'customer' }],
-		['failed', 'stripeReceipts', 'stripe', { kind: 'failure', audience: 'customer' }],
-		['failed', 'failuresOnly', 'stripe', { kind: 'failure', audience: 'internal' }],
-		[
-			'requires_action',
-			'successesAndFailures',
-			'stripe',
-			{ kind: 'failure', audience: 'customer' },
-		],
-		['requires_action', 'failuresOnly', 'stripe', { kind: 'failure', audience: 'internal' }],
-		['processing', 'successesAndFailures', 'stripe', { reason: 'STATUS_NOT_NOTIFIED' }],
-		['pending', 'successesAndFailures', 'stripe', { reason: 'STATUS_NOT_NOTIFIED' }],
-		['canceled', 'successesAndFailures', 'stripe', { reason: 'STATUS_NOT_NOTIFIED' }],
-		['refunded', 'successesAndFailures', 'stripe', { reason: 'STATUS_NOT_NOTIFIED' }],
-		['refunded', 'successesAndFailures', 'gateway360', { reason: 'STATUS_NOT_NOTIFIED' }],
-	])('%s under %s (%s)', (status, setting, provider, expected) => {
+	test.each(
+		/** @type {Array<[PaymentStatus, EmailSetting, string, object]>} */ ([
+			// status, setting, provider, expected
+			[
+				'succeeded',
+				'successesAndFailures',
+				'stripe',
+				{ kind: 'confirmation', audience: 'customer' },
+			],
+			['succeeded', 'failuresOnly', 'stripe', { reason: 'SUCCESS_EMAILS_OFF' }],
+			['succeeded', 'stripeReceipts', 'stripe', { reason: 'STRIPE_RECEIPT' }],
+			// Stripe sends no receipt for a 360 Payments payment: ours goes out
+			['succeeded', 'stripeReceipts', 'gateway360', { kind: 'confirmation', audience: 'customer' }],
+			['failed', 'successesAndFailures', 'stripe', { kind: 'failure', audience: 'customer' }],
+			['failed', 'stripeReceipts', 'stripe', { kind: 'failure', audience: 'customer' }],
+			['failed', 'failuresOnly', 'stripe', { kind: 'failure', audience: 'internal' }],
+			[
+				'requires_action',
+				'successesAndFailures',
+				'stripe',
+				{ kind: 'failure', audience: 'customer' },
+			],
+			['requires_action', 'failuresOnly', 'stripe', { kind: 'failure', audience: 'internal' }],
+			['processing', 'successesAndFailures', 'stripe', { reason: 'STATUS_NOT_NOTIFIED' }],
+			['pending', 'successesAndFailures', 'stripe', { reason: 'STATUS_NOT_NOTIFIED' }],
+			['canceled', 'successesAndFailures', 'stripe', { reason: 'STATUS_NOT_NOTIFIED' }],
+			['refunded', 'successesAndFailures', 'stripe', { reason: 'STATUS_NOT_NOTIFIED' }],
+			['refunded', 'successesAndFailures', 'gateway360', { reason: 'STATUS_NOT_NOTIFIED' }],
+		]),
+	)('%s under %s (%s)', (status, setting, provider, expected) => {
 		expect(decidePaymentEmail({ status, provider }, setting)).toEqual(expected);
 	});
 
 	test('an off-session decline asking for authentication is announced by its requires-action record, not twice', () => {
+		/** @type {Parameters<typeof decidePaymentEmail>[0]} */
 		const asked = {
 			status: 'failed',
 			provider: 'stripe',
 			failure: { code: 'authentication_required' },
 		};
-		for (const setting of ['failuresOnly', 'successesAndFailures', 'stripeReceipts']) {
+		/** @type {EmailSetting[]} */
+		const allSettings = ['failuresOnly', 'successesAndFailures', 'stripeReceipts'];
+		for (const setting of allSettings) {
 			expect(decidePaymentEmail(asked, setting)).toEqual({ reason: 'AUTHENTICATION_REQUESTED' });
 		}
 		const declined = { ...asked, failure: { code: 'card_declined' } };
@@ -84,7 +108,9 @@ describe('which email a payment record gets', () => {
 	});
 
 	test('a status the books already had sends nothing, whatever it is', () => {
-		for (const status of ['succeeded', 'failed', 'requires_action']) {
+		/** @type {PaymentStatus[]} */
+		const statuses = ['succeeded', 'failed', 'requires_action'];
+		for (const status of statuses) {
 			expect(
 				decidePaymentEmail({ status, provider: 'stripe' }, 'successesAndFailures', false),
 			).toEqual({
@@ -253,7 +279,9 @@ describe('Payment Confirmation', () => {
 		expect(hostile.html).not.toContain('<script>');
 		expect(hostile.html).toContain('&lt;script&gt;');
 		expect(hostile.subject).toBe('Payment Confirmation: invoice INV-1 Subject: hi');
-		expect(hostile.text.split('\n')[0]).toBe('Dear <script>x</script> Bcc: evil@x.com,');
+		expect(/** @type {string} */ (hostile.text).split('\n')[0]).toBe(
+			'Dear <script>x</script> Bcc: evil@x.com,',
+		);
 	});
 });
 
