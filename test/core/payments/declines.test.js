@@ -1,8 +1,20 @@
 import { declineOf, retryBan } from '../../../nodes/core/payments/declines';
 
+/** @typedef {NonNullable<Parameters<typeof declineOf>[0]>} LastPaymentError */
+/** @typedef {import('../../../nodes/core/payments/declines').Decline} Decline */
+
+/**
+ * A last_payment_error with only the fields declineOf reads (Stripe's type names every field and
+ * the method expanded; an id is what an unexpanded read gives).
+ * @param {Record<string, unknown>} fields
+ * @returns {LastPaymentError}
+ */
+const lastPaymentError = (fields) => /** @type {any} */ (fields);
+
 const card = (brand) => ({ id: 'pm_1', object: 'payment_method', type: 'card', card: { brand } });
 
 // [description, decline signals, the ban expected (undefined: a retry is allowed)]
+/** @type {Array<[string, Partial<Decline>, object | undefined]>} */
 // prettier-ignore
 const CASES = [
 	// the issuer's decline code
@@ -58,7 +70,7 @@ describe('which declines forbid an automatic retry', () => {
 		if (expected === undefined) expect(ban).toBeUndefined();
 		else {
 			expect(ban).toMatchObject(expected);
-			expect(ban.meaning).toMatch(/^[a-z].*[^.]$/);
+			expect(/** @type {NonNullable<typeof ban>} */ (ban).meaning).toMatch(/^[a-z].*[^.]$/);
 		}
 	});
 
@@ -85,7 +97,7 @@ describe('which declines forbid an automatic retry', () => {
 
 describe("a PaymentIntent's last_payment_error as a decline", () => {
 	test('reads every signal and the method with its brand', () => {
-		const error = {
+		const error = lastPaymentError({
 			type: 'card_error',
 			code: 'card_declined',
 			decline_code: 'generic_decline',
@@ -94,7 +106,7 @@ describe("a PaymentIntent's last_payment_error as a decline", () => {
 			network_decline_code: '05',
 			message: 'Your card was declined.',
 			payment_method: card('mastercard'),
-		};
+		});
 		expect(declineOf(error)).toEqual({
 			code: 'card_declined',
 			declineCode: 'generic_decline',
@@ -104,17 +116,21 @@ describe("a PaymentIntent's last_payment_error as a decline", () => {
 			cardBrand: 'mastercard',
 			paymentMethodId: 'pm_1',
 		});
-		expect(retryBan(declineOf(error))).toMatchObject({ signal: 'advice_code' });
+		expect(retryBan(/** @type {Decline} */ (declineOf(error)))).toMatchObject({
+			signal: 'advice_code',
+		});
 	});
 
 	test('absent signals are null; a method given by id is still named', () => {
 		expect(
-			declineOf({
-				type: 'card_error',
-				code: 'processing_error',
-				payment_method: 'pm_9',
-				decline_code: '',
-			}),
+			declineOf(
+				lastPaymentError({
+					type: 'card_error',
+					code: 'processing_error',
+					payment_method: 'pm_9',
+					decline_code: '',
+				}),
+			),
 		).toEqual({
 			code: 'processing_error',
 			declineCode: null,
@@ -124,7 +140,11 @@ describe("a PaymentIntent's last_payment_error as a decline", () => {
 			cardBrand: null,
 			paymentMethodId: 'pm_9',
 		});
-		expect(declineOf({ type: 'card_error', code: 'card_declined' }).paymentMethodId).toBeNull();
+		expect(
+			/** @type {Decline} */ (
+				declineOf(lastPaymentError({ type: 'card_error', code: 'card_declined' }))
+			).paymentMethodId,
+		).toBeNull();
 	});
 
 	test('no error is no decline', () => {
@@ -133,14 +153,16 @@ describe("a PaymentIntent's last_payment_error as a decline", () => {
 	});
 
 	test('a Visa decline read from Stripe keeps its network code meaningful', () => {
-		const decline = declineOf({
-			type: 'card_error',
-			code: 'card_declined',
-			decline_code: 'generic_decline',
-			network_decline_code: '41',
-			payment_method: card('visa'),
-		});
-		expect(retryBan(decline)).toMatchObject({
+		const decline = declineOf(
+			lastPaymentError({
+				type: 'card_error',
+				code: 'card_declined',
+				decline_code: 'generic_decline',
+				network_decline_code: '41',
+				payment_method: card('visa'),
+			}),
+		);
+		expect(retryBan(/** @type {Decline} */ (decline))).toMatchObject({
 			signal: 'network_decline_code',
 			code: '41',
 			meaning: 'the card is reported lost',

@@ -4,6 +4,10 @@ import {
 	paymentIdempotencyKeys,
 } from '../../../nodes/core/payments/idempotency';
 
+/** @typedef {import('../../../nodes/core/payments/idempotency').PaymentAttempt} PaymentAttempt */
+/** @typedef {Parameters<typeof paymentIdempotencyKeys>[0]} SharedAttempt */
+
+/** @type {PaymentAttempt} */
 const attempt = {
 	provider: 'stripe',
 	purpose: 'autopay',
@@ -21,16 +25,20 @@ describe('paymentIdempotencyKey', () => {
 		expect(key).toMatch(/^invpay-autopay-2026-11-23-[0-9a-f]{40}$/);
 	});
 
-	test.each([
-		['another day', { day: '2026-11-24' }],
-		['another amount', { amountMinor: 12501 }],
-		['another currency', { currency: 'eur' }],
-		['another invoice set', { invoiceIds: ['INV-1'] }],
-		['another purpose', { purpose: 'manual' }],
-		['another payment method', { paymentMethod: 'pm_123' }],
-		['another provider', { provider: 'gateway360' }],
-	])('%s gives another key', (_, change) => {
-		expect(paymentIdempotencyKey({ ...attempt, ...change })).not.toBe(paymentIdempotencyKey(attempt));
+	test.each(
+		/** @type {Array<[string, Partial<PaymentAttempt>]>} */ ([
+			['another day', { day: '2026-11-24' }],
+			['another amount', { amountMinor: 12501 }],
+			['another currency', { currency: 'eur' }],
+			['another invoice set', { invoiceIds: ['INV-1'] }],
+			['another purpose', { purpose: 'manual' }],
+			['another payment method', { paymentMethod: 'pm_123' }],
+			['another provider', { provider: 'gateway360' }],
+		]),
+	)('%s gives another key', (_, change) => {
+		expect(paymentIdempotencyKey({ ...attempt, ...change })).not.toBe(
+			paymentIdempotencyKey(attempt),
+		);
 	});
 
 	test('stays under 255 characters for 5,000 invoices', () => {
@@ -51,11 +59,11 @@ describe('paymentIdempotencyKey', () => {
 describe('keys stay the same from release to release', () => {
 	// A changed key would let a retry after an upgrade charge again: these values are pinned.
 	// prettier-ignore
-	test.each([
+	test.each(/** @type {Array<[PaymentAttempt, string]>} */ ([
 		[{ provider: 'stripe', purpose: 'autopay', invoiceIds: ['INV-1'], amountMinor: 12500, currency: 'usd', day: '2026-11-23' }, 'invpay-autopay-2026-11-23-5e2076c5036ca75e01dfee7870a4530645093d5c'],
 		[{ provider: 'stripe', purpose: 'manual', invoiceIds: ['INV-2', 'INV-1', 'A"\\b', 'é\u2028\ud800'], amountMinor: 1, currency: 'EUR', day: '2026-01-01', paymentMethod: 'pm_1' }, 'invpay-manual-2026-01-01-b7797ab89119b17c261fad1dde74a22a282423eb'],
 		[{ provider: 'gateway360', purpose: 'paylink', invoiceIds: ['Z', 'a', '10', '9'], amountMinor: 99999999, currency: 'Jpy', day: '1999-12-31' }, 'invpay-paylink-1999-12-31-43cc7575c23c70f01b93098a913e41cc50c8f62b'],
-	])('%j', (pinned, key) => {
+	]))('%j', (pinned, key) => {
 		expect(paymentIdempotencyKey(pinned)).toBe(key);
 	});
 
@@ -67,10 +75,12 @@ describe('keys stay the same from release to release', () => {
 });
 
 describe('paymentIdempotencyKeys (the keys of one run)', () => {
+	/** @type {SharedAttempt} */
 	const shared = { provider: 'stripe', purpose: 'autopay', day: '2026-11-23' };
 
+	// any[]: the ids include a number ([7]) on purpose
 	// prettier-ignore
-	test.each([
+	test.each(/** @type {Array<[any[], number, string]>} */ ([
 		[['INV-1'], 12500, 'usd'],
 		[['INV-1'], 12500, 'USD'],
 		[['INV-1'], 12501, 'usd'],
@@ -80,7 +90,7 @@ describe('paymentIdempotencyKeys (the keys of one run)', () => {
 		[[7], 1e21, 'usd'],
 		[['INV-1'], Number.NaN, 'usd'],
 		[['INV-1'], -0, 'usd'],
-	])('%j %p %s: the same key as paymentIdempotencyKey', (invoiceIds, amountMinor, currency) => {
+	]))('%j %p %s: the same key as paymentIdempotencyKey', (invoiceIds, amountMinor, currency) => {
 		const keyFor = paymentIdempotencyKeys(shared);
 		const expected = paymentIdempotencyKey({ ...shared, invoiceIds, amountMinor, currency });
 		expect(keyFor(invoiceIds, amountMinor, currency)).toBe(expected);
@@ -89,9 +99,20 @@ describe('paymentIdempotencyKeys (the keys of one run)', () => {
 	});
 
 	test('with a payment method, and for another purpose and provider', () => {
-		const other = { provider: 'gateway360', purpose: 'manual', day: '2026-01-02', paymentMethod: 'pm_9' };
+		/** @type {SharedAttempt} */
+		const other = {
+			provider: 'gateway360',
+			purpose: 'manual',
+			day: '2026-01-02',
+			paymentMethod: 'pm_9',
+		};
 		expect(paymentIdempotencyKeys(other)(['B', 'A'], 300, 'gbp')).toBe(
-			paymentIdempotencyKey({ ...other, invoiceIds: ['A', 'B'], amountMinor: 300, currency: 'GBP' }),
+			paymentIdempotencyKey({
+				...other,
+				invoiceIds: ['A', 'B'],
+				amountMinor: 300,
+				currency: 'GBP',
+			}),
 		);
 	});
 
@@ -100,7 +121,9 @@ describe('paymentIdempotencyKeys (the keys of one run)', () => {
 			expect.objectContaining({ field: 'invoiceId' }),
 		);
 		const badDay = paymentIdempotencyKeys({ ...shared, day: '23/11/2026' });
-		expect(() => badDay(['INV-1'], 100, 'usd')).toThrow('Day "23/11/2026" is not a YYYY-MM-DD date');
+		expect(() => badDay(['INV-1'], 100, 'usd')).toThrow(
+			'Day "23/11/2026" is not a YYYY-MM-DD date',
+		);
 	});
 });
 
