@@ -1,33 +1,52 @@
 import { money } from '../../../nodes/core/money/money';
-import { matchPaymentsToInvoices, matchPaymentToInvoice } from '../../../nodes/core/payments/paymentMatch';
+import {
+	matchPaymentsToInvoices,
+	matchPaymentToInvoice,
+} from '../../../nodes/core/payments/paymentMatch';
+
+/** @typedef {import('../../../nodes/core/payments/paymentMatch').PaymentMatchInput} PaymentMatchInput */
 
 const usd = (minor) => money(minor, 'usd');
 
-/** Invoice INV-2001 of cust-1001, $250.00 owed, as GET /invoices/:id answers. */
-const invoice = (overrides = {}) => ({
-	id: 'inv-2001',
-	number: 'INV-2001',
-	customerId: 'cust-1001',
-	currency: 'USD',
-	balance: '250.00',
-	...overrides,
-});
+/**
+ * Invoice INV-2001 of cust-1001, $250.00 owed, as GET /invoices/:id answers.
+ * @param {Record<string, unknown>} [overrides] its fields (unreadable ones where a test refuses them)
+ * @returns {import('../../../nodes/core/payments/paymentMatch').MatchedInvoice}
+ */
+const invoice = (overrides = {}) =>
+	/** @type {any} */ ({
+		id: 'inv-2001',
+		number: 'INV-2001',
+		customerId: 'cust-1001',
+		currency: 'USD',
+		balance: '250.00',
+		...overrides,
+	});
 
-/** A payment-status record of a $250.00 payment of that invoice, with a $7.25 fee line. */
-const record = (overrides = {}) => ({
-	provider: 'stripe',
-	invoiceId: 'inv-2001',
-	paymentId: 'pi_1',
-	status: 'succeeded',
-	customer: { booksId: 'cust-1001', providerId: 'cus_A' },
-	amount: usd(25000),
-	fee: usd(725),
-	total: usd(25725),
-	paymentAmount: usd(25725),
-	invoiceIds: ['inv-2001'],
-	...overrides,
-});
+/**
+ * A payment-status record of a $250.00 payment of that invoice, with a $7.25 fee line.
+ * @param {Record<string, unknown>} [overrides] its fields (unreadable ones where a test refuses them)
+ * @returns {import('../../../nodes/core/payments/paymentMatch').MatchedRecord}
+ */
+const record = (overrides = {}) =>
+	/** @type {any} */ ({
+		provider: 'stripe',
+		invoiceId: 'inv-2001',
+		paymentId: 'pi_1',
+		status: 'succeeded',
+		customer: { booksId: 'cust-1001', providerId: 'cus_A' },
+		amount: usd(25000),
+		fee: usd(725),
+		total: usd(25725),
+		paymentAmount: usd(25725),
+		invoiceIds: ['inv-2001'],
+		...overrides,
+	});
 
+/**
+ * @param {Record<string, unknown>} [recordOverrides]
+ * @param {Partial<Omit<PaymentMatchInput, 'invoice'>> & { invoice?: Record<string, unknown> }} [inputOverrides]
+ */
 const match = (recordOverrides = {}, { invoice: invoiceOverrides, ...input } = {}) =>
 	matchPaymentToInvoice({
 		record: record(recordOverrides),
@@ -39,97 +58,99 @@ const match = (recordOverrides = {}, { invoice: invoiceOverrides, ...input } = {
 const codes = (verdict) => verdict.reasons.map((reason) => reason.code);
 
 describe('a payment matches its invoice', () => {
-	test.each([
-		['the balance, with its fee line', {}, {}],
-		[
-			'a zero-decimal currency',
-			{
-				amount: money(15000, 'jpy'),
-				fee: money(0, 'jpy'),
-				total: money(15000, 'jpy'),
-				paymentAmount: money(15000, 'jpy'),
-			},
-			{ invoice: { currency: 'JPY', balance: '15000' } },
-		],
-		[
-			'the books customer alone (a guest pay link: no Stripe customer)',
-			{
-				customer: { booksId: 'cust-1001', providerId: null },
-			},
-			{},
-		],
-		[
-			'the mapped Stripe customer alone (no books id in the metadata)',
-			{
-				customer: { booksId: null, providerId: 'cus_A' },
-			},
-			{},
-		],
-		[
-			'the mapping not known: the books customer decides',
-			{
-				customer: { booksId: 'cust-1001', providerId: 'cus_anyone' },
-			},
-			{ stripeCustomerId: undefined },
-		],
-		[
-			'a 360 Payments record: its vault id is no Stripe customer',
-			{
-				provider: 'gateway360',
-				customer: { booksId: 'cust-1001', providerId: 'vault-9' },
-			},
-			{ stripeCustomerId: null },
-		],
-		[
-			'a later report of a payment the books counted, the invoice paid since',
-			{},
-			{
-				invoice: { balance: '0.00' },
-				recordedPayments: [
-					{ paymentId: 'pi_0', amount: usd(100) },
-					{ paymentId: 'pi_1', amount: usd(25000) },
-				],
-			},
-		],
-		[
-			'a refund of a payment the books counted (the invoice open again)',
-			{
-				status: 'refunded',
-				refund: { amountRefunded: usd(25725), amountKept: usd(0) },
-			},
-			{
-				invoice: { balance: '250.00' },
-				recordedPayments: [{ paymentId: 'pi_1', amount: usd(25000) }],
-			},
-		],
-		[
-			'a failed attempt on a paid invoice: it took nothing',
-			{ status: 'failed' },
-			{
-				invoice: { balance: '0.00' },
-			},
-		],
-		[
-			'a page that expired for another amount: it took nothing',
-			{
-				status: 'canceled',
-				paymentId: 'cs_1',
-				amount: usd(100),
-				fee: usd(0),
-				total: usd(100),
-				paymentAmount: usd(100),
-			},
-			{},
-		],
-		[
-			"a record without the payment total (a node's own output)",
-			{
-				paymentAmount: undefined,
-				invoiceIds: undefined,
-			},
-			{},
-		],
-	])('%s', (_, recordOverrides, inputOverrides) => {
+	test.each(
+		/** @type {Array<[string, Record<string, any>, object]>} */ ([
+			['the balance, with its fee line', {}, {}],
+			[
+				'a zero-decimal currency',
+				{
+					amount: money(15000, 'jpy'),
+					fee: money(0, 'jpy'),
+					total: money(15000, 'jpy'),
+					paymentAmount: money(15000, 'jpy'),
+				},
+				{ invoice: { currency: 'JPY', balance: '15000' } },
+			],
+			[
+				'the books customer alone (a guest pay link: no Stripe customer)',
+				{
+					customer: { booksId: 'cust-1001', providerId: null },
+				},
+				{},
+			],
+			[
+				'the mapped Stripe customer alone (no books id in the metadata)',
+				{
+					customer: { booksId: null, providerId: 'cus_A' },
+				},
+				{},
+			],
+			[
+				'the mapping not known: the books customer decides',
+				{
+					customer: { booksId: 'cust-1001', providerId: 'cus_anyone' },
+				},
+				{ stripeCustomerId: undefined },
+			],
+			[
+				'a 360 Payments record: its vault id is no Stripe customer',
+				{
+					provider: 'gateway360',
+					customer: { booksId: 'cust-1001', providerId: 'vault-9' },
+				},
+				{ stripeCustomerId: null },
+			],
+			[
+				'a later report of a payment the books counted, the invoice paid since',
+				{},
+				{
+					invoice: { balance: '0.00' },
+					recordedPayments: [
+						{ paymentId: 'pi_0', amount: usd(100) },
+						{ paymentId: 'pi_1', amount: usd(25000) },
+					],
+				},
+			],
+			[
+				'a refund of a payment the books counted (the invoice open again)',
+				{
+					status: 'refunded',
+					refund: { amountRefunded: usd(25725), amountKept: usd(0) },
+				},
+				{
+					invoice: { balance: '250.00' },
+					recordedPayments: [{ paymentId: 'pi_1', amount: usd(25000) }],
+				},
+			],
+			[
+				'a failed attempt on a paid invoice: it took nothing',
+				{ status: 'failed' },
+				{
+					invoice: { balance: '0.00' },
+				},
+			],
+			[
+				'a page that expired for another amount: it took nothing',
+				{
+					status: 'canceled',
+					paymentId: 'cs_1',
+					amount: usd(100),
+					fee: usd(0),
+					total: usd(100),
+					paymentAmount: usd(100),
+				},
+				{},
+			],
+			[
+				"a record without the payment total (a node's own output)",
+				{
+					paymentAmount: undefined,
+					invoiceIds: undefined,
+				},
+				{},
+			],
+		]),
+	)('%s', (_, recordOverrides, inputOverrides) => {
 		const verdict = match(recordOverrides, inputOverrides);
 		expect(verdict.reasons).toEqual([]);
 		expect(verdict).toMatchObject({
@@ -287,6 +308,7 @@ describe('a payment that does not match is said why', () => {
 });
 
 describe('a combined payment: its lines added up across the records of one run', () => {
+	/** @returns {PaymentMatchInput} */
 	const line = (invoiceId, amountMinor, overrides = {}) => ({
 		record: record({
 			invoiceId,
@@ -354,18 +376,22 @@ describe('a combined payment: its lines added up across the records of one run',
 });
 
 describe('what cannot be read is an error naming the parameter, not a verdict', () => {
-	test.each([
-		['no record', null, 'paymentRecord'],
-		['an unknown status', { status: 'paid' }, 'paymentRecord'],
-		['no amount', { amount: null }, 'paymentRecord'],
-		['a currency nobody charges in', { fee: { amount: '1.00', currency: 'zzz' } }, 'fee'],
-		['an amount that is no decimal', { amount: { amount: '2,50', currency: 'usd' } }, 'amount'],
-		[
-			'minor units saying another amount',
-			{ amount: { amount: '250.00', minor: 100, currency: 'usd' } },
-			'amount',
-		],
-	])('%s', (_, overrides, field) => {
+	test.each(
+		/** @type {Array<[string, Record<string, unknown> | null, string]>} */ ([
+			['no record', null, 'paymentRecord'],
+			['an unknown status', { status: 'paid' }, 'paymentRecord'],
+			['no amount', { amount: null }, 'paymentRecord'],
+			['a currency nobody charges in', { fee: { amount: '1.00', currency: 'zzz' } }, 'fee'],
+			['an amount that is no decimal', { amount: { amount: '2,50', currency: 'usd' } }, 'amount'],
+			[
+				'minor units saying another amount',
+				{ amount: { amount: '250.00', minor: 100, currency: 'usd' } },
+				'amount',
+			],
+		]),
+	)('%s', (_, overrides, field) => {
+		// no record at all (null) on purpose
+		/** @type {any} */
 		const input = {
 			record: overrides === null ? null : record(overrides),
 			invoice: invoice(),
