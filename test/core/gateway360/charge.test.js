@@ -224,7 +224,7 @@ describe('already paid: the same order ID, customer and total, nothing less', ()
 	test('a voided sale does not count as paid: the invoice is charged', async () => {
 		const req = request();
 		const first = await chargeToken(transport, req);
-		await voidPayment(transport, { transactionId: first.record.paymentId });
+		await voidPayment(transport, { transactionId: /** @type {string} */ (first.record.paymentId) });
 		const again = await chargeToken(transport, { ...req, paymentToken: token() });
 		expect(again).toMatchObject({ existingPayment: false, record: { status: 'succeeded' } });
 		expect(again.record.paymentId).not.toBe(first.record.paymentId);
@@ -236,7 +236,7 @@ describe('already paid: the same order ID, customer and total, nothing less', ()
 		const first = await chargeToken(transport, req);
 		const elsewhere = await outsideSale(req.invoiceId, '7.00');
 		gateway.settle();
-		await refundPayment(transport, { transactionId: first.record.paymentId });
+		await refundPayment(transport, { transactionId: /** @type {string} */ (first.record.paymentId) });
 		await refundPayment(transport, { transactionId: elsewhere.transactionId });
 		const again = await chargeToken(transport, { ...req, paymentToken: token() });
 		expect(again).toMatchObject({ existingPayment: false, record: { status: 'succeeded' } });
@@ -246,12 +246,12 @@ describe('already paid: the same order ID, customer and total, nothing less', ()
 		const req = request();
 		const first = await chargeToken(transport, req);
 		gateway.settle();
-		await refundPayment(transport, { transactionId: first.record.paymentId, amount: '30.00' });
+		await refundPayment(transport, { transactionId: /** @type {string} */ (first.record.paymentId), amount: '30.00' });
 		const again = await chargeToken(transport, { ...req, paymentToken: token() });
 		expect(again.existingPayment).toBe(true);
 		expect(again.record.paymentId).toBe(first.record.paymentId);
 		expect(again.record).toMatchObject({ status: 'succeeded', refund: { amountRefunded: { amount: '30.00' }, amountKept: { amount: '70.00' } } });
-		expect(again.record.guard.message).toMatch(/; nothing new was charged\. \$30\.00 of it was refunded since, \$70\.00 kept$/);
+		expect(again.record.guard?.message).toMatch(/; nothing new was charged\. \$30\.00 of it was refunded since, \$70\.00 kept$/);
 	});
 
 	test('a sale the books already hold is off the balance: paying the rest is charged, and kept', async () => {
@@ -271,7 +271,7 @@ describe('already paid: the same order ID, customer and total, nothing less', ()
 	test('a payment the books hold that is this payment still means paid (a double click after recording)', async () => {
 		const req = request();
 		const first = await chargeToken(transport, req);
-		const again = await chargeToken(transport, { ...req, paymentToken: token(), recordedPaymentIds: [first.record.paymentId] });
+		const again = await chargeToken(transport, { ...req, paymentToken: token(), recordedPaymentIds: [/** @type {string} */ (first.record.paymentId)] });
 		expect(again).toMatchObject({ existingPayment: true, record: { paymentId: first.record.paymentId } });
 		expect(gateway.ledger.chargesFor(req.invoiceId)).toBe(1);
 	});
@@ -296,6 +296,7 @@ describe('already paid: the same order ID, customer and total, nothing less', ()
 
 	test('a conflicting sale made while ours was on its way: ours is voided and the charge refused', async () => {
 		const req = request();
+		/** @type {{ transactionId: string } | undefined} */
 		let other;
 		// Someone keys a sale for the order in the instant between our guard read and our sale.
 		const racing = new Proxy(transport, {
@@ -308,7 +309,7 @@ describe('already paid: the same order ID, customer and total, nothing less', ()
 			},
 		});
 		const failure = await conflictOf(chargeToken(racing, req));
-		expect(failure).toMatchObject({ kind: 'conflicting_payment', transactionId: other.transactionId });
+		expect(failure).toMatchObject({ kind: 'conflicting_payment', transactionId: /** @type {{ transactionId: string }} */ (other).transactionId });
 		expect(failure.message).toMatch(/; this payment's sale \d+ was voided, nothing new is charged\./);
 		const sales = gateway.ledger.salesFor(req.invoiceId);
 		expect(sales.map((sale) => [sale.amount, sale.voided])).toEqual([
@@ -341,10 +342,11 @@ describe('InvoiceLocks', () => {
 });
 
 describe('refund and void', () => {
+	/** @returns {Promise<string>} the transaction id of the sale (an approved sale has one) */
 	async function paid(amountMinor = 5000) {
 		const req = request({ amountMinor });
 		const { record } = await chargeToken(transport, req);
-		return record.paymentId;
+		return /** @type {string} */ (record.paymentId);
 	}
 
 	test('an unsettled payment is voided in full; a second void is refused by field', async () => {
@@ -393,7 +395,7 @@ describe('refund and void', () => {
 
 	test('a declined payment cannot be voided or refunded', async () => {
 		const { record } = await chargeToken(transport, request({ paymentToken: token('4000000000000002') }));
-		await expect(voidPayment(transport, { transactionId: record.paymentId })).rejects.toThrow(/cannot be voided: it is failed/);
-		await expect(refundPayment(transport, { transactionId: record.paymentId })).rejects.toThrow(/is failed: only approved payments/);
+		await expect(voidPayment(transport, { transactionId: /** @type {string} */ (record.paymentId) })).rejects.toThrow(/cannot be voided: it is failed/);
+		await expect(refundPayment(transport, { transactionId: /** @type {string} */ (record.paymentId) })).rejects.toThrow(/is failed: only approved payments/);
 	});
 });
