@@ -33,6 +33,10 @@ function transportFor(answer) {
 
 const lines = (...ids) => ids.map((invoiceId) => ({ invoiceId, amountMinor: 5000, feeMinor: 0 }));
 
+/**
+ * A Checkout Session with only the fields the guards read (any: Stripe's type names every field).
+ * @returns {any}
+ */
 function session(id, ids, extra = {}) {
 	return {
 		id,
@@ -49,6 +53,10 @@ function session(id, ids, extra = {}) {
 	};
 }
 
+/**
+ * A PaymentIntent with only the fields the guards read (any: Stripe's type names every field).
+ * @returns {any}
+ */
 function intent(id, status, ids) {
 	return {
 		id,
@@ -88,10 +96,12 @@ describe('findBlockingPayment with open pay links', () => {
 		['a combined link covering two of the three invoices', [session('cs_1', ['INV-1', 'INV-3', 'INV-9'])], ['INV-1', 'INV-3']],
 		['the first covering link, newest first', [session('cs_2', ['INV-8']), session('cs_1', ['INV-1']), session('cs_0', ['INV-2'])], ['INV-1']],
 	])('%s blocks PAYMENT_PENDING', (_, links, covered) => {
-		const blocking = findBlockingPayment([], ['INV-1', 'INV-2', 'INV-3'], links);
+		const blocking = /** @type {NonNullable<ReturnType<typeof findBlockingPayment>>} */ (
+			findBlockingPayment([], ['INV-1', 'INV-2', 'INV-3'], links)
+		);
 		expect(blocking).toMatchObject({ reason: 'PAYMENT_PENDING', invoiceIds: covered });
 		expect(blocking.what).toBe(
-			`has an open pay link (Checkout Session ${blocking.session.id}, open until ${UNTIL})`,
+			`has an open pay link (Checkout Session ${blocking.session?.id}, open until ${UNTIL})`,
 		);
 		expect(blocking.intent).toBeUndefined();
 	});
@@ -117,6 +127,7 @@ describe('findBlockingPayment with open pay links', () => {
 	});
 
 	test('a page made for a claim holds its invoices only once the claim is turned into it', () => {
+		/** @param {string} status @param {string | null} [cancellation_reason] */
 		const claim = (status, cancellation_reason = null) => ({
 			...intent('pi_claim', status, ['INV-1']),
 			last_payment_error: null,
