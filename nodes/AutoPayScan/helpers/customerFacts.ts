@@ -6,6 +6,7 @@ import { decodeInvoiceMetadata } from '../../core/payments/invoiceMetadata';
 import { paymentMethodLabel } from '../../core/payments/paymentMethodLabel';
 import type { PaymentMethodLike } from '../../core/payments/paymentMethodLabel';
 import { openPayLinks, recentPaymentIntents } from '../../core/stripe/paymentGuards';
+import { customersByBooksId } from '../../core/stripe/customers';
 import { isFullyRefunded } from '../../core/stripe/refundState';
 import type { StripeTransport } from '../../core/stripe/transport';
 
@@ -55,7 +56,10 @@ export async function readCustomerFacts(
 	const perCustomer = booksCustomerIds.size <= PER_CUSTOMER_READS_UP_TO;
 	// The three account-wide lists are independent (each its own Stripe endpoint and budget).
 	const [customers, account] = await Promise.all([
-		mappedCustomers(transport, settings.metadataKey, booksCustomerIds),
+		customersByBooksId(transport, settings.metadataKey, {
+			withAutomaticMethod: true,
+			only: booksCustomerIds,
+		}),
 		perCustomer ? undefined : accountPayments(transport, settings.sinceSeconds),
 	]);
 	for (const booksCustomerId of booksCustomerIds) {
@@ -75,24 +79,6 @@ export async function readCustomerFacts(
 		facts.set(booksCustomerId, factsOf(customer, payments, settings.importedTypes));
 	}
 	return facts;
-}
-
-/** The Stripe customers mapped to these books ids, by books id (all pages, methods expanded). */
-async function mappedCustomers(
-	transport: StripeTransport,
-	metadataKey: string,
-	booksCustomerIds: ReadonlySet<string>,
-): Promise<Map<string, Stripe.Customer[]>> {
-	const index = new Map<string, Stripe.Customer[]>();
-	const all = transport.listAll<Stripe.Customer>('/v1/customers', {
-		expand: ['data.invoice_settings.default_payment_method'],
-	});
-	for await (const customer of all) {
-		const booksId = customer.metadata?.[metadataKey];
-		if (!booksId || !booksCustomerIds.has(booksId)) continue;
-		index.set(booksId, [...(index.get(booksId) ?? []), customer]);
-	}
-	return index;
 }
 
 /** One customer's payments and open pay links: two lists, read side by side. */
