@@ -286,5 +286,3 @@ export function openClaimsCovering(
 	);
 }
 
-/** Where the guard's default lookback lived before core/defaults.ts; its importers move there. */
-export { DEFAULT_GUARD_LOOKBACK_DAYS } from '../defaults';
