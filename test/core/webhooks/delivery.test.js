@@ -100,6 +100,10 @@ function stripeEvent(type, object, overrides = {}) {
 	return { ...fixtures.event, id: `evt_delivery_${counter}`, type, created: Math.floor(Date.now() / 1000), livemode: false, data: { object }, ...overrides };
 }
 
+/**
+ * @param {object | string} body
+ * @param {{ secret?: string, timestamp?: number }} [options]
+ */
 function signed(body, { secret = SECRET, timestamp } = {}) {
 	const payload = typeof body === 'string' ? body : JSON.stringify(body);
 	const header = Stripe.webhooks.generateTestHeaderString({ payload, secret, ...(timestamp ? { timestamp } : {}) });
@@ -152,15 +156,15 @@ describe('Stripe deliveries', () => {
 		expect((await handleStripeDelivery(signed(sameState), stripeSide(), everyState)).outcome).toBe('emitted');
 	});
 
-	test.each([
+	test.each(/** @type {Array<[string, { secrets?: string[], secret?: string, header?: null, timestamp?: number }, string]>} */ ([
 		['no secret to verify with', { secrets: [] }, 'no_secret'],
 		['another secret', { secret: 'whsec_someone_else' }, 'mismatch'],
 		['no signature header', { header: null }, 'missing_header'],
 		['a signature older than the tolerance', { timestamp: Math.floor(Date.now() / 1000) - 301 }, 'stale'],
-	])('%s: 401, nothing read, nothing remembered', async (_, how, reason) => {
+	]))('%s: 401, nothing read, nothing remembered', async (_, how, reason) => {
 		const event = stripeEvent('payment_intent.succeeded', paidIntent());
 		const request = signed(event, { secret: how.secret, timestamp: how.timestamp });
-		if (how.header === null) request.headers = {};
+		if (how.header === null) request.headers = /** @type {any} */ ({}); // no signature header, on purpose
 		const side = stripeSide(how.secrets ? { signingSecrets: async () => how.secrets } : {});
 		const seen = memory();
 		expect(await handleStripeDelivery(request, side, seen)).toMatchObject({ outcome: 'invalid_signature', status: 401, body: { error: 'invalid signature', reason }, events: [] });
@@ -234,8 +238,8 @@ describe('Stripe deliveries', () => {
 
 	test('a re-read that fails (Stripe unreachable): 500 so Stripe delivers again, and the redelivery is processed', async () => {
 		const closed = http.createServer();
-		await new Promise((resolve) => closed.listen(0, '127.0.0.1', resolve));
-		const unreachable = `http://127.0.0.1:${closed.address().port}`;
+		await new Promise((resolve) => closed.listen(0, '127.0.0.1', () => resolve(undefined)));
+		const unreachable = `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (closed.address()).port}`;
 		await new Promise((resolve) => closed.close(resolve));
 		const intent = paidIntent();
 		const event = stripeEvent('payment_intent.succeeded', intent);
@@ -249,7 +253,7 @@ describe('Stripe deliveries', () => {
 		const side = stripeSide({ signingSecrets: async () => 'unreadable' });
 		const answer = await handleStripeDelivery(signed(stripeEvent('payment_intent.succeeded', paidIntent())), side, memory());
 		expect(answer).toMatchObject({ outcome: 'secret_unreadable', status: 500, body: { reason: 'secret_unreadable' }, log: { level: 'error' } });
-		expect(answer.log.message).toMatch(/Deactivate and activate the workflow/);
+		expect(answer.log?.message).toMatch(/Deactivate and activate the workflow/);
 		expect(side.accountReads).toBe(0);
 	});
 
