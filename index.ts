@@ -17,7 +17,11 @@ export * from './nodes/core/payments/invoiceMetadata';
 export * from './nodes/core/payments/paymentRecord';
 export * from './nodes/core/payments/paymentMethodLabel';
 export { STRIPE_API_VERSION, StripeTransport } from './nodes/core/stripe/transport';
-export type { StripeHttp, StripeHttpRequest, StripeHttpResponse } from './nodes/core/stripe/transport';
+export type {
+	StripeHttp,
+	StripeHttpRequest,
+	StripeHttpResponse,
+} from './nodes/core/stripe/transport';
 export { StripeApiError, StripeConnectionError } from './nodes/core/stripe/errors';
 export { encodeForm } from './nodes/core/stripe/form';
 export { createRequestLimiter, defaultRequestsPerSecond } from './nodes/core/rateLimiter';
@@ -25,7 +29,11 @@ export { createScan } from './nodes/core/autopay/eligibility';
 export { SKIP_REASONS } from './nodes/core/autopay/types';
 export type { Decision, ScanSettings, SkipReason } from './nodes/core/autopay/types';
 export { businessDate } from './nodes/core/autopay/dates';
-export { CustomerMappingLookup, DEFAULT_MAPPING_METADATA_KEY, retrieveCustomer } from './nodes/core/stripe/customers';
+export {
+	CustomerMappingLookup,
+	DEFAULT_MAPPING_METADATA_KEY,
+	retrieveCustomer,
+} from './nodes/core/stripe/customers';
 export * from './nodes/core/mapping/generate';
 export * from './nodes/core/mapping/customerFields';
 export { getMapping, setMapping, removeMapping, applyMapping } from './nodes/core/mapping/manage';
@@ -34,7 +42,10 @@ export { syncCustomer, syncCreateKey } from './nodes/core/mapping/sync';
 export type { SyncAction, SyncOptions, SyncOutcome } from './nodes/core/mapping/sync';
 export { chooseOnlinePaymentProvider } from './nodes/core/payments/providerChoice';
 export { verifyStripeSignature } from './nodes/core/webhooks/stripeSignature';
-export { verifyGateway360Signature, signGateway360Payload } from './nodes/core/webhooks/gateway360Signature';
+export {
+	verifyGateway360Signature,
+	signGateway360Payload,
+} from './nodes/core/webhooks/gateway360Signature';
 export { normaliseStripeEvent } from './nodes/core/webhooks/stripeEvent';
 export { normaliseGateway360Event } from './nodes/core/webhooks/gateway360Event';
 export * from './nodes/core/email';

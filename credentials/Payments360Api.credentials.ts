@@ -20,7 +20,10 @@ export class Payments360Api implements ICredentialType {
 
 	displayName = '360 Payments API';
 
-	icon = { light: 'file:../icons/payments360.svg', dark: 'file:../icons/payments360.dark.svg' } as const;
+	icon = {
+		light: 'file:../icons/payments360.svg',
+		dark: 'file:../icons/payments360.dark.svg',
+	} as const;
 
 	documentationUrl =
 		'https://github.com/invoice-payments/n8n-nodes-invoice-payments/blob/main/docs/360-payments.md';
@@ -79,7 +82,11 @@ export class Payments360Api implements ICredentialType {
 		if ((requestOptions.method ?? 'GET').toUpperCase() !== 'POST') return requestOptions;
 		const securityKey = String(credentials.securityKey ?? '').trim();
 		const { body } = requestOptions;
-		if (typeof body === 'object' && body !== null && Object.getPrototypeOf(body) === Object.prototype) {
+		if (
+			typeof body === 'object' &&
+			body !== null &&
+			Object.getPrototypeOf(body) === Object.prototype
+		) {
 			// A form given as an object (n8n encodes it for a form content type).
 			return { ...requestOptions, body: { ...body, security_key: securityKey } };
 		}

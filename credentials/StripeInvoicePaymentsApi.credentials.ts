@@ -64,7 +64,10 @@ export class StripeInvoicePaymentsApi implements ICredentialType {
 	): Promise<IHttpRequestOptions> {
 		return {
 			...requestOptions,
-			headers: { ...requestOptions.headers, Authorization: `Bearer ${String(credentials.secretKey ?? '')}` },
+			headers: {
+				...requestOptions.headers,
+				Authorization: `Bearer ${String(credentials.secretKey ?? '')}`,
+			},
 		};
 	}
 

@@ -1,4 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { gateway360ConnectionTest } from '../shared/gateway360CredentialTest';
@@ -13,7 +18,10 @@ export class Payments360 implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: '360 Payments',
 		name: 'payments360',
-		icon: { light: 'file:../../icons/payments360.svg', dark: 'file:../../icons/payments360.dark.svg' },
+		icon: {
+			light: 'file:../../icons/payments360.svg',
+			dark: 'file:../../icons/payments360.dark.svg',
+		},
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',

@@ -83,7 +83,12 @@ export async function gateway360ConnectionTest(
 		tokenKey,
 		tokenKeyIsSecurityKey: tokenKey !== '' && tokenKey === securityKey,
 		createTransport: () =>
-			new Gateway360Transport({ http, baseUrl: String(data.gatewayBaseUrl), sleep, maxQueryRetries: 0 }),
+			new Gateway360Transport({
+				http,
+				baseUrl: String(data.gatewayBaseUrl),
+				sleep,
+				maxQueryRetries: 0,
+			}),
 	});
 	const message = redactGatewaySecrets(result.reason, gateway360Secrets(data));
 	return { status: result.connected ? 'OK' : 'Error', message };

@@ -11,7 +11,11 @@ export async function searchCustomers(
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
 	const { transport, livemode } = await createStripeClient.call(this);
-	const { customers, next } = await customerPickerPage(transport, (filter ?? '').trim(), paginationToken);
+	const { customers, next } = await customerPickerPage(
+		transport,
+		(filter ?? '').trim(),
+		paginationToken,
+	);
 	return {
 		results: customers.map((customer) => ({
 			name: `${customer.name || customer.email || customer.id} (${customer.id})`,

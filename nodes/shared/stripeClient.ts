@@ -34,7 +34,6 @@ export interface StripeClientSettings {
 	requestTimeoutMs?: number;
 }
 
-
 // One limiter per Stripe account per node execution (n8n hands every call of one execution the
 // same context object): every transport the execution builds, in any helper, shares Stripe's
 // budgets. Weak, so an execution's limiters go with it.

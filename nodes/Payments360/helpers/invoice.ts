@@ -18,7 +18,9 @@ export function readWebInvoice(
 	itemIndex: number,
 	settings: Gateway360Settings,
 ): WebInvoice {
-	const invoiceNumber = assertInvoiceNumber(context.getNodeParameter('invoiceNumber', itemIndex, ''));
+	const invoiceNumber = assertInvoiceNumber(
+		context.getNodeParameter('invoiceNumber', itemIndex, ''),
+	);
 	const currency = currencyRules(
 		String(context.getNodeParameter('currency', itemIndex, '')).trim() || settings.currency,
 	).code;

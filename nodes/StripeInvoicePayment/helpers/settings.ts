@@ -31,7 +31,8 @@ export function readSettings(context: IExecuteFunctions): PaymentSettings {
 		allowedManualPaymentMethodTypes: raw.allowedManualPaymentMethodTypes?.length
 			? raw.allowedManualPaymentMethodTypes.filter((type) => imported.includes(type))
 			: imported,
-		concurrency: raw.concurrency && raw.concurrency > 0 ? raw.concurrency : DEFAULT_REQUESTS_IN_FLIGHT,
+		concurrency:
+			raw.concurrency && raw.concurrency > 0 ? raw.concurrency : DEFAULT_REQUESTS_IN_FLIGHT,
 		requestsPerSecond: raw.requestsPerSecond ?? 0,
 		mappingMetadataKey: raw.mappingMetadataKey || DEFAULT_MAPPING_METADATA_KEY,
 		timeZone: raw.timeZone || context.getTimezone(),

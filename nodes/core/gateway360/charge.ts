@@ -222,8 +222,7 @@ export function salesThatBear(
 	recordedPaymentIds: ReadonlySet<string>,
 ): GatewayTransaction[] {
 	return sales.filter(
-		(sale) =>
-			!recordedPaymentIds.has(sale.transactionId) || saleMismatch(sale, expected) === null,
+		(sale) => !recordedPaymentIds.has(sale.transactionId) || saleMismatch(sale, expected) === null,
 	);
 }
 
@@ -356,10 +355,16 @@ export async function chargeToken(
 		holding && oursAt > 0 ? salesThatBear(holding.slice(0, oursAt), expected, recorded) : [];
 	if (ours && earlier.length > 0) {
 		// Another sale holding money came first: ours goes, and that sale decides the answer.
-		await voidConcurrentSale(transport, ours.transactionId, invoiceNumber, earlier[0].transactionId);
+		await voidConcurrentSale(
+			transport,
+			ours.transactionId,
+			invoiceNumber,
+			earlier[0].transactionId,
+		);
 		const verdict = judgeEarlierSales(earlier, expected, recorded);
 		if (verdict.kind === 'paid') return existingOutcome(verdict.sale, request, ours.transactionId);
-		if (verdict.kind === 'conflict') throw conflictingSaleError(request, verdict, ours.transactionId);
+		if (verdict.kind === 'conflict')
+			throw conflictingSaleError(request, verdict, ours.transactionId);
 	}
 	return {
 		record: buildPaymentRecord({

@@ -167,7 +167,11 @@ async function readOrder(charge: ChargeContext): Promise<OrderState> {
 	// between the two, not the gateway.
 	const otherHolds = others.filter((sale) => sale.chargeKey !== null && !isCaptured(sale));
 	const payments = others.filter((sale) => !otherHolds.includes(sale));
-	return { own, verdict: judgeEarlierSales(payments, charge.expected, charge.recorded), otherHolds };
+	return {
+		own,
+		verdict: judgeEarlierSales(payments, charge.expected, charge.recorded),
+		otherHolds,
+	};
 }
 
 /**
@@ -194,7 +198,8 @@ export async function chargeTokenClaimingStripe(
 
 	const { own, verdict } = await readOrder(context);
 	// This request's hold was captured by an earlier run: that payment, as it stands, is its answer.
-	if (own && isCaptured(own)) return { ...(await paidOutcome(context, own.transactionId)), claimId: null };
+	if (own && isCaptured(own))
+		return { ...(await paidOutcome(context, own.transactionId)), claimId: null };
 	const ownHold = own && isLiveHold(own) ? own.transactionId : null;
 	if (verdict.kind === 'paid') {
 		const voided = await releaseHold(context, ownHold);
@@ -210,10 +215,17 @@ export async function chargeTokenClaimingStripe(
 	// hold voided before capture) still holds the invoice for Stripe's paths, but pays nothing:
 	// this charge looks past it, with a claim of its own that then holds the invoice instead.
 	const passed = new Set<string>();
-	for (let blocker = turnedGateway360Claim(claim); blocker && !passed.has(blocker.id); blocker = turnedGateway360Claim(claim)) {
+	for (
+		let blocker = turnedGateway360Claim(claim);
+		blocker && !passed.has(blocker.id);
+		blocker = turnedGateway360Claim(claim)
+	) {
 		if (!(await paysNothing(charge, blocker))) break;
 		passed.add(blocker.id);
-		charge = { ...charge, claim: { ...charge.claim, reads: new ReadsPassing(stripe.transport, passed) } };
+		charge = {
+			...charge,
+			claim: { ...charge.claim, reads: new ReadsPassing(stripe.transport, passed) },
+		};
 		claim = await claimForCharge(charge, 0);
 	}
 	switch (claim.kind) {
@@ -232,7 +244,13 @@ export async function chargeTokenClaimingStripe(
 function claimRequest(charge: ChargeContext, stripeCustomerId: string): ClaimRequest {
 	const { request, stripe, key } = charge;
 	const metadata = encodeInvoiceMetadata(
-		[{ invoiceId: request.invoiceId, amountMinor: request.amountMinor, feeMinor: request.feeMinor }],
+		[
+			{
+				invoiceId: request.invoiceId,
+				amountMinor: request.amountMinor,
+				feeMinor: request.feeMinor,
+			},
+		],
 		{
 			[BOOKS_CUSTOMER_METADATA_KEY]: request.customerId,
 			purpose: 'gateway360',
@@ -261,7 +279,9 @@ function claimRequest(charge: ChargeContext, stripeCustomerId: string): ClaimReq
 /** The 360 claim turned into a charge that holds the invoice, if that is what blocked the claim. */
 function turnedGateway360Claim(result: ClaimResult): Stripe.PaymentIntent | undefined {
 	const holder = result.kind === 'blocked' ? result.blocking.intent : undefined;
-	return holder?.metadata?.[CLAIM_METADATA_KEY] === 'gateway360' && holder.status === 'canceled' ? holder : undefined;
+	return holder?.metadata?.[CLAIM_METADATA_KEY] === 'gateway360' && holder.status === 'canceled'
+		? holder
+		: undefined;
 }
 
 /**
@@ -299,9 +319,14 @@ class ReadsPassing extends StripeReadCache {
 /** A claim of this request (made by an earlier attempt or run), if that is what holds the invoice. */
 function ownClaimHolding(result: ClaimResult, key: string): Stripe.PaymentIntent | undefined {
 	const holder =
-		result.kind === 'blocked' ? result.blocking.intent : result.kind === 'busy' ? result.rival : null;
+		result.kind === 'blocked'
+			? result.blocking.intent
+			: result.kind === 'busy'
+				? result.rival
+				: null;
 	const metadata = holder?.metadata;
-	return metadata?.[CLAIM_METADATA_KEY] === 'gateway360' && metadata[IDEMPOTENCY_METADATA_KEY] === key
+	return metadata?.[CLAIM_METADATA_KEY] === 'gateway360' &&
+		metadata[IDEMPOTENCY_METADATA_KEY] === key
 		? (holder ?? undefined)
 		: undefined;
 }
@@ -344,7 +369,12 @@ async function chargeWon(
 		if (claim.converted) throw holdMissing(request, claimId);
 		await giveUp();
 		if (summarizeTransaction(own).status !== 'failed') throw spentToken(request, own.transactionId);
-		return { record: transactionRecord(own), existingPayment: false, voidedTransactionId: null, claimId: null };
+		return {
+			record: transactionRecord(own),
+			existingPayment: false,
+			voidedTransactionId: null,
+			claimId: null,
+		};
 	}
 	if (!hold) {
 		if (claim.converted) throw holdMissing(request, claimId);
@@ -360,7 +390,12 @@ async function chargeWon(
 		// Refused: the same token sent twice at once (a double click: the same request) is refused
 		// the second time, and the first one's hold is this request's.
 		const twin = answer.response === 1 ? null : (await readOrder(charge)).own;
-		hold = answer.response === 1 ? answer.transactionId : twin && isLiveHold(twin) ? twin.transactionId : null;
+		hold =
+			answer.response === 1
+				? answer.transactionId
+				: twin && isLiveHold(twin)
+					? twin.transactionId
+					: null;
 		if (!hold) {
 			await giveUp();
 			throw gatewayRefusal(answer, 'payment');
@@ -387,7 +422,11 @@ async function chargeWon(
  * leaves the invoice held in Stripe as paid with no money taken: an error, so that the run
  * fails where a person sees it and its retry (the same token) captures the hold.
  */
-async function capture(charge: Charge, claimId: string, hold: string): Promise<ClaimedChargeOutcome> {
+async function capture(
+	charge: Charge,
+	claimId: string,
+	hold: string,
+): Promise<ClaimedChargeOutcome> {
 	const { gateway, request } = charge;
 	const answer = await gateway.transact({
 		type: 'capture',
@@ -463,7 +502,12 @@ async function racerOutcome(
 	if (next.kind === 'blocked') return await holderOutcome(charge, next.blocking, voided);
 	if (next.kind === 'busy') return refuseWhileClaimed(charge, next.rival, voided);
 	if (next.kind === 'won' && !next.converted) {
-		await cancelClaim(charge.stripe.transport, next.claim, LOST_CLAIM_REASON, `${next.key}-release`);
+		await cancelClaim(
+			charge.stripe.transport,
+			next.claim,
+			LOST_CLAIM_REASON,
+			`${next.key}-release`,
+		);
 	}
 	throw new CoreInputError(
 		'invoiceId',
@@ -492,7 +536,8 @@ async function holderOutcome(
 		// is being captured (or its capture failed and waits for a retry); no trace of it at all
 		// is for a person to look at (see turnedWithoutPayment).
 		const { verdict, otherHolds } = await readOrder(charge);
-		if (verdict.kind === 'paid') return { ...existingOutcome(verdict.sale, request, voided), claimId: null };
+		if (verdict.kind === 'paid')
+			return { ...existingOutcome(verdict.sale, request, voided), claimId: null };
 		if (verdict.kind === 'conflict') throw conflictingSaleError(request, verdict, voided);
 		if (otherHolds.length > 0) refuseWhileClaimed(charge, blocking.intent, voided);
 		throw turnedWithoutPayment(request, blocking.intent.id);
@@ -509,12 +554,14 @@ async function holderOutcome(
 function holderRecord(charge: Charge, blocking: BlockingPayment): PaymentRecord {
 	const { request } = charge;
 	if (blocking.intent) {
-		return paymentRecordsFromIntent(blocking.intent, { fallbackInvoiceId: request.invoiceId }).filter(
-			(line) => line.invoiceId === request.invoiceId,
-		)[0];
+		return paymentRecordsFromIntent(blocking.intent, {
+			fallbackInvoiceId: request.invoiceId,
+		}).filter((line) => line.invoiceId === request.invoiceId)[0];
 	}
 	const { session } = blocking;
-	const line = decodeInvoiceMetadata(session.metadata).find((entry) => entry.invoiceId === request.invoiceId);
+	const line = decodeInvoiceMetadata(session.metadata).find(
+		(entry) => entry.invoiceId === request.invoiceId,
+	);
 	const customer = session.customer;
 	return buildPaymentRecord({
 		provider: 'stripe',

@@ -35,7 +35,8 @@ const TOKEN_KEY = /^[A-Za-z0-9][A-Za-z0-9_-]{14,126}[A-Za-z0-9]$/;
 export function checkTokenKey(tokenKey: unknown, sameAsSecurityKey: boolean): ConnectionCheck {
 	const key = typeof tokenKey === 'string' ? tokenKey.trim() : '';
 	const fail = (message: string): ConnectionCheck => ({ name: 'tokenKey', ok: false, message });
-	if (key === '') return fail('No token key is set: enter the public tokenization key from 360 Payments');
+	if (key === '')
+		return fail('No token key is set: enter the public tokenization key from 360 Payments');
 	if (sameAsSecurityKey) {
 		return fail(
 			'The token key is the security key: the security key is private and must never be put in a web page; enter the public tokenization key',
@@ -46,7 +47,11 @@ export function checkTokenKey(tokenKey: unknown, sameAsSecurityKey: boolean): Co
 			'The token key is not a well-formed public tokenization key (16 to 128 letters, digits and dashes)',
 		);
 	}
-	return { name: 'tokenKey', ok: true, message: 'The token key is a well-formed public tokenization key' };
+	return {
+		name: 'tokenKey',
+		ok: true,
+		message: 'The token key is a well-formed public tokenization key',
+	};
 }
 
 function describeFailure(error: unknown, baseUrl: string): string {

@@ -26,7 +26,10 @@ export function encodeGatewayForm(fields: GatewayFields): string {
 			throw new CoreInputError(name, `"${name}" is not a gateway field name`);
 		}
 		if (name === SECURITY_KEY_FIELD) {
-			throw new CoreInputError(name, 'The security key is added by the credential, never by the caller');
+			throw new CoreInputError(
+				name,
+				'The security key is added by the credential, never by the caller',
+			);
 		}
 		if (LONE_SURROGATE.test(value) || CONTROL.test(value)) {
 			throw new CoreInputError(name, `Field "${name}" contains characters the gateway cannot take`);

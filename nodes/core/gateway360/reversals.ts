@@ -2,7 +2,12 @@ import { CoreInputError } from '../errors';
 import type { MoneyValue } from '../money/money';
 import { formatAmount, money, parseAmount } from '../money/money';
 import type { PaymentRecord } from '../payments/paymentRecord';
-import { gatewayRefusal, getTransaction, summarizeTransaction, transactionRecord } from './transactions';
+import {
+	gatewayRefusal,
+	getTransaction,
+	summarizeTransaction,
+	transactionRecord,
+} from './transactions';
 import type { Gateway360Transport } from './transport';
 
 /**
@@ -29,7 +34,10 @@ export async function refundPayment(
 	const id = transaction.transactionId;
 	const summary = summarizeTransaction(transaction);
 	if (summary.kind !== 'payment') {
-		throw new CoreInputError('transactionId', `Transaction ${id} is not a payment: only payments can be refunded`);
+		throw new CoreInputError(
+			'transactionId',
+			`Transaction ${id} is not a payment: only payments can be refunded`,
+		);
 	}
 	if (summary.status !== 'succeeded' && summary.status !== 'refunded') {
 		throw new CoreInputError(

@@ -210,7 +210,9 @@ export function summarizeTransaction(transaction: GatewayTransaction): Transacti
 	const approved = first.success;
 	const capture = succeeded('capture');
 	const chargedMinor = actionMinor(firstType === 'auth' && capture ? capture : first, currency);
-	const feeMinor = transaction.surcharge ? parseAmount(transaction.surcharge, currency, 'surcharge') : 0;
+	const feeMinor = transaction.surcharge
+		? parseAmount(transaction.surcharge, currency, 'surcharge')
+		: 0;
 	const refundedMinor = actions
 		.filter((a) => REFUND_ACTIONS.includes(a.actionType) && a.success)
 		.reduce((sum, a) => sum + actionMinor(a, currency), 0);
@@ -241,7 +243,8 @@ export function summarizeTransaction(transaction: GatewayTransaction): Transacti
 			approved &&
 			!voided &&
 			refundedMinor === 0 &&
-			(condition === 'pendingsettlement' || (firstType === 'auth' && !capture && condition === 'pending')),
+			(condition === 'pendingsettlement' ||
+				(firstType === 'auth' && !capture && condition === 'pending')),
 		refundable: status === 'succeeded' && condition === 'complete' && refundedMinor < chargedMinor,
 		failure: status === 'failed' ? failureOf(first) : null,
 		occurredAt,
@@ -435,9 +438,9 @@ export async function getTransaction(
 	field = 'transactionId',
 ): Promise<GatewayTransaction> {
 	const id = assertTransactionId(transactionId, field);
-	const [transaction] = (await listTransactions(transport, { transactionId: id }, { limit: 2 })).filter(
-		(candidate) => candidate.transactionId === id,
-	);
+	const [transaction] = (
+		await listTransactions(transport, { transactionId: id }, { limit: 2 })
+	).filter((candidate) => candidate.transactionId === id);
 	if (!transaction) throw new CoreInputError(field, `The gateway has no transaction ${id}`);
 	return transaction;
 }

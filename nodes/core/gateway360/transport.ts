@@ -87,7 +87,7 @@ export function gatewayEndpoints(baseUrl: unknown, field = 'gatewayBaseUrl'): Ga
 	if (text === '') {
 		throw new CoreInputError(
 			field,
-			"The 360 Payments credential has no Gateway Base URL: set the address of your gateway (from 360 Payments), e.g. https://secure.<your-gateway>.com",
+			'The 360 Payments credential has no Gateway Base URL: set the address of your gateway (from 360 Payments), e.g. https://secure.<your-gateway>.com',
 		);
 	}
 	const url = URL.canParse(text) ? new URL(text) : null;
@@ -157,7 +157,13 @@ export class Gateway360Transport {
 	async transact(fields: GatewayFields): Promise<TransactAnswer> {
 		const body = encodeGatewayForm(fields);
 		const response = await this.send(
-			{ method: 'POST', url: this.endpoints.transactUrl, headers: formHeaders(), body, authenticate: true },
+			{
+				method: 'POST',
+				url: this.endpoints.transactUrl,
+				headers: formHeaders(),
+				body,
+				authenticate: true,
+			},
 			true,
 		);
 		if (response.statusCode !== 200) {

@@ -100,13 +100,15 @@ function readAttributes(reader: Reader): Record<string, string> {
 		const before = reader.position;
 		reader.skipWhitespace();
 		if (reader.startsWith('>') || reader.startsWith('/>')) return attributes;
-		if (reader.position === before) throw malformed('expected whitespace before an attribute', before);
+		if (reader.position === before)
+			throw malformed('expected whitespace before an attribute', before);
 		const name = reader.name();
 		reader.skipWhitespace();
 		reader.expect('=');
 		reader.skipWhitespace();
 		const quote = reader.source[reader.position];
-		if (quote !== '"' && quote !== "'") throw malformed('an unquoted attribute value', reader.position);
+		if (quote !== '"' && quote !== "'")
+			throw malformed('an unquoted attribute value', reader.position);
 		reader.position++;
 		const offset = reader.position;
 		const value = reader.until(quote, 'attribute value');

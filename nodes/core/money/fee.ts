@@ -9,10 +9,14 @@ const PERCENT = /^(\d{1,3})(?:\.(\d+))?$/;
 /** Parses a processing-fee percentage: 0 to 100, at most four decimals, never via floats. */
 export function parseFeePercent(value: unknown, field = 'feePercent'): number {
 	if (value === undefined || value === null || value === '') return 0;
-	const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
+	const text =
+		typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
 	const match = PERCENT.exec(text);
 	if (!match) {
-		throw new CoreInputError(field, `Fee percentage "${String(value)}" is not a number from 0 to 100`);
+		throw new CoreInputError(
+			field,
+			`Fee percentage "${String(value)}" is not a number from 0 to 100`,
+		);
 	}
 	const fraction = (match[2] ?? '').replace(/0+$/, '');
 	if (fraction.length > 4) {
@@ -66,7 +70,10 @@ export function feeBreakdown(
 		return { invoiceId, amountMinor, feeMinor, totalMinor: total.minor };
 	});
 	const sum = (pick: (line: FeeLine) => number) =>
-		Money.sum(code, lines.map((line) => Money.of(pick(line), code))).minor;
+		Money.sum(
+			code,
+			lines.map((line) => Money.of(pick(line), code)),
+		).minor;
 	return {
 		currency: code,
 		feeRate,
@@ -80,6 +87,8 @@ export function feeBreakdown(
 /** "2.9%" from a rate, for descriptions and fee line labels. */
 export function formatFeePercent(feeRate: number): string {
 	const whole = Math.floor(feeRate / 10_000);
-	const fraction = String(feeRate % 10_000).padStart(4, '0').replace(/0+$/, '');
+	const fraction = String(feeRate % 10_000)
+		.padStart(4, '0')
+		.replace(/0+$/, '');
 	return fraction ? `${whole}.${fraction}%` : `${whole}%`;
 }

@@ -22,30 +22,175 @@ export interface CurrencyRules {
 export const MAX_AMOUNT_MINOR = 99_999_999;
 
 const ZERO_DECIMAL = [
-	'bif', 'clp', 'djf', 'gnf', 'jpy', 'kmf', 'krw', 'mga', 'pyg', 'rwf', 'ugx', 'vnd', 'vuv', 'xaf',
-	'xof', 'xpf',
+	'bif',
+	'clp',
+	'djf',
+	'gnf',
+	'jpy',
+	'kmf',
+	'krw',
+	'mga',
+	'pyg',
+	'rwf',
+	'ugx',
+	'vnd',
+	'vuv',
+	'xaf',
+	'xof',
+	'xpf',
 ];
 
 // Stripe accepts these with three decimals only when the last digit is 0.
 const THREE_DECIMAL = ['bhd', 'jod', 'kwd', 'omr', 'tnd'];
 
 const TWO_DECIMAL = [
-	'usd', 'aed', 'afn', 'all', 'amd', 'ang', 'aoa', 'ars', 'aud', 'awg', 'azn', 'bam', 'bbd', 'bdt',
-	'bgn', 'bmd', 'bnd', 'bob', 'brl', 'bsd', 'bwp', 'byn', 'bzd', 'cad', 'cdf', 'chf', 'cny', 'cop',
-	'crc', 'cve', 'czk', 'dkk', 'dop', 'dzd', 'egp', 'etb', 'eur', 'fjd', 'fkp', 'gbp', 'gel', 'gip',
-	'gmd', 'gtq', 'gyd', 'hkd', 'hnl', 'htg', 'huf', 'idr', 'ils', 'inr', 'jmd', 'kes', 'kgs', 'khr',
-	'kyd', 'kzt', 'lak', 'lbp', 'lkr', 'lrd', 'lsl', 'mad', 'mdl', 'mkd', 'mmk', 'mnt', 'mop', 'mur',
-	'mvr', 'mwk', 'mxn', 'myr', 'mzn', 'nad', 'ngn', 'nio', 'nok', 'npr', 'nzd', 'pab', 'pen', 'pgk',
-	'php', 'pkr', 'pln', 'qar', 'ron', 'rsd', 'rub', 'sar', 'sbd', 'scr', 'sek', 'sgd', 'shp', 'sle',
-	'sos', 'srd', 'std', 'stn', 'szl', 'thb', 'tjs', 'top', 'try', 'ttd', 'twd', 'tzs', 'uah', 'uyu',
-	'uzs', 'wst', 'xcd', 'xcg', 'yer', 'zar', 'zmw',
+	'usd',
+	'aed',
+	'afn',
+	'all',
+	'amd',
+	'ang',
+	'aoa',
+	'ars',
+	'aud',
+	'awg',
+	'azn',
+	'bam',
+	'bbd',
+	'bdt',
+	'bgn',
+	'bmd',
+	'bnd',
+	'bob',
+	'brl',
+	'bsd',
+	'bwp',
+	'byn',
+	'bzd',
+	'cad',
+	'cdf',
+	'chf',
+	'cny',
+	'cop',
+	'crc',
+	'cve',
+	'czk',
+	'dkk',
+	'dop',
+	'dzd',
+	'egp',
+	'etb',
+	'eur',
+	'fjd',
+	'fkp',
+	'gbp',
+	'gel',
+	'gip',
+	'gmd',
+	'gtq',
+	'gyd',
+	'hkd',
+	'hnl',
+	'htg',
+	'huf',
+	'idr',
+	'ils',
+	'inr',
+	'jmd',
+	'kes',
+	'kgs',
+	'khr',
+	'kyd',
+	'kzt',
+	'lak',
+	'lbp',
+	'lkr',
+	'lrd',
+	'lsl',
+	'mad',
+	'mdl',
+	'mkd',
+	'mmk',
+	'mnt',
+	'mop',
+	'mur',
+	'mvr',
+	'mwk',
+	'mxn',
+	'myr',
+	'mzn',
+	'nad',
+	'ngn',
+	'nio',
+	'nok',
+	'npr',
+	'nzd',
+	'pab',
+	'pen',
+	'pgk',
+	'php',
+	'pkr',
+	'pln',
+	'qar',
+	'ron',
+	'rsd',
+	'rub',
+	'sar',
+	'sbd',
+	'scr',
+	'sek',
+	'sgd',
+	'shp',
+	'sle',
+	'sos',
+	'srd',
+	'std',
+	'stn',
+	'szl',
+	'thb',
+	'tjs',
+	'top',
+	'try',
+	'ttd',
+	'twd',
+	'tzs',
+	'uah',
+	'uyu',
+	'uzs',
+	'wst',
+	'xcd',
+	'xcg',
+	'yer',
+	'zar',
+	'zmw',
 ];
 
 // Stripe's published minimum charge amounts (in minor units) for the currencies it lists.
 const MINIMUM_MINOR: Record<string, number> = {
-	usd: 50, aed: 200, aud: 50, bgn: 100, brl: 50, cad: 50, chf: 50, czk: 1500, dkk: 250, eur: 50,
-	gbp: 30, hkd: 400, huf: 17500, inr: 50, jpy: 50, mxn: 1000, myr: 200, nok: 300, nzd: 50,
-	pln: 200, ron: 200, sek: 300, sgd: 50, thb: 1000,
+	usd: 50,
+	aed: 200,
+	aud: 50,
+	bgn: 100,
+	brl: 50,
+	cad: 50,
+	chf: 50,
+	czk: 1500,
+	dkk: 250,
+	eur: 50,
+	gbp: 30,
+	hkd: 400,
+	huf: 17500,
+	inr: 50,
+	jpy: 50,
+	mxn: 1000,
+	myr: 200,
+	nok: 300,
+	nzd: 50,
+	pln: 200,
+	ron: 200,
+	sek: 300,
+	sgd: 50,
+	thb: 1000,
 };
 
 function buildTable(): Map<string, CurrencyRules> {
@@ -68,7 +213,10 @@ export function supportedCurrencies(): string[] {
 
 export function currencyRules(currency: unknown, field = 'currency'): CurrencyRules {
 	if (typeof currency !== 'string' || currency.trim() === '') {
-		throw new CoreInputError(field, 'A currency is required (a three-letter ISO 4217 code such as USD)');
+		throw new CoreInputError(
+			field,
+			'A currency is required (a three-letter ISO 4217 code such as USD)',
+		);
 	}
 	const rules = CURRENCIES.get(currency.trim().toLowerCase());
 	if (!rules) {
@@ -157,8 +305,7 @@ export function formatAmount(minor: number, currency: string): string {
 	const { exponent } = currencyRules(currency);
 	const negative = minor < 0;
 	const digits = String(Math.abs(minor)).padStart(exponent + 1, '0');
-	const text =
-		exponent === 0 ? digits : `${digits.slice(0, -exponent)}.${digits.slice(-exponent)}`;
+	const text = exponent === 0 ? digits : `${digits.slice(0, -exponent)}.${digits.slice(-exponent)}`;
 	return negative ? `-${text}` : text;
 }
 
@@ -249,13 +396,20 @@ export interface MoneyValue {
 
 export function money(minor: number, currency: string): MoneyValue {
 	const { code } = currencyRules(currency);
-	return { amount: formatAmount(minor, code), minor, currency: code, display: formatMoney(minor, code) };
+	return {
+		amount: formatAmount(minor, code),
+		minor,
+		currency: code,
+		display: formatMoney(minor, code),
+	};
 }
 
 /** Money of two currencies met in one sum or comparison: a bug, never bad input. */
 export class CurrencyMismatchError extends TypeError {
 	constructor(operation: string, a: string, b: string) {
-		super(`Cannot ${operation} ${a.toUpperCase()} and ${b.toUpperCase()}: amounts in different currencies never meet`);
+		super(
+			`Cannot ${operation} ${a.toUpperCase()} and ${b.toUpperCase()}: amounts in different currencies never meet`,
+		);
 		this.name = 'CurrencyMismatchError';
 	}
 }
@@ -273,7 +427,8 @@ export class Money<C extends string = string> {
 
 	/** `minor` whole minor units of a currency Stripe charges in (the code lowercased). */
 	static of<C extends string>(minor: number, currency: C): Money<Lowercase<C>> {
-		if (!Number.isSafeInteger(minor)) throw new RangeError(`${minor} is not a whole number of minor units`);
+		if (!Number.isSafeInteger(minor))
+			throw new RangeError(`${minor} is not a whole number of minor units`);
 		const { code } = currencyRules(currency);
 		return new Money(minor, code as Lowercase<C>);
 	}
@@ -283,7 +438,10 @@ export class Money<C extends string = string> {
 	}
 
 	/** The sum of amounts of one currency (`currency` names it when there may be none). */
-	static sum<C extends string>(currency: C, amounts: Iterable<Money<Lowercase<C>>>): Money<Lowercase<C>> {
+	static sum<C extends string>(
+		currency: C,
+		amounts: Iterable<Money<Lowercase<C>>>,
+	): Money<Lowercase<C>> {
 		let total = Money.zero(currency);
 		for (const amount of amounts) total = total.plus(amount);
 		return total;
@@ -313,7 +471,8 @@ export class Money<C extends string = string> {
 	}
 
 	private sameCurrency(other: Money<C>, operation: string): Money<C> {
-		if (other.currency !== this.currency) throw new CurrencyMismatchError(operation, this.currency, other.currency);
+		if (other.currency !== this.currency)
+			throw new CurrencyMismatchError(operation, this.currency, other.currency);
 		return other;
 	}
 }

@@ -14,7 +14,8 @@ export function addMethodLinkDecision(
 	if (policy === 'onlyIfSet' && !hasAutomaticMethod) {
 		return {
 			offer: false,
-			reason: 'Adding a payment method is offered only to customers who already have an automatic payment method',
+			reason:
+				'Adding a payment method is offered only to customers who already have an automatic payment method',
 		};
 	}
 	return { offer: true, reason: null };

@@ -57,7 +57,10 @@ function canonicalEnd(currency: string, day: string, paymentMethod: string | und
 }
 
 function noInvoices(): CoreInputError {
-	return new CoreInputError('invoiceId', 'At least one invoice id is needed for an idempotency key');
+	return new CoreInputError(
+		'invoiceId',
+		'At least one invoice id is needed for an idempotency key',
+	);
 }
 
 function badDay(day: string): CoreInputError {
@@ -120,6 +123,9 @@ export function paymentIdempotencyKeys(
 }
 
 /** A key for a non-payment write (create customer, refund...) derived from what makes it unique. */
-export function operationIdempotencyKey(operation: string, ...parts: Array<string | number>): string {
+export function operationIdempotencyKey(
+	operation: string,
+	...parts: Array<string | number>
+): string {
 	return `invpay-${operation}-${digest(stringify([operation, ...parts]))}`;
 }

@@ -79,7 +79,9 @@ function readChunks(metadata: Record<string, string>, base: string): string[] {
 }
 
 /** The invoice lines a payment carries, [] for a payment not made by this package. */
-export function decodeInvoiceMetadata(metadata: Record<string, string> | null | undefined): InvoiceLine[] {
+export function decodeInvoiceMetadata(
+	metadata: Record<string, string> | null | undefined,
+): InvoiceLine[] {
 	if (!metadata) return [];
 	const ids = readChunks(metadata, IDS_KEY);
 	if (ids.length === 0 && metadata.invoice_id) ids.push(metadata.invoice_id);

@@ -192,7 +192,10 @@ function readInvoice(invoice: MatchedInvoice): { balance: Money; currency: strin
 		);
 	}
 	const currency = parseCurrencyCode(invoice.currency, 'invoice');
-	return { currency, balance: Money.of(parseAmount(invoice.balance, currency, 'invoice'), currency) };
+	return {
+		currency,
+		balance: Money.of(parseAmount(invoice.balance, currency, 'invoice'), currency),
+	};
 }
 
 function customerReasons(input: PaymentMatchInput): PaymentMismatchReason[] {
@@ -284,13 +287,19 @@ function sumReasons(
 	return { reasons, amount };
 }
 
-function owedReason(input: PaymentMatchInput, amount: Money, balance: Money): PaymentMismatchReason | null {
+function owedReason(
+	input: PaymentMatchInput,
+	amount: Money,
+	balance: Money,
+): PaymentMismatchReason | null {
 	const { record, invoice } = input;
 	const shown = (sum: Money) => formatMoney(sum.minor, sum.currency);
 	const number = trimmedText(invoice.number) ?? invoice.id;
 	const paymentId = trimmedText(record.paymentId);
 	const held = paymentId
-		? (input.recordedPayments ?? []).find((payment) => trimmedText(payment?.paymentId) === paymentId)
+		? (input.recordedPayments ?? []).find(
+				(payment) => trimmedText(payment?.paymentId) === paymentId,
+			)
 		: undefined;
 	if (held && isObject(held.amount)) {
 		const heldAmount = readSum(held.amount, 'recordedPayments');
@@ -366,7 +375,10 @@ export function matchPaymentsToInvoices(inputs: PaymentMatchInput[]): PaymentMat
 		if (parts.some((sum) => sum.currency !== amount.currency)) return null;
 		const total = sums.total ?? amount.plus(sums.fee ?? Money.zero(amount.currency));
 		const key = `${paymentId}\n${total.currency}`;
-		const lines = linesOf.get(key) ?? { total: Money.zero(total.currency), invoiceIds: new Set<string>() };
+		const lines = linesOf.get(key) ?? {
+			total: Money.zero(total.currency),
+			invoiceIds: new Set<string>(),
+		};
 		lines.total = lines.total.plus(total);
 		lines.invoiceIds.add(record.invoiceId);
 		linesOf.set(key, lines);

@@ -26,7 +26,6 @@ import { trimmedText } from '../text';
  * the signer decides the kind, never a claim. The claims the signature covers are checked here.
  */
 
-
 /** Most invoices one request may pay (one payment's metadata holds their lines). */
 export const MAX_INVOICES_PER_REQUEST = 50;
 
@@ -409,7 +408,8 @@ export function selectInvoicesToPay(input: {
 	}
 	// Only the customer's own invoices are candidates, whatever else the list holds.
 	const own = input.invoices.filter(
-		(invoice) => invoice && textOrEmpty(invoice.id) !== '' && textOrEmpty(invoice.customerId) === customerId,
+		(invoice) =>
+			invoice && textOrEmpty(invoice.id) !== '' && textOrEmpty(invoice.customerId) === customerId,
 	);
 	const byId = new Map(own.map((invoice) => [textOrEmpty(invoice.id), invoice]));
 
@@ -422,7 +422,11 @@ export function selectInvoicesToPay(input: {
 			const guard = invoiceGuard(invoice);
 			if (guard === null) chosen.push(invoice);
 			else if (guard.code !== 'NOTHING_TO_PAY' && guard.code !== 'INVOICE_VOID') {
-				excluded.push({ invoiceId: textOrEmpty(invoice.id), number: toPay(invoice).number, ...guard });
+				excluded.push({
+					invoiceId: textOrEmpty(invoice.id),
+					number: toPay(invoice).number,
+					...guard,
+				});
 			}
 		}
 		if (chosen.length === 0) {

@@ -140,8 +140,16 @@ export class AccountPaymentsView {
 
 	private async readOnce(number: number): Promise<void> {
 		const { intentsFrom, payLinksFrom } = this;
-		const intents = await recentPaymentIntents(this.transport, null, intentsFrom ?? this.sinceSeconds);
-		const payLinks = await recentPayLinks(this.transport, null, payLinksFrom ?? this.payLinksSinceSeconds);
+		const intents = await recentPaymentIntents(
+			this.transport,
+			null,
+			intentsFrom ?? this.sinceSeconds,
+		);
+		const payLinks = await recentPayLinks(
+			this.transport,
+			null,
+			payLinksFrom ?? this.payLinksSinceSeconds,
+		);
 		for (const intent of intents) put(this.intents, intent, number);
 		for (const session of payLinks) put(this.payLinks, session, number);
 		// Each list is bounded by what existed when IT was sent: the payments by the newest
@@ -150,10 +158,16 @@ export class AccountPaymentsView {
 		const newestIntent = newestCreated(intents);
 		const newestPayLink = Math.max(newestIntent, newestCreated(payLinks));
 		if (Number.isFinite(newestIntent)) {
-			this.intentsFrom = Math.max(intentsFrom ?? this.sinceSeconds, newestIntent - CREATED_MARGIN_SECONDS);
+			this.intentsFrom = Math.max(
+				intentsFrom ?? this.sinceSeconds,
+				newestIntent - CREATED_MARGIN_SECONDS,
+			);
 		}
 		if (Number.isFinite(newestPayLink)) {
-			this.payLinksFrom = Math.max(payLinksFrom ?? this.payLinksSinceSeconds, newestPayLink - CREATED_MARGIN_SECONDS);
+			this.payLinksFrom = Math.max(
+				payLinksFrom ?? this.payLinksSinceSeconds,
+				newestPayLink - CREATED_MARGIN_SECONDS,
+			);
 		}
 	}
 }

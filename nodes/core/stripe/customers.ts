@@ -39,7 +39,12 @@ export async function retrieveCustomer(
 		);
 	const customer = await read(withAutomaticMethod)
 		.catch((error: unknown) => {
-			if (withAutomaticMethod && error instanceof StripeApiError && error.statusCode === 400 && /expand/i.test(error.message)) {
+			if (
+				withAutomaticMethod &&
+				error instanceof StripeApiError &&
+				error.statusCode === 400 &&
+				/expand/i.test(error.message)
+			) {
 				return read(false);
 			}
 			throw error;
@@ -77,9 +82,13 @@ export async function customerPickerPage(
 ): Promise<{ customers: Stripe.Customer[]; next?: string }> {
 	const query = customerSearchQuery(text);
 	if (query) {
-		const page = await transport.request<Stripe.ApiSearchResult<Stripe.Customer>>('GET', '/v1/customers/search', {
-			params: { query, limit: PICKER_PAGE_SIZE, ...(pageToken ? { page: pageToken } : {}) },
-		});
+		const page = await transport.request<Stripe.ApiSearchResult<Stripe.Customer>>(
+			'GET',
+			'/v1/customers/search',
+			{
+				params: { query, limit: PICKER_PAGE_SIZE, ...(pageToken ? { page: pageToken } : {}) },
+			},
+		);
 		return { customers: page.data, next: page.next_page ?? undefined };
 	}
 	const page = await transport.request<Stripe.ApiList<Stripe.Customer>>('GET', '/v1/customers', {
@@ -89,7 +98,9 @@ export async function customerPickerPage(
 		},
 	});
 	return {
-		customers: text ? page.data.filter((customer) => customerMatchesText(customer, text)) : page.data,
+		customers: text
+			? page.data.filter((customer) => customerMatchesText(customer, text))
+			: page.data,
 		next: page.has_more ? page.data[page.data.length - 1]?.id : undefined,
 	};
 }

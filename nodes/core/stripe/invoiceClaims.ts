@@ -172,7 +172,8 @@ async function makeClaim(
 	if (made.ok) return made.value;
 	const { error } = made;
 	const lost =
-		error instanceof StripeConnectionError || (error instanceof StripeApiError && error.statusCode >= 500);
+		error instanceof StripeConnectionError ||
+		(error instanceof StripeApiError && error.statusCode >= 500);
 	const intents = lost
 		? await recentPaymentIntents(transport, request.customerId, request.sinceSeconds)
 		: [];
@@ -198,13 +199,18 @@ export async function cancelClaim(
 		}),
 	);
 	// A replayed cancel answers as the first one did: canceled here, with this reason.
-	if (canceled.ok) return { canceledHere: canceled.value.cancellation_reason === reason, intent: canceled.value };
+	if (canceled.ok)
+		return { canceledHere: canceled.value.cancellation_reason === reason, intent: canceled.value };
 	const { error } = canceled;
 	if (!(error instanceof StripeApiError) || error.statusCode !== 400) throw error;
 	// payment_intent_unexpected_state: another step decided it first. Read what it is now.
-	const intent = await transport.request<Stripe.PaymentIntent>('GET', `/v1/payment_intents/${claim.id}`, {
-		params: { expand: ['latest_charge'] },
-	});
+	const intent = await transport.request<Stripe.PaymentIntent>(
+		'GET',
+		`/v1/payment_intents/${claim.id}`,
+		{
+			params: { expand: ['latest_charge'] },
+		},
+	);
 	return { canceledHere: false, intent };
 }
 
@@ -253,7 +259,9 @@ export async function claimInvoices(
 				// the invoices. Read what holds them now, to name it.
 				await cancelClaim(transport, made, LOST_CLAIM_REASON, `${key}-cancel`);
 				const holding = holderOf(await readPayments(request), request, made);
-				return holding ?? { kind: 'blocked', blocking: paymentAsBlocking(holder, request.invoiceIds) };
+				return (
+					holding ?? { kind: 'blocked', blocking: paymentAsBlocking(holder, request.invoiceIds) }
+				);
 			}
 		}
 	}
@@ -294,10 +302,12 @@ async function cancelRivals(
 			`${key}-cancel-${rival.id}`,
 		);
 		if (canceledHere) continue;
-		if (intent.status === 'canceled' && intent.cancellation_reason !== CONVERTED_CLAIM_REASON) continue;
+		if (intent.status === 'canceled' && intent.cancellation_reason !== CONVERTED_CLAIM_REASON)
+			continue;
 		// confirmed and declined: it took nothing
 		if (intent.status === 'requires_payment_method' && intent.last_payment_error) continue;
-		if (isOpenClaim(intent)) throw new Error(`Claim ${intent.id} could not be canceled and is still open`);
+		if (isOpenClaim(intent))
+			throw new Error(`Claim ${intent.id} could not be canceled and is still open`);
 		return intent;
 	}
 	return undefined;

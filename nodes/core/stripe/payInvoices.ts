@@ -76,7 +76,6 @@ export interface PaymentOutcome {
 	existingPayment: boolean;
 }
 
-
 /** Checks the request's amounts before anything is sent; throws CoreInputError naming the field. */
 export function validatePaymentRequest(request: PaymentRequest): FeeBreakdown {
 	if (request.invoices.length === 0) {
@@ -94,7 +93,12 @@ export function validatePaymentRequest(request: PaymentRequest): FeeBreakdown {
 		seen.add(invoice.invoiceId);
 		assertInvoiceAmount(invoice, request.currency, request.allowPartialPayment === true);
 	}
-	const breakdown = chargeableBreakdown(request.invoices, request.feeRate, request.currency, 'amount');
+	const breakdown = chargeableBreakdown(
+		request.invoices,
+		request.feeRate,
+		request.currency,
+		'amount',
+	);
 	return breakdown;
 }
 
@@ -134,7 +138,9 @@ function blockedOutcome(blocking: BlockingPayment, invoiceIds: string[]): Paymen
 	// A claim turned into a payment elsewhere (360 Payments) holds them: Stripe has no record of
 	// that payment to report, and the books get it from the path that took it.
 	if (blocking.intent?.status === 'canceled') {
-		throw new PaymentRefusedError(`Invoice ${blocking.invoiceIds.join(', ')} ${what}; nothing was charged`);
+		throw new PaymentRefusedError(
+			`Invoice ${blocking.invoiceIds.join(', ')} ${what}; nothing was charged`,
+		);
 	}
 	const existing = blocking.intent
 		? paymentRecordsFromIntent(blocking.intent, { fallbackInvoiceId: blocking.invoiceIds[0] })
@@ -159,7 +165,9 @@ function refuseWhileClaimed(breakdown: FeeBreakdown, rival: Stripe.PaymentIntent
 	const what = rival
 		? `is being paid by another request at this moment (claim ${rival.id})`
 		: 'was being paid by other requests at the same moment, and all of them gave way';
-	throw new PaymentRefusedError(`Invoice ${ids} ${what}; nothing was charged: try again in a few minutes`);
+	throw new PaymentRefusedError(
+		`Invoice ${ids} ${what}; nothing was charged: try again in a few minutes`,
+	);
 }
 
 function claimRequest(
@@ -198,7 +206,8 @@ async function resolvePaymentMethod(
 		);
 	} else {
 		const customer = await reads.customer(request.stripeCustomerId);
-		method = (customer.invoice_settings?.default_payment_method as Stripe.PaymentMethod | null) ?? null;
+		method =
+			(customer.invoice_settings?.default_payment_method as Stripe.PaymentMethod | null) ?? null;
 		if (!method) {
 			throw new CoreInputError(
 				'paymentMethod',
@@ -372,7 +381,10 @@ async function expirePayLink(
 	);
 	if (expired.ok) return;
 	// Only an open page can be expired: one already expired is what was wanted.
-	const current = await transport.request<Stripe.Checkout.Session>('GET', `/v1/checkout/sessions/${session.id}`);
+	const current = await transport.request<Stripe.Checkout.Session>(
+		'GET',
+		`/v1/checkout/sessions/${session.id}`,
+	);
 	if (current.status !== 'expired') throw expired.error;
 }
 
@@ -441,7 +453,10 @@ async function confirmClaim(
 		return { intent: error.paymentIntent as Stripe.PaymentIntent };
 	}
 	const answerLost = !(error instanceof StripeApiError) || error.statusCode >= 500;
-	const refused = error instanceof StripeApiError && error.statusCode === 400 && error.type !== 'idempotency_error';
+	const refused =
+		error instanceof StripeApiError &&
+		error.statusCode === 400 &&
+		error.type !== 'idempotency_error';
 	if (!answerLost && !refused) throw error;
 	// Refused (a racer canceled the claim first) or the answer lost (the charge may have been
 	// made): what the claim is now says which.
@@ -487,7 +502,15 @@ export async function payInvoices(
 
 	const metadata = baseMetadata(request, breakdown);
 	if (request.how.kind === 'payLink') {
-		return await payByLink(transport, reads, request, breakdown, metadata, request.idempotencyKey, null);
+		return await payByLink(
+			transport,
+			reads,
+			request,
+			breakdown,
+			metadata,
+			request.idempotencyKey,
+			null,
+		);
 	}
 
 	const method = await resolvePaymentMethod(transport, reads, request);
@@ -520,11 +543,19 @@ export async function payInvoices(
 		const error = intent.last_payment_error;
 		if (intent.status === 'requires_payment_method' && error?.code === 'authentication_required') {
 			// Off-session the bank wants the customer present: hand them a page to complete it.
-			return await payByLink(transport, reads, request, breakdown, metadata, `${request.idempotencyKey}-sca`, {
-				code: error.code,
-				declineCode: error.decline_code ?? null,
-				message: error.message ?? 'The bank asks the customer to authenticate this payment',
-			});
+			return await payByLink(
+				transport,
+				reads,
+				request,
+				breakdown,
+				metadata,
+				`${request.idempotencyKey}-sca`,
+				{
+					code: error.code,
+					declineCode: error.decline_code ?? null,
+					message: error.message ?? 'The bank asks the customer to authenticate this payment',
+				},
+			);
 		}
 		return intentOutcome(intent, request, method);
 	}

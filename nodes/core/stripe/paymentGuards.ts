@@ -21,7 +21,11 @@ interface Blocking {
  */
 export type BlockingPayment =
 	| (Blocking & { reason: GuardReason; intent: Stripe.PaymentIntent; session?: undefined })
-	| (Blocking & { reason: 'PAYMENT_PENDING'; session: Stripe.Checkout.Session; intent?: undefined });
+	| (Blocking & {
+			reason: 'PAYMENT_PENDING';
+			session: Stripe.Checkout.Session;
+			intent?: undefined;
+	  });
 
 const REASON_BY_STATUS: Record<string, GuardReason | undefined> = {
 	succeeded: 'ALREADY_PAID',
@@ -100,7 +104,11 @@ export function isReleasedClaim(intent: {
 	metadata?: Record<string, string> | null;
 	latest_charge?: unknown;
 }): boolean {
-	return Boolean(intent.metadata?.[CLAIM_METADATA_KEY]) && intent.status === 'canceled' && !intent.latest_charge;
+	return (
+		Boolean(intent.metadata?.[CLAIM_METADATA_KEY]) &&
+		intent.status === 'canceled' &&
+		!intent.latest_charge
+	);
 }
 
 /** Metadata key recording the idempotency key a payment or pay link was made for. */
@@ -130,7 +138,10 @@ export async function recentPaymentIntents(
 		// the charge tells whether the money was refunded since (a refunded payment pays nothing)
 		expand: ['data.latest_charge'],
 	};
-	for await (const intent of transport.listAll<Stripe.PaymentIntent>('/v1/payment_intents', params)) {
+	for await (const intent of transport.listAll<Stripe.PaymentIntent>(
+		'/v1/payment_intents',
+		params,
+	)) {
 		intents.push(intent);
 	}
 	return intents;
@@ -146,12 +157,14 @@ export async function openPayLinks(
 ): Promise<Stripe.Checkout.Session[]> {
 	const sessions: Stripe.Checkout.Session[] = [];
 	const params = { ...customerFilter(customerId), status: 'open' };
-	for await (const session of transport.listAll<Stripe.Checkout.Session>('/v1/checkout/sessions', params)) {
+	for await (const session of transport.listAll<Stripe.Checkout.Session>(
+		'/v1/checkout/sessions',
+		params,
+	)) {
 		sessions.push(session);
 	}
 	return sessions;
 }
-
 
 /** How far this machine's clock may be off Stripe's, for reads bounded by a time. */
 const CLOCK_MARGIN_SECONDS = 3600;
@@ -188,7 +201,10 @@ export async function recentPayLinks(
 ): Promise<Stripe.Checkout.Session[]> {
 	const sessions: Stripe.Checkout.Session[] = [];
 	const params = { ...customerFilter(customerId), created: { gte: sinceSeconds } };
-	for await (const session of transport.listAll<Stripe.Checkout.Session>('/v1/checkout/sessions', params)) {
+	for await (const session of transport.listAll<Stripe.Checkout.Session>(
+		'/v1/checkout/sessions',
+		params,
+	)) {
 		sessions.push(session);
 	}
 	return sessions;
@@ -204,7 +220,10 @@ function idOf(value: string | { id: string } | null | undefined): string | null 
 	return typeof value === 'string' ? value : value.id;
 }
 
-function coveredBy(metadata: Record<string, string> | null | undefined, wanted: Set<string>): string[] {
+function coveredBy(
+	metadata: Record<string, string> | null | undefined,
+	wanted: Set<string>,
+): string[] {
 	return decodeInvoiceMetadata(metadata)
 		.map((line) => line.invoiceId)
 		.filter((id) => wanted.has(id));
@@ -248,16 +267,25 @@ export function findBlockingPayment(
 			continue;
 		}
 		const reason =
-			intent.status === 'succeeded' && isFullyRefunded(intent) ? undefined : REASON_BY_STATUS[intent.status];
+			intent.status === 'succeeded' && isFullyRefunded(intent)
+				? undefined
+				: REASON_BY_STATUS[intent.status];
 		const covered = reason ? coveredBy(intent.metadata, wanted) : [];
 		if (reason && covered.length > 0) {
-			return { reason, intent, invoiceIds: covered, what: `${GUARD_SENTENCES[reason]} (${intent.id})` };
+			return {
+				reason,
+				intent,
+				invoiceIds: covered,
+				what: `${GUARD_SENTENCES[reason]} (${intent.id})`,
+			};
 		}
 	}
 	for (const session of payLinks) {
 		if (session.mode !== 'payment' || !isHandedOut(session, intents)) continue;
 		// A page paid after the payments were read: its payment was not in that read.
-		const paidUnseen = session.status === 'complete' && !intents.some((intent) => intent.id === idOf(session.payment_intent));
+		const paidUnseen =
+			session.status === 'complete' &&
+			!intents.some((intent) => intent.id === idOf(session.payment_intent));
 		if (session.status !== 'open' && !paidUnseen) continue;
 		const covered = coveredBy(session.metadata, wanted);
 		if (covered.length > 0) {
@@ -282,7 +310,7 @@ export function openClaimsCovering(
 ): Stripe.PaymentIntent[] {
 	const wanted = new Set(invoiceIds);
 	return intents.filter(
-		(intent) => intent.id !== ownId && isOpenClaim(intent) && coveredBy(intent.metadata, wanted).length > 0,
+		(intent) =>
+			intent.id !== ownId && isOpenClaim(intent) && coveredBy(intent.metadata, wanted).length > 0,
 	);
 }
-

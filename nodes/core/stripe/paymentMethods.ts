@@ -34,7 +34,10 @@ export async function requireAttachedMethod(
 		.catch(notFoundAsInputError(field, `Payment method ${id} does not exist`));
 	const owner = typeof method.customer === 'string' ? method.customer : method.customer?.id;
 	if (owner !== customerId) {
-		throw new CoreInputError(field, `Payment method ${id} is not attached to customer ${customerId}`);
+		throw new CoreInputError(
+			field,
+			`Payment method ${id} is not attached to customer ${customerId}`,
+		);
 	}
 	assertAllowedType(method, allowedTypes, field);
 	return method;

@@ -48,7 +48,10 @@ export class StripeReadCache {
 	/** Moments of this execution: each claim made moves it on (see paymentsAfter). */
 	private moment = 0;
 
-	private readonly freshReads = new Map<string, { startedAt: number; read: Promise<PaymentsRead> }>();
+	private readonly freshReads = new Map<
+		string,
+		{ startedAt: number; read: Promise<PaymentsRead> }
+	>();
 
 	private readonly scope: ReadScope;
 
@@ -174,7 +177,12 @@ export class StripeReadCache {
 		const key = `${windows.sinceSeconds}:${windows.payLinksSinceSeconds}`;
 		let view = this.accountViews.get(key);
 		if (view === undefined) {
-			view = new AccountPaymentsView(this.transport, windows.sinceSeconds, windows.payLinksSinceSeconds, this.now);
+			view = new AccountPaymentsView(
+				this.transport,
+				windows.sinceSeconds,
+				windows.payLinksSinceSeconds,
+				this.now,
+			);
 			this.accountViews.set(key, view);
 		}
 		return view;

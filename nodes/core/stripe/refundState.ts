@@ -21,7 +21,9 @@ export function refundStateOf(intent: Stripe.PaymentIntent): RefundState | null 
 	return {
 		amountRefundedMinor,
 		amountCapturedMinor,
-		full: charge.refunded === true || (amountCapturedMinor > 0 && amountRefundedMinor >= amountCapturedMinor),
+		full:
+			charge.refunded === true ||
+			(amountCapturedMinor > 0 && amountRefundedMinor >= amountCapturedMinor),
 	};
 }
 

@@ -7,9 +7,7 @@ import { mapItemsInOrder } from '../../../shared/itemRunner';
 import type { OperationContext } from '../node.type';
 import { returnAllOrLimit } from '../../../shared/listDescriptions';
 
-const properties: INodeProperties[] = [
-	...returnAllOrLimit,
-];
+const properties: INodeProperties[] = [...returnAllOrLimit];
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['mapping'], operation: ['list'] } },

@@ -1,7 +1,10 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { matchPaymentsToInvoices, matchPaymentToInvoice } from '../../../core/payments/paymentMatch';
+import {
+	matchPaymentsToInvoices,
+	matchPaymentToInvoice,
+} from '../../../core/payments/paymentMatch';
 import type {
 	MatchedInvoice,
 	MatchedRecord,

@@ -37,7 +37,9 @@ export async function execute(
 ): Promise<INodeExecutionData[]> {
 	return items.map((item, itemIndex) => {
 		const choice = chooseOnlinePaymentProvider({
-			gateway360Connected: connectionFlag(this.getNodeParameter('gateway360Connected', itemIndex, false)),
+			gateway360Connected: connectionFlag(
+				this.getNodeParameter('gateway360Connected', itemIndex, false),
+			),
 			stripeConnected: connectionFlag(this.getNodeParameter('stripeConnected', itemIndex, false)),
 		});
 		return {

@@ -145,32 +145,51 @@ export async function execute(
 	const validate = claimInStripe ? validateClaimedCharge : validateChargeRequest;
 	// Every item's input first: one bad item fails the node (or, with Continue On Fail, only
 	// itself) before anything is read or charged.
-	const requests = await checkItems(this, items.length, settings.concurrency, (itemIndex) => {
-		const invoice = readWebInvoice(this, itemIndex, settings);
-		const options = this.getNodeParameter('options', itemIndex, {}) as ChargeOptions;
-		return validate({
-			...invoice,
-			invoiceId: String(this.getNodeParameter('invoiceId', itemIndex, '')),
-			customerId: String(this.getNodeParameter('customerId', itemIndex, '')),
-			paymentToken: String(this.getNodeParameter('paymentToken', itemIndex, '')),
-			customerEmail: String(this.getNodeParameter('customerEmail', itemIndex, '')),
-			description: options.description?.trim() || null,
-			recordedPaymentIds: readTransactionIdList(options.recordedPaymentIds),
-		});
-	}, labels);
-	const runner = { client, settings, labels };
-	let charges: CheckedItems<{ request: ChargeRequest; stripeCustomerId: string | null }> = requests.map(
-		(checked) => (checked.ok ? { ok: true, value: { request: checked.value, stripeCustomerId: null } } : checked),
+	const requests = await checkItems(
+		this,
+		items.length,
+		settings.concurrency,
+		(itemIndex) => {
+			const invoice = readWebInvoice(this, itemIndex, settings);
+			const options = this.getNodeParameter('options', itemIndex, {}) as ChargeOptions;
+			return validate({
+				...invoice,
+				invoiceId: String(this.getNodeParameter('invoiceId', itemIndex, '')),
+				customerId: String(this.getNodeParameter('customerId', itemIndex, '')),
+				paymentToken: String(this.getNodeParameter('paymentToken', itemIndex, '')),
+				customerEmail: String(this.getNodeParameter('customerEmail', itemIndex, '')),
+				description: options.description?.trim() || null,
+				recordedPaymentIds: readTransactionIdList(options.recordedPaymentIds),
+			});
+		},
+		labels,
 	);
+	const runner = { client, settings, labels };
+	let charges: CheckedItems<{ request: ChargeRequest; stripeCustomerId: string | null }> =
+		requests.map((checked) =>
+			checked.ok
+				? { ok: true, value: { request: checked.value, stripeCustomerId: null } }
+				: checked,
+		);
 	const stripe = claimInStripe
-		? await connectStripe.call(this, settings, this.getNodeParameter('options', 0, {}) as ChargeOptions)
+		? await connectStripe.call(
+				this,
+				settings,
+				this.getNodeParameter('options', 0, {}) as ChargeOptions,
+			)
 		: null;
 	if (stripe) {
 		// Each item's Stripe customer before any charge: an unmapped customer charges nothing.
-		charges = await checkItemsFurther(this, requests, settings.concurrency, async (request) => {
-			const customer = await stripe.customers.requireCustomer(request.customerId, 'customerId');
-			return { request, stripeCustomerId: customer.id };
-		}, labels);
+		charges = await checkItemsFurther(
+			this,
+			requests,
+			settings.concurrency,
+			async (request) => {
+				const customer = await stripe.customers.requireCustomer(request.customerId, 'customerId');
+				return { request, stripeCustomerId: customer.id };
+			},
+			labels,
+		);
 	}
 	return await mapCheckedGatewayItems(this, charges, runner, async (charge, itemIndex) => {
 		const { request, stripeCustomerId } = charge;

@@ -86,8 +86,16 @@ export async function execute(
 			filters.orderId = assertInvoiceId(this.getNodeParameter('invoiceId', itemIndex, ''));
 		} else {
 			const zone = this.getTimezone();
-			filters.startDate = toGatewayDate(this.getNodeParameter('startDate', itemIndex, ''), zone, 'startDate');
-			filters.endDate = toGatewayDate(this.getNodeParameter('endDate', itemIndex, ''), zone, 'endDate');
+			filters.startDate = toGatewayDate(
+				this.getNodeParameter('startDate', itemIndex, ''),
+				zone,
+				'startDate',
+			);
+			filters.endDate = toGatewayDate(
+				this.getNodeParameter('endDate', itemIndex, ''),
+				zone,
+				'endDate',
+			);
 			if (filters.startDate > filters.endDate) {
 				throw new CoreInputError('endDate', 'The end of the range is before its start');
 			}

@@ -4,7 +4,10 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { businessDate } from '../../../core/autopay/dates';
 import { paymentIdempotencyKey } from '../../../core/payments/idempotency';
 import { readPayInvoiceInput } from '../../../core/payments/paymentInput';
-import type { PayInvoiceInputValues, PaymentOptionsInput } from '../../../core/payments/paymentInput';
+import type {
+	PayInvoiceInputValues,
+	PaymentOptionsInput,
+} from '../../../core/payments/paymentInput';
 import { payInvoices } from '../../../core/stripe/payInvoices';
 import { checkItems, mapCheckedItems } from '../../../shared/itemRunner';
 import { fieldLabels } from '../../../shared/nodeErrors';

@@ -2,7 +2,10 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { updateDisplayOptions } from 'n8n-workflow';
 import type Stripe from 'stripe';
 
-import { NO_AUTOMATIC_PAYMENT, paymentMethodLabel } from '../../../core/payments/paymentMethodLabel';
+import {
+	NO_AUTOMATIC_PAYMENT,
+	paymentMethodLabel,
+} from '../../../core/payments/paymentMethodLabel';
 import type { PaymentMethodLike } from '../../../core/payments/paymentMethodLabel';
 import { mapItemsInOrder } from '../../../shared/itemRunner';
 import { resolveCustomer } from '../../helpers/customer';
