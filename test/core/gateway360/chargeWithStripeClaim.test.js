@@ -35,6 +35,10 @@ afterAll(async () => {
 /** Waits of the protocol, shortened (the clock that matters is Stripe's). */
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, Math.min(ms, 50)));
 
+/**
+ * @param {{ before(step: string): unknown, after(step: string): unknown }} script
+ * @returns {import('../../../nodes/core/stripe/transport').StripeHttp}
+ */
 function stripeHttp(script) {
 	return async ({ method, url, headers, body }) => {
 		const step = `${method} ${new URL(url).pathname.replace(/\/(pi|cs)_\w+/, '/$1_…')}`;
@@ -199,6 +203,7 @@ describe('claimed, held, turned, captured', () => {
 		expect(moneyTaken(inv)).toBe(1);
 
 		// Its cancellation is no canceled payment: the Payment Webhook Trigger ignores it.
+		/** @type {Parameters<typeof normaliseStripeEvent>[0]} */
 		const event = { id: 'evt_claim_turned', object: 'event', type: 'payment_intent.canceled', created: claim.created, livemode: false, data: { object: claim } };
 		expect(normaliseStripeEvent(event, claim)).toEqual({ events: [], ignored: 'claim_released', stateKey: null });
 	});
@@ -329,6 +334,7 @@ describe('the card at the gateway', () => {
 
 	test('a racer cancels the claim between the hold and the turn: the hold is voided and the racer\'s payment named', async () => {
 		const inv = newInvoice();
+		/** @type {any} the racer's payInvoices outcome, once it has run */
 		let racer;
 		const t = transports({
 			after: {
@@ -350,7 +356,7 @@ describe('the card at the gateway', () => {
 			voidedTransactionId: hold.transactionId,
 			record: { provider: 'stripe', paymentId: racer.records[0].paymentId, guard: { reason: 'ALREADY_PAID' } },
 		});
-		expect(outcome.record.guard.message).toBe(
+		expect(outcome.record.guard?.message).toBe(
 			`Invoice ${inv.request.invoiceId} already has a succeeded payment (${racer.records[0].paymentId}); nothing was charged at 360 Payments; this payment's hold ${hold.transactionId} was released`,
 		);
 		expect(t.steps).not.toContain('gateway capture');
@@ -409,7 +415,7 @@ describe('the card at the gateway', () => {
 		const first = await charge360(inv);
 		gateway.settle();
 		const gatewayApi = new Gateway360Transport({ http: nodeHttp(GATEWAY_KEY), baseUrl: gateway.url, sleep: async () => {} });
-		expect(await gatewayApi.transact({ type: 'refund', transactionid: first.record.paymentId })).toMatchObject({ response: 1 });
+		expect(await gatewayApi.transact({ type: 'refund', transactionid: /** @type {string} */ (first.record.paymentId) })).toMatchObject({ response: 1 });
 		// A second page of the reopened invoice, and the auto-pay, at once.
 		const again = { ...inv, request: { ...inv.request, paymentToken: gateway.createToken({ ccnumber: '4111111111111111' }) } };
 		const [second, autoPay] = await Promise.all([charge360(again), payInStripe(inv).catch((error) => error)]);
@@ -476,6 +482,7 @@ describe('killed between two steps', () => {
 			await killedRun(inv, kill);
 			// Minutes later (Stripe's clock): an agent charges the invoice in Stripe.
 			stripe.advanceClock(301);
+			/** @type {{ records?: unknown, refused?: string }} the outcome, or the refusal's message */
 			const inStripe = await payInStripe(inv).then(
 				(outcome) => outcome,
 				(error) => ({ refused: error.message }),
@@ -505,7 +512,7 @@ describe('killed between two steps', () => {
 		stripe.advanceClock(2);
 		const [claim] = await claimsOf(inv);
 		const answer = await payInStripe(inv).then(
-			(outcome) => outcome.records[0].guard.message,
+			(outcome) => outcome.records[0].guard?.message,
 			(error) => error.message,
 		);
 		expect(answer).toContain(`is being paid by another request at this moment (claim ${claim.id})`);
