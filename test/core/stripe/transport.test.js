@@ -22,7 +22,11 @@ const SECRET = 'sk_test_51SECRETxyzSECRETxyz';
 
 const ok = (body, headers = {}) => ({ statusCode: 200, headers, body: JSON.stringify(body) });
 const answer = (statusCode, error, headers = {}) => ({ statusCode, headers, body: { error } });
+/** @typedef {import('../../../nodes/core/stripe/transport').StripeMethod} StripeMethod */
+
+/** @returns {Error & { code?: string, config?: object, request?: object }} */
 function connectionError(code, message = code) {
+	/** @type {Error & { code?: string, config?: object, request?: object }} */
 	const error = new Error(message);
 	error.code = code;
 	return error;
@@ -34,6 +38,7 @@ function connectionError(code, message = code) {
  */
 function setup(script, options = {}) {
 	const calls = [];
+	/** @type {{ time: number, sleeps: number[] }} */
 	const clock = { time: 0, sleeps: [] };
 	const httpFn = async (request) => {
 		calls.push(JSON.parse(JSON.stringify(request)));
@@ -135,7 +140,7 @@ describe('request building', () => {
 		});
 	});
 
-	test.each([
+	test.each(/** @type {Array<[string, StripeMethod, object, RegExp]>} */ ([
 		[
 			'a key over 255 characters',
 			'POST',
@@ -146,7 +151,7 @@ describe('request building', () => {
 		['a key with a line break', 'POST', { idempotencyKey: 'a\r\nX-Evil: 1' }, /printable ASCII/],
 		['a non-ASCII key', 'POST', { idempotencyKey: 'clé' }, /printable ASCII/],
 		['a key on GET', 'GET', { idempotencyKey: 'abc' }, /POST only/],
-	])('refuses %s before sending anything', async (_label, method, options, message) => {
+	]))('refuses %s before sending anything', async (_label, method, options, message) => {
 		const { transport, calls } = setup([ok({})]);
 		const error = await rejection(transport.request(method, '/v1/payment_intents', options));
 		expect(error).toBeInstanceOf(CoreInputError);
@@ -216,6 +221,7 @@ describe('request building', () => {
 });
 
 describe('retries', () => {
+	/** @type {Array<[string, Error | import('../../../nodes/core/stripe/transport').StripeHttpResponse]>} */
 	const retried = [
 		['a connection reset', connectionError('ECONNRESET', 'socket hang up')],
 		['a refused connection', connectionError('ECONNREFUSED', 'connect ECONNREFUSED 10.0.0.1:443')],
@@ -281,6 +287,7 @@ describe('retries', () => {
 		calls.forEach((call) => expect(call.headers).not.toHaveProperty('Idempotency-Key'));
 	});
 
+	/** @type {Array<[string, import('../../../nodes/core/stripe/transport').StripeHttpResponse]>} */
 	const final = [
 		[
 			'500 with Stripe-Should-Retry: false',
@@ -809,7 +816,8 @@ describe('with a shared limiter', () => {
 			maxInFlight: 1,
 			sleep: async () => {},
 		});
-		let releaseSleep;
+		/** @type {(value?: unknown) => void} */
+		let releaseSleep = () => {};
 		const sleeping = new Promise((resolve) => (releaseSleep = resolve));
 		const slow = new StripeTransport({
 			http: (() => {
@@ -849,14 +857,14 @@ describe("a 429 backs off the budget Stripe names in Stripe-Rate-Limited-Reason"
 	const limited = (reason, code = 'rate_limit') =>
 		answer(429, { type: 'invalid_request_error', code, message: 'Too many requests' }, reason ? { 'Stripe-Rate-Limited-Reason': reason } : {});
 
-	test.each([
+	test.each(/** @type {Array<[string, StripeMethod, string, string]>} */ ([
 		['endpoint-rate', 'POST', '/v1/payment_intents/pi_3Nq1A/confirm', 'POST /v1/payment_intents/:id/confirm'],
 		['endpoint-concurrency', 'GET', '/v1/payment_intents', 'GET /v1/payment_intents'],
 		['endpoint-rate', 'GET', '/v1/customers/search', 'search'],
 		['global-rate', 'POST', '/v1/payment_intents', 'global'],
 		['global-concurrency', 'GET', '/v1/customers/cus_1', 'global'],
 		['resource-specific', 'POST', '/v1/payment_intents/pi_3Nq1A/cancel', 'payment_intent pi_3Nq1A'],
-	])('%s on %s %s backs off %s alone, then retries with the same key', async (reason, method, path, budget) => {
+	]))('%s on %s %s backs off %s alone, then retries with the same key', async (reason, method, path, budget) => {
 		const limiter = recordingLimiter();
 		const { transport, calls } = setup([limited(reason), ok({ id: 'x' })], { limiter });
 		await expect(transport.request(method, path, method === 'POST' ? { idempotencyKey: 'pay-INV-1' } : {})).resolves.toEqual({ id: 'x' });
@@ -922,6 +930,7 @@ describe("a 429 backs off the budget Stripe names in Stripe-Rate-Limited-Reason"
 
 describe('createStripeClient: one limiter per Stripe account per node execution', () => {
 	const credentials = { secretKey: 'sk_live_51SECRET', apiBaseUrl: 'http://127.0.0.1:1' };
+	/** The parts of n8n's execution context createStripeClient uses (any: the rest is n8n's). @returns {any} */
 	function executionContext(credentialId = 'cred-1') {
 		const sent = [];
 		return {
@@ -946,7 +955,7 @@ describe('createStripeClient: one limiter per Stripe account per node execution'
 		expect(second.limiter).toBe(first.limiter);
 		await first.transport.request('GET', '/v1/customers/cus_1');
 		await second.transport.request('GET', '/v1/payment_intents/pi_1');
-		expect(first.limiter.stats.started).toBe(2);
+		expect(/** @type {any} the limiter createRequestLimiter made, with its stats */ (first.limiter).stats.started).toBe(2);
 		expect(execution.sent).toHaveLength(2);
 
 		const other = await createStripeClient.call(executionContext());
@@ -987,8 +996,8 @@ describe('over real HTTP on 127.0.0.1', () => {
 				res.end(JSON.stringify({ id: 'pi_real', object: 'payment_intent', status: 'succeeded' }));
 			});
 		});
-		await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-		baseUrl = `http://127.0.0.1:${server.address().port}`;
+		await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
+		baseUrl = `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (server.address()).port}`;
 	});
 
 	afterAll(async () => {
@@ -1047,8 +1056,8 @@ describe('over real HTTP on 127.0.0.1', () => {
 
 	test('a refused connection gives a StripeConnectionError without the key', async () => {
 		const closed = http.createServer();
-		await new Promise((resolve) => closed.listen(0, '127.0.0.1', resolve));
-		const port = closed.address().port;
+		await new Promise((resolve) => closed.listen(0, '127.0.0.1', () => resolve(undefined)));
+		const port = /** @type {import('node:net').AddressInfo} */ (closed.address()).port;
 		await new Promise((resolve) => closed.close(resolve));
 		const transport = new StripeTransport({
 			http: nodeHttp,
