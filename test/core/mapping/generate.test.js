@@ -2,13 +2,17 @@ import { nameKey, planMappings } from '../../../nodes/core/mapping/generate';
 
 const KEY = 'books_customer_id';
 
-/** Stripe customers as [id, name, booksId?]. */
+/**
+ * Stripe customers as [id, name, booksId?].
+ * @param {Array<[string, string | null, string?] | string[]>} rows (a null name as Stripe sends it)
+ * @returns {import('../../../nodes/core/mapping/generate').StripeCustomerSummary[]}
+ */
 function stripe(...rows) {
 	return rows.map(([id, name, booksId]) => ({
 		id,
 		name,
 		email: null,
-		metadata: booksId ? { [KEY]: booksId } : {},
+		metadata: /** @type {Record<string, string>} */ (booksId ? { [KEY]: booksId } : {}),
 	}));
 }
 
