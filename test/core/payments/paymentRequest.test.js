@@ -3,8 +3,11 @@ import {
 	checkPayerToken,
 	invoiceGuard,
 	MAX_INVOICES_PER_REQUEST,
-	selectInvoicesToPay,
+	selectInvoicesToPay as selectInvoices,
 } from '../../../nodes/core/payments/paymentRequest';
+import { readFields } from '../../support/fields';
+
+const selectInvoicesToPay = readFields(selectInvoices);
 
 const agent = {
 	id: 'agent-7',
@@ -53,7 +56,7 @@ const authorize = (
 	caller,
 	request,
 	token = tokenOf(caller?.kind === 'agent' ? 'agent' : 'portal', caller?.id ?? 'x'),
-) => authorizePaymentRequest({ token, caller, request });
+) => readFields(authorizePaymentRequest)({ token, caller, request });
 
 describe('authorize: who may pay for which customer', () => {
 	test('an agent with the permission pays for the customer named in the request', () => {
@@ -250,7 +253,10 @@ describe('the token: n8n verified its signature; its claims are checked here', (
 	});
 
 	test('claims that are not an object: 401', () => {
-		for (const claims of [null, undefined, 'sub=portal-501', []])
+		// claims of every wrong type, on purpose
+		/** @type {any[]} */
+		const wrongClaims = [null, undefined, 'sub=portal-501', []];
+		for (const claims of wrongClaims)
 			expect(
 				authorize(portalUser, pay, { ...tokenOf('portal', 'portal-501'), claims }),
 			).toMatchObject({ httpStatus: 401, code: 'INVALID_TOKEN' });
@@ -382,10 +388,10 @@ describe('the guards before a payment is opened', () => {
 	});
 
 	test('the messages say what is wrong in the words of the seeds', () => {
-		expect(invoiceGuard(invoice('inv-1', { sentToProvider: false })).message).toBe(
+		expect(invoiceGuard(invoice('inv-1', { sentToProvider: false }))?.message).toBe(
 			'Invoice INV-1 was never sent to the payment provider, so it cannot be paid online',
 		);
-		expect(invoiceGuard(invoice('inv-1', { paymentStatus: 'pending' })).message).toBe(
+		expect(invoiceGuard(invoice('inv-1', { paymentStatus: 'pending' }))?.message).toBe(
 			'A payment for invoice INV-1 is already pending; the invoice shows Pending until it is processed',
 		);
 	});
@@ -471,7 +477,7 @@ describe('select: which invoices this request pays', () => {
 
 	test('pay all: every payable open invoice; the blocked ones listed with why, paid ones left out', () => {
 		const selected = selectInvoicesToPay({ customerId: 'cust-1001', invoiceIds: null, invoices });
-		expect(selected.invoices.map((i) => i.invoiceId)).toEqual(['inv-1', 'inv-2']);
+		expect(selected.invoices?.map((i) => i.invoiceId)).toEqual(['inv-1', 'inv-2']);
 		expect(selected.excluded).toEqual([
 			{
 				invoiceId: 'inv-3',
@@ -517,7 +523,7 @@ describe('select: which invoices this request pays', () => {
 		expect(() => selectInvoicesToPay({ customerId: '', invoiceIds: null, invoices })).toThrow(
 			/customer ID is required/,
 		);
-		expect(() => selectInvoicesToPay({ customerId: 'c', invoiceIds: null, invoices: 'x' })).toThrow(
+		expect(() => selectInvoicesToPay({ customerId: 'c', invoiceIds: null, invoices: /** @type {any} not a list, on purpose */ ('x') })).toThrow(
 			/must be a list/,
 		);
 	});
