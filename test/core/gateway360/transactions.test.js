@@ -16,6 +16,7 @@ function action(actionType, amount, success = true, extra = {}) {
 	return { actionType, amount, date: '20261101120000', success, responseCode: success ? '100' : '200', responseText: success ? 'SUCCESS' : 'DECLINE', processorResponseCode: null, ...extra };
 }
 
+/** @returns {import('../../../nodes/core/gateway360/transactions').GatewayTransaction} */
 function tx(condition, actions, extra = {}) {
 	return {
 		transactionId: '7000000001',
@@ -30,6 +31,7 @@ function tx(condition, actions, extra = {}) {
 		surcharge: null,
 		customerId: null,
 		invoiceNumber: null,
+		chargeKey: null,
 		actions,
 		...extra,
 	};

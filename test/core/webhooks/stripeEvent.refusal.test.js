@@ -5,6 +5,7 @@ import {
 	stripeEventRefusal,
 } from '../../../nodes/core/webhooks/stripeEvent';
 
+/** @returns {Parameters<typeof stripeEventRefusal>[0]} */
 const event = (type, livemode) => ({
 	id: 'evt_1',
 	object: 'event',
