@@ -4,6 +4,10 @@ import { StripeTransport } from '../../../nodes/core/stripe/transport';
 const KEY = 'books_customer_id';
 
 /** A transport over an in-memory account: search sees only `searchable`, list and GET see all. */
+/**
+ * @param {any[]} customers
+ * @param {{ searchable?: any[] }} [options]
+ */
 function account(customers, { searchable = [] } = {}) {
 	const calls = [];
 	const http = async (request) => {
@@ -11,7 +15,7 @@ function account(customers, { searchable = [] } = {}) {
 		calls.push(`${request.method} ${url.pathname}`);
 		await new Promise((resolve) => setImmediate(resolve));
 		if (url.pathname === '/v1/customers/search') {
-			const value = /:'(.*)'$/.exec(url.searchParams.get('query'))[1];
+			const value = /** @type {RegExpExecArray} */ (/:'(.*)'$/.exec(String(url.searchParams.get('query'))))[1];
 			const data = searchable.filter((c) => c.metadata[KEY] === value);
 			return {
 				statusCode: 200,
@@ -47,6 +51,7 @@ function account(customers, { searchable = [] } = {}) {
 	return { transport, calls };
 }
 
+/** A Stripe customer with only the fields the lookup reads (any: Stripe's type names every field). @returns {any} */
 const customer = (id, booksId) => ({
 	id,
 	object: 'customer',
@@ -87,7 +92,7 @@ describe('CustomerMappingLookup', () => {
 		};
 		const lookup = new CustomerMappingLookup(transport);
 		await expect(lookup.buildIndex()).rejects.toThrow('boom');
-		expect((await lookup.buildIndex()).get('A').map((c) => c.id)).toEqual(['cus_1']);
+		expect((await lookup.buildIndex()).get('A')?.map((c) => c.id)).toEqual(['cus_1']);
 	});
 
 	test("recordWrite keeps the kept list in step with the session's own writes", async () => {
