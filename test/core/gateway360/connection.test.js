@@ -53,7 +53,7 @@ describe('verifyGateway360Connection', () => {
 	])('%p: not connected, with the reason', async (input, failing, reason) => {
 		const result = await verify(input);
 		expect(result.connected).toBe(false);
-		expect(result.checks.find((c) => !c.ok).name).toBe(failing);
+		expect(result.checks.find((c) => !c.ok)?.name).toBe(failing);
 		expect(result.reason).toMatch(reason);
 		expect(JSON.stringify(result)).not.toContain(SECURITY_KEY);
 	});
@@ -68,12 +68,12 @@ describe('verifyGateway360Connection', () => {
 	test('an address that is not a gateway: not connected', async () => {
 		const { createServer } = require('node:http');
 		const other = createServer((req, res) => res.end('<html>hello</html>'));
-		await new Promise((resolve) => other.listen(0, '127.0.0.1', resolve));
-		const result = await verify({ baseUrl: `http://127.0.0.1:${other.address().port}` }).finally(
+		await new Promise((resolve) => other.listen(0, '127.0.0.1', () => resolve(undefined)));
+		const result = await verify({ baseUrl: `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (other.address()).port}` }).finally(
 			() => new Promise((resolve) => other.close(resolve)),
 		);
 		expect(result.connected).toBe(false);
-		expect(result.checks.find((c) => c.name === 'securityKey').message).toMatch(/did not answer like an NMI-style gateway/);
+		expect(result.checks.find((c) => c.name === 'securityKey')?.message).toMatch(/did not answer like an NMI-style gateway/);
 		expect(result.checks.find((c) => c.name === 'collectJs')).toMatchObject({ ok: false, message: expect.stringMatching(/does not serve Collect.js/) });
 	});
 });
