@@ -7,6 +7,7 @@ import {
 	signInvoiceLink,
 	verifyInvoiceLink,
 } from '../../../nodes/core/links/signedLink';
+import { readFields } from '../../support/fields';
 
 const SECRET = 'a-very-long-shared-secret-for-links-0123456789';
 const OLD_SECRET = 'the-previous-shared-secret-for-links-abcdefgh';
@@ -26,7 +27,7 @@ const sign = (overrides = {}) =>
 const paramsOf = (url) => Object.fromEntries(new URL(url).searchParams);
 
 const verify = (params, overrides = {}) =>
-	verifyInvoiceLink({
+	readFields(verifyInvoiceLink)({
 		secrets: [SECRET],
 		invoiceId: params.invoice,
 		expires: params.expires,

@@ -218,10 +218,10 @@ describe('readPaymentOptions and readHowToPay', () => {
 	});
 
 	test('how to pay', () => {
-		expect(readHowToPay('automatic')).toEqual({ kind: 'automatic' });
+		expect(readHowToPay('automatic', undefined)).toEqual({ kind: 'automatic' });
 		expect(readHowToPay('savedMethod', ' pm_123 ')).toEqual({ kind: 'savedMethod', paymentMethodId: 'pm_123' });
 		expect(inputError(() => readHowToPay('savedMethod', 'card_123')).field).toBe('paymentMethodId');
-		expect(inputError(() => readHowToPay('cash')).field).toBe('howToPay');
+		expect(inputError(() => readHowToPay('cash', undefined)).field).toBe('howToPay');
 	});
 });
 

@@ -146,6 +146,7 @@ describe('createEventDeduplicator', () => {
 				expect.objectContaining({ field: 'ttlMs' }),
 			);
 		}
+		// @ts-expect-error -- no clock, on purpose
 		expect(() => createEventDeduplicator({})).toThrow(expect.objectContaining({ field: 'now' }));
 		expect(() => createEventDeduplicator({ now }).seen('')).toThrow(
 			expect.objectContaining({ field: 'eventId' }),

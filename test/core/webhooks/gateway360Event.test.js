@@ -69,7 +69,7 @@ describe('360 Payments events', () => {
 		).toBe(true);
 		const parsed = parseGateway360Event(Buffer.from(raw));
 		expect(parsed.ok).toBe(true);
-		return normaliseGateway360Event(parsed.event, options);
+		return normaliseGateway360Event(/** @type {Extract<typeof parsed, { ok: true }>} */ (parsed).event, options);
 	}
 
 	test('sale success: the same record shape as Stripe, with the surcharge as the fee', () => {
