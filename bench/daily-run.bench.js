@@ -257,6 +257,22 @@ async function benchDailyRun({ section, limits: preset }) {
 		);
 		const wallS = (Date.parse(execution.stoppedAt) - requestedAt) / 1000;
 		const emails = { ...mails.drain() };
+		// where the run's time went: each node's own executionTime, as n8n recorded it
+		const withData = await c.request(
+			'GET',
+			`${stack.n8nUrl}/api/v1/executions/${executionId}?includeData=true`,
+			{ headers: { 'X-N8N-API-KEY': stack.apiKey }, timeoutMs: 120_000 },
+		);
+		const runData = withData.json?.data?.resultData?.runData ?? {};
+		const nodeSeconds = Object.fromEntries(
+			Object.entries(runData)
+				.map(([node, runs]) => [
+					node,
+					round(runs.reduce((sum, run) => sum + (run.executionTime ?? 0), 0) / 1000, 1),
+				])
+				.filter(([, seconds]) => seconds >= 0.5)
+				.sort((a, b) => b[1] - a[1]),
+		);
 
 		const stats = await c.stripe.hook('GET', 'stats');
 		const ledger = await c.stripe.ledger();
@@ -290,6 +306,7 @@ async function benchDailyRun({ section, limits: preset }) {
 				(Date.parse(execution.stoppedAt) - Date.parse(execution.startedAt)) / 1000,
 				1,
 			),
+			nodeSeconds,
 			requests: stats.requests,
 			requestsByRoute: stats.byRoute,
 			http429: stats.http429,
