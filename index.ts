@@ -24,7 +24,8 @@ export type {
 } from './nodes/core/stripe/transport';
 export { StripeApiError, StripeConnectionError } from './nodes/core/stripe/errors';
 export { encodeForm } from './nodes/core/stripe/form';
-export { createRequestLimiter, defaultRequestsPerSecond } from './nodes/core/rateLimiter';
+export { createRequestLimiter } from './nodes/core/rateLimiter';
+export { defaultRequestsPerSecond } from './nodes/core/stripe/rateLimits';
 export { createScan } from './nodes/core/autopay/eligibility';
 export { SKIP_REASONS } from './nodes/core/autopay/types';
 export type { Decision, ScanSettings, SkipReason } from './nodes/core/autopay/types';

@@ -1,6 +1,3 @@
-// Stripe's numbers live in stripe/rateLimits.ts; these two are the package's API from here.
-export { defaultRequestsPerSecond, isLiveKey } from './stripe/rateLimits';
-
 /** A budget a request takes a slot in: at most `limit` starts in any window of `windowMs`. */
 export interface BudgetSpec {
 	/** Names the budget; requests naming the same key share it (e.g. one Stripe endpoint). */
