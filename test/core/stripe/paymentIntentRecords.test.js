@@ -198,7 +198,10 @@ describe('the charge path and the webhook path give the same record of a Payment
 		};
 		const parsed = parseStripeEvent(Buffer.from(JSON.stringify(event)));
 		expect(parsed.ok).toBe(true);
-		const result = normaliseStripeEvent(parsed.event, JSON.parse(JSON.stringify(intent)));
+		const result = normaliseStripeEvent(
+			/** @type {Extract<typeof parsed, { ok: true }>} */ (parsed).event,
+			JSON.parse(JSON.stringify(intent)),
+		);
 		expect(result.ignored).toBeNull();
 		return result.events.map(recordOf);
 	}
@@ -326,9 +329,9 @@ describe('the charge path and the webhook path give the same record of a Payment
 					response.writeHead(200).end();
 				});
 			});
-			await new Promise((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+			await new Promise((resolve) => receiver.listen(0, '127.0.0.1', () => resolve(undefined)));
 			const endpoint = await transport().request('POST', '/v1/webhook_endpoints', {
-				params: { url: `http://127.0.0.1:${receiver.address().port}/hook`, enabled_events: STRIPE_WEBHOOK_EVENTS },
+				params: { url: `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (receiver.address()).port}/hook`, enabled_events: STRIPE_WEBHOOK_EVENTS },
 			});
 			signingSecret = endpoint.secret;
 		});
@@ -349,6 +352,11 @@ describe('the charge path and the webhook path give the same record of a Payment
 		}
 
 		let counter = 0;
+		/**
+		 * @param {number[]} amounts
+		 * @param {{ paymentMethod?: string }} [options]
+		 * @returns {Parameters<typeof payInvoices>[1]}
+		 */
 		function request(amounts, { paymentMethod = 'pm_card_visa' } = {}) {
 			counter++;
 			const customer = stripe.createCustomer({ name: `Paths ${counter}`, metadata: { books_customer_id: `C-${counter}` }, defaultPaymentMethod: paymentMethod });
@@ -372,12 +380,13 @@ describe('the charge path and the webhook path give the same record of a Payment
 			const events = deliveries.map((delivery) => {
 				const verdict = verifyStripeSignature({ rawBody: delivery.rawBody, header: delivery.header, secrets: [signingSecret], nowSeconds: Math.floor(Date.now() / 1000) });
 				expect(verdict.ok).toBe(true);
-				return parseStripeEvent(delivery.rawBody).event;
+				const parsed = parseStripeEvent(delivery.rawBody);
+				return /** @type {Extract<typeof parsed, { ok: true }>} */ (parsed).event;
 			});
 			const event = events.filter((e) => e.type === type && stripeEventPaymentIntentId(e) === intentId).pop();
 			expect(event).toBeDefined();
 			const current = await transport().request('GET', `/v1/payment_intents/${intentId}`, { params: { expand: ['payment_method', 'latest_charge'] } });
-			return normaliseStripeEvent(event, current).events.map(recordOf);
+			return normaliseStripeEvent(/** @type {NonNullable<typeof event>} */ (event), current).events.map(recordOf);
 		}
 
 		test('a charge on the automatic card: the run records what the webhook then reports', async () => {
