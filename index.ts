@@ -30,11 +30,7 @@ export { createScan } from './nodes/core/autopay/eligibility';
 export { SKIP_REASONS } from './nodes/core/autopay/types';
 export type { Decision, ScanSettings, SkipReason } from './nodes/core/autopay/types';
 export { businessDate } from './nodes/core/autopay/dates';
-export {
-	CustomerMappingLookup,
-	DEFAULT_MAPPING_METADATA_KEY,
-	retrieveCustomer,
-} from './nodes/core/stripe/customers';
+export { CustomerMappingLookup, retrieveCustomer } from './nodes/core/stripe/customers';
 export * from './nodes/core/mapping/generate';
 export * from './nodes/core/mapping/customerFields';
 export { getMapping, setMapping, removeMapping, applyMapping } from './nodes/core/mapping/manage';

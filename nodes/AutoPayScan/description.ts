@@ -1,11 +1,11 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { BOOKS_CUSTOMER_METADATA_KEY } from '../core/payments/invoiceMetadata';
 import {
 	DEFAULT_CATCH_UP_DAYS,
 	DEFAULT_GUARD_LOOKBACK_DAYS,
 	DEFAULT_IMPORTED_PAYMENT_METHOD_TYPES,
 } from '../core/defaults';
-import { DEFAULT_MAPPING_METADATA_KEY } from '../core/stripe/customers';
 import { PAYMENT_METHOD_TYPE_OPTIONS } from '../shared/paymentMethodTypes';
 import { PER_CUSTOMER_READS_UP_TO } from './helpers/customerFacts';
 import { INVOICE_FIELD_DEFAULTS, INVOICE_FIELDS } from './helpers/invoiceFields';
@@ -117,7 +117,7 @@ export const properties: INodeProperties[] = [
 				displayName: 'Mapping Metadata Key',
 				name: 'mappingMetadataKey',
 				type: 'string',
-				default: DEFAULT_MAPPING_METADATA_KEY,
+				default: BOOKS_CUSTOMER_METADATA_KEY,
 				description: 'Stripe customer metadata key holding the books customer ID (Check Stripe)',
 			},
 			{

@@ -1,5 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
+import { BOOKS_CUSTOMER_METADATA_KEY } from '../../core/payments/invoiceMetadata';
 import { parseCurrencyCaps } from '../../core/autopay/caps';
 import type { InvoiceField, ScanSettings, TakePaymentOn } from '../../core/autopay/types';
 import {
@@ -7,7 +8,6 @@ import {
 	DEFAULT_GUARD_LOOKBACK_DAYS,
 	DEFAULT_IMPORTED_PAYMENT_METHOD_TYPES,
 } from '../../core/defaults';
-import { DEFAULT_MAPPING_METADATA_KEY } from '../../core/stripe/customers';
 import type { CustomerFactsSettings } from './customerFacts';
 import type { ScanOptions } from './interfaces';
 import { INVOICE_FIELD_DEFAULTS } from './invoiceFields';
@@ -42,7 +42,7 @@ export function scanSettingsFromParameters(
 export function factsSettingsFromOptions(options: ScanOptions): CustomerFactsSettings {
 	const lookbackDays = options.guardLookbackDays ?? DEFAULT_GUARD_LOOKBACK_DAYS;
 	return {
-		metadataKey: options.mappingMetadataKey || DEFAULT_MAPPING_METADATA_KEY,
+		metadataKey: options.mappingMetadataKey || BOOKS_CUSTOMER_METADATA_KEY,
 		sinceSeconds: Math.floor(Date.now() / 1000) - lookbackDays * 86_400,
 		importedTypes: options.importedPaymentMethodTypes?.length
 			? options.importedPaymentMethodTypes

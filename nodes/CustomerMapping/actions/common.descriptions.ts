@@ -1,8 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { BOOKS_CUSTOMER_METADATA_KEY } from '../../core/payments/invoiceMetadata';
 import { requestsPerSecondSetting, stripeCustomerModes } from '../../shared/stripeDescriptions';
-
-import { DEFAULT_MAPPING_METADATA_KEY } from '../../core/stripe/customers';
 
 /** Settings that apply to every operation of the node. */
 export const settingsCollection: INodeProperties = {
@@ -25,7 +24,7 @@ export const settingsCollection: INodeProperties = {
 			displayName: 'Mapping Metadata Key',
 			name: 'mappingMetadataKey',
 			type: 'string',
-			default: DEFAULT_MAPPING_METADATA_KEY,
+			default: BOOKS_CUSTOMER_METADATA_KEY,
 			description:
 				'Stripe customer metadata key holding the books customer ID. Every node and workflow of the account must use the same key.',
 		},

@@ -1,8 +1,8 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { BOOKS_CUSTOMER_METADATA_KEY } from '../../core/payments/invoiceMetadata';
 import { mappingMetadataKeyProblem } from '../../core/mapping/customerFields';
-import { DEFAULT_MAPPING_METADATA_KEY } from '../../core/stripe/customers';
 
 /** The node-level settings, read once per execution. */
 export interface MappingSettings {
@@ -13,7 +13,7 @@ export interface MappingSettings {
 
 export function readSettings(context: IExecuteFunctions): MappingSettings {
 	const raw = context.getNodeParameter('settings', 0, {}) as Partial<MappingSettings>;
-	const mappingMetadataKey = String(raw.mappingMetadataKey || DEFAULT_MAPPING_METADATA_KEY).trim();
+	const mappingMetadataKey = String(raw.mappingMetadataKey || BOOKS_CUSTOMER_METADATA_KEY).trim();
 	const problem = mappingMetadataKeyProblem(mappingMetadataKey);
 	if (problem) {
 		throw new NodeOperationError(context.getNode(), `Invalid "mappingMetadataKey": ${problem}`, {

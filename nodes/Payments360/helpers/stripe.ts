@@ -1,7 +1,8 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
+import { BOOKS_CUSTOMER_METADATA_KEY } from '../../core/payments/invoiceMetadata';
 import type { StripeSide } from '../../core/gateway360/chargeWithStripeClaim';
-import { CustomerMappingLookup, DEFAULT_MAPPING_METADATA_KEY } from '../../core/stripe/customers';
+import { CustomerMappingLookup } from '../../core/stripe/customers';
 import { StripeReadCache } from '../../core/stripe/readCache';
 import { createStripeClient } from '../../shared/stripeClient';
 import type { Gateway360Settings } from './settings';
@@ -24,7 +25,7 @@ export async function connectStripe(
 ): Promise<StripeConnection> {
 	const { transport } = await createStripeClient.call(this, { maxInFlight: settings.concurrency });
 	const reads = new StripeReadCache(transport);
-	const mappingMetadataKey = options.mappingMetadataKey?.trim() || DEFAULT_MAPPING_METADATA_KEY;
+	const mappingMetadataKey = options.mappingMetadataKey?.trim() || BOOKS_CUSTOMER_METADATA_KEY;
 	return {
 		customers: new CustomerMappingLookup(transport, mappingMetadataKey),
 		side: () => ({

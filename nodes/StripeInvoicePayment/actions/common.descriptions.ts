@@ -1,3 +1,4 @@
+import { BOOKS_CUSTOMER_METADATA_KEY } from '../../core/payments/invoiceMetadata';
 import {
 	DEFAULT_IMPORTED_PAYMENT_METHOD_TYPES,
 	DEFAULT_REQUESTS_IN_FLIGHT,
@@ -5,7 +6,6 @@ import {
 } from '../../core/defaults';
 import type { INodeProperties } from 'n8n-workflow';
 
-import { DEFAULT_MAPPING_METADATA_KEY } from '../../core/stripe/customers';
 import { PAYMENT_METHOD_TYPE_OPTIONS } from '../../shared/paymentMethodTypes';
 import { requestsPerSecondSetting } from '../../shared/stripeDescriptions';
 
@@ -56,7 +56,7 @@ export const settingsCollection: INodeProperties = {
 			displayName: 'Mapping Metadata Key',
 			name: 'mappingMetadataKey',
 			type: 'string',
-			default: DEFAULT_MAPPING_METADATA_KEY,
+			default: BOOKS_CUSTOMER_METADATA_KEY,
 			description: 'Stripe customer metadata key holding the books customer ID',
 		},
 		{

@@ -1,11 +1,11 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
+import { BOOKS_CUSTOMER_METADATA_KEY } from '../../core/payments/invoiceMetadata';
 import {
 	DEFAULT_IMPORTED_PAYMENT_METHOD_TYPES,
 	DEFAULT_REQUESTS_IN_FLIGHT,
 	DEFAULT_REQUEST_TIMEOUT_SECONDS,
 } from '../../core/defaults';
-import { DEFAULT_MAPPING_METADATA_KEY } from '../../core/stripe/customers';
 
 /** The node-level settings, read once per execution. */
 export interface PaymentSettings {
@@ -34,7 +34,7 @@ export function readSettings(context: IExecuteFunctions): PaymentSettings {
 		concurrency:
 			raw.concurrency && raw.concurrency > 0 ? raw.concurrency : DEFAULT_REQUESTS_IN_FLIGHT,
 		requestsPerSecond: raw.requestsPerSecond ?? 0,
-		mappingMetadataKey: raw.mappingMetadataKey || DEFAULT_MAPPING_METADATA_KEY,
+		mappingMetadataKey: raw.mappingMetadataKey || BOOKS_CUSTOMER_METADATA_KEY,
 		timeZone: raw.timeZone || context.getTimezone(),
 		requestTimeoutSeconds: raw.requestTimeoutSeconds || DEFAULT_REQUEST_TIMEOUT_SECONDS,
 	};

@@ -1,17 +1,18 @@
 import type Stripe from 'stripe';
 
+import {
+	BOOKS_CUSTOMER_METADATA_KEY,
+	decodeInvoiceMetadata,
+	encodeInvoiceMetadata,
+} from '../payments/invoiceMetadata';
 import { CoreInputError } from '../errors';
 import { operationIdempotencyKey } from '../payments/idempotency';
-import { decodeInvoiceMetadata, encodeInvoiceMetadata } from '../payments/invoiceMetadata';
 import { assertChargeable, formatAmount } from '../money/money';
 import { buildPaymentRecord } from '../payments/paymentRecord';
 import type { PaymentRecord } from '../payments/paymentRecord';
 import { cancelClaim, claimInvoices } from '../stripe/invoiceClaims';
 import type { ClaimRequest, ClaimResult } from '../stripe/invoiceClaims';
-import {
-	BOOKS_CUSTOMER_METADATA_KEY,
-	paymentRecordsFromIntent,
-} from '../stripe/paymentIntentRecords';
+import { paymentRecordsFromIntent } from '../stripe/paymentIntentRecords';
 import {
 	CLAIM_KEY_METADATA_KEY,
 	CLAIM_METADATA_KEY,

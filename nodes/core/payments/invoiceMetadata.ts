@@ -8,6 +8,12 @@ import { CoreInputError } from '../errors';
  * go comma-separated into `invoice_ids`, `invoice_ids_2`, ...; their amount and fee lines go in
  * the same order into `invoice_lines`, `invoice_lines_2`, ... as `amountMinor/feeMinor`.
  */
+/**
+ * The metadata key naming the books customer: on every payment and pay link we make, and on a
+ * Stripe customer mapped to a books customer (unless a node's Mapping Metadata Key names another).
+ */
+export const BOOKS_CUSTOMER_METADATA_KEY = 'books_customer_id';
+
 export const METADATA_MAX_KEYS = 50;
 export const METADATA_MAX_VALUE = 500;
 const IDS_KEY = 'invoice_ids';

@@ -1,13 +1,11 @@
 import type Stripe from 'stripe';
 
+import { BOOKS_CUSTOMER_METADATA_KEY } from '../payments/invoiceMetadata';
 import { CoreInputError } from '../errors';
 import type { StripeTransport } from './transport';
 import { StripeApiError, notFoundAsInputError } from './errors';
 import { assertCustomerId } from './ids';
 import { customerMatchesText, customerSearchQuery, searchString } from './search';
-
-/** The Stripe customer metadata key holding the books customer id, unless a node says otherwise. */
-export const DEFAULT_MAPPING_METADATA_KEY = 'books_customer_id';
 
 /**
  * The expansion that puts a customer's automatic payment method (its default for invoices) in
@@ -140,7 +138,7 @@ export class CustomerMappingLookup {
 
 	constructor(
 		private readonly transport: StripeTransport,
-		readonly metadataKey: string = DEFAULT_MAPPING_METADATA_KEY,
+		readonly metadataKey: string = BOOKS_CUSTOMER_METADATA_KEY,
 	) {}
 
 	/** The books customer id a Stripe customer carries, or null. */

@@ -1,9 +1,13 @@
 import type Stripe from 'stripe';
 
+import {
+	BOOKS_CUSTOMER_METADATA_KEY,
+	decodeInvoiceMetadata,
+	encodeInvoiceMetadata,
+} from '../payments/invoiceMetadata';
 import { CoreInputError, PaymentRefusedError, settled } from '../errors';
 import { formatFeePercent } from '../money/fee';
 import type { FeeBreakdown } from '../money/fee';
-import { decodeInvoiceMetadata, encodeInvoiceMetadata } from '../payments/invoiceMetadata';
 import { assertInvoiceAmount, chargeableBreakdown } from '../payments/paymentInput';
 import { buildPaymentRecord } from '../payments/paymentRecord';
 import type { PaymentRecord } from '../payments/paymentRecord';
@@ -14,7 +18,7 @@ import { cancelClaim, claimInvoices } from './invoiceClaims';
 import type { ClaimKind, ClaimRequest } from './invoiceClaims';
 import { assertAllowedType, requireAttachedMethod } from './paymentMethods';
 import { StripeReadCache } from './readCache';
-import { BOOKS_CUSTOMER_METADATA_KEY, paymentRecordsFromIntent } from './paymentIntentRecords';
+import { paymentRecordsFromIntent } from './paymentIntentRecords';
 import {
 	CONVERTED_CLAIM_REASON,
 	IDEMPOTENCY_METADATA_KEY,

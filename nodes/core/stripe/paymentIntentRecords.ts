@@ -1,6 +1,6 @@
 import type Stripe from 'stripe';
 
-import { decodeInvoiceMetadata } from '../payments/invoiceMetadata';
+import { BOOKS_CUSTOMER_METADATA_KEY, decodeInvoiceMetadata } from '../payments/invoiceMetadata';
 import type { InvoiceLine } from '../payments/invoiceMetadata';
 import { buildPaymentRecord, paymentStatusFromStripe } from '../payments/paymentRecord';
 import type { PaymentFailure, PaymentRecord, PaymentStatus } from '../payments/paymentRecord';
@@ -36,9 +36,6 @@ import { refundStateOf } from './refundState';
  * - Refunds: once money went back from a payment, every invoice of it says what went back of its
  *   share, nothing included, so a combined payment's invoices are told alike by every path.
  */
-
-/** Metadata key holding the books customer id on our PaymentIntents and Checkout Sessions. */
-export const BOOKS_CUSTOMER_METADATA_KEY = 'books_customer_id';
 
 /** A Stripe object given as its id, or expanded. */
 export type Expandable<T> = string | (T & { id: string }) | null | undefined;

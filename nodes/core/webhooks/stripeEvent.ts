@@ -1,12 +1,11 @@
+import { BOOKS_CUSTOMER_METADATA_KEY, decodeInvoiceMetadata } from '../payments/invoiceMetadata';
 import { CoreInputError } from '../errors';
-import { decodeInvoiceMetadata } from '../payments/invoiceMetadata';
 import { money } from '../money/money';
 import type { PaymentMethodLike } from '../payments/paymentMethodLabel';
 import type { PaymentStatus } from '../payments/paymentRecord';
 import { StripeApiError } from '../stripe/errors';
 import { isReleasedClaim } from '../stripe/paymentGuards';
 import {
-	BOOKS_CUSTOMER_METADATA_KEY,
 	idOf,
 	intentStatus,
 	paymentMethodOf,

@@ -1,5 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
+
+import { BOOKS_CUSTOMER_METADATA_KEY } from '../../../core/payments/invoiceMetadata';
 import { DEFAULT_GUARD_LOOKBACK_DAYS } from '../../../core/defaults';
 
 import {
@@ -27,7 +29,6 @@ import {
 	invoiceNumberField,
 } from '../common.descriptions';
 import type { OperationContext } from '../node.type';
-import { DEFAULT_MAPPING_METADATA_KEY } from '../../../core/stripe/customers';
 
 const properties: INodeProperties[] = [
 	orderInvoiceIdField,
@@ -85,7 +86,7 @@ const properties: INodeProperties[] = [
 				displayName: 'Mapping Metadata Key (Stripe)',
 				name: 'mappingMetadataKey',
 				type: 'string',
-				default: DEFAULT_MAPPING_METADATA_KEY,
+				default: BOOKS_CUSTOMER_METADATA_KEY,
 				displayOptions: { show: { '/claimInStripe': [true] } },
 				description:
 					"Stripe customer metadata key holding the books customer ID: the Stripe node's setting of the same name",
