@@ -68,8 +68,8 @@ test('every placeholder is filled once, and a value that looks like one is shown
 test('the script reads back exactly what the page was made for, whatever it holds', () => {
 	const hostile = pages['hostile values'];
 	const html = payNowPage(hostile);
-	const element = /<script type="application\/json" id="pay-now-config">(.*?)<\/script>/s.exec(
-		html,
+	const element = /** @type {RegExpExecArray} */ (
+		/<script type="application\/json" id="pay-now-config">(.*?)<\/script>/s.exec(html)
 	);
 	expect(JSON.parse(element[1])).toEqual({
 		invoiceNumber: hostile.invoiceNumber,

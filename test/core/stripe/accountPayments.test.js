@@ -20,6 +20,7 @@ afterAll(async () => {
 /** A transport that runs `hooks[path]` once, right after the answer of the next list of that path. */
 function transport(hooks = {}) {
 	const lists = [];
+	/** @type {import('../../../nodes/core/stripe/transport').StripeHttp} */
 	const http = async ({ method, url, headers, body }) => {
 		const response = await fetch(url, { method, headers: { ...headers, Authorization: `Bearer ${KEY}` }, body });
 		const answer = { statusCode: response.status, headers: Object.fromEntries(response.headers), body: await response.text() };
@@ -64,6 +65,7 @@ describe('a payment made between the two lists of a read', () => {
 		const paid = customer();
 		const other = customer();
 		await payElsewhere(other.id, 'AV-INV-0');
+		/** @type {any} the payment made between the two lists */
 		let payment;
 		const { transport: t } = transport({
 			// after the payments list was answered, before the pay-link list: someone pays, and
