@@ -41,7 +41,11 @@ async function payAll(prefix, concurrency) {
 		const customers = [];
 		for (let i = 0; i < CUSTOMERS; i++) {
 			customers.push(
-				await server.call('POST', 'customers', { name: `Bench ${i}`, metadata: { books_customer_id: `BC-${i}` }, defaultPaymentMethod: 'pm_card_visa' }),
+				await server.call('POST', 'customers', {
+					name: `Bench ${i}`,
+					metadata: { books_customer_id: `BC-${i}` },
+					defaultPaymentMethod: 'pm_card_visa',
+				}),
 			);
 		}
 		const input = Array.from({ length: INVOICES }, (_, i) => ({

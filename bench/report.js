@@ -19,9 +19,15 @@ function machine() {
 
 function record(section, values) {
 	const current = fs.existsSync(FILE) ? JSON.parse(fs.readFileSync(FILE, 'utf8')) : {};
-	const next = { ...current, machine: machine(), [section]: values, updatedAt: new Date().toISOString() };
+	const next = {
+		...current,
+		machine: machine(),
+		[section]: values,
+		updatedAt: new Date().toISOString(),
+	};
 	fs.writeFileSync(FILE, `${JSON.stringify(next, null, 2)}\n`);
-	const show = (value) => (value !== null && typeof value === 'object' ? JSON.stringify(value) : value);
+	const show = (value) =>
+		value !== null && typeof value === 'object' ? JSON.stringify(value) : value;
 	const rows = Object.entries(values).map(([key, value]) => `  ${key.padEnd(22)} ${show(value)}`);
 	process.stdout.write(`\n${section}\n${rows.join('\n')}\n`);
 }

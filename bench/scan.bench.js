@@ -127,9 +127,17 @@ test('1,000,000 invoices through the Auto-Pay Scan node', async () => {
 	const worst = await scanMillion(true);
 	const prefixed = (prefix, values) =>
 		Object.fromEntries(
-			Object.entries(values).map(([key, value]) => [`${prefix}${key[0].toUpperCase()}${key.slice(1)}`, value]),
+			Object.entries(values).map(([key, value]) => [
+				`${prefix}${key[0].toUpperCase()}${key.slice(1)}`,
+				value,
+			]),
 		);
 	const { memory, ...dailyFigures } = daily;
 	const { memory: _sameMethod, ...worstFigures } = worst;
-	record('scan', { invoices: INVOICES, ...dailyFigures, ...prefixed('allDue', worstFigures), memory });
+	record('scan', {
+		invoices: INVOICES,
+		...dailyFigures,
+		...prefixed('allDue', worstFigures),
+		memory,
+	});
 });

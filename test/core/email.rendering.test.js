@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * Every email the package composes, byte for byte: subject, text and HTML of each template in
  * its variants (fee or none, customer or internal, action links, other currencies and locales,

@@ -1,3 +1,4 @@
+// @ts-check
 import {
 	composeAutoPayPreview,
 	composePaymentEmail as composePaymentEmailOutcome,

@@ -1,3 +1,4 @@
+// @ts-check
 import { Memo } from '../../nodes/core/memo';
 
 describe('Memo', () => {

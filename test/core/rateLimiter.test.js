@@ -1,3 +1,4 @@
+// @ts-check
 import { GLOBAL_BUDGET, createRequestLimiter } from '../../nodes/core/rateLimiter';
 import {
 	ENDPOINT_REQUESTS_PER_SECOND,

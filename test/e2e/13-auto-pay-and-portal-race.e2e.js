@@ -64,14 +64,20 @@ test('auto-pay and three portal payments of the same invoices at once: one charg
 
 	const { charges } = await stripe.ledger();
 	const ours = charges.filter((charge) => charge.invoiceIds.some((id) => id.startsWith(`${P}-`)));
-	const chargesPerInvoice = ids.map((id) => ours.filter((charge) => charge.invoiceIds.includes(id)).length);
+	const chargesPerInvoice = ids.map(
+		(id) => ours.filter((charge) => charge.invoiceIds.includes(id)).length,
+	);
 	// every invoice paid, each exactly once, by one run or the other
 	expect(chargesPerInvoice).toEqual(ids.map(() => 1));
 
 	// a portal request either paid its customer's invoices in one payment or was refused whole
 	for (const res of portal) {
-		if (res.status === 200) expect(res.json).toEqual(expect.objectContaining({ payments: expect.any(Array) }));
-		else expect(res.json.error.message).toMatch(/pay the other invoices without it|nothing (was|new was) charged/);
+		if (res.status === 200)
+			expect(res.json).toEqual(expect.objectContaining({ payments: expect.any(Array) }));
+		else
+			expect(res.json.error.message).toMatch(
+				/pay the other invoices without it|nothing (was|new was) charged/,
+			);
 	}
 
 	const records = (await books.payments()).filter((p) => p.invoiceId.startsWith(`${P}-`));

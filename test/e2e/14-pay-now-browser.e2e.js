@@ -25,7 +25,9 @@ const TOKEN_KEY = 'brwpub-91c2d7-e4a0b3-55f1c8';
 const BOOKS = { 'INV-2001': '125.00', 'INV-2002': '80.00', 'INV-2003': '60.00' };
 // Paid meanwhile another way (a Stripe payment, as the workflow finds when it claims the invoice):
 // the workflow answers 409 with a message written for the customer, and charges nothing.
-const PAID_ELSEWHERE = { 'INV-2003': 'Invoice INV-2003 is already paid; nothing was charged to this card.' };
+const PAID_ELSEWHERE = {
+	'INV-2003': 'Invoice INV-2003 is already paid; nothing was charged to this card.',
+};
 const BOOKS_CUSTOMER_EMAIL = 'payer@example.com';
 
 let gateway;
@@ -34,11 +36,18 @@ let browser;
 const posts = [];
 
 const credentials = () => ({
-	payments360Api: { securityKey: SECURITY_KEY, tokenKey: TOKEN_KEY, gatewayBaseUrl: gateway.url, webhookSigningKey: '' },
+	payments360Api: {
+		securityKey: SECURITY_KEY,
+		tokenKey: TOKEN_KEY,
+		gatewayBaseUrl: gateway.url,
+		webhookSigningKey: '',
+	},
 });
 
 async function runNode(parameters, input) {
-	const workflow = singleNodeWorkflow('360', 'payments360', parameters, { payments360Api: { id: '1', name: '360' } });
+	const workflow = singleNodeWorkflow('360', 'payments360', parameters, {
+		payments360Api: { id: '1', name: '360' },
+	});
 	const result = await runWorkflow(workflow, { credentials: credentials(), input });
 	return result.error ? { error: result.error } : { output: result.output('360') };
 }
@@ -74,7 +83,10 @@ async function startN8nStandIn() {
 				res.writeHead(500, { 'Content-Type': 'text/plain' });
 				return res.end(error.message);
 			}
-			res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': getHtmlSandboxCSP() });
+			res.writeHead(200, {
+				'Content-Type': 'text/html; charset=utf-8',
+				'Content-Security-Policy': getHtmlSandboxCSP(),
+			});
 			return res.end(output[0].html);
 		}
 		if (req.method === 'POST' && url.pathname === '/webhook/pay-now/charge') {
@@ -83,7 +95,12 @@ async function startN8nStandIn() {
 			const body = Object.fromEntries(new URLSearchParams(raw));
 			if (PAID_ELSEWHERE[body.invoice_number]) {
 				res.writeHead(409, { 'Content-Type': 'application/json', ...cors });
-				return res.end(JSON.stringify({ status: 'refused', failure: { code: 'ALREADY_PAID', message: PAID_ELSEWHERE[body.invoice_number] } }));
+				return res.end(
+					JSON.stringify({
+						status: 'refused',
+						failure: { code: 'ALREADY_PAID', message: PAID_ELSEWHERE[body.invoice_number] },
+					}),
+				);
 			}
 			const { output, error } = await runNode(
 				{
@@ -107,7 +124,14 @@ async function startN8nStandIn() {
 		return res.end();
 	});
 	await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-	return { url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((resolve) => { server.close(resolve); server.closeAllConnections(); }) };
+	return {
+		url: `http://127.0.0.1:${server.address().port}`,
+		close: () =>
+			new Promise((resolve) => {
+				server.close(resolve);
+				server.closeAllConnections();
+			}),
+	};
 }
 
 beforeAll(async () => {
@@ -159,14 +183,18 @@ test('pay an invoice: a decline is shown and retried, then Pay Now charges once'
 
 	// The card fields are the gateway's frames, loaded with the token key.
 	await page.frameLocator('#ccnumber iframe').locator('input').waitFor();
-	expect(page.frames().filter((frame) => frame.url().startsWith(`${gateway.url}/token/field`))).toHaveLength(3);
+	expect(
+		page.frames().filter((frame) => frame.url().startsWith(`${gateway.url}/token/field`)),
+	).toHaveLength(3);
 
 	// A declined card: a clear error, Pay Now can be pressed again, nothing charged.
 	await enterCard(page, '4000000000000002');
 	await page.getByRole('button', { name: 'Pay Now' }).click();
 	const error = page.getByRole('alert');
 	await error.waitFor({ state: 'visible' });
-	await expect(error.textContent()).resolves.toMatch(/^DECLINE\. Check the card details or use another card/);
+	await expect(error.textContent()).resolves.toMatch(
+		/^DECLINE\. Check the card details or use another card/,
+	);
 	await expect(page.getByRole('button', { name: 'Pay Now' }).isEnabled()).resolves.toBe(true);
 	expect(gateway.ledger.chargesFor('INV-2001')).toBe(0);
 
@@ -174,7 +202,9 @@ test('pay an invoice: a decline is shown and retried, then Pay Now charges once'
 	await enterCard(page, '4111111111111111');
 	await page.getByRole('button', { name: 'Pay Now' }).dblclick();
 	await page.locator('#pay-success').waitFor({ state: 'visible' });
-	await expect(page.locator('#pay-success').textContent()).resolves.toMatch(/Invoice INV-2001 is paid: \$125\.00\.\s*Reference: \d+/);
+	await expect(page.locator('#pay-success').textContent()).resolves.toMatch(
+		/Invoice INV-2001 is paid: \$125\.00\.\s*Reference: \d+/,
+	);
 
 	expect(gateway.ledger.chargesFor('INV-2001')).toBe(1);
 	expect(gateway.ledger.salesFor('INV-2001')[0]).toMatchObject({ amount: '125.00', voided: false });

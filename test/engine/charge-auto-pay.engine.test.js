@@ -4,7 +4,13 @@
  * claim on reads of the whole account shared by the claims of the moment (docs/stripe-limits.md),
  * so its requests grow with pages, not customers. The local Stripe server counts the requests.
  */
-import { CHARGE_AUTO_PAY_PARAMS, newRacer, runNode, scannedCharge, startStripe } from './stripe-node';
+import {
+	CHARGE_AUTO_PAY_PARAMS,
+	newRacer,
+	runNode,
+	scannedCharge,
+	startStripe,
+} from './stripe-node';
 
 const NODE = 'stripeInvoicePayment';
 
@@ -17,7 +23,9 @@ afterAll(async () => {
 });
 
 async function charge(items, extra = {}, onError = 'continueRegularOutput') {
-	const result = await runNode(stripe, NODE, { ...CHARGE_AUTO_PAY_PARAMS, ...extra }, items, { onError });
+	const result = await runNode(stripe, NODE, { ...CHARGE_AUTO_PAY_PARAMS, ...extra }, items, {
+		onError,
+	});
 	return { records: result.error ? [] : result.output('Node'), error: result.error };
 }
 
@@ -65,32 +73,70 @@ describe('charging the scan decisions of many customers', () => {
 		expect(Object.keys(requests).filter((route) => /customers/.test(route))).toEqual([]);
 		// The reads grow with the run's length, not with its customers: far fewer than the two lists
 		// per customer a per-customer read would send.
-		const reads = (requests['GET /v1/payment_intents'] ?? 0) + (requests['GET /v1/checkout/sessions'] ?? 0);
+		const reads =
+			(requests['GET /v1/payment_intents'] ?? 0) + (requests['GET /v1/checkout/sessions'] ?? 0);
 		expect(reads).toBeLessThan(CUSTOMERS / 2);
-		console.log(`charge auto-pay, ${CUSTOMERS} customers: ${sum(requests)} requests ${JSON.stringify(requests)}`);
+		console.log(
+			`charge auto-pay, ${CUSTOMERS} customers: ${sum(requests)} requests ${JSON.stringify(requests)}`,
+		);
 	}, 120_000);
 });
 
 describe('what the scan decided is checked before the first request', () => {
 	const racer = () => newRacer(stripe, 'CB');
 	const cases = [
-		['a skip decision', (r) => ({ action: 'skip', reason: 'NOT_DUE_YET', invoiceId: r.invoice.invoiceId }), /not a charge decision \(NOT_DUE_YET\): connect the Auto-Pay Scan's Charge output/],
+		[
+			'a skip decision',
+			(r) => ({ action: 'skip', reason: 'NOT_DUE_YET', invoiceId: r.invoice.invoiceId }),
+			/not a charge decision \(NOT_DUE_YET\): connect the Auto-Pay Scan's Charge output/,
+		],
 		['no decision at all', () => undefined, /missing: map the autoPay field/],
-		['a decision made without Check Stripe', (r) => ({ ...scannedCharge(r, r.invoice), stripeCustomerId: undefined, paymentMethod: undefined }), /without Check Stripe/],
-		['an amount that is not whole minor units', (r) => ({ ...scannedCharge(r, r.invoice), amountMinor: 40.5 }), /amountMinor 40.5, not a whole number of minor units/],
-		['a customer id that is not Stripe\'s', (r) => ({ ...scannedCharge(r, r.invoice), stripeCustomerId: 'C-17' }), /"C-17" is not a Stripe customer ID/],
-		['a payment method id that is not Stripe\'s', (r) => ({ ...scannedCharge(r, r.invoice), paymentMethod: { id: '4242', label: 'Visa' } }), /paymentMethod.id "4242", not a Stripe payment method ID/],
-		['no idempotency key', (r) => ({ ...scannedCharge(r, r.invoice), idempotencyKey: '' }), /has no idempotencyKey/],
+		[
+			'a decision made without Check Stripe',
+			(r) => ({
+				...scannedCharge(r, r.invoice),
+				stripeCustomerId: undefined,
+				paymentMethod: undefined,
+			}),
+			/without Check Stripe/,
+		],
+		[
+			'an amount that is not whole minor units',
+			(r) => ({ ...scannedCharge(r, r.invoice), amountMinor: 40.5 }),
+			/amountMinor 40.5, not a whole number of minor units/,
+		],
+		[
+			"a customer id that is not Stripe's",
+			(r) => ({ ...scannedCharge(r, r.invoice), stripeCustomerId: 'C-17' }),
+			/"C-17" is not a Stripe customer ID/,
+		],
+		[
+			"a payment method id that is not Stripe's",
+			(r) => ({ ...scannedCharge(r, r.invoice), paymentMethod: { id: '4242', label: 'Visa' } }),
+			/paymentMethod.id "4242", not a Stripe payment method ID/,
+		],
+		[
+			'no idempotency key',
+			(r) => ({ ...scannedCharge(r, r.invoice), idempotencyKey: '' }),
+			/has no idempotencyKey/,
+		],
 	];
-	test.each(cases)('%s: the node fails naming the item and the Auto-Pay Decision; nothing is sent', async (_, decision, message) => {
-		const good = racer();
-		const bad = racer();
-		const requestsBefore = stripe.stats.requests;
-		const { error } = await charge([{ autoPay: scannedCharge(good, good.invoice) }, { autoPay: decision(bad) }], {}, null);
-		expect(error?.message).toMatch(/^Item 1: invalid "Auto-Pay Decision": /);
-		expect(error.message).toMatch(message);
-		expect(stripe.stats.requests).toBe(requestsBefore);
-	});
+	test.each(cases)(
+		'%s: the node fails naming the item and the Auto-Pay Decision; nothing is sent',
+		async (_, decision, message) => {
+			const good = racer();
+			const bad = racer();
+			const requestsBefore = stripe.stats.requests;
+			const { error } = await charge(
+				[{ autoPay: scannedCharge(good, good.invoice) }, { autoPay: decision(bad) }],
+				{},
+				null,
+			);
+			expect(error?.message).toMatch(/^Item 1: invalid "Auto-Pay Decision": /);
+			expect(error.message).toMatch(message);
+			expect(stripe.stats.requests).toBe(requestsBefore);
+		},
+	);
 });
 
 describe('an invoice paid since the scan', () => {

@@ -104,7 +104,9 @@ describe('Generate Mappings over 2,500 Stripe customers', () => {
 		// at the client, and a loaded machine can still bunch their arrival) is retried, so the
 		// outcome is checked on the customers themselves, not by counting requests.
 		expect(server.stats.byRoute['POST /v1/customers/:id']).toBeGreaterThanOrEqual(mappable.length);
-		expect(server.stats.byRoute['POST /v1/customers/:id'] - server.stats.http429).toBeLessThanOrEqual(mappable.length);
+		expect(
+			server.stats.byRoute['POST /v1/customers/:id'] - server.stats.http429,
+		).toBeLessThanOrEqual(mappable.length);
 		server.setRateLimit(0);
 
 		const api = apiClient(server.url, SECRET_KEY);

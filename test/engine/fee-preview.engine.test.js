@@ -30,22 +30,37 @@ describe('Stripe Invoice Payment: Fee Preview through the engine', () => {
 		});
 		const items = result.items('Fee Preview');
 		expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
-		expect(items.map((item) => [item.json.invoiceId, item.json.fee.display, item.json.total.display])).toEqual([
-			['INV-1', '$2.90', '$102.90'],
-			['INV-2', '¥36', '¥1,286'],
-			['INV-3', 'KWD 0.150', 'KWD 5.280'],
-		].map(([id, fee, total]) => [id, fee.replace(' ', '\u00a0'), total.replace(' ', '\u00a0')]));
+		expect(
+			items.map((item) => [item.json.invoiceId, item.json.fee.display, item.json.total.display]),
+		).toEqual(
+			[
+				['INV-1', '$2.90', '$102.90'],
+				['INV-2', '¥36', '¥1,286'],
+				['INV-3', 'KWD 0.150', 'KWD 5.280'],
+			].map(([id, fee, total]) => [id, fee.replace(' ', '\u00a0'), total.replace(' ', '\u00a0')]),
+		);
 	});
 
 	test('bad input fails with a NodeOperationError naming the item and field', async () => {
 		const workflow = singleNodeWorkflow(
 			'Fee Preview',
 			'stripeInvoicePayment',
-			{ resource: 'fee', operation: 'preview', invoiceId: 'INV-9', amount: '={{ $json.amount }}', feePercent: '101' },
+			{
+				resource: 'fee',
+				operation: 'preview',
+				invoiceId: 'INV-9',
+				amount: '={{ $json.amount }}',
+				feePercent: '101',
+			},
 			credentials,
 		);
-		const result = await runWorkflow(workflow, { credentials: stripeCredential, input: [{ amount: '10.00' }] });
-		expect(result.error.message).toBe('Item 0: invalid "feePercent": Fee percentage "101" is above 100');
+		const result = await runWorkflow(workflow, {
+			credentials: stripeCredential,
+			input: [{ amount: '10.00' }],
+		});
+		expect(result.error.message).toBe(
+			'Item 0: invalid "feePercent": Fee percentage "101" is above 100',
+		);
 		expect(result.error.name).toBe('NodeOperationError');
 	});
 
@@ -53,7 +68,13 @@ describe('Stripe Invoice Payment: Fee Preview through the engine', () => {
 		const workflow = singleNodeWorkflow(
 			'Fee Preview',
 			'stripeInvoicePayment',
-			{ resource: 'fee', operation: 'preview', invoiceId: '={{ $json.id }}', amount: '={{ $json.amount }}', feePercent: '10' },
+			{
+				resource: 'fee',
+				operation: 'preview',
+				invoiceId: '={{ $json.id }}',
+				amount: '={{ $json.amount }}',
+				feePercent: '10',
+			},
 			credentials,
 		);
 		workflow.nodes[1].onError = 'continueRegularOutput';
@@ -69,7 +90,7 @@ describe('Stripe Invoice Payment: Fee Preview through the engine', () => {
 		expect(result.output('Fee Preview').map((json) => json.error ?? json.total.amount)).toEqual([
 			'11.00',
 			'Item 1: invalid "amount": Amount "-1" is negative',
-			"Item 2: invalid \"amount\": Amount 0.10 USD is below Stripe's minimum charge of 0.50 USD",
+			'Item 2: invalid "amount": Amount 0.10 USD is below Stripe\'s minimum charge of 0.50 USD',
 			'22.00',
 		]);
 	});

@@ -11,12 +11,7 @@
  * options.hooks: n8n lifecycle handlers, e.g. { nodeExecuteBefore(name) {}, nodeExecuteAfter(name) {} }
  */
 import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
-import {
-	ICredentialsHelper,
-	NodeHelpers,
-	Workflow,
-	createRunExecutionData,
-} from 'n8n-workflow';
+import { ICredentialsHelper, NodeHelpers, Workflow, createRunExecutionData } from 'n8n-workflow';
 
 import { credentialClasses, nodeClasses, PACKAGE_NAME } from './package-types';
 
@@ -87,7 +82,9 @@ class TestCredentialsHelper extends ICredentialsHelper {
 		}
 		const { headers = {}, qs = {}, body = {} } = type.authenticate.properties;
 		const resolve = (object) =>
-			Object.fromEntries(Object.entries(object).map(([k, v]) => [k, resolveTemplate(v, credentials)]));
+			Object.fromEntries(
+				Object.entries(object).map(([k, v]) => [k, resolveTemplate(v, credentials)]),
+			);
 		return {
 			...requestOptions,
 			headers: { ...requestOptions.headers, ...resolve(headers) },
@@ -137,7 +134,13 @@ class TestCredentialsHelper extends ICredentialsHelper {
 let executionCounter = 0;
 
 export async function runWorkflow(workflowJson, options = {}) {
-	const { credentials = {}, input = [{}], staticData = {}, settings = {}, hooks: extraHooks = {} } = options;
+	const {
+		credentials = {},
+		input = [{}],
+		staticData = {},
+		settings = {},
+		hooks: extraHooks = {},
+	} = options;
 	const nodeTypes = buildNodeTypes();
 	const workflow = new Workflow({
 		id: workflowJson.id ?? 'engine-test',
@@ -297,7 +300,12 @@ function workflowOf(workflowJson, staticData) {
  * HookContext. `staticData` is the workflow's static data object: keep it between calls, as n8n
  * keeps it with the workflow.
  */
-export async function runHook(workflowJson, nodeName, method, { credentials = {}, staticData = {}, webhookBaseUrl } = {}) {
+export async function runHook(
+	workflowJson,
+	nodeName,
+	method,
+	{ credentials = {}, staticData = {}, webhookBaseUrl } = {},
+) {
 	const { HookContext } = await import('n8n-core');
 	const workflow = workflowOf(workflowJson, staticData);
 	const node = workflow.getNode(nodeName);
@@ -316,12 +324,22 @@ export async function runHook(workflowJson, nodeName, method, { credentials = {}
  * Calls a node's `methods.listSearch[method]` (a resource locator's "From List") through
  * n8n-core's real LoadOptionsContext, as the editor does.
  */
-export async function runListSearch(workflowJson, nodeName, method, { filter, paginationToken, credentials = {} } = {}) {
+export async function runListSearch(
+	workflowJson,
+	nodeName,
+	method,
+	{ filter, paginationToken, credentials = {} } = {},
+) {
 	const { LoadOptionsContext } = await import('n8n-core');
 	const workflow = workflowOf(workflowJson, {});
 	const node = workflow.getNode(nodeName);
 	const nodeType = workflow.nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
-	const context = new LoadOptionsContext(workflow, node, buildAdditionalData(credentials), 'parameters.customer');
+	const context = new LoadOptionsContext(
+		workflow,
+		node,
+		buildAdditionalData(credentials),
+		'parameters.customer',
+	);
 	return await nodeType.methods.listSearch[method].call(context, filter, paginationToken);
 }
 
@@ -331,13 +349,22 @@ export async function runListSearch(workflowJson, nodeName, method, { filter, pa
  * the trigger answered itself (status, body) and the items it would start an execution with
  * (`workflowData`, one array per output), or none.
  */
-export async function deliverWebhook(workflowJson, nodeName, request, { credentials = {}, staticData = {} } = {}) {
+export async function deliverWebhook(
+	workflowJson,
+	nodeName,
+	request,
+	{ credentials = {}, staticData = {} } = {},
+) {
 	const { WebhookContext } = await import('n8n-core');
 	const workflow = workflowOf(workflowJson, staticData);
 	const node = workflow.getNode(nodeName);
 	const nodeType = workflow.nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
-	const rawBody = Buffer.isBuffer(request.rawBody) ? request.rawBody : Buffer.from(request.rawBody ?? '');
-	const headers = Object.fromEntries(Object.entries(request.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+	const rawBody = Buffer.isBuffer(request.rawBody)
+		? request.rawBody
+		: Buffer.from(request.rawBody ?? '');
+	const headers = Object.fromEntries(
+		Object.entries(request.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]),
+	);
 	let parsed;
 	try {
 		parsed = JSON.parse(rawBody.toString('utf8'));
@@ -380,7 +407,11 @@ export async function deliverWebhook(workflowJson, nodeName, request, { credenti
 		node,
 		additionalData,
 		'webhook',
-		{ webhookDescription: nodeType.description.webhooks[0], node: node.name, workflowId: workflow.id },
+		{
+			webhookDescription: nodeType.description.webhooks[0],
+			node: node.name,
+			workflowId: workflow.id,
+		},
 		[],
 		null,
 	);

@@ -23,19 +23,36 @@ function transport({ dieAt = Infinity, lostAnswer = false } = {}) {
 	const http = async ({ method, url, headers, body }) => {
 		if (sent >= dieAt) throw new Error('killed');
 		sent++;
-		const response = await fetch(url, { method, headers: { ...headers, Authorization: `Bearer ${SECRET_KEY}` }, body });
+		const response = await fetch(url, {
+			method,
+			headers: { ...headers, Authorization: `Bearer ${SECRET_KEY}` },
+			body,
+		});
 		const text = await response.text();
 		if (lostAnswer && sent === dieAt) throw new Error('killed after the request was committed');
-		return { statusCode: response.status, headers: Object.fromEntries(response.headers), body: text };
+		return {
+			statusCode: response.status,
+			headers: Object.fromEntries(response.headers),
+			body: text,
+		};
 	};
-	const t = new StripeTransport({ http, baseUrl: stripe.url, sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 50))), maxNetworkRetries: 0 });
+	const t = new StripeTransport({
+		http,
+		baseUrl: stripe.url,
+		sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 50))),
+		maxNetworkRetries: 0,
+	});
 	return { transport: t, sent: () => sent };
 }
 
 let counter = 0;
 function newInvoice() {
 	const booksId = `K-${++counter}`;
-	const customer = stripe.createCustomer({ name: booksId, metadata: { books_customer_id: booksId }, defaultPaymentMethod: 'pm_card_visa' });
+	const customer = stripe.createCustomer({
+		name: booksId,
+		metadata: { books_customer_id: booksId },
+		defaultPaymentMethod: 'pm_card_visa',
+	});
 	return { customerId: customer.id, booksId, invoiceId: `KI-${counter}` };
 }
 
@@ -74,7 +91,9 @@ describe.each(['automatic', 'payLink'])('%s payment killed between its steps', (
 				if (lostAnswer ? dieAt === 0 : dieAt === steps) continue;
 				const inv = newInvoice();
 				const key = `rerun-${how}-${inv.invoiceId}`;
-				await expect(payInvoices(transport({ dieAt, lostAnswer }).transport, request(inv, how, key))).rejects.toThrow(/killed/);
+				await expect(
+					payInvoices(transport({ dieAt, lostAnswer }).transport, request(inv, how, key)),
+				).rejects.toThrow(/killed/);
 				const { records } = await payInvoices(transport().transport, request(inv, how, key));
 				expect(charges(inv)).toBeLessThanOrEqual(1);
 				if (how === 'automatic') {
@@ -95,7 +114,10 @@ describe.each(['automatic', 'payLink'])('%s payment killed between its steps', (
 		for (let dieAt = 1; dieAt <= steps; dieAt++) {
 			const inv = newInvoice();
 			await expect(
-				payInvoices(transport({ dieAt, lostAnswer: true }).transport, request(inv, how, `killed-${inv.invoiceId}`)),
+				payInvoices(
+					transport({ dieAt, lostAnswer: true }).transport,
+					request(inv, how, `killed-${inv.invoiceId}`),
+				),
 			).rejects.toThrow(/killed/);
 			// Minutes later (Stripe's clock): an agent charges the invoice.
 			stripe.advanceClock(301);
@@ -119,17 +141,30 @@ test('a claim of a payment killed a moment ago holds its invoice: another path w
 	const inv = newInvoice();
 	// killed right after its claim was made (first look: payments, pay links; the customer's
 	// automatic method; the claim): the claim is open, nothing charged
-	await expect(payInvoices(transport({ dieAt: 4, lostAnswer: true }).transport, request(inv, 'automatic', `k-${inv.invoiceId}`))).rejects.toThrow(/killed/);
+	await expect(
+		payInvoices(
+			transport({ dieAt: 4, lostAnswer: true }).transport,
+			request(inv, 'automatic', `k-${inv.invoiceId}`),
+		),
+	).rejects.toThrow(/killed/);
 	// Two seconds later (of the same second, the smaller id would go first: Stripe's order of claims).
 	stripe.advanceClock(2);
-	const agent = payInvoices(transport().transport, request(inv, 'automatic', `agent-${inv.invoiceId}`));
+	const agent = payInvoices(
+		transport().transport,
+		request(inv, 'automatic', `agent-${inv.invoiceId}`),
+	);
 	await expect(agent).rejects.toThrow(
-		new RegExp(`^Invoice ${inv.invoiceId} is being paid by another request at this moment \\(claim pi_\\w+\\); nothing was charged: try again in a few minutes$`),
+		new RegExp(
+			`^Invoice ${inv.invoiceId} is being paid by another request at this moment \\(claim pi_\\w+\\); nothing was charged: try again in a few minutes$`,
+		),
 	);
 	expect(charges(inv)).toBe(0);
 	// five minutes on, the half-done claim is stale: the next request cancels it and charges
 	stripe.advanceClock(301);
-	const { records } = await payInvoices(transport().transport, request(inv, 'automatic', `agent-${inv.invoiceId}`));
+	const { records } = await payInvoices(
+		transport().transport,
+		request(inv, 'automatic', `agent-${inv.invoiceId}`),
+	);
 	expect(records[0].status).toBe('succeeded');
 	expect(charges(inv)).toBe(1);
 }, 60_000);

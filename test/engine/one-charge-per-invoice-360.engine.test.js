@@ -46,11 +46,14 @@ function outcomeOf(result, name) {
 }
 
 async function stripePath(parameters, items) {
-	const result = await runNode(stripe, 'stripeInvoicePayment', parameters, items, { onError: 'continueRegularOutput' });
+	const result = await runNode(stripe, 'stripeInvoicePayment', parameters, items, {
+		onError: 'continueRegularOutput',
+	});
 	return outcomeOf(result, 'Node');
 }
 
-const payParams = (howToPay, purpose, extra = {}) => payInvoiceParams({ howToPay, options: { purpose }, ...extra });
+const payParams = (howToPay, purpose, extra = {}) =>
+	payInvoiceParams({ howToPay, options: { purpose }, ...extra });
 
 /** The Pay Now workflow's charge of the invoice's balance, with a card entered on its page. */
 async function charge360(r) {
@@ -77,7 +80,11 @@ async function charge360(r) {
 	workflow.nodes[1].onError = 'continueRegularOutput';
 	const result = await runWorkflow(workflow, {
 		credentials: {
-			payments360Api: { securityKey: SECURITY_KEY, tokenKey: TOKEN_KEY, gatewayBaseUrl: gateway.url },
+			payments360Api: {
+				securityKey: SECURITY_KEY,
+				tokenKey: TOKEN_KEY,
+				gatewayBaseUrl: gateway.url,
+			},
 			...stripeCredentials(stripe),
 		},
 		input: [{ ...r.invoice, token: gateway.createToken({ ccnumber: '4111111111111111' }) }],
@@ -90,7 +97,8 @@ const PATHS = {
 	gateway360: charge360,
 	autoPay: (r) => stripePath(payParams('automatic', 'autopay'), [r.invoice]),
 	agentAutomatic: (r) => stripePath(payParams('automatic', 'manual'), [r.invoice]),
-	agentSavedMethod: (r) => stripePath(payParams('savedMethod', 'manual', { paymentMethodId: r.savedMethod }), [r.invoice]),
+	agentSavedMethod: (r) =>
+		stripePath(payParams('savedMethod', 'manual', { paymentMethodId: r.savedMethod }), [r.invoice]),
 	payLinkPaid: async (r) => {
 		const outcome = await stripePath(payParams('payLink', 'manual'), [r.invoice]);
 		const [link] = outcome.records;
@@ -101,7 +109,10 @@ const PATHS = {
 	},
 	// the portal's "pay all": this invoice and another of the customer's, in one payment
 	payTogether: (r) =>
-		stripePath({ ...payParams('automatic', 'manual'), operation: 'payInvoicesTogether' }, [r.invoice, r.other()]),
+		stripePath({ ...payParams('automatic', 'manual'), operation: 'payInvoicesTogether' }, [
+			r.invoice,
+			r.other(),
+		]),
 };
 
 /** 360 Charge Token against every path, itself included; then three at once. */
@@ -111,7 +122,8 @@ const RACERS = [
 ].map((paths) => [paths.join(' + '), paths]);
 
 /** Money taken for the invoice: Stripe's succeeded charges and the gateway's sales and captured holds. */
-const moneyTaken = (invoiceId) => stripe.ledger.chargesFor(invoiceId) + gateway.ledger.chargesFor(invoiceId);
+const moneyTaken = (invoiceId) =>
+	stripe.ledger.chargesFor(invoiceId) + gateway.ledger.chargesFor(invoiceId);
 
 /**
  * A racer that did not take the money says who holds the invoice, or refuses (a claim still
@@ -119,7 +131,11 @@ const moneyTaken = (invoiceId) => stripe.ledger.chargesFor(invoiceId) + gateway.
  */
 function expectAccountedFor(outcome, invoiceId) {
 	if (outcome.error) {
-		expect(outcome.error).toMatch(new RegExp(`Invoice ${invoiceId}\\b.*(pay the other invoices without it|try again|pay again|was paid through 360 Payments)`));
+		expect(outcome.error).toMatch(
+			new RegExp(
+				`Invoice ${invoiceId}\\b.*(pay the other invoices without it|try again|pay again|was paid through 360 Payments)`,
+			),
+		);
 		return;
 	}
 	const record = outcome.records.find((r) => r.invoiceId === invoiceId);
@@ -134,34 +150,54 @@ const tally = {};
 
 describe('360 Payments Charge Token and every path, at the same moment', () => {
 	// Groups run five at a time (jest's maxConcurrency).
-	test.concurrent.each(RACERS)(`%s, ${REPETITIONS} races: money is taken at most once for the invoice`, async (name, paths) => {
-		const races = Array.from({ length: REPETITIONS }, () => race());
-		const setOff = (path, r) => sleep(Math.random() * SET_OFF_WITHIN_MS).then(() => PATHS[path](r));
-		const outcomes = await Promise.all(races.map((r) => Promise.all(paths.map((path) => setOff(path, r)))));
-		const perInvoice = races.map((r) => moneyTaken(r.invoice.invoiceId));
-		expect(Math.max(...perInvoice)).toBeLessThanOrEqual(1);
-		races.forEach((r, i) => outcomes[i].forEach((outcome) => expectAccountedFor(outcome, r.invoice.invoiceId)));
-		// No hold is left on a card: every hold at the gateway was captured or released.
-		races.forEach((r) => {
-			const holds = gateway.ledger.salesFor(r.invoice.invoiceId).filter((sale) => !sale.captured && !sale.voided);
-			expect(holds).toEqual([]);
-		});
-		// Unpaid only when a pay link holds the invoice, or a racer refused and the other gave way.
-		races.forEach((r, i) => {
-			if (perInvoice[i] === 1) return;
-			const held = outcomes[i].some((o) => o.records.some((rec) => rec.invoiceId === r.invoice.invoiceId && rec.checkoutSessionId));
-			const refused = outcomes[i].some((o) => o.error);
-			expect(held || refused).toBe(true);
-		});
-		tally[name] = {
-			races: REPETITIONS,
-			paidOnce: perInvoice.filter((n) => n === 1).length,
-			paidAtGateway: races.filter((r) => gateway.ledger.chargesFor(r.invoice.invoiceId) === 1).length,
-			// holds taken, then released because a racer took the claim first
-			holdsReleased: outcomes.flat().filter((o) => o.records.some((rec) => rec.voidedTransactionId) || /hold \d+ was released/.test(o.error ?? '')).length,
-			maxMoneyTakenPerInvoice: Math.max(...perInvoice),
-		};
-	}, 120_000);
+	test.concurrent.each(RACERS)(
+		`%s, ${REPETITIONS} races: money is taken at most once for the invoice`,
+		async (name, paths) => {
+			const races = Array.from({ length: REPETITIONS }, () => race());
+			const setOff = (path, r) =>
+				sleep(Math.random() * SET_OFF_WITHIN_MS).then(() => PATHS[path](r));
+			const outcomes = await Promise.all(
+				races.map((r) => Promise.all(paths.map((path) => setOff(path, r)))),
+			);
+			const perInvoice = races.map((r) => moneyTaken(r.invoice.invoiceId));
+			expect(Math.max(...perInvoice)).toBeLessThanOrEqual(1);
+			races.forEach((r, i) =>
+				outcomes[i].forEach((outcome) => expectAccountedFor(outcome, r.invoice.invoiceId)),
+			);
+			// No hold is left on a card: every hold at the gateway was captured or released.
+			races.forEach((r) => {
+				const holds = gateway.ledger
+					.salesFor(r.invoice.invoiceId)
+					.filter((sale) => !sale.captured && !sale.voided);
+				expect(holds).toEqual([]);
+			});
+			// Unpaid only when a pay link holds the invoice, or a racer refused and the other gave way.
+			races.forEach((r, i) => {
+				if (perInvoice[i] === 1) return;
+				const held = outcomes[i].some((o) =>
+					o.records.some((rec) => rec.invoiceId === r.invoice.invoiceId && rec.checkoutSessionId),
+				);
+				const refused = outcomes[i].some((o) => o.error);
+				expect(held || refused).toBe(true);
+			});
+			tally[name] = {
+				races: REPETITIONS,
+				paidOnce: perInvoice.filter((n) => n === 1).length,
+				paidAtGateway: races.filter((r) => gateway.ledger.chargesFor(r.invoice.invoiceId) === 1)
+					.length,
+				// holds taken, then released because a racer took the claim first
+				holdsReleased: outcomes
+					.flat()
+					.filter(
+						(o) =>
+							o.records.some((rec) => rec.voidedTransactionId) ||
+							/hold \d+ was released/.test(o.error ?? ''),
+					).length,
+				maxMoneyTakenPerInvoice: Math.max(...perInvoice),
+			};
+		},
+		120_000,
+	);
 });
 
 afterAll(() => {

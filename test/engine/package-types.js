@@ -5,7 +5,8 @@ import path from 'node:path';
 import packageJson from '../../package.json';
 
 const root = path.resolve(__dirname, '../..');
-const sourceOf = (distPath) => path.join(root, distPath.replace(/^dist\//, '').replace(/\.js$/, ''));
+const sourceOf = (distPath) =>
+	path.join(root, distPath.replace(/^dist\//, '').replace(/\.js$/, ''));
 const classOf = (distPath) => {
 	const module = require(sourceOf(distPath));
 	return Object.values(module).find((value) => typeof value === 'function');

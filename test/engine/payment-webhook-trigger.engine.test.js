@@ -45,7 +45,11 @@ function triggerWorkflow(parameters, typeVersion = 2) {
 }
 
 const sign = (payload, secret, timestamp) =>
-	Stripe.webhooks.generateTestHeaderString({ payload, secret, ...(timestamp ? { timestamp } : {}) });
+	Stripe.webhooks.generateTestHeaderString({
+		payload,
+		secret,
+		...(timestamp ? { timestamp } : {}),
+	});
 
 /** A Stripe event built from Stripe's own sample event, carrying `object`. */
 function stripeEvent(type, object, created = Math.floor(Date.now() / 1000)) {
@@ -102,7 +106,10 @@ async function handOver(receiver, workflow, options) {
 		const result = await deliverWebhook(
 			workflow,
 			TRIGGER,
-			{ rawBody: delivery.rawBody, headers: { 'Stripe-Signature': delivery.headers['stripe-signature'] } },
+			{
+				rawBody: delivery.rawBody,
+				headers: { 'Stripe-Signature': delivery.headers['stripe-signature'] },
+			},
 			options,
 		);
 		results.push({ type: JSON.parse(delivery.rawBody.toString('utf8')).type, ...result });
@@ -114,11 +121,22 @@ async function handOver(receiver, workflow, options) {
 async function logged(run) {
 	const fromCore = createRequire(require.resolve('n8n-core'));
 	const logger = fromCore('@n8n/di').Container.get(fromCore('@n8n/backend-common').Logger);
-	const spies = Object.fromEntries(['debug', 'info', 'warn', 'error'].map((level) => [level, jest.spyOn(logger, level)]));
+	const spies = Object.fromEntries(
+		['debug', 'info', 'warn', 'error'].map((level) => [level, jest.spyOn(logger, level)]),
+	);
 	try {
 		const result = await run();
-		const lines = Object.fromEntries(Object.entries(spies).map(([level, spy]) => [level, spy.mock.calls.map(([message]) => message)]));
-		return { result, lines, all: JSON.stringify(Object.values(spies).map((spy) => spy.mock.calls)) };
+		const lines = Object.fromEntries(
+			Object.entries(spies).map(([level, spy]) => [
+				level,
+				spy.mock.calls.map(([message]) => message),
+			]),
+		);
+		return {
+			result,
+			lines,
+			all: JSON.stringify(Object.values(spies).map((spy) => spy.mock.calls)),
+		};
 	} finally {
 		Object.values(spies).forEach((spy) => spy.mockRestore());
 	}
@@ -133,7 +151,9 @@ describe('Stripe endpoint lifecycle (activation)', () => {
 		await runHook(workflow, 'Payment Webhook Trigger', 'create', options);
 		let list = await endpoints();
 		expect(list).toHaveLength(1);
-		expect(list[0].url).toBe('http://127.0.0.1:5678/webhook/b0b1c2d3-0000-4000-8000-000000000001/payment-status');
+		expect(list[0].url).toBe(
+			'http://127.0.0.1:5678/webhook/b0b1c2d3-0000-4000-8000-000000000001/payment-status',
+		);
 		expect(list[0].enabled_events).toContain('payment_intent.succeeded');
 		// n8n keeps the endpoint and its secret in the node's static data, saved with the workflow:
 		// the secret sealed, never in clear.
@@ -144,7 +164,11 @@ describe('Stripe endpoint lifecycle (activation)', () => {
 		expect(JSON.stringify(staticData)).not.toMatch(/whsec_/);
 		expect(await runHook(workflow, 'Payment Webhook Trigger', 'checkExists', options)).toBe(true);
 
-		const narrower = triggerWorkflow({ provider: 'stripe', endpointMode: 'automatic', events: ['payment_intent.succeeded'] });
+		const narrower = triggerWorkflow({
+			provider: 'stripe',
+			endpointMode: 'automatic',
+			events: ['payment_intent.succeeded'],
+		});
 		expect(await runHook(narrower, 'Payment Webhook Trigger', 'checkExists', options)).toBe(false);
 		await runHook(narrower, 'Payment Webhook Trigger', 'create', options);
 		list = await endpoints();
@@ -161,7 +185,11 @@ describe('Stripe endpoint lifecycle (activation)', () => {
 		const byDefault = triggerWorkflow({ provider: 'stripe', endpointMode: 'automatic' });
 		// an endpoint made by the trigger before checkout.session.expired was subscribed
 		const before = STRIPE_WEBHOOK_EVENTS.filter((type) => type !== 'checkout.session.expired');
-		const older = triggerWorkflow({ provider: 'stripe', endpointMode: 'automatic', events: before });
+		const older = triggerWorkflow({
+			provider: 'stripe',
+			endpointMode: 'automatic',
+			events: before,
+		});
 		await runHook(older, 'Payment Webhook Trigger', 'create', options);
 		const [made] = await endpoints();
 		expect(made.enabled_events).not.toContain('checkout.session.expired');
@@ -186,7 +214,9 @@ describe('Stripe endpoint lifecycle (activation)', () => {
 	test('manual mode without a signing secret cannot be activated', async () => {
 		const workflow = triggerWorkflow({ provider: 'stripe', endpointMode: 'manual' });
 		await expect(
-			runHook(workflow, 'Payment Webhook Trigger', 'create', { credentials: stripeCredentials(stripe) }),
+			runHook(workflow, 'Payment Webhook Trigger', 'create', {
+				credentials: stripeCredentials(stripe),
+			}),
 		).rejects.toThrow(
 			'The credential has no Webhook Signing Secret: without it no event can be verified, so the trigger cannot be activated',
 		);
@@ -216,9 +246,21 @@ describe('The endpoint secret in static data is sealed with the Stripe key', () 
 
 	/** A payment Stripe reports to every endpoint: the events the receiver then holds. */
 	async function paymentReported(invoiceId) {
-		const customer = server.createCustomer({ name: `Sealed ${invoiceId}`, metadata: { books_customer_id: 'W-SEAL' } });
+		const customer = server.createCustomer({
+			name: `Sealed ${invoiceId}`,
+			metadata: { books_customer_id: 'W-SEAL' },
+		});
 		const [intent] = server.seed({
-			paymentIntents: [{ customer: customer.id, amount: 1500, currency: 'usd', status: 'succeeded', paymentMethod: 'pm_card_visa', metadata: { invoice_ids: invoiceId } }],
+			paymentIntents: [
+				{
+					customer: customer.id,
+					amount: 1500,
+					currency: 'usd',
+					status: 'succeeded',
+					paymentMethod: 'pm_card_visa',
+					metadata: { invoice_ids: invoiceId },
+				},
+			],
 		}).paymentIntents;
 		server.emit('payment_intent.succeeded', intent);
 		await server.webhooks.idle();
@@ -235,14 +277,29 @@ describe('The endpoint secret in static data is sealed with the Stripe key', () 
 		const intent = await paymentReported('INV-SEAL-1');
 		const [result] = await handOver(receiver, workflow, withKey(staticData));
 		expect(result.statusCode).toBe(200);
-		expect(result.outputs[0]).toEqual([expect.objectContaining({ invoiceId: 'INV-SEAL-1', paymentId: intent.id })]);
+		expect(result.outputs[0]).toEqual([
+			expect.objectContaining({ invoiceId: 'INV-SEAL-1', paymentId: intent.id }),
+		]);
 
 		// Whoever has the database (static data) but not the credential signs with what is there.
 		const forged = stripeEvent('payment_intent.succeeded', intent);
 		const body = JSON.stringify(forged);
-		for (const guess of [kept.sealedEndpointSecret, kept.sealedEndpointSecret.slice('sealed:v1:'.length), kept.endpointId]) {
-			const answer = await deliverWebhook(workflow, TRIGGER, { rawBody: body, headers: { 'Stripe-Signature': sign(body, guess) } }, withKey(staticData));
-			expect(answer).toMatchObject({ statusCode: 401, workflowData: null, body: { reason: 'mismatch' } });
+		for (const guess of [
+			kept.sealedEndpointSecret,
+			kept.sealedEndpointSecret.slice('sealed:v1:'.length),
+			kept.endpointId,
+		]) {
+			const answer = await deliverWebhook(
+				workflow,
+				TRIGGER,
+				{ rawBody: body, headers: { 'Stripe-Signature': sign(body, guess) } },
+				withKey(staticData),
+			);
+			expect(answer).toMatchObject({
+				statusCode: 401,
+				workflowData: null,
+				body: { reason: 'mismatch' },
+			});
 		}
 		await runHook(workflow, TRIGGER, 'delete', withKey(staticData));
 		expect(staticData[TRIGGER_STATE]).toEqual({});
@@ -260,7 +317,12 @@ describe('The endpoint secret in static data is sealed with the Stripe key', () 
 		try {
 			const forged = JSON.stringify(stripeEvent('payment_intent.succeeded', { id: 'pi_forged' }));
 			for (let i = 0; i < 3; i++) {
-				const answer = await deliverWebhook(workflow, TRIGGER, { rawBody: forged, headers: { 'Stripe-Signature': sign(forged, 'whsec_guess') } }, withKey(staticData));
+				const answer = await deliverWebhook(
+					workflow,
+					TRIGGER,
+					{ rawBody: forged, headers: { 'Stripe-Signature': sign(forged, 'whsec_guess') } },
+					withKey(staticData),
+				);
 				expect(answer).toMatchObject({ statusCode: 401, workflowData: null });
 			}
 			expect(reads).not.toHaveBeenCalled();
@@ -279,7 +341,10 @@ describe('The endpoint secret in static data is sealed with the Stripe key', () 
 		// the endpoint and static data as the trigger left them before sealing
 		const response = await fetch(`${server.url}/v1/webhook_endpoints`, {
 			method: 'POST',
-			headers: { Authorization: `Bearer ${SECRET_KEY}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+			headers: {
+				Authorization: `Bearer ${SECRET_KEY}`,
+				'Content-Type': 'application/x-www-form-urlencoded',
+			},
 			body: new URLSearchParams([
 				['url', `${receiver.webhookBaseUrl}/${workflow.nodes[0].webhookId}/payment-status`],
 				...STRIPE_WEBHOOK_EVENTS.map((type) => ['enabled_events[]', type]),
@@ -297,7 +362,10 @@ describe('The endpoint secret in static data is sealed with the Stripe key', () 
 
 		// n8n activates the workflow again (a restart, or the package updated): same endpoint, sealed
 		expect(await runHook(workflow, TRIGGER, 'checkExists', withKey(staticData))).toBe(true);
-		expect(staticData[TRIGGER_STATE]).toEqual({ endpointId: made.id, sealedEndpointSecret: expect.stringMatching(/^sealed:v1:/) });
+		expect(staticData[TRIGGER_STATE]).toEqual({
+			endpointId: made.id,
+			sealedEndpointSecret: expect.stringMatching(/^sealed:v1:/),
+		});
 		expect(JSON.stringify(staticData)).not.toContain(made.secret);
 		expect((await endpoints(server)).map((endpoint) => endpoint.id)).toEqual([made.id]);
 
@@ -315,18 +383,30 @@ describe('The endpoint secret in static data is sealed with the Stripe key', () 
 
 		// The credential now holds the rolled key; the workflow has not been activated since.
 		await paymentReported('INV-ROLL-1');
-		const { result: [unopened], all } = await logged(() => handOver(receiver, workflow, withKey(staticData, ROLLED_KEY)));
+		const {
+			result: [unopened],
+			all,
+		} = await logged(() => handOver(receiver, workflow, withKey(staticData, ROLLED_KEY)));
 		// Stripe delivers again on a 500; the log tells the admin what to do
-		expect(unopened).toMatchObject({ statusCode: 500, workflowData: null, body: { reason: 'secret_unreadable' } });
+		expect(unopened).toMatchObject({
+			statusCode: 500,
+			workflowData: null,
+			body: { reason: 'secret_unreadable' },
+		});
 		expect(all).toMatch(/Deactivate and activate the workflow/);
 		expect(all).not.toMatch(/whsec_|sk_test_/);
 
-		expect(await runHook(workflow, TRIGGER, 'checkExists', withKey(staticData, ROLLED_KEY))).toBe(false);
+		expect(await runHook(workflow, TRIGGER, 'checkExists', withKey(staticData, ROLLED_KEY))).toBe(
+			false,
+		);
 		await runHook(workflow, TRIGGER, 'create', withKey(staticData, ROLLED_KEY));
 		const list = await endpoints(server);
 		expect(list).toHaveLength(1);
 		expect(list[0].id).not.toBe(first);
-		expect(staticData[TRIGGER_STATE]).toEqual({ endpointId: list[0].id, sealedEndpointSecret: expect.stringMatching(/^sealed:v1:/) });
+		expect(staticData[TRIGGER_STATE]).toEqual({
+			endpointId: list[0].id,
+			sealedEndpointSecret: expect.stringMatching(/^sealed:v1:/),
+		});
 
 		await paymentReported('INV-ROLL-2');
 		const [verified] = await handOver(receiver, workflow, withKey(staticData, ROLLED_KEY));
@@ -342,7 +422,10 @@ describe('Stripe events', () => {
 	let counter = 0;
 
 	function paymentIntent(status, invoiceLines, extra = {}) {
-		const customer = stripe.createCustomer({ name: `Webhook ${++counter}`, metadata: { books_customer_id: `W-${counter}` } });
+		const customer = stripe.createCustomer({
+			name: `Webhook ${++counter}`,
+			metadata: { books_customer_id: `W-${counter}` },
+		});
 		const metadata = {
 			books_customer_id: `W-${counter}`,
 			invoice_ids: invoiceLines.map(([id]) => id).join(','),
@@ -350,7 +433,17 @@ describe('Stripe events', () => {
 		};
 		const amount = invoiceLines.reduce((sum, [, a, f]) => sum + a + f, 0);
 		const [intent] = stripe.seed({
-			paymentIntents: [{ customer: customer.id, amount, currency: 'usd', status, metadata, paymentMethod: 'pm_card_visa', ...extra }],
+			paymentIntents: [
+				{
+					customer: customer.id,
+					amount,
+					currency: 'usd',
+					status,
+					metadata,
+					paymentMethod: 'pm_card_visa',
+					...extra,
+				},
+			],
 		}).paymentIntents;
 		return intent;
 	}
@@ -369,10 +462,19 @@ describe('Stripe events', () => {
 		const intent = paymentIntent('succeeded', [['INV-V1', 2500, 0]]);
 		const event = stripeEvent('payment_intent.succeeded', intent);
 		const versionOne = triggerWorkflow({ provider: 'stripe', endpointMode: 'manual' }, 1);
-		const result = await deliver(event, sign(JSON.stringify(event), SECRET), undefined, { to: versionOne });
+		const result = await deliver(event, sign(JSON.stringify(event), SECRET), undefined, {
+			to: versionOne,
+		});
 		expect(result.statusCode).toBe(200);
-		expect(result.outputs[0]).toEqual([expect.objectContaining({ invoiceId: 'INV-V1', paymentId: intent.id })]);
-		const forged = await deliver(event, sign(JSON.stringify(event), 'whsec_someone_else'), undefined, { to: versionOne });
+		expect(result.outputs[0]).toEqual([
+			expect.objectContaining({ invoiceId: 'INV-V1', paymentId: intent.id }),
+		]);
+		const forged = await deliver(
+			event,
+			sign(JSON.stringify(event), 'whsec_someone_else'),
+			undefined,
+			{ to: versionOne },
+		);
 		expect(forged).toMatchObject({ statusCode: 401, workflowData: null });
 	});
 
@@ -382,9 +484,17 @@ describe('Stripe events', () => {
 		const body = JSON.stringify(event);
 		const result = await deliver(event, sign(body, SECRET), body, { bodyUnread: true });
 		expect(result.statusCode).toBe(200);
-		expect(result.outputs[0]).toEqual([expect.objectContaining({ invoiceId: 'INV-RAW', eventId: event.id })]);
-		const tampered = await deliver(event, sign(body, SECRET), body.replace('INV-RAW', 'INV-RAX'), { bodyUnread: true });
-		expect(tampered).toMatchObject({ statusCode: 401, workflowData: null, body: { reason: 'mismatch' } });
+		expect(result.outputs[0]).toEqual([
+			expect.objectContaining({ invoiceId: 'INV-RAW', eventId: event.id }),
+		]);
+		const tampered = await deliver(event, sign(body, SECRET), body.replace('INV-RAW', 'INV-RAX'), {
+			bodyUnread: true,
+		});
+		expect(tampered).toMatchObject({
+			statusCode: 401,
+			workflowData: null,
+			body: { reason: 'mismatch' },
+		});
 	});
 
 	test('a valid event emits the payment record on its status output', async () => {
@@ -393,7 +503,9 @@ describe('Stripe events', () => {
 		const result = await deliver(event, sign(JSON.stringify(event), SECRET));
 		expect(result.statusCode).toBe(200);
 		const [succeeded, failed, processing, requiresAction, canceled] = result.outputs;
-		expect([failed, processing, requiresAction, canceled].map((o) => o.length)).toEqual([0, 0, 0, 0]);
+		expect([failed, processing, requiresAction, canceled].map((o) => o.length)).toEqual([
+			0, 0, 0, 0,
+		]);
 		expect(succeeded).toHaveLength(1);
 		expect(succeeded[0]).toMatchObject({
 			provider: 'stripe',
@@ -409,9 +521,17 @@ describe('Stripe events', () => {
 	});
 
 	test.each([
-		['tampered body', (e, body) => [sign(body, SECRET), body.replace('"succeeded"', '"succeedeD"')], 'mismatch'],
+		[
+			'tampered body',
+			(e, body) => [sign(body, SECRET), body.replace('"succeeded"', '"succeedeD"')],
+			'mismatch',
+		],
 		['wrong secret', (e, body) => [sign(body, 'whsec_someone_else'), body], 'mismatch'],
-		['stale timestamp', (e, body) => [sign(body, SECRET, Math.floor(Date.now() / 1000) - 301), body], 'stale'],
+		[
+			'stale timestamp',
+			(e, body) => [sign(body, SECRET, Math.floor(Date.now() / 1000) - 301), body],
+			'stale',
+		],
 		['missing header', (e, body) => [undefined, body], 'missing_header'],
 	])('%s: 401 and no execution', async (_, forge, reason) => {
 		const intent = paymentIntent('succeeded', [['INV-BAD', 1000, 0]]);
@@ -447,12 +567,20 @@ describe('Stripe events', () => {
 		const first = await deliver(event, sign(body, SECRET), body);
 		const second = await deliver(event, sign(body, SECRET), body);
 		expect(first.workflowData).not.toBeNull();
-		expect(second).toMatchObject({ statusCode: 200, workflowData: null, body: { duplicate: true } });
+		expect(second).toMatchObject({
+			statusCode: 200,
+			workflowData: null,
+			body: { duplicate: true },
+		});
 	});
 
 	test('an out-of-order pair never moves a payment backwards', async () => {
 		const intent = paymentIntent('succeeded', [['INV-ORDER', 5000, 0]]);
-		const older = stripeEvent('payment_intent.processing', { ...intent, status: 'processing' }, intent.created);
+		const older = stripeEvent(
+			'payment_intent.processing',
+			{ ...intent, status: 'processing' },
+			intent.created,
+		);
 		const newer = stripeEvent('payment_intent.succeeded', intent, intent.created + 5);
 		const first = await deliver(newer, sign(JSON.stringify(newer), SECRET));
 		expect(first.outputs[0].map((r) => r.status)).toEqual(['succeeded']);
@@ -470,7 +598,15 @@ describe('Stripe events', () => {
 		]);
 		const event = stripeEvent('payment_intent.succeeded', intent);
 		const result = await deliver(event, sign(JSON.stringify(event), SECRET));
-		expect(result.outputs[0].map((r) => [r.invoiceId, r.amount.minor, r.fee.minor, r.paymentId, r.combinedPaymentId])).toEqual([
+		expect(
+			result.outputs[0].map((r) => [
+				r.invoiceId,
+				r.amount.minor,
+				r.fee.minor,
+				r.paymentId,
+				r.combinedPaymentId,
+			]),
+		).toEqual([
 			['INV-C1', 10000, 300, intent.id, intent.id],
 			['INV-C2', 2500, 75, intent.id, intent.id],
 			['INV-C3', 999, 30, intent.id, intent.id],
@@ -478,11 +614,17 @@ describe('Stripe events', () => {
 	});
 
 	test('an expired pay link: each invoice canceled on the Canceled output, under the session id, once', async () => {
-		const customer = stripe.createCustomer({ name: 'Never Paid', metadata: { books_customer_id: 'W-EXP' } });
+		const customer = stripe.createCustomer({
+			name: 'Never Paid',
+			metadata: { books_customer_id: 'W-EXP' },
+		});
 		const stripeApi = async (route, params) => {
 			const response = await fetch(`${stripe.url}/v1${route}`, {
 				method: 'POST',
-				headers: { Authorization: `Bearer ${SECRET_KEY}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+				headers: {
+					Authorization: `Bearer ${SECRET_KEY}`,
+					'Content-Type': 'application/x-www-form-urlencoded',
+				},
 				body: new URLSearchParams(params),
 			});
 			return await response.json();
@@ -506,10 +648,17 @@ describe('Stripe events', () => {
 			'line_items[1][price_data][unit_amount]': '2060',
 			'line_items[1][price_data][product_data][name]': 'Invoice INV-E2',
 			...metadata,
-			...Object.fromEntries(Object.entries(metadata).map(([k, v]) => [k.replace('metadata', 'payment_intent_data[metadata]'), v])),
+			...Object.fromEntries(
+				Object.entries(metadata).map(([k, v]) => [
+					k.replace('metadata', 'payment_intent_data[metadata]'),
+					v,
+				]),
+			),
 		});
 		expect(session).toMatchObject({ status: 'open', payment_intent: null });
-		expect(await stripeApi(`/checkout/sessions/${session.id}/expire`, {})).toMatchObject({ status: 'expired' });
+		expect(await stripeApi(`/checkout/sessions/${session.id}/expire`, {})).toMatchObject({
+			status: 'expired',
+		});
 		const listed = await fetch(`${stripe.url}/v1/events?type=checkout.session.expired&limit=100`, {
 			headers: { Authorization: `Bearer ${SECRET_KEY}` },
 		});
@@ -518,7 +667,9 @@ describe('Stripe events', () => {
 		const result = await deliver(event, sign(JSON.stringify(event), SECRET));
 		expect(result.statusCode).toBe(200);
 		const [succeeded, failed, processing, requiresAction, canceled] = result.outputs;
-		expect([succeeded, failed, processing, requiresAction].map((o) => o.length)).toEqual([0, 0, 0, 0]);
+		expect([succeeded, failed, processing, requiresAction].map((o) => o.length)).toEqual([
+			0, 0, 0, 0,
+		]);
 		expect(canceled.map((r) => [r.invoiceId, r.status, r.paymentId, r.total.minor])).toEqual([
 			['INV-E1', 'canceled', session.id, 4635],
 			['INV-E2', 'canceled', session.id, 2060],
@@ -532,14 +683,25 @@ describe('Stripe events', () => {
 		// the same expiry told again (Stripe retries, or a second copy) starts nothing
 		const copy = { ...event, id: `${event.id}_copy` };
 		const second = await deliver(copy, sign(JSON.stringify(copy), SECRET));
-		expect(second).toMatchObject({ statusCode: 200, workflowData: null, body: { duplicateState: true } });
+		expect(second).toMatchObject({
+			statusCode: 200,
+			workflowData: null,
+			body: { duplicateState: true },
+		});
 	});
 
 	test('a failed payment carries its code and message on the Failed output', async () => {
-		const customer = stripe.createCustomer({ name: 'Decliner', metadata: { books_customer_id: 'W-FAIL' }, defaultPaymentMethod: 'pm_card_chargeCustomerFail' });
+		const customer = stripe.createCustomer({
+			name: 'Decliner',
+			metadata: { books_customer_id: 'W-FAIL' },
+			defaultPaymentMethod: 'pm_card_chargeCustomerFail',
+		});
 		const response = await fetch(`${stripe.url}/v1/payment_intents`, {
 			method: 'POST',
-			headers: { Authorization: `Bearer ${SECRET_KEY}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+			headers: {
+				Authorization: `Bearer ${SECRET_KEY}`,
+				'Content-Type': 'application/x-www-form-urlencoded',
+			},
 			body: new URLSearchParams({
 				amount: '4000',
 				currency: 'usd',
@@ -554,27 +716,47 @@ describe('Stripe events', () => {
 		const event = stripeEvent('payment_intent.payment_failed', intent);
 		const result = await deliver(event, sign(JSON.stringify(event), SECRET));
 		expect(result.outputs[1]).toHaveLength(1);
-		expect(result.outputs[1][0]).toMatchObject({ status: 'failed', invoiceId: 'INV-FAIL', failure: { code: 'card_declined' } });
+		expect(result.outputs[1][0]).toMatchObject({
+			status: 'failed',
+			invoiceId: 'INV-FAIL',
+			failure: { code: 'card_declined' },
+		});
 	});
 });
 
 describe('What a signed Stripe event may claim', () => {
 	const SECRET = 'whsec_engine_claims_secret';
-	const manual = (extra = {}) => triggerWorkflow({ provider: 'stripe', endpointMode: 'manual', ...extra });
-	const credentials = (overrides = {}) => stripeCredentials(stripe, { webhookSigningSecret: SECRET, ...overrides });
+	const manual = (extra = {}) =>
+		triggerWorkflow({ provider: 'stripe', endpointMode: 'manual', ...extra });
+	const credentials = (overrides = {}) =>
+		stripeCredentials(stripe, { webhookSigningSecret: SECRET, ...overrides });
 	let counter = 0;
 
 	function paidIntent(invoiceId) {
 		const customer = stripe.createCustomer({ name: `Claims ${++counter}` });
 		const [intent] = stripe.seed({
-			paymentIntents: [{ customer: customer.id, amount: 2000, currency: 'usd', status: 'succeeded', paymentMethod: 'pm_card_visa', metadata: { invoice_ids: invoiceId } }],
+			paymentIntents: [
+				{
+					customer: customer.id,
+					amount: 2000,
+					currency: 'usd',
+					status: 'succeeded',
+					paymentMethod: 'pm_card_visa',
+					metadata: { invoice_ids: invoiceId },
+				},
+			],
 		}).paymentIntents;
 		return intent;
 	}
 
 	async function deliver(event, { to = manual(), overrides } = {}) {
 		const body = JSON.stringify(event);
-		return await deliverWebhook(to, TRIGGER, { rawBody: body, headers: { 'Stripe-Signature': sign(body, SECRET) } }, { credentials: credentials(overrides) });
+		return await deliverWebhook(
+			to,
+			TRIGGER,
+			{ rawBody: body, headers: { 'Stripe-Signature': sign(body, SECRET) } },
+			{ credentials: credentials(overrides) },
+		);
 	}
 
 	const rereads = () => stripe.stats.byRoute['GET /v1/payment_intents/:id'] ?? 0;
@@ -582,47 +764,81 @@ describe('What a signed Stripe event may claim', () => {
 	test.each([
 		['a live event reaching a test-mode trigger', true, SECRET_KEY],
 		['a test event reaching a live trigger', false, 'sk_live_engine_4242secret'],
-		['a test event reaching a trigger with a live restricted key', false, 'rk_live_engine_4242secret'],
+		[
+			'a test event reaching a trigger with a live restricted key',
+			false,
+			'rk_live_engine_4242secret',
+		],
 	])('%s: 200, nothing emitted, nothing read, a debug log', async (_, livemode, secretKey) => {
 		const intent = paidIntent('INV-MODE');
 		const event = { ...stripeEvent('payment_intent.succeeded', intent), livemode };
 		const before = rereads();
 		const { result, lines, all } = await logged(() => deliver(event, { overrides: { secretKey } }));
-		expect(result).toMatchObject({ statusCode: 200, workflowData: null, body: { received: true, ignored: 'livemode_mismatch' } });
+		expect(result).toMatchObject({
+			statusCode: 200,
+			workflowData: null,
+			body: { received: true, ignored: 'livemode_mismatch' },
+		});
 		expect(rereads()).toBe(before);
-		expect(lines.debug).toEqual([`Payment Webhook Trigger ignored event ${event.id} (payment_intent.succeeded): livemode_mismatch`]);
+		expect(lines.debug).toEqual([
+			`Payment Webhook Trigger ignored event ${event.id} (payment_intent.succeeded): livemode_mismatch`,
+		]);
 		expect(all).not.toMatch(/whsec_|sk_test_|sk_live_|rk_live_/);
 		// ignored, not remembered: nothing about it changes the answer to a later copy
-		expect((await deliver(event, { overrides: { secretKey } })).body).toMatchObject({ ignored: 'livemode_mismatch' });
+		expect((await deliver(event, { overrides: { secretKey } })).body).toMatchObject({
+			ignored: 'livemode_mismatch',
+		});
 	});
 
-	test('an event of the key\'s own mode is taken, a restricted test key\'s too', async () => {
+	test("an event of the key's own mode is taken, a restricted test key's too", async () => {
 		const intent = paidIntent('INV-MODE-OK');
 		const event = stripeEvent('payment_intent.succeeded', intent);
 		const result = await deliver(event, { overrides: { secretKey: SECRET_KEY } });
-		expect(result.outputs[0]).toEqual([expect.objectContaining({ invoiceId: 'INV-MODE-OK', livemode: false })]);
+		expect(result.outputs[0]).toEqual([
+			expect.objectContaining({ invoiceId: 'INV-MODE-OK', livemode: false }),
+		]);
 		// (the local Stripe server knows one key: this trigger reads nothing back)
 		const restricted = stripeEvent('payment_intent.succeeded', paidIntent('INV-MODE-RK'));
 		const noReread = manual({ options: { rereadPayment: false } });
-		const taken = await deliver(restricted, { to: noReread, overrides: { secretKey: 'rk_test_engine_restricted' } });
-		expect(taken.outputs[0]).toEqual([expect.objectContaining({ invoiceId: 'INV-MODE-RK', eventId: restricted.id })]);
+		const taken = await deliver(restricted, {
+			to: noReread,
+			overrides: { secretKey: 'rk_test_engine_restricted' },
+		});
+		expect(taken.outputs[0]).toEqual([
+			expect.objectContaining({ invoiceId: 'INV-MODE-RK', eventId: restricted.id }),
+		]);
 	});
 
 	test('an event type the trigger was not set to receive: 200, nothing emitted, a debug log', async () => {
 		const onlySucceeded = manual({ events: ['payment_intent.succeeded'] });
 		const intent = paidIntent('INV-TYPE');
-		const failed = stripeEvent('payment_intent.payment_failed', { ...intent, status: 'requires_payment_method' });
+		const failed = stripeEvent('payment_intent.payment_failed', {
+			...intent,
+			status: 'requires_payment_method',
+		});
 		const before = rereads();
 		const { result, lines } = await logged(() => deliver(failed, { to: onlySucceeded }));
-		expect(result).toMatchObject({ statusCode: 200, workflowData: null, body: { ignored: 'event_not_selected' } });
+		expect(result).toMatchObject({
+			statusCode: 200,
+			workflowData: null,
+			body: { ignored: 'event_not_selected' },
+		});
 		expect(rereads()).toBe(before);
-		expect(lines.debug).toEqual([`Payment Webhook Trigger ignored event ${failed.id} (payment_intent.payment_failed): event_not_selected`]);
+		expect(lines.debug).toEqual([
+			`Payment Webhook Trigger ignored event ${failed.id} (payment_intent.payment_failed): event_not_selected`,
+		]);
 		// a type the trigger never handles (an endpoint made by hand for every event) alike
 		const other = stripeEvent('customer.created', { id: 'cus_x', object: 'customer' });
-		expect(await deliver(other)).toMatchObject({ statusCode: 200, workflowData: null, body: { ignored: 'event_not_selected' } });
+		expect(await deliver(other)).toMatchObject({
+			statusCode: 200,
+			workflowData: null,
+			body: { ignored: 'event_not_selected' },
+		});
 		// what it was set to receive still comes through
 		const succeeded = stripeEvent('payment_intent.succeeded', intent);
-		expect((await deliver(succeeded, { to: onlySucceeded })).outputs[0]).toEqual([expect.objectContaining({ invoiceId: 'INV-TYPE' })]);
+		expect((await deliver(succeeded, { to: onlySucceeded })).outputs[0]).toEqual([
+			expect.objectContaining({ invoiceId: 'INV-TYPE' }),
+		]);
 	});
 
 	test('a signed event naming a PaymentIntent the account does not have is acknowledged and ignored, with a warning', async () => {
@@ -630,14 +846,36 @@ describe('What a signed Stripe event may claim', () => {
 		const ghost = { ...intent, id: 'pi_not_in_this_account' };
 		const event = stripeEvent('payment_intent.succeeded', ghost);
 		const { result, lines, all } = await logged(() => deliver(event));
-		expect(result).toMatchObject({ statusCode: 200, workflowData: null, body: { received: true, ignored: 'payment_not_found' } });
-		expect(lines.warn).toEqual([`Payment Webhook Trigger ignored event ${event.id} (payment_intent.succeeded): payment_not_found`]);
+		expect(result).toMatchObject({
+			statusCode: 200,
+			workflowData: null,
+			body: { received: true, ignored: 'payment_not_found' },
+		});
+		expect(lines.warn).toEqual([
+			`Payment Webhook Trigger ignored event ${event.id} (payment_intent.succeeded): payment_not_found`,
+		]);
 		expect(all).not.toMatch(/whsec_|sk_test_/);
 		// Stripe's retry of it is a replay now, not another read
-		expect(await deliver(event)).toMatchObject({ statusCode: 200, workflowData: null, body: { duplicate: true } });
+		expect(await deliver(event)).toMatchObject({
+			statusCode: 200,
+			workflowData: null,
+			body: { duplicate: true },
+		});
 		// a refund of such a payment alike
-		const refund = stripeEvent('charge.refunded', { id: 'ch_ghost', object: 'charge', amount: 2000, amount_refunded: 2000, currency: 'usd', payment_intent: ghost.id, metadata: { invoice_ids: 'INV-GHOST' } });
-		expect(await deliver(refund)).toMatchObject({ statusCode: 200, workflowData: null, body: { ignored: 'payment_not_found' } });
+		const refund = stripeEvent('charge.refunded', {
+			id: 'ch_ghost',
+			object: 'charge',
+			amount: 2000,
+			amount_refunded: 2000,
+			currency: 'usd',
+			payment_intent: ghost.id,
+			metadata: { invoice_ids: 'INV-GHOST' },
+		});
+		expect(await deliver(refund)).toMatchObject({
+			statusCode: 200,
+			workflowData: null,
+			body: { ignored: 'payment_not_found' },
+		});
 	});
 
 	test('a re-read Stripe answers with a 5xx is answered 500, so Stripe delivers it again; the retry is processed', async () => {
@@ -646,24 +884,47 @@ describe('What a signed Stripe event may claim', () => {
 		// every attempt of the transport's retries fails
 		stripe.setFaults({ error500AfterCommit: 10, on: `GET /v1/payment_intents/${intent.id}` });
 		try {
-			expect(await deliver(event)).toMatchObject({ statusCode: 500, workflowData: null, body: { eventId: event.id } });
+			expect(await deliver(event)).toMatchObject({
+				statusCode: 500,
+				workflowData: null,
+				body: { eventId: event.id },
+			});
 		} finally {
 			stripe.setFaults({});
 		}
 		const retry = await deliver(event);
-		expect(retry.outputs[0]).toEqual([expect.objectContaining({ invoiceId: 'INV-5XX', paymentId: intent.id })]);
+		expect(retry.outputs[0]).toEqual([
+			expect.objectContaining({ invoiceId: 'INV-5XX', paymentId: intent.id }),
+		]);
 	});
 
 	test('a signed event that cannot be read as a payment answers 400, not 500: no redelivery will read better', async () => {
 		// Checkout in payment mode, no PaymentIntent yet and no amount: nothing says what was paid
-		const session = { ...fixtures['checkout.session'], mode: 'payment', payment_intent: null, amount_total: null, metadata: { invoice_ids: 'INV-UNREADABLE' } };
+		const session = {
+			...fixtures['checkout.session'],
+			mode: 'payment',
+			payment_intent: null,
+			amount_total: null,
+			metadata: { invoice_ids: 'INV-UNREADABLE' },
+		};
 		const event = stripeEvent('checkout.session.completed', session);
 		const { result, lines, all } = await logged(() => deliver(event));
-		expect(result).toMatchObject({ statusCode: 400, workflowData: null, body: { error: 'malformed event', reason: 'unreadable_event', eventId: event.id } });
-		expect(lines.warn).toEqual([expect.stringContaining(`Payment Webhook Trigger could not read event ${event.id} (checkout.session.completed): Checkout Session ${session.id} has no amount or currency`)]);
+		expect(result).toMatchObject({
+			statusCode: 400,
+			workflowData: null,
+			body: { error: 'malformed event', reason: 'unreadable_event', eventId: event.id },
+		});
+		expect(lines.warn).toEqual([
+			expect.stringContaining(
+				`Payment Webhook Trigger could not read event ${event.id} (checkout.session.completed): Checkout Session ${session.id} has no amount or currency`,
+			),
+		]);
 		expect(all).not.toMatch(/whsec_|sk_test_/);
 		// not remembered as processed: Stripe's redelivery is told the same, not taken for a replay
-		expect(await deliver(event)).toMatchObject({ statusCode: 400, body: { reason: 'unreadable_event' } });
+		expect(await deliver(event)).toMatchObject({
+			statusCode: 400,
+			body: { reason: 'unreadable_event' },
+		});
 	});
 
 	test('a re-read that cannot reach Stripe (refused, timed out) is answered 500', async () => {
@@ -672,7 +933,10 @@ describe('What a signed Stripe event may claim', () => {
 		const apiBaseUrl = `http://127.0.0.1:${closed.address().port}`;
 		await new Promise((resolve) => closed.close(resolve));
 		const event = stripeEvent('payment_intent.succeeded', paidIntent('INV-DOWN'));
-		expect(await deliver(event, { overrides: { apiBaseUrl } })).toMatchObject({ statusCode: 500, workflowData: null });
+		expect(await deliver(event, { overrides: { apiBaseUrl } })).toMatchObject({
+			statusCode: 500,
+			workflowData: null,
+		});
 	});
 });
 
@@ -696,35 +960,71 @@ describe('Stripe refunds, delivered by the local Stripe server', () => {
 			webhookBaseUrl: receiver.webhookBaseUrl,
 		};
 		await runHook(workflow, 'Payment Webhook Trigger', 'create', options);
-		const endpoint = (await endpoints()).find((candidate) => candidate.metadata.n8n_trigger?.startsWith('wf-refunds'));
-		expect(endpoint.enabled_events).toEqual(expect.arrayContaining(['charge.refunded', 'refund.created', 'refund.updated', 'refund.failed']));
+		const endpoint = (await endpoints()).find((candidate) =>
+			candidate.metadata.n8n_trigger?.startsWith('wf-refunds'),
+		);
+		expect(endpoint.enabled_events).toEqual(
+			expect.arrayContaining([
+				'charge.refunded',
+				'refund.created',
+				'refund.updated',
+				'refund.failed',
+			]),
+		);
 
-		const customer = stripe.createCustomer({ name: 'Refunded Ltd', metadata: { books_customer_id: 'W-REF' } });
+		const customer = stripe.createCustomer({
+			name: 'Refunded Ltd',
+			metadata: { books_customer_id: 'W-REF' },
+		});
 		const [intent] = stripe.seed({
-			paymentIntents: [{
-				customer: customer.id,
-				amount: 10000,
-				currency: 'usd',
-				status: 'succeeded',
-				paymentMethod: 'pm_card_visa',
-				metadata: { books_customer_id: 'W-REF', invoice_ids: 'INV-R1', invoice_id: 'INV-R1', invoice_lines: '10000/0', invoice_count: '1' },
-			}],
+			paymentIntents: [
+				{
+					customer: customer.id,
+					amount: 10000,
+					currency: 'usd',
+					status: 'succeeded',
+					paymentMethod: 'pm_card_visa',
+					metadata: {
+						books_customer_id: 'W-REF',
+						invoice_ids: 'INV-R1',
+						invoice_id: 'INV-R1',
+						invoice_lines: '10000/0',
+						invoice_count: '1',
+					},
+				},
+			],
 		}).paymentIntents;
 
 		/** Refunds through our node, waits for the server's deliveries, hands each to the trigger. */
 		const refundAndDeliver = async (amount) => {
-			const refund = await runNode(stripe, 'stripeInvoicePayment', { resource: 'payment', operation: 'refund', paymentId: intent.id, amount, reason: 'requested_by_customer' }, [{}]);
+			const refund = await runNode(
+				stripe,
+				'stripeInvoicePayment',
+				{
+					resource: 'payment',
+					operation: 'refund',
+					paymentId: intent.id,
+					amount,
+					reason: 'requested_by_customer',
+				},
+				[{}],
+			);
 			expect(refund.error).toBeUndefined();
 			await stripe.webhooks.idle();
 			return await handOver(receiver, workflow, options);
 		};
 
 		const partial = await refundAndDeliver('30.00');
-		expect(partial.map((result) => result.type).sort()).toEqual(['charge.refunded', 'refund.created']);
+		expect(partial.map((result) => result.type).sort()).toEqual([
+			'charge.refunded',
+			'refund.created',
+		]);
 		// Both events tell the same refund: one execution, on Refunded only.
 		const emitted = partial.filter((result) => result.workflowData);
 		expect(emitted).toHaveLength(1);
-		expect(partial.find((result) => !result.workflowData).body).toMatchObject({ duplicateState: true });
+		expect(partial.find((result) => !result.workflowData).body).toMatchObject({
+			duplicateState: true,
+		});
 		expect(emitted[0].outputs.map((items) => items.length)).toEqual([0, 0, 0, 0, 0, 1]);
 		expect(emitted[0].outputs[REFUNDED][0]).toMatchObject({
 			kind: 'refund',
@@ -756,9 +1056,17 @@ describe('360 Payments events', () => {
 	beforeAll(async () => {
 		// the gateway keeps the transactions the trigger reads back; its own webhooks are taken from
 		// gateway.webhooks.events and handed to the trigger here
-		gateway = await startGateway360Server({ securityKeys: [SECURITY_KEY], tokenKeys: ['engpub-trigger'] });
+		gateway = await startGateway360Server({
+			securityKeys: [SECURITY_KEY],
+			tokenKeys: ['engpub-trigger'],
+		});
 		credentials = {
-			payments360Api: { securityKey: SECURITY_KEY, tokenKey: 'engpub-trigger', gatewayBaseUrl: gateway.url, webhookSigningKey: KEY },
+			payments360Api: {
+				securityKey: SECURITY_KEY,
+				tokenKey: 'engpub-trigger',
+				gatewayBaseUrl: gateway.url,
+				webhookSigningKey: KEY,
+			},
 		};
 	});
 	afterAll(async () => {
@@ -777,7 +1085,10 @@ describe('360 Payments events', () => {
 	}
 
 	/** A sale of the web invoice at the gateway: its id and the event the gateway sent for it. */
-	async function sale(orderId, { amount = '125.00', ccnumber = '4111111111111111', expect: outcome } = {}) {
+	async function sale(
+		orderId,
+		{ amount = '125.00', ccnumber = '4111111111111111', expect: outcome } = {},
+	) {
 		const sent = gateway.webhooks.events.length;
 		const answer = await transact({
 			type: 'sale',
@@ -804,7 +1115,12 @@ describe('360 Payments events', () => {
 		return { raw, header: signGateway360Payload(raw, KEY, `nonce-${++nonce}`) };
 	};
 	const deliver = (raw, header, { to = workflow, deliverWith = deliverWebhook } = {}) =>
-		deliverWith(to, TRIGGER, { rawBody: raw, headers: header ? { 'Webhook-Signature': header } : {} }, { credentials });
+		deliverWith(
+			to,
+			TRIGGER,
+			{ rawBody: raw, headers: header ? { 'Webhook-Signature': header } : {} },
+			{ credentials },
+		);
 	const deliverEvent = (event, options) => {
 		const { raw, header } = signed(event);
 		return deliver(raw, header, options);
@@ -831,16 +1147,30 @@ describe('360 Payments events', () => {
 	test('the record comes from the gateway, not from the body: a signed body claiming more is told as the gateway has it', async () => {
 		const { event } = await sale('WEB-1005', { amount: '10.00' });
 		// the body is signed (the key is the merchant's), yet only points at the transaction
-		const claims = { ...event, event_body: { ...event.event_body, order_id: 'WEB-OTHER', action: { ...event.event_body.action, amount: '999.00' } } };
+		const claims = {
+			...event,
+			event_body: {
+				...event.event_body,
+				order_id: 'WEB-OTHER',
+				action: { ...event.event_body.action, amount: '999.00' },
+			},
+		};
 		const result = await deliverEvent(claims);
-		expect(result.outputs[0]).toEqual([expect.objectContaining({ invoiceId: 'WEB-1005', total: expect.objectContaining({ amount: '10.00' }) })]);
+		expect(result.outputs[0]).toEqual([
+			expect.objectContaining({
+				invoiceId: 'WEB-1005',
+				total: expect.objectContaining({ amount: '10.00' }),
+			}),
+		]);
 	});
 
 	test('tampered, wrongly signed or unsigned: 401', async () => {
 		const { event } = await sale('WEB-1002');
 		const { raw, header } = signed(event);
 		expect((await deliver(raw.replace('125.00', '1.00'), header)).statusCode).toBe(401);
-		expect((await deliver(raw, signGateway360Payload(raw, 'other-key', 'nonce-x'))).statusCode).toBe(401);
+		expect(
+			(await deliver(raw, signGateway360Payload(raw, 'other-key', 'nonce-x'))).statusCode,
+		).toBe(401);
 		expect((await deliver(raw, undefined)).statusCode).toBe(401);
 	});
 
@@ -855,10 +1185,16 @@ describe('360 Payments events', () => {
 		const { event } = await sale('WEB-1004', { ccnumber: '4000000000000002', expect: '2' });
 		expect(event.event_type).toBe('transaction.sale.failure');
 		const result = await deliverEvent(event);
-		expect(result.outputs[1]).toEqual([expect.objectContaining({ status: 'failed', invoiceId: 'WEB-1004', failure: expect.objectContaining({ code: '200' }) })]);
+		expect(result.outputs[1]).toEqual([
+			expect.objectContaining({
+				status: 'failed',
+				invoiceId: 'WEB-1004',
+				failure: expect.objectContaining({ code: '200' }),
+			}),
+		]);
 	});
 
-	test('refunds go to Refunded with what went back in all and what the payment keeps, as Stripe\'s do', async () => {
+	test("refunds go to Refunded with what went back in all and what the payment keeps, as Stripe's do", async () => {
 		const { transactionId } = await sale('WEB-1006');
 		const first = await deliverEvent(await refund(transactionId, '25.00'));
 		expect(first.outputs.map((items) => items.length)).toEqual([0, 0, 0, 0, 0, 1]);
@@ -870,15 +1206,29 @@ describe('360 Payments events', () => {
 			refund: { amountRefunded: { amount: '25.00' }, amountKept: { amount: '100.00' } },
 		});
 		const rest = await deliverEvent(await refund(transactionId, '100.00'));
-		expect(rest.outputs[5][0]).toMatchObject({ kind: 'refund', status: 'refunded', refund: { amountRefunded: { amount: '125.00' }, amountKept: { amount: '0.00' } } });
+		expect(rest.outputs[5][0]).toMatchObject({
+			kind: 'refund',
+			status: 'refunded',
+			refund: { amountRefunded: { amount: '125.00' }, amountKept: { amount: '0.00' } },
+		});
 	});
 
 	test('an event naming a transaction the gateway does not have is acknowledged and ignored, with a warning', async () => {
 		const { event } = await sale('WEB-1007');
-		const ghost = { ...event, event_id: `${event.event_id}-ghost`, event_body: { ...event.event_body, transaction_id: '999999999' } };
+		const ghost = {
+			...event,
+			event_id: `${event.event_id}-ghost`,
+			event_body: { ...event.event_body, transaction_id: '999999999' },
+		};
 		const { result, lines } = await logged(() => deliverEvent(ghost));
-		expect(result).toMatchObject({ statusCode: 200, workflowData: null, body: { ignored: 'payment_not_found' } });
-		expect(lines.warn).toEqual([`Payment Webhook Trigger ignored event ${ghost.event_id} (transaction.sale.success): payment_not_found`]);
+		expect(result).toMatchObject({
+			statusCode: 200,
+			workflowData: null,
+			body: { ignored: 'payment_not_found' },
+		});
+		expect(lines.warn).toEqual([
+			`Payment Webhook Trigger ignored event ${ghost.event_id} (transaction.sale.success): payment_not_found`,
+		]);
 	});
 
 	test('a gateway that cannot be reached answers 500, so the gateway delivers again; the retry is processed', async () => {
@@ -889,7 +1239,9 @@ describe('360 Payments events', () => {
 		} finally {
 			gateway.setDown(false);
 		}
-		expect((await deliverEvent(event)).outputs[0]).toEqual([expect.objectContaining({ invoiceId: 'WEB-1008' })]);
+		expect((await deliverEvent(event)).outputs[0]).toEqual([
+			expect.objectContaining({ invoiceId: 'WEB-1008' }),
+		]);
 	});
 
 	describe('replay of captured events, across a restart or another worker', () => {
@@ -899,8 +1251,32 @@ describe('360 Payments events', () => {
 			books = await startBooksApi({
 				token: BOOKS_TOKEN,
 				seed: {
-					customers: [{ id: 'cust-web', name: 'Web Customer', email: 'web@example.com', accountsEmail: null, accountsCcEmail: null, stripeCustomerId: null }],
-					invoices: [{ id: 'WEB-R1', number: 'WEB-R1', customerId: 'cust-web', currency: 'USD', total: '125.00', balance: '125.00', createdAt: '2026-11-01', dueDate: '2026-11-30', recurringInvoiceId: null, status: 'open', paymentStatus: 'unpaid', sentToProvider: true }],
+					customers: [
+						{
+							id: 'cust-web',
+							name: 'Web Customer',
+							email: 'web@example.com',
+							accountsEmail: null,
+							accountsCcEmail: null,
+							stripeCustomerId: null,
+						},
+					],
+					invoices: [
+						{
+							id: 'WEB-R1',
+							number: 'WEB-R1',
+							customerId: 'cust-web',
+							currency: 'USD',
+							total: '125.00',
+							balance: '125.00',
+							createdAt: '2026-11-01',
+							dueDate: '2026-11-30',
+							recurringInvoiceId: null,
+							status: 'open',
+							paymentStatus: 'unpaid',
+							sentToProvider: true,
+						},
+					],
 				},
 			});
 		});
@@ -910,21 +1286,40 @@ describe('360 Payments events', () => {
 
 		/** What a payment-status workflow does with an item: the books' record, idempotent by payment id. */
 		async function record(item) {
-			const response = await fetch(`${books.url}/invoices/${encodeURIComponent(item.invoiceId)}/payments`, {
-				method: 'POST',
-				headers: { Authorization: `Bearer ${BOOKS_TOKEN}`, 'Content-Type': 'application/json' },
-				body: JSON.stringify(item),
-			});
+			const response = await fetch(
+				`${books.url}/invoices/${encodeURIComponent(item.invoiceId)}/payments`,
+				{
+					method: 'POST',
+					headers: { Authorization: `Bearer ${BOOKS_TOKEN}`, 'Content-Type': 'application/json' },
+					body: JSON.stringify(item),
+				},
+			);
 			expect(response.status).toBeLessThan(300);
 			return await response.json();
 		}
 		const emitted = (result) => result.outputs.flat();
 		const booksView = async () => {
-			const invoice = await (await fetch(`${books.url}/invoices/WEB-R1`, { headers: { Authorization: `Bearer ${BOOKS_TOKEN}` } })).json();
-			const payments = await (await fetch(`${books.url}/invoices/WEB-R1/payments`, { headers: { Authorization: `Bearer ${BOOKS_TOKEN}` } })).json();
+			const invoice = await (
+				await fetch(`${books.url}/invoices/WEB-R1`, {
+					headers: { Authorization: `Bearer ${BOOKS_TOKEN}` },
+				})
+			).json();
+			const payments = await (
+				await fetch(`${books.url}/invoices/WEB-R1/payments`, {
+					headers: { Authorization: `Bearer ${BOOKS_TOKEN}` },
+				})
+			).json();
 			return {
-				invoice: { balance: invoice.balance, status: invoice.status, paymentStatus: invoice.paymentStatus },
-				payments: payments.map((payment) => ({ paymentId: payment.paymentId, status: payment.status, refund: payment.refund })),
+				invoice: {
+					balance: invoice.balance,
+					status: invoice.status,
+					paymentStatus: invoice.paymentStatus,
+				},
+				payments: payments.map((payment) => ({
+					paymentId: payment.paymentId,
+					status: payment.status,
+					refund: payment.refund,
+				})),
 			};
 		};
 
@@ -955,19 +1350,38 @@ describe('360 Payments events', () => {
 			const settled = await booksView();
 			expect(settled).toEqual({
 				invoice: { balance: '75.00', status: 'open', paymentStatus: 'partially_paid' },
-				payments: [{ paymentId: transactionId, status: 'succeeded', refund: { amountRefunded: expect.objectContaining({ amount: '75.00' }), amountKept: expect.objectContaining({ amount: '50.00' }) } }],
+				payments: [
+					{
+						paymentId: transactionId,
+						status: 'succeeded',
+						refund: {
+							amountRefunded: expect.objectContaining({ amount: '75.00' }),
+							amountKept: expect.objectContaining({ amount: '50.00' }),
+						},
+					},
+				],
 			});
 
 			// the captured requests sent again (an attacker, or the gateway's retries), oldest last,
 			// to two processes that never saw them: a restarted n8n, another worker
 			for (const deliverWith of [freshProcess(), freshProcess()]) {
 				const results = [];
-				for (const { raw, header } of [...captured].reverse()) results.push(await deliver(raw, header, { deliverWith }));
+				for (const { raw, header } of [...captured].reverse())
+					results.push(await deliver(raw, header, { deliverWith }));
 				expect(results.map((result) => result.statusCode)).toEqual([200, 200, 200]);
 				// each reports the present state: the first emits it, the others are that state again
 				const items = results.filter((result) => result.workflowData).flatMap(emitted);
-				expect(items).toEqual([expect.objectContaining({ paymentId: transactionId, refund: expect.objectContaining({ amountRefunded: expect.objectContaining({ amount: '75.00' }) }) })]);
-				expect(results.filter((result) => !result.workflowData).map((result) => result.body)).toEqual([
+				expect(items).toEqual([
+					expect.objectContaining({
+						paymentId: transactionId,
+						refund: expect.objectContaining({
+							amountRefunded: expect.objectContaining({ amount: '75.00' }),
+						}),
+					}),
+				]);
+				expect(
+					results.filter((result) => !result.workflowData).map((result) => result.body),
+				).toEqual([
 					{ received: true, duplicateState: true },
 					{ received: true, duplicateState: true },
 				]);

@@ -36,7 +36,11 @@ describe('credential test (testedBy gateway360ConnectionTest)', () => {
 	test('the node registers it for its credential', () => {
 		const node = new Payments360();
 		expect(node.description.credentials).toEqual([
-			expect.objectContaining({ name: 'payments360Api', required: true, testedBy: 'gateway360ConnectionTest' }),
+			expect.objectContaining({
+				name: 'payments360Api',
+				required: true,
+				testedBy: 'gateway360ConnectionTest',
+			}),
 			// Charge Token claiming invoices in Stripe: the Stripe credential, with its own test
 			expect.objectContaining({ name: 'stripeInvoicePaymentsApi', required: true }),
 		]);
@@ -48,18 +52,33 @@ describe('credential test (testedBy gateway360ConnectionTest)', () => {
 		const before = gateway.requests.length;
 		expect(await test360()).toEqual({
 			status: 'OK',
-			message: 'Connected: the gateway accepted the security key, the token key is well-formed and Collect.js is served',
+			message:
+				'Connected: the gateway accepted the security key, the token key is well-formed and Collect.js is served',
 		});
 		const sent = gateway.requests.slice(before);
-		expect(sent).toEqual([{ method: 'POST', path: '/api/query.php', type: null, securityKeyInBody: true, securityKeyInUrl: false }]);
+		expect(sent).toEqual([
+			{
+				method: 'POST',
+				path: '/api/query.php',
+				type: null,
+				securityKeyInBody: true,
+				securityKeyInUrl: false,
+			},
+		]);
 	});
 
 	test.each([
-		[{ securityKey: 'a-wrong-security-key-000000' }, 'Not connected: The gateway refused the security key (Authentication Failed)'],
+		[
+			{ securityKey: 'a-wrong-security-key-000000' },
+			'Not connected: The gateway refused the security key (Authentication Failed)',
+		],
 		[{ securityKey: '' }, 'Not connected: No security key is set'],
 		[{ tokenKey: SECURITY_KEY }, /^Not connected: The token key is the security key/],
 		[{ gatewayBaseUrl: '' }, /^Not connected: The 360 Payments credential has no Gateway Base URL/],
-		[{ gatewayBaseUrl: 'http://127.0.0.1:9' }, 'Not connected: Could not reach the gateway at http://127.0.0.1:9 (connection refused)'],
+		[
+			{ gatewayBaseUrl: 'http://127.0.0.1:9' },
+			'Not connected: Could not reach the gateway at http://127.0.0.1:9 (connection refused)',
+		],
 	])('%p fails the test with the reason and no key', async (overrides, message) => {
 		const result = await test360(overrides);
 		expect(result.status).toBe('Error');
@@ -73,15 +92,24 @@ describe('authenticate', () => {
 	const credentials = { securityKey: ' key with & and = ', tokenKey: TOKEN_KEY };
 
 	test('appends security_key to a form body, encoded', async () => {
-		const options = await credential.authenticate(credentials, { method: 'POST', url: 'https://gw.test/api/query.php', body: 'order_id=INV-1' });
+		const options = await credential.authenticate(credentials, {
+			method: 'POST',
+			url: 'https://gw.test/api/query.php',
+			body: 'order_id=INV-1',
+		});
 		expect(options.body).toBe('order_id=INV-1&security_key=key%20with%20%26%20and%20%3D');
 		expect(options.url).toBe('https://gw.test/api/query.php');
 		expect(options.qs).toBeUndefined();
 	});
 
 	test('an empty body gets the key alone; an object body gets a field', async () => {
-		expect((await credential.authenticate(credentials, { method: 'POST', url: 'u', body: '' })).body).toBe('security_key=key%20with%20%26%20and%20%3D');
-		expect((await credential.authenticate(credentials, { method: 'POST', url: 'u', body: { a: '1' } })).body).toEqual({ a: '1', security_key: 'key with & and =' });
+		expect(
+			(await credential.authenticate(credentials, { method: 'POST', url: 'u', body: '' })).body,
+		).toBe('security_key=key%20with%20%26%20and%20%3D');
+		expect(
+			(await credential.authenticate(credentials, { method: 'POST', url: 'u', body: { a: '1' } }))
+				.body,
+		).toEqual({ a: '1', security_key: 'key with & and =' });
 	});
 
 	test('never adds the key to a GET (Collect.js is public)', async () => {
@@ -91,7 +119,9 @@ describe('authenticate', () => {
 
 	test('the fields the other nodes rely on', () => {
 		expect(credential.name).toBe('payments360Api');
-		expect(credential.properties.map((p) => [p.name, p.typeOptions?.password === true, p.default])).toEqual([
+		expect(
+			credential.properties.map((p) => [p.name, p.typeOptions?.password === true, p.default]),
+		).toEqual([
 			['securityKey', true, ''],
 			['tokenKey', true, ''],
 			['gatewayBaseUrl', false, ''],

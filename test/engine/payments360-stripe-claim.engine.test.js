@@ -52,11 +52,21 @@ let counter = 0;
 /** A books customer mapped to a Stripe customer with a saved card, and an invoice of theirs. */
 function newInvoice() {
 	const customer = `EC-${++counter}`;
-	stripe.createCustomer({ name: customer, metadata: { books_customer_id: customer }, defaultPaymentMethod: 'pm_card_visa' });
-	return { invoice: `eci-${counter}`, customer, amount: '40.00', token: gateway.createToken({ ccnumber: '4111111111111111' }) };
+	stripe.createCustomer({
+		name: customer,
+		metadata: { books_customer_id: customer },
+		defaultPaymentMethod: 'pm_card_visa',
+	});
+	return {
+		invoice: `eci-${counter}`,
+		customer,
+		amount: '40.00',
+		token: gateway.createToken({ ccnumber: '4111111111111111' }),
+	};
 }
 
-const moneyTaken = (invoice) => stripe.ledger.chargesFor(invoice) + gateway.ledger.chargesFor(invoice);
+const moneyTaken = (invoice) =>
+	stripe.ledger.chargesFor(invoice) + gateway.ledger.chargesFor(invoice);
 const gatewayCharges = () => gateway.requests.filter((r) => r.path === '/api/transact.php').length;
 
 test('the Stripe credential is asked for only when Charge Token claims invoices in Stripe', () => {
@@ -64,10 +74,16 @@ test('the Stripe credential is asked for only when Charge Token claims invoices 
 	expect(listed.find((c) => c.name === 'stripeInvoicePaymentsApi')).toEqual({
 		name: 'stripeInvoicePaymentsApi',
 		required: true,
-		displayOptions: { show: { resource: ['transaction'], operation: ['charge'], claimInStripe: [true] } },
+		displayOptions: {
+			show: { resource: ['transaction'], operation: ['charge'], claimInStripe: [true] },
+		},
 	});
 	// a top-level boolean, so the credential's displayOptions can see it
-	expect(properties.find((p) => p.name === 'claimInStripe')).toMatchObject({ type: 'boolean', default: false, noDataExpression: true });
+	expect(properties.find((p) => p.name === 'claimInStripe')).toMatchObject({
+		type: 'boolean',
+		default: false,
+		noDataExpression: true,
+	});
 });
 
 test('claimed in Stripe, held and captured at the gateway: the money once; the Stripe node then refuses the invoice', async () => {
@@ -84,11 +100,16 @@ test('claimed in Stripe, held and captured at the gateway: the money once; the S
 		paymentMethod: { label: 'Visa •••• 1111' },
 	});
 	expect(result.items('360')[0].pairedItem).toEqual({ item: 0 });
-	expect(gateway.ledger.salesFor(item.invoice)).toEqual([expect.objectContaining({ type: 'auth', captured: true, voided: false })]);
-
-	const stripeRun = await runNode(stripe, 'stripeInvoicePayment', payInvoiceParams({ options: { purpose: 'manual' } }), [
-		{ invoiceId: item.invoice, customerId: item.customer, balance: '40.00', currency: 'usd' },
+	expect(gateway.ledger.salesFor(item.invoice)).toEqual([
+		expect.objectContaining({ type: 'auth', captured: true, voided: false }),
 	]);
+
+	const stripeRun = await runNode(
+		stripe,
+		'stripeInvoicePayment',
+		payInvoiceParams({ options: { purpose: 'manual' } }),
+		[{ invoiceId: item.invoice, customerId: item.customer, balance: '40.00', currency: 'usd' }],
+	);
 	// Stripe has no record of that payment to hand the books: the Stripe node refuses, naming it.
 	expect(stripeRun.error.message).toBe(
 		`Item 0: Invoice ${item.invoice} was paid through 360 Payments (claim ${record.stripeClaimId}); nothing was charged`,
@@ -99,12 +120,20 @@ test('claimed in Stripe, held and captured at the gateway: the money once; the S
 test('a Stripe payment of the invoice: its record, nothing at the gateway', async () => {
 	const item = newInvoice();
 	const [paid] = (
-		await runNode(stripe, 'stripeInvoicePayment', payInvoiceParams({ options: { purpose: 'manual' } }), [
-			{ invoiceId: item.invoice, customerId: item.customer, balance: '40.00', currency: 'usd' },
-		])
+		await runNode(
+			stripe,
+			'stripeInvoicePayment',
+			payInvoiceParams({ options: { purpose: 'manual' } }),
+			[{ invoiceId: item.invoice, customerId: item.customer, balance: '40.00', currency: 'usd' }],
+		)
 	).output('Node');
 	const [record] = (await charge360([item])).output('360');
-	expect(record).toMatchObject({ provider: 'stripe', paymentId: paid.paymentId, existingPayment: true, guard: { reason: 'ALREADY_PAID' } });
+	expect(record).toMatchObject({
+		provider: 'stripe',
+		paymentId: paid.paymentId,
+		existingPayment: true,
+		guard: { reason: 'ALREADY_PAID' },
+	});
 	expect(gateway.ledger.salesFor(item.invoice)).toEqual([]);
 	expect(moneyTaken(item.invoice)).toBe(1);
 });
@@ -124,7 +153,9 @@ test('an amount Stripe cannot hold as a claim is refused by field before any req
 	const item = { ...newInvoice(), amount: '0.30' };
 	const before = gateway.requests.length;
 	const result = await charge360([item]);
-	expect(result.error.message).toBe('Item 0: invalid "Amount": Amount 0.30 USD is below Stripe\'s minimum charge of 0.50 USD');
+	expect(result.error.message).toBe(
+		'Item 0: invalid "Amount": Amount 0.30 USD is below Stripe\'s minimum charge of 0.50 USD',
+	);
 	expect(gateway.requests.length).toBe(before);
 });
 
@@ -132,7 +163,9 @@ test('the mapping metadata key of the Stripe node can be set', async () => {
 	const item = newInvoice();
 	const customer = `EK-${counter}`;
 	stripe.createCustomer({ name: customer, metadata: { erp_customer: customer } });
-	const params = chargeParams({ options: { mappingMetadataKey: 'erp_customer', guardLookbackDays: 10 } });
+	const params = chargeParams({
+		options: { mappingMetadataKey: 'erp_customer', guardLookbackDays: 10 },
+	});
 	const [record] = (await charge360([{ ...item, customer }], { params })).output('360');
 	expect(record).toMatchObject({ status: 'succeeded', customer: { booksId: customer } });
 });

@@ -36,7 +36,9 @@ async function run(parameters, input = [{}], { onError, creds = credentials() } 
 
 /** Every string of a run, errors included, for "no key in any output" checks. */
 const allText = (value) =>
-	JSON.stringify(value, (_, v) => (v instanceof Error ? { message: v.message, stack: v.stack, ...v } : v));
+	JSON.stringify(value, (_, v) =>
+		v instanceof Error ? { message: v.message, stack: v.stack, ...v } : v,
+	);
 
 let counter = 0;
 /** A books invoice ID (the gateway's order ID); its number is the same in upper case. */
@@ -56,13 +58,25 @@ const chargeParams = (extra = {}) => ({
 	feePercent: '={{ $json.fee ?? "0" }}',
 	...extra,
 });
-const charge = (invoice, extra = {}) => ({ invoice, amount: '100.00', token: token(), email: 'payer@example.com', ...extra });
+const charge = (invoice, extra = {}) => ({
+	invoice,
+	amount: '100.00',
+	token: token(),
+	email: 'payer@example.com',
+	...extra,
+});
 /** A sale keyed at the gateway outside Charge Token (a virtual terminal, another system). */
 async function outsideSale(orderid, amount) {
 	const response = await fetch(`${gateway.url}/api/transact.php`, {
 		method: 'POST',
 		headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-		body: new URLSearchParams({ security_key: SECURITY_KEY, type: 'sale', amount, orderid, payment_token: token() }),
+		body: new URLSearchParams({
+			security_key: SECURITY_KEY,
+			type: 'sale',
+			amount,
+			orderid,
+			payment_token: token(),
+		}),
 	});
 	return Object.fromEntries(new URLSearchParams(await response.text()));
 }
@@ -72,14 +86,24 @@ describe('Verify Connection ("Connect Accounts")', () => {
 
 	test('both keys work: connected, with each check', async () => {
 		const [result] = (await run(verify)).output('360');
-		expect(result).toMatchObject({ provider: 'gateway360', connected: true, gatewayBaseUrl: gateway.url });
+		expect(result).toMatchObject({
+			provider: 'gateway360',
+			connected: true,
+			gatewayBaseUrl: gateway.url,
+		});
 		expect(result.checks.every((check) => check.ok)).toBe(true);
 		expect(result.checkedAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
 	});
 
 	test.each([
-		[{ securityKey: 'wrong-security-key-00000000000' }, 'Not connected: The gateway refused the security key (Authentication Failed)'],
-		[{ tokenKey: 'bad key' }, 'Not connected: The token key is not a well-formed public tokenization key (16 to 128 letters, digits and dashes)'],
+		[
+			{ securityKey: 'wrong-security-key-00000000000' },
+			'Not connected: The gateway refused the security key (Authentication Failed)',
+		],
+		[
+			{ tokenKey: 'bad key' },
+			'Not connected: The token key is not a well-formed public tokenization key (16 to 128 letters, digits and dashes)',
+		],
 		[{ tokenKey: SECURITY_KEY }, /^Not connected: The token key is the security key/],
 		[{ gatewayBaseUrl: '' }, /^Not connected: The 360 Payments credential has no Gateway Base URL/],
 	])('%p: not connected, with the reason, no key in the output', async (change, reason) => {
@@ -94,7 +118,9 @@ describe('Verify Connection ("Connect Accounts")', () => {
 		gateway.setDown(true);
 		const result = await run(verify).finally(() => gateway.setDown(false));
 		expect(result.error).toBeUndefined();
-		expect(result.output('360')[0].reason).toBe(`Not connected: Could not reach the gateway at ${gateway.url} (connection reset)`);
+		expect(result.output('360')[0].reason).toBe(
+			`Not connected: Could not reach the gateway at ${gateway.url} (connection reset)`,
+		);
 	});
 });
 
@@ -112,7 +138,9 @@ describe('Create Pay Now Page', () => {
 	};
 
 	test('the page for one invoice: gateway Collect.js with the token key, never the security key', async () => {
-		const result = await run(pageParams, [{ invoice: 'INV-77', amount: '1250.00', email: 'payer@example.com', fee: '2.9' }]);
+		const result = await run(pageParams, [
+			{ invoice: 'INV-77', amount: '1250.00', email: 'payer@example.com', fee: '2.9' },
+		]);
 		const [page] = result.output('360');
 		expect(page).toMatchObject({
 			provider: 'gateway360',
@@ -123,7 +151,9 @@ describe('Create Pay Now Page', () => {
 			collectJsUrl: `${gateway.url}/token/Collect.js`,
 			postUrl: 'https://n8n.example.com/webhook/pay-now/charge',
 		});
-		expect(page.html).toContain(`<script src="${gateway.url}/token/Collect.js" data-tokenization-key="${TOKEN_KEY}"`);
+		expect(page.html).toContain(
+			`<script src="${gateway.url}/token/Collect.js" data-tokenization-key="${TOKEN_KEY}"`,
+		);
 		expect(page.html).toMatch(/id="invoice-number"[^>]*value="INV-77" readonly/);
 		expect(page.html).toContain('Acme Services');
 		expect(allText(result.run)).not.toContain(SECURITY_KEY);
@@ -134,13 +164,19 @@ describe('Create Pay Now Page', () => {
 		[{ amount: '-5.00' }, 'Item 0: invalid "Amount": Amount "-5.00" is negative'],
 		[{ invoice: '' }, 'Item 0: invalid "Invoice Number": An invoice number is required'],
 	])('%p is refused naming the item and field', async (change, message) => {
-		const result = await run(pageParams, [{ invoice: 'INV-78', amount: '10.00', email: 'a@b.co', ...change }]);
+		const result = await run(pageParams, [
+			{ invoice: 'INV-78', amount: '10.00', email: 'a@b.co', ...change },
+		]);
 		expect(result.error.message).toBe(message);
 	});
 
 	test('a relative post URL is refused', async () => {
-		const result = await run({ ...pageParams, postUrl: '/webhook/x' }, [{ invoice: 'INV-79', amount: '10.00', email: 'a@b.co' }]);
-		expect(result.error.message).toMatch(/^Item 0: invalid "Post Token To": "\/webhook\/x" is not an absolute http\(s\) URL/);
+		const result = await run({ ...pageParams, postUrl: '/webhook/x' }, [
+			{ invoice: 'INV-79', amount: '10.00', email: 'a@b.co' },
+		]);
+		expect(result.error.message).toMatch(
+			/^Item 0: invalid "Post Token To": "\/webhook\/x" is not an absolute http\(s\) URL/,
+		);
 	});
 });
 
@@ -149,8 +185,17 @@ describe('Charge Token', () => {
 		const invoice = invoiceId();
 		const result = await run(chargeParams(), [charge(invoice, { fee: '2.9', customer: 'C-1' })]);
 		const [record] = result.output('360');
-		const stripeShaped = buildPaymentRecord({ provider: 'stripe', invoiceId: 'x', currency: 'usd', amountMinor: 1, feeMinor: 0, status: 'succeeded' });
-		expect(Object.keys(record).sort()).toEqual([...Object.keys(stripeShaped), 'existingPayment'].sort());
+		const stripeShaped = buildPaymentRecord({
+			provider: 'stripe',
+			invoiceId: 'x',
+			currency: 'usd',
+			amountMinor: 1,
+			feeMinor: 0,
+			status: 'succeeded',
+		});
+		expect(Object.keys(record).sort()).toEqual(
+			[...Object.keys(stripeShaped), 'existingPayment'].sort(),
+		);
 		expect(record).toMatchObject({
 			provider: 'gateway360',
 			invoiceId: invoice,
@@ -171,15 +216,23 @@ describe('Charge Token', () => {
 
 	test('the sale carries the invoice ID as its order ID, the customer and the number beside it', async () => {
 		const invoice = invoiceId();
-		const [record] = (await run(chargeParams(), [charge(invoice, { number: 'INV-0042', customer: 'cust-7' })])).output('360');
+		const [record] = (
+			await run(chargeParams(), [charge(invoice, { number: 'INV-0042', customer: 'cust-7' })])
+		).output('360');
 		const stored = gateway.transactions().find((t) => t.transactionId === record.paymentId);
-		expect(stored).toMatchObject({ orderId: invoice, orderDescription: 'Invoice INV-0042', merchantDefinedFields: { 1: 'cust-7', 2: 'INV-0042' } });
+		expect(stored).toMatchObject({
+			orderId: invoice,
+			orderDescription: 'Invoice INV-0042',
+			merchantDefinedFields: { 1: 'cust-7', 2: 'INV-0042' },
+		});
 	});
 
 	test('a $10 sale of the same order ID is not "already paid" for a $500 invoice: an error naming it, nothing charged', async () => {
 		const invoice = invoiceId();
 		const small = await outsideSale(invoice, '10.00');
-		const result = await run(chargeParams(), [charge(invoice, { number: invoice, amount: '500.00' })]);
+		const result = await run(chargeParams(), [
+			charge(invoice, { number: invoice, amount: '500.00' }),
+		]);
 		expect(result.error).toBeDefined();
 		expect(result.error.name).toBe('NodeApiError');
 		expect(result.error.message).toBe(
@@ -190,10 +243,18 @@ describe('Charge Token', () => {
 
 	test('a sale of the same order for another customer is not "already paid" either; with Continue On Fail the item says why', async () => {
 		const invoice = invoiceId();
-		const [other] = (await run(chargeParams(), [charge(invoice, { customer: 'cust-other' })])).output('360');
-		const [item] = (await run(chargeParams(), [charge(invoice)], { onError: 'continueRegularOutput' })).output('360');
+		const [other] = (
+			await run(chargeParams(), [charge(invoice, { customer: 'cust-other' })])
+		).output('360');
+		const [item] = (
+			await run(chargeParams(), [charge(invoice)], { onError: 'continueRegularOutput' })
+		).output('360');
 		expect(item.existingPayment).toBeUndefined();
-		expect(item.error).toMatch(new RegExp(`already has sale ${other.paymentId} at the gateway that is not this payment \\(it is for customer cust-other, not cust-1\\)`));
+		expect(item.error).toMatch(
+			new RegExp(
+				`already has sale ${other.paymentId} at the gateway that is not this payment \\(it is for customer cust-other, not cust-1\\)`,
+			),
+		);
 		expect(gateway.ledger.chargesFor(invoice)).toBe(1);
 	});
 
@@ -201,8 +262,14 @@ describe('Charge Token', () => {
 		const invoice = invoiceId();
 		const phone = await outsideSale(invoice, '10.00');
 		const params = chargeParams({ options: { recordedPaymentIds: '={{ $json.recorded }}' } });
-		const [record] = (await run(params, [charge(invoice, { amount: '490.00', recorded: [phone.transactionid] })])).output('360');
-		expect(record).toMatchObject({ status: 'succeeded', existingPayment: false, total: { amount: '490.00' } });
+		const [record] = (
+			await run(params, [charge(invoice, { amount: '490.00', recorded: [phone.transactionid] })])
+		).output('360');
+		expect(record).toMatchObject({
+			status: 'succeeded',
+			existingPayment: false,
+			total: { amount: '490.00' },
+		});
 		expect(gateway.ledger.chargesFor(invoice)).toBe(2);
 	});
 
@@ -218,7 +285,10 @@ describe('Charge Token', () => {
 	test('double submit as two executions at once (a double click): charged once', async () => {
 		gateway.setLatency(25);
 		const item = charge(invoiceId());
-		const runs = await Promise.all([run(chargeParams(), [item]), run(chargeParams(), [item])]).finally(() => gateway.setLatency(0));
+		const runs = await Promise.all([
+			run(chargeParams(), [item]),
+			run(chargeParams(), [item]),
+		]).finally(() => gateway.setLatency(0));
 		expect(gateway.ledger.chargesFor(item.invoice)).toBe(1);
 		const records = runs.map((r) => r.output('360')[0]);
 		expect(new Set(records.map((r) => r.paymentId)).size).toBe(1);
@@ -228,7 +298,10 @@ describe('Charge Token', () => {
 	test('two pages of one invoice paid at once with two cards: one charge stays, the other is voided', async () => {
 		gateway.setLatency(25);
 		const invoice = invoiceId();
-		const runs = await Promise.all([run(chargeParams(), [charge(invoice)]), run(chargeParams(), [charge(invoice)])]).finally(() => gateway.setLatency(0));
+		const runs = await Promise.all([
+			run(chargeParams(), [charge(invoice)]),
+			run(chargeParams(), [charge(invoice)]),
+		]).finally(() => gateway.setLatency(0));
 		expect(gateway.ledger.salesFor(invoice)).toHaveLength(2);
 		expect(gateway.ledger.chargesFor(invoice)).toBe(1);
 		const records = runs.map((r) => r.output('360')[0]);
@@ -240,14 +313,24 @@ describe('Charge Token', () => {
 		const item = charge(invoiceId());
 		const [first] = (await run(chargeParams(), [item])).output('360');
 		const [again] = (await run(chargeParams(), [{ ...item, token: token() }])).output('360');
-		expect(again).toMatchObject({ paymentId: first.paymentId, existingPayment: true, status: 'succeeded' });
+		expect(again).toMatchObject({
+			paymentId: first.paymentId,
+			existingPayment: true,
+			status: 'succeeded',
+		});
 		expect(gateway.ledger.chargesFor(item.invoice)).toBe(1);
 	});
 
 	test('a decline is a failed record with the gateway reason; the invoice can then be paid', async () => {
 		const invoice = invoiceId();
-		const [failed] = (await run(chargeParams(), [charge(invoice, { token: token('4000000000000002') })])).output('360');
-		expect(failed).toMatchObject({ status: 'failed', failure: { code: '200', declineCode: null, message: 'DECLINE' }, existingPayment: false });
+		const [failed] = (
+			await run(chargeParams(), [charge(invoice, { token: token('4000000000000002') })])
+		).output('360');
+		expect(failed).toMatchObject({
+			status: 'failed',
+			failure: { code: '200', declineCode: null, message: 'DECLINE' },
+			existingPayment: false,
+		});
 		const [paid] = (await run(chargeParams(), [charge(invoice)])).output('360');
 		expect(paid.status).toBe('succeeded');
 		expect(gateway.ledger.chargesFor(invoice)).toBe(1);
@@ -255,8 +338,12 @@ describe('Charge Token', () => {
 
 	test('response=3 is a clear error naming the gateway response, nothing charged', async () => {
 		const invoice = invoiceId();
-		const result = await run(chargeParams(), [charge(invoice, { token: token('4000000000000119') })]);
-		expect(result.error.message).toBe('360 Payments: The gateway refused the payment: Transaction error returned by processor (response code 400)');
+		const result = await run(chargeParams(), [
+			charge(invoice, { token: token('4000000000000119') }),
+		]);
+		expect(result.error.message).toBe(
+			'360 Payments: The gateway refused the payment: Transaction error returned by processor (response code 400)',
+		);
 		expect(result.error.name).toBe('NodeApiError');
 		expect(gateway.ledger.chargesFor(invoice)).toBe(0);
 	});
@@ -264,9 +351,18 @@ describe('Charge Token', () => {
 	test.each([
 		[{ amount: '0.00' }, 'Item 0: invalid "Amount": Amount $0.00 must be more than zero'],
 		[{ amount: '-1.00' }, 'Item 0: invalid "Amount": Amount "-1.00" is negative'],
-		[{ token: '' }, 'Item 0: invalid "Payment Token": A payment token is required: the one Collect.js made in the browser and the Pay Now page posted'],
-		[{ currency: 'xyz' }, 'Item 0: invalid "Currency": Currency "xyz" is not one Stripe charges in'],
-		[{ invoice: 'inv/1' }, 'Item 0: invalid "Invoice ID": "inv/1" is not an invoice ID (1 to 100 letters, digits, ".", "_", ":" or "-")'],
+		[
+			{ token: '' },
+			'Item 0: invalid "Payment Token": A payment token is required: the one Collect.js made in the browser and the Pay Now page posted',
+		],
+		[
+			{ currency: 'xyz' },
+			'Item 0: invalid "Currency": Currency "xyz" is not one Stripe charges in',
+		],
+		[
+			{ invoice: 'inv/1' },
+			'Item 0: invalid "Invoice ID": "inv/1" is not an invoice ID (1 to 100 letters, digits, ".", "_", ":" or "-")',
+		],
 		[{ customer: '' }, 'Item 0: invalid "Customer ID": A books customer ID is required'],
 	])('bad input %p never reaches the gateway', async (change, message) => {
 		const before = gateway.requests.length;
@@ -280,21 +376,31 @@ describe('Charge Token', () => {
 		const spent = token();
 		await run(chargeParams(), [charge(invoiceId(), { token: spent })]);
 		const result = await run(chargeParams(), [charge(invoiceId(), { token: spent })]);
-		expect(result.error.message).toBe('360 Payments: The gateway refused the payment: Payment token already used (response code 300)');
+		expect(result.error.message).toBe(
+			'360 Payments: The gateway refused the payment: Payment token already used (response code 300)',
+		);
 	});
 
 	test('a batch never half-fails: one bad item fails the node before any item is charged', async () => {
-		const items = [charge(invoiceId()), charge(invoiceId()), charge(invoiceId(), { customer: ' ' })];
+		const items = [
+			charge(invoiceId()),
+			charge(invoiceId()),
+			charge(invoiceId(), { customer: ' ' }),
+		];
 		const before = gateway.requests.length;
 		const result = await run(chargeParams(), items);
-		expect(result.error.message).toBe('Item 2: invalid "Customer ID": A books customer ID is required');
+		expect(result.error.message).toBe(
+			'Item 2: invalid "Customer ID": A books customer ID is required',
+		);
 		expect(gateway.requests.length).toBe(before);
 		expect(items.map((i) => gateway.ledger.chargesFor(i.invoice))).toEqual([0, 0, 0]);
 	});
 
 	test('with Continue On Fail the bad item carries its error and the rest are charged', async () => {
 		const items = [charge(invoiceId()), charge(invoiceId(), { amount: '0' }), charge(invoiceId())];
-		const outputs = (await run(chargeParams(), items, { onError: 'continueRegularOutput' })).output('360');
+		const outputs = (await run(chargeParams(), items, { onError: 'continueRegularOutput' })).output(
+			'360',
+		);
 		expect(outputs.map((o) => o.status ?? o.error)).toEqual([
 			'succeeded',
 			'Item 1: invalid "Amount": Amount $0.00 must be more than zero',
@@ -305,22 +411,32 @@ describe('Charge Token', () => {
 
 	test('wrong keys: a clear error, nothing charged, no key in any output', async () => {
 		const invoice = invoiceId();
-		const result = await run(chargeParams(), [charge(invoice)], { creds: credentials({ securityKey: 'wrong-security-key-0123456789' }) });
-		expect(result.error.message).toBe('360 Payments: The gateway refused the query: Authentication Failed');
+		const result = await run(chargeParams(), [charge(invoice)], {
+			creds: credentials({ securityKey: 'wrong-security-key-0123456789' }),
+		});
+		expect(result.error.message).toBe(
+			'360 Payments: The gateway refused the query: Authentication Failed',
+		);
 		expect(gateway.ledger.chargesFor(invoice)).toBe(0);
 		expect(allText(result.run)).not.toContain('wrong-security-key-0123456789');
 	});
 
 	test('a missing base URL is an error naming the field', async () => {
-		const result = await run(chargeParams(), [charge(invoiceId())], { creds: credentials({ gatewayBaseUrl: '' }) });
-		expect(result.error.message).toMatch(/^Item 0: invalid "gatewayBaseUrl": The 360 Payments credential has no Gateway Base URL/);
+		const result = await run(chargeParams(), [charge(invoiceId())], {
+			creds: credentials({ gatewayBaseUrl: '' }),
+		});
+		expect(result.error.message).toMatch(
+			/^Item 0: invalid "gatewayBaseUrl": The 360 Payments credential has no Gateway Base URL/,
+		);
 	});
 
 	test('a gateway that is down: a clear error, nothing charged, and the charge works once it is back', async () => {
 		const item = charge(invoiceId());
 		gateway.setDown(true);
 		const result = await run(chargeParams(), [item]).finally(() => gateway.setDown(false));
-		expect(result.error.message).toBe('360 Payments: Could not reach the 360 Payments gateway (connection reset)');
+		expect(result.error.message).toBe(
+			'360 Payments: Could not reach the 360 Payments gateway (connection reset)',
+		);
 		expect(gateway.ledger.chargesFor(item.invoice)).toBe(0);
 		expect((await run(chargeParams(), [item])).output('360')[0].status).toBe('succeeded');
 	}, 20_000);
@@ -330,7 +446,9 @@ describe('Charge Token', () => {
 		const result = await run(chargeParams(), [charge(invoiceId())]);
 		const sent = gateway.requests.slice(before);
 		expect(sent.length).toBeGreaterThan(0);
-		expect(sent.every((r) => r.method === 'POST' && r.securityKeyInBody && !r.securityKeyInUrl)).toBe(true);
+		expect(
+			sent.every((r) => r.method === 'POST' && r.securityKeyInBody && !r.securityKeyInUrl),
+		).toBe(true);
 		expect(allText(result.run)).not.toContain(SECURITY_KEY);
 		expect(allText(result.run)).not.toContain(SIGNING_KEY);
 	});
@@ -345,7 +463,9 @@ describe('Get, Get Many, Refund, Void', () => {
 
 	test('Get Transaction: the record with the gateway details', async () => {
 		const record = await paid();
-		const [view] = (await run({ resource: 'transaction', operation: 'get', transactionId: record.paymentId })).output('360');
+		const [view] = (
+			await run({ resource: 'transaction', operation: 'get', transactionId: record.paymentId })
+		).output('360');
 		expect(view).toMatchObject({
 			provider: 'gateway360',
 			paymentId: record.paymentId,
@@ -353,22 +473,43 @@ describe('Get, Get Many, Refund, Void', () => {
 			status: 'succeeded',
 			kind: 'payment',
 			total: { amount: '40.00' },
-			transaction: { condition: 'pendingsettlement', voidable: true, refundable: false, email: 'payer@example.com' },
+			transaction: {
+				condition: 'pendingsettlement',
+				voidable: true,
+				refundable: false,
+				email: 'payer@example.com',
+			},
 		});
 		expect(view.transaction.actions.map((a) => [a.type, a.success])).toEqual([['sale', true]]);
 	});
 
 	test('Get Transaction of an unknown ID names the field', async () => {
-		const result = await run({ resource: 'transaction', operation: 'get', transactionId: '123456789' });
-		expect(result.error.message).toBe('Item 0: invalid "Transaction ID": The gateway has no transaction 123456789');
+		const result = await run({
+			resource: 'transaction',
+			operation: 'get',
+			transactionId: '123456789',
+		});
+		expect(result.error.message).toBe(
+			'Item 0: invalid "Transaction ID": The gateway has no transaction 123456789',
+		);
 	});
 
 	test('Get Many by invoice ID: every transaction of that order, declines included', async () => {
 		const invoice = invoiceId();
 		await run(chargeParams(), [charge(invoice, { token: token('4000000000000002') })]);
 		await run(chargeParams(), [charge(invoice)]);
-		const views = (await run({ resource: 'transaction', operation: 'getMany', findBy: 'invoiceId', invoiceId: invoice, returnAll: true })).output('360');
-		expect(views.map((v) => [v.invoiceId, v.status, v.customer.booksId, v.transaction.invoiceNumber])).toEqual([
+		const views = (
+			await run({
+				resource: 'transaction',
+				operation: 'getMany',
+				findBy: 'invoiceId',
+				invoiceId: invoice,
+				returnAll: true,
+			})
+		).output('360');
+		expect(
+			views.map((v) => [v.invoiceId, v.status, v.customer.booksId, v.transaction.invoiceNumber]),
+		).toEqual([
 			[invoice, 'failed', 'cust-1', invoice.toUpperCase()],
 			[invoice, 'succeeded', 'cust-1', invoice.toUpperCase()],
 		]);
@@ -379,45 +520,110 @@ describe('Get, Get Many, Refund, Void', () => {
 		await paid();
 		await paid();
 		const end = new Date(Date.now() + 60_000).toISOString();
-		const params = { resource: 'transaction', operation: 'getMany', findBy: 'dateRange', startDate: start, endDate: end, actionTypes: ['sale'] };
+		const params = {
+			resource: 'transaction',
+			operation: 'getMany',
+			findBy: 'dateRange',
+			startDate: start,
+			endDate: end,
+			actionTypes: ['sale'],
+		};
 		const all = (await run({ ...params, returnAll: true })).output('360');
 		expect(all.length).toBeGreaterThanOrEqual(2);
 		expect(all.every((v) => v.transaction.actions[0].type === 'sale')).toBe(true);
 		const limited = (await run({ ...params, returnAll: false, limit: 1 })).output('360');
 		expect(limited).toHaveLength(1);
-		const empty = (await run({ ...params, startDate: '2001-01-01T00:00:00Z', endDate: '2001-01-02T00:00:00Z', returnAll: true })).output('360');
+		const empty = (
+			await run({
+				...params,
+				startDate: '2001-01-01T00:00:00Z',
+				endDate: '2001-01-02T00:00:00Z',
+				returnAll: true,
+			})
+		).output('360');
 		expect(empty).toEqual([]);
 	});
 
 	test('Get Many with an end before its start is refused', async () => {
-		const result = await run({ resource: 'transaction', operation: 'getMany', findBy: 'dateRange', startDate: '2026-02-01T00:00:00Z', endDate: '2026-01-01T00:00:00Z', returnAll: true });
-		expect(result.error.message).toBe('Item 0: invalid "To": The end of the range is before its start');
+		const result = await run({
+			resource: 'transaction',
+			operation: 'getMany',
+			findBy: 'dateRange',
+			startDate: '2026-02-01T00:00:00Z',
+			endDate: '2026-01-01T00:00:00Z',
+			returnAll: true,
+		});
+		expect(result.error.message).toBe(
+			'Item 0: invalid "To": The end of the range is before its start',
+		);
 	});
 
 	test('Void an unsettled payment: canceled, and the ledger no longer counts it', async () => {
 		const record = await paid();
-		const [voided] = (await run({ resource: 'transaction', operation: 'void', transactionId: record.paymentId })).output('360');
-		expect(voided).toMatchObject({ paymentId: record.paymentId, status: 'canceled', voided: { amount: '40.00' } });
+		const [voided] = (
+			await run({ resource: 'transaction', operation: 'void', transactionId: record.paymentId })
+		).output('360');
+		expect(voided).toMatchObject({
+			paymentId: record.paymentId,
+			status: 'canceled',
+			voided: { amount: '40.00' },
+		});
 		expect(gateway.ledger.chargesFor(record.invoiceId)).toBe(0);
-		const again = await run({ resource: 'transaction', operation: 'void', transactionId: record.paymentId });
-		expect(again.error.message).toBe(`Item 0: invalid "Transaction ID": Transaction ${record.paymentId} cannot be voided: it is already voided`);
+		const again = await run({
+			resource: 'transaction',
+			operation: 'void',
+			transactionId: record.paymentId,
+		});
+		expect(again.error.message).toBe(
+			`Item 0: invalid "Transaction ID": Transaction ${record.paymentId} cannot be voided: it is already voided`,
+		);
 	});
 
 	test('Refund: an unsettled payment is refused with advice; a settled one in part, then in full', async () => {
 		const record = await paid('40.00');
-		const refund = (amount) => run({ resource: 'transaction', operation: 'refund', transactionId: record.paymentId, amount });
+		const refund = (amount) =>
+			run({
+				resource: 'transaction',
+				operation: 'refund',
+				transactionId: record.paymentId,
+				amount,
+			});
 		expect((await refund('')).error.message).toMatch(/has not settled yet: void it instead/);
 		gateway.settle();
 		const [part] = (await refund('15.00')).output('360');
-		expect(part).toMatchObject({ provider: 'gateway360', paymentId: record.paymentId, invoiceId: record.invoiceId, refunded: { amount: '15.00' }, leftToRefund: { amount: '25.00' }, fullRefund: false });
-		expect((await refund('25.01')).error.message).toBe(`Item 0: invalid "Amount": Cannot refund 25.01 USD of transaction ${record.paymentId}: 25.00 is left to refund`);
+		expect(part).toMatchObject({
+			provider: 'gateway360',
+			paymentId: record.paymentId,
+			invoiceId: record.invoiceId,
+			refunded: { amount: '15.00' },
+			leftToRefund: { amount: '25.00' },
+			fullRefund: false,
+		});
+		expect((await refund('25.01')).error.message).toBe(
+			`Item 0: invalid "Amount": Cannot refund 25.01 USD of transaction ${record.paymentId}: 25.00 is left to refund`,
+		);
 		const [rest] = (await refund('')).output('360');
-		expect(rest).toMatchObject({ refunded: { amount: '25.00' }, leftToRefund: { amount: '0.00' }, fullRefund: true });
-		const [view] = (await run({ resource: 'transaction', operation: 'get', transactionId: record.paymentId })).output('360');
-		expect(view.transaction).toMatchObject({ refunded: { amount: '40.00' }, leftToRefund: { amount: '0.00' }, refundable: false });
+		expect(rest).toMatchObject({
+			refunded: { amount: '25.00' },
+			leftToRefund: { amount: '0.00' },
+			fullRefund: true,
+		});
+		const [view] = (
+			await run({ resource: 'transaction', operation: 'get', transactionId: record.paymentId })
+		).output('360');
+		expect(view.transaction).toMatchObject({
+			refunded: { amount: '40.00' },
+			leftToRefund: { amount: '0.00' },
+			refundable: false,
+		});
 		// refunded in full: it no longer pays the invoice, which may be paid again
-		expect(view).toMatchObject({ status: 'refunded', refund: { amountRefunded: { amount: '40.00' }, amountKept: { amount: '0.00' } } });
-		const [again] = (await run(chargeParams(), [charge(record.invoiceId, { amount: '40.00' })])).output('360');
+		expect(view).toMatchObject({
+			status: 'refunded',
+			refund: { amountRefunded: { amount: '40.00' }, amountKept: { amount: '0.00' } },
+		});
+		const [again] = (
+			await run(chargeParams(), [charge(record.invoiceId, { amount: '40.00' })])
+		).output('360');
 		expect(again).toMatchObject({ status: 'succeeded', existingPayment: false });
 		expect(again.paymentId).not.toBe(record.paymentId);
 	});
@@ -429,19 +635,27 @@ describe('Online Payment Provider: one at a time', () => {
 		['true', false, 'gateway360', null],
 		[false, true, 'stripe', null],
 		[false, false, 'none', null],
-	])('360 %p, Stripe %p -> %s (no 360 credential needed)', async (gateway360Connected, stripeConnected, provider, ignored) => {
-		const result = await run(
-			{
-				resource: 'provider',
-				operation: 'choose',
-				gateway360Connected: '={{ $json.gateway360Connected }}',
-				stripeConnected: '={{ $json.stripeConnected }}',
-			},
-			[{ invoice: 'INV-5', gateway360Connected, stripeConnected }],
-			{ creds: {} },
-		);
-		const [item] = result.output('360');
-		expect(item).toMatchObject({ invoice: 'INV-5', onlinePaymentProvider: provider, payNowOffered: provider !== 'none', ignoredProvider: ignored });
-		expect(item.onlinePaymentReason).toBeTruthy();
-	});
+	])(
+		'360 %p, Stripe %p -> %s (no 360 credential needed)',
+		async (gateway360Connected, stripeConnected, provider, ignored) => {
+			const result = await run(
+				{
+					resource: 'provider',
+					operation: 'choose',
+					gateway360Connected: '={{ $json.gateway360Connected }}',
+					stripeConnected: '={{ $json.stripeConnected }}',
+				},
+				[{ invoice: 'INV-5', gateway360Connected, stripeConnected }],
+				{ creds: {} },
+			);
+			const [item] = result.output('360');
+			expect(item).toMatchObject({
+				invoice: 'INV-5',
+				onlinePaymentProvider: provider,
+				payNowOffered: provider !== 'none',
+				ignoredProvider: ignored,
+			});
+			expect(item.onlinePaymentReason).toBeTruthy();
+		},
+	);
 });

@@ -6,7 +6,11 @@ describe('authenticate', () => {
 	const credential = new StripeInvoicePaymentsApi();
 
 	test('adds the secret key as a Bearer token and keeps the request headers', async () => {
-		const request = { method: 'POST', url: '/v1/payment_intents', headers: { 'Idempotency-Key': 'inv-1' } };
+		const request = {
+			method: 'POST',
+			url: '/v1/payment_intents',
+			headers: { 'Idempotency-Key': 'inv-1' },
+		};
 		const options = await credential.authenticate({ secretKey: 'sk_test_abc123' }, request);
 		expect(options).toEqual({
 			method: 'POST',
@@ -18,7 +22,10 @@ describe('authenticate', () => {
 	});
 
 	test('a request without headers gets only the Authorization header', async () => {
-		const options = await credential.authenticate({ secretKey: 'rk_live_xyz' }, { method: 'GET', url: '/v1/balance' });
+		const options = await credential.authenticate(
+			{ secretKey: 'rk_live_xyz' },
+			{ method: 'GET', url: '/v1/balance' },
+		);
 		expect(options.headers).toEqual({ Authorization: 'Bearer rk_live_xyz' });
 	});
 });

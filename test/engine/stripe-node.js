@@ -80,7 +80,12 @@ export function newRacer(server, prefix) {
 		metadata: { books_customer_id: booksId },
 		defaultPaymentMethod: 'pm_card_visa',
 	});
-	const invoice = (id) => ({ invoiceId: id, customerId: booksId, balance: '40.00', currency: 'usd' });
+	const invoice = (id) => ({
+		invoiceId: id,
+		customerId: booksId,
+		balance: '40.00',
+		currency: 'usd',
+	});
 	let others = 0;
 	return {
 		booksId,
@@ -105,7 +110,9 @@ export async function runNode(server, type, parameters, input, { onError, creden
 
 /** Every string anywhere in a value, for "no secret in output" checks. */
 export function allText(value) {
-	return JSON.stringify(value, (_, v) => (v instanceof Error ? { message: v.message, stack: v.stack, ...v } : v));
+	return JSON.stringify(value, (_, v) =>
+		v instanceof Error ? { message: v.message, stack: v.stack, ...v } : v,
+	);
 }
 
 /**
@@ -117,7 +124,14 @@ export async function startStripeProcess(args = []) {
 	const path = await import('node:path');
 	const child = spawn(
 		process.execPath,
-		[path.resolve(__dirname, '../fakes/stripe-server.js'), '--port', '0', '--secret-key', SECRET_KEY, ...args],
+		[
+			path.resolve(__dirname, '../fakes/stripe-server.js'),
+			'--port',
+			'0',
+			'--secret-key',
+			SECRET_KEY,
+			...args,
+		],
 		{ stdio: ['ignore', 'pipe', 'inherit'] },
 	);
 	const url = await new Promise((resolve, reject) => {

@@ -60,7 +60,12 @@ const payParams = (extra = {}) => ({
 const charges = () => stripe.ledger.allCharges().length;
 
 const BAD_INPUTS = [
-	['an empty invoice id', { invoiceId: '' }, 'Invoice ID', 'An invoice ID is required: map the ID of the invoice in the books'],
+	[
+		'an empty invoice id',
+		{ invoiceId: '' },
+		'Invoice ID',
+		'An invoice ID is required: map the ID of the invoice in the books',
+	],
 	[
 		'a __proto__ invoice id',
 		{ invoiceId: '__proto__' },
@@ -138,7 +143,12 @@ const BAD_INPUTS = [
 describe.each(BAD_INPUTS)('Pay Invoice: item 3 has %s', (_, bad, label, message) => {
 	const batch = () => {
 		const customerId = mappedCustomer();
-		const items = [invoice(customerId), invoice(customerId), invoice(customerId), invoice(customerId, bad)];
+		const items = [
+			invoice(customerId),
+			invoice(customerId),
+			invoice(customerId),
+			invoice(customerId, bad),
+		];
 		const expected = `Item 3: invalid "${label}": ${message.replace('${invoiceId}', items[3].invoiceId)}`;
 		return { items, expected };
 	};
@@ -156,14 +166,18 @@ describe.each(BAD_INPUTS)('Pay Invoice: item 3 has %s', (_, bad, label, message)
 
 	test('with Continue On Fail items 0-2 are charged and item 3 carries its error', async () => {
 		const { items, expected } = batch();
-		const result = await runNode(stripe, NODE, payParams(), items, { onError: 'continueRegularOutput' });
+		const result = await runNode(stripe, NODE, payParams(), items, {
+			onError: 'continueRegularOutput',
+		});
 		const output = result.output('Node');
 		expect(output.slice(0, 3).map((record) => [record.invoiceId, record.status])).toEqual(
 			items.slice(0, 3).map((item) => [item.invoiceId, 'succeeded']),
 		);
 		expect(output[3].error).toBe(expected);
 		for (const item of items.slice(0, 3)) expect(stripe.ledger.chargesFor(item.invoiceId)).toBe(1);
-		expect(stripe.ledger.allCharges().filter((charge) => charge.invoiceIds.includes(items[3].invoiceId))).toEqual([]);
+		expect(
+			stripe.ledger.allCharges().filter((charge) => charge.invoiceIds.includes(items[3].invoiceId)),
+		).toEqual([]);
 	});
 });
 
@@ -179,7 +193,10 @@ describe('Pay Invoice: what is valid goes through', () => {
 			['succeeded', '12.340'],
 		]);
 		for (const record of records) {
-			expect(stripe.ledger.allCharges().find((charge) => charge.paymentIntentId === record.paymentId).amount).toBe(12340);
+			expect(
+				stripe.ledger.allCharges().find((charge) => charge.paymentIntentId === record.paymentId)
+					.amount,
+			).toBe(12340);
 		}
 	});
 
@@ -187,7 +204,9 @@ describe('Pay Invoice: what is valid goes through', () => {
 		const customerId = mappedCustomer();
 		const successUrl = 'http://127.0.0.1:5678/webhook/paid?session={CHECKOUT_SESSION_ID}';
 		const [record] = (
-			await runNode(stripe, NODE, payParams({ howToPay: 'payLink' }), [invoice(customerId, { successUrl })])
+			await runNode(stripe, NODE, payParams({ howToPay: 'payLink' }), [
+				invoice(customerId, { successUrl }),
+			])
 		).output('Node');
 		expect(record).toMatchObject({ status: 'pending', existingPayment: false });
 		const session = await (
@@ -201,7 +220,9 @@ describe('Pay Invoice: what is valid goes through', () => {
 	test('a receipt email is sent to Stripe as given', async () => {
 		const customerId = mappedCustomer();
 		const [record] = (
-			await runNode(stripe, NODE, payParams(), [invoice(customerId, { receiptEmail: 'accounts@acme.example' })])
+			await runNode(stripe, NODE, payParams(), [
+				invoice(customerId, { receiptEmail: 'accounts@acme.example' }),
+			])
 		).output('Node');
 		const intent = await (
 			await fetch(`${stripe.url}/v1/payment_intents/${record.paymentId}`, {
@@ -217,9 +238,27 @@ describe('Pay Invoices Together: one bad item stops the payment before any reque
 		payParams({ operation: 'payInvoicesTogether', amount: undefined, ...extra });
 
 	test.each([
-		['a KWD balance Stripe cannot charge exactly', 'kwd', { balance: '12.345' }, 'Invoice Balance', /^Amount 12\.345 KWD cannot be charged or refunded exactly: /],
-		['a __proto__ invoice id', 'usd', { invoiceId: '__proto__' }, 'Invoice ID', /^Invoice ID "__proto__" is a name every JavaScript object reserves/],
-		['a currency with a control character', 'usd', { currency: 'usd\n' }, 'Currency', /^Currency "usd\\n" holds whitespace or a control character/],
+		[
+			'a KWD balance Stripe cannot charge exactly',
+			'kwd',
+			{ balance: '12.345' },
+			'Invoice Balance',
+			/^Amount 12\.345 KWD cannot be charged or refunded exactly: /,
+		],
+		[
+			'a __proto__ invoice id',
+			'usd',
+			{ invoiceId: '__proto__' },
+			'Invoice ID',
+			/^Invoice ID "__proto__" is a name every JavaScript object reserves/,
+		],
+		[
+			'a currency with a control character',
+			'usd',
+			{ currency: 'usd\n' },
+			'Currency',
+			/^Currency "usd\\n" holds whitespace or a control character/,
+		],
 	])('item 3 has %s', async (_, currency, bad, label, message) => {
 		const customerId = mappedCustomer();
 		const items = [0, 1, 2].map(() => invoice(customerId, { currency, balance: '40.000' }));
@@ -234,8 +273,12 @@ describe('Pay Invoices Together: one bad item stops the payment before any reque
 		expect(stripe.stats.requests).toBe(requests);
 
 		// With Continue On Fail the payment covers all four invoices: each carries the error.
-		const continued = await runNode(stripe, NODE, togetherParams(), items, { onError: 'continueRegularOutput' });
-		expect(continued.output('Node').map((item) => item.error)).toEqual(items.map(() => failed.error.message));
+		const continued = await runNode(stripe, NODE, togetherParams(), items, {
+			onError: 'continueRegularOutput',
+		});
+		expect(continued.output('Node').map((item) => item.error)).toEqual(
+			items.map(() => failed.error.message),
+		);
 		expect(stripe.stats.requests).toBe(requests);
 		expect(charges()).toBe(charged);
 	});
@@ -256,9 +299,13 @@ describe('Pay Invoices Together: one bad item stops the payment before any reque
 		const customerId = mappedCustomer();
 		const items = [invoice(customerId), invoice(customerId)];
 		// The first invoice already has an open pay link: the combined payment is refused.
-		const [link] = (await runNode(stripe, NODE, payParams({ howToPay: 'payLink' }), [items[0]])).output('Node');
+		const [link] = (
+			await runNode(stripe, NODE, payParams({ howToPay: 'payLink' }), [items[0]])
+		).output('Node');
 		expect(link.status).toBe('pending');
-		const result = await runNode(stripe, NODE, togetherParams(), items, { onError: 'continueErrorOutput' });
+		const result = await runNode(stripe, NODE, togetherParams(), items, {
+			onError: 'continueErrorOutput',
+		});
 		const errors = result.output('Node', 1);
 		expect(errors).toHaveLength(2);
 		for (const item of errors) {
@@ -286,7 +333,12 @@ describe('Refund: every item is checked before the first refund', () => {
 	}
 
 	test.each([
-		['an amount that is not a number', 'USD', 'all', 'Amount "all" is not a decimal number such as "125.00"'],
+		[
+			'an amount that is not a number',
+			'USD',
+			'all',
+			'Amount "all" is not a decimal number such as "125.00"',
+		],
 		[
 			'a KWD amount Stripe cannot refund exactly',
 			'KWD',
@@ -296,7 +348,10 @@ describe('Refund: every item is checked before the first refund', () => {
 	])('item 3 has %s', async (_, currency, badAmount, message) => {
 		const balance = currency === 'KWD' ? '40.000' : '40.00';
 		const paymentIds = await paidPayments(4, balance, currency.toLowerCase());
-		const items = paymentIds.map((paymentId, index) => ({ paymentId, amount: index === 3 ? badAmount : '5' }));
+		const items = paymentIds.map((paymentId, index) => ({
+			paymentId,
+			amount: index === 3 ? badAmount : '5',
+		}));
 		const refunds = () => stripe.stats.byRoute['POST /v1/refunds'] ?? 0;
 		const before = refunds();
 
@@ -304,7 +359,9 @@ describe('Refund: every item is checked before the first refund', () => {
 		expect(failed.error.message).toBe(`Item 3: invalid "Amount": ${message}`);
 		expect(refunds()).toBe(before);
 
-		const continued = (await runNode(stripe, NODE, refundParams, items, { onError: 'continueRegularOutput' })).output('Node');
+		const continued = (
+			await runNode(stripe, NODE, refundParams, items, { onError: 'continueRegularOutput' })
+		).output('Node');
 		expect(continued.slice(0, 3).map((refund) => [refund.paymentId, refund.status])).toEqual(
 			paymentIds.slice(0, 3).map((paymentId) => [paymentId, 'succeeded']),
 		);
@@ -317,10 +374,19 @@ describe('Links: URLs are checked before the first request', () => {
 	test.each([
 		[
 			'Create Add-Method Link',
-			{ resource: 'paymentMethod', operation: 'createAddLink', policy: 'show', successUrl: '={{ $json.url }}' },
+			{
+				resource: 'paymentMethod',
+				operation: 'createAddLink',
+				policy: 'show',
+				successUrl: '={{ $json.url }}',
+			},
 			'Success URL',
 		],
-		['Customer Portal link', { resource: 'portal', operation: 'createLink', returnUrl: '={{ $json.url }}' }, 'Return URL'],
+		[
+			'Customer Portal link',
+			{ resource: 'portal', operation: 'createLink', returnUrl: '={{ $json.url }}' },
+			'Return URL',
+		],
 	])('%s: item 3 with a javascript: URL sends nothing', async (_, params, label) => {
 		const customerId = mappedCustomer();
 		const items = [0, 1, 2, 3].map((index) => ({

@@ -62,7 +62,9 @@ describe('Pay Invoice with the automatic payment method', () => {
 		expect(record.paymentId).toMatch(/^pi_/);
 		expect(record.idempotencyKey).toMatch(/^invpay-autopay-\d{4}-\d{2}-\d{2}-[0-9a-f]{40}$/);
 		expect(stripe.ledger.chargesFor(inv.invoiceId)).toBe(1);
-		expect(stripe.ledger.allCharges().find((c) => c.paymentIntentId === record.paymentId).amount).toBe(10290);
+		expect(
+			stripe.ledger.allCharges().find((c) => c.paymentIntentId === record.paymentId).amount,
+		).toBe(10290);
 	});
 
 	test('a same-day re-run of a paid batch makes zero new charges', async () => {
@@ -71,9 +73,9 @@ describe('Pay Invoice with the automatic payment method', () => {
 		const first = await runNode(stripe, NODE, payInvoiceParams(), batch);
 		const requestsBefore = stripe.stats.byRoute['POST /v1/payment_intents'] ?? 0;
 		const second = await runNode(stripe, NODE, payInvoiceParams(), batch);
-		expect(second.output('Node').map((r) => [r.paymentId, r.status, r.existingPayment, r.guard.reason])).toEqual(
-			first.output('Node').map((r) => [r.paymentId, 'succeeded', true, 'ALREADY_PAID']),
-		);
+		expect(
+			second.output('Node').map((r) => [r.paymentId, r.status, r.existingPayment, r.guard.reason]),
+		).toEqual(first.output('Node').map((r) => [r.paymentId, 'succeeded', true, 'ALREADY_PAID']));
 		expect(stripe.stats.byRoute['POST /v1/payment_intents'] ?? 0).toBe(requestsBefore);
 		for (const inv of batch) expect(stripe.ledger.chargesFor(inv.invoiceId)).toBe(1);
 	});
@@ -87,7 +89,9 @@ describe('Pay Invoice with the automatic payment method', () => {
 		]);
 		for (const inv of batch) expect(stripe.ledger.chargesFor(inv.invoiceId)).toBe(1);
 		// Both runs report the same payment for each invoice.
-		expect(a.output('Node').map((r) => r.paymentId)).toEqual(b.output('Node').map((r) => r.paymentId));
+		expect(a.output('Node').map((r) => r.paymentId)).toEqual(
+			b.output('Node').map((r) => r.paymentId),
+		);
 		expect(stripe.ledger.duplicates()).toEqual([]);
 	});
 
@@ -99,7 +103,11 @@ describe('Pay Invoice with the automatic payment method', () => {
 		const inv = invoice(booksId, balance, currency, { fee });
 		const [record] = (await runNode(stripe, NODE, payInvoiceParams(), [inv])).output('Node');
 		expect(record.status).toBe('succeeded');
-		expect([record.amount.minor, record.fee.minor, record.total.minor]).toEqual([amountMinor, feeMinor, amountMinor + feeMinor]);
+		expect([record.amount.minor, record.fee.minor, record.total.minor]).toEqual([
+			amountMinor,
+			feeMinor,
+			amountMinor + feeMinor,
+		]);
 		expect(record.total.display.replace(/\u00a0/g, ' ')).toBe(display);
 		const charge = stripe.ledger.allCharges().find((c) => c.paymentIntentId === record.paymentId);
 		expect([charge.amount, charge.currency]).toEqual([amountMinor + feeMinor, currency]);
@@ -129,7 +137,10 @@ describe('Pay Invoice with the automatic payment method', () => {
 		const { booksId } = customer('pm_card_authenticationRequired');
 		const inv = invoice(booksId, '75.00');
 		const [record] = (await runNode(stripe, NODE, payInvoiceParams(), [inv])).output('Node');
-		expect(record).toMatchObject({ status: 'requires_action', failure: { code: 'authentication_required' } });
+		expect(record).toMatchObject({
+			status: 'requires_action',
+			failure: { code: 'authentication_required' },
+		});
 		expect(record.nextActionUrl).toMatch(new RegExp(`^${stripe.url}/`));
 		expect(record.checkoutSessionId).toMatch(/^cs_/);
 		// The customer completes it on that page: the invoice is then paid exactly once.
@@ -140,7 +151,9 @@ describe('Pay Invoice with the automatic payment method', () => {
 	test('a customer without an automatic method is refused by name', async () => {
 		const { booksId } = customer(null);
 		const result = await runNode(stripe, NODE, payInvoiceParams(), [invoice(booksId, '40.00')]);
-		expect(result.error.message).toMatch(/^Item 0: invalid "How to Pay": Customer cus_\w+ has no automatic payment method \(No automatic payment setup\)$/);
+		expect(result.error.message).toMatch(
+			/^Item 0: invalid "How to Pay": Customer cus_\w+ has no automatic payment method \(No automatic payment setup\)$/,
+		);
 	});
 
 	test('an unmapped customer is refused by name', async () => {
@@ -163,7 +176,10 @@ describe('Pay Invoice with a saved method or a pay link', () => {
 				[invoice(booksId, '12.34')],
 			)
 		).output('Node');
-		expect(record).toMatchObject({ status: 'succeeded', paymentMethod: { id: method.id, label: 'Mastercard •••• 4444' } });
+		expect(record).toMatchObject({
+			status: 'succeeded',
+			paymentMethod: { id: method.id, label: 'Mastercard •••• 4444' },
+		});
 	});
 
 	test('refuses a method attached to another customer, before charging', async () => {
@@ -193,7 +209,10 @@ describe('Pay Invoice with a saved method or a pay link', () => {
 				howToPay: 'savedMethod',
 				paymentMethodId: method.id,
 				options: {},
-				settings: { importedPaymentMethodTypes: ['card', 'us_bank_account'], allowedManualPaymentMethodTypes: ['card'] },
+				settings: {
+					importedPaymentMethodTypes: ['card', 'us_bank_account'],
+					allowedManualPaymentMethodTypes: ['card'],
+				},
 			}),
 			[invoice(booksId, '12.34')],
 		);
@@ -206,7 +225,15 @@ describe('Pay Invoice with a saved method or a pay link', () => {
 		const { booksId } = customer(null);
 		const inv = invoice(booksId, '200.00', 'usd', { fee: '3' });
 		const [record] = (
-			await runNode(stripe, NODE, payInvoiceParams({ howToPay: 'payLink', options: { successUrl: 'https://books.example/paid' } }), [inv])
+			await runNode(
+				stripe,
+				NODE,
+				payInvoiceParams({
+					howToPay: 'payLink',
+					options: { successUrl: 'https://books.example/paid' },
+				}),
+				[inv],
+			)
 		).output('Node');
 		expect(record).toMatchObject({ status: 'pending', paymentId: null, total: { minor: 20600 } });
 		expect(record.nextActionUrl).toContain(record.checkoutSessionId);
@@ -227,7 +254,10 @@ describe('Pay Invoice with a saved method or a pay link', () => {
 async function attach(testMethod, customerId) {
 	const response = await fetch(`${stripe.url}/v1/payment_methods/${testMethod}/attach`, {
 		method: 'POST',
-		headers: { Authorization: `Bearer ${SECRET_KEY}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+		headers: {
+			Authorization: `Bearer ${SECRET_KEY}`,
+			'Content-Type': 'application/x-www-form-urlencoded',
+		},
 		body: `customer=${customerId}`,
 	});
 	return await response.json();
@@ -235,14 +265,32 @@ async function attach(testMethod, customerId) {
 
 describe('guards and bad input, before any request', () => {
 	test.each([
-		[{ balance: 'abc' }, 'Item 0: invalid "Invoice Balance": Amount "abc" is not a decimal number such as "125.00"'],
+		[
+			{ balance: 'abc' },
+			'Item 0: invalid "Invoice Balance": Amount "abc" is not a decimal number such as "125.00"',
+		],
 		[{ balance: '-5.00' }, 'Item 0: invalid "Invoice Balance": Amount "-5.00" is negative'],
-		[{ balance: '0.00' }, 'Item 0: invalid "Invoice Balance": Amount 0.00 for invoice INV-X must be more than zero'],
-		[{ balance: '0.10' }, "Item 0: invalid \"Invoice Balance\": Amount 0.10 USD is below Stripe's minimum charge of 0.50 USD"],
-		[{ balance: '1000000.00' }, "Item 0: invalid \"Invoice Balance\": Amount 1000000.00 USD is above Stripe's maximum of 999999.99 USD (eight digits)"],
-		[{ currency: 'xyz' }, 'Item 0: invalid "Currency": Currency "xyz" is not one Stripe charges in'],
+		[
+			{ balance: '0.00' },
+			'Item 0: invalid "Invoice Balance": Amount 0.00 for invoice INV-X must be more than zero',
+		],
+		[
+			{ balance: '0.10' },
+			'Item 0: invalid "Invoice Balance": Amount 0.10 USD is below Stripe\'s minimum charge of 0.50 USD',
+		],
+		[
+			{ balance: '1000000.00' },
+			'Item 0: invalid "Invoice Balance": Amount 1000000.00 USD is above Stripe\'s maximum of 999999.99 USD (eight digits)',
+		],
+		[
+			{ currency: 'xyz' },
+			'Item 0: invalid "Currency": Currency "xyz" is not one Stripe charges in',
+		],
 		[{ fee: '100.5' }, 'Item 0: invalid "Processing Fee (%)": Fee percentage "100.5" is above 100'],
-		[{ fee: '1.23456' }, 'Item 0: invalid "Processing Fee (%)": Fee percentage "1.23456" has more than 4 decimals'],
+		[
+			{ fee: '1.23456' },
+			'Item 0: invalid "Processing Fee (%)": Fee percentage "1.23456" has more than 4 decimals',
+		],
 		[
 			{ amount: '50.00' },
 			'Item 0: invalid "Amount": Amount 50.00 for invoice INV-X is not its balance 100.00: only full payments are allowed (pay the balance, or allow partial payment)',
@@ -251,7 +299,9 @@ describe('guards and bad input, before any request', () => {
 		const { booksId } = customer();
 		const before = stripe.stats.requests;
 		const params = payInvoiceParams({ amount: '={{ $json.amount ?? "" }}' });
-		const result = await runNode(stripe, NODE, params, [{ ...invoice(booksId, '100.00'), invoiceId: 'INV-X', ...change }]);
+		const result = await runNode(stripe, NODE, params, [
+			{ ...invoice(booksId, '100.00'), invoiceId: 'INV-X', ...change },
+		]);
 		expect(result.error.message).toBe(message);
 		expect(result.error.name).toBe('NodeOperationError');
 		// Every check of the input happens before anything is sent, mapping reads included.
@@ -260,15 +310,22 @@ describe('guards and bad input, before any request', () => {
 
 	test('a partial payment passes with "Allow Partial Payment"', async () => {
 		const { booksId } = customer();
-		const params = payInvoiceParams({ amount: '50.00', options: { purpose: 'autopay', allowPartialPayment: true } });
-		const [record] = (await runNode(stripe, NODE, params, [invoice(booksId, '100.00')])).output('Node');
+		const params = payInvoiceParams({
+			amount: '50.00',
+			options: { purpose: 'autopay', allowPartialPayment: true },
+		});
+		const [record] = (await runNode(stripe, NODE, params, [invoice(booksId, '100.00')])).output(
+			'Node',
+		);
 		expect(record).toMatchObject({ status: 'succeeded', amount: { amount: '50.00' } });
 	});
 
 	test('with Continue On Fail the bad item carries its error and the rest are paid', async () => {
 		const { booksId } = customer();
 		const batch = [invoice(booksId, '10.00'), invoice(booksId, 'ten'), invoice(booksId, '30.00')];
-		const result = await runNode(stripe, NODE, payInvoiceParams(), batch, { onError: 'continueRegularOutput' });
+		const result = await runNode(stripe, NODE, payInvoiceParams(), batch, {
+			onError: 'continueRegularOutput',
+		});
 		expect(result.output('Node').map((r) => r.status ?? r.error)).toEqual([
 			'succeeded',
 			'Item 1: invalid "Invoice Balance": Amount "ten" is not a decimal number such as "125.00"',
@@ -282,11 +339,21 @@ describe('guards and bad input, before any request', () => {
 		const inv = invoice(booksId, '60.00');
 		stripe.seed({
 			paymentIntents: [
-				{ customer: stripeId, amount: 6000, currency: 'usd', status: 'processing', metadata: { invoice_ids: inv.invoiceId } },
+				{
+					customer: stripeId,
+					amount: 6000,
+					currency: 'usd',
+					status: 'processing',
+					metadata: { invoice_ids: inv.invoiceId },
+				},
 			],
 		});
 		const [record] = (await runNode(stripe, NODE, payInvoiceParams(), [inv])).output('Node');
-		expect(record).toMatchObject({ status: 'processing', existingPayment: true, guard: { reason: 'PAYMENT_PENDING' } });
+		expect(record).toMatchObject({
+			status: 'processing',
+			existingPayment: true,
+			guard: { reason: 'PAYMENT_PENDING' },
+		});
 		expect(stripe.ledger.chargesFor(inv.invoiceId)).toBe(0);
 	});
 
@@ -295,7 +362,9 @@ describe('guards and bad input, before any request', () => {
 		const ok = await runNode(stripe, NODE, payInvoiceParams(), [invoice(booksId, '10.00')]);
 		const bad = await runNode(stripe, NODE, payInvoiceParams(), [invoice(booksId, 'x')]);
 		const wrongKey = await runNode(stripe, NODE, payInvoiceParams(), [invoice(booksId, '10.00')], {
-			credentials: { stripeInvoicePaymentsApi: { secretKey: 'sk_test_wrong_key_123456', apiBaseUrl: stripe.url } },
+			credentials: {
+				stripeInvoicePaymentsApi: { secretKey: 'sk_test_wrong_key_123456', apiBaseUrl: stripe.url },
+			},
 		});
 		expect(wrongKey.error.message).toMatch(/^Stripe: /);
 		for (const result of [ok, bad, wrongKey]) {
@@ -334,27 +403,45 @@ describe('an open pay link is a pending payment', () => {
 			checkoutSessionId: link.checkoutSessionId,
 			nextActionUrl: link.nextActionUrl,
 			existingPayment: true,
-			guard: { reason: 'PAYMENT_PENDING', message: `Invoice ${inv.invoiceId} ${open}; nothing new was charged` },
+			guard: {
+				reason: 'PAYMENT_PENDING',
+				message: `Invoice ${inv.invoiceId} ${open}; nothing new was charged`,
+			},
 		});
 
 		// Pay Invoices Together with a saved method, over the linked invoice and another: refused.
-		const method = (await api().get(`/v1/customers/${stripeId}`)).body.invoice_settings.default_payment_method;
-		const saved = await runNode(stripe, NODE, together('savedMethod', { paymentMethodId: method }), [inv, other]);
-		expect(saved.error.message).toBe(`Item 0: Invoice ${inv.invoiceId} ${open}; pay the other invoices without it`);
+		const method = (await api().get(`/v1/customers/${stripeId}`)).body.invoice_settings
+			.default_payment_method;
+		const saved = await runNode(
+			stripe,
+			NODE,
+			together('savedMethod', { paymentMethodId: method }),
+			[inv, other],
+		);
+		expect(saved.error.message).toBe(
+			`Item 0: Invoice ${inv.invoiceId} ${open}; pay the other invoices without it`,
+		);
 
 		// A pay link over the linked invoice and another: refused, not a second link.
 		const second = await runNode(stripe, NODE, together('payLink'), [inv, other]);
-		expect(second.error.message).toBe(`Item 0: Invoice ${inv.invoiceId} ${open}; pay the other invoices without it`);
+		expect(second.error.message).toBe(
+			`Item 0: Invoice ${inv.invoiceId} ${open}; pay the other invoices without it`,
+		);
 		// The same link again the same day: Stripe replays it (the same idempotency key).
 		const [again] = (await payLink([inv])).output('Node');
-		expect(again).toMatchObject({ checkoutSessionId: link.checkoutSessionId, existingPayment: false });
+		expect(again).toMatchObject({
+			checkoutSessionId: link.checkoutSessionId,
+			existingPayment: false,
+		});
 		const listed = await api().get('/v1/checkout/sessions', { customer: stripeId, status: 'open' });
 		expect(listed.body.data.map((session) => session.id)).toEqual([link.checkoutSessionId]);
 		expect(stripe.ledger.chargesFor(inv.invoiceId)).toBe(0);
 		expect(stripe.ledger.chargesFor(other.invoiceId)).toBe(0);
 
 		// The link expires: the invoice is charged normally, once.
-		expect((await api().post(`/v1/checkout/sessions/${link.checkoutSessionId}/expire`)).body.status).toBe('expired');
+		expect(
+			(await api().post(`/v1/checkout/sessions/${link.checkoutSessionId}/expire`)).body.status,
+		).toBe('expired');
 		const [charged] = (await runNode(stripe, NODE, payInvoiceParams(), [inv])).output('Node');
 		expect(charged).toMatchObject({ status: 'succeeded', existingPayment: false });
 		expect(stripe.ledger.chargesFor(inv.invoiceId)).toBe(1);
@@ -364,8 +451,11 @@ describe('an open pay link is a pending payment', () => {
 		const { stripeId, booksId } = customer();
 		const inv = invoice(booksId, '64.00');
 		const openLinks = async () =>
-			(await api().get('/v1/checkout/sessions', { customer: stripeId, status: 'open' })).body.data.map((s) => s.id);
-		const expire = async (id) => (await api().post(`/v1/checkout/sessions/${id}/expire`)).body.status;
+			(
+				await api().get('/v1/checkout/sessions', { customer: stripeId, status: 'open' })
+			).body.data.map((s) => s.id);
+		const expire = async (id) =>
+			(await api().post(`/v1/checkout/sessions/${id}/expire`)).body.status;
 
 		const [first] = (await payLink([inv])).output('Node');
 		expect(await expire(first.checkoutSessionId)).toBe('expired');
@@ -382,7 +472,9 @@ describe('an open pay link is a pending payment', () => {
 		// and once more after that one expired too
 		expect(await expire(second.checkoutSessionId)).toBe('expired');
 		const [third] = (await payLink([inv])).output('Node');
-		expect([first.checkoutSessionId, second.checkoutSessionId]).not.toContain(third.checkoutSessionId);
+		expect([first.checkoutSessionId, second.checkoutSessionId]).not.toContain(
+			third.checkoutSessionId,
+		);
 		expect(await openLinks()).toEqual([third.checkoutSessionId]);
 		expect(stripe.ledger.chargesFor(inv.invoiceId)).toBe(0);
 	});
@@ -393,7 +485,11 @@ describe('an open pay link is a pending payment', () => {
 		const [link] = (await payLink([inv])).output('Node');
 		stripe.completeCheckoutSession(link.checkoutSessionId, { paymentMethod: 'pm_card_visa' });
 		const [auto] = (await runNode(stripe, NODE, payInvoiceParams(), [inv])).output('Node');
-		expect(auto).toMatchObject({ status: 'succeeded', existingPayment: true, guard: { reason: 'ALREADY_PAID' } });
+		expect(auto).toMatchObject({
+			status: 'succeeded',
+			existingPayment: true,
+			guard: { reason: 'ALREADY_PAID' },
+		});
 		expect(stripe.ledger.chargesFor(inv.invoiceId)).toBe(1);
 	});
 });
@@ -437,14 +533,20 @@ describe('a batch of 200 invoices', () => {
 			expect(stats.byRoute['POST /v1/payment_intents']).toBe(200);
 			expect(stats.byRoute['POST /v1/payment_intents/:id/confirm']).toBe(200);
 			expect(stats.byRoute['GET /v1/payment_intents']).toBeLessThanOrEqual(20 + 200);
-			expect(stats.byRoute['GET /v1/checkout/sessions']).toBe(stats.byRoute['GET /v1/payment_intents']);
+			expect(stats.byRoute['GET /v1/checkout/sessions']).toBe(
+				stats.byRoute['GET /v1/payment_intents'],
+			);
 			expect(stats.maxInFlight).toBeLessThanOrEqual(6);
 			// The limiter spaces starts exactly (unit-tested on a virtual clock, with a 10 % guard
 			// band for arrival jitter). At the server, arrivals are checked over every two
 			// consecutive seconds, which absorbs the scheduling jitter of a loaded 2-core machine
 			// without hiding a limiter that sends more than the limit.
-			const seconds = Object.keys(stats.perSecond).map(Number).sort((a, b) => a - b);
-			const pairs = seconds.map((second) => (stats.perSecond[second] ?? 0) + (stats.perSecond[second + 1] ?? 0));
+			const seconds = Object.keys(stats.perSecond)
+				.map(Number)
+				.sort((a, b) => a - b);
+			const pairs = seconds.map(
+				(second) => (stats.perSecond[second] ?? 0) + (stats.perSecond[second + 1] ?? 0),
+			);
 			expect(Math.max(...pairs)).toBeLessThanOrEqual(2 * 40);
 			const spanS = seconds[seconds.length - 1] - seconds[0] + 1;
 			expect(stats.requests / spanS).toBeLessThanOrEqual(40);

@@ -73,7 +73,11 @@ const { WebhookSender } = require('./gateway360/webhooks');
 
 const MAX_BODY_BYTES = 256 * 1024;
 const MAX_CARD_SESSIONS = 10_000;
-const CORS = { 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Methods': 'POST, GET, OPTIONS', 'Access-Control-Allow-Headers': 'Content-Type' };
+const CORS = {
+	'Access-Control-Allow-Origin': '*',
+	'Access-Control-Allow-Methods': 'POST, GET, OPTIONS',
+	'Access-Control-Allow-Headers': 'Content-Type',
+};
 
 function readBody(req) {
 	return new Promise((resolve, reject) => {
@@ -155,7 +159,9 @@ async function startGateway360Server(options = {}) {
 	let latencyMs = opts.latencyMs;
 	/** The delay of one request: fixed, or drawn from [min, max] per request. */
 	const delayMs = () =>
-		Array.isArray(latencyMs) ? latencyMs[0] + Math.random() * (latencyMs[1] - latencyMs[0]) : latencyMs;
+		Array.isArray(latencyMs)
+			? latencyMs[0] + Math.random() * (latencyMs[1] - latencyMs[0])
+			: latencyMs;
 
 	const emit = (transaction, action) =>
 		webhooks.emit(webhooks.eventFor(transaction, action, action.success ? 'success' : 'failure'));
@@ -168,7 +174,10 @@ async function startGateway360Server(options = {}) {
 			return { responsetext: `Invalid amount ${fields.amount ?? ''}`.trim(), type };
 		}
 		const surchargeCents = fields.surcharge === undefined ? null : toCents(fields.surcharge);
-		if (fields.surcharge !== undefined && (surchargeCents === null || surchargeCents > amountCents)) {
+		if (
+			fields.surcharge !== undefined &&
+			(surchargeCents === null || surchargeCents > amountCents)
+		) {
 			return { responsetext: 'Invalid surcharge', type };
 		}
 		const currency = (fields.currency || 'USD').toUpperCase();
@@ -219,7 +228,8 @@ async function startGateway360Server(options = {}) {
 
 	function reversal(fields, type) {
 		const transaction = store.transactions.get(fields.transactionid ?? '');
-		if (!transaction) return { responsetext: `Transaction not found ${fields.transactionid ?? ''}`.trim(), type };
+		if (!transaction)
+			return { responsetext: `Transaction not found ${fields.transactionid ?? ''}`.trim(), type };
 		const first = transaction.actions[0];
 		const charged = ['sale', 'auth'].includes(first.actionType) && first.success;
 		const refundedCents = transaction.actions
@@ -237,7 +247,12 @@ async function startGateway360Server(options = {}) {
 				responseText: text,
 			});
 			emit(transaction, action);
-			return { responsetext: text, transactionid: transaction.transactionId, orderid: transaction.orderId, type };
+			return {
+				responsetext: text,
+				transactionid: transaction.transactionId,
+				orderid: transaction.orderId,
+				type,
+			};
 		};
 		const ok = (action, transactionId) => {
 			emit(transaction, action);
@@ -252,16 +267,36 @@ async function startGateway360Server(options = {}) {
 		};
 
 		if (type === 'void') {
-			if (!charged || !['pending', 'pendingsettlement'].includes(transaction.condition) || refundedCents > 0) {
+			if (
+				!charged ||
+				!['pending', 'pendingsettlement'].includes(transaction.condition) ||
+				refundedCents > 0
+			) {
 				return refuse('Transaction cannot be voided: only unsettled approved transactions can be');
 			}
 			transaction.condition = 'canceled';
 			const amountCents = first.amountCents;
-			return ok(store.addAction(transaction, { actionType: 'void', amountCents, success: true, responseCode: '100', responseText: 'Transaction Void Successful' }), transaction.transactionId);
+			return ok(
+				store.addAction(transaction, {
+					actionType: 'void',
+					amountCents,
+					success: true,
+					responseCode: '100',
+					responseText: 'Transaction Void Successful',
+				}),
+				transaction.transactionId,
+			);
 		}
 		if (type === 'capture') {
-			const alreadyCaptured = transaction.actions.some((a) => a.actionType === 'capture' && a.success);
-			if (first.actionType !== 'auth' || !charged || alreadyCaptured || transaction.condition !== 'pending') {
+			const alreadyCaptured = transaction.actions.some(
+				(a) => a.actionType === 'capture' && a.success,
+			);
+			if (
+				first.actionType !== 'auth' ||
+				!charged ||
+				alreadyCaptured ||
+				transaction.condition !== 'pending'
+			) {
 				return refuse('Transaction cannot be captured');
 			}
 			const amountCents = fields.amount === undefined ? first.amountCents : toCents(fields.amount);
@@ -269,7 +304,16 @@ async function startGateway360Server(options = {}) {
 				return refuse('Capture amount may not exceed the authorized amount');
 			}
 			transaction.condition = 'pendingsettlement';
-			return ok(store.addAction(transaction, { actionType: 'capture', amountCents, success: true, responseCode: '100', responseText: 'SUCCESS' }), transaction.transactionId);
+			return ok(
+				store.addAction(transaction, {
+					actionType: 'capture',
+					amountCents,
+					success: true,
+					responseCode: '100',
+					responseText: 'SUCCESS',
+				}),
+				transaction.transactionId,
+			);
 		}
 		// refund
 		if (!charged || transaction.condition !== 'complete') {
@@ -289,16 +333,32 @@ async function startGateway360Server(options = {}) {
 		});
 		refund.ccNumber = transaction.ccNumber;
 		refund.ccType = transaction.ccType;
-		store.addAction(refund, { actionType: 'refund', amountCents, success: true, responseCode: '100', responseText: 'SUCCESS' });
-		const action = store.addAction(transaction, { actionType: 'refund', amountCents, success: true, responseCode: '100', responseText: 'SUCCESS' });
+		store.addAction(refund, {
+			actionType: 'refund',
+			amountCents,
+			success: true,
+			responseCode: '100',
+			responseText: 'SUCCESS',
+		});
+		const action = store.addAction(transaction, {
+			actionType: 'refund',
+			amountCents,
+			success: true,
+			responseCode: '100',
+			responseText: 'SUCCESS',
+		});
 		return ok(action, refund.transactionId);
 	}
 
 	function validate(fields) {
 		if (fields.amount !== undefined && toCents(fields.amount) !== 0) {
-			return { responsetext: 'Validate transactions must have an amount of 0.00', type: 'validate' };
+			return {
+				responsetext: 'Validate transactions must have an amount of 0.00',
+				type: 'validate',
+			};
 		}
-		if (!fields.payment_token) return { responsetext: 'Payment information is missing', type: 'validate' };
+		if (!fields.payment_token)
+			return { responsetext: 'Payment information is missing', type: 'validate' };
 		const spent = store.spendToken(fields.payment_token);
 		if (spent.error) return { responsetext: spent.error, type: 'validate' };
 		const outcome = outcomeOf(spent.card.number);
@@ -367,7 +427,11 @@ async function startGateway360Server(options = {}) {
 			return { status: 401, body: { error: 'Invalid tokenization key' } };
 		}
 		const entry = cardSessions.get(fields.session ?? '');
-		if (!entry) return { status: 422, body: { errors: [{ field: 'ccnumber', message: 'Card number is required' }] } };
+		if (!entry)
+			return {
+				status: 422,
+				body: { errors: [{ field: 'ccnumber', message: 'Card number is required' }] },
+			};
 		const errors = validateCard(entry);
 		if (errors.length > 0) return { status: 422, body: { errors } };
 		cardSessions.delete(fields.session);
@@ -382,7 +446,8 @@ async function startGateway360Server(options = {}) {
 	const ledger = {
 		sales: () => store.sales(),
 		salesFor: (orderId) => store.sales().filter((sale) => sale.orderId === orderId),
-		chargesFor: (orderId) => store.sales().filter((sale) => sale.orderId === orderId && moneyTaken(sale)).length,
+		chargesFor: (orderId) =>
+			store.sales().filter((sale) => sale.orderId === orderId && moneyTaken(sale)).length,
 		duplicates: () => {
 			const counts = new Map();
 			for (const sale of store.sales()) {
@@ -394,7 +459,8 @@ async function startGateway360Server(options = {}) {
 
 	function createToken(card) {
 		const errors = validateCard({ ccexp: '12/39', cvv: '123', ...card });
-		if (errors.length > 0) throw new Error(`Not a usable test card: ${errors.map((e) => e.message).join(', ')}`);
+		if (errors.length > 0)
+			throw new Error(`Not a usable test card: ${errors.map((e) => e.message).join(', ')}`);
 		return store.createToken({ ccexp: '12/39', cvv: '123', ...card }).token;
 	}
 
@@ -403,7 +469,13 @@ async function startGateway360Server(options = {}) {
 		for (const transaction of store.list()) {
 			if (transaction.condition !== 'pendingsettlement') continue;
 			transaction.condition = 'complete';
-			store.addAction(transaction, { actionType: 'settle', amountCents: transaction.actions[0].amountCents, success: true, responseCode: '100', responseText: 'SUCCESS' });
+			store.addAction(transaction, {
+				actionType: 'settle',
+				amountCents: transaction.actions[0].amountCents,
+				success: true,
+				responseCode: '100',
+				responseText: 'SUCCESS',
+			});
 			settled++;
 		}
 		return settled;
@@ -476,7 +548,9 @@ async function startGateway360Server(options = {}) {
 		}
 
 		if (req.method === 'POST' && path === '/api/transact.php') {
-			return send(res, 200, transactAnswer(transact(fields)), { 'Content-Type': 'text/html; charset=UTF-8' });
+			return send(res, 200, transactAnswer(transact(fields)), {
+				'Content-Type': 'text/html; charset=UTF-8',
+			});
 		}
 		if (req.method === 'POST' && path === '/api/query.php') {
 			const xml = opts.securityKeys.includes(fields.security_key)
@@ -485,7 +559,9 @@ async function startGateway360Server(options = {}) {
 			return send(res, 200, xml, { 'Content-Type': 'text/xml; charset=UTF-8' });
 		}
 		if (req.method === 'GET' && path === '/token/Collect.js') {
-			return send(res, 200, COLLECT_JS, { 'Content-Type': 'application/javascript; charset=UTF-8' });
+			return send(res, 200, COLLECT_JS, {
+				'Content-Type': 'application/javascript; charset=UTF-8',
+			});
 		}
 		if (req.method === 'GET' && path === '/token/field') {
 			const page = fieldPage({

@@ -603,7 +603,11 @@ async function startStripeServer(options = {}) {
 					reason: b.reason,
 				}),
 		],
-		['POST', /^\/_test\/latency$/, (b) => api.setLatency(b.ms, b.on) ?? { ms: latencyMs, on: latencyOn }],
+		[
+			'POST',
+			/^\/_test\/latency$/,
+			(b) => api.setLatency(b.ms, b.on) ?? { ms: latencyMs, on: latencyOn },
+		],
 		['POST', /^\/_test\/rate_limit$/, (b) => api.setRateLimit(b.rps) ?? { rps: api.limits.global }],
 		['POST', /^\/_test\/limits$/, (b) => api.setLimits(b.preset ?? b)],
 		['GET', /^\/_test\/limits$/, () => api.limits],

@@ -759,26 +759,41 @@ describe('fake Stripe API', () => {
 			expect(events[0].data.object.id).toBe(session.id);
 		});
 
-		it('lists a customer\'s sessions newest first by status, payment_intent and created, paged', async () => {
+		it("lists a customer's sessions newest first by status, payment_intent and created, paged", async () => {
 			const customer = fake.createCustomer({ name: 'Link holder' });
 			const other = fake.createCustomer({ name: 'Someone else' });
 			const paid = await payLink('LS-1', customer.id);
-			const { paymentIntent } = fake.completeCheckoutSession(paid.id, { paymentMethod: 'pm_card_visa' });
+			const { paymentIntent } = fake.completeCheckoutSession(paid.id, {
+				paymentMethod: 'pm_card_visa',
+			});
 			const expired = await payLink('LS-2', customer.id);
 			await api.post(`/v1/checkout/sessions/${expired.id}/expire`);
 			const older = await payLink('LS-3', customer.id);
 			const open = await payLink('LS-4', customer.id);
 			await payLink('LS-5', other.id);
 			const ids = async (params) =>
-				(await api.get('/v1/checkout/sessions', { customer: customer.id, ...params })).body.data.map(
-					(session) => session.id,
-				);
+				(
+					await api.get('/v1/checkout/sessions', { customer: customer.id, ...params })
+				).body.data.map((session) => session.id);
 
 			const all = await api.get('/v1/checkout/sessions', { customer: customer.id });
 			expect(all.status).toBe(200);
-			expect(all.body).toMatchObject({ object: 'list', has_more: false, url: '/v1/checkout/sessions' });
-			expect(all.body.data.map((session) => session.id)).toEqual([open.id, older.id, expired.id, paid.id]);
-			expect(all.body.data[0]).toMatchObject({ object: 'checkout.session', status: 'open', metadata: { invoice_ids: 'LS-4' } });
+			expect(all.body).toMatchObject({
+				object: 'list',
+				has_more: false,
+				url: '/v1/checkout/sessions',
+			});
+			expect(all.body.data.map((session) => session.id)).toEqual([
+				open.id,
+				older.id,
+				expired.id,
+				paid.id,
+			]);
+			expect(all.body.data[0]).toMatchObject({
+				object: 'checkout.session',
+				status: 'open',
+				metadata: { invoice_ids: 'LS-4' },
+			});
 			expect(await ids({ status: 'open' })).toEqual([open.id, older.id]);
 			expect(await ids({ status: 'expired' })).toEqual([expired.id]);
 			expect(await ids({ status: 'complete' })).toEqual([paid.id]);
@@ -789,14 +804,20 @@ describe('fake Stripe API', () => {
 			const first = await api.get('/v1/checkout/sessions', { customer: customer.id, limit: 3 });
 			expect(first.body.has_more).toBe(true);
 			const last = first.body.data.at(-1).id;
-			const next = await api.get('/v1/checkout/sessions', { customer: customer.id, limit: 3, starting_after: last });
+			const next = await api.get('/v1/checkout/sessions', {
+				customer: customer.id,
+				limit: 3,
+				starting_after: last,
+			});
 			expect(next.body).toMatchObject({ has_more: false, data: [{ id: paid.id }] });
 			expect(await ids({ limit: 2, ending_before: expired.id })).toEqual([open.id, older.id]);
 
 			const bad = await api.get('/v1/checkout/sessions', { status: 'pending' });
 			expect(bad.status).toBe(400);
 			expect(bad.body.error).toMatchObject({ type: 'invalid_request_error', param: 'status' });
-			expect((await api.get('/v1/checkout/sessions', { mode: 'payment' })).body.error).toMatchObject({
+			expect(
+				(await api.get('/v1/checkout/sessions', { mode: 'payment' })).body.error,
+			).toMatchObject({
 				code: 'parameter_unknown',
 				param: 'mode',
 			});
@@ -807,14 +828,20 @@ describe('fake Stripe API', () => {
 			try {
 				expect(await ids({ status: 'open' })).toEqual([]);
 				expect(await ids({ status: 'expired' })).toEqual([open.id, older.id, expired.id]);
-				expect((await api.get(`/v1/checkout/sessions/${open.id}`)).body).toMatchObject({ status: 'expired', url: null });
+				expect((await api.get(`/v1/checkout/sessions/${open.id}`)).body).toMatchObject({
+					status: 'expired',
+					url: null,
+				});
 			} finally {
 				clock.mockRestore();
 			}
 			const events = (await api.get('/v1/events', { type: 'checkout.session.expired' })).body.data;
-			expect(events.slice(0, 2).map((event) => event.data.object.id).sort()).toEqual(
-				[open.id, older.id].sort(),
-			);
+			expect(
+				events
+					.slice(0, 2)
+					.map((event) => event.data.object.id)
+					.sort(),
+			).toEqual([open.id, older.id].sort());
 		});
 
 		it('portal sessions point at the fake and completing one sets the default method', async () => {
@@ -899,12 +926,16 @@ describe('rate limits and faults', () => {
 
 	describe("Stripe's documented limits (https://docs.stripe.com/rate-limits)", () => {
 		const reasonsOf = (answers) =>
-			answers.filter((a) => a.status === 429).map((a) => a.headers.get('stripe-rate-limited-reason'));
+			answers
+				.filter((a) => a.status === 429)
+				.map((a) => a.headers.get('stripe-rate-limited-reason'));
 
 		it('each endpoint has its own budget, ids folded; another endpoint is not held back', async () => {
 			fake.setLimits({ endpoint: 3 });
 			const answers = await Promise.all([
-				...['cus_A1', 'cus_B2', 'cus_C3', 'cus_D4', 'cus_E5'].map((id) => api.get(`/v1/customers/${id}`)),
+				...['cus_A1', 'cus_B2', 'cus_C3', 'cus_D4', 'cus_E5'].map((id) =>
+					api.get(`/v1/customers/${id}`),
+				),
 				api.get('/v1/balance'),
 				api.get('/v1/balance'),
 			]);
@@ -955,9 +986,12 @@ describe('rate limits and faults', () => {
 		it('a PaymentIntent takes a limited number of updates per hour: resource-specific', async () => {
 			fake.setLimits({ paymentIntentUpdatesPerHour: 2 });
 			const created = (n) =>
-				api.post('/v1/payment_intents', { amount: 1000 + n, currency: 'usd' }).then((a) => a.body.id);
+				api
+					.post('/v1/payment_intents', { amount: 1000 + n, currency: 'usd' })
+					.then((a) => a.body.id);
 			const [hot, other] = [await created(1), await created(2)];
-			const confirm = (id) => api.post(`/v1/payment_intents/${id}/confirm`, { payment_method: 'pm_card_visa' });
+			const confirm = (id) =>
+				api.post(`/v1/payment_intents/${id}/confirm`, { payment_method: 'pm_card_visa' });
 			expect((await confirm(hot)).status).toBe(200);
 			// Counted whatever the answer: confirming a succeeded PaymentIntent is refused, but is an update.
 			expect((await confirm(hot)).status).toBe(400);
@@ -980,7 +1014,10 @@ describe('rate limits and faults', () => {
 			await testHook(fake.url, '/_test/limits', { preset: 'sandbox' });
 			expect((await testHook(fake.url, '/_test/limits')).body.global).toBe(25);
 			expect((await testHook(fake.url, '/_test/rate_limit', { rps: 7 })).body).toEqual({ rps: 7 });
-			expect((await testHook(fake.url, '/_test/limits')).body).toMatchObject({ global: 7, endpoint: 25 });
+			expect((await testHook(fake.url, '/_test/limits')).body).toMatchObject({
+				global: 7,
+				endpoint: 25,
+			});
 			expect((await testHook(fake.url, '/_test/limits', { global: 3 })).body).toEqual({
 				global: 3,
 				endpoint: 0,
@@ -994,7 +1031,9 @@ describe('rate limits and faults', () => {
 			const answer = await api.get('/v1/balance');
 			expect(answer.headers.get('stripe-rate-limited-reason')).toBe('endpoint-concurrency');
 			fake.setFaults({ http429: 1 });
-			expect((await api.get('/v1/balance')).headers.get('stripe-rate-limited-reason')).toBe('global-rate');
+			expect((await api.get('/v1/balance')).headers.get('stripe-rate-limited-reason')).toBe(
+				'global-rate',
+			);
 			expect((await testHook(fake.url, '/_test/stats')).body.http429ByReason).toEqual({
 				'endpoint-concurrency': 1,
 				'global-rate': 1,
@@ -1147,10 +1186,7 @@ describe('customer search', () => {
 		const fake = await startStripeServer();
 		try {
 			fake.seed({
-				customers: [
-					{ name: "O'Brien & Co", metadata: { "it's": 'a\\b' } },
-					{ name: 'Obrien Ltd' },
-				],
+				customers: [{ name: "O'Brien & Co", metadata: { "it's": 'a\\b' } }, { name: 'Obrien Ltd' }],
 			});
 			const api = apiClient(fake.url);
 			const names = async (query) =>
@@ -1305,7 +1341,11 @@ describe('standalone process', () => {
 			await testHook(url, `/_test/checkout_sessions/${session.id}/complete`, {
 				paymentMethod: 'pm_card_visa',
 			});
-			expect((await testHook(url, '/_test/limits')).body).toMatchObject({ global: 25, endpoint: 25, search: 20 });
+			expect((await testHook(url, '/_test/limits')).body).toMatchObject({
+				global: 25,
+				endpoint: 25,
+				search: 20,
+			});
 			expect((await testHook(url, '/_test/ledger')).body.charges).toMatchObject([
 				{ invoiceIds: ['CLI-1'], currency: 'eur' },
 			]);

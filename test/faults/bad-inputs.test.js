@@ -16,17 +16,38 @@ let ids;
 beforeAll(async () => {
 	stripe = await startStripe();
 	const api = apiClient(stripe.url, SECRET_KEY);
-	const mapped = stripe.createCustomer({ name: 'Bad input customer', metadata: { books_customer_id: 'BAD-C' }, defaultPaymentMethod: 'pm_card_visa' });
-	const noMethod = stripe.createCustomer({ name: 'No method', metadata: { books_customer_id: 'BAD-NOPM' } });
+	const mapped = stripe.createCustomer({
+		name: 'Bad input customer',
+		metadata: { books_customer_id: 'BAD-C' },
+		defaultPaymentMethod: 'pm_card_visa',
+	});
+	const noMethod = stripe.createCustomer({
+		name: 'No method',
+		metadata: { books_customer_id: 'BAD-NOPM' },
+	});
 	const other = stripe.createCustomer({ name: 'Other', defaultPaymentMethod: 'pm_card_visa' });
 	const free = stripe.createCustomer({ name: 'Free' });
 	const deleted = stripe.createCustomer({ name: 'Deleted' });
 	await api.del(`/v1/customers/${deleted.id}`);
-	const bank = (await api.post('/v1/payment_methods/pm_usBankAccount_success/attach', { customer: mapped.id })).body;
+	const bank = (
+		await api.post('/v1/payment_methods/pm_usBankAccount_success/attach', { customer: mapped.id })
+	).body;
 	const [waiting, paid] = stripe.seed({
 		paymentIntents: [
-			{ customer: mapped.id, amount: 1000, currency: 'usd', status: 'requires_payment_method', metadata: { invoice_ids: 'W-1' } },
-			{ customer: mapped.id, amount: 1000, currency: 'usd', status: 'succeeded', metadata: { invoice_ids: 'P-1' } },
+			{
+				customer: mapped.id,
+				amount: 1000,
+				currency: 'usd',
+				status: 'requires_payment_method',
+				metadata: { invoice_ids: 'W-1' },
+			},
+			{
+				customer: mapped.id,
+				amount: 1000,
+				currency: 'usd',
+				status: 'succeeded',
+				metadata: { invoice_ids: 'P-1' },
+			},
 		],
 	}).paymentIntents;
 	ids = {

@@ -24,12 +24,21 @@ afterEach(() => {
 
 function mappedCustomer(card = 'pm_card_visa') {
 	const booksId = `F-${++counter}`;
-	stripe.createCustomer({ name: booksId, metadata: { books_customer_id: booksId }, defaultPaymentMethod: card });
+	stripe.createCustomer({
+		name: booksId,
+		metadata: { books_customer_id: booksId },
+		defaultPaymentMethod: card,
+	});
 	return booksId;
 }
 
 function invoices(customerId, count, balance = '20.00') {
-	return Array.from({ length: count }, () => ({ invoiceId: `FI-${++counter}`, customerId, balance, currency: 'usd' }));
+	return Array.from({ length: count }, () => ({
+		invoiceId: `FI-${++counter}`,
+		customerId,
+		balance,
+		currency: 'usd',
+	}));
 }
 
 const payOne = (settings = {}) => payInvoiceParams({ settings: { timeZone: 'UTC', ...settings } });
@@ -44,11 +53,13 @@ function expectChargedOnceAndRecorded(batch, ...outputs) {
 	expect(stripe.ledger.duplicates()).toEqual([]);
 	const reported = new Map();
 	for (const output of outputs) {
-		for (const record of output) if (record.status === 'succeeded') reported.set(record.invoiceId, record.paymentId);
+		for (const record of output)
+			if (record.status === 'succeeded') reported.set(record.invoiceId, record.paymentId);
 	}
 	for (const charge of stripe.ledger.allCharges()) {
 		for (const invoiceId of charge.invoiceIds) {
-			if (batch.some((b) => b.invoiceId === invoiceId)) expect(reported.get(invoiceId)).toBe(charge.paymentIntentId);
+			if (batch.some((b) => b.invoiceId === invoiceId))
+				expect(reported.get(invoiceId)).toBe(charge.paymentIntentId);
 		}
 	}
 }
@@ -56,19 +67,34 @@ function expectChargedOnceAndRecorded(batch, ...outputs) {
 // The last column: the first run itself already reports every charge (retries with the same
 // key, or reading the customer's payments back when the answer was lost).
 const faults = [
-	['connection dropped after the charge was committed', () => stripe.setFaults({ dropAfterCommit: 2, on: 'POST /v1/payment_intents' }), true],
-	['500 after the charge was committed', () => stripe.setFaults({ error500AfterCommit: 2, on: 'POST /v1/payment_intents' }), true],
+	[
+		'connection dropped after the charge was committed',
+		() => stripe.setFaults({ dropAfterCommit: 2, on: 'POST /v1/payment_intents' }),
+		true,
+	],
+	[
+		'500 after the charge was committed',
+		() => stripe.setFaults({ error500AfterCommit: 2, on: 'POST /v1/payment_intents' }),
+		true,
+	],
 	['a storm of 429s', () => stripe.setFaults({ http429: 6 }), false],
-	['a charge slower than the request timeout', () => stripe.setLatency(1500, 'POST /v1/payment_intents'), true],
+	[
+		'a charge slower than the request timeout',
+		() => stripe.setLatency(1500, 'POST /v1/payment_intents'),
+		true,
+	],
 ];
 
 describe.each(faults)('%s', (_, inject, firstRunComplete) => {
 	test('Pay Invoice: each invoice charged once and recorded', async () => {
 		const batch = invoices(mappedCustomer(), 4);
 		inject();
-		const run = await runNode(stripe, NODE, payOne({ requestTimeoutSeconds: 1 }), batch, { onError: 'continueRegularOutput' });
+		const run = await runNode(stripe, NODE, payOne({ requestTimeoutSeconds: 1 }), batch, {
+			onError: 'continueRegularOutput',
+		});
 		const first = run.output('Node');
-		if (firstRunComplete) expect(first.map((r) => r.status ?? r.error)).toEqual(batch.map(() => 'succeeded'));
+		if (firstRunComplete)
+			expect(first.map((r) => r.status ?? r.error)).toEqual(batch.map(() => 'succeeded'));
 		stripe.setFaults({});
 		stripe.setLatency(0);
 		// Whatever the first run could not confirm, the re-run finds and reports.
@@ -81,10 +107,19 @@ describe.each(faults)('%s', (_, inject, firstRunComplete) => {
 	test('Pay Invoices Together: one payment, each invoice once', async () => {
 		const batch = invoices(mappedCustomer(), 3);
 		inject();
-		const run = await runNode(stripe, NODE, { ...payTogether(), settings: { timeZone: 'UTC', requestTimeoutSeconds: 1 } }, batch, {
-			onError: 'continueRegularOutput',
-		});
-		if (firstRunComplete) expect(run.output('Node').map((r) => r.status ?? r.error)).toEqual(batch.map(() => 'succeeded'));
+		const run = await runNode(
+			stripe,
+			NODE,
+			{ ...payTogether(), settings: { timeZone: 'UTC', requestTimeoutSeconds: 1 } },
+			batch,
+			{
+				onError: 'continueRegularOutput',
+			},
+		);
+		if (firstRunComplete)
+			expect(run.output('Node').map((r) => r.status ?? r.error)).toEqual(
+				batch.map(() => 'succeeded'),
+			);
 		stripe.setFaults({});
 		stripe.setLatency(0);
 		const again = (await runNode(stripe, NODE, payTogether(), batch)).output('Node');
@@ -98,12 +133,16 @@ describe('execution stopped mid-batch, then run again', () => {
 	test('the invoices charged before the stop are not charged again; the rest are charged once', async () => {
 		const customerId = mappedCustomer();
 		const batch = invoices(customerId, 30);
-		const charged = () => stripe.ledger.allCharges().filter((c) => batch.some((b) => c.invoiceIds.includes(b.invoiceId))).length;
+		const charged = () =>
+			stripe.ledger
+				.allCharges()
+				.filter((c) => batch.some((b) => c.invoiceIds.includes(b.invoiceId))).length;
 		stripe.setLatency(20);
 		const running = runNode(stripe, NODE, payOne({ concurrency: 4 }), batch);
 		// Stripe stops answering (429 on every request) once part of the batch is charged: the
 		// execution fails there, with claims made, confirmed or not, as a killed run leaves them.
-		for (let i = 0; i < 500 && charged() < 8; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+		for (let i = 0; i < 500 && charged() < 8; i++)
+			await new Promise((resolve) => setTimeout(resolve, 10));
 		stripe.setFaults({ http429: 100_000 });
 		const stopped = await running;
 		stripe.setFaults({});
@@ -124,14 +163,26 @@ describe('two auto-pay runs at once (scan then pay, as the daily workflow)', () 
 		return {
 			name: 'auto-pay',
 			nodes: [
-				{ id: 't', name: 'Manual Trigger', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+				{
+					id: 't',
+					name: 'Manual Trigger',
+					type: 'n8n-nodes-base.manualTrigger',
+					typeVersion: 1,
+					position: [0, 0],
+					parameters: {},
+				},
 				{
 					id: 's',
 					name: 'Auto-Pay Scan',
 					type: `${PACKAGE_NAME}.autoPayScan`,
 					typeVersion: 1,
 					position: [200, 0],
-					parameters: { takePaymentOn: 'dueDate', timeZone: 'UTC', checkStripe: true, recurringOnly: true },
+					parameters: {
+						takePaymentOn: 'dueDate',
+						timeZone: 'UTC',
+						checkStripe: true,
+						recurringOnly: true,
+					},
 					credentials: { stripeInvoicePaymentsApi: { id: '1', name: 'Stripe' } },
 				},
 				{
@@ -169,13 +220,20 @@ describe('two auto-pay runs at once (scan then pay, as the daily workflow)', () 
 			dueDate: today,
 			recurringInvoiceId: 'R-1',
 		}));
-		const run = () => runWorkflow(autoPayWorkflow(), { credentials: stripeCredentials(stripe), input: batch });
+		const run = () =>
+			runWorkflow(autoPayWorkflow(), { credentials: stripeCredentials(stripe), input: batch });
 		const [a, b] = await Promise.all([run(), run()]);
 		for (const inv of batch) expect(stripe.ledger.chargesFor(inv.id)).toBe(1);
 		const outA = a.output('Pay');
 		const outB = b.output('Pay');
 		// Both runs report every invoice with the same payment: the books end right either way.
-		expect(outA.map((r) => [r.invoiceId, r.paymentId])).toEqual(outB.map((r) => [r.invoiceId, r.paymentId]));
-		expectChargedOnceAndRecorded(batch.map((x) => ({ invoiceId: x.id })), outA, outB);
+		expect(outA.map((r) => [r.invoiceId, r.paymentId])).toEqual(
+			outB.map((r) => [r.invoiceId, r.paymentId]),
+		);
+		expectChargedOnceAndRecorded(
+			batch.map((x) => ({ invoiceId: x.id })),
+			outA,
+			outB,
+		);
 	}, 30_000);
 });

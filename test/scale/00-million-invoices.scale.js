@@ -68,7 +68,9 @@ function withIntent(i, id, status, extra = {}) {
 		payments: [{ id: `pi_${i}`, status, invoiceIds: [id], ...extra }],
 	};
 }
-const LOST_ON_VISA = { lastDecline: { code: 'card_declined', declineCode: 'lost_card', paymentMethodId: VISA.id } };
+const LOST_ON_VISA = {
+	lastDecline: { code: 'card_declined', declineCode: 'lost_card', paymentMethodId: VISA.id },
+};
 
 /** The item at index i and the Stripe facts the shell would pass with it. */
 function item(i) {

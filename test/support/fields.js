@@ -1,3 +1,4 @@
+// @ts-check
 // A union the core returns (an email or none, a charge or a skip), read field by field in a test:
 // every member's fields at once, those of the other members typed undefined. Only types change:
 // each test still asserts which member it got.

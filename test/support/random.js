@@ -1,3 +1,4 @@
+// @ts-check
 // A seeded generator for property tests: the same seed gives the same cases, so failures replay.
 export function seededRandom(seed) {
 	let state = seed >>> 0;

@@ -9,27 +9,43 @@ import path from 'node:path';
 
 import { PACKAGE_NAME } from '../engine/package-types';
 
-const daily = JSON.parse(readFileSync(path.join(__dirname, '../../workflows/daily-auto-pay.json'), 'utf8'));
+const daily = JSON.parse(
+	readFileSync(path.join(__dirname, '../../workflows/daily-auto-pay.json'), 'utf8'),
+);
 const node = (name) => daily.nodes.find((n) => n.name === name);
 const stripeNodes = daily.nodes.filter((n) => n.type === `${PACKAGE_NAME}.stripeInvoicePayment`);
 
 test('the scan feeds Charge Scanned Invoice with its decision, Check Stripe on', () => {
 	expect(node('Auto-Pay Scan').parameters.checkStripe).toBe(true);
-	expect(daily.connections['Auto-Pay Scan'].main[0].map((l) => l.node)).toEqual(['Stripe: charge the automatic payment method']);
+	expect(daily.connections['Auto-Pay Scan'].main[0].map((l) => l.node)).toEqual([
+		'Stripe: charge the automatic payment method',
+	]);
 	const charge = node('Stripe: charge the automatic payment method').parameters;
-	expect(charge).toMatchObject({ resource: 'payment', operation: 'chargeAutoPay', autoPayDecision: '={{ $json.autoPay }}' });
+	expect(charge).toMatchObject({
+		resource: 'payment',
+		operation: 'chargeAutoPay',
+		autoPayDecision: '={{ $json.autoPay }}',
+	});
 	// nothing the decision holds is handed in again beside it
-	for (const parameter of ['invoiceId', 'customer', 'balance', 'amount', 'currency', 'howToPay']) expect(charge).not.toHaveProperty(parameter);
+	for (const parameter of ['invoiceId', 'customer', 'balance', 'amount', 'currency', 'howToPay'])
+		expect(charge).not.toHaveProperty(parameter);
 });
 
 test('per invoice, Stripe is read only to charge, to read a payment the books miss, and for an add-method link after a failure', () => {
-	const perInvoice = stripeNodes.map((n) => `${n.name}: ${n.parameters.resource}.${n.parameters.operation}`);
+	const perInvoice = stripeNodes.map(
+		(n) => `${n.name}: ${n.parameters.resource}.${n.parameters.operation}`,
+	);
 	expect(perInvoice.sort()).toEqual([
 		'Stripe: add-method link: paymentMethod.createAddLink',
 		'Stripe: charge the automatic payment method: payment.chargeAutoPay',
 		'Stripe: read the payment: payment.get',
 	]);
 	// the email's method label is the payment record's, the link's customer the record's Stripe customer
-	expect(node('Compose payment emails').parameters.automaticPaymentMethod).toContain("$('Books: record the payment').item.json.payment.paymentMethod");
-	expect(node('Stripe: add-method link').parameters.customer).toMatchObject({ mode: 'id', value: "={{ $('Books: record the payment').item.json.payment.customer.providerId }}" });
+	expect(node('Compose payment emails').parameters.automaticPaymentMethod).toContain(
+		"$('Books: record the payment').item.json.payment.paymentMethod",
+	);
+	expect(node('Stripe: add-method link').parameters.customer).toMatchObject({
+		mode: 'id',
+		value: "={{ $('Books: record the payment').item.json.payment.customer.providerId }}",
+	});
 });

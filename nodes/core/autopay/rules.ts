@@ -2,7 +2,7 @@
  * The auto-pay rules, in the order they are applied: the first rule an invoice breaks is its one
  * reason (stable across runs). Rule 1 is the reading of the item (reading.ts): no rule can judge
  * what could not be read. Rules 2-18 are the functions below, applied in this order by
- * firstBrokenRule; test/core/autopay-rules.test.js holds this list and that code to one another.
+ * firstBrokenRule; test/core/autopay/rules.test.js holds this list and that code to one another.
  *
  *  1. INVALID_FIELD (readInvoice)
  *     id, customerId, currency (or defaultCurrency), balance, or the date the mode needs

@@ -93,7 +93,7 @@ function isEarlier(a: Stripe.PaymentIntent, b: Stripe.PaymentIntent): boolean {
 
 /**
  * What a claim must do, given a read made after it was created. Pure: the tables in
- * test/core/invoice-claims.test.js walk its cases.
+ * test/core/stripe/invoiceClaims.test.js walk its cases.
  */
 export function judgeClaim(
 	own: Stripe.PaymentIntent,

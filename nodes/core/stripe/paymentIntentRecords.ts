@@ -13,7 +13,7 @@ import { refundStateOf } from './refundState';
 /**
  * The one builder of a Stripe payment's records: what the charge path (payInvoices, Get, Cancel)
  * and the payment-status webhook hand the books for one PaymentIntent are the same records, field
- * for field (test/core/stripe-payment-intent-records.test.js feeds both paths the same
+ * for field (test/core/stripe/paymentIntentRecords.test.js feeds both paths the same
  * PaymentIntents). The books update a record by payment id, so a field the two paths told
  * differently would flip with every write. Decided once, here:
  *

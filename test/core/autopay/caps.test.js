@@ -1,3 +1,4 @@
+// @ts-check
 import { parseCurrencyCaps } from '../../../nodes/core/autopay/caps';
 
 test.each([

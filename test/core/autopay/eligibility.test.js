@@ -1,3 +1,4 @@
+// @ts-check
 import { SKIP_REASONS } from '../../../nodes/core/autopay/types';
 import { DEFAULT_CATCH_UP_DAYS } from '../../../nodes/core/defaults';
 import { CoreInputError } from '../../../nodes/core/errors';

@@ -1,3 +1,4 @@
+// @ts-check
 // The invoice, settings and Stripe facts the auto-pay core tests start from (each test changes
 // what it is about).
 import { createScan as createCoreScan } from '../../../nodes/core/autopay/eligibility';

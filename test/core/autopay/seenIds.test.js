@@ -1,3 +1,4 @@
+// @ts-check
 import { SeenIds } from '../../../nodes/core/autopay/seenIds';
 
 describe('SeenIds', () => {

@@ -1,6 +1,11 @@
+// @ts-check
 // The charge guard, refunds and voids of the core, run against the local gateway over HTTP.
 import { CoreInputError } from '../../../nodes/core/errors';
-import { InvoiceLocks, chargeToken, readTransactionIdList } from '../../../nodes/core/gateway360/charge';
+import {
+	InvoiceLocks,
+	chargeToken,
+	readTransactionIdList,
+} from '../../../nodes/core/gateway360/charge';
 import { Gateway360ApiError } from '../../../nodes/core/gateway360/errors';
 import { refundPayment, voidPayment } from '../../../nodes/core/gateway360/reversals';
 import { Gateway360Transport } from '../../../nodes/core/gateway360/transport';
@@ -41,11 +46,19 @@ const request = (extra = {}) => {
 };
 /** A sale made at the gateway outside Charge Token (a virtual terminal, another system). */
 const outsideSale = (orderid, amount, fields = {}) =>
-	transport.transact({ type: 'sale', payment_token: token(), amount, currency: 'USD', orderid, ...fields });
-const conflictOf = (promise) => promise.then(
-	(outcome) => ({ unexpectedOutcome: outcome }),
-	(error) => error,
-);
+	transport.transact({
+		type: 'sale',
+		payment_token: token(),
+		amount,
+		currency: 'USD',
+		orderid,
+		...fields,
+	});
+const conflictOf = (promise) =>
+	promise.then(
+		(outcome) => ({ unexpectedOutcome: outcome }),
+		(error) => error,
+	);
 
 describe('chargeToken', () => {
 	test('an approved sale is a succeeded payment record with the card label', async () => {
@@ -64,7 +77,11 @@ describe('chargeToken', () => {
 			failure: null,
 		});
 		const [sale] = gateway.ledger.salesFor(req.invoiceId);
-		expect(sale).toMatchObject({ transactionId: outcome.record.paymentId, amount: '102.90', currency: 'USD' });
+		expect(sale).toMatchObject({
+			transactionId: outcome.record.paymentId,
+			amount: '102.90',
+			currency: 'USD',
+		});
 		const stored = gateway.transactions().find((t) => t.transactionId === sale.transactionId);
 		// The order ID is the books' invoice ID; customer and number ride along as merchant-defined fields.
 		expect(stored).toMatchObject({
@@ -75,7 +92,11 @@ describe('chargeToken', () => {
 			merchantDefinedFields: { 1: 'C-9', 2: req.invoiceNumber },
 		});
 		// Guard read, sale, re-read: the key was added by the http function, never by the core.
-		expect(sent.map((r) => new URLSearchParams(r.body).get('type') ?? 'query')).toEqual(['query', 'sale', 'query']);
+		expect(sent.map((r) => new URLSearchParams(r.body).get('type') ?? 'query')).toEqual([
+			'query',
+			'sale',
+			'query',
+		]);
 		expect(sent.every((r) => !/security_key/.test(r.body))).toBe(true);
 	});
 
@@ -89,7 +110,11 @@ describe('chargeToken', () => {
 			reason: 'ALREADY_PAID',
 			message: `Invoice ${req.invoiceNumber} already has an approved payment (${first.record.paymentId}); nothing new was charged`,
 		});
-		expect(second.record).toMatchObject({ invoiceId: req.invoiceId, customer: { booksId: 'cust-1' }, total: { minor: 10000 } });
+		expect(second.record).toMatchObject({
+			invoiceId: req.invoiceId,
+			customer: { booksId: 'cust-1' },
+			total: { minor: 10000 },
+		});
 		expect(gateway.ledger.chargesFor(req.invoiceId)).toBe(1);
 	});
 
@@ -105,7 +130,9 @@ describe('chargeToken', () => {
 		gateway.setLatency(30);
 		const base = request();
 		const results = await Promise.all(
-			[token(), token(), token()].map((paymentToken) => chargeToken(transport, { ...base, paymentToken })),
+			[token(), token(), token()].map((paymentToken) =>
+				chargeToken(transport, { ...base, paymentToken }),
+			),
 		).finally(() => gateway.setLatency(0));
 		// All three passed the guard before any sale existed: the race really happened.
 		expect(gateway.ledger.salesFor(base.invoiceId)).toHaveLength(3);
@@ -137,7 +164,9 @@ describe('chargeToken', () => {
 		const failure = await chargeToken(transport, req).catch((e) => e);
 		expect(failure).toBeInstanceOf(Gateway360ApiError);
 		expect(failure).toMatchObject({ kind: 'gateway_error', responseCode: '400' });
-		expect(failure.message).toBe('The gateway refused the payment: Transaction error returned by processor (response code 400)');
+		expect(failure.message).toBe(
+			'The gateway refused the payment: Transaction error returned by processor (response code 400)',
+		);
 		expect(gateway.ledger.chargesFor(req.invoiceId)).toBe(0);
 	});
 
@@ -169,9 +198,16 @@ describe('chargeToken', () => {
 	});
 
 	test('a wrong security key is an authentication error before any sale', async () => {
-		const wrong = new Gateway360Transport({ http: nodeHttp('wrong-key-000000000000'), baseUrl: gateway.url, sleep: async () => {} });
+		const wrong = new Gateway360Transport({
+			http: nodeHttp('wrong-key-000000000000'),
+			baseUrl: gateway.url,
+			sleep: async () => {},
+		});
 		const failure = await chargeToken(wrong, request()).catch((e) => e);
-		expect(failure).toMatchObject({ kind: 'authentication', message: 'The gateway refused the query: Authentication Failed' });
+		expect(failure).toMatchObject({
+			kind: 'authentication',
+			message: 'The gateway refused the query: Authentication Failed',
+		});
 	});
 });
 
@@ -182,7 +218,10 @@ describe('already paid: the same order ID, customer and total, nothing less', ()
 		const small = await outsideSale('INV-500', '10.00');
 		const failure = await conflictOf(chargeToken(transport, req));
 		expect(failure).toBeInstanceOf(Gateway360ApiError);
-		expect(failure).toMatchObject({ kind: 'conflicting_payment', transactionId: small.transactionId });
+		expect(failure).toMatchObject({
+			kind: 'conflicting_payment',
+			transactionId: small.transactionId,
+		});
 		expect(failure.message).toBe(
 			`Invoice INV-500 (order ID INV-500) already has sale ${small.transactionId} at the gateway that is not this payment (it names no customer, so Charge Token did not make it; it charged $10.00, not $500.00); nothing was charged. If that sale paid this invoice, record it in your books; if not, void or refund it; then pay again.`,
 		);
@@ -192,7 +231,9 @@ describe('already paid: the same order ID, customer and total, nothing less', ()
 	test('an earlier Charge Token sale of another total for the same customer is not this payment either', async () => {
 		const earlier = request({ amountMinor: 1000 });
 		const { record } = await chargeToken(transport, earlier);
-		const failure = await conflictOf(chargeToken(transport, { ...earlier, amountMinor: 50000, paymentToken: token() }));
+		const failure = await conflictOf(
+			chargeToken(transport, { ...earlier, amountMinor: 50000, paymentToken: token() }),
+		);
 		expect(failure).toMatchObject({ kind: 'conflicting_payment', transactionId: record.paymentId });
 		expect(failure.message).toContain('(it charged $10.00, not $500.00)');
 		expect(gateway.ledger.chargesFor(earlier.invoiceId)).toBe(1);
@@ -202,7 +243,10 @@ describe('already paid: the same order ID, customer and total, nothing less', ()
 		const req = request();
 		const other = await chargeToken(transport, { ...req, customerId: 'cust-other' });
 		const failure = await conflictOf(chargeToken(transport, { ...req, paymentToken: token() }));
-		expect(failure).toMatchObject({ kind: 'conflicting_payment', transactionId: other.record.paymentId });
+		expect(failure).toMatchObject({
+			kind: 'conflicting_payment',
+			transactionId: other.record.paymentId,
+		});
 		expect(failure.message).toContain('(it is for customer cust-other, not cust-1)');
 		expect(gateway.ledger.chargesFor(req.invoiceId)).toBe(1);
 	});
@@ -218,7 +262,10 @@ describe('already paid: the same order ID, customer and total, nothing less', ()
 		const req = request({ invoiceNumber: 'SHARED-1' });
 		await chargeToken(transport, { ...request({ invoiceNumber: 'SHARED-1' }), amountMinor: 1000 });
 		const outcome = await chargeToken(transport, req);
-		expect(outcome).toMatchObject({ existingPayment: false, record: { status: 'succeeded', invoiceId: req.invoiceId } });
+		expect(outcome).toMatchObject({
+			existingPayment: false,
+			record: { status: 'succeeded', invoiceId: req.invoiceId },
+		});
 	});
 
 	test('a voided sale does not count as paid: the invoice is charged', async () => {
@@ -236,7 +283,9 @@ describe('already paid: the same order ID, customer and total, nothing less', ()
 		const first = await chargeToken(transport, req);
 		const elsewhere = await outsideSale(req.invoiceId, '7.00');
 		gateway.settle();
-		await refundPayment(transport, { transactionId: /** @type {string} */ (first.record.paymentId) });
+		await refundPayment(transport, {
+			transactionId: /** @type {string} */ (first.record.paymentId),
+		});
 		await refundPayment(transport, { transactionId: elsewhere.transactionId });
 		const again = await chargeToken(transport, { ...req, paymentToken: token() });
 		expect(again).toMatchObject({ existingPayment: false, record: { status: 'succeeded' } });
@@ -246,12 +295,20 @@ describe('already paid: the same order ID, customer and total, nothing less', ()
 		const req = request();
 		const first = await chargeToken(transport, req);
 		gateway.settle();
-		await refundPayment(transport, { transactionId: /** @type {string} */ (first.record.paymentId), amount: '30.00' });
+		await refundPayment(transport, {
+			transactionId: /** @type {string} */ (first.record.paymentId),
+			amount: '30.00',
+		});
 		const again = await chargeToken(transport, { ...req, paymentToken: token() });
 		expect(again.existingPayment).toBe(true);
 		expect(again.record.paymentId).toBe(first.record.paymentId);
-		expect(again.record).toMatchObject({ status: 'succeeded', refund: { amountRefunded: { amount: '30.00' }, amountKept: { amount: '70.00' } } });
-		expect(again.record.guard?.message).toMatch(/; nothing new was charged\. \$30\.00 of it was refunded since, \$70\.00 kept$/);
+		expect(again.record).toMatchObject({
+			status: 'succeeded',
+			refund: { amountRefunded: { amount: '30.00' }, amountKept: { amount: '70.00' } },
+		});
+		expect(again.record.guard?.message).toMatch(
+			/; nothing new was charged\. \$30\.00 of it was refunded since, \$70\.00 kept$/,
+		);
 	});
 
 	test('a sale the books already hold is off the balance: paying the rest is charged, and kept', async () => {
@@ -259,10 +316,23 @@ describe('already paid: the same order ID, customer and total, nothing less', ()
 		const req = request({ amountMinor: 49000 });
 		const phone = await outsideSale(req.invoiceId, '10.00');
 		const refused = await conflictOf(chargeToken(transport, req));
-		expect(refused).toMatchObject({ kind: 'conflicting_payment', transactionId: phone.transactionId });
-		const paid = await chargeToken(transport, { ...req, paymentToken: token(), recordedPaymentIds: [phone.transactionId] });
-		expect(paid).toMatchObject({ existingPayment: false, voidedTransactionId: null, record: { status: 'succeeded', total: { amount: '490.00' } } });
-		expect(gateway.ledger.salesFor(req.invoiceId).map((sale) => [sale.amount, sale.voided])).toEqual([
+		expect(refused).toMatchObject({
+			kind: 'conflicting_payment',
+			transactionId: phone.transactionId,
+		});
+		const paid = await chargeToken(transport, {
+			...req,
+			paymentToken: token(),
+			recordedPaymentIds: [phone.transactionId],
+		});
+		expect(paid).toMatchObject({
+			existingPayment: false,
+			voidedTransactionId: null,
+			record: { status: 'succeeded', total: { amount: '490.00' } },
+		});
+		expect(
+			gateway.ledger.salesFor(req.invoiceId).map((sale) => [sale.amount, sale.voided]),
+		).toEqual([
 			['10.00', false],
 			['490.00', false],
 		]);
@@ -271,18 +341,34 @@ describe('already paid: the same order ID, customer and total, nothing less', ()
 	test('a payment the books hold that is this payment still means paid (a double click after recording)', async () => {
 		const req = request();
 		const first = await chargeToken(transport, req);
-		const again = await chargeToken(transport, { ...req, paymentToken: token(), recordedPaymentIds: [/** @type {string} */ (first.record.paymentId)] });
-		expect(again).toMatchObject({ existingPayment: true, record: { paymentId: first.record.paymentId } });
+		const again = await chargeToken(transport, {
+			...req,
+			paymentToken: token(),
+			recordedPaymentIds: [/** @type {string} */ (first.record.paymentId)],
+		});
+		expect(again).toMatchObject({
+			existingPayment: true,
+			record: { paymentId: first.record.paymentId },
+		});
 		expect(gateway.ledger.chargesFor(req.invoiceId)).toBe(1);
 	});
 
 	test('recorded payment IDs are read from a list or comma-separated text, and must be transaction IDs', async () => {
-		expect(readTransactionIdList(' 7000000001, ,7000000002 ')).toEqual(['7000000001', '7000000002']);
+		expect(readTransactionIdList(' 7000000001, ,7000000002 ')).toEqual([
+			'7000000001',
+			'7000000002',
+		]);
 		expect(readTransactionIdList(['7000000003', 7000000004])).toEqual(['7000000003', '7000000004']);
 		expect(readTransactionIdList(undefined)).toEqual([]);
-		const failure = await chargeToken(transport, request({ recordedPaymentIds: ['1 OR 1=1'] })).catch((e) => e);
+		const failure = await chargeToken(
+			transport,
+			request({ recordedPaymentIds: ['1 OR 1=1'] }),
+		).catch((e) => e);
 		expect(failure).toBeInstanceOf(CoreInputError);
-		expect(failure).toMatchObject({ field: 'recordedPaymentIds', message: '"1 OR 1=1" is not a gateway transaction ID' });
+		expect(failure).toMatchObject({
+			field: 'recordedPaymentIds',
+			message: '"1 OR 1=1" is not a gateway transaction ID',
+		});
 		expect(sent).toHaveLength(0);
 	});
 
@@ -291,7 +377,10 @@ describe('already paid: the same order ID, customer and total, nothing less', ()
 		const paid = await chargeToken(transport, req);
 		await outsideSale(req.invoiceId, '3.00');
 		const again = await chargeToken(transport, { ...req, paymentToken: token() });
-		expect(again).toMatchObject({ existingPayment: true, record: { paymentId: paid.record.paymentId } });
+		expect(again).toMatchObject({
+			existingPayment: true,
+			record: { paymentId: paid.record.paymentId },
+		});
 	});
 
 	test('a conflicting sale made while ours was on its way: ours is voided and the charge refused', async () => {
@@ -309,8 +398,13 @@ describe('already paid: the same order ID, customer and total, nothing less', ()
 			},
 		});
 		const failure = await conflictOf(chargeToken(racing, req));
-		expect(failure).toMatchObject({ kind: 'conflicting_payment', transactionId: /** @type {{ transactionId: string }} */ (other).transactionId });
-		expect(failure.message).toMatch(/; this payment's sale \d+ was voided, nothing new is charged\./);
+		expect(failure).toMatchObject({
+			kind: 'conflicting_payment',
+			transactionId: /** @type {{ transactionId: string }} */ (other).transactionId,
+		});
+		expect(failure.message).toMatch(
+			/; this payment's sale \d+ was voided, nothing new is charged\./,
+		);
 		const sales = gateway.ledger.salesFor(req.invoiceId);
 		expect(sales.map((sale) => [sale.amount, sale.voided])).toEqual([
 			['10.00', false],
@@ -323,13 +417,15 @@ describe('InvoiceLocks', () => {
 	test('work for one invoice runs one at a time, other invoices in parallel, failures do not block', async () => {
 		const locks = new InvoiceLocks();
 		const log = [];
-		const step = (name, ms, fail = false) => async () => {
-			log.push(`start ${name}`);
-			await new Promise((resolve) => setTimeout(resolve, ms));
-			log.push(`end ${name}`);
-			if (fail) throw new Error(name);
-			return name;
-		};
+		const step =
+			(name, ms, fail = false) =>
+			async () => {
+				log.push(`start ${name}`);
+				await new Promise((resolve) => setTimeout(resolve, ms));
+				log.push(`end ${name}`);
+				if (fail) throw new Error(name);
+				return name;
+			};
 		const results = await Promise.allSettled([
 			locks.run('A', step('a1', 20, true)),
 			locks.run('A', step('a2', 1)),
@@ -352,9 +448,15 @@ describe('refund and void', () => {
 	test('an unsettled payment is voided in full; a second void is refused by field', async () => {
 		const id = await paid();
 		const record = await voidPayment(transport, { transactionId: id });
-		expect(record).toMatchObject({ paymentId: id, status: 'canceled', voided: { amount: '50.00' } });
+		expect(record).toMatchObject({
+			paymentId: id,
+			status: 'canceled',
+			voided: { amount: '50.00' },
+		});
 		expect(gateway.ledger.salesFor(record.invoiceId)[0].voided).toBe(true);
-		await expect(voidPayment(transport, { transactionId: id })).rejects.toThrow(`Transaction ${id} cannot be voided: it is already voided`);
+		await expect(voidPayment(transport, { transactionId: id })).rejects.toThrow(
+			`Transaction ${id} cannot be voided: it is already voided`,
+		);
 	});
 
 	test('an unsettled payment is not refunded: the advice is to void it', async () => {
@@ -367,35 +469,67 @@ describe('refund and void', () => {
 	test('a settled payment is refunded in parts, never beyond what is left', async () => {
 		const id = await paid(5000);
 		gateway.settle();
-		await expect(voidPayment(transport, { transactionId: id })).rejects.toThrow(/it has settled: refund it instead/);
+		await expect(voidPayment(transport, { transactionId: id })).rejects.toThrow(
+			/it has settled: refund it instead/,
+		);
 		const part = await refundPayment(transport, { transactionId: id, amount: '20.00' });
-		expect(part).toMatchObject({ paymentId: id, status: 'succeeded', refunded: { amount: '20.00' }, leftToRefund: { amount: '30.00' }, fullRefund: false });
+		expect(part).toMatchObject({
+			paymentId: id,
+			status: 'succeeded',
+			refunded: { amount: '20.00' },
+			leftToRefund: { amount: '30.00' },
+			fullRefund: false,
+		});
 		expect(part.refundId).toMatch(/^\d+$/);
 		expect(part.refundId).not.toBe(id);
-		const tooMuch = await refundPayment(transport, { transactionId: id, amount: '30.01' }).catch((e) => e);
+		const tooMuch = await refundPayment(transport, { transactionId: id, amount: '30.01' }).catch(
+			(e) => e,
+		);
 		expect(tooMuch).toMatchObject({ field: 'amount' });
-		expect(tooMuch.message).toBe(`Cannot refund 30.01 USD of transaction ${id}: 30.00 is left to refund`);
+		expect(tooMuch.message).toBe(
+			`Cannot refund 30.01 USD of transaction ${id}: 30.00 is left to refund`,
+		);
 		const rest = await refundPayment(transport, { transactionId: id });
-		expect(rest).toMatchObject({ refunded: { amount: '30.00' }, leftToRefund: { amount: '0.00' }, fullRefund: true });
-		await expect(refundPayment(transport, { transactionId: id })).rejects.toThrow(/already refunded in full/);
+		expect(rest).toMatchObject({
+			refunded: { amount: '30.00' },
+			leftToRefund: { amount: '0.00' },
+			fullRefund: true,
+		});
+		await expect(refundPayment(transport, { transactionId: id })).rejects.toThrow(
+			/already refunded in full/,
+		);
 	});
 
-	test.each([['0'], ['-5'], ['abc']])('a refund amount of %p is refused by field', async (amount) => {
-		const id = await paid();
-		gateway.settle();
-		const failure = await refundPayment(transport, { transactionId: id, amount }).catch((e) => e);
-		expect(failure).toBeInstanceOf(CoreInputError);
-		expect(failure.field).toBe('amount');
-	});
+	test.each([['0'], ['-5'], ['abc']])(
+		'a refund amount of %p is refused by field',
+		async (amount) => {
+			const id = await paid();
+			gateway.settle();
+			const failure = await refundPayment(transport, { transactionId: id, amount }).catch((e) => e);
+			expect(failure).toBeInstanceOf(CoreInputError);
+			expect(failure.field).toBe('amount');
+		},
+	);
 
 	test('an unknown or malformed transaction ID is refused by field', async () => {
-		await expect(voidPayment(transport, { transactionId: '999999999' })).rejects.toThrow('The gateway has no transaction 999999999');
-		await expect(refundPayment(transport, { transactionId: '1 OR 1=1' })).rejects.toThrow(/is not a gateway transaction ID/);
+		await expect(voidPayment(transport, { transactionId: '999999999' })).rejects.toThrow(
+			'The gateway has no transaction 999999999',
+		);
+		await expect(refundPayment(transport, { transactionId: '1 OR 1=1' })).rejects.toThrow(
+			/is not a gateway transaction ID/,
+		);
 	});
 
 	test('a declined payment cannot be voided or refunded', async () => {
-		const { record } = await chargeToken(transport, request({ paymentToken: token('4000000000000002') }));
-		await expect(voidPayment(transport, { transactionId: /** @type {string} */ (record.paymentId) })).rejects.toThrow(/cannot be voided: it is failed/);
-		await expect(refundPayment(transport, { transactionId: /** @type {string} */ (record.paymentId) })).rejects.toThrow(/is failed: only approved payments/);
+		const { record } = await chargeToken(
+			transport,
+			request({ paymentToken: token('4000000000000002') }),
+		);
+		await expect(
+			voidPayment(transport, { transactionId: /** @type {string} */ (record.paymentId) }),
+		).rejects.toThrow(/cannot be voided: it is failed/);
+		await expect(
+			refundPayment(transport, { transactionId: /** @type {string} */ (record.paymentId) }),
+		).rejects.toThrow(/is failed: only approved payments/);
 	});
 });

@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * Charge Token claiming the invoice in Stripe first (chargeWithStripeClaim.ts), step by step,
  * against the local Stripe server and the local 360 gateway over HTTP: claim, hold, turn,
@@ -6,7 +7,10 @@
  */
 import { CoreInputError } from '../../../nodes/core/errors';
 import { parseFeePercent } from '../../../nodes/core/money/fee';
-import { chargeTokenClaimingStripe, gateway360ChargeKey } from '../../../nodes/core/gateway360/chargeWithStripeClaim';
+import {
+	chargeTokenClaimingStripe,
+	gateway360ChargeKey,
+} from '../../../nodes/core/gateway360/chargeWithStripeClaim';
 import { Gateway360ApiError } from '../../../nodes/core/gateway360/errors';
 import { Gateway360Transport } from '../../../nodes/core/gateway360/transport';
 import { payInvoices } from '../../../nodes/core/stripe/payInvoices';
@@ -43,8 +47,16 @@ function stripeHttp(script) {
 	return async ({ method, url, headers, body }) => {
 		const step = `${method} ${new URL(url).pathname.replace(/\/(pi|cs)_\w+/, '/$1_…')}`;
 		await script.before(step);
-		const response = await fetch(url, { method, headers: { ...headers, Authorization: `Bearer ${STRIPE_KEY}` }, body });
-		const answer = { statusCode: response.status, headers: Object.fromEntries(response.headers), body: await response.text() };
+		const response = await fetch(url, {
+			method,
+			headers: { ...headers, Authorization: `Bearer ${STRIPE_KEY}` },
+			body,
+		});
+		const answer = {
+			statusCode: response.status,
+			headers: Object.fromEntries(response.headers),
+			body: await response.text(),
+		};
 		await script.after(step);
 		return answer;
 	};
@@ -67,7 +79,13 @@ function gatewayHttp(script) {
  * dieAt + 1, or (`lostAnswer`) right after request dieAt was committed. `before` / `after`:
  * what else happens at a step (a racer, a hold gone).
  */
-function transports({ dieAt = Infinity, lostAnswer = false, before = {}, after = {}, answers = {} } = {}) {
+function transports({
+	dieAt = Infinity,
+	lostAnswer = false,
+	before = {},
+	after = {},
+	answers = {},
+} = {}) {
 	const steps = [];
 	let died = false;
 	const die = () => {
@@ -91,19 +109,37 @@ function transports({ dieAt = Infinity, lostAnswer = false, before = {}, after =
 			return body;
 		},
 	};
-	const stripeTransport = new StripeTransport({ http: stripeHttp(script), baseUrl: stripe.url, sleep, maxNetworkRetries: 0 });
-	const gatewayTransport = new Gateway360Transport({ http: gatewayHttp(script), baseUrl: gateway.url, sleep: async () => {} });
+	const stripeTransport = new StripeTransport({
+		http: stripeHttp(script),
+		baseUrl: stripe.url,
+		sleep,
+		maxNetworkRetries: 0,
+	});
+	const gatewayTransport = new Gateway360Transport({
+		http: gatewayHttp(script),
+		baseUrl: gateway.url,
+		sleep: async () => {},
+	});
 	return { stripeTransport, gatewayTransport, steps, died: () => died };
 }
 
 /** A plain Stripe transport for the test's own moves (a racer, a look at the claim). */
-const plainStripe = () => new StripeTransport({ http: stripeHttp({ before() {}, after() {} }), baseUrl: stripe.url, sleep });
+const plainStripe = () =>
+	new StripeTransport({
+		http: stripeHttp({ before() {}, after() {} }),
+		baseUrl: stripe.url,
+		sleep,
+	});
 
 let counter = 0;
 /** A books customer mapped to a Stripe customer with a saved card, and one open invoice. */
 function newInvoice({ ccnumber = '4111111111111111' } = {}) {
 	const booksId = `G-${++counter}`;
-	const customer = stripe.createCustomer({ name: booksId, metadata: { books_customer_id: booksId }, defaultPaymentMethod: 'pm_card_visa' });
+	const customer = stripe.createCustomer({
+		name: booksId,
+		metadata: { books_customer_id: booksId },
+		defaultPaymentMethod: 'pm_card_visa',
+	});
 	return {
 		stripeCustomerId: customer.id,
 		request: {
@@ -119,7 +155,11 @@ function newInvoice({ ccnumber = '4111111111111111' } = {}) {
 }
 
 function charge360(inv, t = transports()) {
-	const side = { transport: t.stripeTransport, reads: new StripeReadCache(t.stripeTransport), nowSeconds: Math.floor(Date.now() / 1000) };
+	const side = {
+		transport: t.stripeTransport,
+		reads: new StripeReadCache(t.stripeTransport),
+		nowSeconds: Math.floor(Date.now() / 1000),
+	};
 	return chargeTokenClaimingStripe(t.gatewayTransport, side, inv.request, inv.stripeCustomerId);
 }
 
@@ -127,7 +167,11 @@ function charge360(inv, t = transports()) {
 /** A Stripe path's refusal of an invoice a turned 360 claim holds (Stripe has no record of it to report). */
 const PAID_THROUGH_360 = /was paid through 360 Payments \(claim pi_\w+\); nothing was charged$/;
 
-function payInStripe(inv, key = `agent-${inv.request.invoiceId}-${++counter}`, transport = plainStripe()) {
+function payInStripe(
+	inv,
+	key = `agent-${inv.request.invoiceId}-${++counter}`,
+	transport = plainStripe(),
+) {
 	return payInvoices(transport, {
 		invoices: [{ invoiceId: inv.request.invoiceId, amountMinor: 4000 }],
 		currency: 'usd',
@@ -143,10 +187,14 @@ function payInStripe(inv, key = `agent-${inv.request.invoiceId}-${++counter}`, t
 }
 
 /** Money taken for the invoice: Stripe's succeeded charges plus the gateway's sales and captured holds. */
-const moneyTaken = (inv) => stripe.ledger.chargesFor(inv.request.invoiceId) + gateway.ledger.chargesFor(inv.request.invoiceId);
+const moneyTaken = (inv) =>
+	stripe.ledger.chargesFor(inv.request.invoiceId) +
+	gateway.ledger.chargesFor(inv.request.invoiceId);
 
 async function claimsOf(inv) {
-	const list = await plainStripe().request('GET', '/v1/payment_intents', { params: { customer: inv.stripeCustomerId } });
+	const list = await plainStripe().request('GET', '/v1/payment_intents', {
+		params: { customer: inv.stripeCustomerId },
+	});
 	return list.data.filter((intent) => intent.metadata.invoice_claim === 'gateway360');
 }
 
@@ -155,7 +203,11 @@ describe('claimed, held, turned, captured', () => {
 		const inv = newInvoice();
 		const t = transports();
 		const outcome = await charge360(inv, t);
-		expect(outcome).toMatchObject({ existingPayment: false, voidedTransactionId: null, claimId: expect.stringMatching(/^pi_/) });
+		expect(outcome).toMatchObject({
+			existingPayment: false,
+			voidedTransactionId: null,
+			claimId: expect.stringMatching(/^pi_/),
+		});
 		expect(outcome.record).toMatchObject({
 			provider: 'gateway360',
 			invoiceId: inv.request.invoiceId,
@@ -168,7 +220,12 @@ describe('claimed, held, turned, captured', () => {
 		});
 		expect(moneyTaken(inv)).toBe(1);
 		expect(gateway.ledger.salesFor(inv.request.invoiceId)).toEqual([
-			expect.objectContaining({ transactionId: outcome.record.paymentId, type: 'auth', captured: true, amount: '41.20' }),
+			expect.objectContaining({
+				transactionId: outcome.record.paymentId,
+				type: 'auth',
+				captured: true,
+				amount: '41.20',
+			}),
 		]);
 		// the claim first, the hold, the turn (the compare-and-set), and only then the capture
 		expect(t.steps).toEqual([
@@ -190,11 +247,21 @@ describe('claimed, held, turned, captured', () => {
 			currency: 'usd',
 			payment_method: null,
 			latest_charge: null,
-			metadata: { invoice_claim: 'gateway360', invoice_id: inv.request.invoiceId, invoice_lines: '4000/120', books_customer_id: inv.request.customerId, idempotency_key: gateway360ChargeKey(inv.request) },
+			metadata: {
+				invoice_claim: 'gateway360',
+				invoice_id: inv.request.invoiceId,
+				invoice_lines: '4000/120',
+				books_customer_id: inv.request.customerId,
+				idempotency_key: gateway360ChargeKey(inv.request),
+			},
 		});
 		// the hold carries the request's key, so a re-run finds it
 		const [hold] = gateway.transactions().filter((tx) => tx.orderId === inv.request.invoiceId);
-		expect(hold.merchantDefinedFields).toEqual({ 1: inv.request.customerId, 2: inv.request.invoiceNumber, 3: gateway360ChargeKey(inv.request) });
+		expect(hold.merchantDefinedFields).toEqual({
+			1: inv.request.customerId,
+			2: inv.request.invoiceNumber,
+			3: gateway360ChargeKey(inv.request),
+		});
 
 		// Stripe has no record of that payment to report: a Stripe path is refused, naming it.
 		await expect(payInStripe(inv)).rejects.toThrow(
@@ -204,8 +271,19 @@ describe('claimed, held, turned, captured', () => {
 
 		// Its cancellation is no canceled payment: the Payment Webhook Trigger ignores it.
 		/** @type {Parameters<typeof normaliseStripeEvent>[0]} */
-		const event = { id: 'evt_claim_turned', object: 'event', type: 'payment_intent.canceled', created: claim.created, livemode: false, data: { object: claim } };
-		expect(normaliseStripeEvent(event, claim)).toEqual({ events: [], ignored: 'claim_released', stateKey: null });
+		const event = {
+			id: 'evt_claim_turned',
+			object: 'event',
+			type: 'payment_intent.canceled',
+			created: claim.created,
+			livemode: false,
+			data: { object: claim },
+		};
+		expect(normaliseStripeEvent(event, claim)).toEqual({
+			events: [],
+			ignored: 'claim_released',
+			stateKey: null,
+		});
 	});
 
 	test('a re-run of the same charge (the same token) charges nothing more and answers with the payment', async () => {
@@ -219,8 +297,17 @@ describe('claimed, held, turned, captured', () => {
 	test('a second card entry (a new token) finds the invoice paid at the gateway: nothing charged', async () => {
 		const inv = newInvoice();
 		const first = await charge360(inv);
-		const second = await charge360({ ...inv, request: { ...inv.request, paymentToken: gateway.createToken({ ccnumber: '5431111111111111' }) } });
-		expect(second).toMatchObject({ existingPayment: true, record: { paymentId: first.record.paymentId, guard: { reason: 'ALREADY_PAID' } } });
+		const second = await charge360({
+			...inv,
+			request: {
+				...inv.request,
+				paymentToken: gateway.createToken({ ccnumber: '5431111111111111' }),
+			},
+		});
+		expect(second).toMatchObject({
+			existingPayment: true,
+			record: { paymentId: first.record.paymentId, guard: { reason: 'ALREADY_PAID' } },
+		});
 		expect(moneyTaken(inv)).toBe(1);
 		expect(gateway.ledger.salesFor(inv.request.invoiceId)).toHaveLength(1);
 	});
@@ -238,15 +325,26 @@ describe('claimed, held, turned, captured', () => {
 		const first = transports({ dieAt: 6, lostAnswer: true });
 		await expect(charge360(inv, first)).rejects.toBeDefined();
 		expect(first.steps.at(-1)).toBe('POST /v1/payment_intents/pi_…/cancel');
-		const [turned] = (await claimsOf(inv)).filter((claim) => claim.cancellation_reason === 'abandoned');
-		const second = { ...inv, request: { ...inv.request, paymentToken: gateway.createToken({ ccnumber: '5431111111111111' }) } };
+		const [turned] = (await claimsOf(inv)).filter(
+			(claim) => claim.cancellation_reason === 'abandoned',
+		);
+		const second = {
+			...inv,
+			request: {
+				...inv.request,
+				paymentToken: gateway.createToken({ ccnumber: '5431111111111111' }),
+			},
+		};
 		await expect(charge360(second)).rejects.toThrow(
 			`Invoice ${inv.request.invoiceId} is being paid by another request at this moment (claim ${turned.id}); nothing was charged: try again in a few minutes`,
 		);
 		expect(gateway.ledger.salesFor(inv.request.invoiceId)).toHaveLength(1);
 		const finished = await charge360(inv);
 		expect(finished.record.status).toBe('succeeded');
-		expect(await charge360(second)).toMatchObject({ existingPayment: true, record: { paymentId: finished.record.paymentId } });
+		expect(await charge360(second)).toMatchObject({
+			existingPayment: true,
+			record: { paymentId: finished.record.paymentId },
+		});
 		expect(moneyTaken(inv)).toBe(1);
 	});
 });
@@ -262,9 +360,14 @@ describe('the invoice held on the Stripe side: nothing at the gateway', () => {
 			provider: 'stripe',
 			paymentId: paid.records[0].paymentId,
 			status: 'succeeded',
-			guard: { reason: 'ALREADY_PAID', message: `Invoice ${inv.request.invoiceId} already has a succeeded payment (${paid.records[0].paymentId}); nothing was charged at 360 Payments` },
+			guard: {
+				reason: 'ALREADY_PAID',
+				message: `Invoice ${inv.request.invoiceId} already has a succeeded payment (${paid.records[0].paymentId}); nothing was charged at 360 Payments`,
+			},
 		});
-		expect(t.steps.filter((step) => step.startsWith('gateway') && step !== 'gateway query')).toEqual([]);
+		expect(
+			t.steps.filter((step) => step.startsWith('gateway') && step !== 'gateway query'),
+		).toEqual([]);
 		expect(gateway.ledger.salesFor(inv.request.invoiceId)).toEqual([]);
 		expect(moneyTaken(inv)).toBe(1);
 	});
@@ -286,7 +389,12 @@ describe('the invoice held on the Stripe side: nothing at the gateway', () => {
 		const outcome = await charge360(inv);
 		expect(outcome).toMatchObject({
 			existingPayment: true,
-			record: { provider: 'stripe', status: 'pending', checkoutSessionId: link.records[0].checkoutSessionId, guard: { reason: 'PAYMENT_PENDING' } },
+			record: {
+				provider: 'stripe',
+				status: 'pending',
+				checkoutSessionId: link.records[0].checkoutSessionId,
+				guard: { reason: 'PAYMENT_PENDING' },
+			},
 		});
 		expect(gateway.ledger.salesFor(inv.request.invoiceId)).toEqual([]);
 	});
@@ -300,10 +408,19 @@ describe('the invoice held on the Stripe side: nothing at the gateway', () => {
 				amount: 4120,
 				currency: 'usd',
 				customer: inv.stripeCustomerId,
-				metadata: { invoice_claim: 'gateway360', invoice_id: inv.request.invoiceId, invoice_ids: inv.request.invoiceId, invoice_lines: '4000/120', invoice_count: '1', idempotency_key: 'invpay-gateway360-charge-elsewhere' },
+				metadata: {
+					invoice_claim: 'gateway360',
+					invoice_id: inv.request.invoiceId,
+					invoice_ids: inv.request.invoiceId,
+					invoice_lines: '4000/120',
+					invoice_count: '1',
+					idempotency_key: 'invpay-gateway360-charge-elsewhere',
+				},
 			},
 		});
-		await api.request('POST', `/v1/payment_intents/${made.id}/cancel`, { params: { cancellation_reason: 'abandoned' } });
+		await api.request('POST', `/v1/payment_intents/${made.id}/cancel`, {
+			params: { cancellation_reason: 'abandoned' },
+		});
 		await expect(charge360(inv)).rejects.toThrow(
 			`Invoice ${inv.request.invoiceNumber} is held in Stripe as paid through 360 Payments (claim ${made.id}), but this gateway shows no payment of that charge for order ${inv.request.invoiceId}. Nothing was charged.`,
 		);
@@ -313,10 +430,14 @@ describe('the invoice held on the Stripe side: nothing at the gateway', () => {
 	test('an amount Stripe cannot hold, or an invoice ID its metadata cannot carry, fails before any request', async () => {
 		const inv = newInvoice();
 		const t = transports();
-		await expect(charge360({ ...inv, request: { ...inv.request, amountMinor: 30, feeMinor: 0 } }, t)).rejects.toThrow(
+		await expect(
+			charge360({ ...inv, request: { ...inv.request, amountMinor: 30, feeMinor: 0 } }, t),
+		).rejects.toThrow(
 			new CoreInputError('amount', "Amount 0.30 USD is below Stripe's minimum charge of 0.50 USD"),
 		);
-		await expect(charge360({ ...inv, request: { ...inv.request, invoiceId: 'gi,2' } }, t)).rejects.toThrow(CoreInputError);
+		await expect(
+			charge360({ ...inv, request: { ...inv.request, invoiceId: 'gi,2' } }, t),
+		).rejects.toThrow(CoreInputError);
 		expect(t.steps).toEqual([]);
 	});
 });
@@ -325,14 +446,17 @@ describe('the card at the gateway', () => {
 	test('a declined hold: a failed record, the claim given up, the invoice payable by Stripe', async () => {
 		const inv = newInvoice({ ccnumber: '4000000000000002' });
 		const outcome = await charge360(inv);
-		expect(outcome.record).toMatchObject({ status: 'failed', failure: { code: '200', message: 'DECLINE' } });
+		expect(outcome.record).toMatchObject({
+			status: 'failed',
+			failure: { code: '200', message: 'DECLINE' },
+		});
 		const [claim] = await claimsOf(inv);
 		expect(claim).toMatchObject({ status: 'canceled', cancellation_reason: 'duplicate' });
 		expect((await payInStripe(inv)).records[0].status).toBe('succeeded');
 		expect(moneyTaken(inv)).toBe(1);
 	});
 
-	test('a racer cancels the claim between the hold and the turn: the hold is voided and the racer\'s payment named', async () => {
+	test("a racer cancels the claim between the hold and the turn: the hold is voided and the racer's payment named", async () => {
 		const inv = newInvoice();
 		/** @type {any} the racer's payInvoices outcome, once it has run */
 		let racer;
@@ -342,7 +466,9 @@ describe('the card at the gateway', () => {
 				// cancels this claim and charges the invoice.
 				'gateway auth': async () => {
 					const [claim] = await claimsOf(inv);
-					await plainStripe().request('POST', `/v1/payment_intents/${claim.id}/cancel`, { params: { cancellation_reason: 'duplicate' } });
+					await plainStripe().request('POST', `/v1/payment_intents/${claim.id}/cancel`, {
+						params: { cancellation_reason: 'duplicate' },
+					});
 					racer = await payInStripe(inv);
 				},
 			},
@@ -354,7 +480,11 @@ describe('the card at the gateway', () => {
 		expect(outcome).toMatchObject({
 			existingPayment: true,
 			voidedTransactionId: hold.transactionId,
-			record: { provider: 'stripe', paymentId: racer.records[0].paymentId, guard: { reason: 'ALREADY_PAID' } },
+			record: {
+				provider: 'stripe',
+				paymentId: racer.records[0].paymentId,
+				guard: { reason: 'ALREADY_PAID' },
+			},
 		});
 		expect(outcome.record.guard?.message).toBe(
 			`Invoice ${inv.request.invoiceId} already has a succeeded payment (${racer.records[0].paymentId}); nothing was charged at 360 Payments; this payment's hold ${hold.transactionId} was released`,
@@ -365,9 +495,20 @@ describe('the card at the gateway', () => {
 
 	test('a capture the gateway refuses after the turn: an error saying what it leaves; a retry of the run captures the hold, once', async () => {
 		const inv = newInvoice();
-		const t = transports({ answers: { 'gateway capture': 'response=3&responsetext=Processor%20unavailable&response_code=301&transactionid=&type=capture' } });
+		const t = transports({
+			answers: {
+				'gateway capture':
+					'response=3&responsetext=Processor%20unavailable&response_code=301&transactionid=&type=capture',
+			},
+		});
 		const failure = await charge360(inv, t).catch((error) => error);
-		expect(failure).toMatchObject({ kind: 'capture_failed', responseCode: '301', message: expect.stringMatching(/^The capture of hold \d+ failed \(Processor unavailable\); nothing was taken\./) });
+		expect(failure).toMatchObject({
+			kind: 'capture_failed',
+			responseCode: '301',
+			message: expect.stringMatching(
+				/^The capture of hold \d+ failed \(Processor unavailable\); nothing was taken\./,
+			),
+		});
 		expect(moneyTaken(inv)).toBe(0);
 		await expect(payInStripe(inv)).rejects.toThrow(PAID_THROUGH_360);
 		const retried = await charge360(inv);
@@ -384,7 +525,11 @@ describe('the card at the gateway', () => {
 				// the hold is gone when the capture arrives (voided at the gateway, or expired)
 				'gateway capture': async () => {
 					const [hold] = gateway.ledger.salesFor(inv.request.invoiceId);
-					await new Gateway360Transport({ http: nodeHttp(GATEWAY_KEY), baseUrl: gateway.url, sleep: async () => {} }).transact({ type: 'void', transactionid: hold.transactionId });
+					await new Gateway360Transport({
+						http: nodeHttp(GATEWAY_KEY),
+						baseUrl: gateway.url,
+						sleep: async () => {},
+					}).transact({ type: 'void', transactionid: hold.transactionId });
 				},
 			},
 		});
@@ -392,19 +537,35 @@ describe('the card at the gateway', () => {
 		const [hold] = gateway.ledger.salesFor(inv.request.invoiceId);
 		const [claim] = await claimsOf(inv);
 		expect(failure).toBeInstanceOf(Gateway360ApiError);
-		expect(failure).toMatchObject({ kind: 'capture_failed', responseCode: '300', transactionId: hold.transactionId });
+		expect(failure).toMatchObject({
+			kind: 'capture_failed',
+			responseCode: '300',
+			transactionId: hold.transactionId,
+		});
 		expect(failure.message).toBe(
 			`The capture of hold ${hold.transactionId} failed (Transaction cannot be captured); nothing was taken. Invoice ${inv.request.invoiceNumber} stays held in Stripe as paid through 360 Payments (claim ${claim.id}): retry this run to capture the hold; if the hold is gone, the customer pays again with a new card entry`,
 		);
 		expect(claim).toMatchObject({ status: 'canceled', cancellation_reason: 'abandoned' });
 		// The Stripe side keeps the invoice: no Stripe path charges it.
 		await expect(payInStripe(inv)).rejects.toThrow(PAID_THROUGH_360);
-		await expect(charge360(inv)).rejects.toThrow(/has no hold of this payment left to capture \(voided or expired\): nothing was charged/);
+		await expect(charge360(inv)).rejects.toThrow(
+			/has no hold of this payment left to capture \(voided or expired\): nothing was charged/,
+		);
 		expect(moneyTaken(inv)).toBe(0);
 		// The turned claim pays nothing (its hold is gone): another card entry looks past it.
-		const again = { ...inv, request: { ...inv.request, paymentToken: gateway.createToken({ ccnumber: '5431111111111111' }) } };
+		const again = {
+			...inv,
+			request: {
+				...inv.request,
+				paymentToken: gateway.createToken({ ccnumber: '5431111111111111' }),
+			},
+		};
 		const paid = await charge360(again);
-		expect(paid).toMatchObject({ existingPayment: false, record: { status: 'succeeded' }, claimId: expect.not.stringMatching(claim.id) });
+		expect(paid).toMatchObject({
+			existingPayment: false,
+			record: { status: 'succeeded' },
+			claimId: expect.not.stringMatching(claim.id),
+		});
 		expect(moneyTaken(inv)).toBe(1);
 		await expect(payInStripe(inv)).rejects.toThrow(PAID_THROUGH_360);
 		expect(moneyTaken(inv)).toBe(1);
@@ -414,11 +575,29 @@ describe('the card at the gateway', () => {
 		const inv = newInvoice();
 		const first = await charge360(inv);
 		gateway.settle();
-		const gatewayApi = new Gateway360Transport({ http: nodeHttp(GATEWAY_KEY), baseUrl: gateway.url, sleep: async () => {} });
-		expect(await gatewayApi.transact({ type: 'refund', transactionid: /** @type {string} */ (first.record.paymentId) })).toMatchObject({ response: 1 });
+		const gatewayApi = new Gateway360Transport({
+			http: nodeHttp(GATEWAY_KEY),
+			baseUrl: gateway.url,
+			sleep: async () => {},
+		});
+		expect(
+			await gatewayApi.transact({
+				type: 'refund',
+				transactionid: /** @type {string} */ (first.record.paymentId),
+			}),
+		).toMatchObject({ response: 1 });
 		// A second page of the reopened invoice, and the auto-pay, at once.
-		const again = { ...inv, request: { ...inv.request, paymentToken: gateway.createToken({ ccnumber: '4111111111111111' }) } };
-		const [second, autoPay] = await Promise.all([charge360(again), payInStripe(inv).catch((error) => error)]);
+		const again = {
+			...inv,
+			request: {
+				...inv.request,
+				paymentToken: gateway.createToken({ ccnumber: '4111111111111111' }),
+			},
+		};
+		const [second, autoPay] = await Promise.all([
+			charge360(again),
+			payInStripe(inv).catch((error) => error),
+		]);
 		expect(second).toMatchObject({ existingPayment: false, record: { status: 'succeeded' } });
 		expect(second.claimId).not.toBe(first.claimId);
 		expect(autoPay.message).toMatch(PAID_THROUGH_360);
@@ -429,8 +608,17 @@ describe('the card at the gateway', () => {
 			[second.record.paymentId, true, '0.00'],
 		]);
 		// A third card entry: paid, by the second payment.
-		const third = { ...inv, request: { ...inv.request, paymentToken: gateway.createToken({ ccnumber: '4111111111111111' }) } };
-		expect(await charge360(third)).toMatchObject({ existingPayment: true, record: { paymentId: second.record.paymentId } });
+		const third = {
+			...inv,
+			request: {
+				...inv.request,
+				paymentToken: gateway.createToken({ ccnumber: '4111111111111111' }),
+			},
+		};
+		expect(await charge360(third)).toMatchObject({
+			existingPayment: true,
+			record: { paymentId: second.record.paymentId },
+		});
 	});
 });
 
@@ -490,7 +678,9 @@ describe('killed between two steps', () => {
 			expect([kill, moneyTaken(inv) <= 1]).toEqual([kill, true]);
 			if (inStripe.refused) {
 				// The killed charge got as far as turning its claim (or capturing): Stripe refuses the invoice.
-				expect(inStripe.refused).toMatch(/was paid through 360 Payments \(claim pi_\w+\); nothing was charged$/);
+				expect(inStripe.refused).toMatch(
+					/was paid through 360 Payments \(claim pi_\w+\); nothing was charged$/,
+				);
 			} else {
 				// Its claim was open or lost: stale now, the Stripe path cancels it and charges.
 				expect([kill, stripe.ledger.chargesFor(inv.request.invoiceId)]).toEqual([kill, 1]);
@@ -499,8 +689,13 @@ describe('killed between two steps', () => {
 			const rerun = await charge360(inv);
 			expect([kill, moneyTaken(inv)]).toEqual([kill, 1]);
 			if (!inStripe.refused) {
-				expect(rerun).toMatchObject({ existingPayment: true, record: { provider: 'stripe', guard: { reason: 'ALREADY_PAID' } } });
-				expect(gateway.ledger.salesFor(inv.request.invoiceId).every((sale) => !sale.captured)).toBe(true);
+				expect(rerun).toMatchObject({
+					existingPayment: true,
+					record: { provider: 'stripe', guard: { reason: 'ALREADY_PAID' } },
+				});
+				expect(gateway.ledger.salesFor(inv.request.invoiceId).every((sale) => !sale.captured)).toBe(
+					true,
+				);
 			}
 		}
 	}, 120_000);

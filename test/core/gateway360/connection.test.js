@@ -1,4 +1,8 @@
-import { checkTokenKey, verifyGateway360Connection } from '../../../nodes/core/gateway360/connection';
+// @ts-check
+import {
+	checkTokenKey,
+	verifyGateway360Connection,
+} from '../../../nodes/core/gateway360/connection';
 import { Gateway360Transport } from '../../../nodes/core/gateway360/transport';
 import { startGateway360Server } from '../../fakes/gateway360-server';
 import { nodeHttp } from '../../fakes/gateway360/node-http';
@@ -20,7 +24,12 @@ function verify({ baseUrl = gateway.url, securityKey = SECURITY_KEY, tokenKey = 
 		tokenKey,
 		tokenKeyIsSecurityKey: tokenKey === securityKey,
 		createTransport: () =>
-			new Gateway360Transport({ http: nodeHttp(securityKey), baseUrl, sleep: async () => {}, maxQueryRetries: 0 }),
+			new Gateway360Transport({
+				http: nodeHttp(securityKey),
+				baseUrl,
+				sleep: async () => {},
+				maxQueryRetries: 0,
+			}),
 	});
 }
 
@@ -31,7 +40,8 @@ describe('verifyGateway360Connection', () => {
 			provider: 'gateway360',
 			connected: true,
 			gatewayBaseUrl: gateway.url,
-			reason: 'Connected: the gateway accepted the security key, the token key is well-formed and Collect.js is served',
+			reason:
+				'Connected: the gateway accepted the security key, the token key is well-formed and Collect.js is served',
 		});
 		expect(result.checks.map((c) => [c.name, c.ok])).toEqual([
 			['gatewayBaseUrl', true],
@@ -42,7 +52,11 @@ describe('verifyGateway360Connection', () => {
 	});
 
 	test.each([
-		[{ securityKey: 'wrong-security-key-0000000000' }, 'securityKey', 'Not connected: The gateway refused the security key (Authentication Failed)'],
+		[
+			{ securityKey: 'wrong-security-key-0000000000' },
+			'securityKey',
+			'Not connected: The gateway refused the security key (Authentication Failed)',
+		],
 		[{ securityKey: '' }, 'securityKey', 'Not connected: No security key is set'],
 		[{ tokenKey: '' }, 'tokenKey', /No token key is set/],
 		[{ tokenKey: 'short' }, 'tokenKey', /not a well-formed public tokenization key/],
@@ -62,19 +76,26 @@ describe('verifyGateway360Connection', () => {
 		gateway.setDown(true);
 		const result = await verify().finally(() => gateway.setDown(false));
 		expect(result.connected).toBe(false);
-		expect(result.reason).toBe(`Not connected: Could not reach the gateway at ${gateway.url} (connection reset)`);
+		expect(result.reason).toBe(
+			`Not connected: Could not reach the gateway at ${gateway.url} (connection reset)`,
+		);
 	});
 
 	test('an address that is not a gateway: not connected', async () => {
 		const { createServer } = require('node:http');
 		const other = createServer((req, res) => res.end('<html>hello</html>'));
 		await new Promise((resolve) => other.listen(0, '127.0.0.1', () => resolve(undefined)));
-		const result = await verify({ baseUrl: `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (other.address()).port}` }).finally(
-			() => new Promise((resolve) => other.close(resolve)),
-		);
+		const result = await verify({
+			baseUrl: `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (other.address()).port}`,
+		}).finally(() => new Promise((resolve) => other.close(resolve)));
 		expect(result.connected).toBe(false);
-		expect(result.checks.find((c) => c.name === 'securityKey')?.message).toMatch(/did not answer like an NMI-style gateway/);
-		expect(result.checks.find((c) => c.name === 'collectJs')).toMatchObject({ ok: false, message: expect.stringMatching(/does not serve Collect.js/) });
+		expect(result.checks.find((c) => c.name === 'securityKey')?.message).toMatch(
+			/did not answer like an NMI-style gateway/,
+		);
+		expect(result.checks.find((c) => c.name === 'collectJs')).toMatchObject({
+			ok: false,
+			message: expect.stringMatching(/does not serve Collect.js/),
+		});
 	});
 });
 

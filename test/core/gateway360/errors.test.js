@@ -1,3 +1,4 @@
+// @ts-check
 import { redactGatewaySecrets } from '../../../nodes/core/gateway360/errors';
 
 describe('redactGatewaySecrets', () => {
@@ -8,6 +9,8 @@ describe('redactGatewaySecrets', () => {
 		expect(out).not.toContain('abc123');
 		expect(out).not.toContain(secret);
 		expect(out).not.toContain(encodeURIComponent(secret));
-		expect(out).toBe('posted security_key=[redacted]&type=sale; key [redacted]; encoded [redacted]');
+		expect(out).toBe(
+			'posted security_key=[redacted]&type=sale; key [redacted]; encoded [redacted]',
+		);
 	});
 });

@@ -1,3 +1,4 @@
+// @ts-check
 import { CoreInputError } from '../../../nodes/core/errors';
 import { Gateway360ApiError } from '../../../nodes/core/gateway360/errors';
 import { encodeGatewayForm, parseGatewayForm } from '../../../nodes/core/gateway360/form';
@@ -5,7 +6,13 @@ import { encodeGatewayForm, parseGatewayForm } from '../../../nodes/core/gateway
 describe('encodeGatewayForm', () => {
 	test('encodes in order, leaves out undefined, percent-encodes values', () => {
 		expect(
-			encodeGatewayForm({ type: 'sale', amount: '10.00', skipped: undefined, orderid: 'INV 1&2=3', email: 'a+b@x.io' }),
+			encodeGatewayForm({
+				type: 'sale',
+				amount: '10.00',
+				skipped: undefined,
+				orderid: 'INV 1&2=3',
+				email: 'a+b@x.io',
+			}),
 		).toBe('type=sale&amount=10.00&orderid=INV%201%262%3D3&email=a%2Bb%40x.io');
 	});
 
@@ -17,12 +24,17 @@ describe('encodeGatewayForm', () => {
 		expect(() => encodeGatewayForm({ [name]: 'x' })).toThrow(CoreInputError);
 	});
 
-	test.each([['line\nbreak'], ['nul\u0000'], ['lone \ud800 surrogate']])('refuses the value %p', (value) => {
-		expect(() => encodeGatewayForm({ orderid: value })).toThrow(/characters the gateway cannot take/);
-	});
+	test.each([['line\nbreak'], ['nul\u0000'], ['lone \ud800 surrogate']])(
+		'refuses the value %p',
+		(value) => {
+			expect(() => encodeGatewayForm({ orderid: value })).toThrow(
+				/characters the gateway cannot take/,
+			);
+		},
+	);
 
 	test('round-trips any printable text through parseGatewayForm', () => {
-		const samples = ['plain', 'ünïcødé €', 'a+b c&d=e%f', '🙂 emoji', "quote's \"double\""];
+		const samples = ['plain', 'ünïcødé €', 'a+b c&d=e%f', '🙂 emoji', 'quote\'s "double"'];
 		for (const value of samples) {
 			expect(parseGatewayForm(encodeGatewayForm({ responsetext: value })).responsetext).toBe(value);
 		}
@@ -32,8 +44,16 @@ describe('encodeGatewayForm', () => {
 describe('parseGatewayForm', () => {
 	test('reads an NMI answer, + as space, empty values', () => {
 		expect(
-			parseGatewayForm('response=2&responsetext=DECLINE+Card&authcode=&transactionid=7000000001&response_code=200\n'),
-		).toEqual({ response: '2', responsetext: 'DECLINE Card', authcode: '', transactionid: '7000000001', response_code: '200' });
+			parseGatewayForm(
+				'response=2&responsetext=DECLINE+Card&authcode=&transactionid=7000000001&response_code=200\n',
+			),
+		).toEqual({
+			response: '2',
+			responsetext: 'DECLINE Card',
+			authcode: '',
+			transactionid: '7000000001',
+			response_code: '200',
+		});
 	});
 
 	test.each([

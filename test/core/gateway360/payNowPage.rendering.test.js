@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * The Pay Now page as the customer's browser receives it, byte for byte, in its variants (a fee
  * or none, a heading, another locale, no email, hostile values), and the assets it is made of

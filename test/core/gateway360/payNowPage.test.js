@@ -1,3 +1,4 @@
+// @ts-check
 import { escapeHtml } from '../../../nodes/core/email/html';
 import { CoreInputError } from '../../../nodes/core/errors';
 import { assertPostUrl, payNowPage } from '../../../nodes/core/gateway360/payNowPage';
@@ -18,9 +19,15 @@ describe('payNowPage', () => {
 
 	test('shows the invoice read-only, loads Collect.js with the token key, posts to the webhook', () => {
 		const html = payNowPage(base);
-		expect(html).toContain('<script src="https://secure.gateway.test/token/Collect.js" data-tokenization-key="pubkey-abc123-def456-ghi789" data-variant="inline"></script>');
-		expect(html).toMatch(/<input id="invoice-number" name="invoice-number" type="text" value="INV-1042" readonly/);
-		expect(html).toMatch(/<input id="amount" name="amount" type="text" value="\$1,250.00" readonly/);
+		expect(html).toContain(
+			'<script src="https://secure.gateway.test/token/Collect.js" data-tokenization-key="pubkey-abc123-def456-ghi789" data-variant="inline"></script>',
+		);
+		expect(html).toMatch(
+			/<input id="invoice-number" name="invoice-number" type="text" value="INV-1042" readonly/,
+		);
+		expect(html).toMatch(
+			/<input id="amount" name="amount" type="text" value="\$1,250.00" readonly/,
+		);
 		expect(html).toMatch(/<input id="customer-email" [^>]*value="payer@example.com" readonly/);
 		expect(html).toContain('<button type="button" id="pay-button">Pay Now</button>');
 		expect(html).toContain('"postUrl":"https://n8n.example.com/webhook/pay-now/charge"');
@@ -34,12 +41,18 @@ describe('payNowPage', () => {
 		const html = payNowPage({ ...base, feeMinor: 3625 });
 		expect(html).toMatch(/id="invoice-amount"[^>]*value="\$1,250.00"/);
 		expect(html).toMatch(/id="processing-fee"[^>]*value="\$36.25"/);
-		expect(html).toMatch(/<label for="amount">Total<\/label><input id="amount"[^>]*value="\$1,286.25"/);
+		expect(html).toMatch(
+			/<label for="amount">Total<\/label><input id="amount"[^>]*value="\$1,286.25"/,
+		);
 		expect(html).toContain('"amount":"1250.00","fee":"36.25","total":"1286.25","currency":"USD"');
 	});
 
 	test('everything from outside is escaped for HTML and for the script', () => {
-		const html = payNowPage({ ...base, invoiceNumber: 'INV-<b>"1"</b>&\'', heading: '<script>alert(1)</script>' });
+		const html = payNowPage({
+			...base,
+			invoiceNumber: 'INV-<b>"1"</b>&\'',
+			heading: '<script>alert(1)</script>',
+		});
 		expect(html).not.toContain('<b>');
 		expect(html).not.toContain('<script>alert(1)</script>');
 		expect(html).toContain('INV-&lt;b&gt;&quot;1&quot;&lt;/b&gt;&amp;&#39;');
@@ -69,6 +82,8 @@ describe('payNowPage', () => {
 	});
 
 	test('posting to a local n8n over http is allowed', () => {
-		expect(assertPostUrl('http://127.0.0.1:5678/webhook/pay')).toBe('http://127.0.0.1:5678/webhook/pay');
+		expect(assertPostUrl('http://127.0.0.1:5678/webhook/pay')).toBe(
+			'http://127.0.0.1:5678/webhook/pay',
+		);
 	});
 });

@@ -1,5 +1,9 @@
+// @ts-check
 import { CoreInputError } from '../../../nodes/core/errors';
-import { Gateway360ApiError, Gateway360ConnectionError } from '../../../nodes/core/gateway360/errors';
+import {
+	Gateway360ApiError,
+	Gateway360ConnectionError,
+} from '../../../nodes/core/gateway360/errors';
 import { Gateway360Transport, gatewayEndpoints } from '../../../nodes/core/gateway360/transport';
 
 /** An http function answering from a script; records what the transport sent. */
@@ -39,13 +43,12 @@ describe('gatewayEndpoints', () => {
 		});
 	});
 
-	test.each([
-		['http://127.0.0.1:8080'],
-		['http://localhost:1'],
-		['http://[::1]:9'],
-	])('allows plain http only on this machine: %s', (url) => {
-		expect(gatewayEndpoints(url).transactUrl).toBe(`${url}/api/transact.php`);
-	});
+	test.each([['http://127.0.0.1:8080'], ['http://localhost:1'], ['http://[::1]:9']])(
+		'allows plain http only on this machine: %s',
+		(url) => {
+			expect(gatewayEndpoints(url).transactUrl).toBe(`${url}/api/transact.php`);
+		},
+	);
 
 	test.each([
 		['', /no Gateway Base URL/],
@@ -64,9 +67,15 @@ describe('gatewayEndpoints', () => {
 describe('transact', () => {
 	test('posts the form (never a key) to transact.php, marked for authentication', async () => {
 		const { http, sent } = scripted(
-			ok('response=1&responsetext=SUCCESS&authcode=123456&transactionid=7000000001&avsresponse=Y&cvvresponse=M&orderid=INV-1&type=sale&response_code=100'),
+			ok(
+				'response=1&responsetext=SUCCESS&authcode=123456&transactionid=7000000001&avsresponse=Y&cvvresponse=M&orderid=INV-1&type=sale&response_code=100',
+			),
 		);
-		const answer = await transport(http).transact({ type: 'sale', amount: '10.00', orderid: 'INV-1' });
+		const answer = await transport(http).transact({
+			type: 'sale',
+			amount: '10.00',
+			orderid: 'INV-1',
+		});
 		expect(sent).toHaveLength(1);
 		expect(sent[0]).toMatchObject({
 			method: 'POST',
@@ -99,17 +108,23 @@ describe('transact', () => {
 
 	test('is never retried: a lost answer is an error saying the outcome is unknown', async () => {
 		const { http, sent } = scripted(reset());
-		const failure = await transport(http).transact({ type: 'sale' }).catch((error) => error);
+		const failure = await transport(http)
+			.transact({ type: 'sale' })
+			.catch((error) => error);
 		expect(failure).toBeInstanceOf(Gateway360ConnectionError);
 		expect(failure.code).toBe('ECONNRESET');
 		expect(failure.outcomeUnknown).toBe(true);
-		expect(failure.message).toMatch(/^Could not reach the 360 Payments gateway \(connection reset\)/);
+		expect(failure.message).toMatch(
+			/^Could not reach the 360 Payments gateway \(connection reset\)/,
+		);
 		expect(failure.message).toMatch(/whether it acted is unknown/);
 		expect(sent).toHaveLength(1);
 	});
 
 	test('a refused connection never reached the gateway: outcome known', async () => {
-		const failure = await transport(scripted(refused()).http).transact({ type: 'sale' }).catch((e) => e);
+		const failure = await transport(scripted(refused()).http)
+			.transact({ type: 'sale' })
+			.catch((e) => e);
 		expect(failure).toMatchObject({ code: 'ECONNREFUSED', outcomeUnknown: false });
 		expect(failure.message).toBe('Could not reach the 360 Payments gateway (connection refused)');
 	});
@@ -119,8 +134,10 @@ describe('transact', () => {
 		[ok('<html>maintenance</html>'), /no valid "response"/, 'unreadable_answer'],
 		[ok('response=7&responsetext=x'), /no valid "response"/, 'unreadable_answer'],
 		[ok(''), /empty body/, 'unreadable_answer'],
-	])('an answer that is not the gateway\'s is an error (%#)', async (answer, message, kind) => {
-		const failure = await transport(scripted(answer).http).transact({ type: 'sale' }).catch((e) => e);
+	])("an answer that is not the gateway's is an error (%#)", async (answer, message, kind) => {
+		const failure = await transport(scripted(answer).http)
+			.transact({ type: 'sale' })
+			.catch((e) => e);
 		expect(failure).toBeInstanceOf(Gateway360ApiError);
 		expect(failure.message).toMatch(message);
 		expect(failure.kind).toBe(kind);
@@ -128,7 +145,8 @@ describe('transact', () => {
 
 	test('a response text quoting a security_key field is redacted', async () => {
 		const answer = await transport(
-			scripted(ok('response=3&responsetext=bad+request+security_key%3Dabc123&response_code=300')).http,
+			scripted(ok('response=3&responsetext=bad+request+security_key%3Dabc123&response_code=300'))
+				.http,
 		).transact({ type: 'sale' });
 		expect(answer.responseText).toBe('bad request security_key=[redacted]');
 	});
@@ -141,7 +159,11 @@ describe('query', () => {
 		const { http, sent } = scripted(empty);
 		const root = await transport(http).query({ order_id: 'INV-1' });
 		expect(root.name).toBe('nm_response');
-		expect(sent[0]).toMatchObject({ url: 'https://secure.gateway.test/api/query.php', body: 'order_id=INV-1', authenticate: true });
+		expect(sent[0]).toMatchObject({
+			url: 'https://secure.gateway.test/api/query.php',
+			body: 'order_id=INV-1',
+			authenticate: true,
+		});
 	});
 
 	test('retries connection failures and 5xx/429 with backoff, then answers', async () => {
@@ -153,7 +175,9 @@ describe('query', () => {
 
 	test('gives up after its retries with the last failure', async () => {
 		const { http, sent } = scripted(refused());
-		const failure = await transport(http, { maxQueryRetries: 2 }).query({}).catch((e) => e);
+		const failure = await transport(http, { maxQueryRetries: 2 })
+			.query({})
+			.catch((e) => e);
 		expect(failure).toBeInstanceOf(Gateway360ConnectionError);
 		expect(failure.outcomeUnknown).toBe(false);
 		expect(sent).toHaveLength(3);
@@ -170,14 +194,20 @@ describe('query', () => {
 		['Invalid Security Key', 'authentication'],
 		['Invalid report_type', 'gateway_error'],
 	])('<error_response>%s</error_response> is a %s error', async (text, kind) => {
-		const { http } = scripted(ok(`<nm_response><error_response>${text}</error_response></nm_response>`));
-		const failure = await transport(http).query({}).catch((e) => e);
+		const { http } = scripted(
+			ok(`<nm_response><error_response>${text}</error_response></nm_response>`),
+		);
+		const failure = await transport(http)
+			.query({})
+			.catch((e) => e);
 		expect(failure).toMatchObject({ kind, responseText: text });
 		expect(failure.message).toBe(`The gateway refused the query: ${text}`);
 	});
 
 	test('another root element is not a query answer', async () => {
-		await expect(transport(scripted(ok('<html></html>')).http).query({})).rejects.toThrow(/<html> where <nm_response>/);
+		await expect(transport(scripted(ok('<html></html>')).http).query({})).rejects.toThrow(
+			/<html> where <nm_response>/,
+		);
 	});
 });
 
@@ -185,6 +215,10 @@ test('fetchCollectJs is a GET without authentication', async () => {
 	const { http, sent } = scripted(ok('window.CollectJS = {}'));
 	const response = await transport(http).fetchCollectJs();
 	expect(response.body).toContain('CollectJS');
-	expect(sent[0]).toMatchObject({ method: 'GET', url: 'https://secure.gateway.test/token/Collect.js', authenticate: false });
+	expect(sent[0]).toMatchObject({
+		method: 'GET',
+		url: 'https://secure.gateway.test/token/Collect.js',
+		authenticate: false,
+	});
 	expect(sent[0].body).toBeUndefined();
 });

@@ -1,3 +1,4 @@
+// @ts-check
 import { Gateway360ApiError } from '../../../nodes/core/gateway360/errors';
 import { childElements, childText, parseXml } from '../../../nodes/core/gateway360/xml';
 
@@ -24,7 +25,10 @@ describe('parseXml', () => {
 		expect(childText(transaction, 'email')).toBeNull();
 		expect(childText(transaction, 'missing')).toBeNull();
 		expect(childText(transaction, 'order_description')).toBe('<b>not markup</b>');
-		expect(childElements(transaction, 'action').map((a) => childText(a, 'amount'))).toEqual(['10.00', '2.50']);
+		expect(childElements(transaction, 'action').map((a) => childText(a, 'amount'))).toEqual([
+			'10.00',
+			'2.50',
+		]);
 	});
 
 	test('reads attributes and a byte order mark', () => {

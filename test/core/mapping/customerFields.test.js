@@ -1,3 +1,4 @@
+// @ts-check
 import {
 	ACCOUNTS_CC_EMAIL_METADATA_KEY,
 	ACCOUNTS_EMAIL_METADATA_KEY,
@@ -119,7 +120,9 @@ describe('describeCustomer', () => {
 				accounts_cc_email: 'b@acme.test, c@acme.test',
 			},
 		};
-		expect(describeCustomer(/** @type {any} a customer with only the fields read */ (customer), 'erp')).toEqual({
+		expect(
+			describeCustomer(/** @type {any} a customer with only the fields read */ (customer), 'erp'),
+		).toEqual({
 			booksCustomerId: 'C-1',
 			stripeCustomerId: 'cus_1',
 			name: 'Acme',
@@ -130,7 +133,9 @@ describe('describeCustomer', () => {
 			accountsEmail: 'a@acme.test',
 			accountsCcEmail: 'b@acme.test, c@acme.test',
 		});
-		expect(describeCustomer(/** @type {any} */ (customer), 'books_customer_id').booksCustomerId).toBeNull();
+		expect(
+			describeCustomer(/** @type {any} */ (customer), 'books_customer_id').booksCustomerId,
+		).toBeNull();
 	});
 });
 

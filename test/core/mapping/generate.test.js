@@ -1,3 +1,4 @@
+// @ts-check
 import { nameKey, planMappings } from '../../../nodes/core/mapping/generate';
 
 const KEY = 'books_customer_id';

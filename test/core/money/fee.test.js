@@ -1,4 +1,10 @@
-import { feeBreakdown, feeFor, formatFeePercent, parseFeePercent } from '../../../nodes/core/money/fee';
+// @ts-check
+import {
+	feeBreakdown,
+	feeFor,
+	formatFeePercent,
+	parseFeePercent,
+} from '../../../nodes/core/money/fee';
 import { CoreInputError } from '../../../nodes/core/errors';
 import { seededRandom, randomInt } from '../../support/random';
 
@@ -95,7 +101,11 @@ describe('feeBreakdown', () => {
 				const lower = BigInt(line.feeMinor) * 1_000_000n - BigInt(step) * 500_000n;
 				const upper = BigInt(line.feeMinor) * 1_000_000n + BigInt(step) * 500_000n;
 				const halfUp = exactTimes2e6 >= lower && exactTimes2e6 < upper;
-				if (!halfUp || line.feeMinor % step !== 0 || line.totalMinor !== line.amountMinor + line.feeMinor) {
+				if (
+					!halfUp ||
+					line.feeMinor % step !== 0 ||
+					line.totalMinor !== line.amountMinor + line.feeMinor
+				) {
 					broken.push({ run, line, rate });
 				}
 				total += line.totalMinor;

@@ -1,3 +1,4 @@
+// @ts-check
 import {
 	MAX_AMOUNT_MINOR,
 	assertChargeable,
@@ -189,26 +190,32 @@ describe('assertChargeable', () => {
 
 describe('exact money: what Stripe cannot charge exactly is refused, never rounded', () => {
 	// Stripe takes the three-decimal currencies only in steps of 0.010 (the last digit 0).
-	test.each(['kwd', 'bhd', 'jod', 'omr', 'tnd'])('12.345 %s is refused with both amounts Stripe could take', (currency) => {
-		const code = currency.toUpperCase();
-		const minor = parseAmount('12.345', currency, 'balance');
-		expect(minor).toBe(12345);
-		const error = inputError(() => assertChargeable(minor, currency, 'balance'));
-		expect(error.field).toBe('balance');
-		expect(error.message).toBe(
-			`Amount 12.345 ${code} cannot be charged or refunded exactly: Stripe takes ${code} only in steps of 0.010 and money is never rounded here; use 12.340 or 12.350 and settle the difference in the books`,
-		);
-	});
+	test.each(['kwd', 'bhd', 'jod', 'omr', 'tnd'])(
+		'12.345 %s is refused with both amounts Stripe could take',
+		(currency) => {
+			const code = currency.toUpperCase();
+			const minor = parseAmount('12.345', currency, 'balance');
+			expect(minor).toBe(12345);
+			const error = inputError(() => assertChargeable(minor, currency, 'balance'));
+			expect(error.field).toBe('balance');
+			expect(error.message).toBe(
+				`Amount 12.345 ${code} cannot be charged or refunded exactly: Stripe takes ${code} only in steps of 0.010 and money is never rounded here; use 12.340 or 12.350 and settle the difference in the books`,
+			);
+		},
+	);
 
-	test.each(['kwd', 'bhd', 'jod', 'omr', 'tnd'])('12.340 and 12.35 %s are charged as they are', (currency) => {
-		for (const [text, minor] of /** @type {Array<[string, number]>} */ ([
-			['12.340', 12340],
-			['12.35', 12350],
-		])) {
-			expect(parseAmount(text, currency)).toBe(minor);
-			expect(() => assertChargeable(minor, currency)).not.toThrow();
-		}
-	});
+	test.each(['kwd', 'bhd', 'jod', 'omr', 'tnd'])(
+		'12.340 and 12.35 %s are charged as they are',
+		(currency) => {
+			for (const [text, minor] of /** @type {Array<[string, number]>} */ ([
+				['12.340', 12340],
+				['12.35', 12350],
+			])) {
+				expect(parseAmount(text, currency)).toBe(minor);
+				expect(() => assertChargeable(minor, currency)).not.toThrow();
+			}
+		},
+	);
 
 	test.each([
 		['100.5', 'jpy'],
@@ -217,7 +224,9 @@ describe('exact money: what Stripe cannot charge exactly is refused, never round
 		[100.5, 'jpy'],
 	])('zero-decimal %p %s is refused, never rounded', (value, currency) => {
 		const error = inputError(() => parseAmount(value, currency, 'balance'));
-		expect(error.message).toBe(`Amount "${value}" has more decimals than ${currency.toUpperCase()} allows (0)`);
+		expect(error.message).toBe(
+			`Amount "${value}" has more decimals than ${currency.toUpperCase()} allows (0)`,
+		);
 	});
 
 	test('ISK, shown without decimals, is refused with decimals Stripe cannot take', () => {
@@ -254,8 +263,12 @@ describe('parseCurrencyCode', () => {
 	);
 
 	test('an unknown or missing code is refused as currencyRules refuses it', () => {
-		expect(inputError(() => parseCurrencyCode('xyz')).message).toBe('Currency "xyz" is not one Stripe charges in');
-		expect(inputError(() => parseCurrencyCode('', 'defaultCurrency')).field).toBe('defaultCurrency');
+		expect(inputError(() => parseCurrencyCode('xyz')).message).toBe(
+			'Currency "xyz" is not one Stripe charges in',
+		);
+		expect(inputError(() => parseCurrencyCode('', 'defaultCurrency')).field).toBe(
+			'defaultCurrency',
+		);
 	});
 });
 
@@ -263,11 +276,20 @@ describe('Money: an amount that carries its currency', () => {
 	const { Money, CurrencyMismatchError } = require('../../../nodes/core/money/money');
 
 	test('sums and comparisons of one currency', () => {
-		const total = Money.sum('usd', [Money.of(1250, 'USD'), Money.of(36, 'usd'), Money.of(1, 'usd')]);
+		const total = Money.sum('usd', [
+			Money.of(1250, 'USD'),
+			Money.of(36, 'usd'),
+			Money.of(1, 'usd'),
+		]);
 		expect(total).toMatchObject({ minor: 1287, currency: 'usd' });
 		expect(total.minus(Money.of(87, 'usd')).equals(Money.of(1200, 'usd'))).toBe(true);
 		expect(Money.of(5, 'jpy').compare(Money.of(7, 'jpy'))).toBe(-1);
-		expect(Money.sum('eur', []).toValue()).toEqual({ amount: '0.00', minor: 0, currency: 'eur', display: '€0.00' });
+		expect(Money.sum('eur', []).toValue()).toEqual({
+			amount: '0.00',
+			minor: 0,
+			currency: 'eur',
+			display: '€0.00',
+		});
 	});
 
 	test.each([
@@ -280,7 +302,9 @@ describe('Money: an amount that carries its currency', () => {
 		expect(act2).toThrow(TypeError);
 		expect(act2).toThrow(`Cannot ${operation} USD and JPY`);
 		// @ts-expect-error -- USD and JPY in one sum: the type error this test shows at run time too
-		expect(() => Money.sum('usd', [Money.of(1, 'usd'), Money.of(1, 'jpy')])).toThrow(CurrencyMismatchError);
+		expect(() => Money.sum('usd', [Money.of(1, 'usd'), Money.of(1, 'jpy')])).toThrow(
+			CurrencyMismatchError,
+		);
 	});
 
 	test('only whole minor units of a currency Stripe charges in', () => {

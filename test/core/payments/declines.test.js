@@ -1,3 +1,4 @@
+// @ts-check
 import { declineOf, retryBan } from '../../../nodes/core/payments/declines';
 
 /** @typedef {NonNullable<Parameters<typeof declineOf>[0]>} LastPaymentError */

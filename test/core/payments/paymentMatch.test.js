@@ -1,3 +1,4 @@
+// @ts-check
 import { money } from '../../../nodes/core/money/money';
 import {
 	matchPaymentsToInvoices,

@@ -1,3 +1,4 @@
+// @ts-check
 import {
 	authorizePaymentRequest,
 	checkPayerToken,
@@ -523,8 +524,12 @@ describe('select: which invoices this request pays', () => {
 		expect(() => selectInvoicesToPay({ customerId: '', invoiceIds: null, invoices })).toThrow(
 			/customer ID is required/,
 		);
-		expect(() => selectInvoicesToPay({ customerId: 'c', invoiceIds: null, invoices: /** @type {any} not a list, on purpose */ ('x') })).toThrow(
-			/must be a list/,
-		);
+		expect(() =>
+			selectInvoicesToPay({
+				customerId: 'c',
+				invoiceIds: null,
+				invoices: /** @type {any} not a list, on purpose */ ('x'),
+			}),
+		).toThrow(/must be a list/);
 	});
 });

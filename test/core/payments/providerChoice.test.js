@@ -1,4 +1,8 @@
-import { chooseOnlinePaymentProvider, connectionFlag } from '../../../nodes/core/payments/providerChoice';
+// @ts-check
+import {
+	chooseOnlinePaymentProvider,
+	connectionFlag,
+} from '../../../nodes/core/payments/providerChoice';
 
 describe('one online payment provider at a time', () => {
 	test.each([
@@ -6,16 +10,23 @@ describe('one online payment provider at a time', () => {
 		[true, false, 'gateway360', true, null],
 		[false, true, 'stripe', true, null],
 		[false, false, 'none', false, null],
-	])('360 connected %p, Stripe connected %p -> %s', (gateway360Connected, stripeConnected, provider, offered, ignored) => {
-		const choice = chooseOnlinePaymentProvider({ gateway360Connected, stripeConnected });
-		expect(choice).toMatchObject({ onlinePaymentProvider: provider, payNowOffered: offered, ignoredProvider: ignored });
-		expect(choice.reason).toBeTruthy();
-	});
+	])(
+		'360 connected %p, Stripe connected %p -> %s',
+		(gateway360Connected, stripeConnected, provider, offered, ignored) => {
+			const choice = chooseOnlinePaymentProvider({ gateway360Connected, stripeConnected });
+			expect(choice).toMatchObject({
+				onlinePaymentProvider: provider,
+				payNowOffered: offered,
+				ignoredProvider: ignored,
+			});
+			expect(choice.reason).toBeTruthy();
+		},
+	);
 
 	test('both connected: the reason says 360 Payments takes priority', () => {
-		expect(chooseOnlinePaymentProvider({ gateway360Connected: true, stripeConnected: true }).reason).toMatch(
-			/360 Payments is connected and takes priority over Stripe/,
-		);
+		expect(
+			chooseOnlinePaymentProvider({ gateway360Connected: true, stripeConnected: true }).reason,
+		).toMatch(/360 Payments is connected and takes priority over Stripe/);
 	});
 });
 

@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * AccountPaymentsView (nodes/core/stripe/accountPayments.ts): the account-wide read the daily
  * run's claims share. What it must never do is miss a payment created before a read it serves was
@@ -22,8 +23,16 @@ function transport(hooks = {}) {
 	const lists = [];
 	/** @type {import('../../../nodes/core/stripe/transport').StripeHttp} */
 	const http = async ({ method, url, headers, body }) => {
-		const response = await fetch(url, { method, headers: { ...headers, Authorization: `Bearer ${KEY}` }, body });
-		const answer = { statusCode: response.status, headers: Object.fromEntries(response.headers), body: await response.text() };
+		const response = await fetch(url, {
+			method,
+			headers: { ...headers, Authorization: `Bearer ${KEY}` },
+			body,
+		});
+		const answer = {
+			statusCode: response.status,
+			headers: Object.fromEntries(response.headers),
+			body: await response.text(),
+		};
 		const { pathname, searchParams } = new URL(url);
 		if (method === 'GET') {
 			lists.push({ path: pathname, createdFrom: Number(searchParams.get('created[gte]')) });
@@ -33,26 +42,50 @@ function transport(hooks = {}) {
 		}
 		return answer;
 	};
-	return { transport: new StripeTransport({ http, baseUrl: stripe.url, sleep: async () => {} }), lists };
+	return {
+		transport: new StripeTransport({ http, baseUrl: stripe.url, sleep: async () => {} }),
+		lists,
+	};
 }
 
 let n = 0;
 function customer() {
-	return stripe.createCustomer({ name: `AV-${++n}`, metadata: { books_customer_id: `AV-${n}` }, defaultPaymentMethod: 'pm_card_visa' });
+	return stripe.createCustomer({
+		name: `AV-${++n}`,
+		metadata: { books_customer_id: `AV-${n}` },
+		defaultPaymentMethod: 'pm_card_visa',
+	});
 }
 
 /** A payment of an invoice made by someone else (another worker, the Dashboard). */
 async function payElsewhere(customerId, invoiceId) {
 	const { transport: plain } = transport();
 	return await plain.request('POST', '/v1/payment_intents', {
-		params: { amount: 4000, currency: 'usd', customer: customerId, payment_method: 'pm_card_visa', confirm: true, metadata: { invoice_ids: invoiceId, invoice_lines: '4000/0', invoice_count: '1' } },
+		params: {
+			amount: 4000,
+			currency: 'usd',
+			customer: customerId,
+			payment_method: 'pm_card_visa',
+			confirm: true,
+			metadata: { invoice_ids: invoiceId, invoice_lines: '4000/0', invoice_count: '1' },
+		},
 	});
 }
 
 async function payLinkElsewhere(customerId) {
 	const { transport: plain } = transport();
 	return await plain.request('POST', '/v1/checkout/sessions', {
-		params: { mode: 'payment', customer: customerId, success_url: 'https://example.com/ok', line_items: [{ price_data: { currency: 'usd', unit_amount: 500, product_data: { name: 'x' } }, quantity: 1 }] },
+		params: {
+			mode: 'payment',
+			customer: customerId,
+			success_url: 'https://example.com/ok',
+			line_items: [
+				{
+					price_data: { currency: 'usd', unit_amount: 500, product_data: { name: 'x' } },
+					quantity: 1,
+				},
+			],
+		},
 	});
 }
 
@@ -96,11 +129,16 @@ describe('reads after the first', () => {
 		stripe.advanceClock(60);
 		const later = await payElsewhere(c.id, 'AV-INV-3');
 		const moments = [reads.mark(), reads.mark(), reads.mark()];
-		const served = await Promise.all(moments.map((moment) => reads.paymentsAfter(c.id, windows(), moment)));
+		const served = await Promise.all(
+			moments.map((moment) => reads.paymentsAfter(c.id, windows(), moment)),
+		);
 		for (const read of served) expect(read.intents.map((pi) => pi.id)).toContain(later.id);
 		// One read (two lists) for the three claims, starting near the newest payment seen before.
 		const after = lists.slice(2);
-		expect(after.map((list) => list.path)).toEqual(['/v1/payment_intents', '/v1/checkout/sessions']);
+		expect(after.map((list) => list.path)).toEqual([
+			'/v1/payment_intents',
+			'/v1/checkout/sessions',
+		]);
 		expect(after[0].createdFrom).toBeGreaterThan(later.created - 120);
 		expect(after[0].createdFrom).toBeLessThanOrEqual(later.created);
 	});

@@ -1,3 +1,4 @@
+// @ts-check
 import { CustomerMappingLookup } from '../../../nodes/core/stripe/customers';
 import { StripeTransport } from '../../../nodes/core/stripe/transport';
 
@@ -15,7 +16,9 @@ function account(customers, { searchable = [] } = {}) {
 		calls.push(`${request.method} ${url.pathname}`);
 		await new Promise((resolve) => setImmediate(resolve));
 		if (url.pathname === '/v1/customers/search') {
-			const value = /** @type {RegExpExecArray} */ (/:'(.*)'$/.exec(String(url.searchParams.get('query'))))[1];
+			const value = /** @type {RegExpExecArray} */ (
+				/:'(.*)'$/.exec(String(url.searchParams.get('query')))
+			)[1];
 			const data = searchable.filter((c) => c.metadata[KEY] === value);
 			return {
 				statusCode: 200,

@@ -1,3 +1,4 @@
+// @ts-check
 import { encodeForm } from '../../../nodes/core/stripe/form';
 import { CoreInputError } from '../../../nodes/core/errors';
 // stripe-node's own encoder, read straight from the installed devDependency (not exported).

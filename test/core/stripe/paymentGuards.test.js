@@ -1,3 +1,4 @@
+// @ts-check
 import { encodeInvoiceMetadata } from '../../../nodes/core/payments/invoiceMetadata';
 import { payInvoices } from '../../../nodes/core/stripe/payInvoices';
 import {
@@ -12,7 +13,8 @@ const EXPIRES = 1_790_000_000;
 const UNTIL = '2026-09-21T14:13:20.000Z';
 
 const ok = (body) => ({ statusCode: 200, headers: {}, body: JSON.stringify(body) });
-const page = (data, hasMore = false) => ok({ object: 'list', url: '/v1/x', has_more: hasMore, data });
+const page = (data, hasMore = false) =>
+	ok({ object: 'list', url: '/v1/x', has_more: hasMore, data });
 
 /** A StripeTransport over `answer(method, pathWithQuery)`; records every request line. */
 function transportFor(answer) {
@@ -48,7 +50,10 @@ function session(id, ids, extra = {}) {
 		expires_at: EXPIRES,
 		livemode: false,
 		url: `https://checkout.test/${id}`,
-		metadata: encodeInvoiceMetadata(lines(...ids), { books_customer_id: 'B-1', idempotency_key: `key-${id}` }),
+		metadata: encodeInvoiceMetadata(lines(...ids), {
+			books_customer_id: 'B-1',
+			idempotency_key: `key-${id}`,
+		}),
 		...extra,
 	};
 }
@@ -73,7 +78,9 @@ function intent(id, status, ids) {
 describe('openPayLinks', () => {
 	test("lists the customer's open Checkout Sessions over every page", async () => {
 		const { transport, calls } = transportFor((method, path, query) =>
-			query.get('starting_after') ? page([session('cs_3', ['INV-3'])]) : page([session('cs_1', ['INV-1']), session('cs_2', ['INV-2'])], true),
+			query.get('starting_after')
+				? page([session('cs_3', ['INV-3'])])
+				: page([session('cs_1', ['INV-1']), session('cs_2', ['INV-2'])], true),
 		);
 		const links = await openPayLinks(transport, 'cus_1');
 		expect(links.map((link) => link.id)).toEqual(['cs_1', 'cs_2', 'cs_3']);
@@ -93,8 +100,16 @@ describe('findBlockingPayment with open pay links', () => {
 
 	test.each([
 		['an open payment-mode session covering the invoice', [session('cs_1', ['INV-1'])], ['INV-1']],
-		['a combined link covering two of the three invoices', [session('cs_1', ['INV-1', 'INV-3', 'INV-9'])], ['INV-1', 'INV-3']],
-		['the first covering link, newest first', [session('cs_2', ['INV-8']), session('cs_1', ['INV-1']), session('cs_0', ['INV-2'])], ['INV-1']],
+		[
+			'a combined link covering two of the three invoices',
+			[session('cs_1', ['INV-1', 'INV-3', 'INV-9'])],
+			['INV-1', 'INV-3'],
+		],
+		[
+			'the first covering link, newest first',
+			[session('cs_2', ['INV-8']), session('cs_1', ['INV-1']), session('cs_0', ['INV-2'])],
+			['INV-1'],
+		],
 	])('%s blocks PAYMENT_PENDING', (_, links, covered) => {
 		const blocking = /** @type {NonNullable<ReturnType<typeof findBlockingPayment>>} */ (
 			findBlockingPayment([], ['INV-1', 'INV-2', 'INV-3'], links)
@@ -115,9 +130,12 @@ describe('findBlockingPayment with open pay links', () => {
 		expect(findBlockingPayment([], ['INV-1'], [link])).toBeUndefined();
 	});
 
-	test("a completed session: its payment decides; paid after the payments were read, it blocks", () => {
+	test('a completed session: its payment decides; paid after the payments were read, it blocks', () => {
 		const paid = session('cs_1', ['INV-1'], { status: 'complete', payment_intent: 'pi_checkout' });
-		const failed = { ...intent('pi_checkout', 'requires_payment_method', ['INV-1']), last_payment_error: { code: 'card_declined' } };
+		const failed = {
+			...intent('pi_checkout', 'requires_payment_method', ['INV-1']),
+			last_payment_error: { code: 'card_declined' },
+		};
 		expect(findBlockingPayment([failed], ['INV-1'], [paid])).toBeUndefined();
 		expect(findBlockingPayment([], ['INV-1'], [paid])).toMatchObject({
 			reason: 'PAYMENT_PENDING',
@@ -134,22 +152,34 @@ describe('findBlockingPayment with open pay links', () => {
 			cancellation_reason,
 			metadata: { ...encodeInvoiceMetadata(lines('INV-1')), invoice_claim: 'pay_link' },
 		});
-		const page = session('cs_1', ['INV-1'], { metadata: { ...session('cs_1', ['INV-1']).metadata, claim_id: 'pi_claim' } });
-		expect(findBlockingPayment([claim('requires_payment_method')], ['INV-1'], [page])).toBeUndefined();
-		expect(findBlockingPayment([claim('canceled', 'duplicate')], ['INV-1'], [page])).toBeUndefined();
-		expect(findBlockingPayment([claim('canceled', 'abandoned')], ['INV-1'], [page])).toMatchObject({ session: { id: 'cs_1' } });
+		const page = session('cs_1', ['INV-1'], {
+			metadata: { ...session('cs_1', ['INV-1']).metadata, claim_id: 'pi_claim' },
+		});
+		expect(
+			findBlockingPayment([claim('requires_payment_method')], ['INV-1'], [page]),
+		).toBeUndefined();
+		expect(
+			findBlockingPayment([claim('canceled', 'duplicate')], ['INV-1'], [page]),
+		).toBeUndefined();
+		expect(findBlockingPayment([claim('canceled', 'abandoned')], ['INV-1'], [page])).toMatchObject({
+			session: { id: 'cs_1' },
+		});
 		// its claim not in the read (older than it): the page may have reached a customer
 		expect(findBlockingPayment([], ['INV-1'], [page])).toMatchObject({ session: { id: 'cs_1' } });
 	});
 
 	test('a blocking PaymentIntent comes first; a canceled one gives way to the open link', () => {
 		const link = session('cs_1', ['INV-1']);
-		expect(findBlockingPayment([intent('pi_1', 'succeeded', ['INV-1'])], ['INV-1'], [link])).toMatchObject({
+		expect(
+			findBlockingPayment([intent('pi_1', 'succeeded', ['INV-1'])], ['INV-1'], [link]),
+		).toMatchObject({
 			reason: 'ALREADY_PAID',
 			intent: { id: 'pi_1' },
 			what: 'already has a succeeded payment (pi_1)',
 		});
-		expect(findBlockingPayment([intent('pi_1', 'canceled', ['INV-1'])], ['INV-1'], [link])).toMatchObject({
+		expect(
+			findBlockingPayment([intent('pi_1', 'canceled', ['INV-1'])], ['INV-1'], [link]),
+		).toMatchObject({
 			reason: 'PAYMENT_PENDING',
 			session: { id: 'cs_1' },
 		});
@@ -181,16 +211,24 @@ describe('payInvoices over an open pay link', () => {
 			if (method === 'GET' && path === '/v1/checkout/sessions') return page([link]);
 			if (method === 'POST' && path === '/v1/payment_intents') {
 				const sent = new URLSearchParams(body);
-				const claim = { ...intent('pi_claim', 'requires_payment_method', ['INV-1']), created: EXPIRES - 3600, last_payment_error: null };
+				const claim = {
+					...intent('pi_claim', 'requires_payment_method', ['INV-1']),
+					created: EXPIRES - 3600,
+					last_payment_error: null,
+				};
 				claim.metadata.invoice_claim = sent.get('metadata[invoice_claim]');
 				claims.push(claim);
 				return ok(claim);
 			}
 			if (method === 'POST' && path === '/v1/payment_intents/pi_claim/cancel') {
-				Object.assign(claims[0], { status: 'canceled', cancellation_reason: new URLSearchParams(body).get('cancellation_reason') });
+				Object.assign(claims[0], {
+					status: 'canceled',
+					cancellation_reason: new URLSearchParams(body).get('cancellation_reason'),
+				});
 				return ok(claims[0]);
 			}
-			if (method === 'POST' && path === '/v1/checkout/sessions') return ok(session('cs_new', ['INV-1']));
+			if (method === 'POST' && path === '/v1/checkout/sessions')
+				return ok(session('cs_new', ['INV-1']));
 			throw new Error(`unexpected ${method} ${path}`);
 		});
 	}
@@ -199,44 +237,57 @@ describe('payInvoices over an open pay link', () => {
 		['automatic', { kind: 'automatic' }],
 		['saved method', { kind: 'savedMethod', paymentMethodId: 'pm_1' }],
 		['pay link', { kind: 'payLink' }],
-	])('%s: the link covers every invoice asked for: reported pending, nothing sent', async (_, how) => {
-		const { transport, calls } = stripeWithLink();
-		const outcome = await payInvoices(transport, request(how, ['INV-2', 'INV-1']));
-		expect(outcome.existingPayment).toBe(true);
-		expect(outcome.records).toEqual([
-			expect.objectContaining({
-				invoiceId: 'INV-1',
-				status: 'pending',
-				paymentId: null,
-				checkoutSessionId: 'cs_open',
-				nextActionUrl: 'https://checkout.test/cs_open',
-				customer: { booksId: 'B-1', providerId: 'cus_1' },
-				amount: expect.objectContaining({ minor: 5000, currency: 'usd' }),
-				guard: {
-					reason: 'PAYMENT_PENDING',
-					message: `Invoice INV-1 has an open pay link (Checkout Session cs_open, open until ${UNTIL}); nothing new was charged`,
-				},
-			}),
-			expect.objectContaining({ invoiceId: 'INV-2', guard: expect.objectContaining({ reason: 'PAYMENT_PENDING' }) }),
-		]);
-		expect(calls.filter((call) => call.startsWith('POST'))).toEqual([]);
-	});
+	])(
+		'%s: the link covers every invoice asked for: reported pending, nothing sent',
+		async (_, how) => {
+			const { transport, calls } = stripeWithLink();
+			const outcome = await payInvoices(transport, request(how, ['INV-2', 'INV-1']));
+			expect(outcome.existingPayment).toBe(true);
+			expect(outcome.records).toEqual([
+				expect.objectContaining({
+					invoiceId: 'INV-1',
+					status: 'pending',
+					paymentId: null,
+					checkoutSessionId: 'cs_open',
+					nextActionUrl: 'https://checkout.test/cs_open',
+					customer: { booksId: 'B-1', providerId: 'cus_1' },
+					amount: expect.objectContaining({ minor: 5000, currency: 'usd' }),
+					guard: {
+						reason: 'PAYMENT_PENDING',
+						message: `Invoice INV-1 has an open pay link (Checkout Session cs_open, open until ${UNTIL}); nothing new was charged`,
+					},
+				}),
+				expect.objectContaining({
+					invoiceId: 'INV-2',
+					guard: expect.objectContaining({ reason: 'PAYMENT_PENDING' }),
+				}),
+			]);
+			expect(calls.filter((call) => call.startsWith('POST'))).toEqual([]);
+		},
+	);
 
 	test.each([
 		['automatic', { kind: 'automatic' }],
 		['pay link', { kind: 'payLink' }],
-	])('%s: the link covers some of the invoices: refused, no second link, no charge', async (_, how) => {
-		const { transport, calls } = stripeWithLink(session('cs_open', ['INV-1']));
-		const refusal = payInvoices(transport, request(how, ['INV-1', 'INV-5']));
-		await expect(refusal).rejects.toThrow(
-			`Invoice INV-1 has an open pay link (Checkout Session cs_open, open until ${UNTIL}); pay the other invoices without it`,
-		);
-		await expect(refusal).rejects.toMatchObject({ name: 'PaymentRefusedError' });
-		expect(calls.filter((call) => call.startsWith('POST'))).toEqual([]);
-	});
+	])(
+		'%s: the link covers some of the invoices: refused, no second link, no charge',
+		async (_, how) => {
+			const { transport, calls } = stripeWithLink(session('cs_open', ['INV-1']));
+			const refusal = payInvoices(transport, request(how, ['INV-1', 'INV-5']));
+			await expect(refusal).rejects.toThrow(
+				`Invoice INV-1 has an open pay link (Checkout Session cs_open, open until ${UNTIL}); pay the other invoices without it`,
+			);
+			await expect(refusal).rejects.toMatchObject({ name: 'PaymentRefusedError' });
+			expect(calls.filter((call) => call.startsWith('POST'))).toEqual([]);
+		},
+	);
 
 	test("a link made with the request's own key is its earlier answer: the same key replays it", async () => {
-		const { transport, calls } = stripeWithLink(session('cs_open', ['INV-1'], { metadata: encodeInvoiceMetadata(lines('INV-1'), { idempotency_key: 'key-today' }) }));
+		const { transport, calls } = stripeWithLink(
+			session('cs_open', ['INV-1'], {
+				metadata: encodeInvoiceMetadata(lines('INV-1'), { idempotency_key: 'key-today' }),
+			}),
+		);
 		const outcome = await payInvoices(transport, request({ kind: 'payLink' }));
 		expect(outcome.existingPayment).toBe(false);
 		// its claim, the page made for it, the claim turned into the page

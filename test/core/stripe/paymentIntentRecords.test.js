@@ -1,10 +1,15 @@
+// @ts-check
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 
 import { parseFeePercent } from '../../../nodes/core/money/fee';
 import { encodeInvoiceMetadata } from '../../../nodes/core/payments/invoiceMetadata';
-import { PAYMENT_STATUSES, blocksNewCharge, buildPaymentRecord } from '../../../nodes/core/payments/paymentRecord';
+import {
+	PAYMENT_STATUSES,
+	blocksNewCharge,
+	buildPaymentRecord,
+} from '../../../nodes/core/payments/paymentRecord';
 import { payInvoices } from '../../../nodes/core/stripe/payInvoices';
 import {
 	paymentRecordsFromIntent,
@@ -168,7 +173,14 @@ describe('refundsByInvoice', () => {
 describe('the charge path and the webhook path give the same record of a PaymentIntent', () => {
 	const KEY = 'invpay-autopay-2026-11-23-0123456789abcdef0123456789abcdef01234567';
 	const RECORD_KEYS = Object.keys(
-		buildPaymentRecord({ provider: 'stripe', invoiceId: 'x', currency: 'usd', amountMinor: 1, feeMinor: 0, status: 'pending' }),
+		buildPaymentRecord({
+			provider: 'stripe',
+			invoiceId: 'x',
+			currency: 'usd',
+			amountMinor: 1,
+			feeMinor: 0,
+			status: 'pending',
+		}),
 	);
 	/** The payment record inside a webhook's item (which adds where the event came from). */
 	const recordOf = (item) => Object.fromEntries(RECORD_KEYS.map((key) => [key, item[key]]));
@@ -207,7 +219,8 @@ describe('the charge path and the webhook path give the same record of a Payment
 	}
 
 	const ONE = { invoiceId: 'INV-P1', amountMinor: 10000, feeMinor: 300 };
-	const amountOf = (lines) => lines.reduce((sum, line) => sum + line.amountMinor + line.feeMinor, 0);
+	const amountOf = (lines) =>
+		lines.reduce((sum, line) => sum + line.amountMinor + line.feeMinor, 0);
 	const chargeOf = (amount, refunded = 0) => ({
 		...fixtures.charge,
 		id: 'ch_paths',
@@ -232,9 +245,24 @@ describe('the charge path and the webhook path give the same record of a Payment
 		};
 	}
 	const succeeded = (overrides = {}, lines = [ONE]) =>
-		sample({ status: 'succeeded', last_payment_error: null, next_action: null, payment_method: 'pm_paths', latest_charge: chargeOf(amountOf(lines)), ...overrides }, lines);
+		sample(
+			{
+				status: 'succeeded',
+				last_payment_error: null,
+				next_action: null,
+				payment_method: 'pm_paths',
+				latest_charge: chargeOf(amountOf(lines)),
+				...overrides,
+			},
+			lines,
+		);
 	const waitingFor = (nextAction) =>
-		sample({ status: 'requires_action', last_payment_error: null, payment_method: 'pm_paths', next_action: nextAction });
+		sample({
+			status: 'requires_action',
+			last_payment_error: null,
+			payment_method: 'pm_paths',
+			next_action: nextAction,
+		});
 	const THREE = [
 		{ invoiceId: 'INV-P1', amountMinor: 10000, feeMinor: 300 },
 		{ invoiceId: 'INV-P2', amountMinor: 2550, feeMinor: 77 },
@@ -242,37 +270,106 @@ describe('the charge path and the webhook path give the same record of a Payment
 	];
 
 	test.each([
-		["Stripe's sample as it is: an attempt failed (requires_payment_method, last_payment_error)", sample()],
+		[
+			"Stripe's sample as it is: an attempt failed (requires_payment_method, last_payment_error)",
+			sample(),
+		],
 		['succeeded, the method known from the charge (payment_method not expanded)', succeeded()],
-		['succeeded, the method expanded', succeeded({ payment_method: { ...fixtures.payment_method, id: 'pm_paths' } })],
+		[
+			'succeeded, the method expanded',
+			succeeded({ payment_method: { ...fixtures.payment_method, id: 'pm_paths' } }),
+		],
 		['succeeded, nothing expanded', succeeded({ latest_charge: 'ch_paths' })],
 		[
 			'requires_action: 3-D Secure on a redirect',
-			waitingFor({ type: 'redirect_to_url', redirect_to_url: { url: 'https://hooks.stripe.com/3d_secure/pi_paths', return_url: 'https://books.example/back' } }),
+			waitingFor({
+				type: 'redirect_to_url',
+				redirect_to_url: {
+					url: 'https://hooks.stripe.com/3d_secure/pi_paths',
+					return_url: 'https://books.example/back',
+				},
+			}),
 		],
 		[
 			'requires_action: an OXXO voucher to pay',
-			waitingFor({ type: 'oxxo_display_details', oxxo_display_details: { expires_after: 1795000000, hosted_voucher_url: 'https://payments.stripe.com/oxxo/voucher/test_1', number: '12345678901234657890123456789012' } }),
+			waitingFor({
+				type: 'oxxo_display_details',
+				oxxo_display_details: {
+					expires_after: 1795000000,
+					hosted_voucher_url: 'https://payments.stripe.com/oxxo/voucher/test_1',
+					number: '12345678901234657890123456789012',
+				},
+			}),
 		],
 		[
 			'requires_action: bank transfer instructions',
-			waitingFor({ type: 'display_bank_transfer_instructions', display_bank_transfer_instructions: { hosted_instructions_url: 'https://payments.stripe.com/bank_transfers/instructions/test_1', type: 'us_bank_transfer' } }),
+			waitingFor({
+				type: 'display_bank_transfer_instructions',
+				display_bank_transfer_instructions: {
+					hosted_instructions_url: 'https://payments.stripe.com/bank_transfers/instructions/test_1',
+					type: 'us_bank_transfer',
+				},
+			}),
 		],
-		['requires_action: 3-D Secure in Stripe.js only (no page)', waitingFor({ type: 'use_stripe_sdk', use_stripe_sdk: {} })],
+		[
+			'requires_action: 3-D Secure in Stripe.js only (no page)',
+			waitingFor({ type: 'use_stripe_sdk', use_stripe_sdk: {} }),
+		],
 		[
 			'declined, Stripe giving an empty message',
-			sample({ status: 'requires_payment_method', latest_charge: 'ch_paths', last_payment_error: { type: 'card_error', code: 'card_declined', decline_code: 'generic_decline', message: '' } }),
+			sample({
+				status: 'requires_payment_method',
+				latest_charge: 'ch_paths',
+				last_payment_error: {
+					type: 'card_error',
+					code: 'card_declined',
+					decline_code: 'generic_decline',
+					message: '',
+				},
+			}),
 		],
-		['processing (a bank debit settling)', sample({ status: 'processing', last_payment_error: null, next_action: null, payment_method: 'pm_paths', latest_charge: 'ch_paths' })],
+		[
+			'processing (a bank debit settling)',
+			sample({
+				status: 'processing',
+				last_payment_error: null,
+				next_action: null,
+				payment_method: 'pm_paths',
+				latest_charge: 'ch_paths',
+			}),
+		],
 		[
 			'canceled after a declined attempt',
-			sample({ status: 'canceled', latest_charge: 'ch_paths', last_payment_error: { type: 'card_error', code: 'card_declined', message: 'Your card was declined.' } }),
+			sample({
+				status: 'canceled',
+				latest_charge: 'ch_paths',
+				last_payment_error: {
+					type: 'card_error',
+					code: 'card_declined',
+					message: 'Your card was declined.',
+				},
+			}),
 		],
-		['one invoice named without amounts (made by hand)', { ...succeeded(), metadata: { invoice_id: 'INV-P1', books_customer_id: 'C-P', idempotency_key: KEY } }],
-		['one invoice whose line gives a fee but no amount', succeeded({}, [{ invoiceId: 'INV-P1', amountMinor: 0, feeMinor: 300 }])],
+		[
+			'one invoice named without amounts (made by hand)',
+			{
+				...succeeded(),
+				metadata: { invoice_id: 'INV-P1', books_customer_id: 'C-P', idempotency_key: KEY },
+			},
+		],
+		[
+			'one invoice whose line gives a fee but no amount',
+			succeeded({}, [{ invoiceId: 'INV-P1', amountMinor: 0, feeMinor: 300 }]),
+		],
 		['a combined payment', succeeded({}, THREE)],
-		['a combined payment, part of it refunded', succeeded({ latest_charge: chargeOf(amountOf(THREE), 10400) }, THREE)],
-		['a payment refunded in full', succeeded({ latest_charge: chargeOf(amountOf([ONE]), amountOf([ONE])) })],
+		[
+			'a combined payment, part of it refunded',
+			succeeded({ latest_charge: chargeOf(amountOf(THREE), 10400) }, THREE),
+		],
+		[
+			'a payment refunded in full',
+			succeeded({ latest_charge: chargeOf(amountOf([ONE]), amountOf([ONE])) }),
+		],
 	])('%s', (_, payment) => {
 		const charged = paymentRecordsFromIntent(payment, { idempotencyKey: KEY });
 		expect(charged.length).toBeGreaterThan(0);
@@ -283,33 +380,63 @@ describe('the charge path and the webhook path give the same record of a Payment
 
 	test('what the one builder decided, field by field', () => {
 		const [voucher] = paymentRecordsFromIntent(
-			waitingFor({ type: 'oxxo_display_details', oxxo_display_details: { hosted_voucher_url: 'https://payments.stripe.com/oxxo/voucher/v1' } }),
+			waitingFor({
+				type: 'oxxo_display_details',
+				oxxo_display_details: { hosted_voucher_url: 'https://payments.stripe.com/oxxo/voucher/v1' },
+			}),
 		);
 		expect(voucher.nextActionUrl).toBe('https://payments.stripe.com/oxxo/voucher/v1');
 		// a page is handed out only while the payment waits for the customer
 		const [done] = paymentRecordsFromIntent(
-			succeeded({ next_action: { type: 'redirect_to_url', redirect_to_url: { url: 'https://hooks.stripe.com/old' } } }),
+			succeeded({
+				next_action: {
+					type: 'redirect_to_url',
+					redirect_to_url: { url: 'https://hooks.stripe.com/old' },
+				},
+			}),
 		);
 		expect(done.nextActionUrl).toBeNull();
 		// one invoice with a fee but no amount: the payment is all the invoice's, fee 0
-		const [feeOnly] = paymentRecordsFromIntent(succeeded({}, [{ invoiceId: 'INV-P1', amountMinor: 0, feeMinor: 300 }]));
+		const [feeOnly] = paymentRecordsFromIntent(
+			succeeded({}, [{ invoiceId: 'INV-P1', amountMinor: 0, feeMinor: 300 }]),
+		);
 		expect([feeOnly.amount.minor, feeOnly.fee.minor, feeOnly.total.minor]).toEqual([300, 0, 300]);
 		// a failure always says why; an old attempt's error is no failure of a payment that went on
 		const [declined] = paymentRecordsFromIntent(
-			sample({ status: 'requires_payment_method', last_payment_error: { code: 'card_declined', message: '' } }),
+			sample({
+				status: 'requires_payment_method',
+				last_payment_error: { code: 'card_declined', message: '' },
+			}),
 		);
-		expect(declined.failure).toEqual({ code: 'card_declined', declineCode: null, message: 'The payment failed' });
+		expect(declined.failure).toEqual({
+			code: 'card_declined',
+			declineCode: null,
+			message: 'The payment failed',
+		});
 		const [retried] = paymentRecordsFromIntent(
-			sample({ status: 'processing', last_payment_error: { code: 'card_declined', message: 'Your card was declined.' } }),
+			sample({
+				status: 'processing',
+				last_payment_error: { code: 'card_declined', message: 'Your card was declined.' },
+			}),
 		);
 		expect(retried.failure).toBeNull();
 		// the method by its charge when not expanded, by its id when nothing says more
-		expect(paymentRecordsFromIntent(succeeded())[0].paymentMethod).toEqual({ id: 'pm_paths', label: 'Visa •••• 4242' });
-		expect(paymentRecordsFromIntent(succeeded({ latest_charge: 'ch_paths' }))[0].paymentMethod).toEqual({ id: 'pm_paths', label: 'pm_paths' });
+		expect(paymentRecordsFromIntent(succeeded())[0].paymentMethod).toEqual({
+			id: 'pm_paths',
+			label: 'Visa •••• 4242',
+		});
+		expect(
+			paymentRecordsFromIntent(succeeded({ latest_charge: 'ch_paths' }))[0].paymentMethod,
+		).toEqual({ id: 'pm_paths', label: 'pm_paths' });
 		// the key the payment was made with, whatever key the caller or an event names
-		expect(paymentRecordsFromIntent(succeeded(), { idempotencyKey: 'another-request' })[0].idempotencyKey).toBe(KEY);
+		expect(
+			paymentRecordsFromIntent(succeeded(), { idempotencyKey: 'another-request' })[0]
+				.idempotencyKey,
+		).toBe(KEY);
 		const foreign = { ...succeeded(), metadata: encodeInvoiceMetadata([ONE]) };
-		expect(paymentRecordsFromIntent(foreign, { idempotencyKey: 'the-request' })[0].idempotencyKey).toBe('the-request');
+		expect(
+			paymentRecordsFromIntent(foreign, { idempotencyKey: 'the-request' })[0].idempotencyKey,
+		).toBe('the-request');
 	});
 
 	describe('PaymentIntents of the local Stripe server', () => {
@@ -325,13 +452,19 @@ describe('the charge path and the webhook path give the same record of a Payment
 				const chunks = [];
 				request.on('data', (chunk) => chunks.push(chunk));
 				request.on('end', () => {
-					deliveries.push({ header: request.headers['stripe-signature'], rawBody: Buffer.concat(chunks) });
+					deliveries.push({
+						header: request.headers['stripe-signature'],
+						rawBody: Buffer.concat(chunks),
+					});
 					response.writeHead(200).end();
 				});
 			});
 			await new Promise((resolve) => receiver.listen(0, '127.0.0.1', () => resolve(undefined)));
 			const endpoint = await transport().request('POST', '/v1/webhook_endpoints', {
-				params: { url: `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (receiver.address()).port}/hook`, enabled_events: STRIPE_WEBHOOK_EVENTS },
+				params: {
+					url: `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (receiver.address()).port}/hook`,
+					enabled_events: STRIPE_WEBHOOK_EVENTS,
+				},
 			});
 			signingSecret = endpoint.secret;
 		});
@@ -343,8 +476,16 @@ describe('the charge path and the webhook path give the same record of a Payment
 		function transport() {
 			return new StripeTransport({
 				http: async ({ method, url, headers, body }) => {
-					const response = await fetch(url, { method, headers: { ...headers, Authorization: `Bearer ${SECRET_KEY}` }, body });
-					return { statusCode: response.status, headers: Object.fromEntries(response.headers), body: await response.text() };
+					const response = await fetch(url, {
+						method,
+						headers: { ...headers, Authorization: `Bearer ${SECRET_KEY}` },
+						body,
+					});
+					return {
+						statusCode: response.status,
+						headers: Object.fromEntries(response.headers),
+						body: await response.text(),
+					};
 				},
 				baseUrl: stripe.url,
 				sleep: async () => {},
@@ -359,9 +500,16 @@ describe('the charge path and the webhook path give the same record of a Payment
 		 */
 		function request(amounts, { paymentMethod = 'pm_card_visa' } = {}) {
 			counter++;
-			const customer = stripe.createCustomer({ name: `Paths ${counter}`, metadata: { books_customer_id: `C-${counter}` }, defaultPaymentMethod: paymentMethod });
+			const customer = stripe.createCustomer({
+				name: `Paths ${counter}`,
+				metadata: { books_customer_id: `C-${counter}` },
+				defaultPaymentMethod: paymentMethod,
+			});
 			return {
-				invoices: amounts.map((amountMinor, index) => ({ invoiceId: `INV-F${counter}-${index + 1}`, amountMinor })),
+				invoices: amounts.map((amountMinor, index) => ({
+					invoiceId: `INV-F${counter}-${index + 1}`,
+					amountMinor,
+				})),
 				currency: 'usd',
 				stripeCustomerId: customer.id,
 				booksCustomerId: `C-${counter}`,
@@ -378,43 +526,72 @@ describe('the charge path and the webhook path give the same record of a Payment
 		async function webhookRecords(type, intentId) {
 			await stripe.webhooks.idle();
 			const events = deliveries.map((delivery) => {
-				const verdict = verifyStripeSignature({ rawBody: delivery.rawBody, header: delivery.header, secrets: [signingSecret], nowSeconds: Math.floor(Date.now() / 1000) });
+				const verdict = verifyStripeSignature({
+					rawBody: delivery.rawBody,
+					header: delivery.header,
+					secrets: [signingSecret],
+					nowSeconds: Math.floor(Date.now() / 1000),
+				});
 				expect(verdict.ok).toBe(true);
 				const parsed = parseStripeEvent(delivery.rawBody);
 				return /** @type {Extract<typeof parsed, { ok: true }>} */ (parsed).event;
 			});
-			const event = events.filter((e) => e.type === type && stripeEventPaymentIntentId(e) === intentId).pop();
+			const event = events
+				.filter((e) => e.type === type && stripeEventPaymentIntentId(e) === intentId)
+				.pop();
 			expect(event).toBeDefined();
-			const current = await transport().request('GET', `/v1/payment_intents/${intentId}`, { params: { expand: ['payment_method', 'latest_charge'] } });
-			return normaliseStripeEvent(/** @type {NonNullable<typeof event>} */ (event), current).events.map(recordOf);
+			const current = await transport().request('GET', `/v1/payment_intents/${intentId}`, {
+				params: { expand: ['payment_method', 'latest_charge'] },
+			});
+			return normaliseStripeEvent(
+				/** @type {NonNullable<typeof event>} */ (event),
+				current,
+			).events.map(recordOf);
 		}
 
 		test('a charge on the automatic card: the run records what the webhook then reports', async () => {
 			const { records } = await payInvoices(transport(), request([12000]));
 			expect(records).toHaveLength(1);
-			expect(records[0]).toMatchObject({ status: 'succeeded', paymentMethod: { label: 'Visa •••• 4242' } });
-			expect(await webhookRecords('payment_intent.succeeded', records[0].paymentId)).toEqual(records.map(recordOf));
+			expect(records[0]).toMatchObject({
+				status: 'succeeded',
+				paymentMethod: { label: 'Visa •••• 4242' },
+			});
+			expect(await webhookRecords('payment_intent.succeeded', records[0].paymentId)).toEqual(
+				records.map(recordOf),
+			);
 		});
 
 		test('three invoices in one charge: the same three records', async () => {
 			const { records } = await payInvoices(transport(), request([12000, 2550, 99]));
 			expect(records).toHaveLength(3);
-			expect(await webhookRecords('payment_intent.succeeded', records[0].paymentId)).toEqual(records.map(recordOf));
+			expect(await webhookRecords('payment_intent.succeeded', records[0].paymentId)).toEqual(
+				records.map(recordOf),
+			);
 		});
 
 		test('a declined charge: the same failure', async () => {
 			stripe.declineNextCharges(1, 'insufficientFunds');
 			const { records } = await payInvoices(transport(), request([5000]));
-			expect(records[0]).toMatchObject({ status: 'failed', failure: { declineCode: 'insufficient_funds' } });
-			expect(await webhookRecords('payment_intent.payment_failed', records[0].paymentId)).toEqual(records.map(recordOf));
+			expect(records[0]).toMatchObject({
+				status: 'failed',
+				failure: { declineCode: 'insufficient_funds' },
+			});
+			expect(await webhookRecords('payment_intent.payment_failed', records[0].paymentId)).toEqual(
+				records.map(recordOf),
+			);
 		});
 
 		test('part of a combined payment refunded: Get and the refund webhook agree', async () => {
 			const { records } = await payInvoices(transport(), request([10000, 2550, 99]));
 			const intentId = records[0].paymentId;
-			await transport().request('POST', '/v1/refunds', { params: { payment_intent: intentId, amount: 10400 }, idempotencyKey: `refund-${intentId}` });
+			await transport().request('POST', '/v1/refunds', {
+				params: { payment_intent: intentId, amount: 10400 },
+				idempotencyKey: `refund-${intentId}`,
+			});
 			// Get: the PaymentIntent read as the Get operation reads it
-			const read = await transport().request('GET', `/v1/payment_intents/${intentId}`, { params: { expand: ['payment_method', 'latest_charge'] } });
+			const read = await transport().request('GET', `/v1/payment_intents/${intentId}`, {
+				params: { expand: ['payment_method', 'latest_charge'] },
+			});
 			const got = paymentRecordsFromIntent(read);
 			expect(got.map((record) => record.status)).toEqual(['refunded', 'succeeded', 'succeeded']);
 			expect(await webhookRecords('charge.refunded', intentId)).toEqual(got);

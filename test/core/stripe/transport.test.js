@@ -1,3 +1,4 @@
+// @ts-check
 import http from 'node:http';
 import { inspect } from 'node:util';
 
@@ -140,18 +141,20 @@ describe('request building', () => {
 		});
 	});
 
-	test.each(/** @type {Array<[string, StripeMethod, object, RegExp]>} */ ([
-		[
-			'a key over 255 characters',
-			'POST',
-			{ idempotencyKey: 'k'.repeat(256) },
-			/1 to 255 characters.*256/,
-		],
-		['an empty key', 'POST', { idempotencyKey: '' }, /1 to 255/],
-		['a key with a line break', 'POST', { idempotencyKey: 'a\r\nX-Evil: 1' }, /printable ASCII/],
-		['a non-ASCII key', 'POST', { idempotencyKey: 'clé' }, /printable ASCII/],
-		['a key on GET', 'GET', { idempotencyKey: 'abc' }, /POST only/],
-	]))('refuses %s before sending anything', async (_label, method, options, message) => {
+	test.each(
+		/** @type {Array<[string, StripeMethod, object, RegExp]>} */ ([
+			[
+				'a key over 255 characters',
+				'POST',
+				{ idempotencyKey: 'k'.repeat(256) },
+				/1 to 255 characters.*256/,
+			],
+			['an empty key', 'POST', { idempotencyKey: '' }, /1 to 255/],
+			['a key with a line break', 'POST', { idempotencyKey: 'a\r\nX-Evil: 1' }, /printable ASCII/],
+			['a non-ASCII key', 'POST', { idempotencyKey: 'clé' }, /printable ASCII/],
+			['a key on GET', 'GET', { idempotencyKey: 'abc' }, /POST only/],
+		]),
+	)('refuses %s before sending anything', async (_label, method, options, message) => {
 		const { transport, calls } = setup([ok({})]);
 		const error = await rejection(transport.request(method, '/v1/payment_intents', options));
 		expect(error).toBeInstanceOf(CoreInputError);
@@ -208,7 +211,10 @@ describe('request building', () => {
 	});
 
 	test('requestWithReplay says whether the answer was a replay', async () => {
-		const { transport } = setup([ok({ id: 'cs_1' }, { 'Idempotent-Replayed': 'true' }), ok({ id: 'cs_2' })]);
+		const { transport } = setup([
+			ok({ id: 'cs_1' }, { 'Idempotent-Replayed': 'true' }),
+			ok({ id: 'cs_2' }),
+		]);
 		await expect(transport.requestWithReplay('POST', '/v1/checkout/sessions')).resolves.toEqual({
 			value: { id: 'cs_1' },
 			replayed: true,
@@ -839,10 +845,14 @@ describe('with a shared limiter', () => {
 	});
 });
 
-describe("a 429 backs off the budget Stripe names in Stripe-Rate-Limited-Reason", () => {
+describe('a 429 backs off the budget Stripe names in Stripe-Rate-Limited-Reason', () => {
 	/** A real limiter whose back-offs are recorded on their way in. */
 	function recordingLimiter() {
-		const limiter = createRequestLimiter({ requestsPerSecond: 25, maxInFlight: 4, sleep: async () => {} });
+		const limiter = createRequestLimiter({
+			requestsPerSecond: 25,
+			maxInFlight: 4,
+			sleep: async () => {},
+		});
 		const backedOff = [];
 		return {
 			backedOff,
@@ -855,29 +865,53 @@ describe("a 429 backs off the budget Stripe names in Stripe-Rate-Limited-Reason"
 		};
 	}
 	const limited = (reason, code = 'rate_limit') =>
-		answer(429, { type: 'invalid_request_error', code, message: 'Too many requests' }, reason ? { 'Stripe-Rate-Limited-Reason': reason } : {});
+		answer(
+			429,
+			{ type: 'invalid_request_error', code, message: 'Too many requests' },
+			reason ? { 'Stripe-Rate-Limited-Reason': reason } : {},
+		);
 
-	test.each(/** @type {Array<[string, StripeMethod, string, string]>} */ ([
-		['endpoint-rate', 'POST', '/v1/payment_intents/pi_3Nq1A/confirm', 'POST /v1/payment_intents/:id/confirm'],
-		['endpoint-concurrency', 'GET', '/v1/payment_intents', 'GET /v1/payment_intents'],
-		['endpoint-rate', 'GET', '/v1/customers/search', 'search'],
-		['global-rate', 'POST', '/v1/payment_intents', 'global'],
-		['global-concurrency', 'GET', '/v1/customers/cus_1', 'global'],
-		['resource-specific', 'POST', '/v1/payment_intents/pi_3Nq1A/cancel', 'payment_intent pi_3Nq1A'],
-	]))('%s on %s %s backs off %s alone, then retries with the same key', async (reason, method, path, budget) => {
-		const limiter = recordingLimiter();
-		const { transport, calls } = setup([limited(reason), ok({ id: 'x' })], { limiter });
-		await expect(transport.request(method, path, method === 'POST' ? { idempotencyKey: 'pay-INV-1' } : {})).resolves.toEqual({ id: 'x' });
-		expect(limiter.backedOff).toEqual([budget]);
-		expect(limiter.stats).toMatchObject({ started: 2, backOffs: 1 });
-		expect(calls).toHaveLength(2);
-		expect(calls[1].headers['Idempotency-Key']).toBe(calls[0].headers['Idempotency-Key']);
-		expect(transport.stats).toMatchObject({ retries: 1, http429: 1 });
-	});
+	test.each(
+		/** @type {Array<[string, StripeMethod, string, string]>} */ ([
+			[
+				'endpoint-rate',
+				'POST',
+				'/v1/payment_intents/pi_3Nq1A/confirm',
+				'POST /v1/payment_intents/:id/confirm',
+			],
+			['endpoint-concurrency', 'GET', '/v1/payment_intents', 'GET /v1/payment_intents'],
+			['endpoint-rate', 'GET', '/v1/customers/search', 'search'],
+			['global-rate', 'POST', '/v1/payment_intents', 'global'],
+			['global-concurrency', 'GET', '/v1/customers/cus_1', 'global'],
+			[
+				'resource-specific',
+				'POST',
+				'/v1/payment_intents/pi_3Nq1A/cancel',
+				'payment_intent pi_3Nq1A',
+			],
+		]),
+	)(
+		'%s on %s %s backs off %s alone, then retries with the same key',
+		async (reason, method, path, budget) => {
+			const limiter = recordingLimiter();
+			const { transport, calls } = setup([limited(reason), ok({ id: 'x' })], { limiter });
+			await expect(
+				transport.request(method, path, method === 'POST' ? { idempotencyKey: 'pay-INV-1' } : {}),
+			).resolves.toEqual({ id: 'x' });
+			expect(limiter.backedOff).toEqual([budget]);
+			expect(limiter.stats).toMatchObject({ started: 2, backOffs: 1 });
+			expect(calls).toHaveLength(2);
+			expect(calls[1].headers['Idempotency-Key']).toBe(calls[0].headers['Idempotency-Key']);
+			expect(transport.stats).toMatchObject({ retries: 1, http429: 1 });
+		},
+	);
 
 	test('a 429 naming no reason backs off the global budget; a lock_timeout backs off none', async () => {
 		const limiter = recordingLimiter();
-		const { transport } = setup([limited(undefined), limited(undefined, 'lock_timeout'), ok({ id: 'x' })], { limiter });
+		const { transport } = setup(
+			[limited(undefined), limited(undefined, 'lock_timeout'), ok({ id: 'x' })],
+			{ limiter },
+		);
 		await transport.request('POST', '/v1/payment_intents/pi_1/confirm', { idempotencyKey: 'k' });
 		expect(limiter.backedOff).toEqual(['global']);
 	});
@@ -887,7 +921,11 @@ describe("a 429 backs off the budget Stripe names in Stripe-Rate-Limited-Reason"
 		const { transport } = setup(
 			[
 				answer(503, { type: 'api_error', message: 'x' }),
-				answer(429, { type: 'invalid_request_error', code: 'rate_limit', message: 'x' }, { 'stripe-rate-limited-reason': 'endpoint-rate' }),
+				answer(
+					429,
+					{ type: 'invalid_request_error', code: 'rate_limit', message: 'x' },
+					{ 'stripe-rate-limited-reason': 'endpoint-rate' },
+				),
 				ok({ id: 'x' }),
 			],
 			{ limiter },
@@ -916,7 +954,9 @@ describe("a 429 backs off the budget Stripe names in Stripe-Rate-Limited-Reason"
 			limiter,
 		});
 		// 25/s per endpoint, paced 5 per 0.22 s: the sixth read waits, the balance does not.
-		const reads = Array.from({ length: 6 }, (_, i) => transport.request('GET', `/v1/customers/cus_${i}`));
+		const reads = Array.from({ length: 6 }, (_, i) =>
+			transport.request('GET', `/v1/customers/cus_${i}`),
+		);
 		const other = transport.request('GET', '/v1/balance');
 		await other;
 		expect(sent).toContain('GET /v1/balance @0');
@@ -936,7 +976,9 @@ describe('createStripeClient: one limiter per Stripe account per node execution'
 		return {
 			sent,
 			getCredentials: async () => credentials,
-			getNode: () => ({ credentials: { stripeInvoicePaymentsApi: { id: credentialId, name: 'Stripe' } } }),
+			getNode: () => ({
+				credentials: { stripeInvoicePaymentsApi: { id: credentialId, name: 'Stripe' } },
+			}),
 			helpers: {
 				httpRequestWithAuthentication: async (_type, options) => {
 					sent.push(options.url);
@@ -948,14 +990,19 @@ describe('createStripeClient: one limiter per Stripe account per node execution'
 
 	test('every client one execution builds shares the limiter; another execution has its own', async () => {
 		const { createStripeClient } = await import('../../../nodes/shared/stripeClient');
-		const { DEFAULT_REQUESTS_IN_FLIGHT: DEFAULT_MAX_IN_FLIGHT } = await import('../../../nodes/core/defaults');
+		const { DEFAULT_REQUESTS_IN_FLIGHT: DEFAULT_MAX_IN_FLIGHT } = await import(
+			'../../../nodes/core/defaults'
+		);
 		const execution = executionContext();
 		const first = await createStripeClient.call(execution, { maxInFlight: 16 });
 		const second = await createStripeClient.call(execution);
 		expect(second.limiter).toBe(first.limiter);
 		await first.transport.request('GET', '/v1/customers/cus_1');
 		await second.transport.request('GET', '/v1/payment_intents/pi_1');
-		expect(/** @type {any} the limiter createRequestLimiter made, with its stats */ (first.limiter).stats.started).toBe(2);
+		expect(
+			/** @type {any} the limiter createRequestLimiter made, with its stats */ (first.limiter).stats
+				.started,
+		).toBe(2);
 		expect(execution.sent).toHaveLength(2);
 
 		const other = await createStripeClient.call(executionContext());

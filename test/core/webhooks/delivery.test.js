@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * The webhook pipeline (nodes/core/webhooks/delivery.ts) as the trigger runs it, without n8n:
  * signed deliveries of Stripe's sample event (signed by the official `stripe` package) and of the
@@ -54,8 +55,16 @@ const memory = (emitEachStateOnce = true) => ({
 function stripeTransport(baseUrl = stripe.url) {
 	return new StripeTransport({
 		http: async ({ method, url, headers, body }) => {
-			const response = await fetch(url, { method, headers: { ...headers, Authorization: `Bearer ${STRIPE_KEY}` }, body });
-			return { statusCode: response.status, headers: Object.fromEntries(response.headers), body: await response.text() };
+			const response = await fetch(url, {
+				method,
+				headers: { ...headers, Authorization: `Bearer ${STRIPE_KEY}` },
+				body,
+			});
+			return {
+				statusCode: response.status,
+				headers: Object.fromEntries(response.headers),
+				body: await response.text(),
+			};
 		},
 		baseUrl,
 		sleep: async () => {},
@@ -87,9 +96,22 @@ let counter = 0;
 /** A payment of one invoice held by the local Stripe server. */
 function paidIntent(extra = {}) {
 	counter++;
-	const customer = stripe.createCustomer({ name: `Delivery ${counter}`, metadata: { books_customer_id: `D-${counter}` } });
+	const customer = stripe.createCustomer({
+		name: `Delivery ${counter}`,
+		metadata: { books_customer_id: `D-${counter}` },
+	});
 	const [intent] = stripe.seed({
-		paymentIntents: [{ customer: customer.id, amount: 2500, currency: 'usd', status: 'succeeded', paymentMethod: 'pm_card_visa', metadata: { invoice_ids: `INV-D${counter}`, books_customer_id: `D-${counter}` }, ...extra }],
+		paymentIntents: [
+			{
+				customer: customer.id,
+				amount: 2500,
+				currency: 'usd',
+				status: 'succeeded',
+				paymentMethod: 'pm_card_visa',
+				metadata: { invoice_ids: `INV-D${counter}`, books_customer_id: `D-${counter}` },
+				...extra,
+			},
+		],
 	}).paymentIntents;
 	return intent;
 }
@@ -97,7 +119,15 @@ function paidIntent(extra = {}) {
 /** Stripe's sample event carrying `object`. */
 function stripeEvent(type, object, overrides = {}) {
 	counter++;
-	return { ...fixtures.event, id: `evt_delivery_${counter}`, type, created: Math.floor(Date.now() / 1000), livemode: false, data: { object }, ...overrides };
+	return {
+		...fixtures.event,
+		id: `evt_delivery_${counter}`,
+		type,
+		created: Math.floor(Date.now() / 1000),
+		livemode: false,
+		data: { object },
+		...overrides,
+	};
 }
 
 /**
@@ -106,12 +136,20 @@ function stripeEvent(type, object, overrides = {}) {
  */
 function signed(body, { secret = SECRET, timestamp } = {}) {
 	const payload = typeof body === 'string' ? body : JSON.stringify(body);
-	const header = Stripe.webhooks.generateTestHeaderString({ payload, secret, ...(timestamp ? { timestamp } : {}) });
+	const header = Stripe.webhooks.generateTestHeaderString({
+		payload,
+		secret,
+		...(timestamp ? { timestamp } : {}),
+	});
 	return { rawBody: Buffer.from(payload), headers: { 'stripe-signature': header } };
 }
 
 test('one table gives every answer its code', () => {
-	expect(Object.fromEntries(Object.entries(DELIVERY_ANSWERS).map(([outcome, { status }]) => [outcome, status]))).toEqual({
+	expect(
+		Object.fromEntries(
+			Object.entries(DELIVERY_ANSWERS).map(([outcome, { status }]) => [outcome, status]),
+		),
+	).toEqual({
 		emitted: 200,
 		duplicate: 200,
 		duplicateState: 200,
@@ -129,9 +167,20 @@ describe('Stripe deliveries', () => {
 		const intent = paidIntent();
 		const before = rereads();
 		// the event's copy says processing; the payment is succeeded now
-		const answer = await handleStripeDelivery(signed(stripeEvent('payment_intent.processing', { ...intent, status: 'processing' })), stripeSide(), memory());
+		const answer = await handleStripeDelivery(
+			signed(stripeEvent('payment_intent.processing', { ...intent, status: 'processing' })),
+			stripeSide(),
+			memory(),
+		);
 		expect(answer).toMatchObject({ outcome: 'emitted', status: 200, body: null, log: null });
-		expect(answer.events).toEqual([expect.objectContaining({ invoiceId: intent.metadata.invoice_ids, paymentId: intent.id, status: 'succeeded', statusFamily: 'succeeded' })]);
+		expect(answer.events).toEqual([
+			expect.objectContaining({
+				invoiceId: intent.metadata.invoice_ids,
+				paymentId: intent.id,
+				status: 'succeeded',
+				statusFamily: 'succeeded',
+			}),
+		]);
 		expect(rereads()).toBe(before + 1);
 	});
 
@@ -142,7 +191,13 @@ describe('Stripe deliveries', () => {
 		expect((await handleStripeDelivery(signed(event), stripeSide(), seen)).outcome).toBe('emitted');
 		const before = rereads();
 		// Stripe's retry carries a new timestamp and signature: still the same event
-		expect(await handleStripeDelivery(signed(event, { timestamp: Math.floor(Date.now() / 1000) - 5 }), stripeSide(), seen)).toMatchObject({
+		expect(
+			await handleStripeDelivery(
+				signed(event, { timestamp: Math.floor(Date.now() / 1000) - 5 }),
+				stripeSide(),
+				seen,
+			),
+		).toMatchObject({
 			outcome: 'duplicate',
 			status: 200,
 			body: { received: true, duplicate: true },
@@ -150,24 +205,43 @@ describe('Stripe deliveries', () => {
 		});
 		expect(rereads()).toBe(before);
 		const sameState = stripeEvent('payment_intent.succeeded', intent);
-		expect(await handleStripeDelivery(signed(sameState), stripeSide(), seen)).toMatchObject({ outcome: 'duplicateState', status: 200, body: { duplicateState: true } });
+		expect(await handleStripeDelivery(signed(sameState), stripeSide(), seen)).toMatchObject({
+			outcome: 'duplicateState',
+			status: 200,
+			body: { duplicateState: true },
+		});
 		const everyState = memory(false);
-		expect((await handleStripeDelivery(signed(event), stripeSide(), everyState)).outcome).toBe('emitted');
-		expect((await handleStripeDelivery(signed(sameState), stripeSide(), everyState)).outcome).toBe('emitted');
+		expect((await handleStripeDelivery(signed(event), stripeSide(), everyState)).outcome).toBe(
+			'emitted',
+		);
+		expect((await handleStripeDelivery(signed(sameState), stripeSide(), everyState)).outcome).toBe(
+			'emitted',
+		);
 	});
 
-	test.each(/** @type {Array<[string, { secrets?: string[], secret?: string, header?: null, timestamp?: number }, string]>} */ ([
-		['no secret to verify with', { secrets: [] }, 'no_secret'],
-		['another secret', { secret: 'whsec_someone_else' }, 'mismatch'],
-		['no signature header', { header: null }, 'missing_header'],
-		['a signature older than the tolerance', { timestamp: Math.floor(Date.now() / 1000) - 301 }, 'stale'],
-	]))('%s: 401, nothing read, nothing remembered', async (_, how, reason) => {
+	test.each(
+		/** @type {Array<[string, { secrets?: string[], secret?: string, header?: null, timestamp?: number }, string]>} */ ([
+			['no secret to verify with', { secrets: [] }, 'no_secret'],
+			['another secret', { secret: 'whsec_someone_else' }, 'mismatch'],
+			['no signature header', { header: null }, 'missing_header'],
+			[
+				'a signature older than the tolerance',
+				{ timestamp: Math.floor(Date.now() / 1000) - 301 },
+				'stale',
+			],
+		]),
+	)('%s: 401, nothing read, nothing remembered', async (_, how, reason) => {
 		const event = stripeEvent('payment_intent.succeeded', paidIntent());
 		const request = signed(event, { secret: how.secret, timestamp: how.timestamp });
 		if (how.header === null) request.headers = /** @type {any} */ ({}); // no signature header, on purpose
 		const side = stripeSide(how.secrets ? { signingSecrets: async () => how.secrets } : {});
 		const seen = memory();
-		expect(await handleStripeDelivery(request, side, seen)).toMatchObject({ outcome: 'invalid_signature', status: 401, body: { error: 'invalid signature', reason }, events: [] });
+		expect(await handleStripeDelivery(request, side, seen)).toMatchObject({
+			outcome: 'invalid_signature',
+			status: 401,
+			body: { error: 'invalid signature', reason },
+			events: [],
+		});
 		expect(side.accountReads).toBe(0);
 		expect(seen.events.size()).toBe(0);
 		// the genuine delivery still runs
@@ -179,7 +253,11 @@ describe('Stripe deliveries', () => {
 		['JSON that is no event', JSON.stringify({ id: 'evt_1', object: 'charge' }), 'not_an_event'],
 	])('signed, but %s: 400, nothing read', async (_, body, reason) => {
 		const side = stripeSide();
-		expect(await handleStripeDelivery(signed(body), side, memory())).toMatchObject({ outcome: 'malformed', status: 400, body: { error: 'malformed event', reason } });
+		expect(await handleStripeDelivery(signed(body), side, memory())).toMatchObject({
+			outcome: 'malformed',
+			status: 400,
+			body: { error: 'malformed event', reason },
+		});
 		expect(side.accountReads).toBe(0);
 	});
 
@@ -192,10 +270,19 @@ describe('Stripe deliveries', () => {
 			outcome: 'ignored',
 			status: 200,
 			body: { received: true, ignored: 'livemode_mismatch' },
-			log: { level: 'debug', message: `ignored event ${live.id} (payment_intent.succeeded): livemode_mismatch` },
+			log: {
+				level: 'debug',
+				message: `ignored event ${live.id} (payment_intent.succeeded): livemode_mismatch`,
+			},
 		});
 		const unselected = stripeEvent('payment_intent.succeeded', intent);
-		expect(await handleStripeDelivery(signed(unselected), stripeSide({ events: ['payment_intent.payment_failed'] }), seen)).toMatchObject({ body: { ignored: 'event_not_selected' } });
+		expect(
+			await handleStripeDelivery(
+				signed(unselected),
+				stripeSide({ events: ['payment_intent.payment_failed'] }),
+				seen,
+			),
+		).toMatchObject({ body: { ignored: 'event_not_selected' } });
 		expect(rereads()).toBe(before);
 		expect(seen.events.size()).toBe(0);
 	});
@@ -204,8 +291,14 @@ describe('Stripe deliveries', () => {
 		const intent = paidIntent({ metadata: {} });
 		const event = stripeEvent('payment_intent.succeeded', intent);
 		const seen = memory();
-		expect(await handleStripeDelivery(signed(event), stripeSide(), seen)).toMatchObject({ outcome: 'ignored', body: { ignored: 'no_invoice' }, log: { level: 'debug' } });
-		expect((await handleStripeDelivery(signed(event), stripeSide(), seen)).outcome).toBe('duplicate');
+		expect(await handleStripeDelivery(signed(event), stripeSide(), seen)).toMatchObject({
+			outcome: 'ignored',
+			body: { ignored: 'no_invoice' },
+			log: { level: 'debug' },
+		});
+		expect((await handleStripeDelivery(signed(event), stripeSide(), seen)).outcome).toBe(
+			'duplicate',
+		);
 	});
 
 	test("a PaymentIntent the account does not have (Stripe's 404): 200 ignored with a warning, so Stripe stops; its retry is a duplicate", async () => {
@@ -216,13 +309,24 @@ describe('Stripe deliveries', () => {
 			outcome: 'ignored',
 			status: 200,
 			body: { ignored: 'payment_not_found' },
-			log: { level: 'warn', message: `ignored event ${event.id} (payment_intent.succeeded): payment_not_found` },
+			log: {
+				level: 'warn',
+				message: `ignored event ${event.id} (payment_intent.succeeded): payment_not_found`,
+			},
 		});
-		expect((await handleStripeDelivery(signed(event), stripeSide(), seen)).outcome).toBe('duplicate');
+		expect((await handleStripeDelivery(signed(event), stripeSide(), seen)).outcome).toBe(
+			'duplicate',
+		);
 	});
 
 	test('signed and parsed, but unreadable as a payment: 400 (not 500), a warning, and its redelivery told the same', async () => {
-		const session = { ...fixtures['checkout.session'], mode: 'payment', payment_intent: null, amount_total: null, metadata: { invoice_ids: 'INV-NOAMOUNT' } };
+		const session = {
+			...fixtures['checkout.session'],
+			mode: 'payment',
+			payment_intent: null,
+			amount_total: null,
+			metadata: { invoice_ids: 'INV-NOAMOUNT' },
+		};
 		const event = stripeEvent('checkout.session.completed', session);
 		const seen = memory();
 		const first = await handleStripeDelivery(signed(event), stripeSide(), seen);
@@ -231,9 +335,15 @@ describe('Stripe deliveries', () => {
 			status: 400,
 			body: { error: 'malformed event', reason: 'unreadable_event', eventId: event.id },
 			events: [],
-			log: { level: 'warn', message: `could not read event ${event.id} (checkout.session.completed): Checkout Session ${session.id} has no amount or currency` },
+			log: {
+				level: 'warn',
+				message: `could not read event ${event.id} (checkout.session.completed): Checkout Session ${session.id} has no amount or currency`,
+			},
 		});
-		expect(await handleStripeDelivery(signed(event), stripeSide(), seen)).toMatchObject({ outcome: 'unreadable', status: 400 });
+		expect(await handleStripeDelivery(signed(event), stripeSide(), seen)).toMatchObject({
+			outcome: 'unreadable',
+			status: 400,
+		});
 	});
 
 	test('a re-read that fails (Stripe unreachable): 500 so Stripe delivers again, and the redelivery is processed', async () => {
@@ -244,15 +354,33 @@ describe('Stripe deliveries', () => {
 		const intent = paidIntent();
 		const event = stripeEvent('payment_intent.succeeded', intent);
 		const seen = memory();
-		const down = stripeSide({ account: async () => ({ transport: stripeTransport(unreachable), livemode: false }) });
-		expect(await handleStripeDelivery(signed(event), down, seen)).toMatchObject({ outcome: 'retry', status: 500, body: { error: 'could not process the event now', eventId: event.id } });
-		expect(await handleStripeDelivery(signed(event), stripeSide(), seen)).toMatchObject({ outcome: 'emitted', events: [expect.objectContaining({ paymentId: intent.id })] });
+		const down = stripeSide({
+			account: async () => ({ transport: stripeTransport(unreachable), livemode: false }),
+		});
+		expect(await handleStripeDelivery(signed(event), down, seen)).toMatchObject({
+			outcome: 'retry',
+			status: 500,
+			body: { error: 'could not process the event now', eventId: event.id },
+		});
+		expect(await handleStripeDelivery(signed(event), stripeSide(), seen)).toMatchObject({
+			outcome: 'emitted',
+			events: [expect.objectContaining({ paymentId: intent.id })],
+		});
 	});
 
 	test('a sealed secret that no longer opens: 500 with an error line telling what to do, nothing verified', async () => {
 		const side = stripeSide({ signingSecrets: async () => 'unreadable' });
-		const answer = await handleStripeDelivery(signed(stripeEvent('payment_intent.succeeded', paidIntent())), side, memory());
-		expect(answer).toMatchObject({ outcome: 'secret_unreadable', status: 500, body: { reason: 'secret_unreadable' }, log: { level: 'error' } });
+		const answer = await handleStripeDelivery(
+			signed(stripeEvent('payment_intent.succeeded', paidIntent())),
+			side,
+			memory(),
+		);
+		expect(answer).toMatchObject({
+			outcome: 'secret_unreadable',
+			status: 500,
+			body: { reason: 'secret_unreadable' },
+			log: { level: 'error' },
+		});
 		expect(answer.log?.message).toMatch(/Deactivate and activate the workflow/);
 		expect(side.accountReads).toBe(0);
 	});
@@ -260,15 +388,22 @@ describe('Stripe deliveries', () => {
 	test('Re-Read Payment off: the event alone is told, nothing read', async () => {
 		const intent = paidIntent();
 		const before = rereads();
-		const answer = await handleStripeDelivery(signed(stripeEvent('payment_intent.processing', { ...intent, status: 'processing' })), stripeSide({ rereadPayment: false }), memory());
-		expect(answer.events).toEqual([expect.objectContaining({ paymentId: intent.id, status: 'processing' })]);
+		const answer = await handleStripeDelivery(
+			signed(stripeEvent('payment_intent.processing', { ...intent, status: 'processing' })),
+			stripeSide({ rereadPayment: false }),
+			memory(),
+		);
+		expect(answer.events).toEqual([
+			expect.objectContaining({ paymentId: intent.id, status: 'processing' }),
+		]);
 		expect(rereads()).toBe(before);
 	});
 });
 
 describe('360 Payments deliveries', () => {
 	const send = nodeHttp(GATEWAY_KEY);
-	const gatewayTransport = () => new Gateway360Transport({ http: send, baseUrl: gateway.url, sleep: async () => {} });
+	const gatewayTransport = () =>
+		new Gateway360Transport({ http: send, baseUrl: gateway.url, sleep: async () => {} });
 	const gatewaySide = (overrides = {}) => ({
 		signingKey: async () => SIGNING_KEY,
 		transport: async () => gatewayTransport(),
@@ -283,7 +418,13 @@ describe('360 Payments deliveries', () => {
 			method: 'POST',
 			url: `${gateway.url}/api/transact.php`,
 			headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-			body: new URLSearchParams({ type: 'sale', amount: '40.00', currency: 'USD', payment_token: token, orderid: orderId }).toString(),
+			body: new URLSearchParams({
+				type: 'sale',
+				amount: '40.00',
+				currency: 'USD',
+				payment_token: token,
+				orderid: orderId,
+			}).toString(),
 			authenticate: true,
 		});
 		expect(new URLSearchParams(answer.body).get('response')).toBe('1');
@@ -293,7 +434,10 @@ describe('360 Payments deliveries', () => {
 
 	const signedGateway = (event, key = SIGNING_KEY, nonce = `n-${++counter}`) => {
 		const rawBody = JSON.stringify(event);
-		return { rawBody, headers: { 'webhook-signature': signGateway360Payload(rawBody, key, nonce) } };
+		return {
+			rawBody,
+			headers: { 'webhook-signature': signGateway360Payload(rawBody, key, nonce) },
+		};
 	};
 
 	test('a signed sale: the transaction re-read, one item; the same event with a new nonce is a duplicate', async () => {
@@ -301,23 +445,49 @@ describe('360 Payments deliveries', () => {
 		const seen = memory();
 		const answer = await handleGateway360Delivery(signedGateway(event), gatewaySide(), seen);
 		expect(answer).toMatchObject({ outcome: 'emitted', status: 200, body: null });
-		expect(answer.events).toEqual([expect.objectContaining({ provider: 'gateway360', invoiceId: 'INV-G1', status: 'succeeded', total: expect.objectContaining({ minor: 4000 }) })]);
-		expect((await handleGateway360Delivery(signedGateway(event), gatewaySide(), seen)).outcome).toBe('duplicate');
+		expect(answer.events).toEqual([
+			expect.objectContaining({
+				provider: 'gateway360',
+				invoiceId: 'INV-G1',
+				status: 'succeeded',
+				total: expect.objectContaining({ minor: 4000 }),
+			}),
+		]);
+		expect(
+			(await handleGateway360Delivery(signedGateway(event), gatewaySide(), seen)).outcome,
+		).toBe('duplicate');
 	});
 
 	test('no key, another key, a malformed body: 401, 401, 400', async () => {
 		const event = await sale('INV-G2');
-		expect(await handleGateway360Delivery(signedGateway(event), gatewaySide({ signingKey: async () => '' }), memory())).toMatchObject({ status: 401, body: { reason: 'no_secret' } });
-		expect(await handleGateway360Delivery(signedGateway(event, 'another-key'), gatewaySide(), memory())).toMatchObject({ status: 401, body: { reason: 'mismatch' } });
+		expect(
+			await handleGateway360Delivery(
+				signedGateway(event),
+				gatewaySide({ signingKey: async () => '' }),
+				memory(),
+			),
+		).toMatchObject({ status: 401, body: { reason: 'no_secret' } });
+		expect(
+			await handleGateway360Delivery(signedGateway(event, 'another-key'), gatewaySide(), memory()),
+		).toMatchObject({ status: 401, body: { reason: 'mismatch' } });
 		const broken = 'not json';
-		const request = { rawBody: broken, headers: { 'webhook-signature': signGateway360Payload(broken, SIGNING_KEY, 'n-broken') } };
-		expect(await handleGateway360Delivery(request, gatewaySide(), memory())).toMatchObject({ outcome: 'malformed', status: 400, body: { reason: 'invalid_json' } });
+		const request = {
+			rawBody: broken,
+			headers: { 'webhook-signature': signGateway360Payload(broken, SIGNING_KEY, 'n-broken') },
+		};
+		expect(await handleGateway360Delivery(request, gatewaySide(), memory())).toMatchObject({
+			outcome: 'malformed',
+			status: 400,
+			body: { reason: 'invalid_json' },
+		});
 	});
 
 	test('a transaction the gateway does not have: 200 ignored with a warning', async () => {
 		const event = { ...(await sale('INV-G3')), event_id: 'ev-ghost' };
 		event.event_body = { ...event.event_body, transaction_id: '9999999999' };
-		expect(await handleGateway360Delivery(signedGateway(event), gatewaySide(), memory())).toMatchObject({
+		expect(
+			await handleGateway360Delivery(signedGateway(event), gatewaySide(), memory()),
+		).toMatchObject({
 			outcome: 'ignored',
 			body: { ignored: 'payment_not_found' },
 			log: { level: 'warn' },
@@ -325,8 +495,14 @@ describe('360 Payments deliveries', () => {
 	});
 
 	test('signed, but naming an invoice and no transaction: 400, not 500', async () => {
-		const event = { event_id: 'ev-no-tx', event_type: 'transaction.sale.success', event_body: { order_id: 'INV-G4', action: { amount: '10.00' } } };
-		expect(await handleGateway360Delivery(signedGateway(event), gatewaySide(), memory())).toMatchObject({ outcome: 'unreadable', status: 400, body: { eventId: 'ev-no-tx' } });
+		const event = {
+			event_id: 'ev-no-tx',
+			event_type: 'transaction.sale.success',
+			event_body: { order_id: 'INV-G4', action: { amount: '10.00' } },
+		};
+		expect(
+			await handleGateway360Delivery(signedGateway(event), gatewaySide(), memory()),
+		).toMatchObject({ outcome: 'unreadable', status: 400, body: { eventId: 'ev-no-tx' } });
 	});
 
 	test('a gateway that cannot be reached: 500, and the redelivery is processed', async () => {
@@ -342,7 +518,12 @@ describe('360 Payments deliveries', () => {
 					sleep: async () => {},
 				}),
 		});
-		expect(await handleGateway360Delivery(signedGateway(event), down, seen)).toMatchObject({ outcome: 'retry', status: 500 });
-		expect((await handleGateway360Delivery(signedGateway(event), gatewaySide(), seen)).outcome).toBe('emitted');
+		expect(await handleGateway360Delivery(signedGateway(event), down, seen)).toMatchObject({
+			outcome: 'retry',
+			status: 500,
+		});
+		expect(
+			(await handleGateway360Delivery(signedGateway(event), gatewaySide(), seen)).outcome,
+		).toBe('emitted');
 	});
 });

@@ -1,3 +1,4 @@
+// @ts-check
 import { CoreInputError } from '../../../nodes/core/errors';
 import {
 	isSealedEndpointSecret,
@@ -21,7 +22,9 @@ describe('sealing the endpoint signing secret', () => {
 		expect(isSealedEndpointSecret(sealed)).toBe(true);
 		expect(sealed).not.toContain('whsec_');
 		expect(sealed).not.toContain(SECRET.slice(6, 16));
-		expect(Buffer.from(sealed.split('.')[1], 'base64url').toString('latin1')).not.toContain('whsec');
+		expect(Buffer.from(sealed.split('.')[1], 'base64url').toString('latin1')).not.toContain(
+			'whsec',
+		);
 		expect(open(sealed)).toBe(SECRET);
 	});
 
@@ -33,11 +36,16 @@ describe('sealing the endpoint signing secret', () => {
 
 	test('a restricted key seals alike; surrounding whitespace in the key does not matter', () => {
 		const restricted = 'rk_test_51Restricted';
-		expect(open(seal({ stripeSecretKey: restricted }), { stripeSecretKey: ` ${restricted}\n` })).toBe(SECRET);
+		expect(
+			open(seal({ stripeSecretKey: restricted }), { stripeSecretKey: ` ${restricted}\n` }),
+		).toBe(SECRET);
 	});
 
 	test.each([
-		['another Stripe key (rolled, or another account)', { stripeSecretKey: 'sk_live_51ABCdefGHIjklMNOpqrSTUvwy' }],
+		[
+			'another Stripe key (rolled, or another account)',
+			{ stripeSecretKey: 'sk_live_51ABCdefGHIjklMNOpqrSTUvwy' },
+		],
 		['the test key of the same account', { stripeSecretKey: 'sk_test_51ABCdefGHIjklMNOpqrSTUvwx' }],
 		['another endpoint (the sealed value copied elsewhere)', { endpointId: 'we_1Other' }],
 	])('%s: does not open (null)', (_, overrides) => {

@@ -1,3 +1,4 @@
+// @ts-check
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -9,7 +10,10 @@ import {
 	DEFAULT_DEDUP_TTL_MS,
 	createEventDeduplicator,
 } from '../../../nodes/core/webhooks/eventDeduplicator';
-import { handleGateway360Delivery, handleStripeDelivery } from '../../../nodes/core/webhooks/delivery';
+import {
+	handleGateway360Delivery,
+	handleStripeDelivery,
+} from '../../../nodes/core/webhooks/delivery';
 import { signGateway360Payload } from '../../../nodes/core/webhooks/gateway360Signature';
 import { STRIPE_WEBHOOK_EVENTS } from '../../../nodes/core/webhooks/stripeEvent';
 
@@ -160,14 +164,19 @@ describe('createEventDeduplicator', () => {
  * payment is not re-read here (Re-Read Payment off): the body alone is the payment.
  */
 function endpoint(deliver, side, now) {
-	const memory = { events: createEventDeduplicator({ now }), states: createEventDeduplicator({ now }) };
+	const memory = {
+		events: createEventDeduplicator({ now }),
+		states: createEventDeduplicator({ now }),
+	};
 	const executions = [];
 	return {
 		executions,
 		async receive(rawBody, headers) {
 			const answer = await deliver({ rawBody, headers }, side, memory);
 			if (answer.outcome === 'emitted') executions.push(answer.events);
-			return answer.status === 200 ? { status: 200, replay: answer.outcome === 'duplicate' } : { status: answer.status };
+			return answer.status === 200
+				? { status: 200, replay: answer.outcome === 'duplicate' }
+				: { status: answer.status };
 		},
 	};
 }
@@ -255,7 +264,9 @@ describe('a replayed delivery starts no second execution', () => {
 			secret: SECRET,
 			timestamp: 1_795_000_090,
 		});
-		expect(await endpoint.receive(broken, { 'stripe-signature': brokenHeader })).toEqual({ status: 400 });
+		expect(await endpoint.receive(broken, { 'stripe-signature': brokenHeader })).toEqual({
+			status: 400,
+		});
 		expect(endpoint.executions).toHaveLength(0);
 		// The genuine event still runs once after the failed attempts.
 		expect((await endpoint.receive(payload, { 'stripe-signature': header() })).replay).toBe(false);
@@ -283,7 +294,9 @@ describe('a replayed delivery starts no second execution', () => {
 		expect(first).toEqual({ status: 200, replay: false });
 		expect(again).toEqual({ status: 200, replay: true });
 		expect(
-			await endpoint.receive(body, { 'webhook-signature': signGateway360Payload(body, 'other', 'n3') }),
+			await endpoint.receive(body, {
+				'webhook-signature': signGateway360Payload(body, 'other', 'n3'),
+			}),
 		).toEqual({
 			status: 401,
 		});

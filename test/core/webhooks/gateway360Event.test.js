@@ -1,3 +1,4 @@
+// @ts-check
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -10,7 +11,10 @@ import {
 	signGateway360Payload,
 	verifyGateway360Signature,
 } from '../../../nodes/core/webhooks/gateway360Signature';
-import { STATUS_FAMILY_OUTPUTS, eventsByOutput } from '../../../nodes/core/webhooks/paymentStatusEvent';
+import {
+	STATUS_FAMILY_OUTPUTS,
+	eventsByOutput,
+} from '../../../nodes/core/webhooks/paymentStatusEvent';
 import { normaliseStripeEvent } from '../../../nodes/core/webhooks/stripeEvent';
 
 const fixtures = JSON.parse(
@@ -27,7 +31,11 @@ function stripeItem() {
 		last_payment_error: null,
 		metadata: encodeInvoiceMetadata([{ invoiceId: 'INV-1001', amountMinor: 12000, feeMinor: 360 }]),
 	};
-	return normaliseStripeEvent({ ...fixtures.event, type: 'payment_intent.succeeded', data: { object: intent } }).events[0];
+	return normaliseStripeEvent({
+		...fixtures.event,
+		type: 'payment_intent.succeeded',
+		data: { object: intent },
+	}).events[0];
 }
 
 describe('360 Payments events', () => {
@@ -69,7 +77,10 @@ describe('360 Payments events', () => {
 		).toBe(true);
 		const parsed = parseGateway360Event(Buffer.from(raw));
 		expect(parsed.ok).toBe(true);
-		return normaliseGateway360Event(/** @type {Extract<typeof parsed, { ok: true }>} */ (parsed).event, options);
+		return normaliseGateway360Event(
+			/** @type {Extract<typeof parsed, { ok: true }>} */ (parsed).event,
+			options,
+		);
 	}
 
 	test('sale success: the same record shape as Stripe, with the surcharge as the fee', () => {

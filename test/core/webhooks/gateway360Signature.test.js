@@ -1,3 +1,4 @@
+// @ts-check
 import { createHmac, randomUUID } from 'node:crypto';
 
 import { CoreInputError } from '../../../nodes/core/errors';

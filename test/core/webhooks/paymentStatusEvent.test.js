@@ -1,8 +1,12 @@
+// @ts-check
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { parseGateway360Event } from '../../../nodes/core/webhooks/gateway360Event';
-import { STATUS_FAMILY_OUTPUTS, parseJsonBody } from '../../../nodes/core/webhooks/paymentStatusEvent';
+import {
+	STATUS_FAMILY_OUTPUTS,
+	parseJsonBody,
+} from '../../../nodes/core/webhooks/paymentStatusEvent';
 import { parseStripeEvent } from '../../../nodes/core/webhooks/stripeEvent';
 
 const fixtures = JSON.parse(

@@ -1,3 +1,4 @@
+// @ts-check
 import { StripeApiError, StripeConnectionError } from '../../../nodes/core/stripe/errors';
 import {
 	STRIPE_WEBHOOK_EVENTS,
@@ -35,9 +36,13 @@ describe('stripeEventRefusal: is a verified event for this trigger at all', () =
 	test('a type not selected, or never handled, is not for the trigger', () => {
 		const onlySucceeded = { livemode: false, events: ['payment_intent.succeeded'] };
 		expect(stripeEventRefusal(event('payment_intent.succeeded', false), onlySucceeded)).toBeNull();
-		expect(stripeEventRefusal(event('payment_intent.payment_failed', false), onlySucceeded)).toBe('event_not_selected');
+		expect(stripeEventRefusal(event('payment_intent.payment_failed', false), onlySucceeded)).toBe(
+			'event_not_selected',
+		);
 		expect(stripeEventRefusal(event('customer.created', false), test_)).toBe('event_not_selected');
-		expect(stripeEventRefusal(event('payment_intent.succeeded', false), { livemode: false, events: [] })).toBe('event_not_selected');
+		expect(
+			stripeEventRefusal(event('payment_intent.succeeded', false), { livemode: false, events: [] }),
+		).toBe('event_not_selected');
 	});
 
 	test('the mode is checked first: a live event of an unselected type is a mode mismatch', () => {
@@ -54,7 +59,10 @@ describe('isMissingPaymentIntent: which re-read failures are answered 200', () =
 	});
 
 	test.each([
-		['a 404 without Stripe\'s code (a proxy answering for Stripe)', apiError(404, undefined, 'api_error')],
+		[
+			"a 404 without Stripe's code (a proxy answering for Stripe)",
+			apiError(404, undefined, 'api_error'),
+		],
 		['resource_missing naming a parameter (400)', apiError(400, 'resource_missing')],
 		['a 500', apiError(500, undefined, 'api_error')],
 		['a 429', apiError(429, 'rate_limit', 'invalid_request_error')],

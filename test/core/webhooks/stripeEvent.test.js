@@ -1,3 +1,4 @@
+// @ts-check
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -6,7 +7,11 @@ import Stripe from 'stripe';
 import { CoreInputError } from '../../../nodes/core/errors';
 import { encodeInvoiceMetadata } from '../../../nodes/core/payments/invoiceMetadata';
 import { createEventDeduplicator } from '../../../nodes/core/webhooks/eventDeduplicator';
-import { STATUS_FAMILY_OUTPUTS, eventsByOutput, statusFamily } from '../../../nodes/core/webhooks/paymentStatusEvent';
+import {
+	STATUS_FAMILY_OUTPUTS,
+	eventsByOutput,
+	statusFamily,
+} from '../../../nodes/core/webhooks/paymentStatusEvent';
 import {
 	STRIPE_WEBHOOK_EVENTS,
 	normaliseStripeEvent,
@@ -394,10 +399,16 @@ describe('Re-read payment: the current PaymentIntent decides', () => {
 		});
 		const event = stripeEvent('payment_intent.canceled', claim);
 		expect(normalise(event)).toEqual({ events: [], ignored: 'claim_released', stateKey: null });
-		expect(normalise(event, claim)).toEqual({ events: [], ignored: 'claim_released', stateKey: null });
+		expect(normalise(event, claim)).toEqual({
+			events: [],
+			ignored: 'claim_released',
+			stateKey: null,
+		});
 		// a payment made through a claim and canceled after a charge attempt is a canceled payment
 		const attempted = { ...claim, latest_charge: 'ch_1' };
-		expect(normalise(stripeEvent('payment_intent.canceled', attempted), attempted).events[0].status).toBe('canceled');
+		expect(
+			normalise(stripeEvent('payment_intent.canceled', attempted), attempted).events[0].status,
+		).toBe('canceled');
 	});
 
 	test('a re-read of another payment is refused', () => {
@@ -784,11 +795,11 @@ describe('Stripe refunds', () => {
 		expect(created.stateKey).toBe(charged.stateKey);
 		expect(second.stateKey).toBe(`stripe:${PI_ID}:refund:7000`);
 		const dedup = createEventDeduplicator({ now: () => 0 });
-		expect([created, charged, second].map((result) => dedup.seen(/** @type {string} */ (result.stateKey)))).toEqual([
-			false,
-			true,
-			false,
-		]);
+		expect(
+			[created, charged, second].map((result) =>
+				dedup.seen(/** @type {string} */ (result.stateKey)),
+			),
+		).toEqual([false, true, false]);
 	});
 
 	test('a failed refund reports the money kept again: succeeded, nothing refunded, on Refunded', () => {

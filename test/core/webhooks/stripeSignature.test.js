@@ -1,3 +1,4 @@
+// @ts-check
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -263,7 +264,14 @@ describe('verifyStripeSignature with headers made by the stripe package', () => 
 			}).ok;
 			let theirs = true;
 			try {
-				/** @type {NonNullable<typeof webhooks.signature>} */ (webhooks.signature).verifyHeader(sent, header, SECRET, 300, undefined, now * 1000);
+				/** @type {NonNullable<typeof webhooks.signature>} */ (webhooks.signature).verifyHeader(
+					sent,
+					header,
+					SECRET,
+					300,
+					undefined,
+					now * 1000,
+				);
 			} catch {
 				theirs = false;
 			}

@@ -5,14 +5,14 @@
  */
 
 const TEST_CARDS = {
-	'4111111111111111': { outcome: 'approve' },
-	'5431111111111111': { outcome: 'approve' },
-	'341111111111111': { outcome: 'approve' },
-	'6011601160116611': { outcome: 'approve' },
-	'4000000000000002': { outcome: 'decline', responseCode: '200', responseText: 'DECLINE' },
-	'4000000000009995': { outcome: 'decline', responseCode: '202', responseText: 'Insufficient funds' },
-	'4000000000000069': { outcome: 'decline', responseCode: '223', responseText: 'Expired card' },
-	'4000000000000119': {
+	4111111111111111: { outcome: 'approve' },
+	5431111111111111: { outcome: 'approve' },
+	341111111111111: { outcome: 'approve' },
+	6011601160116611: { outcome: 'approve' },
+	4000000000000002: { outcome: 'decline', responseCode: '200', responseText: 'DECLINE' },
+	4000000000009995: { outcome: 'decline', responseCode: '202', responseText: 'Insufficient funds' },
+	4000000000000069: { outcome: 'decline', responseCode: '223', responseText: 'Expired card' },
+	4000000000000119: {
 		outcome: 'error',
 		responseCode: '400',
 		responseText: 'Transaction error returned by processor',
@@ -75,4 +75,12 @@ function validateCard({ ccnumber = '', ccexp = '', cvv = '' }, now = new Date())
 	return errors;
 }
 
-module.exports = { TEST_CARDS, luhnValid, cardType, maskedNumber, queryMaskedNumber, outcomeOf, validateCard };
+module.exports = {
+	TEST_CARDS,
+	luhnValid,
+	cardType,
+	maskedNumber,
+	queryMaskedNumber,
+	outcomeOf,
+	validateCard,
+};

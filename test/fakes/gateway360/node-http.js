@@ -21,7 +21,10 @@ function nodeHttp(securityKey, { sent = [] } = {}) {
 					const chunks = [];
 					response.on('data', (chunk) => chunks.push(chunk));
 					response.on('end', () =>
-						resolve({ statusCode: response.statusCode, body: Buffer.concat(chunks).toString('utf8') }),
+						resolve({
+							statusCode: response.statusCode,
+							body: Buffer.concat(chunks).toString('utf8'),
+						}),
 					);
 					response.on('error', reject);
 				},

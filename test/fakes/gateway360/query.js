@@ -28,7 +28,8 @@ function runQuery(store, fields) {
 		if (ids.length && !ids.includes(t.transactionId)) return false;
 		if (fields.order_id !== undefined && t.orderId !== fields.order_id) return false;
 		if (conditions.length && !conditions.includes(t.condition)) return false;
-		if (actionTypes.length && !t.actions.some((a) => actionTypes.includes(a.actionType))) return false;
+		if (actionTypes.length && !t.actions.some((a) => actionTypes.includes(a.actionType)))
+			return false;
 		const date = t.actions[0]?.date ?? '';
 		if (startDate && date < startDate) return false;
 		if (endDate && date > endDate) return false;
@@ -51,7 +52,10 @@ function element(name, value) {
 /** `<merchant_defined_field id="N">value</merchant_defined_field>`, as the Query API answers them. */
 function merchantFieldsXml(t) {
 	return Object.entries(t.merchantDefinedFields ?? {})
-		.map(([number, value]) => `<merchant_defined_field id="${number}">${escapeXml(value)}</merchant_defined_field>`)
+		.map(
+			([number, value]) =>
+				`<merchant_defined_field id="${number}">${escapeXml(value)}</merchant_defined_field>`,
+		)
 		.join('');
 }
 

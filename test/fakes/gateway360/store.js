@@ -115,7 +115,9 @@ class Store {
 				type: t.actions[0].actionType,
 				amount: fromCents(t.actions[0].amountCents),
 				// a sale takes the money at once, an auth only when captured
-				captured: t.actions[0].actionType === 'sale' || t.actions.some((a) => a.actionType === 'capture' && a.success),
+				captured:
+					t.actions[0].actionType === 'sale' ||
+					t.actions.some((a) => a.actionType === 'capture' && a.success),
 				currency: t.currency,
 				condition: t.condition,
 				voided: t.condition === 'canceled',

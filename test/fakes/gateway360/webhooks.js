@@ -39,7 +39,15 @@ function post(url, body, headers, timeoutMs) {
 		const client = target.protocol === 'https:' ? https : http;
 		const request = client.request(
 			target,
-			{ method: 'POST', headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), ...headers }, timeout: timeoutMs },
+			{
+				method: 'POST',
+				headers: {
+					'Content-Type': 'application/json',
+					'Content-Length': Buffer.byteLength(body),
+					...headers,
+				},
+				timeout: timeoutMs,
+			},
 			(response) => {
 				response.resume();
 				response.on('end', () => resolve({ status: response.statusCode }));
@@ -82,7 +90,10 @@ class WebhookSender {
 				processor_response_code: action.processorResponseCode ?? '',
 			},
 		};
-		if (transaction.surchargeCents !== null && ['sale', 'auth', 'capture'].includes(action.actionType)) {
+		if (
+			transaction.surchargeCents !== null &&
+			['sale', 'auth', 'capture'].includes(action.actionType)
+		) {
 			body.surcharge = fromCents(transaction.surchargeCents);
 		}
 		return {

@@ -177,7 +177,12 @@ function listLineItems(fake, id) {
 		amount_total: line.unitAmount * line.quantity,
 		currency: session.currency,
 		description: line.name,
-		price: { object: 'price', currency: session.currency, unit_amount: line.unitAmount, type: 'one_time' },
+		price: {
+			object: 'price',
+			currency: session.currency,
+			unit_amount: line.unitAmount,
+			type: 'one_time',
+		},
 		quantity: line.quantity,
 	}));
 }
