@@ -281,8 +281,9 @@ describe('daily auto-pay', () => {
 		// into the same books step (and emails) as a charge made by this run
 		expect(targets(read, 0)).toEqual(['Books: record the payment']);
 		expect(targets('Stripe: charge the automatic payment method', 0)).toEqual([
-			'Books: record the payment',
+			'Charged: to the books',
 		]);
+		expect(targets('Charged: to the books', 0)).toEqual(['Books: record the payment']);
 	});
 });
 
