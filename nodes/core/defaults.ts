@@ -27,3 +27,6 @@ export const DEFAULT_REQUESTS_IN_FLIGHT = 32;
 
 /** stripe-node's own timeout: long enough for a slow confirm, short enough to retry a dead socket. */
 export const DEFAULT_REQUEST_TIMEOUT_SECONDS = 80;
+
+/** The locale amounts are shown in when none is set: a BCP 47 tag, as Intl.NumberFormat takes it. */
+export const DEFAULT_LOCALE = 'en-US';

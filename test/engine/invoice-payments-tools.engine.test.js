@@ -128,7 +128,20 @@ describe('Email > Compose Payment Emails', () => {
 			{ payment: { status: 'succeeded' }, invoice: {} },
 		]);
 		expect(result.error?.message).toBe(
-			'Item 1: invalid "paymentRecord": The payment record has no invoiceId',
+			'Item 1: invalid "Payment Record": The payment record has no invoiceId',
+		);
+	});
+
+	test('a locale that is no language tag fails the node naming the item and the option', async () => {
+		const result = await run(
+			{ ...parameters('successesAndFailures'), options: { locale: '={{ $json.locale }}' } },
+			[
+				{ ...answers[0], locale: 'de-DE' },
+				{ ...answers[0], locale: 'english' },
+			],
+		);
+		expect(result.error?.message).toBe(
+			'Item 1: invalid "Locale": "english" is not a language tag: write one such as en-US, de-DE or fr-CH (amounts are shown in its format)',
 		);
 	});
 
@@ -147,7 +160,7 @@ describe('Email > Compose Payment Emails', () => {
 		expect(result.output('Tools', 2)).toEqual([
 			{
 				send: false,
-				error: expect.stringContaining('Item 0: invalid "paymentRecord"'),
+				error: expect.stringContaining('Item 0: invalid "Payment Record"'),
 				itemIndex: 0,
 			},
 		]);

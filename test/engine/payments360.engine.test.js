@@ -170,6 +170,15 @@ describe('Create Pay Now Page', () => {
 		expect(result.error.message).toBe(message);
 	});
 
+	test('a locale that is no language tag is refused naming the item and the option', async () => {
+		const result = await run({ ...pageParams, options: { locale: 'en_US!' } }, [
+			{ invoice: 'INV-80', amount: '10.00', email: 'a@b.co' },
+		]);
+		expect(result.error.message).toBe(
+			'Item 0: invalid "Locale": "en_US!" is not a language tag: write one such as en-US, de-DE or fr-CH (amounts are shown in its format)',
+		);
+	});
+
 	test('a relative post URL is refused', async () => {
 		const result = await run({ ...pageParams, postUrl: '/webhook/x' }, [
 			{ invoice: 'INV-79', amount: '10.00', email: 'a@b.co' },

@@ -1,8 +1,9 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import type { PreviewCharge, RunReportSkip } from '../../core/email/runReport';
-import { toNodeError } from '../../shared/nodeErrors';
+import { fieldLabels, toNodeError } from '../../shared/nodeErrors';
 import { asData, textParameter } from './parameters';
+import { DEFAULT_LOCALE } from '../../core/defaults';
 
 /** Where a run report or an auto-pay preview goes, and how its amounts read. */
 export const reportAddressProperty: INodeProperties = {
@@ -39,11 +40,18 @@ export const reportOptionsProperty: INodeProperties = {
 			displayName: 'Locale',
 			name: 'locale',
 			type: 'string',
-			default: 'en-US',
+			default: DEFAULT_LOCALE,
 			description: 'How amounts are shown (BCP 47 tag)',
 		},
 	],
 };
+
+// the parameters both reports share, by the names the editor shows
+const reportLabels = fieldLabels([
+	reportAddressProperty,
+	skippedInvoicesProperty,
+	reportOptionsProperty,
+]);
 
 interface ReportOptions {
 	businessName?: string;
@@ -68,7 +76,7 @@ export function composeReportItem(
 		});
 		return [{ json: asData(email), pairedItem: items.map((_, item) => ({ item })) }];
 	} catch (error) {
-		throw toNodeError(context.getNode(), error, 0);
+		throw toNodeError(context.getNode(), error, 0, reportLabels);
 	}
 }
 

@@ -1,3 +1,4 @@
+import { readLocale } from '../locale';
 import { parseFailureAddress } from './addresses';
 import { renderListReport } from './layouts';
 import type { ComposedEmail, NoEmail } from './paymentEmails';
@@ -54,7 +55,7 @@ export function composePaymentMismatchNotice(
 	const to = parseFailureAddress(input.failureAddress);
 	if (input.statusIsNew === false) return noEmail(record, 'ALREADY_NOTIFIED');
 	if (to === null) return noEmail(record, 'NO_FAILURE_ADDRESS');
-	const amounts = recordAmountsShown(record, input.locale || 'en-US');
+	const amounts = recordAmountsShown(record, readLocale(input.locale, 'locale'));
 	const invoiceNumber = oneLine(input.invoiceNumber, record.invoiceId);
 	const customerName = oneLine(input.customerName, "the invoice's customer");
 	const provider = oneLine(record.provider, '');

@@ -1,3 +1,4 @@
+import { readLocale } from '../locale';
 import { CoreInputError } from '../errors';
 import { NO_AUTOMATIC_PAYMENT } from '../payments/paymentMethodLabel';
 import type { PaymentStatus } from '../payments/paymentRecord';
@@ -221,7 +222,7 @@ function paymentEmailContent(
 	input: PaymentEmailInput & { kind: PaymentEmailKind; audience: 'customer' | 'internal' },
 ): { subject: string; text: string; html: string } {
 	const { record, contact, settings, kind, audience } = input;
-	const locale = settings.locale || 'en-US';
+	const locale = readLocale(settings.locale, 'locale');
 	const amounts = recordAmountsShown(record, locale);
 	const invoiceNumber = oneLine(input.invoiceNumber, record.invoiceId);
 	const customerName = oneLine(contact.customerName, 'customer');

@@ -1,3 +1,4 @@
+import { readLocale } from '../locale';
 import { CoreInputError } from '../errors';
 import { formatMoney } from '../money/money';
 import { parseFailureAddress } from './addresses';
@@ -74,7 +75,7 @@ function skipLine(skip: RunReportSkip): string {
 /** The daily auto-pay report: what was charged, how it went, and every invoice skipped and why. */
 export function composeRunReport(input: RunReportInput): RunReport {
 	const to = reportAddress(input.to);
-	const locale = input.locale || 'en-US';
+	const locale = readLocale(input.locale, 'locale');
 	const payments = Array.isArray(input.payments) ? input.payments : [];
 	const skipped = Array.isArray(input.skipped) ? input.skipped : [];
 	const status = (p: RunReportPayment) => (p.error ? 'error' : String(p.status ?? 'unknown'));
@@ -172,7 +173,7 @@ export interface AutoPayPreview {
  */
 export function composeAutoPayPreview(input: AutoPayPreviewInput): AutoPayPreview {
 	const to = reportAddress(input.to);
-	const locale = input.locale || 'en-US';
+	const locale = readLocale(input.locale, 'locale');
 	const charges = Array.isArray(input.charges) ? input.charges : [];
 	const skipped = Array.isArray(input.skipped) ? input.skipped : [];
 	// An amount the preview cannot show reads "?": the preview still goes.

@@ -1,3 +1,4 @@
+import { readLocale } from '../locale';
 import { escapeHtml } from '../email/html';
 import { CoreInputError } from '../errors';
 import { formatAmount, formatMoney } from '../money/money';
@@ -100,7 +101,7 @@ export function payNowPage(input: PayNowPageInput): string {
 	const tokenCheck = checkTokenKey(input.tokenKey, input.tokenKeyIsSecurityKey === true);
 	if (!tokenCheck.ok) throw new CoreInputError('tokenKey', tokenCheck.message);
 	const postUrl = assertPostUrl(input.postUrl);
-	const locale = input.locale ?? 'en-US';
+	const locale = readLocale(input.locale, 'locale');
 	const { currency } = input;
 	const totalMinor = input.amountMinor + input.feeMinor;
 	const shown = (minor: number) => formatMoney(minor, currency, locale);

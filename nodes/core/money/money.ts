@@ -1,3 +1,4 @@
+import { DEFAULT_LOCALE } from '../defaults';
 import { CoreInputError } from '../errors';
 import { Memo } from '../memo';
 
@@ -314,7 +315,7 @@ export function formatAmount(minor: number, currency: string): string {
 const moneyFormats = new Memo<string, Intl.NumberFormat>(1_000);
 
 /** For people: "$1,250.00", "¥1,250", "KWD 5.130". */
-export function formatMoney(minor: number, currency: string, locale = 'en-US'): string {
+export function formatMoney(minor: number, currency: string, locale = DEFAULT_LOCALE): string {
 	const rules = currencyRules(currency);
 	const value = minor / 10 ** rules.exponent;
 	const key = `${locale} ${rules.code}`;

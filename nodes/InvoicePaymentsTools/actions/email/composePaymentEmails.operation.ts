@@ -4,8 +4,9 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { composePaymentEmail, EMAIL_TEMPLATES } from '../../../core/email/paymentEmails';
 import type { EmailSetting } from '../../../core/email/paymentEmails';
 import type { EmailPaymentRecord } from '../../../core/email/record';
-import { toNodeError } from '../../../shared/nodeErrors';
+import { fieldLabels, toNodeError } from '../../../shared/nodeErrors';
 import { asData, jsonParameter, textParameter } from '../../helpers/parameters';
+import { DEFAULT_LOCALE } from '../../../core/defaults';
 
 /** What people see for the invoice in an email's subject and text. */
 export const invoiceNumberProperty: INodeProperties = {
@@ -142,7 +143,7 @@ const properties: INodeProperties[] = [
 				displayName: 'Locale',
 				name: 'locale',
 				type: 'string',
-				default: 'en-US',
+				default: DEFAULT_LOCALE,
 				description: 'How amounts are shown (BCP 47 tag)',
 			},
 		],
@@ -153,6 +154,8 @@ export const description = updateDisplayOptions(
 	{ show: { resource: ['email'], operation: ['composePaymentEmails'] } },
 	properties,
 );
+
+const labels = fieldLabels(properties);
 
 /** Output of each outcome: the two templates, then the records that get no email. */
 const CONFIRMATION = 0;
@@ -202,7 +205,7 @@ export async function execute(
 					: FAILURE;
 			outputs[output].push({ json: asData(outcome), pairedItem: { item: itemIndex } });
 		} catch (error) {
-			const nodeError = toNodeError(this.getNode(), error, itemIndex);
+			const nodeError = toNodeError(this.getNode(), error, itemIndex, labels);
 			if (!this.continueOnFail()) throw nodeError;
 			outputs[NO_EMAIL].push({
 				json: { send: false, error: nodeError.message, itemIndex },

@@ -15,6 +15,7 @@ import {
 	invoiceNumberField,
 } from '../common.descriptions';
 import type { OperationContext } from '../node.type';
+import { DEFAULT_LOCALE } from '../../../core/defaults';
 
 const properties: INodeProperties[] = [
 	invoiceNumberField,
@@ -51,7 +52,7 @@ const properties: INodeProperties[] = [
 				displayName: 'Locale',
 				name: 'locale',
 				type: 'string',
-				default: 'en-US',
+				default: DEFAULT_LOCALE,
 				description: 'How amounts are shown (BCP 47 tag)',
 			},
 		],
@@ -92,7 +93,7 @@ export async function execute(
 			collectJsUrl,
 			postUrl,
 			heading: options.heading,
-			locale: options.locale || 'en-US',
+			locale: options.locale,
 		});
 		const { currency } = invoice;
 		return [
