@@ -1,3 +1,4 @@
+// @ts-check
 // The bad-input corpus: each case is one node, its parameters and input, and the exact error
 // message the user sees (a NodeOperationError naming the item and the field), with nothing sent
 // to be charged or written. `setup` builds what the case needs on the local Stripe server.
@@ -55,6 +56,11 @@ const sync = (fields = {}) => ({
 	createIfMissing: true,
 });
 
+/**
+ * A case: its name (the key of its message in bad-inputs.expected.js), the node's type name, its
+ * parameters, its input items and what of the set-up the items need (a key of the test's context).
+ * @type {Array<[name: string, node: string, parameters: object, input: object[], needs?: string]>}
+ */
 module.exports = [
 	// Stripe Invoice Payment: amounts, currencies, fees
 	['pay: balance not a decimal', 'stripeInvoicePayment', pay(), [invoice({ balance: '12,50' })]],

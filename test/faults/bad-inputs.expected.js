@@ -1,3 +1,4 @@
+// @ts-check
 // Exact messages of the bad-input corpus (bad-inputs.cases.js), as `Error name: message`.
 // ${...} stands for ids the set-up makes on the local Stripe server.
 module.exports = {

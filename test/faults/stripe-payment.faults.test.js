@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * Faults x operations against the local Stripe server, each checked with its ledger.
  * Invariants: every invoice charged at most once; every charge reported in the node's output
@@ -66,6 +67,7 @@ function expectChargedOnceAndRecorded(batch, ...outputs) {
 
 // The last column: the first run itself already reports every charge (retries with the same
 // key, or reading the customer's payments back when the answer was lost).
+/** @type {Array<[name: string, inject: () => void, firstRunComplete: boolean]>} */
 const faults = [
 	[
 		'connection dropped after the charge was committed',

@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * The daily auto-pay, read as a file: the pay step charges the Auto-Pay Scan's decision as it
  * stands, and nothing after it reads Stripe again per invoice for what the charge already knows

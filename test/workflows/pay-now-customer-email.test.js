@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * The web invoice's Pay Now path, read as a file: the page is in the customer's hands, so of
  * what it posts only the single-use card token is used. The email the gateway gets is the
@@ -32,10 +33,10 @@ const charge = web.nodes.find(
 );
 const POST = "$('Web invoice: pay')";
 /** An n8n expression `={{ ... }}` as a function of `$` (node name -> { item: { json } }). */
-const evaluate = (expression, nodes) =>
-	new Function('$', `return ${/^=\{\{(.*)\}\}$/s.exec(expression)[1]}`)((name) => ({
-		item: { json: nodes[name] },
-	}));
+const evaluate = (expression, nodes) => {
+	const body = /** @type {RegExpExecArray} */ (/^=\{\{(.*)\}\}$/s.exec(expression))[1];
+	return new Function('$', `return ${body}`)((name) => ({ item: { json: nodes[name] } }));
+};
 
 test("the gateway gets the email of the invoice's customer as the books have it", () => {
 	const email = charge.parameters.customerEmail;

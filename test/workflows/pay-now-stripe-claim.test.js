@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * The web invoice's Pay Now path while Stripe also takes payments (issue 17: one charge per
  * invoice across every path), read as a file. A node's credential cannot follow a runtime value,
@@ -33,11 +34,13 @@ const settings = Object.fromEntries(
  * An n8n expression `={{ ... }}` evaluated with `$` (node name -> its item and first item, from
  * `nodes`) and `$json`.
  */
-const evaluate = (expression, nodes, json = {}) =>
-	new Function('$', '$json', `return ${/^=\{\{(.*)\}\}$/s.exec(expression)[1]}`)(
+const evaluate = (expression, nodes, json = {}) => {
+	const body = /** @type {RegExpExecArray} */ (/^=\{\{(.*)\}\}$/s.exec(expression))[1];
+	return new Function('$', '$json', `return ${body}`)(
 		(name) => ({ item: { json: nodes[name] }, first: () => ({ json: nodes[name] }) }),
 		json,
 	);
+};
 const condition = (ifNode) => ifNode.parameters.conditions.conditions;
 
 /** What n8n shows of the node's credentials for its parameters (displayOptions show / hide). */
@@ -47,7 +50,8 @@ const credentialsShown = (n) => {
 	const matches = (rules = {}) =>
 		Object.entries(rules).every(([name, values]) => values.includes(value(name)));
 	return payments360.credentials
-		.filter(({ displayOptions: { show, hide } = {} }) => {
+		.filter(({ displayOptions }) => {
+			const { show, hide } = displayOptions ?? {};
 			if (show && !matches(show)) return false;
 			return !(hide && Object.keys(hide).some((name) => hide[name].includes(value(name))));
 		})

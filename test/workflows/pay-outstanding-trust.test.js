@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * Pay outstanding invoices: who the workflow lets pay, read from the shipped file and the local
  * stack's credentials. The portal and the agents' app each sign with their own secret, checked by
@@ -45,12 +46,16 @@ const credentials = new Map(
 	).map((credential) => [credential.id, credential]),
 );
 
-/** The nodes reachable from `from` along the connections, `cut` connections left out. */
+/**
+ * The nodes reachable from `from` along the connections, `cut` connections left out.
+ * @param {string} from
+ * @param {(name: string, output: number) => boolean} [cut]
+ */
 function reachable(from, cut = () => false) {
 	const seen = new Set();
 	const next = [from];
 	while (next.length) {
-		const name = next.pop();
+		const name = /** @type {string} */ (next.pop());
 		if (seen.has(name)) continue;
 		seen.add(name);
 		(workflow.connections[name]?.main ?? []).forEach((targets, output) => {
@@ -62,7 +67,7 @@ function reachable(from, cut = () => false) {
 
 /** An n8n expression `={{ ... }}` evaluated with `scope` standing in for n8n's ($, $json...). */
 function evaluate(expression, scope) {
-	const body = /^=\{\{(.*)\}\}$/s.exec(expression)[1];
+	const body = /** @type {RegExpExecArray} */ (/^=\{\{(.*)\}\}$/s.exec(expression))[1];
 	return new Function(...Object.keys(scope), `return (${body});`)(...Object.values(scope));
 }
 

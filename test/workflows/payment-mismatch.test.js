@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * The payment-status workflow, read as a file: a record names its invoice from the payment's
  * metadata, which whoever made the payment wrote, so no record reaches the books' payments

@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * The shipped workflows, read as files: what every admin imports must hold together before n8n
  * ever sees it (the e2e tests then run them in a real n8n). Parameters of this package's nodes
@@ -15,6 +16,12 @@ const workflows = readdirSync(DIR)
 	.filter((file) => file.endsWith('.json'))
 	.sort()
 	.map((file) => ({ file, json: JSON.parse(readFileSync(path.join(DIR, file), 'utf8')) }));
+/** The shipped workflow in `file` (a name in workflows/), as JSON. */
+const shipped = (file) => {
+	const found = workflows.find((workflow) => workflow.file === file);
+	if (!found) throw new Error(`No shipped workflow ${file}`);
+	return found.json;
+};
 const ourTypes = new Map(
 	nodeClasses
 		.map((C) => new C())
@@ -248,7 +255,7 @@ describe('auto-pay dry run', () => {
 });
 
 describe('daily auto-pay', () => {
-	const daily = workflows.find(({ file }) => file === 'daily-auto-pay.json').json;
+	const daily = shipped('daily-auto-pay.json');
 	const node = (name) => daily.nodes.find((n) => n.name === name);
 	const targets = (name, output) =>
 		(daily.connections[name]?.main[output] ?? []).map((link) => link.node);
@@ -257,10 +264,8 @@ describe('daily auto-pay', () => {
 		const scan = daily.nodes.find((n) => n.type === `${PACKAGE_NAME}.autoPayScan`).name;
 		const [filter] = targets(scan, 1).filter((name) => node(name).type === 'n8n-nodes-base.filter');
 		const [condition] = node(filter).parameters.conditions.conditions;
-		const passes = new Function(
-			'$json',
-			`return ${/^=\{\{(.*)\}\}$/s.exec(condition.leftValue)[1]}`,
-		);
+		const body = /** @type {RegExpExecArray} */ (/^=\{\{(.*)\}\}$/s.exec(condition.leftValue))[1];
+		const passes = new Function('$json', `return ${body}`);
 		const skipped = (autoPay) => ({ id: 'INV-1', autoPay: { action: 'skip', ...autoPay } });
 		// only a succeeded PaymentIntent the scan found in Stripe, not the books' own "Paid"
 		expect(passes(skipped({ reason: 'ALREADY_PAID', paymentId: 'pi_1' }))).toBe(true);
@@ -288,7 +293,7 @@ describe('daily auto-pay', () => {
 });
 
 describe('web invoice with Pay Now: the 360 Payments charge', () => {
-	const web = workflows.find(({ file }) => file === 'web-invoice-pay-now.json').json;
+	const web = shipped('web-invoice-pay-now.json');
 	const node = (name) => web.nodes.find((n) => n.name === name);
 	const targets = (name, output) =>
 		(web.connections[name]?.main[output] ?? []).map((link) => link.node);
@@ -351,7 +356,7 @@ describe('web invoice with Pay Now: the 360 Payments charge', () => {
 });
 
 describe('payment status', () => {
-	const status = workflows.find(({ file }) => file === 'payment-status.json').json;
+	const status = shipped('payment-status.json');
 	const node = (name) => status.nodes.find((n) => n.name === name);
 	const targets = (name, output) =>
 		(status.connections[name]?.main[output] ?? []).map((link) => link.node);
