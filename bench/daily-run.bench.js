@@ -18,7 +18,10 @@
  * the SMTP sink received, requests per invoice charged, and the floor: the time the limits allow
  * for the requests made, max(total / global limit, each endpoint's requests / its limit, search
  * requests / the search limit), with wall / floor; beside it the issue's simple floor N / 25 s
- * (the charges alone at the charge endpoint's limit). The requests counted are all the server saw,
+ * (the charges alone at the charge endpoint's limit); the requests each step sent (the scan, the
+ * charge, the rest: the server's per-tenth counts over each node's run), and the claim protocol's
+ * own (each winning claim's confirm and the charge step's claim reads) named apart, with the
+ * requests per invoice beyond them. The requests counted are all the server saw,
  * those it answered 429 included. Nothing asserts a timing; the bench fails if any invoice is
  * charged twice, if any of the N is not paid in the books, or if the run does not succeed.
  *
@@ -184,6 +187,46 @@ function floorOf(byRoute, requests, limits) {
 	return { seconds, binding };
 }
 
+const SCAN_NODE = 'Auto-Pay Scan';
+const CHARGE_NODE = 'Stripe: charge the automatic payment method';
+const CONFIRM_ROUTE = 'POST /v1/payment_intents/:id/confirm';
+
+/**
+ * The Stripe requests each node sent, by route: the server's requests per tenth of a second summed
+ * over the node's own run (n8n's startTime + executionTime, rounded out to whole tenths), the rest
+ * under `other`. Both processes read the same clock.
+ */
+function requestsByNode(byRouteByTenth, runData, nodes) {
+	const windows = nodes.map((node) => {
+		const run = runData[node]?.[0];
+		if (!run) return [node, 0, -1];
+		const from = Math.floor(run.startTime / 100);
+		return [node, from, Math.ceil((run.startTime + (run.executionTime ?? 0)) / 100)];
+	});
+	const byNode = Object.fromEntries([...nodes, 'other'].map((node) => [node, {}]));
+	for (const [tenth, routes] of Object.entries(byRouteByTenth)) {
+		const at = Number(tenth);
+		const node = windows.find(([, from, to]) => at >= from && at <= to)?.[0] ?? 'other';
+		for (const [route, count] of Object.entries(routes))
+			byNode[node][route] = (byNode[node][route] ?? 0) + count;
+	}
+	return byNode;
+}
+
+const sumOf = (byRoute) => Object.values(byRoute).reduce((sum, count) => sum + count, 0);
+
+/**
+ * The claim protocol's own requests (docs/money-safety.md): the confirm of each claim that won and
+ * the account reads the charge node makes to judge its claims (every GET it sends); named apart
+ * so the requests per invoice the protocol does not need can be read beside them.
+ */
+function protocolRequests(chargeNodeRequests) {
+	const claimReads = Object.entries(chargeNodeRequests)
+		.filter(([route]) => route.startsWith('GET '))
+		.reduce((sum, [, count]) => sum + count, 0);
+	return { confirms: chargeNodeRequests[CONFIRM_ROUTE] ?? 0, claimReads };
+}
+
 async function benchDailyRun({ section, limits: preset }) {
 	const limits = PRESETS[preset];
 	// a test key makes the nodes assume the sandbox global: only a higher one needs telling
@@ -243,6 +286,8 @@ async function benchDailyRun({ section, limits: preset }) {
 					if (error.name !== 'TypeError' || ++pollsRefused > 100) throw error;
 					return null;
 				}
+				// n8n answers 503 "Database is not ready!" while a ping of its busy SQLite times out
+				if (res.status === 503 && ++pollsRefused <= 100) return null;
 				if (res.status !== 200) throw new Error(`execution: HTTP ${res.status}`);
 				if (Date.now() - lastLog > 30_000) {
 					lastLog = Date.now();
@@ -289,6 +334,9 @@ async function benchDailyRun({ section, limits: preset }) {
 		const report = mails.runReports.at(-1) ?? '';
 		const skipped = Number(/(\d+) skipped/.exec(report)?.[1] ?? NaN);
 		const floor = floorOf(stats.byRoute, stats.requests, limits);
+		const byNode = requestsByNode(stats.byRouteByTenth, runData, [SCAN_NODE, CHARGE_NODE]);
+		const protocol = protocolRequests(byNode[CHARGE_NODE]);
+		const beyondProtocol = stats.requests - protocol.confirms - protocol.claimReads;
 		const simpleFloorS = INVOICES / limits.endpoint;
 
 		const results = {
@@ -320,6 +368,11 @@ async function benchDailyRun({ section, limits: preset }) {
 			runReport: report,
 			emails,
 			requestsPerCharge: ours.length ? round(stats.requests / ours.length, 2) : null,
+			requestsByNode: Object.fromEntries(
+				Object.entries(byNode).map(([node, routes]) => [node, { all: sumOf(routes), ...routes }]),
+			),
+			protocolRequests: protocol,
+			requestsPerChargeBeyondProtocol: ours.length ? round(beyondProtocol / ours.length, 3) : null,
 			floorS: round(floor.seconds, 1),
 			floorSetBy: floor.binding,
 			ratioToFloor: round(wallS / floor.seconds, 2),

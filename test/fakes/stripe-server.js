@@ -169,6 +169,9 @@ function newStats() {
 		maxInFlight: 0,
 		perSecond: {},
 		maxPerSlidingSecond: 0,
+		// requests by route in each tenth of a second (epoch ms / 100): a bench tells which of its
+		// steps sent what by the steps' own start and end times
+		byRouteByTenth: {},
 	};
 }
 
@@ -376,6 +379,8 @@ async function startStripeServer(options = {}) {
 		const match = matchRoute(req.method, url.pathname);
 		const routeKey = match && match.route ? match.route.key : `${req.method} ${url.pathname}`;
 		stats.byRoute[routeKey] = (stats.byRoute[routeKey] || 0) + 1;
+		const tenth = (stats.byRouteByTenth[Math.floor(now / 100)] ??= {});
+		tenth[routeKey] = (tenth[routeKey] || 0) + 1;
 		stats.inFlight++;
 		stats.maxInFlight = Math.max(stats.maxInFlight, stats.inFlight);
 		let claimed = null;
