@@ -1,4 +1,5 @@
 'use strict';
+// @ts-check
 /**
  * The demo "books": a small in-memory REST API holding customers, invoices and the payment
  * records our workflows write back. The contract is docs/books-api.md.
@@ -732,6 +733,7 @@ function createBooks({ seed, timeZone, today }) {
 		return new Answer(kept.created ? 201 : 200, kept);
 	};
 
+	/** @type {Array<[method: string, path: RegExp, answer: (match: string[], body: any, query: URLSearchParams) => unknown]>} */
 	const routes = [
 		['GET', /^\/customers$/, () => data.customers],
 		[
@@ -770,10 +772,13 @@ function createBooks({ seed, timeZone, today }) {
 			'GET',
 			/^\/invoices$/,
 			(m, body, query) => {
-				const statuses = query.get('status') ? query.get('status').split(',') : null;
-				const paymentStatuses = query.get('paymentStatus')
-					? query.get('paymentStatus').split(',')
-					: null;
+				// a comma-separated filter, or null when absent or empty
+				const oneOf = (name) => {
+					const values = query.get(name);
+					return values ? values.split(',') : null;
+				};
+				const statuses = oneOf('status');
+				const paymentStatuses = oneOf('paymentStatus');
 				const customerId = query.get('customerId');
 				const recurring = query.get('recurring');
 				if (recurring !== null && recurring !== 'true' && recurring !== 'false') {
@@ -893,6 +898,15 @@ function send(res, status, body) {
 	res.end(text);
 }
 
+/**
+ * @param {object} [options]
+ * @param {number} [options.port] 0: any free port
+ * @param {string} [options.host]
+ * @param {string | null} [options.token] the bearer token every route but /health wants (null: none)
+ * @param {'demo' | 'empty' | object | null} [options.seed]
+ * @param {string} [options.timeZone]
+ * @param {string | null} [options.today] YYYY-MM-DD (null: today in `timeZone`)
+ */
 async function startBooksApi({
 	port = 0,
 	host = '127.0.0.1',
@@ -905,17 +919,18 @@ async function startBooksApi({
 	const sockets = new Set();
 	const server = http.createServer(async (req, res) => {
 		try {
-			const url = new URL(req.url, 'http://books');
+			const url = new URL(/** @type {string} */ (req.url), 'http://books');
 			if (url.pathname === '/health' && req.method === 'GET') return send(res, 200, { ok: true });
 			if (token && !tokenMatches(req.headers.authorization, token)) {
 				res.setHeader('www-authenticate', 'Bearer realm="books"');
 				throw new BooksError(401, 'unauthorized', 'Send Authorization: Bearer <token>');
 			}
-			const body = ['POST', 'PATCH', 'PUT'].includes(req.method)
+			const method = /** @type {string} */ (req.method);
+			const body = ['POST', 'PATCH', 'PUT'].includes(method)
 				? await readJson(req)
 				: (req.resume(), undefined);
 			const answer = books.route(
-				req.method,
+				method,
 				url.pathname.replace(/\/+$/, '') || '/',
 				body,
 				url.searchParams,
@@ -931,24 +946,28 @@ async function startBooksApi({
 		sockets.add(socket);
 		socket.on('close', () => sockets.delete(socket));
 	});
-	await new Promise((resolve, reject) => {
-		server.once('error', reject);
-		server.listen(port, host, () => {
-			server.off('error', reject);
-			resolve();
-		});
-	});
-	const boundPort = server.address().port;
+	await /** @type {Promise<void>} */ (
+		new Promise((resolve, reject) => {
+			server.once('error', reject);
+			server.listen(port, host, () => {
+				server.off('error', reject);
+				resolve();
+			});
+		})
+	);
+	const boundPort = /** @type {import('node:net').AddressInfo} */ (server.address()).port;
 	return {
 		port: boundPort,
 		url: `http://${host}:${boundPort}`,
 		reset: (options) => books.reset(options),
 		state: () => books.state(),
 		close: () =>
-			new Promise((resolve) => {
-				for (const socket of sockets) socket.destroy();
-				server.close(() => resolve());
-			}),
+			/** @type {Promise<void>} */ (
+				new Promise((resolve) => {
+					for (const socket of sockets) socket.destroy();
+					server.close(() => resolve());
+				})
+			),
 	};
 }
 

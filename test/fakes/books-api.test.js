@@ -1,3 +1,4 @@
+// @ts-check
 import { addDays, startBooksApi, todayIn } from './books-api';
 
 const TOKEN = 'books-test-token';
@@ -6,6 +7,12 @@ const TODAY = '2026-03-10';
 describe('books API (demo books)', () => {
 	let books;
 
+	/**
+	 * @param {string} method
+	 * @param {string} path
+	 * @param {unknown} [body]
+	 * @param {string | null} [token] null: no Authorization header
+	 */
 	const call = async (method, path, body, token = TOKEN) => {
 		const headers = { 'content-type': 'application/json' };
 		if (token) headers.authorization = `Bearer ${token}`;

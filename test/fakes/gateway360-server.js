@@ -1,4 +1,5 @@
 'use strict';
+// @ts-check
 /**
  * A local NMI-style gateway standing in for 360 Payments in tests (in memory, 127.0.0.1).
  *
@@ -131,6 +132,22 @@ function transactAnswer(fields) {
 		.join('&');
 }
 
+/**
+ * What startGateway360Server takes (the file's head says what each does).
+ * @typedef {object} Gateway360ServerOptions
+ * @property {string[]} [securityKeys]
+ * @property {string[]} [tokenKeys]
+ * @property {string | null} [signingKey]
+ * @property {string | null} [webhookUrl]
+ * @property {number | [number, number]} [latencyMs]
+ * @property {number} [port]
+ * @property {string} [host]
+ * @property {number} [webhookAttempts]
+ * @property {number} [webhookRetryDelayMs]
+ * @property {number} [webhookTimeoutMs]
+ */
+
+/** @param {Gateway360ServerOptions} [options] */
 async function startGateway360Server(options = {}) {
 	const opts = {
 		securityKeys: ['gw360-security-key-for-tests-0001'],
@@ -590,11 +607,13 @@ async function startGateway360Server(options = {}) {
 		});
 	});
 
-	await new Promise((resolve, reject) => {
-		server.once('error', reject);
-		server.listen(opts.port, opts.host, resolve);
-	});
-	const { port } = server.address();
+	await /** @type {Promise<void>} */ (
+		new Promise((resolve, reject) => {
+			server.once('error', reject);
+			server.listen(opts.port, opts.host, resolve);
+		})
+	);
+	const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
 
 	let closing;
 	return {
@@ -625,10 +644,12 @@ async function startGateway360Server(options = {}) {
 		close() {
 			closing ??= (async () => {
 				webhooks.closed = true;
-				await new Promise((resolve) => {
-					server.close(() => resolve());
-					server.closeAllConnections();
-				});
+				await /** @type {Promise<void>} */ (
+					new Promise((resolve) => {
+						server.close(() => resolve());
+						server.closeAllConnections();
+					})
+				);
 				await webhooks.idle();
 			})();
 			return closing;
@@ -636,22 +657,27 @@ async function startGateway360Server(options = {}) {
 	};
 }
 
+/** @param {string[]} argv */
 function parseArgs(argv) {
-	const options = { securityKeys: [], tokenKeys: [] };
+	/** @type {Gateway360ServerOptions} */
+	const options = {};
+	const securityKeys = [];
+	const tokenKeys = [];
 	for (let i = 0; i < argv.length; i++) {
 		const arg = argv[i];
 		const next = () => argv[++i];
 		if (arg === '--port') options.port = Number(next());
 		else if (arg === '--host') options.host = next();
-		else if (arg === '--security-key') options.securityKeys.push(next());
-		else if (arg === '--token-key') options.tokenKeys.push(next());
+		else if (arg === '--security-key') securityKeys.push(next());
+		else if (arg === '--token-key') tokenKeys.push(next());
 		else if (arg === '--signing-key') options.signingKey = next();
 		else if (arg === '--webhook-url') options.webhookUrl = next();
 		else if (arg === '--latency') options.latencyMs = Number(next());
 		else throw new Error(`Unknown argument: ${arg}`);
 	}
-	if (options.securityKeys.length === 0) delete options.securityKeys;
-	if (options.tokenKeys.length === 0) delete options.tokenKeys;
+	// none given: the defaults
+	if (securityKeys.length > 0) options.securityKeys = securityKeys;
+	if (tokenKeys.length > 0) options.tokenKeys = tokenKeys;
 	return options;
 }
 

@@ -1,3 +1,4 @@
+// @ts-check
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import path from 'node:path';
@@ -25,9 +26,11 @@ async function startReceiver(statuses = []) {
 			res.end();
 		});
 	});
-	await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+	await /** @type {Promise<void>} */ (
+		new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
+	);
 	return {
-		url: `http://127.0.0.1:${server.address().port}/webhook`,
+		url: `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (server.address()).port}/webhook`,
 		received,
 		close: () => new Promise((resolve) => server.close(resolve)),
 	};
@@ -50,6 +53,11 @@ afterAll(async () => {
 	await receiver.close();
 });
 
+/**
+ * @param {string} pathname
+ * @param {Record<string, string>} fields
+ * @param {{ key?: string | null, headers?: Record<string, string> }} [options] key null: no security_key
+ */
 async function post(pathname, fields, { key = SECURITY_KEY, headers = {} } = {}) {
 	const body = new URLSearchParams({ ...(key ? { security_key: key } : {}), ...fields }).toString();
 	const response = await fetch(`${gateway.url}${pathname}`, {
@@ -495,7 +503,9 @@ describe('signed webhooks', () => {
 		const statuses = deliveries.map((d) => {
 			const parsed = parseGateway360Event(d.raw);
 			expect(parsed.ok).toBe(true);
-			return normaliseGateway360Event(parsed.event).events[0];
+			return normaliseGateway360Event(
+				/** @type {Extract<typeof parsed, { ok: true }>} */ (parsed).event,
+			).events[0];
 		});
 		expect(statuses[0]).toMatchObject({
 			status: 'succeeded',

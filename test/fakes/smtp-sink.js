@@ -1,4 +1,5 @@
 'use strict';
+// @ts-check
 /**
  * An SMTP sink: accepts every mail (enough of RFC 5321 for nodemailer, which n8n's Send Email
  * node uses), keeps it in memory and serves it as JSON over HTTP, so tests and people can read
@@ -383,7 +384,7 @@ function listen(server, port, host) {
 
 function closeServer(server, sockets) {
 	for (const socket of sockets) socket.destroy();
-	return new Promise((resolve) => server.close(() => resolve()));
+	return /** @type {Promise<void>} */ (new Promise((resolve) => server.close(() => resolve())));
 }
 
 async function startSmtpSink({

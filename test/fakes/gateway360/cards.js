@@ -1,4 +1,5 @@
 'use strict';
+// @ts-check
 /**
  * Test cards of the fake gateway. Any other number that passes the Luhn check approves, as an
  * NMI-family gateway in test mode does; a number that fails it is refused by Collect.js.

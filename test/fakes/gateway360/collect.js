@@ -1,4 +1,5 @@
 'use strict';
+// @ts-check
 /**
  * The fake Collect.js: the same surface as the gateway family's inline Collect.js
  * (`CollectJS.configure({ variant: 'inline', fields: { ccnumber, ccexp, cvv: { selector } },

@@ -1,4 +1,5 @@
 'use strict';
+// @ts-check
 /**
  * A Gateway360Http (nodes/core/gateway360/transport.ts) made of node:http, for core tests that
  * run the transport against the fake gateway without n8n. Like the credential's `authenticate`,

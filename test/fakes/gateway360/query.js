@@ -1,4 +1,5 @@
 'use strict';
+// @ts-check
 /** query.php of the fake gateway: filters as NMI-family gateways take them, XML answers. */
 const { fromCents } = require('./store');
 

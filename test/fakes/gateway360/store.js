@@ -1,4 +1,5 @@
 'use strict';
+// @ts-check
 /**
  * The fake gateway's state: payment tokens (single-use), transactions with their actions, and
  * the ledger of approved sales per order id.

@@ -1,4 +1,5 @@
 'use strict';
+// @ts-check
 /**
  * Signed webhooks of the fake gateway: `{event_id, event_type, event_body}` (the body shape
  * nodes/core/webhooks/paymentStatusEvent.ts documents) POSTed with `Webhook-Signature:
