@@ -270,6 +270,40 @@ describe('Payment Confirmation', () => {
 		expect(jpy.text).not.toContain('Processing fee');
 	});
 
+	test('a total the record does not carry is its amount plus its fee, in its currency', () => {
+		const noTotal = composePaymentEmail({
+			record: record({
+				amount: { amount: '12.345', currency: 'kwd' },
+				fee: { amount: '0.360', currency: 'KWD' },
+				total: null,
+			}),
+			contact,
+			settings: settings('successesAndFailures'),
+		});
+		expect(noTotal.text).toMatch(/Total paid: KWD\s12\.705/); // Intl puts a no-break space after the code
+	});
+
+	test.each([
+		['fee', { fee: money(725, 'eur') }, 'EUR'],
+		['total', { total: money(25725, 'jpy') }, 'JPY'],
+	])(
+		'a %s in another currency than the amount is not a record: refused, naming it',
+		(field, lines, code) => {
+			expect(() =>
+				composePaymentEmailOutcome({
+					record: record(lines),
+					contact,
+					settings: settings('successesAndFailures'),
+				}),
+			).toThrow(
+				expect.objectContaining({
+					field,
+					message: `The payment record's ${field} is in ${code}, its amount in USD: every sum of one record is in one currency`,
+				}),
+			);
+		},
+	);
+
 	test('values from the books cannot inject HTML or extra lines', () => {
 		const hostile = composePaymentEmail({
 			record: record(),

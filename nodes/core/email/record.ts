@@ -1,5 +1,5 @@
 import { CoreInputError } from '../errors';
-import { formatMoney, parseAmount } from '../money/money';
+import { formatMoney, Money, parseAmount } from '../money/money';
 import type { PaymentStatus } from '../payments/paymentRecord';
 import { PAYMENT_STATUSES } from '../payments/paymentRecord';
 
@@ -58,12 +58,17 @@ export function emailRecordIdentity(record: EmailPaymentRecord): {
 	};
 }
 
-/** Minor units of a sum, null when it has none (`minor` as it stands, else the decimal parsed). */
-export function minorUnitsOf(value: MoneyLike | null | undefined, field: string): number | null {
+/**
+ * A sum of the record as Money, null when it has none (`minor` as it stands, else the decimal
+ * parsed); its currency is its own, so sums of the record meet only in one currency.
+ */
+export function moneyOf(value: MoneyLike | null | undefined, field: string): Money | null {
 	if (!value) return null;
-	if (typeof value.minor === 'number' && Number.isSafeInteger(value.minor)) return value.minor;
+	const currency = value.currency;
+	if (typeof value.minor === 'number' && Number.isSafeInteger(value.minor))
+		return Money.of(value.minor, currency);
 	if (value.amount === undefined || value.amount === null || value.amount === '') return null;
-	return parseAmount(value.amount, value.currency, field);
+	return Money.of(parseAmount(value.amount, currency, field), currency);
 }
 
 /** The record's sums for people; the total is amount + fee when the record carries none. */
@@ -74,15 +79,30 @@ export interface RecordAmountsShown {
 	total: string;
 }
 
+/** `sum` when it is in the amount's currency; a record whose lines disagree is not one. */
+function inCurrencyOf(amount: Money, sum: Money | null, field: string): Money | null {
+	if (sum === null || sum.currency === amount.currency) return sum;
+	throw new CoreInputError(
+		field,
+		`The payment record's ${field} is in ${sum.currency.toUpperCase()}, its amount in ${amount.currency.toUpperCase()}: every sum of one record is in one currency`,
+	);
+}
+
 export function recordAmountsShown(record: EmailPaymentRecord, locale: string): RecordAmountsShown {
 	const currency = record.amount?.currency;
 	if (typeof currency !== 'string' || currency === '') {
 		throw new CoreInputError('amount', 'The payment record has no amount with a currency');
 	}
-	const amount = minorUnitsOf(record.amount, 'amount');
+	const amount = moneyOf(record.amount, 'amount');
 	if (amount === null) throw new CoreInputError('amount', 'The payment record has no amount');
-	const fee = minorUnitsOf(record.fee, 'fee') ?? 0;
-	const total = minorUnitsOf(record.total, 'total') ?? amount + fee;
-	const shown = (minor: number) => formatMoney(minor, currency, locale);
-	return { amount: shown(amount), fee: fee > 0 ? shown(fee) : null, total: shown(total) };
+	const fee = inCurrencyOf(amount, moneyOf(record.fee, 'fee'), 'fee');
+	const total =
+		inCurrencyOf(amount, moneyOf(record.total, 'total'), 'total') ??
+		amount.plus(fee ?? Money.zero(amount.currency));
+	const shown = ({ minor }: Money) => formatMoney(minor, amount.currency, locale);
+	return {
+		amount: shown(amount),
+		fee: fee !== null && fee.minor > 0 ? shown(fee) : null,
+		total: shown(total),
+	};
 }

@@ -5,7 +5,7 @@ import { parseFailureAddress } from './addresses';
 import { renderListReport } from './layouts';
 import { oneLine } from './plainText';
 import type { MoneyLike } from './record';
-import { minorUnitsOf } from './record';
+import { moneyOf } from './record';
 
 /**
  * The daily auto-pay's reports to the team: the run report (what was charged, how it went, what
@@ -96,8 +96,8 @@ export function composeRunReport(input: RunReportInput): RunReport {
 	// A total the report cannot read is left out of its line: the report still goes.
 	const totalOf = (p: RunReportPayment) => {
 		try {
-			const minor = minorUnitsOf(p.total ?? null, 'total');
-			return minor === null || !p.total ? '' : formatMoney(minor, p.total.currency, locale);
+			const total = moneyOf(p.total, 'total');
+			return total === null ? '' : formatMoney(total.minor, total.currency, locale);
 		} catch {
 			return '';
 		}
