@@ -1,0 +1,198 @@
+'use strict';
+// @ts-check
+/**
+ * What the local accounting fakes (quickbooks-server.js, xero-server.js) share and neither
+ * provider defines: reading a body, answering, counting requests in sliding windows, issuing
+ * refresh-token grants, and listening on the loopback. The providers' own rules (limits, error
+ * bodies, idempotency) live in each fake with the page they follow named.
+ */
+const http = require('node:http');
+const { randomBytes } = require('node:crypto');
+
+const MAX_BODY_BYTES = 1024 * 1024;
+
+class BodyTooLarge extends Error {}
+
+/** @param {import('node:http').IncomingMessage} req @returns {Promise<string>} */
+function readBody(req, maxBytes = MAX_BODY_BYTES) {
+	return new Promise((resolve, reject) => {
+		const chunks = [];
+		let size = 0;
+		req.on('data', (chunk) => {
+			size += chunk.length;
+			if (size > maxBytes) {
+				reject(new BodyTooLarge('Body too large'));
+				req.destroy();
+				return;
+			}
+			chunks.push(chunk);
+		});
+		req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+		req.on('error', reject);
+	});
+}
+
+/** @param {import('node:http').ServerResponse} res */
+function send(res, status, body, headers = {}) {
+	const text = typeof body === 'string' ? body : JSON.stringify(body);
+	res.writeHead(status, {
+		'content-type':
+			typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8',
+		'content-length': Buffer.byteLength(text),
+		...headers,
+	});
+	res.end(text);
+}
+
+/** Arrival times let through within `windowMs`; `count()` prunes the old ones. */
+class SlidingWindow {
+	constructor(windowMs) {
+		this.windowMs = windowMs;
+		/** @type {number[]} */
+		this.arrivals = [];
+	}
+
+	count(now) {
+		while (this.arrivals.length && this.arrivals[0] <= now - this.windowMs) this.arrivals.shift();
+		return this.arrivals.length;
+	}
+
+	/** Milliseconds until the oldest arrival leaves the window (0 when there is room). */
+	waitMs(now) {
+		return this.arrivals.length ? Math.max(0, this.arrivals[0] + this.windowMs - now) : 0;
+	}
+
+	take(now) {
+		this.arrivals.push(now);
+	}
+}
+
+/** The windows of one scope (a realm, a tenant), made on first use. */
+function windowsOf(map, key, spans) {
+	if (!map.has(key)) {
+		map.set(key, {
+			inFlight: 0,
+			windows: Object.fromEntries(
+				Object.entries(spans).map(([name, ms]) => [name, new SlidingWindow(ms)]),
+			),
+		});
+	}
+	return map.get(key);
+}
+
+/**
+ * OAuth 2.0 refresh-token grants (RFC 6749 section 6) as both providers' token endpoints answer
+ * them: a refresh token is exchanged for a new access token (and a new refresh token), which the
+ * fake then accepts; the old access token keeps working until revoked.
+ */
+class TokenIssuer {
+	/** @param {Set<string>} accessTokens @param {string[]} refreshTokens */
+	constructor(accessTokens, refreshTokens, prefix) {
+		this.accessTokens = accessTokens;
+		this.refreshTokens = new Set(refreshTokens);
+		this.prefix = prefix;
+		this.grants = 0;
+	}
+
+	/** @param {URLSearchParams} form @returns {{status: number, body: object}} */
+	grant(form) {
+		if (form.get('grant_type') !== 'refresh_token') {
+			return { status: 400, body: { error: 'unsupported_grant_type' } };
+		}
+		const refreshToken = form.get('refresh_token') || '';
+		if (!this.refreshTokens.has(refreshToken))
+			return { status: 400, body: { error: 'invalid_grant' } };
+		this.refreshTokens.delete(refreshToken);
+		const accessToken = `${this.prefix}_at_${randomBytes(12).toString('hex')}`;
+		const nextRefresh = `${this.prefix}_rt_${randomBytes(12).toString('hex')}`;
+		this.accessTokens.add(accessToken);
+		this.refreshTokens.add(nextRefresh);
+		this.grants++;
+		return {
+			status: 200,
+			body: {
+				access_token: accessToken,
+				refresh_token: nextRefresh,
+				token_type: 'Bearer',
+				expires_in: 1800,
+			},
+		};
+	}
+}
+
+function bearerOf(req) {
+	const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization || '');
+	return match ? match[1] : '';
+}
+
+/**
+ * Listens on the loopback and closes with its sockets.
+ * @param {(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => unknown} handler
+ */
+async function listen(handler, port, host) {
+	const sockets = new Set();
+	const server = http.createServer(handler);
+	server.on('connection', (socket) => {
+		sockets.add(socket);
+		socket.on('close', () => sockets.delete(socket));
+	});
+	await /** @type {Promise<void>} */ (
+		new Promise((resolve, reject) => {
+			server.once('error', reject);
+			server.listen(port, host, () => {
+				server.off('error', reject);
+				resolve();
+			});
+		})
+	);
+	const boundPort = /** @type {import('node:net').AddressInfo} */ (server.address()).port;
+	return {
+		port: boundPort,
+		url: `http://${host}:${boundPort}`,
+		close: () =>
+			/** @type {Promise<void>} */ (
+				new Promise((resolve) => {
+					for (const socket of sockets) socket.destroy();
+					server.close(() => resolve());
+				})
+			),
+	};
+}
+
+/** A currency's minor-unit exponent for the fakes' sums (the books' own decimals rule). */
+const ZERO_DECIMAL = ['JPY', 'KRW', 'VND', 'CLP', 'ISK', 'UGX', 'XAF', 'XOF'];
+const decimalsOf = (currency) => (ZERO_DECIMAL.includes(String(currency).toUpperCase()) ? 0 : 2);
+/** An amount as the provider's JSON number, rounded to the currency's decimals. */
+const roundTo = (amount, currency) => {
+	const scale = 10 ** decimalsOf(currency);
+	return Math.round(Number(amount) * scale) / scale;
+};
+
+/**
+ * The demo books' data (test/fakes/books-api.js owns it), for a fake to serve in its own shapes:
+ * the same customers and invoices whichever adapter the processes run against.
+ * @param {{ today?: string | null, timeZone?: string }} [options]
+ */
+async function booksDemoData(options = {}) {
+	const { startBooksApi } = require('./books-api');
+	const books = await startBooksApi({ seed: 'demo', ...options });
+	try {
+		return books.state();
+	} finally {
+		await books.close();
+	}
+}
+
+module.exports = {
+	BodyTooLarge,
+	booksDemoData,
+	SlidingWindow,
+	TokenIssuer,
+	bearerOf,
+	decimalsOf,
+	listen,
+	readBody,
+	roundTo,
+	send,
+	windowsOf,
+};
