@@ -6,7 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { STATUS_FAMILY_OUTPUTS } from '../core/webhooks/paymentStatusEvent';
+import { TRIGGER_OUTPUT_NAMES } from '../core/webhooks/paymentMethodChange';
 import { gateway360ConnectionTest } from '../shared/gateway360CredentialTest';
 import { properties } from './description';
 import { endpointHooks } from './helpers/endpoint';
@@ -33,11 +33,13 @@ export class PaymentWebhookTrigger implements INodeType {
 		defaultVersion: 2,
 		subtitle: '={{$parameter["provider"] === "stripe" ? "Stripe" : "360 Payments"}}',
 		description:
-			'Starts the workflow when a payment succeeds, fails, is processing, needs the customer, is canceled or is refunded; every event verified and deduplicated',
+			"Starts the workflow when a payment succeeds, fails, is processing, needs the customer, is canceled or is refunded, or a customer's automatic payment method changes; every event verified and deduplicated",
 		defaults: { name: 'Payment Webhook Trigger' },
 		inputs: [],
-		outputs: STATUS_FAMILY_OUTPUTS.map(() => NodeConnectionTypes.Main),
-		outputNames: STATUS_FAMILY_OUTPUTS.map((output) => output.name),
+		// The six payment-status outputs, then Payment Method Changed (appended, so workflows wired
+		// to the six keep their connections).
+		outputs: TRIGGER_OUTPUT_NAMES.map(() => NodeConnectionTypes.Main),
+		outputNames: [...TRIGGER_OUTPUT_NAMES],
 		credentials: [
 			{
 				name: 'stripeInvoicePaymentsApi',

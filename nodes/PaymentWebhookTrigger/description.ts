@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { STRIPE_WEBHOOK_EVENTS } from '../core/webhooks/stripeEvent';
+import { STRIPE_TRIGGER_EVENTS } from '../core/webhooks/stripeEvent';
 
 /** The Payment Webhook Trigger's parameters. */
 export const properties: INodeProperties[] = [
@@ -41,9 +41,10 @@ export const properties: INodeProperties[] = [
 		displayName: 'Events',
 		name: 'events',
 		type: 'multiOptions',
-		options: STRIPE_WEBHOOK_EVENTS.map((event) => ({ name: event, value: event })),
-		// Every event the trigger handles; an expired Checkout page is what frees its invoices.
-		default: [...STRIPE_WEBHOOK_EVENTS],
+		options: STRIPE_TRIGGER_EVENTS.map((event) => ({ name: event, value: event })),
+		// Every event the trigger handles; an expired Checkout page is what frees its invoices, a
+		// new default method of a customer (customer.updated) what retries their failed invoices.
+		default: [...STRIPE_TRIGGER_EVENTS],
 		description:
 			'The Stripe events the trigger takes (others are acknowledged and ignored); the events its own endpoint subscribes to',
 		displayOptions: { show: { provider: ['stripe'] } },
@@ -69,7 +70,7 @@ export const properties: INodeProperties[] = [
 				type: 'boolean',
 				default: true,
 				description:
-					"Whether to read the payment from the provider (Stripe's PaymentIntent, the gateway's transaction) and emit its current state, so events arriving late, out of order or replayed never move a payment backwards",
+					"Whether to read the payment from the provider (Stripe's PaymentIntent, the gateway's transaction) and emit its current state, so events arriving late, out of order or replayed never move a payment backwards; for a change of payment method, the Stripe customer's automatic method now",
 			},
 			{
 				displayName: 'Signature Tolerance (Seconds)',

@@ -7,10 +7,14 @@ import Stripe from 'stripe';
 
 import { STRIPE_API_VERSION } from '../../nodes/core/stripe/transport';
 import { signGateway360Payload } from '../../nodes/core/webhooks/gateway360Signature';
-import { STRIPE_WEBHOOK_EVENTS } from '../../nodes/core/webhooks/stripeEvent';
+import {
+	STRIPE_TRIGGER_EVENTS,
+	STRIPE_WEBHOOK_EVENTS,
+} from '../../nodes/core/webhooks/stripeEvent';
 import { startBooksApi } from '../fakes/books-api';
 import { startGateway360Server } from '../fakes/gateway360-server';
 import { deliverWebhook, runHook } from './harness';
+import { startReceiver } from './payment-webhook-trigger-receiver';
 import { PACKAGE_NAME } from './package-types';
 import { runNode, SECRET_KEY, startStripe, stripeCredentials } from './stripe-node';
 
@@ -75,28 +79,6 @@ async function endpoints(server = stripe) {
 		headers: { Authorization: `Bearer ${SECRET_KEY}` },
 	});
 	return (await response.json()).data;
-}
-
-/**
- * An HTTP server standing where n8n's webhook URL would be: it keeps what the Stripe server POSTs
- * (signed with the endpoint's real secret), for the test to hand to the trigger.
- */
-async function startReceiver() {
-	const received = [];
-	const server = http.createServer((request, response) => {
-		const chunks = [];
-		request.on('data', (chunk) => chunks.push(chunk));
-		request.on('end', () => {
-			received.push({ headers: request.headers, rawBody: Buffer.concat(chunks) });
-			response.writeHead(200).end();
-		});
-	});
-	await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-	return {
-		received,
-		webhookBaseUrl: `http://127.0.0.1:${server.address().port}/webhook`,
-		close: () => new Promise((resolve) => server.close(resolve)),
-	};
 }
 
 /** Hands every delivery the receiver holds to the trigger, as n8n would. */
@@ -202,7 +184,7 @@ describe('Stripe endpoint lifecycle (activation)', () => {
 		const list = await endpoints();
 		expect(list).toHaveLength(1);
 		expect(list[0].id).toBe(made.id);
-		expect([...list[0].enabled_events].sort()).toEqual([...STRIPE_WEBHOOK_EVENTS].sort());
+		expect([...list[0].enabled_events].sort()).toEqual([...STRIPE_TRIGGER_EVENTS].sort());
 		expect(list[0].enabled_events).toContain('checkout.session.expired');
 		expect(staticData[TRIGGER_STATE].sealedEndpointSecret).toBe(secret);
 		expect(await runHook(byDefault, 'Payment Webhook Trigger', 'checkExists', options)).toBe(true);
@@ -347,7 +329,7 @@ describe('The endpoint secret in static data is sealed with the Stripe key', () 
 			},
 			body: new URLSearchParams([
 				['url', `${receiver.webhookBaseUrl}/${workflow.nodes[0].webhookId}/payment-status`],
-				...STRIPE_WEBHOOK_EVENTS.map((type) => ['enabled_events[]', type]),
+				...STRIPE_TRIGGER_EVENTS.map((type) => ['enabled_events[]', type]),
 				['api_version', STRIPE_API_VERSION],
 				['metadata[n8n_trigger]', `${workflow.id}:${workflow.nodes[0].id}`],
 			]),
@@ -1025,7 +1007,7 @@ describe('Stripe refunds, delivered by the local Stripe server', () => {
 		expect(partial.find((result) => !result.workflowData).body).toMatchObject({
 			duplicateState: true,
 		});
-		expect(emitted[0].outputs.map((items) => items.length)).toEqual([0, 0, 0, 0, 0, 1]);
+		expect(emitted[0].outputs.map((items) => items.length)).toEqual([0, 0, 0, 0, 0, 1, 0]);
 		expect(emitted[0].outputs[REFUNDED][0]).toMatchObject({
 			kind: 'refund',
 			status: 'succeeded',
@@ -1197,7 +1179,7 @@ describe('360 Payments events', () => {
 	test("refunds go to Refunded with what went back in all and what the payment keeps, as Stripe's do", async () => {
 		const { transactionId } = await sale('WEB-1006');
 		const first = await deliverEvent(await refund(transactionId, '25.00'));
-		expect(first.outputs.map((items) => items.length)).toEqual([0, 0, 0, 0, 0, 1]);
+		expect(first.outputs.map((items) => items.length)).toEqual([0, 0, 0, 0, 0, 1, 0]);
 		expect(first.outputs[5][0]).toMatchObject({
 			kind: 'refund',
 			status: 'succeeded',

@@ -10,8 +10,8 @@ import { handleGateway360Delivery, handleStripeDelivery } from '../../core/webho
 import type { DeliveryAnswer, DeliveryMemory, DeliveryRequest } from '../../core/webhooks/delivery';
 import { createEventDeduplicator } from '../../core/webhooks/eventDeduplicator';
 import type { EventDeduplicator } from '../../core/webhooks/eventDeduplicator';
-import { eventsByOutput } from '../../core/webhooks/paymentStatusEvent';
-import { STRIPE_WEBHOOK_EVENTS } from '../../core/webhooks/stripeEvent';
+import { triggerEventsByOutput } from '../../core/webhooks/paymentMethodChange';
+import { STRIPE_TRIGGER_EVENTS } from '../../core/webhooks/stripeEvent';
 import { createGateway360Client } from '../../Payments360/helpers/client';
 import { createStripeClient } from '../../shared/stripeClient';
 import { endpointSecretOf, stripeSecretKey } from './endpoint';
@@ -90,7 +90,7 @@ function respond(context: IWebhookFunctions, delivery: DeliveryAnswer): IWebhook
 		});
 	}
 	if (delivery.outcome === 'emitted') {
-		const outputs = eventsByOutput(delivery.events).map((list) =>
+		const outputs = triggerEventsByOutput(delivery.events).map((list) =>
 			list.map((json): INodeExecutionData => ({ json: json as unknown as IDataObject })),
 		);
 		return { workflowData: outputs };
@@ -122,7 +122,7 @@ export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 				toleranceSeconds: options.toleranceSeconds ?? 300,
 				nowSeconds: Math.floor(Date.now() / 1000),
 				account: async () => await createStripeClient.call(this),
-				events: this.getNodeParameter('events', STRIPE_WEBHOOK_EVENTS) as string[],
+				events: this.getNodeParameter('events', STRIPE_TRIGGER_EVENTS) as string[],
 				rereadPayment,
 			},
 			memory,

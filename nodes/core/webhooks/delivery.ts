@@ -10,12 +10,15 @@ import {
 	parseGateway360Event,
 } from './gateway360Event';
 import { GATEWAY360_SIGNATURE_HEADER, verifyGateway360Signature } from './gateway360Signature';
-import type { IgnoredReason, NormalisedWebhook, PaymentStatusEvent } from './paymentStatusEvent';
+import type { TriggerEvent } from './paymentMethodChange';
+import type { IgnoredReason, NormalisedWebhook } from './paymentStatusEvent';
 import { ignore } from './paymentStatusEvent';
+import type { StripeCustomerLike } from './stripeEvent';
 import {
 	isMissingPaymentIntent,
 	normaliseStripeEvent,
 	parseStripeEvent,
+	stripeEventCustomerId,
 	stripeEventPaymentIntentId,
 	stripeEventRefusal,
 } from './stripeEvent';
@@ -30,9 +33,11 @@ import { STRIPE_SIGNATURE_HEADER, verifyStripeSignature } from './stripeSignatur
  *
  * The steps, in this order: verify the signature -> parse the body -> (Stripe) is the event for
  * this trigger at all (its key's mode, the selected types) -> deduplicate by event id -> re-read
- * the payment from the provider ("Re-read payment") -> normalise (stripeEvent.ts,
- * gateway360Event.ts) -> emit each payment state once -> one item per invoice on the output of
- * its status family.
+ * the payment from the provider ("Re-read payment"; for an event that may change a customer's
+ * automatic payment method, the Stripe customer) -> normalise (stripeEvent.ts,
+ * gateway360Event.ts) -> emit each payment state (and each automatic method) once -> one item
+ * per invoice on the output of its status family, a change of automatic method on Payment Method
+ * Changed (paymentMethodChange.ts).
  *
  * The answers, one table (DELIVERY_ANSWERS): the provider retries a delivery on any answer but
  * a 2xx (Stripe for up to three days), so 200 is given to everything that will never be
@@ -45,7 +50,8 @@ import { STRIPE_SIGNATURE_HEADER, verifyStripeSignature } from './stripeSignatur
  *   ignored            200     { received, ignored: reason }               nothing to emit (IgnoredReason),
  *                                                                          incl. 'payment_not_found': the
  *                                                                          re-read found no such payment
- *                                                                          (Stripe's 404, acknowledged)
+ *                                                                          (Stripe's 404, acknowledged);
+ *                                                                          'customer_not_found' alike
  *   invalid_signature  401     { error, reason }                           no secret, or the signature fails
  *   malformed          400     { error, reason }                           signed, but not JSON / not an event
  *   unreadable         400     { error, reason, eventId }                  signed and parsed, but what it
@@ -102,8 +108,8 @@ export interface DeliveryAnswer {
 	status: number;
 	/** the response body; null when n8n answers (`emitted`) */
 	body: Record<string, unknown> | null;
-	/** one item per invoice (`emitted`), else [] */
-	events: PaymentStatusEvent[];
+	/** one item per invoice, or the change of automatic method (`emitted`), else [] */
+	events: TriggerEvent[];
 	log: { level: 'debug' | 'warn' | 'error'; message: string } | null;
 }
 
@@ -130,8 +136,9 @@ function answer(
 }
 
 function ignored(event: { id: string; type: string }, reason: IgnoredReason): DeliveryAnswer {
-	// Signed, yet naming a payment the account does not have: worth a warning.
-	const level = reason === 'payment_not_found' ? 'warn' : 'debug';
+	// Signed, yet naming a payment or customer the account does not have: worth a warning.
+	const level =
+		reason === 'payment_not_found' || reason === 'customer_not_found' ? 'warn' : 'debug';
 	return answer(
 		'ignored',
 		{ ignored: reason },
@@ -146,8 +153,11 @@ interface ProviderSteps<E> {
 	refusal(event: E): IgnoredReason | null;
 	/** re-read (when asked) and normalise; throws what the re-read or the body throws */
 	normalise(event: E): Promise<NormalisedWebhook>;
-	/** the re-read's error says the provider has no such payment */
-	isMissingPayment(error: unknown): boolean;
+	/**
+	 * Why nothing is emitted when the re-read's error says the provider has no such object
+	 * ('payment_not_found', 'customer_not_found'); null: another failure
+	 */
+	missingObject(event: E, error: unknown): IgnoredReason | null;
 }
 
 /** From a signed and parsed event on: refuse, deduplicate, normalise, answer. */
@@ -165,7 +175,8 @@ async function deliverEvent<E>(
 		result = await steps.normalise(event);
 	} catch (error) {
 		// It never will be processed: acknowledged, so the provider stops retrying.
-		if (steps.isMissingPayment(error)) return ignored(named, 'payment_not_found');
+		const missing = steps.missingObject(event, error);
+		if (missing) return ignored(named, missing);
 		// Not processed: the provider's next delivery must count as new.
 		memory.events.forget(named.id);
 		if (isCoreInputError(error)) {
@@ -180,9 +191,18 @@ async function deliverEvent<E>(
 		}
 		return answer('retry', { eventId: named.id });
 	}
-	if (result.events.length === 0) return ignored(named, result.ignored as IgnoredReason);
-	if (result.stateKey && memory.states?.seen(result.stateKey)) return answer('duplicateState');
-	return { ...answer('emitted'), events: result.events };
+	const change = result.methodChange ?? null;
+	if (result.events.length === 0 && !change) {
+		return ignored(named, result.ignored as IgnoredReason);
+	}
+	// A payment state and an automatic method are each emitted once, apart (one event may tell both).
+	const emittedBefore = (key: string | null) => key !== null && memory.states?.seen(key) === true;
+	const events: TriggerEvent[] = [
+		...(result.events.length > 0 && !emittedBefore(result.stateKey) ? result.events : []),
+		...(change && !emittedBefore(change.stateKey) ? [change.event] : []),
+	];
+	if (events.length === 0) return answer('duplicateState');
+	return { ...answer('emitted'), events };
 }
 
 export interface StripeDelivery {
@@ -236,6 +256,10 @@ export async function handleStripeDelivery(
 			identify: (event) => event,
 			refusal: (event) => stripeEventRefusal(event, { livemode, events: stripe.events }),
 			async normalise(event) {
+				const customerId = stripe.rereadPayment ? stripeEventCustomerId(event) : null;
+				if (customerId) {
+					return normaliseStripeEvent(event, null, await currentCustomer(transport, customerId));
+				}
 				const intentId = stripe.rereadPayment ? stripeEventPaymentIntentId(event) : null;
 				if (!intentId) return normaliseStripeEvent(event);
 				const current = await transport.request<StripePaymentIntentLike>(
@@ -248,10 +272,26 @@ export async function handleStripeDelivery(
 				);
 				return normaliseStripeEvent(event, current);
 			},
-			isMissingPayment: isMissingPaymentIntent,
+			// Stripe answers 404 resource_missing alike for a PaymentIntent and a customer.
+			missingObject(event, error) {
+				if (!isMissingPaymentIntent(error)) return null;
+				return stripe.rereadPayment && stripeEventCustomerId(event)
+					? 'customer_not_found'
+					: 'payment_not_found';
+			},
 		},
 		memory,
 	);
+}
+
+/** A customer as Stripe has it now, its automatic method expanded (for its label). */
+async function currentCustomer(
+	transport: StripeTransport,
+	customerId: string,
+): Promise<StripeCustomerLike> {
+	return await transport.request<StripeCustomerLike>('GET', `/v1/customers/${customerId}`, {
+		params: { expand: ['invoice_settings.default_payment_method'] },
+	});
 }
 
 export interface Gateway360Delivery {
@@ -289,7 +329,7 @@ export async function handleGateway360Delivery(
 				if (!current) return ignore('payment_not_found');
 				return normaliseGateway360Event(event, { currentTransaction: current });
 			},
-			isMissingPayment: () => false,
+			missingObject: () => null,
 		},
 		memory,
 	);

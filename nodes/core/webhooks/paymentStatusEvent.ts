@@ -1,5 +1,6 @@
 import type { MoneyValue } from '../money/money';
 import type { PaymentRecord, PaymentStatus } from '../payments/paymentRecord';
+import type { PaymentMethodChangedEvent } from './paymentMethodChange';
 import type { RawBody } from './stripeSignature';
 
 /**
@@ -37,6 +38,18 @@ import type { RawBody } from './stripeSignature';
  *            vocabulary: 'livemode_mismatch' | 'event_not_selected' (`stripeEventRefusal`, before
  *            anything is read or remembered) and 'payment_not_found' (the re-read found no such
  *            payment: Stripe's 404 resource_missing, or a gateway without the transaction).
+ *            A change of automatic payment method (paymentMethodChange.ts) is not emitted for:
+ *            'automatic_method_unchanged' (customer.updated, the default payment method not among
+ *            what changed) | 'no_automatic_method' (the customer has none now) |
+ *            'not_automatic_method' (a method attached or saved that is not the customer's
+ *            automatic one: the event that makes it so tells the change) |
+ *            'automatic_method_unknown' (the event alone does not say and "Re-read payment" is
+ *            off) | 'not_mapped' (the Stripe customer names no books customer) |
+ *            'customer_not_found' (the re-read found no such customer, or a deleted one).
+ *   methodChange  (optional) the change of automatic payment method the event tells (its one
+ *            `payment_method_changed` item) and its state (`methodChangeStateKey`), deduplicated
+ *            apart from `stateKey`: one event may tell both a method added and the change.
+ *            With it, `events` may be [] and `ignored` null.
  *   stateKey identifies the payment state reached, e.g. `stripe:pi_1:succeeded:`; the delivery
  *            passes it to a second deduplicator so that the state is emitted once even when
  *            several events report it (checkout.session.completed and payment_intent.succeeded
@@ -53,6 +66,8 @@ import type { RawBody } from './stripeSignature';
  *   'payment_method_added'  Stripe setup_intent.succeeded and Checkout in setup mode: emitted on
  *                           Succeeded (status 'succeeded'), with no invoice and null amounts, so
  *                           the books can store the customer's automatic payment method
+ *   'payment_method_changed' the customer's automatic method is a new one: on its own output
+ *                           after these six (paymentMethodChange.ts), never on a status output
  *   'refund'                money of a succeeded payment went back: emitted on Refunded, both
  *                           providers, never on Succeeded (where a "payment confirmation"
  *                           would follow) nor Canceled (nothing was canceled). The record's
@@ -92,6 +107,12 @@ export type IgnoredReason =
 	| 'reversal_failed'
 	| 'refund_state_unknown'
 	| 'claim_released'
+	| 'automatic_method_unchanged'
+	| 'no_automatic_method'
+	| 'not_automatic_method'
+	| 'automatic_method_unknown'
+	| 'not_mapped'
+	| 'customer_not_found'
 	| StripeEventRefusal
 	| 'payment_not_found';
 
@@ -143,6 +164,8 @@ export interface NormalisedWebhook {
 	events: PaymentStatusEvent[];
 	ignored: IgnoredReason | null;
 	stateKey: string | null;
+	/** the change of automatic payment method the event tells, with its state; absent: none */
+	methodChange?: { event: PaymentMethodChangedEvent; stateKey: string } | null;
 }
 
 /** Nothing emitted, and why. */

@@ -19,6 +19,8 @@ import type {
 	StripePaymentIntentLike,
 } from '../stripe/paymentIntentRecords';
 import { refundStateOf } from '../stripe/refundState';
+import type { PaymentMethodChangedEvent } from './paymentMethodChange';
+import { methodChangeStateKey } from './paymentMethodChange';
 import type {
 	NormalisedWebhook,
 	ParsedEvent,
@@ -45,8 +47,26 @@ import type { RawBody } from './stripeSignature';
  *     'event_not_selected' | null (take it): checked right after parsing
  *   stripeEventPaymentIntentId(event) -> the PaymentIntent id to re-read, or null
  *   isMissingPaymentIntent(error) -> the re-read's error is Stripe's 404 resource_missing
- *   normaliseStripeEvent(event, currentPaymentIntent?) -> NormalisedWebhook
- *   STRIPE_WEBHOOK_EVENTS
+ *   stripeEventCustomerId(event) -> the Stripe customer to re-read (a possible change of its
+ *     automatic payment method), or null
+ *   normaliseStripeEvent(event, currentPaymentIntent?, currentCustomer?) -> NormalisedWebhook
+ *   STRIPE_WEBHOOK_EVENTS, STRIPE_METHOD_CHANGE_EVENTS, STRIPE_TRIGGER_EVENTS (both: the
+ *     trigger's default)
+ *
+ * A change of the customer's automatic payment method (kind 'payment_method_changed',
+ * paymentMethodChange.ts; the automatic method is the customer's
+ * `invoice_settings.default_payment_method`, as the Auto-Pay Scan reads it):
+ *   customer.updated whose `data.previous_attributes.invoice_settings` holds
+ *   `default_payment_method` (docs.stripe.com/api/events/object#event_object-data-previous_attributes:
+ *   the old values of the attributes that changed), else 'automatic_method_unchanged' before
+ *   anything is read; payment_method.attached; setup_intent.succeeded with `usage` off_session
+ *   (beside its payment_method_added item). With `currentCustomer` (the customer re-read,
+ *   "Re-read payment", `invoice_settings.default_payment_method` expanded) the automatic method
+ *   is the one Stripe holds now, so late or reordered events all report the last change; a
+ *   method attached or saved that is not the automatic one now tells no change
+ *   ('not_automatic_method': the customer.updated that makes it so does). Without a re-read
+ *   only customer.updated can tell (from its own object). A customer whose metadata names no
+ *   books customer (`books_customer_id`) is 'not_mapped': there are no invoices of ours to retry.
  *
  * Events handled (STRIPE_WEBHOOK_EVENTS, also the list to subscribe the endpoint to):
  *   payment_intent.succeeded|payment_failed|processing|canceled|requires_action -> as named;
@@ -94,6 +114,24 @@ export const STRIPE_WEBHOOK_EVENTS = [
 	'refund.failed',
 ];
 
+/**
+ * Events that may mean a customer's automatic payment method changed (setup_intent.succeeded,
+ * above, may too). Apart from STRIPE_WEBHOOK_EVENTS, the payment-status events.
+ */
+export const STRIPE_METHOD_CHANGE_EVENTS = ['customer.updated', 'payment_method.attached'];
+
+/** Every event the trigger handles: its default, and what its own endpoint subscribes to. */
+export const STRIPE_TRIGGER_EVENTS = [...STRIPE_WEBHOOK_EVENTS, ...STRIPE_METHOD_CHANGE_EVENTS];
+
+export interface StripeCustomerLike {
+	id: string;
+	object?: string;
+	/** a deleted customer, as Stripe answers a read of one */
+	deleted?: boolean;
+	metadata?: Record<string, string> | null;
+	invoice_settings?: { default_payment_method?: Expandable<PaymentMethodLike> } | null;
+}
+
 export interface StripeCheckoutSessionLike {
 	id: string;
 	object?: string;
@@ -113,6 +151,7 @@ export interface StripeSetupIntentLike {
 	customer?: Expandable<object>;
 	metadata?: Record<string, string> | null;
 	payment_method?: Expandable<PaymentMethodLike>;
+	usage?: string | null;
 }
 
 export interface StripeEventLike {
@@ -121,7 +160,7 @@ export interface StripeEventLike {
 	type: string;
 	created: number;
 	livemode: boolean;
-	data: { object: Record<string, unknown> };
+	data: { object: Record<string, unknown>; previous_attributes?: Record<string, unknown> | null };
 	request?: { id?: string | null; idempotency_key?: string | null } | string | null;
 }
 
@@ -207,6 +246,54 @@ export function stripeEventPaymentIntentId(event: StripeEventLike): string | nul
 		return idOf(object.payment_intent as Expandable<object>);
 	}
 	return null;
+}
+
+/** customer.updated: whether the default payment method is among what changed. */
+function defaultMethodChanged(event: StripeEventLike): boolean {
+	const previous = event.data.previous_attributes;
+	return (
+		isObject(previous) &&
+		isObject(previous.invoice_settings) &&
+		'default_payment_method' in previous.invoice_settings
+	);
+}
+
+/** The customer and method an event that may change the automatic method is about. */
+function methodEventSubject(event: StripeEventLike): {
+	customerId: string | null;
+	/** the method attached or saved; null for customer.updated (the customer says) */
+	paymentMethodId: string | null;
+} | null {
+	const object = event.data.object;
+	if (event.type === 'customer.updated') {
+		return { customerId: idOf(object.id as string), paymentMethodId: null };
+	}
+	if (event.type === 'payment_method.attached') {
+		return {
+			customerId: idOf(object.customer as Expandable<object>),
+			paymentMethodId: idOf(object.id as string),
+		};
+	}
+	if (event.type === 'setup_intent.succeeded' && object.usage === 'off_session') {
+		return {
+			customerId: idOf(object.customer as Expandable<object>),
+			paymentMethodId: idOf(object.payment_method as Expandable<object>),
+		};
+	}
+	return null;
+}
+
+/**
+ * The Stripe customer the delivery re-reads ("Re-read payment") for an event that may tell a
+ * change of its automatic payment method; null when none applies (a customer.updated that
+ * changed something else is decided without a request).
+ */
+export function stripeEventCustomerId(event: StripeEventLike): string | null {
+	const subject = methodEventSubject(event);
+	if (!subject) return null;
+	if (event.type === 'customer.updated' && !defaultMethodChanged(event)) return null;
+	if (event.type === 'setup_intent.succeeded' && !subject.paymentMethodId) return null;
+	return subject.customerId;
 }
 
 function header(event: StripeEventLike) {
@@ -318,6 +405,73 @@ function methodAddedEvent(
 	return { events: [added], ignored: null, stateKey };
 }
 
+/**
+ * The change an event tells of the customer's automatic payment method (the module comment),
+ * or why it tells none. `current`: the customer as Stripe has it now.
+ */
+function automaticMethodChange(
+	event: StripeEventLike,
+	current: StripeCustomerLike | null,
+): NormalisedWebhook {
+	const subject = methodEventSubject(event);
+	if (!subject) return ignore('unhandled_event_type');
+	if (event.type === 'customer.updated' && !defaultMethodChanged(event)) {
+		return ignore('automatic_method_unchanged');
+	}
+	if (!subject.customerId) return ignore('no_customer');
+	// Only Stripe's customer now says whether an attached or saved method is the automatic one.
+	const customer =
+		current ??
+		(event.type === 'customer.updated'
+			? (event.data.object as unknown as StripeCustomerLike)
+			: null);
+	if (!customer) return ignore('automatic_method_unknown');
+	if (!isObject(customer) || customer.id !== subject.customerId) {
+		throw new CoreInputError(
+			'currentCustomer',
+			`The re-read customer ${String((customer as { id?: unknown })?.id)} is not the event's customer ${subject.customerId}`,
+		);
+	}
+	if (customer.deleted === true) return ignore('customer_not_found');
+	const automatic = customer.invoice_settings?.default_payment_method ?? null;
+	const automaticId = idOf(automatic);
+	if (!automaticId) return ignore('no_automatic_method');
+	if (subject.paymentMethodId !== null && subject.paymentMethodId !== automaticId) {
+		return ignore('not_automatic_method');
+	}
+	const booksCustomerId = customer.metadata?.[BOOKS_CUSTOMER_METADATA_KEY];
+	if (!booksCustomerId) return ignore('not_mapped');
+	const common = header(event);
+	const previous = event.data.previous_attributes?.invoice_settings;
+	const change: PaymentMethodChangedEvent = {
+		provider: 'stripe',
+		kind: 'payment_method_changed',
+		eventId: common.eventId,
+		eventType: common.eventType,
+		occurredAt: common.occurredAt,
+		livemode: common.livemode,
+		stripeCustomerId: customer.id,
+		booksCustomerId,
+		paymentMethodId: automaticId,
+		paymentMethod: paymentMethodOf(automatic) ?? { id: automaticId, label: automaticId },
+		previousPaymentMethodId:
+			event.type === 'customer.updated' && isObject(previous)
+				? idOf(previous.default_payment_method as Expandable<object>)
+				: null,
+		setupIntentId:
+			event.type === 'setup_intent.succeeded' ? idOf(event.data.object.id as string) : null,
+	};
+	return {
+		events: [],
+		ignored: null,
+		stateKey: null,
+		methodChange: {
+			event: change,
+			stateKey: methodChangeStateKey('stripe', customer.id, automaticId),
+		},
+	};
+}
+
 function assertSameIntent(current: StripePaymentIntentLike, expectedId: string | null): void {
 	if (!isObject(current) || typeof current.id !== 'string' || typeof current.status !== 'string') {
 		throw new CoreInputError('currentPaymentIntent', 'The re-read payment is not a PaymentIntent');
@@ -405,13 +559,18 @@ function paymentOfSession(
 
 /**
  * One Stripe event (from `parseStripeEvent`) as payment-status items. `currentPaymentIntent`:
- * the event's PaymentIntent as Stripe has it now (see the module comment).
+ * the event's PaymentIntent as Stripe has it now; `currentCustomer`: the customer of an event
+ * that may change its automatic method, as Stripe has it now (see the module comment).
  */
 export function normaliseStripeEvent(
 	event: StripeEventLike,
 	currentPaymentIntent?: StripePaymentIntentLike | null,
+	currentCustomer?: StripeCustomerLike | null,
 ): NormalisedWebhook {
 	const object = event.data.object;
+	if (STRIPE_METHOD_CHANGE_EVENTS.includes(event.type)) {
+		return automaticMethodChange(event, currentCustomer ?? null);
+	}
 	const current = currentPaymentIntent ?? null;
 	if (current) assertSameIntent(current, stripeEventPaymentIntentId(event));
 
@@ -437,13 +596,17 @@ export function normaliseStripeEvent(
 
 	if (event.type === 'setup_intent.succeeded') {
 		const setupIntent = object as unknown as StripeSetupIntentLike;
-		return methodAddedEvent(event, {
+		const added = methodAddedEvent(event, {
 			setupIntentId: setupIntent.id,
 			checkoutSessionId: null,
 			customerId: idOf(setupIntent.customer),
 			metadata: setupIntent.metadata,
 			paymentMethod: setupIntent.payment_method,
 		});
+		// The saved method may already be the automatic one (set by whoever saved it): a change too.
+		const changed = currentCustomer ? automaticMethodChange(event, currentCustomer) : null;
+		if (added.events.length === 0 || !changed?.methodChange) return added;
+		return { ...added, methodChange: changed.methodChange };
 	}
 
 	const isCheckout =
