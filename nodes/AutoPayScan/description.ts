@@ -5,7 +5,9 @@ import {
 	DEFAULT_CATCH_UP_DAYS,
 	DEFAULT_GUARD_LOOKBACK_DAYS,
 	DEFAULT_IMPORTED_PAYMENT_METHOD_TYPES,
+	DEFAULT_RETRY_SCHEDULE_DAYS,
 } from '../core/defaults';
+import { MAX_RETRY_DAY } from '../core/autopay/retryPolicy';
 import { PAYMENT_METHOD_TYPE_OPTIONS } from '../shared/paymentMethodTypes';
 import { PER_CUSTOMER_READS_UP_TO } from './helpers/customerFacts';
 import { INVOICE_FIELD_DEFAULTS, INVOICE_FIELDS } from './helpers/invoiceFields';
@@ -159,6 +161,23 @@ export const properties: INodeProperties[] = [
 				options: PAYMENT_METHOD_TYPE_OPTIONS,
 				default: [...DEFAULT_IMPORTED_PAYMENT_METHOD_TYPES],
 				description: 'An automatic method of another type does not count (Check Stripe)',
+			},
+			{
+				displayName: 'Retry Days After the First Failure',
+				name: 'retryScheduleDays',
+				type: 'string',
+				default: DEFAULT_RETRY_SCHEDULE_DAYS.join(', '),
+				placeholder: 'e.g. 1, 3, 5, 7, 10, 14',
+				description: `The days after the first failed charge on which it is tried again, as whole numbers separated by commas (or a list from an expression), at most ${MAX_RETRY_DAY}. After the last one it is not tried again automatically.`,
+			},
+			{
+				displayName: 'Retry Failed Charges by Schedule',
+				name: 'retryPolicy',
+				type: 'boolean',
+				// DEFAULT_RETRY_POLICY: the lint asks for a literal (test/core/autopay/retryPolicy.test.js)
+				default: true,
+				description:
+					"Whether a failed automatic charge is tried again only on the retry days (Check Stripe), never after a decline the card networks forbid retrying, never more often than they allow, and at once when the customer's automatic payment method changes. Off: tried again every day of the catch-up window.",
 			},
 		],
 	},

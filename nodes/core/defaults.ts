@@ -28,5 +28,19 @@ export const DEFAULT_REQUESTS_IN_FLIGHT = 32;
 /** stripe-node's own timeout: long enough for a slow confirm, short enough to retry a dead socket. */
 export const DEFAULT_REQUEST_TIMEOUT_SECONDS = 80;
 
+/**
+ * Whether a failed automatic charge is retried by the retry policy (retryPolicy.ts) rather than
+ * every day of the catch-up window: on, because a schedule that follows the decline recovers more
+ * and never breaks the card networks' retry rules.
+ */
+export const DEFAULT_RETRY_POLICY = true;
+
+/**
+ * The days after the first failed automatic charge on which it is tried again: six retries over
+ * two weeks, most of them early (funds often arrive within days), inside every card network's cap
+ * and close to Stripe's Smart Retries default of 8 tries within 2 weeks.
+ */
+export const DEFAULT_RETRY_SCHEDULE_DAYS: readonly number[] = [1, 3, 5, 7, 10, 14];
+
 /** The locale amounts are shown in when none is set: a BCP 47 tag, as Intl.NumberFormat takes it. */
 export const DEFAULT_LOCALE = 'en-US';

@@ -5,7 +5,11 @@ import { declineOf } from '../../core/payments/declines';
 import { decodeInvoiceMetadata } from '../../core/payments/invoiceMetadata';
 import { paymentMethodLabel } from '../../core/payments/paymentMethodLabel';
 import type { PaymentMethodLike } from '../../core/payments/paymentMethodLabel';
-import { openPayLinks, recentPaymentIntents } from '../../core/stripe/paymentGuards';
+import {
+	IDEMPOTENCY_METADATA_KEY,
+	openPayLinks,
+	recentPaymentIntents,
+} from '../../core/stripe/paymentGuards';
 import { customersByBooksId } from '../../core/stripe/customers';
 import { isFullyRefunded } from '../../core/stripe/refundState';
 import type { StripeTransport } from '../../core/stripe/transport';
@@ -156,6 +160,8 @@ function paymentFact(intent: Stripe.PaymentIntent): StripePaymentFact {
 		invoiceIds: decodeInvoiceMetadata(intent.metadata).map((line) => line.invoiceId),
 		fullyRefunded: isFullyRefunded(intent),
 		lastDecline: declineOf(intent.last_payment_error),
+		created: intent.created,
+		idempotencyKey: intent.metadata?.[IDEMPOTENCY_METADATA_KEY] ?? null,
 	};
 }
 

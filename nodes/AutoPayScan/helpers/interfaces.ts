@@ -8,4 +8,7 @@ export interface ScanOptions {
 	mappingMetadataKey?: string;
 	guardLookbackDays?: number;
 	importedPaymentMethodTypes?: string[];
+	retryPolicy?: boolean;
+	/** "1, 3, 5", or a list of days from an expression */
+	retryScheduleDays?: string | number[];
 }

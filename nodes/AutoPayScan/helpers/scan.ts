@@ -23,9 +23,11 @@ export async function scanInvoices(this: IExecuteFunctions): Promise<INodeExecut
 	const checkStripe = this.getNodeParameter('checkStripe', 0, false) as boolean;
 	let scan;
 	let fieldNames;
+	let catchUpDays;
 	try {
 		const settings = scanSettingsFromParameters(this, options, checkStripe);
 		fieldNames = settings.fieldNames;
+		catchUpDays = settings.catchUpDays ?? 0;
 		scan = createScan(settings);
 	} catch (error) {
 		throw toNodeError(this.getNode(), error, 0);
@@ -46,7 +48,7 @@ export async function scanInvoices(this: IExecuteFunctions): Promise<INodeExecut
 		}
 		factsByCustomer = await readCustomerFacts(
 			transport,
-			factsSettingsFromOptions(options),
+			factsSettingsFromOptions(options, catchUpDays),
 			inTheRunning,
 		);
 	}

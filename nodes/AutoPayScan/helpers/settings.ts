@@ -7,7 +7,9 @@ import {
 	DEFAULT_CATCH_UP_DAYS,
 	DEFAULT_GUARD_LOOKBACK_DAYS,
 	DEFAULT_IMPORTED_PAYMENT_METHOD_TYPES,
+	DEFAULT_RETRY_POLICY,
 } from '../../core/defaults';
+import { NETWORK_CAP_WINDOW_DAYS, readRetrySchedule } from '../../core/autopay/retryPolicy';
 import type { CustomerFactsSettings } from './customerFacts';
 import type { ScanOptions } from './interfaces';
 import { INVOICE_FIELD_DEFAULTS } from './invoiceFields';
@@ -35,12 +37,25 @@ export function scanSettingsFromParameters(
 		maxTotalPerRun: parseCurrencyCaps(options.maxTotalPerRun, 'maxTotalPerRun'),
 		...(maxCharges ? { maxChargesPerRun: maxCharges } : {}),
 		fieldNames: { ...INVOICE_FIELD_DEFAULTS, ...fields },
+		retryPolicy: options.retryPolicy ?? DEFAULT_RETRY_POLICY,
+		retryScheduleDays: readRetrySchedule(options.retryScheduleDays).days,
 	};
 }
 
-/** What Check Stripe reads, and how far back: from the Options, now as the lookback's end. */
-export function factsSettingsFromOptions(options: ScanOptions): CustomerFactsSettings {
-	const lookbackDays = options.guardLookbackDays ?? DEFAULT_GUARD_LOOKBACK_DAYS;
+/**
+ * What Check Stripe reads, and how far back: from the Options, now as the lookback's end. With
+ * the retry policy, never less than an invoice's failed attempts need: its catch-up window and
+ * retry schedule, or the card networks' window of reattempts.
+ */
+export function factsSettingsFromOptions(
+	options: ScanOptions,
+	catchUpDays: number,
+): CustomerFactsSettings {
+	let lookbackDays = options.guardLookbackDays ?? DEFAULT_GUARD_LOOKBACK_DAYS;
+	if (options.retryPolicy ?? DEFAULT_RETRY_POLICY) {
+		const { lastDay } = readRetrySchedule(options.retryScheduleDays);
+		lookbackDays = Math.max(lookbackDays, catchUpDays + lastDay + 1, NETWORK_CAP_WINDOW_DAYS + 1);
+	}
 	return {
 		metadataKey: options.mappingMetadataKey || BOOKS_CUSTOMER_METADATA_KEY,
 		sinceSeconds: Math.floor(Date.now() / 1000) - lookbackDays * 86_400,

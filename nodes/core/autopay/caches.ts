@@ -12,6 +12,8 @@
  *   payment day or status word, not a new string built of every part for each invoice.
  * - a customer's Stripe facts -> their payments and pay links by invoice id, indexed once per
  *   customer (the facts object is the same for all of a customer's invoices).
+ * - the retry policy's verdict of the invoice being decided: the rules that read it and the
+ *   charge ask for it in turn (one invoice at a time, so the last one is remembered).
  */
 import { Memo } from '../memo';
 import { formatAmount } from '../money/money';
@@ -20,6 +22,8 @@ import { chargeProblem, currencyCode, signedMinor, statusMeaning } from './invoi
 import type { SayingMeaning, StatusMeaning } from './invoiceValues';
 import { booksStatusEnd, invoiceSentence, notDueYetEnd, outsideCatchUpWindowEnd } from './messages';
 import type { ReadInvoice } from './reading';
+import { judgeRetry, readRetrySchedule } from './retryPolicy';
+import type { RetryContext, RetryVerdict } from './retryPolicy';
 import type { ScanConfig } from './settings';
 import type { CustomerFacts, StripePayLinkFact, StripePaymentFact } from './types';
 
@@ -75,7 +79,22 @@ export class ScanCaches {
 		Map<string, StripePayLinkFact[]>
 	>();
 
-	constructor(private readonly config: ScanConfig) {}
+	private lastRetryInvoice: ReadInvoice | undefined;
+
+	private lastRetryFacts: CustomerFacts | undefined;
+
+	private lastRetryVerdict: RetryVerdict | undefined;
+
+	/** the policy's context; with the policy off, the schedule only shapes unused fields */
+	private readonly retryContext: RetryContext;
+
+	constructor(private readonly config: ScanConfig) {
+		this.retryContext = {
+			schedule: config.retry ?? readRetrySchedule(undefined),
+			calendar: config.calendar,
+			today: config.today,
+		};
+	}
 
 	/** The invoice's currency (see currencyCode); CoreInputError when Stripe does not charge in it. */
 	currency(value: unknown): CurrencyMemos {
@@ -153,6 +172,26 @@ export class ScanCaches {
 	payLinksFor(facts: CustomerFacts | undefined, invoiceId: string) {
 		if (!facts?.payLinks?.length) return undefined;
 		return byInvoice(this.payLinksByInvoice, facts, facts.payLinks).get(invoiceId);
+	}
+
+	/**
+	 * The retry policy's verdict (retryPolicy.ts) on the invoice's failed attempts with the
+	 * customer's automatic method; undefined with no failed attempt or no automatic method.
+	 */
+	retryVerdict(invoice: ReadInvoice, facts: CustomerFacts | undefined): RetryVerdict | undefined {
+		if (invoice === this.lastRetryInvoice && facts === this.lastRetryFacts) {
+			return this.lastRetryVerdict;
+		}
+		const method = facts?.automaticPaymentMethod;
+		const payments = this.paymentsFor(facts, invoice.invoiceId);
+		const verdict =
+			method && payments !== undefined
+				? judgeRetry(payments, method, this.retryContext)
+				: undefined;
+		this.lastRetryInvoice = invoice;
+		this.lastRetryFacts = facts;
+		this.lastRetryVerdict = verdict;
+		return verdict;
 	}
 
 	private memosOf(code: string): CurrencyMemos {

@@ -5,7 +5,7 @@
  */
 import type { ReadInvoice } from './reading';
 import type { ScanConfig } from './settings';
-import type { ChargeDecision, CustomerFacts, SkipDecision, SkipReason } from './types';
+import type { ChargeDecision, CustomerFacts, Recovery, SkipDecision, SkipReason } from './types';
 
 export function skip(reason: SkipReason, invoice: ReadInvoice, message: string): SkipDecision {
 	return {
@@ -37,6 +37,17 @@ export function retryForbidden(
 	return { ...skipByPayment('DO_NOT_RETRY', invoice, message, paymentId), declineCode };
 }
 
+/** A skip of the retry policy: the newest failed payment and where the recovery stands. */
+export function skipByRetryPolicy(
+	reason: SkipReason,
+	invoice: ReadInvoice,
+	message: string,
+	paymentId: string,
+	recovery: Recovery,
+): SkipDecision {
+	return { ...skipByPayment(reason, invoice, message, paymentId), recovery };
+}
+
 /** INVALID_FIELD, naming the item's field; without an invoice id when the id itself is unusable. */
 export function invalidField(
 	field: string,
@@ -52,7 +63,8 @@ export function invalidField(
 
 /**
  * The charge of an invoice that broke no rule: its full balance, under `idempotencyKey`. With
- * Check Stripe, also whom and with what to charge (the Stripe rules made sure both exist).
+ * Check Stripe, also whom and with what to charge (the Stripe rules made sure both exist); a
+ * retry of a failed charge also carries where its recovery stands.
  */
 export function charge(
 	invoice: ReadInvoice,
@@ -60,6 +72,7 @@ export function charge(
 	amount: string,
 	idempotencyKey: string,
 	facts: CustomerFacts | undefined,
+	recovery?: Recovery,
 ): ChargeDecision {
 	const decision: ChargeDecision = {
 		action: 'charge',
@@ -79,5 +92,6 @@ export function charge(
 		decision.stripeCustomerEmail = facts.stripeCustomerEmail ?? null;
 		decision.paymentMethod = facts.automaticPaymentMethod;
 	}
+	if (recovery !== undefined) decision.recovery = recovery;
 	return decision;
 }

@@ -39,9 +39,17 @@
  * not be a limit. Caps hold per run; they are not a daily limit across schedulers.
  *
  * Idempotency: paymentIdempotencyKey({ provider: 'stripe', purpose: 'autopay', invoiceIds: [id],
- * amountMinor, currency, day: scanDay }), so the same input on the same day gives the same key.
+ * amountMinor, currency, day: scanDay }), so the same input on the same day gives the same key
+ * (pinned across releases: first charges and scheduled retries keep it). A charge made because
+ * the automatic method changed since the invoice's failed attempts (retryPolicy.ts) adds
+ * `paymentMethod: <the new method's id>`: the failure may be today's, made under the plain key,
+ * and the same key again would replay that decline instead of charging the new method. Two runs
+ * charging the same new method on one day still share one key.
+ *
+ * Retry policy (Check Stripe, on by default): an invoice whose charges failed is charged only on
+ * its schedule's days (rules 18-21, retryPolicy.ts); such a charge carries `recovery` (types.ts).
  */
-import { paymentIdempotencyKeys } from '../payments/idempotency';
+import { paymentIdempotencyKey, paymentIdempotencyKeys } from '../payments/idempotency';
 import { ScanCaches } from './caches';
 import { charge } from './decisions';
 import { isReadable, isReading, readInvoice } from './reading';
@@ -114,9 +122,29 @@ export class ScanRun {
 		const skip = firstBrokenRule(reading, this.run, customerFacts);
 		if (skip !== undefined) return this.skipped(skip);
 		this.tally.recordCharge(reading.currency, reading.amountMinor);
-		const key = this.keyFor([reading.invoiceId], reading.amountMinor, reading.currency);
+		const verdict = this.config.checkStripe
+			? this.caches.retryVerdict(reading, customerFacts)
+			: undefined;
+		const retry = verdict?.kind === 'charge' ? verdict.recovery : undefined;
+		const key = retry?.methodChanged
+			? this.keyForNewMethod(reading, customerFacts?.automaticPaymentMethod?.id)
+			: this.keyFor([reading.invoiceId], reading.amountMinor, reading.currency);
 		const amount = this.caches.amountText(reading);
-		return charge(reading, this.config, amount, key, customerFacts);
+		const recovery = this.config.retry === undefined ? undefined : retry;
+		return charge(reading, this.config, amount, key, customerFacts, recovery);
+	}
+
+	/** The key of a charge on a method other than the one the invoice's charges failed on. */
+	private keyForNewMethod(reading: ReadInvoice, paymentMethod: string | undefined): string {
+		return paymentIdempotencyKey({
+			provider: 'stripe',
+			purpose: 'autopay',
+			invoiceIds: [reading.invoiceId],
+			amountMinor: reading.amountMinor,
+			currency: reading.currency,
+			day: this.config.scanDay,
+			paymentMethod,
+		});
 	}
 
 	/**

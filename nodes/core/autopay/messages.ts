@@ -9,8 +9,10 @@
  */
 import type { RetryBan } from '../payments/declines';
 import { formatAmount } from '../money/money';
+import { formatEpochDay } from './dates';
 import { openPayLinkSentence } from '../stripe/paymentGuards';
 import type { SayingMeaning } from './invoiceValues';
+import type { FailedAttempt, NetworkCap, RetrySchedule } from './retryPolicy';
 import type { ScanConfig } from './settings';
 import type { AutomaticPaymentMethod, StripePayLinkFact, StripePaymentFact } from './types';
 
@@ -125,7 +127,52 @@ export function doNotRetry(
 	return `Invoice ${invoice.invoiceId} is not charged again: its payment ${payment.id} was declined on ${method.label} (${method.id}) with ${BAN_SIGNALS[ban.signal]} ${ban.code} (${ban.meaning}), which the card networks forbid retrying; it is charged once customer ${invoice.customerId} has another automatic payment method`;
 }
 
-// Rule 18: the caps. overCap names the invoice; the others say why.
+// Rules 18-21: the retry policy (retryPolicy.ts).
+
+/** "its payment pi_1 was declined on Visa •••• 4242 with decline code insufficient_funds" */
+function lastAttempt({ payment, decline }: FailedAttempt): string {
+	const method = decline.paymentMethodLabel ?? decline.paymentMethodId ?? 'its payment method';
+	const what = decline.declineCode
+		? `decline code ${decline.declineCode}`
+		: decline.code
+			? `code ${decline.code}`
+			: 'no code';
+	return `its last payment ${payment.id} was declined on ${method} with ${what}`;
+}
+
+function scheduleText(schedule: RetrySchedule, startDay: number): string {
+	return `the retry schedule (days ${schedule.days.join(', ')} after the first failure on ${formatEpochDay(startDay)})`;
+}
+
+export function retriesExhausted(
+	invoice: { invoiceId: string; customerId: string },
+	attempt: FailedAttempt,
+	schedule: RetrySchedule,
+	startDay: number,
+	cap: NetworkCap | undefined,
+	reattempts: number,
+): string {
+	const why = cap
+		? `${reattempts} retries reached ${cap.name}`
+		: `${scheduleText(schedule, startDay)} ended on ${formatEpochDay(startDay + schedule.lastDay)}`;
+	return `Invoice ${invoice.invoiceId} is not charged again: ${why}; ${lastAttempt(attempt)}; it is charged once customer ${invoice.customerId} has another automatic payment method`;
+}
+
+export function customerMustAct(invoiceId: string, attempt: FailedAttempt): string {
+	return `Invoice ${invoiceId} is not charged off-session: ${lastAttempt(attempt)}, which only the customer can resolve, by completing the payment with the payment link or setting another automatic payment method`;
+}
+
+export function retryScheduled(
+	invoiceId: string,
+	attempt: FailedAttempt,
+	schedule: RetrySchedule,
+	startDay: number,
+	nextTryDay: string | null,
+): string {
+	return `Invoice ${invoiceId} is not charged today: ${scheduleText(schedule, startDay)} tries it next on ${nextTryDay}; ${lastAttempt(attempt)}`;
+}
+
+// Rule 22: the caps. overCap names the invoice; the others say why.
 
 export function overCap(
 	invoiceId: string,

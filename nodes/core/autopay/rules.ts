@@ -1,7 +1,7 @@
 /**
  * The auto-pay rules, in the order they are applied: the first rule an invoice breaks is its one
  * reason (stable across runs). Rule 1 is the reading of the item (reading.ts): no rule can judge
- * what could not be read. Rules 2-18 are the functions below, applied in this order by
+ * what could not be read. Rules 2-22 are the functions below, applied in this order by
  * firstBrokenRule; test/core/autopay/rules.test.js holds this list and that code to one another.
  *
  *  1. INVALID_FIELD (readInvoice)
@@ -26,7 +26,10 @@
  *  7. NOT_DUE_YET (notDueYet)
  *     the payment day is after today.
  *  8. OUTSIDE_CATCH_UP_WINDOW (outsideCatchUpWindow)
- *     the payment day is before today - catchUpDays.
+ *     the payment day is before today - catchUpDays. With the retry policy (retryPolicy.ts: on,
+ *     with Check Stripe) only before that less the schedule's last day: an invoice in between may
+ *     be in a retry schedule, which the window must not end early; rule 21 judges it once its
+ *     attempts are read.
  *  9. PAYMENT_PENDING (pendingInTheBooks)
  *     status or paymentStatus says a payment is pending (PENDING_WORDS).
  * 10. ACTION_REQUIRED (actionInTheBooks)
@@ -53,7 +56,20 @@
  *     its code). The block lifts when the automatic method is another one. After 16 because the
  *     block is judged against that method; after the payments and pay links because those say
  *     more (paid, on its way).
- * 18. OVER_CAP (overCap)
+ *     Check Stripe and the retry policy only (retryPolicy.ts), for an invoice whose charges failed
+ *     (a decline on another method than the automatic one counts for nothing: charged now):
+ * 18. RETRIES_EXHAUSTED (retriesExhausted)
+ *     the retry schedule of the failures on the automatic method has ended, or the reattempts
+ *     reached the card networks' cap (named, with its count).
+ * 19. ACTION_REQUIRED (customerMustAct)
+ *     the newest failure on the automatic method needs the customer (authentication_required, or
+ *     advice confirm_card_data): never retried off-session; they complete it with the link.
+ * 20. RETRY_SCHEDULED (retryNotDue)
+ *     today is not a retry day of the schedule (or today's try was made): names the next one.
+ * 21. OUTSIDE_CATCH_UP_WINDOW (lateWithoutFailure)
+ *     past the catch-up window (rule 8 left it to the policy) and no retry is due: no failed
+ *     charge to recover, or none due today.
+ * 22. OVER_CAP (overCap)
  *     above the per-invoice cap, then the run's charge count, then the run's total in the
  *     invoice's currency. Run caps count only invoices that reach this step and are charged, in
  *     input order: an invoice that would pass the total is skipped and a later, smaller one may
@@ -61,8 +77,8 @@
  * Otherwise: charge the full balance.
  *
  * Rules 3-10 judge the invoice and the settings alone (booksRule), and come before every Stripe
- * rule, so needsCustomerFacts can ask them before any Stripe read; rules 11-17 judge the
- * customer's Stripe facts (stripeRule, with Check Stripe only); rules 2 and 18 the run so far.
+ * rule, so needsCustomerFacts can ask them before any Stripe read; rules 11-21 judge the
+ * customer's Stripe facts (stripeRule, with Check Stripe only); rules 2 and 22 the run so far.
  *
  * The order is written as one expression per group, `a(...) ?? b(...) ?? ...`, not as an array
  * walked in a loop: each call then has one target, which V8 inlines, where a loop calling an
@@ -71,9 +87,10 @@
  */
 import { retryBan } from '../payments/declines';
 import type { ScanCaches } from './caches';
-import { invalidField, retryForbidden, skip, skipByPayment } from './decisions';
+import { invalidField, retryForbidden, skip, skipByPayment, skipByRetryPolicy } from './decisions';
 import type { SayingMeaning } from './invoiceValues';
 import * as say from './messages';
+import { isDeclined } from './retryPolicy';
 import type { ReadInvoice } from './reading';
 import type { SeenIds } from './seenIds';
 import type { ScanConfig } from './settings';
@@ -86,14 +103,11 @@ export interface RuleRun {
 	readonly caches: ScanCaches;
 	/** the invoice ids met so far (rule 2) */
 	readonly seenIds: SeenIds;
-	/** the charges decided so far (rule 18) */
+	/** the charges decided so far (rule 22) */
 	readonly tally: RunTally<SkipReason>;
 }
 
 const PENDING_INTENT = new Set(['processing', 'requires_capture']);
-
-// A declined PaymentIntent waits for another method, or was given up.
-const DECLINED_INTENT = new Set(['requires_payment_method', 'canceled']);
 
 /** Every readable id is remembered (reading.ts too), so no later item with it is ever charged. */
 function duplicateInInput(invoice: ReadInvoice, run: RuleRun): SkipDecision | undefined {
@@ -144,7 +158,7 @@ function notDueYet(invoice: ReadInvoice, run: RuleRun): SkipDecision | undefined
 }
 
 function outsideCatchUpWindow(invoice: ReadInvoice, run: RuleRun): SkipDecision | undefined {
-	if (invoice.paymentEpochDay >= run.config.earliestDay) return undefined;
+	if (invoice.paymentEpochDay >= run.config.retryEarliestDay) return undefined;
 	return skip('OUTSIDE_CATCH_UP_WINDOW', invoice, run.caches.outsideCatchUpWindow(invoice));
 }
 
@@ -240,7 +254,7 @@ function retryForbiddenOnMethod(
 	if (payments === undefined || !method) return undefined;
 	for (const payment of payments) {
 		const decline = payment.lastDecline;
-		if (decline === undefined || !DECLINED_INTENT.has(payment.status)) continue;
+		if (decline === undefined || !isDeclined(payment)) continue;
 		if ((decline.paymentMethodId ?? method.id) !== method.id) continue;
 		const ban = retryBan(decline);
 		if (ban === undefined) continue;
@@ -248,6 +262,72 @@ function retryForbiddenOnMethod(
 		return retryForbidden(invoice, message, payment.id, ban.code);
 	}
 	return undefined;
+}
+
+/** The policy's verdict, when the policy is on (the caches compute it once per invoice). */
+function retryVerdict(invoice: ReadInvoice, run: RuleRun, facts: CustomerFacts | undefined) {
+	return run.config.retry === undefined ? undefined : run.caches.retryVerdict(invoice, facts);
+}
+
+function retriesExhausted(
+	invoice: ReadInvoice,
+	run: RuleRun,
+	facts: CustomerFacts | undefined,
+): SkipDecision | undefined {
+	const verdict = retryVerdict(invoice, run, facts);
+	if (verdict?.kind !== 'exhausted' || run.config.retry === undefined) return undefined;
+	const { attempt, startDay, cap, reattempts, recovery } = verdict;
+	const message = say.retriesExhausted(
+		invoice,
+		attempt,
+		run.config.retry,
+		startDay,
+		cap,
+		reattempts,
+	);
+	const paymentId = attempt.payment.id;
+	return skipByRetryPolicy('RETRIES_EXHAUSTED', invoice, message, paymentId, recovery);
+}
+
+function customerMustAct(
+	invoice: ReadInvoice,
+	run: RuleRun,
+	facts: CustomerFacts | undefined,
+): SkipDecision | undefined {
+	const verdict = retryVerdict(invoice, run, facts);
+	if (verdict?.kind !== 'customer') return undefined;
+	const message = say.customerMustAct(invoice.invoiceId, verdict.attempt);
+	const paymentId = verdict.attempt.payment.id;
+	return skipByRetryPolicy('ACTION_REQUIRED', invoice, message, paymentId, verdict.recovery);
+}
+
+function retryNotDue(
+	invoice: ReadInvoice,
+	run: RuleRun,
+	facts: CustomerFacts | undefined,
+): SkipDecision | undefined {
+	const verdict = retryVerdict(invoice, run, facts);
+	if (verdict?.kind !== 'scheduled' || run.config.retry === undefined) return undefined;
+	const { attempt, startDay, recovery } = verdict;
+	const message = say.retryScheduled(
+		invoice.invoiceId,
+		attempt,
+		run.config.retry,
+		startDay,
+		recovery.nextTryDay,
+	);
+	return skipByRetryPolicy('RETRY_SCHEDULED', invoice, message, attempt.payment.id, recovery);
+}
+
+/** Past the catch-up window, kept for the policy by rule 8, with no retry due today. */
+function lateWithoutFailure(
+	invoice: ReadInvoice,
+	run: RuleRun,
+	facts: CustomerFacts | undefined,
+): SkipDecision | undefined {
+	if (invoice.paymentEpochDay >= run.config.earliestDay) return undefined;
+	if (retryVerdict(invoice, run, facts)?.kind === 'charge') return undefined;
+	return skip('OUTSIDE_CATCH_UP_WINDOW', invoice, run.caches.outsideCatchUpWindow(invoice));
 }
 
 function overCap(invoice: ReadInvoice, run: RuleRun): SkipDecision | undefined {
@@ -280,7 +360,7 @@ function runTotalCapWhy({ amountMinor, currency }: ReadInvoice, { config, tally 
 	return total > cap ? say.aboveRunTotalCap(total, cap, currency) : undefined;
 }
 
-/** Rules 2-18, in the order above: the skip of the first one the invoice breaks. */
+/** Rules 2-22, in the order above: the skip of the first one the invoice breaks. */
 export function firstBrokenRule(
 	invoice: ReadInvoice,
 	run: RuleRun,
@@ -308,7 +388,7 @@ export function booksRule(invoice: ReadInvoice, run: RuleRun): SkipDecision | un
 	);
 }
 
-/** Rules 11-17: the customer's Stripe facts. */
+/** Rules 11-21: the customer's Stripe facts. */
 function stripeRule(
 	invoice: ReadInvoice,
 	run: RuleRun,
@@ -321,6 +401,10 @@ function stripeRule(
 		openPayLink(invoice, run, facts) ??
 		noCustomerMapping(invoice, facts) ??
 		noAutomaticMethod(invoice, facts) ??
-		retryForbiddenOnMethod(invoice, run, facts)
+		retryForbiddenOnMethod(invoice, run, facts) ??
+		retriesExhausted(invoice, run, facts) ??
+		customerMustAct(invoice, run, facts) ??
+		retryNotDue(invoice, run, facts) ??
+		lateWithoutFailure(invoice, run, facts)
 	);
 }

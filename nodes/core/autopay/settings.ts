@@ -3,10 +3,12 @@
  * the earliest day of the catch-up window as epoch days, caps in minor units per currency, the
  * item's field names. Bad settings throw a CoreInputError naming the setting, before any invoice.
  */
-import { DEFAULT_CATCH_UP_DAYS } from '../defaults';
+import { DEFAULT_CATCH_UP_DAYS, DEFAULT_RETRY_POLICY } from '../defaults';
 import { CoreInputError } from '../errors';
 import { currencyRules, parseAmount } from '../money/money';
 import { BusinessCalendar, formatEpochDay } from './dates';
+import { readRetrySchedule } from './retryPolicy';
+import type { RetrySchedule } from './retryPolicy';
 import type { CurrencyCaps, InvoiceField, ScanSettings, TakePaymentOn } from './types';
 
 export interface ScanConfig {
@@ -22,6 +24,17 @@ export interface ScanConfig {
 	catchUpDays: number;
 	/** the first payment day still charged: today - catchUpDays */
 	earliestDay: number;
+	/**
+	 * the retry schedule when the retry policy judges failed charges (policy on and Check Stripe,
+	 * which reads the attempts); undefined otherwise
+	 */
+	retry: RetrySchedule | undefined;
+	/**
+	 * the first payment day whose invoice may still be in a retry schedule: earliestDay less the
+	 * schedule's last day with the retry policy (rule 8 leaves the days between to rule 21),
+	 * earliestDay without
+	 */
+	retryEarliestDay: number;
 	recurringOnly: boolean;
 	checkStripe: boolean;
 	/** lowercase ISO code, for invoices without a currency */
@@ -59,6 +72,10 @@ export function readScanSettings(settings: ScanSettings): ScanConfig {
 			? undefined
 			: readCount(settings.maxChargesPerRun, 'maxChargesPerRun', 1);
 	const names = settings.fieldNames ?? {};
+	const checkStripe = settings.checkStripe ?? false;
+	const schedule = readRetrySchedule(settings.retryScheduleDays);
+	const retry =
+		checkStripe && (settings.retryPolicy ?? DEFAULT_RETRY_POLICY) ? schedule : undefined;
 	return {
 		takePaymentOn,
 		dateField: takePaymentOn === 'dueDate' ? 'dueDate' : 'createdAt',
@@ -68,8 +85,10 @@ export function readScanSettings(settings: ScanSettings): ScanConfig {
 		scanDay: formatEpochDay(today),
 		catchUpDays,
 		earliestDay: today - catchUpDays,
+		retry,
+		retryEarliestDay: today - catchUpDays - (retry?.lastDay ?? 0),
 		recurringOnly: settings.recurringOnly ?? true,
-		checkStripe: settings.checkStripe ?? false,
+		checkStripe,
 		defaultCurrency,
 		maxPerInvoice,
 		maxChargesPerRun,

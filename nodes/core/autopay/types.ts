@@ -19,6 +19,8 @@ export const SKIP_REASONS = [
 	'NO_CUSTOMER_MAPPING',
 	'NO_AUTOMATIC_METHOD',
 	'DO_NOT_RETRY',
+	'RETRIES_EXHAUSTED',
+	'RETRY_SCHEDULED',
 	'OVER_CAP',
 ] as const;
 
@@ -66,6 +68,16 @@ export interface ScanSettings {
 	maxTotalPerRun?: CurrencyCaps;
 	/** the item's field names, so INVALID_FIELD names what the user sees; default the key itself */
 	fieldNames?: Partial<Record<InvoiceField, string>>;
+	/**
+	 * with Check Stripe: retry failed automatic charges by the retry policy (retryPolicy.ts) instead
+	 * of every day of the catch-up window; default DEFAULT_RETRY_POLICY (defaults.ts)
+	 */
+	retryPolicy?: boolean;
+	/**
+	 * the days after the first failure on which a failed charge is tried again, e.g. [1, 3, 5] or
+	 * "1, 3, 5"; default DEFAULT_RETRY_SCHEDULE_DAYS (defaults.ts)
+	 */
+	retryScheduleDays?: readonly number[] | string;
 }
 
 /** A PaymentIntent of the customer, as the shell read it (recent ones, via a list call). */
@@ -79,6 +91,13 @@ export interface StripePaymentFact {
 	fullyRefunded?: boolean;
 	/** its last failed attempt (Stripe's last_payment_error), with the method it was made on */
 	lastDecline?: Decline;
+	/** when Stripe created it, Unix seconds: the day of an attempt not made by the auto-pay */
+	created?: number;
+	/**
+	 * the idempotency key it was made under (its metadata): an auto-pay key names the business day
+	 * the attempt belongs to (idempotency.ts)
+	 */
+	idempotencyKey?: string | null;
 }
 
 /** An open pay link of the customer (a payment-mode Checkout Session not paid yet). */
@@ -113,6 +132,66 @@ export interface CustomerFacts {
 	payLinks?: readonly StripePayLinkFact[];
 }
 
+/** The newest failed attempt of an invoice, as the retry policy read it from Stripe. */
+export interface RecoveryDecline {
+	/** the PaymentIntent that failed */
+	paymentId: string;
+	/** the business day the attempt belongs to, YYYY-MM-DD */
+	day: string;
+	/** Stripe's error code, e.g. card_declined, authentication_required */
+	code: string | null;
+	/** the issuer's reason, e.g. insufficient_funds */
+	declineCode: string | null;
+	/** Stripe's advice: do_not_try_again, try_again_later, confirm_card_data */
+	adviceCode: string | null;
+	/** the card network's two-digit advice */
+	networkAdviceCode: string | null;
+	/** the card network's decline code */
+	networkDeclineCode: string | null;
+	/** the method it was made on (null when Stripe did not name it) */
+	paymentMethodId: string | null;
+	/** that method as people read it, e.g. "Visa •••• 4242" (null when unknown) */
+	paymentMethodLabel: string | null;
+}
+
+/**
+ * Where the recovery of an invoice whose automatic charges failed stands (retryPolicy.ts), for
+ * the emails and reports built on the scan: on a charge that is a retry, and on the skips the
+ * retry policy decides (RETRY_SCHEDULED, RETRIES_EXHAUSTED, ACTION_REQUIRED for a decline the
+ * customer must resolve) and on DO_NOT_RETRY. Read from Stripe's PaymentIntents only, so every
+ * worker and every run tells the same. Days are YYYY-MM-DD in the business time zone.
+ *
+ * On a charge, nextTryDay, retriesLeft and lastTry say what follows if THIS charge fails too.
+ */
+export interface Recovery {
+	/**
+	 * why the decision is what it is: `schedule` (a retry day, or the schedule's end),
+	 * `network-cap` (the card network's limit of retries is reached), `customer-action` (the bank
+	 * wants the customer: only they can complete the payment, with the link), `hard-decline`
+	 * (DO_NOT_RETRY), `method-changed` (the automatic method is not the one that failed)
+	 */
+	decidedBy: 'schedule' | 'network-cap' | 'customer-action' | 'hard-decline' | 'method-changed';
+	/** failed attempts of the invoice so far, on every method */
+	attempts: number;
+	/** the day of the invoice's first failed attempt */
+	firstFailureDay: string;
+	/** the newest failed attempt */
+	lastDecline: RecoveryDecline;
+	/** the day of the next automatic try; null when none will be made */
+	nextTryDay: string | null;
+	/** automatic tries still to come (on a charge: after this one), at most */
+	retriesLeft: number;
+	/** this charge is the last automatic try of the schedule (always false on a skip) */
+	lastTry: boolean;
+	/**
+	 * the schedule's last day: the first failure on the current automatic method plus the last
+	 * retry day (on a method-changed charge: the end of the schedule that starts if it fails)
+	 */
+	scheduleEndDay: string;
+	/** the charge is made because the automatic method changed since the last failure */
+	methodChanged: boolean;
+}
+
 /**
  * An invoice to charge today: the whole payment request, so the pay step charges exactly this
  * without working any of it out again: the amount in minor units and its currency, and (with
@@ -145,6 +224,8 @@ export interface ChargeDecision {
 	stripeCustomerEmail?: string | null;
 	/** with Check Stripe: the customer's automatic payment method, the one charged */
 	paymentMethod?: AutomaticPaymentMethod;
+	/** a retry of a failed automatic charge (retry policy on): where its recovery stands */
+	recovery?: Recovery;
 }
 
 export interface SkipDecision {
@@ -166,6 +247,11 @@ export interface SkipDecision {
 	paymentId?: string;
 	/** DO_NOT_RETRY: the code that forbids the retry, e.g. lost_card or do_not_try_again */
 	declineCode?: string;
+	/**
+	 * the retry policy's skips (RETRY_SCHEDULED, RETRIES_EXHAUSTED, ACTION_REQUIRED for a decline
+	 * only the customer can resolve) and DO_NOT_RETRY, retry policy on: where its recovery stands
+	 */
+	recovery?: Recovery;
 }
 
 export type Decision = ChargeDecision | SkipDecision;

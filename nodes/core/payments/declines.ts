@@ -23,6 +23,9 @@
  */
 import type Stripe from 'stripe';
 
+import { paymentMethodLabel } from './paymentMethodLabel';
+import type { PaymentMethodLike } from './paymentMethodLabel';
+
 /** The signals of one failed payment attempt, as Stripe reports them (null when absent). */
 export interface Decline {
 	/** Stripe's error code, e.g. card_declined */
@@ -39,6 +42,8 @@ export interface Decline {
 	cardBrand: string | null;
 	/** the payment method the attempt was made with */
 	paymentMethodId: string | null;
+	/** that method as people read it, e.g. "Visa •••• 4242"; null when Stripe named only its id */
+	paymentMethodLabel: string | null;
 }
 
 /** Why a decline forbids an automatic retry: the signal, its value and what it means. */
@@ -138,5 +143,8 @@ export function declineOf(
 		networkDeclineCode: nonEmptyString(error.network_decline_code),
 		cardBrand: nonEmptyString(methodObject?.card?.brand),
 		paymentMethodId: nonEmptyString(methodObject?.id ?? method),
+		paymentMethodLabel: methodObject
+			? paymentMethodLabel(methodObject as unknown as PaymentMethodLike)
+			: null,
 	};
 }

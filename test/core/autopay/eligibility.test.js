@@ -29,16 +29,29 @@ function withPayment(status, invoiceIds = ['INV-7'], extra = {}) {
 	return { ...FACTS, payments: [{ id: 'pi_1', status, invoiceIds, ...extra }] };
 }
 /**
+ * A failed attempt of INV-7; `day`: the business day its auto-pay key names (none: no key, no
+ * created, so the policy takes it as made today).
  * @param {Parameters<typeof decline>[0]} signals
- * @param {{ status?: string, method?: string | null, facts?: CustomerFacts }} [options]
+ * @param {{ status?: string, method?: string | null, facts?: CustomerFacts, day?: string }} [options]
  * @returns {CustomerFacts}
  */
-function withDecline(signals, { status = 'requires_payment_method', method, facts = FACTS } = {}) {
+function withDecline(
+	signals,
+	{ status = 'requires_payment_method', method, facts = FACTS, day } = {},
+) {
+	const key = day === undefined ? {} : { idempotencyKey: `invpay-autopay-${day}-00000000000000` };
 	return {
 		...facts,
-		payments: [{ id: 'pi_1', status, invoiceIds: ['INV-7'], ...decline(signals, method) }],
+		payments: [{ id: 'pi_1', status, invoiceIds: ['INV-7'], ...decline(signals, method), ...key }],
 	};
 }
+const SOFT = { code: 'card_declined', declineCode: 'insufficient_funds' };
+const YESTERDAY = '2026-11-22';
+/** @param {string} id @param {string} day */
+const failedOn = (id, day) =>
+	/** @type {NonNullable<CustomerFacts['payments']>} */ (withDecline(SOFT, { day }).payments).map(
+		(payment) => ({ ...payment, id }),
+	);
 const REFUNDED = { fullyRefunded: true };
 /** @returns {CustomerFacts} */
 function withPayLink(invoiceIds = ['INV-7'], facts = FACTS) {
@@ -172,8 +185,22 @@ const CASES = [
 	['declined stolen_card, then canceled', {}, STRIPE, withDecline({ declineCode: 'stolen_card' }, { status: 'canceled' }), skip('DO_NOT_RETRY', { declineCode: 'stolen_card' })],
 	['declined lost_card, the method not named', {}, STRIPE, withDecline(LOST, { method: null }), skip('DO_NOT_RETRY')],
 	['declined lost_card on a method the customer has since replaced', {}, STRIPE, withDecline(LOST, { method: 'pm_old' }), CHARGE],
-	['declined insufficient_funds: tried again', {}, STRIPE, withDecline({ code: 'card_declined', declineCode: 'insufficient_funds' }), CHARGE],
-	['declined generic_decline, advice try_again_later: tried again', {}, STRIPE, withDecline({ declineCode: 'generic_decline', adviceCode: 'try_again_later' }), CHARGE],
+	// the retry policy (on by default with Check Stripe; schedule 1, 3, 5, 7, 10, 14)
+	['declined insufficient_funds yesterday: day 1, tried again', {}, STRIPE, withDecline(SOFT, { day: YESTERDAY }), { ...CHARGE, recovery: expect.objectContaining({ decidedBy: 'schedule', attempts: 1, nextTryDay: '2026-11-25', retriesLeft: 5 }) }],
+	['declined generic_decline, advice try_again_later, yesterday: tried again', {}, STRIPE, withDecline({ declineCode: 'generic_decline', adviceCode: 'try_again_later' }, { day: YESTERDAY }), CHARGE],
+	['declined insufficient_funds today: next try tomorrow', {}, STRIPE, withDecline(SOFT, { day: '2026-11-23' }), skip('RETRY_SCHEDULED', { paymentId: 'pi_1', recovery: expect.objectContaining({ nextTryDay: '2026-11-24' }) })],
+	['declined, the day unknown: taken as today', {}, STRIPE, withDecline(SOFT), skip('RETRY_SCHEDULED')],
+	['declined two days ago, retried yesterday: day 2 is no retry day', {}, STRIPE, { ...FACTS, payments: [...failedOn('pi_2', YESTERDAY), ...failedOn('pi_1', '2026-11-21')] }, skip('RETRY_SCHEDULED', { paymentId: 'pi_2', recovery: expect.objectContaining({ attempts: 2, firstFailureDay: '2026-11-21', nextTryDay: '2026-11-24', retriesLeft: 5 }) })],
+	['declined two days ago, no run yesterday: day 1 made up today', {}, STRIPE, withDecline(SOFT, { day: '2026-11-21' }), { ...CHARGE, recovery: expect.objectContaining({ nextTryDay: '2026-11-24' }) }],
+	['declined 14 days ago: the last try', { dueDate: '2026-11-09' }, STRIPE, withDecline(SOFT, { day: '2026-11-09' }), { ...CHARGE, recovery: expect.objectContaining({ lastTry: true, retriesLeft: 0, nextTryDay: null }) }],
+	['declined 15 days ago: the schedule has ended', { dueDate: '2026-11-08' }, STRIPE, withDecline(SOFT, { day: '2026-11-08' }), skip('RETRIES_EXHAUSTED', { paymentId: 'pi_1' })],
+	['declined authentication_required: never off-session', {}, STRIPE, withDecline({ code: 'authentication_required', declineCode: 'authentication_required' }, { day: YESTERDAY }), skip('ACTION_REQUIRED', { paymentId: 'pi_1', recovery: expect.objectContaining({ decidedBy: 'customer-action', nextTryDay: null }) })],
+	['declined with advice confirm_card_data: the customer must act', {}, STRIPE, withDecline({ declineCode: 'generic_decline', adviceCode: 'confirm_card_data' }, { day: YESTERDAY }), skip('ACTION_REQUIRED')],
+	['retry policy off: declined today, charged again within the window', {}, { ...STRIPE, retryPolicy: false }, withDecline(SOFT, { day: '2026-11-23' }), CHARGE],
+	['retry policy off: no recovery on a retry', {}, { ...STRIPE, retryPolicy: false }, withDecline(SOFT, { day: YESTERDAY }), CHARGE],
+	['due 10 days ago, never attempted: outside the window', { dueDate: '2026-11-13' }, STRIPE, FACTS, skip('OUTSIDE_CATCH_UP_WINDOW')],
+	['due 10 days ago, failed 3 days ago: the schedule, not the window', { dueDate: '2026-11-13' }, STRIPE, withDecline(SOFT, { day: '2026-11-20' }), CHARGE],
+	['due 25 days ago: beyond any schedule, no Stripe rule asked', { dueDate: '2026-10-29' }, STRIPE, withDecline(SOFT, { day: '2026-11-20' }), skip('OUTSIDE_CATCH_UP_WINDOW')],
 	["another invoice's PaymentIntent declined lost_card", {}, STRIPE, { ...FACTS, payments: [{ id: 'pi_1', status: 'requires_payment_method', invoiceIds: ['INV-8'], ...decline(LOST) }] }, CHARGE],
 	['Check Stripe off: declines are not read', {}, {}, withDecline(LOST), CHARGE],
 	['Check Stripe off: facts are not read', {}, {}, withPayment('processing'), CHARGE],
@@ -234,7 +261,14 @@ describe('auto-pay decisions', () => {
 			// only a DO_NOT_RETRY names the decline that forbids a retry
 			if (decision.reason !== 'DO_NOT_RETRY')
 				expect(Object.keys(decision)).not.toContain('declineCode');
+			// only the retry policy's skips carry recovery
+			if (!['RETRY_SCHEDULED', 'RETRIES_EXHAUSTED'].includes(decision.reason)) {
+				if (decision.reason !== 'ACTION_REQUIRED' || !decision.message.includes('off-session'))
+					expect(Object.keys(decision)).not.toContain('recovery');
+			}
 		} else {
+			// a charge on a method other than the failed one has the method in its key
+			const methodChanged = decision.recovery?.methodChanged ?? false;
 			expect(decision.idempotencyKey).toBe(
 				paymentIdempotencyKey({
 					provider: 'stripe',
@@ -243,6 +277,7 @@ describe('auto-pay decisions', () => {
 					amountMinor: decision.amountMinor,
 					currency: decision.currency,
 					day: decision.scanDay,
+					...(methodChanged ? { paymentMethod: decision.paymentMethod?.id } : {}),
 				}),
 			);
 		}
@@ -505,6 +540,8 @@ describe('one run', () => {
 				NO_CUSTOMER_MAPPING: 0,
 				NO_AUTOMATIC_METHOD: 1,
 				DO_NOT_RETRY: 1,
+				RETRIES_EXHAUSTED: 0,
+				RETRY_SCHEDULED: 0,
 				OVER_CAP: 0,
 			},
 			chargeTotals: {

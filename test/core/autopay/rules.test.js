@@ -29,7 +29,7 @@ function chainOf(name) {
 	return [...body.matchAll(/(\w+)\(invoice/g)].map((match) => match[1]);
 }
 
-/** Rules 2-18 as the code applies them: the groups expanded in place. */
+/** Rules 2-22 as the code applies them: the groups expanded in place. */
 function appliedRules() {
 	return chainOf('firstBrokenRule').flatMap((name) =>
 		name === 'booksRule' || name === 'stripeRule' ? chainOf(name) : [name],
@@ -39,14 +39,14 @@ function appliedRules() {
 const DOCUMENTED = documentedRules();
 
 describe('the documented order is the order in code', () => {
-	test('rules 1 to 18, numbered in order, each with a known reason', () => {
+	test('rules 1 to 22, numbered in order, each with a known reason', () => {
 		expect(DOCUMENTED.map((rule) => rule.number)).toEqual(
-			Array.from({ length: 18 }, (_, i) => i + 1),
+			Array.from({ length: 22 }, (_, i) => i + 1),
 		);
 		for (const { reason } of DOCUMENTED) expect(SKIP_REASONS).toContain(reason);
 	});
 
-	test('rule 1 is the reading, and rules 2-18 are the functions firstBrokenRule applies, in order', () => {
+	test('rule 1 is the reading, and rules 2-22 are the functions firstBrokenRule applies, in order', () => {
 		expect(DOCUMENTED[0].name).toBe('readInvoice');
 		expect(typeof reading.readInvoice).toBe('function');
 		expect(appliedRules()).toEqual(DOCUMENTED.slice(1).map((rule) => rule.name));
@@ -72,7 +72,15 @@ const addIntent =
 	(c) =>
 		c.payments.push({ id, status, invoiceIds: ['INV-7'], ...extra });
 
-// How to break each rule, and what its skip says. Applying the breakers of rules i..18 (later
+/** A failed auto-pay attempt of INV-7 made for `day` (its idempotency key names the day). */
+const addFailure = (id, day, signals) =>
+	addIntent(id, 'requires_payment_method', {
+		...decline(signals),
+		idempotencyKey: `invpay-autopay-${day}-0123456789abcdef`,
+	});
+const SOFT = { code: 'card_declined', declineCode: 'insufficient_funds' };
+
+// How to break each rule, and what its skip says. Applying the breakers of rules i..22 (later
 // ones first, so an earlier one wins where two set the same field) must give rule i's documented
 // reason and sentence: a rule that moved, or a second rule answering first, fails here.
 // prettier-ignore
@@ -84,7 +92,7 @@ const BREAKERS = {
 	nothingOwed: [(c) => (c.invoice.balance = '0.00'), /has a balance of 0.00 USD/],
 	notChargeable: [(c) => (c.invoice.balance = '0.30'), /cannot be charged: Amount 0.30 USD is below/],
 	notDueYet: [(c) => (c.invoice.dueDate = '2026-11-24'), /is due on 2026-11-24, after today/],
-	outsideCatchUpWindow: [(c) => (c.invoice.dueDate = '2026-11-19'), /outside the catch-up window/],
+	outsideCatchUpWindow: [(c) => (c.invoice.dueDate = '2026-11-01'), /2026-11-01, 22 days ago, outside the catch-up window/],
 	pendingInTheBooks: [(c) => (c.invoice.paymentStatus = 'Pending'), /has a payment pending in the books \("Pending"\)/],
 	actionInTheBooks: [(c) => (c.invoice.status = 'Action Required'), /"Action Required" in the books/],
 	pendingInStripe: [addIntent('pi_p', 'processing'), /Stripe payment pi_p that is still processing/],
@@ -94,6 +102,10 @@ const BREAKERS = {
 	noCustomerMapping: [(c) => (c.facts.stripeCustomerId = null), /is not mapped to a Stripe customer/],
 	noAutomaticMethod: [(c) => (c.facts.automaticPaymentMethod = null), /has no automatic payment setup/],
 	retryForbiddenOnMethod: [addIntent('pi_d', 'requires_payment_method', decline(LOST)), /its payment pi_d was declined on Visa/],
+	retriesExhausted: [addFailure('pi_x', '2026-11-08', SOFT), /schedule \(days 1, 3, 5, 7, 10, 14 after the first failure on 2026-11-08\) ended on 2026-11-22/],
+	customerMustAct: [(c) => c.payments.unshift({ id: 'pi_3ds', status: 'requires_payment_method', invoiceIds: ['INV-7'], ...decline({ code: 'authentication_required' }), idempotencyKey: 'invpay-autopay-2026-11-23-0123456789abcdef' }), /not charged off-session: its last payment pi_3ds .* only the customer can resolve/],
+	retryNotDue: [addFailure('pi_t', '2026-11-23', SOFT), /not charged today: the retry schedule .* tries it next on 2026-11-24/],
+	lateWithoutFailure: [(c) => (c.invoice.dueDate = '2026-11-19'), /2026-11-19, 4 days ago, outside the catch-up window/],
 	overCap: [(c) => (c.settings.maxPerInvoice = { usd: '100' }), /above the per-invoice cap of 100.00 USD/],
 };
 

@@ -12,7 +12,12 @@ import { declineOf, retryBan } from '../../../nodes/core/payments/declines';
  */
 const lastPaymentError = (fields) => /** @type {any} */ (fields);
 
-const card = (brand) => ({ id: 'pm_1', object: 'payment_method', type: 'card', card: { brand } });
+const card = (brand) => ({
+	id: 'pm_1',
+	object: 'payment_method',
+	type: 'card',
+	card: { brand, last4: '4444' },
+});
 
 // [description, decline signals, the ban expected (undefined: a retry is allowed)]
 /** @type {Array<[string, Partial<Decline>, object | undefined]>} */
@@ -116,6 +121,7 @@ describe("a PaymentIntent's last_payment_error as a decline", () => {
 			networkDeclineCode: '05',
 			cardBrand: 'mastercard',
 			paymentMethodId: 'pm_1',
+			paymentMethodLabel: 'Mastercard •••• 4444',
 		});
 		expect(retryBan(/** @type {Decline} */ (declineOf(error)))).toMatchObject({
 			signal: 'advice_code',
@@ -140,6 +146,7 @@ describe("a PaymentIntent's last_payment_error as a decline", () => {
 			networkDeclineCode: null,
 			cardBrand: null,
 			paymentMethodId: 'pm_9',
+			paymentMethodLabel: null,
 		});
 		expect(
 			/** @type {Decline} */ (
