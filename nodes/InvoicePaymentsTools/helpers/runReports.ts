@@ -3,7 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import type { PreviewCharge, RunReportSkip } from '../../core/email/runReport';
 import { fieldLabels, toNodeError } from '../../shared/nodeErrors';
 import { asData, textParameter } from './parameters';
-import { DEFAULT_LOCALE } from '../../core/defaults';
+import { businessNameOption, localeOption } from '../../shared/presentationOptions';
 
 /** Where a run report or an auto-pay preview goes, and how its amounts read. */
 export const reportAddressProperty: INodeProperties = {
@@ -29,21 +29,7 @@ export const reportOptionsProperty: INodeProperties = {
 	type: 'collection',
 	placeholder: 'Add Option',
 	default: {},
-	options: [
-		{
-			displayName: 'Business Name',
-			name: 'businessName',
-			type: 'string',
-			default: '',
-		},
-		{
-			displayName: 'Locale',
-			name: 'locale',
-			type: 'string',
-			default: DEFAULT_LOCALE,
-			description: 'How amounts are shown (BCP 47 tag)',
-		},
-	],
+	options: [businessNameOption, localeOption],
 };
 
 // the parameters both reports share, by the names the editor shows

@@ -6,7 +6,7 @@ import type { EmailSetting } from '../../../core/email/paymentEmails';
 import type { EmailPaymentRecord } from '../../../core/email/record';
 import { fieldLabels, toNodeError } from '../../../shared/nodeErrors';
 import { asData, jsonParameter, textParameter } from '../../helpers/parameters';
-import { DEFAULT_LOCALE } from '../../../core/defaults';
+import { businessNameOption, localeOption } from '../../../shared/presentationOptions';
 
 /** What people see for the invoice in an email's subject and text. */
 export const invoiceNumberProperty: INodeProperties = {
@@ -131,22 +131,7 @@ const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: [
-			{
-				displayName: 'Business Name',
-				name: 'businessName',
-				type: 'string',
-				default: '',
-				description: 'Signs the emails',
-			},
-			{
-				displayName: 'Locale',
-				name: 'locale',
-				type: 'string',
-				default: DEFAULT_LOCALE,
-				description: 'How amounts are shown (BCP 47 tag)',
-			},
-		],
+		options: [businessNameOption, localeOption],
 	},
 ];
 

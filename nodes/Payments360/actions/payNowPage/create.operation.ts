@@ -15,7 +15,7 @@ import {
 	invoiceNumberField,
 } from '../common.descriptions';
 import type { OperationContext } from '../node.type';
-import { DEFAULT_LOCALE } from '../../../core/defaults';
+import { localeOption } from '../../../shared/presentationOptions';
 
 const properties: INodeProperties[] = [
 	invoiceNumberField,
@@ -48,13 +48,7 @@ const properties: INodeProperties[] = [
 				placeholder: 'e.g. Acme Services Ltd',
 				description: 'Shown above the invoice, e.g. your business name',
 			},
-			{
-				displayName: 'Locale',
-				name: 'locale',
-				type: 'string',
-				default: DEFAULT_LOCALE,
-				description: 'How amounts are shown (BCP 47 tag)',
-			},
+			localeOption,
 		],
 	},
 ];
