@@ -2,6 +2,7 @@ import { CoreInputError, asInputError } from '../errors';
 import { assertChargeable, parseCurrencyCode } from '../money/money';
 import { readIdempotencyKey, readInvoiceId } from '../payments/paymentInput';
 import { assertCustomerId } from '../stripe/ids';
+import type { Recovery } from './types';
 
 /**
  * A charge decision of the Auto-Pay Scan (types.ts ChargeDecision, Check Stripe on), as
@@ -20,6 +21,8 @@ export interface ScannedCharge {
 	/** the Stripe customer's email as the scan listed it (Stripe receipt emails) */
 	stripeCustomerEmail: string | null;
 	idempotencyKey: string;
+	/** the scan's recovery facts of a retry (types.ts Recovery), passed on as they came: no charge reads them */
+	recovery?: Recovery;
 }
 
 const FIELD = 'autoPayDecision';
@@ -116,5 +119,6 @@ export function readScannedCharge(value: unknown): ScannedCharge {
 		paymentMethod: { id: methodId, label },
 		stripeCustomerEmail: typeof email === 'string' && email.trim() !== '' ? email.trim() : null,
 		idempotencyKey,
+		...(isRecord(value.recovery) ? { recovery: value.recovery as unknown as Recovery } : {}),
 	};
 }

@@ -104,8 +104,9 @@ export async function execute(
 				},
 				reads,
 			);
+			const recovery = decision.recovery ? { recovery: decision.recovery } : {};
 			return outcome.records.map((record) => ({
-				json: { ...record, existingPayment: outcome.existingPayment },
+				json: { ...record, existingPayment: outcome.existingPayment, ...recovery },
 				pairedItem: { item: itemIndex },
 			}));
 		},
