@@ -6,6 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import * as booksLedger from './actions/booksLedger/BooksLedger.resource';
 import * as email from './actions/email/Email.resource';
 import * as invoiceLink from './actions/invoiceLink/InvoiceLink.resource';
 import * as paymentRecord from './actions/paymentRecord/PaymentRecord.resource';
@@ -36,7 +37,7 @@ export class InvoicePaymentsTools implements INodeType {
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description:
-			'The rules around a payment: payment emails and run reports, signed web invoice links, who may pay which invoices, and whether a payment matches its invoice',
+			"The rules around a payment: payment emails and run reports, signed web invoice links, who may pay which invoices, whether a payment matches its invoice, and the books' ledger rules for a payment record",
 		defaults: { name: 'Invoice Payments Tools' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -56,6 +57,7 @@ export class InvoicePaymentsTools implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				options: [
+					{ name: 'Books Ledger', value: 'booksLedger' },
 					{ name: 'Email', value: 'email' },
 					{ name: 'Invoice Link', value: 'invoiceLink' },
 					{ name: 'Payment Record', value: 'paymentRecord' },
@@ -63,6 +65,7 @@ export class InvoicePaymentsTools implements INodeType {
 				],
 				default: 'email',
 			},
+			...booksLedger.description,
 			...email.description,
 			...invoiceLink.description,
 			...paymentRecord.description,

@@ -1,4 +1,5 @@
 type NodeMap = {
+	booksLedger: 'applyPaymentRecord';
 	email:
 		| 'composeAutoPayPreview'
 		| 'composePaymentEmails'

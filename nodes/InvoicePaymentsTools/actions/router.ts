@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { linkSecrets } from '../helpers/linkSecrets';
+import * as booksLedger from './booksLedger/BooksLedger.resource';
 import * as email from './email/Email.resource';
 import * as invoiceLink from './invoiceLink/InvoiceLink.resource';
 import type { InvoicePaymentsToolsType } from './node.type';
@@ -17,6 +18,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	} as InvoicePaymentsToolsType;
 
 	switch (resource) {
+		case 'booksLedger':
+			return [await booksLedger.applyPaymentRecord.execute.call(this, items)];
 		case 'email':
 			if (operation === 'composePaymentEmails')
 				return await email.composePaymentEmails.execute.call(this, items);
