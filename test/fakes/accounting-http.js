@@ -162,11 +162,54 @@ async function listen(handler, port, host) {
 /** A currency's minor-unit exponent for the fakes' sums (the books' own decimals rule). */
 const ZERO_DECIMAL = ['JPY', 'KRW', 'VND', 'CLP', 'ISK', 'UGX', 'XAF', 'XOF'];
 const decimalsOf = (currency) => (ZERO_DECIMAL.includes(String(currency).toUpperCase()) ? 0 : 2);
-/** An amount as the provider's JSON number, rounded to the currency's decimals. */
-const roundTo = (amount, currency) => {
-	const scale = 10 ** decimalsOf(currency);
-	return Math.round(Number(amount) * scale) / scale;
-};
+/** The providers' JSON numbers as integer minor units and back, so sums are exact. */
+const toMinor = (amount, currency) => Math.round(Number(amount) * 10 ** decimalsOf(currency));
+const fromMinor = (minor, currency) => minor / 10 ** decimalsOf(currency);
+
+/**
+ * A fake's HTTP surface on the loopback: its API (paths `apiPath` matches; the first group is
+ * the rest of the path), the OAuth token endpoint at `tokenPath`, and test hooks
+ * (`{ 'POST /_test/reset': (body) => answer }`, JSON in and out); anything else is 404. What the
+ * API throws is answered by `errorAnswer(error)` ({ status, body }).
+ * @param {{
+ *   apiPath: RegExp,
+ *   handleApi: (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, url: URL, rest: string) => Promise<unknown>,
+ *   tokenPath: string,
+ *   issuer: TokenIssuer,
+ *   testRoutes: Record<string, (body: any) => unknown>,
+ *   errorAnswer: (error: unknown) => { status: number, body: unknown },
+ *   port: number,
+ *   host: string,
+ * }} surface
+ */
+function serveFake({ apiPath, handleApi, tokenPath, issuer, testRoutes, errorAnswer, port, host }) {
+	return listen(
+		async (req, res) => {
+			try {
+				const url = new URL(/** @type {string} */ (req.url), 'http://fake');
+				const api = apiPath.exec(url.pathname);
+				if (api) return await handleApi(req, res, url, api[1]);
+				if (url.pathname === tokenPath && req.method === 'POST') {
+					const grant = issuer.grant(new URLSearchParams(await readBody(req)));
+					return send(res, grant.status, grant.body);
+				}
+				const test = testRoutes[`${req.method} ${url.pathname}`];
+				if (test) {
+					const raw = req.method === 'POST' ? await readBody(req) : '';
+					return send(res, 200, await test(raw ? JSON.parse(raw) : {}));
+				}
+				send(res, 404, { error: `No route ${req.method} ${url.pathname}` });
+			} catch (error) {
+				if (res.headersSent) return;
+				if (error instanceof BodyTooLarge) return send(res, 413, { error: error.message });
+				const { status, body } = errorAnswer(error);
+				send(res, status, body);
+			}
+		},
+		port,
+		host,
+	);
+}
 
 /**
  * The demo books' data (test/fakes/books-api.js owns it), for a fake to serve in its own shapes:
@@ -190,9 +233,11 @@ module.exports = {
 	TokenIssuer,
 	bearerOf,
 	decimalsOf,
+	fromMinor,
 	listen,
 	readBody,
-	roundTo,
 	send,
+	serveFake,
+	toMinor,
 	windowsOf,
 };

@@ -75,15 +75,14 @@
  */
 const { setTimeout: sleep } = require('node:timers/promises');
 const {
-	BodyTooLarge,
 	TokenIssuer,
 	bearerOf,
 	booksDemoData,
-	decimalsOf,
-	listen,
+	fromMinor,
 	readBody,
-	roundTo,
 	send,
+	serveFake,
+	toMinor,
 	windowsOf,
 } = require('./accounting-http');
 
@@ -146,8 +145,6 @@ const businessError = (detail) =>
 		'A business validation error has occurred while processing your request',
 		detail,
 	);
-const toMinor = (amount, currency) => Math.round(Number(amount) * 10 ** decimalsOf(currency));
-const fromMinor = (minor, currency) => minor / 10 ** decimalsOf(currency);
 
 function faultBody(fault) {
 	return {
@@ -863,36 +860,25 @@ async function startQuickBooksServer({
 		'POST /_test/revoke': (body) => ({ revoked: tokens.delete(String(body.token)) }),
 	};
 
-	const server = await listen(
-		async (req, res) => {
-			try {
-				const url = new URL(/** @type {string} */ (req.url), 'http://qbo');
-				const api = /^\/v3\/company\/([^/]+)\/(.*)$/.exec(url.pathname);
-				if (api) return await handleApi(req, res, url, api[1], api[2]);
-				if (url.pathname === '/oauth2/v1/tokens/bearer' && req.method === 'POST') {
-					const grant = issuer.grant(new URLSearchParams(await readBody(req)));
-					return send(res, grant.status, grant.body);
-				}
-				const test = testRoutes[`${req.method} ${url.pathname}`];
-				if (test) {
-					const raw = req.method === 'POST' ? await readBody(req) : '';
-					return send(res, 200, await test(raw ? JSON.parse(raw) : {}));
-				}
-				send(res, 404, { error: `No route ${req.method} ${url.pathname}` });
-			} catch (error) {
-				if (res.headersSent) return;
-				if (error instanceof QboFault) return send(res, error.status, faultBody(error));
-				if (error instanceof BodyTooLarge) return send(res, 413, { error: error.message });
-				send(
-					res,
-					500,
-					faultBody(new QboFault(500, 'SystemFault', '10000', String(error && error.message))),
-				);
-			}
+	const server = await serveFake({
+		apiPath: new RegExp(`^/v3/company/([^/]+/.*)$`),
+		handleApi: (req, res, url, rest) => {
+			const [, realm, path] = /** @type {RegExpExecArray} */ (/^([^/]+)\/(.*)$/.exec(rest));
+			return handleApi(req, res, url, realm, path);
 		},
+		tokenPath: '/oauth2/v1/tokens/bearer',
+		issuer,
+		testRoutes,
+		errorAnswer: (error) =>
+			error instanceof QboFault
+				? { status: error.status, body: faultBody(error) }
+				: {
+						status: 500,
+						body: faultBody(new QboFault(500, 'SystemFault', '10000', String(error))),
+					},
 		port,
 		host,
-	);
+	});
 
 	return {
 		url: server.url,
