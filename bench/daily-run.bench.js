@@ -282,8 +282,10 @@ async function benchDailyRun({ section, limits: preset }) {
 						timeoutMs: 60_000,
 					});
 				} catch (error) {
-					// n8n busy with a node of 2,000 items resets a poll's socket now and then: ask again
-					if (error.name !== 'TypeError' || ++pollsRefused > 100) throw error;
+					// n8n busy with a node of 2,000 items resets a poll's socket or lets it time out
+					// now and then: ask again
+					const busy = error.name === 'TypeError' || error.name === 'TimeoutError';
+					if (!busy || ++pollsRefused > 100) throw error;
 					return null;
 				}
 				// n8n answers 503 "Database is not ready!" while a ping of its busy SQLite times out
