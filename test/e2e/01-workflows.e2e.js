@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * Every shipped workflow imported with `n8n import:workflow` into a real n8n, published, with
  * one Settings node, its books calls as labelled HTTP Request nodes, and every webhook that takes

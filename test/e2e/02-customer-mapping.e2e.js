@@ -1,9 +1,10 @@
+// @ts-check
 /**
  * Customer mapping sync, run as an admin runs it: "Generate mappings now" through
  * `n8n execute`, and the books reporting a changed customer to the live webhook.
  */
 import { clients, loadState } from './support/clients';
-import { seedFor } from './support/seed';
+import { seededCustomer, seedFor } from './support/seed';
 
 const state = loadState();
 const { n8n, stripe, books, request, waitFor } = clients(state);
@@ -22,7 +23,7 @@ const { seed } = seedFor(P, state.timeZone, {
 		},
 	],
 });
-const nameOf = (key) => seed.customers.find((c) => c.id === `${P}-${key}`).name;
+const nameOf = (key) => seededCustomer(seed, `${P}-${key}`).name;
 const stripeCustomers = async () => (await stripe.api('GET', '/customers?limit=100')).data;
 const bookKey = state.credentials.invPayBooksHook1.data;
 

@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * The daily auto-pay, run as an admin runs it ("Run auto-pay now", through `n8n execute`), once
  * for each email setting: what the Stripe server charged, what the books recorded and what the
@@ -6,7 +7,7 @@
  */
 import { clients, loadState } from './support/clients';
 import { mails, settle, undelivered } from './support/settle';
-import { seedFor } from './support/seed';
+import { seededCustomer, seedFor } from './support/seed';
 
 const state = loadState();
 const c = clients(state);
@@ -45,7 +46,7 @@ async function scenario(prefix, emailSetting) {
 		['c2', 'pm_card_chargeCustomerFail'],
 		['c3', 'pm_card_mastercard'],
 	]) {
-		const customer = seed.customers.find((x) => x.id === `${prefix}-${key}`);
+		const customer = seededCustomer(seed, `${prefix}-${key}`);
 		customers[key] = await stripe.createCustomer({
 			name: customer.name,
 			email: customer.email,

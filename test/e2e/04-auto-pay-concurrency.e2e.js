@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * Two auto-pay runs at once (two `n8n execute` processes, as two schedulers or workers would):
  * every invoice is charged once, recorded once and emailed once.
@@ -95,7 +96,9 @@ test('two runs at once charge each invoice once', async () => {
 	const reports = messages.filter((m) => m.subject.startsWith('Auto-pay run'));
 	expect(reports).toHaveLength(2);
 	for (const report of reports) {
-		const [, paid, skipped] = /: (\d+) paid, 0 failed, (\d+) skipped$/.exec(report.subject);
+		const [, paid, skipped] = /** @type {RegExpExecArray} */ (
+			/: (\d+) paid, 0 failed, (\d+) skipped$/.exec(report.subject)
+		);
 		expect(Number(paid) + Number(skipped)).toBe(9);
 	}
 });

@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * The payment-status workflow, live: the Stripe server delivers signed events to its
  * production URL. A payment the customer must confirm (3-D Secure off-session) is recorded as
@@ -347,7 +348,9 @@ test('an event without a valid Stripe signature answers 401 and changes nothing'
 	});
 	const t = Math.floor(Date.now() / 1000);
 	const forged = createHmac('sha256', 'whsec_not_the_secret').update(`${t}.${event}`).digest('hex');
-	for (const headers of [{}, { 'stripe-signature': `t=${t},v1=${forged}` }]) {
+	/** @type {Array<Record<string, string>>} none, then a signature by another secret */
+	const signatures = [{}, { 'stripe-signature': `t=${t},v1=${forged}` }];
+	for (const headers of signatures) {
 		const res = await request('POST', endpoint.url, {
 			headers: { 'content-type': 'application/json', ...headers },
 			body: event,

@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * Paying outstanding invoices from the portal or by an agent, through the live webhooks: who may
  * pay what (the portal's and the agents' app's JWTs, each checked by n8n's Webhook node with its
@@ -7,7 +8,7 @@
  */
 import { clients, loadState } from './support/clients';
 import { mails, settle } from './support/settle';
-import { seedFor } from './support/seed';
+import { seededCustomer, seedFor } from './support/seed';
 
 const state = loadState();
 const c = clients(state);
@@ -20,6 +21,7 @@ const PORTAL_SECRET = state.credentials.invPayPayerJwt01.data.secret;
 const id = (key) => `${P}-${key}`;
 let customers;
 // callers whose `active` is anything but true (undefined: the books leave the field out)
+/** @type {Array<[string, unknown]>} */
 const INACTIVE = [
 	['off-false', false],
 	['off-false-text', 'false'],
@@ -134,7 +136,7 @@ beforeAll(async () => {
 	await books.reset(seed);
 	customers = {};
 	for (const key of ['c1', 'c2', 'c3']) {
-		const customer = seed.customers.find((x) => x.id === id(key));
+		const customer = seededCustomer(seed, id(key));
 		customers[key] = await stripe.createCustomer({
 			name: customer.name,
 			email: customer.email,
@@ -146,8 +148,12 @@ beforeAll(async () => {
 });
 
 describe('who may pay what: refused requests charge nothing', () => {
-	// [what, webhook, token, body, status, refusal]: a refusal code of ours, or n8n's own words
-	test.each([
+	/**
+	 * [what, webhook, token, body, status, refusal]: a refusal code of ours, or n8n's own words
+	 * @typedef {[string, string, () => string | null, object, number, string | RegExp]} Refusal
+	 */
+	/** @type {Refusal[]} */
+	const refusals = [
 		['no token', PORTAL, () => null, { payAll: true }, 401, /No token provided/],
 		["no token on the agents' path", AGENTS, () => null, {}, 401, /No token provided/],
 		[
@@ -246,14 +252,16 @@ describe('who may pay what: refused requests charge nothing', () => {
 			403,
 			'WRONG_TOKEN_KIND',
 		],
-		...INACTIVE.map(([key, active]) => [
-			`a portal user whose active is ${JSON.stringify(active) ?? 'missing'}`,
-			PORTAL,
-			() => token(key),
-			{ payAll: true },
-			403,
-			'CALLER_INACTIVE',
-		]),
+		...INACTIVE.map(
+			/** @returns {Refusal} */ ([key, active]) => [
+				`a portal user whose active is ${JSON.stringify(active) ?? 'missing'}`,
+				PORTAL,
+				() => token(key),
+				{ payAll: true },
+				403,
+				'CALLER_INACTIVE',
+			],
+		),
 		[
 			'an agent whose active is "false"',
 			AGENTS,
@@ -334,7 +342,8 @@ describe('who may pay what: refused requests charge nothing', () => {
 			400,
 			'BAD_REQUEST',
 		],
-	])('%s', async (_, hook, makeToken, body, status, refusal) => {
+	];
+	test.each(refusals)('%s', async (_, hook, makeToken, body, status, refusal) => {
 		const res = await post(hook, makeToken(), body);
 		expect(res.status).toBe(status);
 		if (typeof refusal === 'string')

@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * The web invoice with Pay Now, in headless Chromium against the live workflow: the books get a
  * signed link, the customer opens it, types a test card into the 360 Payments gateway's own card
@@ -272,7 +273,8 @@ test('a tampered or expired link shows an error page (401/403) in the browser an
 	}
 	// posting a card token with a tampered link is refused before the gateway is asked
 	const query = new URL(url).searchParams;
-	query.set('sig', `${query.get('sig').slice(0, -1)}${query.get('sig').endsWith('A') ? 'B' : 'A'}`);
+	const sig = /** @type {string} the link's signature */ (query.get('sig'));
+	query.set('sig', `${sig.slice(0, -1)}${sig.endsWith('A') ? 'B' : 'A'}`);
 	const refused = await payWith(query, await cardToken());
 	expect(refused.status).toBe(401);
 	expect(refused.json).toMatchObject({ status: 'refused', failure: { code: 'bad_signature' } });
@@ -388,7 +390,7 @@ test('an open Stripe pay link of the invoice holds it: Pay Now charges nothing, 
 	} finally {
 		await n8n.setSettings(WORKFLOW, { gateway360Connected: true });
 	}
-	const sessionId = checkout.split('/').pop();
+	const sessionId = /** @type {string} the redirect's Location */ (checkout).split('/').pop();
 	expect(sessionId).toMatch(/^cs_test_/);
 	const answer = await payNow(id('i10'));
 
@@ -600,7 +602,7 @@ test('without 360 Payments the link leads to a Stripe pay link; the payment-stat
 	expect(open.status).toBe(303);
 	const checkout = open.headers.get('location');
 	expect(checkout).toMatch(new RegExp(`^${state.stripeUrl}/checkout/(cs_test_\\w+)$`));
-	const sessionId = checkout.split('/').pop();
+	const sessionId = /** @type {string} */ (checkout).split('/').pop();
 	await stripe.hook('POST', `checkout_sessions/${sessionId}/complete`, {
 		paymentMethod: 'pm_card_visa',
 	});

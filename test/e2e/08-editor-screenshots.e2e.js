@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * Each shipped workflow opened in the n8n editor (headless Chromium, signed in as the owner):
  * every node is drawn as the type it is, none as an unknown node ("Install this node"), none

@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * The auto-pay dry run, as an admin runs it ("Preview tomorrow's auto-pay", through
  * `n8n execute`): the open recurring invoices scanned as of tomorrow's 06:00 run with the Stripe
@@ -7,7 +8,7 @@ import { paymentIdempotencyKey } from '../../nodes/core/payments/idempotency';
 import { addDays } from '../fakes/books-api';
 import { clients, loadState } from './support/clients';
 import { mails } from './support/settle';
-import { seedFor } from './support/seed';
+import { seededCustomer, seedFor } from './support/seed';
 
 const state = loadState();
 const { n8n, stripe, books, smtp } = clients(state);
@@ -38,7 +39,7 @@ test("the preview lists what tomorrow's run would charge, and charges nothing", 
 	await books.reset(seed);
 	const customers = {};
 	for (const key of ['c1', 'c2']) {
-		const customer = seed.customers.find((x) => x.id === id(key));
+		const customer = seededCustomer(seed, id(key));
 		customers[key] = await stripe.createCustomer({
 			name: customer.name,
 			email: customer.email,

@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * A Stripe Checkout page nobody pays: Stripe expires it (24 h at the latest; here through its
  * expire endpoint, as the fake has it), the payment-status workflow hears
@@ -6,7 +7,7 @@
  */
 import { clients, loadState } from './support/clients';
 import { mails, settle, undelivered } from './support/settle';
-import { seedFor } from './support/seed';
+import { seededCustomer, seedFor } from './support/seed';
 
 const state = loadState();
 const c = clients(state);
@@ -61,7 +62,7 @@ beforeAll(async () => {
 		['c1', 'pm_card_visa'],
 		['c2', 'pm_card_authenticationRequired'],
 	]) {
-		const customer = seed.customers.find((x) => x.id === id(key));
+		const customer = seededCustomer(seed, id(key));
 		await stripe.createCustomer({
 			name: customer.name,
 			email: customer.email,

@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * A payment Stripe holds but the books never heard of: a run stopped right after the charge, and
  * the payment's webhook was lost too (the PaymentIntent is seeded quietly: no event). The next

@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * A day with no open recurring invoice in the books: the auto-pay still sends its run report and
  * the dry run its preview (a silent day would look like a run that never happened), and

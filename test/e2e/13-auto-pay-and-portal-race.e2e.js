@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * The daily auto-pay and the portal's "pay all" of the same invoices, started at the same moment
  * in a real n8n, against a Stripe whose every request takes 150-300 ms: each invoice is charged

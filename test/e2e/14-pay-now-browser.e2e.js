@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * The Pay Now page in a real browser: Debian's Chromium driven by playwright-core.
  *
@@ -63,7 +64,7 @@ function readBody(req) {
 /** The two webhooks of a Pay Now workflow, as n8n would answer them. */
 async function startN8nStandIn() {
 	const server = createServer(async (req, res) => {
-		const url = new URL(req.url, 'http://127.0.0.1');
+		const url = new URL(/** @type {string} */ (req.url), 'http://127.0.0.1');
 		const cors = { 'Access-Control-Allow-Origin': '*' };
 		if (req.method === 'GET' && url.pathname === '/webhook/pay-now') {
 			const invoice = url.searchParams.get('invoice');
@@ -123,9 +124,11 @@ async function startN8nStandIn() {
 		res.writeHead(404);
 		return res.end();
 	});
-	await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+	await /** @type {Promise<void>} */ (
+		new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
+	);
 	return {
-		url: `http://127.0.0.1:${server.address().port}`,
+		url: `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (server.address()).port}`,
 		close: () =>
 			new Promise((resolve) => {
 				server.close(resolve);

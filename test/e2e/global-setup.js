@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * Starts the stack once for every e2e test file (see support/stack.js) and points the shipped
  * workflows' Settings at the local books, as an admin does after importing them.

@@ -1,3 +1,4 @@
+// @ts-check
 /** Stops every process the run started (by PID) and keeps the logs in test-output/e2e-logs/. */
 const fs = require('node:fs');
 const path = require('node:path');

@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * End-to-end tests: a real n8n 2.41.1 (started once for the whole run by global-setup.js) with
  * the packed package and the shipped workflows, against local fakes. `npm run test:e2e`.

@@ -1,3 +1,4 @@
+// @ts-check
 const Sequencer = require('@jest/test-sequencer').default;
 
 /** File-name order: the numbered files read as the story of the run. */

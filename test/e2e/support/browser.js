@@ -1,4 +1,5 @@
 'use strict';
+// @ts-check
 /** Debian's Chromium, headless, driven by playwright-core (no browser download). */
 const { existsSync } = require('node:fs');
 

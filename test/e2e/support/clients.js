@@ -1,4 +1,5 @@
 'use strict';
+// @ts-check
 /**
  * What the end-to-end tests talk to, over HTTP on 127.0.0.1: n8n's public API (workflows,
  * executions), n8n's CLI (`n8n execute`), and the test hooks of the fakes.
@@ -6,11 +7,10 @@
 const { execFile } = require('node:child_process');
 const { createHmac, randomUUID } = require('node:crypto');
 const fs = require('node:fs');
-const net = require('node:net');
 const path = require('node:path');
 const { setTimeout: sleep } = require('node:timers/promises');
 
-const { n8nEnv } = require('./stack');
+const { freePort, n8nEnv } = require('./stack');
 
 const STATE_ENV = 'INVOICE_PAYMENTS_E2E_STATE';
 
@@ -21,6 +21,12 @@ function loadState() {
 	return JSON.parse(fs.readFileSync(file, 'utf8'));
 }
 
+/**
+ * @param {string} method
+ * @param {string} url
+ * @param {{ headers?: Record<string, string>, body?: unknown, timeoutMs?: number, redirect?: RequestRedirect }} [options]
+ *   a string body goes as it is, any other as JSON
+ */
 async function request(
 	method,
 	url,
@@ -56,17 +62,6 @@ async function waitFor(what, check, { timeoutMs = 30_000, intervalMs = 250 } = {
 		await sleep(intervalMs);
 	}
 	throw new Error(`Timed out after ${timeoutMs / 1000} s waiting for ${what}`);
-}
-
-function freePort() {
-	return new Promise((resolve, reject) => {
-		const server = net.createServer();
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const { port } = server.address();
-			server.close(() => resolve(port));
-		});
-	});
 }
 
 function clients(state) {
@@ -173,7 +168,8 @@ function clients(state) {
 			// lines (n8n may log after it too, while shutting down)
 			const start = /^\{\s*$/m.exec(stdout);
 			const end = start ? /^\}\s*$/m.exec(stdout.slice(start.index)) : null;
-			const run = end ? JSON.parse(stdout.slice(start.index, start.index + end.index + 1)) : null;
+			const run =
+				start && end ? JSON.parse(stdout.slice(start.index, start.index + end.index + 1)) : null;
 			if (code !== 0 || !run)
 				throw new Error(
 					`n8n execute ${workflowId} failed (${code}):\n${stdout.slice(-3000)}\n${stderr.slice(-3000)}`,

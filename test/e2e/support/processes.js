@@ -1,4 +1,5 @@
 'use strict';
+// @ts-check
 /**
  * Processes the end-to-end run starts: each in its own process group (so stopping it stops its
  * children too, such as n8n's task runner), its output in a log file, its PID recorded. Stopped

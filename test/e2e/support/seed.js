@@ -1,4 +1,5 @@
 'use strict';
+// @ts-check
 /**
  * Books data for one test: every id and name carries the test's prefix, so tests that share the
  * Stripe account (customers and payments accumulate there) never see each other's customers.
@@ -6,6 +7,41 @@
  */
 const { addDays, todayIn } = require('../../fakes/books-api');
 
+/**
+ * A customer: `key` makes its id and emails, `name` is shown with the prefix.
+ * @typedef {object} SeedCustomer
+ * @property {string} key
+ * @property {string} name
+ * @property {string} [email] office@<key>...
+ * @property {string | null} [accountsEmail] ap@<key>...; null: none
+ * @property {string | null} [accountsCcEmail] none
+ */
+/**
+ * An invoice of `customer` (a customer's key); days are from today.
+ * @typedef {object} SeedInvoice
+ * @property {string} key
+ * @property {string} customer
+ * @property {string} total
+ * @property {string} [balance] the total
+ * @property {string} [currency] USD
+ * @property {number} [created] -10
+ * @property {number} [due] 0
+ * @property {boolean} [recurring] false: not from a recurring invoice
+ * @property {string} [status] open
+ * @property {string} [paymentStatus] unpaid
+ * @property {boolean} [sentToProvider] true
+ */
+/**
+ * A caller of the pay workflow (a portal user or an agent), of `customer` (a customer's key) if
+ * any; its other fields go to the books as given.
+ * @typedef {{ key: string, customer?: string, [field: string]: unknown }} SeedCaller
+ */
+
+/**
+ * @param {string} prefix
+ * @param {string} timeZone
+ * @param {{ customers?: SeedCustomer[], invoices?: SeedInvoice[], callers?: SeedCaller[] }} data
+ */
 function seedFor(prefix, timeZone, { customers = [], invoices = [], callers = [] }) {
 	const today = todayIn(timeZone);
 	const day = (offset) => addDays(today, offset);
@@ -55,4 +91,15 @@ function seedFor(prefix, timeZone, { customers = [], invoices = [], callers = []
 	};
 }
 
-module.exports = { seedFor };
+/**
+ * The books customer `id` of a seed (an error when it holds none).
+ * @param {ReturnType<typeof seedFor>['seed']} seed
+ * @param {string} id
+ */
+function seededCustomer(seed, id) {
+	const customer = seed.customers.find((c) => c.id === id);
+	if (!customer) throw new Error(`The seed holds no customer ${id}`);
+	return customer;
+}
+
+module.exports = { seedFor, seededCustomer };

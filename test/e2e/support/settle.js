@@ -1,4 +1,5 @@
 'use strict';
+// @ts-check
 const { setTimeout: sleep } = require('node:timers/promises');
 
 const STATUS_WORKFLOW = 'invPayWf3Status';

@@ -1,4 +1,5 @@
 'use strict';
+// @ts-check
 /**
  * The end-to-end stack: a real n8n 2.41.1 on Node 24 (from the cache scripts/lib/n8n-cache.sh
  * fills, outside the repository), this package installed into it from `npm pack` as n8n
@@ -47,7 +48,7 @@ function freePort() {
 		const server = net.createServer();
 		server.once('error', reject);
 		server.listen(0, '127.0.0.1', () => {
-			const { port } = server.address();
+			const { port } = /** @type {net.AddressInfo} */ (server.address());
 			server.close(() => resolve(port));
 		});
 	});
@@ -70,7 +71,7 @@ function installPackage(userFolder, runtime) {
 		fs.mkdirSync(packageDir, { recursive: true });
 		execFileSync('tar', [
 			'-xzf',
-			path.join(packDir, tarball),
+			path.join(packDir, /** @type {string} npm pack's last line */ (tarball)),
 			'-C',
 			packageDir,
 			'--strip-components=1',
