@@ -26,6 +26,7 @@
 import { DEFAULT_RETRY_SCHEDULE_DAYS } from '../defaults';
 import { CoreInputError } from '../errors';
 import type { Decline } from '../payments/declines';
+import { idempotencyKeyDay } from '../payments/idempotency';
 import { epochDay, formatEpochDay } from './dates';
 import type { BusinessCalendar } from './dates';
 import type { AutomaticPaymentMethod, Recovery, RecoveryDecline, StripePaymentFact } from './types';
@@ -123,14 +124,12 @@ export function isDeclined(payment: StripePaymentFact): boolean {
 	return DECLINED_INTENT.has(payment.status);
 }
 
-// The prefix of the auto-pay's idempotency keys: invpay-autopay-<day>- (idempotency.ts keyPrefix;
-// test/core/autopay/retryPolicy.test.js holds the two together).
-const AUTOPAY_KEY_DAY = /^invpay-autopay-(\d{4})-(\d{2})-(\d{2})-/;
-
 function attemptDay(payment: StripePaymentFact, calendar: BusinessCalendar, today: number) {
-	const key = payment.idempotencyKey;
-	const match = typeof key === 'string' ? AUTOPAY_KEY_DAY.exec(key) : null;
-	if (match) return epochDay(Number(match[1]), Number(match[2]), Number(match[3]));
+	const day = idempotencyKeyDay(payment.idempotencyKey, 'autopay');
+	if (day !== null) {
+		const [year, month, date] = day.split('-').map(Number);
+		return epochDay(year, month, date);
+	}
 	const { created } = payment;
 	if (typeof created === 'number' && Number.isFinite(created)) {
 		return calendar.dayOfInstant(created * 1000);

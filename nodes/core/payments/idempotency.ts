@@ -71,6 +71,17 @@ function keyPrefix(purpose: string, day: string): string {
 	return `invpay-${purpose}-${day}-`;
 }
 
+const KEY_DAY = /^invpay-([a-z0-9]+)-(\d{4}-\d{2}-\d{2})-/;
+
+/**
+ * The business day a key of `purpose` was made for (YYYY-MM-DD), or null when `key` is not one:
+ * the day a payment was attempted, as its own key says, whatever clock stamped it.
+ */
+export function idempotencyKeyDay(key: unknown, purpose: PaymentAttempt['purpose']): string | null {
+	const match = typeof key === 'string' ? KEY_DAY.exec(key) : null;
+	return match !== null && match[1] === purpose ? match[2] : null;
+}
+
 // Joined, not concatenated: one flat string. A concatenation keeps its pieces, and a slice
 // keeps the whole 64-digit digest behind it: 150 bytes a key instead of 90, a million times.
 function keyOf(prefix: string, text: string): string {

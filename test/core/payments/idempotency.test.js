@@ -1,5 +1,6 @@
 // @ts-check
 import {
+	idempotencyKeyDay,
 	operationIdempotencyKey,
 	paymentIdempotencyKey,
 	paymentIdempotencyKeys,
@@ -54,6 +55,28 @@ describe('paymentIdempotencyKey', () => {
 		expect(() => paymentIdempotencyKey({ ...attempt, day: '23/11/2026' })).toThrow(
 			'Day "23/11/2026" is not a YYYY-MM-DD date',
 		);
+	});
+});
+
+describe('idempotencyKeyDay (the day a key was made for)', () => {
+	test("a payment key's own day, for its purpose only", () => {
+		const key = paymentIdempotencyKey(attempt);
+		expect(idempotencyKeyDay(key, 'autopay')).toBe('2026-11-23');
+		expect(idempotencyKeyDay(key, 'manual')).toBeNull();
+		const manual = paymentIdempotencyKey({ ...attempt, purpose: 'manual', day: '2026-12-01' });
+		expect(idempotencyKeyDay(manual, 'manual')).toBe('2026-12-01');
+	});
+
+	test.each([
+		null,
+		undefined,
+		42,
+		'',
+		'invpay-autopay-',
+		'someone-elses-key',
+		'invpay-autopay-2026-1-2-x',
+	])('%j is no key of ours: null', (key) => {
+		expect(idempotencyKeyDay(key, 'autopay')).toBeNull();
 	});
 });
 
