@@ -146,6 +146,8 @@ test('1,000,000 invoices are classified, each as built, with exact totals', () =
 			NO_CUSTOMER_MAPPING: BLOCKS,
 			NO_AUTOMATIC_METHOD: BLOCKS,
 			DO_NOT_RETRY: BLOCKS,
+			RETRIES_EXHAUSTED: 0,
+			RETRY_SCHEDULED: 0,
 			OVER_CAP: BLOCKS + (10 * BLOCKS - RUN_CAP),
 		},
 		chargeTotals: {
