@@ -1,4 +1,8 @@
+// @ts-check
 import { createScan } from '../../nodes/core/autopay/eligibility';
+
+/** @typedef {import('../../nodes/core/autopay/types').CustomerFacts} CustomerFacts */
+/** @typedef {import('../../nodes/core/autopay/types').StripePaymentFact} StripePaymentFact */
 
 // One million invoices in one run: every decision is checked against what its position in a
 // block of 25 was built to get, and the summary must add up exactly. Timing is measured apart
@@ -9,6 +13,7 @@ const BLOCK = 25;
 const BLOCKS = N / BLOCK;
 const RUN_CAP = 399_000;
 
+/** @type {import('../../nodes/core/autopay/types').ScanSettings} */
 const SETTINGS = {
 	takePaymentOn: 'dueDate',
 	timeZone: 'Europe/Berlin',
@@ -52,15 +57,26 @@ const REASONS = {
 	24: 'OVER_CAP',
 };
 
-const VISA = { id: 'pm_visa', label: 'Visa •••• 4242' };
+/** @type {import('../../nodes/core/autopay/types').AutomaticPaymentMethod} */
+const VISA = { id: 'pm_visa', label: 'Visa •••• 4242', type: 'card' };
+/** @type {CustomerFacts[]} */
 const CUSTOMERS = Array.from({ length: 5000 }, (_, c) => ({
 	stripeCustomerId: `cus_${c}`,
 	automaticPaymentMethod: VISA,
 	payments: [],
 }));
+/** @type {CustomerFacts} */
 const UNMAPPED = { stripeCustomerId: null };
+/** @type {CustomerFacts} */
 const NO_METHOD = { stripeCustomerId: 'cus_x', automaticPaymentMethod: null, payments: [] };
 
+/**
+ * @param {number} i
+ * @param {string} id
+ * @param {string} status
+ * @param {Partial<StripePaymentFact>} [extra]
+ * @returns {CustomerFacts}
+ */
 function withIntent(i, id, status, extra = {}) {
 	return {
 		stripeCustomerId: `cus_p${i}`,
@@ -69,10 +85,19 @@ function withIntent(i, id, status, extra = {}) {
 	};
 }
 const LOST_ON_VISA = {
-	lastDecline: { code: 'card_declined', declineCode: 'lost_card', paymentMethodId: VISA.id },
+	// the signals not given are absent, which the core reads as null
+	lastDecline: /** @type {import('../../nodes/core/payments/declines').Decline} */ ({
+		code: 'card_declined',
+		declineCode: 'lost_card',
+		paymentMethodId: VISA.id,
+	}),
 };
 
-/** The item at index i and the Stripe facts the shell would pass with it. */
+/**
+ * The item at index i and the Stripe facts the shell would pass with it.
+ * @param {number} i
+ * @returns {[import('../../nodes/core/autopay/types').InvoiceFields, CustomerFacts]}
+ */
 function item(i) {
 	const k = i % BLOCK;
 	const invoice = {

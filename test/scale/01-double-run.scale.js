@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * Two daily auto-pay runs started at the same moment (as two schedulers, or a scheduler and an
  * admin, do) over 500 recurring invoices, each run on its own worker: the Stripe server's ledger

@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * 1,000 signed Stripe webhook deliveries to the live payment-status workflow (received by the
  * main, run by the workers): 450 payments that each pass through two states on the Stripe server

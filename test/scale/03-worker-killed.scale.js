@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * A worker dies (SIGKILL: no graceful shutdown) in the middle of an auto-pay run, while it is
  * charging; the admin runs auto-pay again and the other worker takes it. Every invoice is still

@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * Starts the queue-mode stack once for every scale test file (support/queue-stack.js). If jest
  * dies before the teardown runs, every process group it started is killed on the way out.

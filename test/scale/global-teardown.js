@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * Stops every process the run started (by PID), checks that none is left, keeps the logs in
  * test-output/scale-logs/ and the figures in test-output/scale-figures.json, and prints them.
@@ -36,7 +37,12 @@ module.exports = async function globalTeardown() {
 		path.join(REPO, 'test-output', 'scale-figures.json'),
 		JSON.stringify(figures, null, 2),
 	);
-	fs.rmSync(process.env.INVOICE_PAYMENTS_SCALE_FIGURES, { force: true });
+	fs.rmSync(
+		/** @type {string} set by global-setup */ (process.env.INVOICE_PAYMENTS_SCALE_FIGURES),
+		{
+			force: true,
+		},
+	);
 	log(`figures:\n${JSON.stringify(figures, null, 2)}`);
 	log(`stopped; logs in ${keep}/, figures in test-output/scale-figures.json`);
 	if (left.length) {

@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * The scale run: n8n 2.41.1 in queue mode (one main, two workers, PostgreSQL, Redis) with the
  * packed package and the shipped workflows, started once by global-setup.js, against local

@@ -1,4 +1,5 @@
 'use strict';
+// @ts-check
 /**
  * The run's figures (invoices, events, durations, charges per invoice), gathered by the tests
  * into one JSON file next to the stack's state and printed by the teardown.

@@ -1,4 +1,5 @@
 'use strict';
+// @ts-check
 /**
  * n8n 2.41.1 in queue mode, as users scale it out: one main process (editor, API, production
  * webhooks, the queue's producer) and two workers (`n8n worker`), sharing PostgreSQL (workflows,

@@ -1,4 +1,5 @@
 'use strict';
+// @ts-check
 /**
  * What the scale tests do to the queue-mode stack, on top of the end-to-end clients: start runs
  * on the workers ("Execute workflow", offloaded), follow executions, tell which worker ran one,
@@ -101,6 +102,7 @@ function scaleClients(state) {
 		 * Waits until the Stripe server has nothing left to deliver, no job waits in the queue and
 		 * no execution is new or running (but `ignore`: a killed worker's, which stays "running"
 		 * until the main's queue recovery marks it crashed), all unchanged for `quietMs`. Bounded.
+		 * @param {{ timeoutMs?: number, quietMs?: number, ignore?: string[] }} [options]
 		 */
 		async settle({ timeoutMs = 180_000, quietMs = 2000, ignore = [] } = {}) {
 			const deadline = Date.now() + timeoutMs;
@@ -158,6 +160,12 @@ function scaleClients(state) {
 	return scale;
 }
 
+/**
+ * Stripe's form encoding: nested objects as `a[b]`.
+ * @param {object} params
+ * @param {string | null} [prefix]
+ * @param {URLSearchParams} [out]
+ */
 function formEncode(params, prefix = null, out = new URLSearchParams()) {
 	for (const [key, value] of Object.entries(params)) {
 		const name = prefix ? `${prefix}[${key}]` : key;

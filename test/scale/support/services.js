@@ -1,4 +1,5 @@
 'use strict';
+// @ts-check
 /**
  * PostgreSQL and Redis for n8n's queue mode, from Debian's packages (installed with apt-get when
  * missing), run as OUR OWN instances: a fresh data folder under the run's temporary folder,
@@ -23,6 +24,9 @@ function which(command) {
 	}
 }
 
+/** Whether this process runs as root (PostgreSQL's programs refuse to). */
+const asRoot = () => process.getuid?.() === 0;
+
 /** The newest PostgreSQL server Debian installed (/usr/lib/postgresql/<major>/bin). */
 function postgresBinDir() {
 	const root = '/usr/lib/postgresql';
@@ -40,7 +44,7 @@ function ensurePackages(log) {
 	if (!postgresBinDir() || !which('psql')) missing.push('postgresql');
 	if (!which('redis-server')) missing.push('redis-server');
 	if (missing.length === 0) return;
-	if (process.getuid() !== 0) {
+	if (!asRoot()) {
 		throw new Error(
 			`PostgreSQL and Redis are needed: sudo apt-get install -y ${missing.join(' ')}`,
 		);
@@ -61,15 +65,15 @@ function ensurePackages(log) {
  * package created (setpriv execs, so the PID we record is the server's own).
  */
 function asDatabaseUser(command, args) {
-	if (process.getuid() !== 0) return [command, args];
+	if (!asRoot()) return [command, args];
 	return ['setpriv', ['--reuid=postgres', '--regid=postgres', '--init-groups', command, ...args]];
 }
 
 async function startPostgres({ dir, port, logDir, env }) {
-	const bin = postgresBinDir();
+	const bin = /** @type {string} ensurePackages ran first */ (postgresBinDir());
 	const data = path.join(dir, 'data');
 	fs.mkdirSync(dir, { recursive: true });
-	if (process.getuid() === 0) execFileSync('chown', ['postgres:postgres', dir]);
+	if (asRoot()) execFileSync('chown', ['postgres:postgres', dir]);
 	const [initdb, initArgs] = asDatabaseUser(path.join(bin, 'initdb'), [
 		'-D',
 		data,

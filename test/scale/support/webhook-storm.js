@@ -1,4 +1,5 @@
 'use strict';
+// @ts-check
 /**
  * Stripe's side of the payment-status test: payments that move through two states each
  * (processing -> succeeded or failed, requires_action -> canceled) on the Stripe server, the
