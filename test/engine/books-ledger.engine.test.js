@@ -120,11 +120,13 @@ test('with Continue On Fail a refused record is data with its code; the others g
 			request({ ...record('pi_1', 'refunded') }),
 			request(record('pi_2', 'succeeded')),
 			{ ...request(record('pi_3', 'succeeded')), payments: 'not a list' },
+			// keeping a mismatch names why: an empty list of reasons is refused, never matched
+			request(record('pi_4', 'succeeded'), { reasons: [] }),
 		],
 		'continueRegularOutput',
 	);
 	const items = result.items('Ledger');
-	expect(items.map((item) => item.pairedItem)).toEqual([0, 1, 2].map((item) => ({ item })));
+	expect(items.map((item) => item.pairedItem)).toEqual([0, 1, 2, 3].map((item) => ({ item })));
 	expect(items[0].json).toEqual({
 		error: expect.stringContaining('Item 0: invalid "Payment Record"'),
 		code: 'invalid_refund',
@@ -133,5 +135,9 @@ test('with Continue On Fail a refused record is data with its code; the others g
 	expect(items[2].json).toEqual({
 		error: expect.stringContaining('Item 2: invalid "Payment Records"'),
 		code: null,
+	});
+	expect(items[3].json).toEqual({
+		error: expect.stringContaining('Item 3: invalid "Mismatch Reasons"'),
+		code: 'invalid_reasons',
 	});
 });

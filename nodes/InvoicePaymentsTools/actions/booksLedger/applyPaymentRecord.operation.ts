@@ -63,7 +63,7 @@ const properties: INodeProperties[] = [
 		type: 'json',
 		default: '={{ $json.reasons }}',
 		description:
-			'Empty: the record is matched against the invoice. A list of { code, message }: the caller found it not matching, so it is kept apart with these reasons.',
+			'None (empty): the record is matched against the invoice. A list of { code, message }: the caller found it not matching, so it is kept apart with these reasons (an empty list is refused).',
 	},
 ];
 
@@ -108,7 +108,6 @@ export async function execute(
 	};
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
-			const reasons = jsonParameter(this, 'reasons', itemIndex, 'any');
 			const stripeCustomerId = textParameter(this, 'stripeCustomerId', itemIndex);
 			read.push({
 				itemIndex,
@@ -119,7 +118,7 @@ export async function execute(
 					mismatches: listOrEmpty(this, 'mismatches', itemIndex),
 					samePaymentElsewhere: listOrEmpty(this, 'samePaymentElsewhere', itemIndex),
 					stripeCustomerId: stripeCustomerId === '' ? null : stripeCustomerId,
-					reasons: Array.isArray(reasons) && reasons.length === 0 ? null : reasons,
+					reasons: jsonParameter(this, 'reasons', itemIndex, 'any'),
 					now,
 				},
 			});
