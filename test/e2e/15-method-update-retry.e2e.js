@@ -6,7 +6,9 @@
  * so Stripe sends its signed payment_method.attached and customer.updated to the payment-status
  * workflow. Its Payment Method Changed branch scans the customer's open invoices as the daily
  * run does and charges the failed one on the new card at once: one charge in the ledger, the
- * books show it paid, and the customer gets the daily run's Payment Confirmation.
+ * books show it paid, and the customer gets the daily run's Payment Confirmation. Then the same
+ * through the add-method link of the failure email: the card saved on Stripe's Checkout page is
+ * made automatic by the status workflow, and that change charges the invoice.
  */
 import { clients, loadState } from './support/clients';
 import { seedFor } from './support/seed';
@@ -162,4 +164,51 @@ test('a failed automatic charge is charged again on the new card the moment the 
 	expect(
 		scanned[1].map((/** @type {any} */ item) => [item.json.id, item.json.autoPay.reason]),
 	).toEqual([[id('i2'), 'NOT_DUE_YET']]);
+});
+
+test("through the failure email's add-method link: the card saved on Checkout becomes automatic, and that charges the failed invoice at once", async () => {
+	const Q = 'mlnk';
+	const { seed } = seedFor(Q, state.timeZone, {
+		customers: [{ key: 'c1', name: 'Hillside Florist' }],
+		invoices: [{ key: 'i1', customer: 'c1', total: '42.50', due: 0 }],
+	});
+	await books.reset(seed);
+	const customer = await stripe.createCustomer({
+		name: seed.customers[0].name,
+		email: seed.customers[0].email,
+		metadata: { books_customer_id: `${Q}-c1` },
+		defaultPaymentMethod: 'pm_card_chargeCustomerFail',
+	});
+	await smtp.clear();
+	expect((await n8n.execute(AUTO_PAY)).status).toBe('success');
+	await settle(c);
+	const failure = (await mails(smtp, 2)).find((/** @type {any} */ m) =>
+		m.subject.startsWith('Payment Failure'),
+	);
+	const link = /\/checkout\/(cs_test_\w+)/.exec(failure.text);
+	expect(link).not.toBeNull();
+	await smtp.clear();
+
+	// the customer opens the link and saves a good card
+	await stripe.hook('POST', `checkout_sessions/${link?.[1]}/complete`, {
+		paymentMethod: 'pm_card_visa',
+	});
+	await settle(c);
+
+	const { default_payment_method: automatic } = (
+		await stripe.api('GET', `/customers/${customer.id}`)
+	).invoice_settings;
+	expect(automatic).not.toBe(customer.invoice_settings.default_payment_method);
+	const ledger = await stripe.ledger();
+	const mine = ledger.charges.filter((/** @type {any} */ ch) => ch.invoiceIds.includes(`${Q}-i1`));
+	expect(mine.map((/** @type {any} */ ch) => [ch.amount, ch.currency])).toEqual([[4250, 'usd']]);
+	const intents = await stripe.paymentIntents(customer.id);
+	expect(
+		intents.find((/** @type {any} */ pi) => pi.id === mine[0].paymentIntentId).payment_method,
+	).toBe(automatic);
+	expect(await books.invoice(`${Q}-i1`)).toMatchObject({ paymentStatus: 'paid', balance: '0.00' });
+	const messages = await mails(smtp, 1);
+	expect(messages.map((/** @type {any} */ m) => m.subject)).toEqual([
+		`Payment Confirmation: invoice ${Q.toUpperCase()}-I1`,
+	]);
 });
