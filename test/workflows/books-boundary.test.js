@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * The books adapters (workflows/books-*.json), read as files: each is a sub-workflow started by
+ * The books adapters (workflows/books/books-rest.json, books-data-tables.json and its setup), read as files: each is a sub-workflow started by
  * Execute Workflow that answers every operation of the contract (docs/books-api.md). Their Code
  * nodes are run here as n8n runs them (an async body over `$` and `$input`): the REST adapter's
  * against the demo REST books, the Data Tables adapter's over tables loaded by the setup
@@ -16,7 +16,7 @@ import { startBooksApi } from '../fakes/books-api';
 
 const TODAY = '2026-03-10';
 const TOKEN = 'books-boundary-token';
-const DIR = path.join(__dirname, '../../workflows');
+const DIR = path.join(__dirname, '../../workflows/books');
 const load = (file) => JSON.parse(readFileSync(path.join(DIR, file), 'utf8'));
 const rest = load('books-rest.json');
 const tables = load('books-data-tables.json');

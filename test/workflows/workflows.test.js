@@ -12,10 +12,8 @@ import path from 'node:path';
 import { nodeClasses, PACKAGE_NAME } from '../engine/package-types';
 
 const DIR = path.join(__dirname, '../../workflows');
-// the six process workflows; the books adapters (books-*.json) are sub-workflows with their own
-// test (test/workflows/books-boundary.test.js)
 const workflows = readdirSync(DIR)
-	.filter((file) => file.endsWith('.json') && !file.startsWith('books-'))
+	.filter((file) => file.endsWith('.json'))
 	.sort()
 	.map((file) => ({ file, json: JSON.parse(readFileSync(path.join(DIR, file), 'utf8')) }));
 /** The shipped workflow in `file` (a name in workflows/), as JSON. */
