@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * Auto-pay throughput: 2,000 invoices through the Stripe Invoice Payment node (test engine)
  * against the local Stripe server in its own process, with 100 ms added latency and Stripe's
@@ -20,16 +21,25 @@ const CUSTOMERS = 200;
 const LATENCY_MS = 100;
 const LIMIT_RPS = GLOBAL_REQUESTS_PER_SECOND.live;
 
-/** The floor in seconds: each budget's requests over its limit; the largest binds. */
+/**
+ * The floor in seconds: each budget's requests over its limit; the largest binds.
+ * @param {Record<string, number>} byRoute requests by route
+ */
 function floorOf(byRoute) {
 	const total = Object.values(byRoute).reduce((a, b) => a + b, 0);
 	const searches = Object.entries(byRoute)
 		.filter(([endpoint]) => /^GET .*\/search$/.test(endpoint))
 		.reduce((sum, [, n]) => sum + n, 0);
+	/** @type {Array<[string, number]>} */
 	const budgets = [
 		['global', total / LIMIT_RPS],
 		['search', searches / SEARCH_REQUESTS_PER_SECOND],
-		...Object.entries(byRoute).map(([endpoint, n]) => [endpoint, n / ENDPOINT_REQUESTS_PER_SECOND]),
+		...Object.entries(byRoute).map(
+			/** @returns {[string, number]} */ ([endpoint, n]) => [
+				endpoint,
+				n / ENDPOINT_REQUESTS_PER_SECOND,
+			],
+		),
 	];
 	const [boundBy, seconds] = budgets.reduce((most, next) => (next[1] > most[1] ? next : most));
 	return { boundBy, seconds };

@@ -1,3 +1,4 @@
+// @ts-check
 /** `npm run bench`: the benchmarks run through jest only for its TypeScript transform. */
 const base = require('../jest.config');
 

@@ -1,4 +1,5 @@
 'use strict';
+// @ts-check
 // Collects the benchmark results of one run into bench-results.json and a printed table.
 // CommonJS, so that a bench can also run under plain node (`node bench/webhook.bench.js`).
 const fs = require('node:fs');

@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * Scan: 1,000,000 invoices through the Auto-Pay Scan node in the test engine. The node's own
  * work is timed from n8n's nodeExecuteBefore to nodeExecuteAfter hooks (so it includes n8n's
@@ -80,6 +81,7 @@ async function scanMillion(allDue) {
 	});
 	let started = 0;
 	let ended = 0;
+	/** @type {NodeJS.CpuUsage | undefined} */
 	let cpu;
 	let loadAverage = 0;
 	let baseRss = 0;
@@ -109,10 +111,11 @@ async function scanMillion(allDue) {
 		},
 	});
 	const [summary] = result.output('Scan', 2);
+	const scanCpu = /** @type {NodeJS.CpuUsage} the Scan node ran */ (cpu);
 	expect(summary.invoices).toBe(INVOICES);
 	return {
 		seconds: Math.round((ended - started) / 10) / 100,
-		cpuSeconds: Math.round((cpu.user + cpu.system) / 1e4) / 100,
+		cpuSeconds: Math.round((scanCpu.user + scanCpu.system) / 1e4) / 100,
 		loadAverage: Math.round(loadAverage * 100) / 100,
 		peakRssMb: Math.round(peakRss / MB),
 		baseRssMb: Math.round(baseRss / MB),

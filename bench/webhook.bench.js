@@ -1,4 +1,5 @@
 'use strict';
+// @ts-check
 /**
  * Webhook throughput in a real n8n 2.41.1 (Node 24, this package installed from `npm pack`, the
  * local Stripe server), three workflows active on the same n8n, each its trigger alone:
@@ -112,7 +113,7 @@ async function benchWebhooks({ section, n8nSettings }) {
 			const target = targets[name];
 			const cpu = { n8n: cpuSeconds(stack.pids.n8n), stripe: cpuSeconds(stack.pids.stripe) };
 			const executionsBefore = (await n8n.executions(target.id)).all;
-			const run = await drive({
+			const load = await drive({
 				url: target.url,
 				seconds,
 				concurrency: CONCURRENCY,
@@ -128,11 +129,14 @@ async function benchWebhooks({ section, n8nSettings }) {
 				},
 				{ timeoutMs: DRAIN_TIMEOUT_MS, intervalMs: 100 },
 			);
-			run.drainSeconds = (Date.now() - drainStarted) / 1000;
-			run.executions = all - executionsBefore;
-			run.n8nCpuSeconds = cpuSeconds(stack.pids.n8n) - cpu.n8n;
-			run.stripeCpuSeconds = cpuSeconds(stack.pids.stripe) - cpu.stripe;
-			run.loadAvg1 = os.loadavg()[0];
+			const run = {
+				...load,
+				drainSeconds: (Date.now() - drainStarted) / 1000,
+				executions: all - executionsBefore,
+				n8nCpuSeconds: cpuSeconds(stack.pids.n8n) - cpu.n8n,
+				stripeCpuSeconds: cpuSeconds(stack.pids.stripe) - cpu.stripe,
+				loadAvg1: os.loadavg()[0],
+			};
 			log(
 				`${name}: ${run.ok} 2xx in ${run.seconds.toFixed(1)} s (${(run.ok / run.seconds).toFixed(1)}/s), ` +
 					`${run.executions} executions, drain ${run.drainSeconds.toFixed(1)} s, load ${run.loadAvg1.toFixed(2)}`,

@@ -1,4 +1,5 @@
 'use strict';
+// @ts-check
 /**
  * The workflows the webhook bench drives, each its trigger alone (so the executions differ only
  * in the trigger): our Payment Webhook Trigger (Stripe, its own endpoint registered on the Stripe

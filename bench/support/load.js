@@ -1,4 +1,5 @@
 'use strict';
+// @ts-check
 /**
  * A closed-loop HTTP load generator: `concurrency` workers, each sending its next request as soon
  * as the previous one answered, over keep-alive sockets to one URL on 127.0.0.1, until a
@@ -34,6 +35,17 @@ function send(agent, url, { headers, body }, timeoutMs) {
 	});
 }
 
+/**
+ * One run: elapsed seconds, 2xx count, 2xx latencies (ms), tallies by status, outcome and error.
+ * @typedef {object} LoadRun
+ * @property {number} seconds
+ * @property {number} ok
+ * @property {number[]} latencies
+ * @property {Record<string, number>} statuses
+ * @property {Record<string, number>} outcomes
+ * @property {Record<string, number>} errors
+ */
+
 const count = (tally, key) => {
 	tally[key] = (tally[key] ?? 0) + 1;
 };
@@ -48,6 +60,7 @@ async function drive({ url, seconds, concurrency, nextRequest, classify, timeout
 	const target = new URL(url);
 	if (target.hostname !== '127.0.0.1') throw new Error(`load only goes to 127.0.0.1, not ${url}`);
 	const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+	/** @type {LoadRun} */
 	const run = { seconds: 0, ok: 0, latencies: [], statuses: {}, outcomes: {}, errors: {} };
 	const started = performance.now();
 	const deadline = started + seconds * 1000;
@@ -72,8 +85,26 @@ async function drive({ url, seconds, concurrency, nextRequest, classify, timeout
 	return run;
 }
 
-const round = (value, digits = 1) =>
-	value === null ? null : Math.round(value * 10 ** digits) / 10 ** digits;
+/**
+ * `value` to `digits` decimals; null (a percentile of no latencies) stays null.
+ * @overload
+ * @param {number} value
+ * @param {number} [digits]
+ * @returns {number}
+ */
+/**
+ * @overload
+ * @param {number | null} value
+ * @param {number} [digits]
+ * @returns {number | null}
+ */
+/**
+ * @param {number | null} value
+ * @param {number} [digits]
+ */
+function round(value, digits = 1) {
+	return value === null ? null : Math.round(value * 10 ** digits) / 10 ** digits;
+}
 
 function percentile(sorted, p) {
 	if (sorted.length === 0) return null;
@@ -88,7 +119,10 @@ function mergeTallies(tallies) {
 	return merged;
 }
 
-/** Several runs against the same URL as one: 2xx per second of run time, latency percentiles. */
+/**
+ * Several runs against the same URL as one: 2xx per second of run time, latency percentiles.
+ * @param {LoadRun[]} runs
+ */
 function summarise(runs) {
 	const seconds = runs.reduce((sum, run) => sum + run.seconds, 0);
 	const ok = runs.reduce((sum, run) => sum + run.ok, 0);

@@ -1,4 +1,5 @@
 'use strict';
+// @ts-check
 /**
  * The benches' stack: one real n8n 2.41.1 (Node 24, from the cache the e2e run uses) with this
  * package installed from `npm pack`, and the local Stripe server in its own process. On request
@@ -61,6 +62,12 @@ function assertFreshBuild() {
  *   smtp         true: the SMTP sink, in this process (`state.smtpSink`)
  *   workflows    (state) => workflow JSON objects, imported before n8n starts (they name the
  *                local credentials by id; `state.booksUrl` is where the books listen)
+ * @param {object} [options]
+ * @param {Record<string, string>} [options.n8nSettings]
+ * @param {string[]} [options.stripeArgs]
+ * @param {((state: object) => object) | null} [options.booksSeed]
+ * @param {boolean} [options.smtp]
+ * @param {(state: object) => Array<{ id: string }>} [options.workflows]
  */
 async function startBenchStack({
 	n8nSettings = {},
@@ -195,7 +202,11 @@ async function startBenchStack({
 	}
 }
 
-/** Stops every process the stack started (by PID); the logs go to `keepLogsIn` when given. */
+/**
+ * Stops every process the stack started (by PID); the logs go to `keepLogsIn` when given.
+ * @param {Awaited<ReturnType<typeof startBenchStack>>} state
+ * @param {{ keepLogsIn?: string }} [options]
+ */
 async function stopBenchStack(state, { keepLogsIn } = {}) {
 	await stopProcesses(state.allPids);
 	await state.smtpSink?.close();

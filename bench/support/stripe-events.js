@@ -1,4 +1,5 @@
 'use strict';
+// @ts-check
 /**
  * The bench's Stripe events: `payment_intent.succeeded` built from Stripe's own sample event and
  * PaymentIntent (shared/stripe/fixtures3.json), one per payment the local Stripe server holds,
