@@ -37,12 +37,10 @@ module.exports = async function globalTeardown() {
 		path.join(REPO, 'test-output', 'scale-figures.json'),
 		JSON.stringify(figures, null, 2),
 	);
-	fs.rmSync(
-		/** @type {string} set by global-setup */ (process.env.INVOICE_PAYMENTS_SCALE_FIGURES),
-		{
-			force: true,
-		},
+	const figuresFile = /** @type {string} set by global-setup */ (
+		process.env.INVOICE_PAYMENTS_SCALE_FIGURES
 	);
+	fs.rmSync(figuresFile, { force: true });
 	log(`figures:\n${JSON.stringify(figures, null, 2)}`);
 	log(`stopped; logs in ${keep}/, figures in test-output/scale-figures.json`);
 	if (left.length) {
