@@ -226,6 +226,73 @@ async function booksDemoData(options = {}) {
 	}
 }
 
+/**
+ * Runs a fake from the command line: `--port N --host H --access-token T --refresh-token R
+ * --today YYYY-MM-DD --time-zone Z --no-limits --latency ms`, plus the fake's own `flags`
+ * (`{ '--realm-id': 'realmId' }`). Prints the URL on a line of its own (what the e2e stack waits
+ * for) and serves until SIGTERM or SIGINT.
+ * @param {(options: any) => Promise<{ url: string, close: () => Promise<void> }>} start
+ * @param {Record<string, string>} flags
+ */
+function runStandalone(start, flags = {}) {
+	const argv = process.argv.slice(2);
+	/** @type {Record<string, any>} */
+	const options = {};
+	const lists = { '--access-token': 'accessTokens', '--refresh-token': 'refreshTokens' };
+	const values = {
+		'--port': 'port',
+		'--host': 'host',
+		'--today': 'today',
+		'--time-zone': 'timeZone',
+		...flags,
+	};
+	for (let i = 0; i < argv.length; i++) {
+		const arg = argv[i];
+		if (arg === '--no-limits') options.limits = null;
+		else if (arg === '--latency') options.latencyMs = Number(argv[++i]);
+		else if (lists[arg]) (options[lists[arg]] ??= []).push(argv[++i]);
+		else if (values[arg]) options[values[arg]] = argv[++i];
+		else {
+			console.error(`Unknown argument: ${arg}`);
+			process.exit(2);
+		}
+	}
+	if (options.port !== undefined) options.port = Number(options.port);
+	start(options).then(
+		(fake) => {
+			console.log(fake.url);
+			const stop = () => fake.close().then(() => process.exit(0));
+			process.on('SIGTERM', stop);
+			process.on('SIGINT', stop);
+		},
+		(error) => {
+			console.error(error.message);
+			process.exit(1);
+		},
+	);
+}
+
+/**
+ * For tests: a fake started as its own process (`node <script> --port 0 ...args`), its URL read
+ * from the line it prints; `stop()` ends it by its pid.
+ * @param {string} script @param {string[]} args
+ */
+async function startStandaloneFake(script, args) {
+	const { spawn } = require('node:child_process');
+	const { once } = require('node:events');
+	const child = spawn(process.execPath, [script, '--port', '0', ...args], {
+		stdio: ['ignore', 'pipe', 'inherit'],
+	});
+	const [chunk] = await once(/** @type {import('node:stream').Readable} */ (child.stdout), 'data');
+	return {
+		url: String(chunk).trim(),
+		stop: async () => {
+			child.kill('SIGTERM');
+			await once(child, 'exit');
+		},
+	};
+}
+
 module.exports = {
 	BodyTooLarge,
 	booksDemoData,
@@ -236,8 +303,10 @@ module.exports = {
 	fromMinor,
 	listen,
 	readBody,
+	runStandalone,
 	send,
 	serveFake,
+	startStandaloneFake,
 	toMinor,
 	windowsOf,
 };

@@ -30,6 +30,9 @@
  * POST /_test/latency {ms}, POST /_test/fail {count, status}, POST /_test/revoke {token}.
  * Token endpoint (refresh grants, as https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer):
  * POST /oauth2/v1/tokens/bearer.
+ * Standalone: `node test/fakes/quickbooks-server.js --port 12113 [--realm-id R] [--access-token T]
+ * [--refresh-token R] [--today YYYY-MM-DD] [--time-zone Z] [--no-limits] [--latency ms]` prints
+ * the URL and serves until SIGTERM.
  *
  * Sources (Intuit's public developer documentation, read 2026):
  * - Entities and operations: https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/invoice,
@@ -80,6 +83,7 @@ const {
 	booksDemoData,
 	fromMinor,
 	readBody,
+	runStandalone,
 	send,
 	serveFake,
 	toMinor,
@@ -904,6 +908,8 @@ async function startQuickBooksServer({
 		close: server.close,
 	};
 }
+
+if (require.main === module) runStandalone(startQuickBooksServer, { '--realm-id': 'realmId' });
 
 module.exports = {
 	startQuickBooksServer,

@@ -1,4 +1,7 @@
 // @ts-check
+import path from 'node:path';
+
+import { startStandaloneFake } from './accounting-http';
 import { DOCUMENTED_LIMITS, FEE_ITEM, startQuickBooksServer } from './quickbooks-server';
 
 const TOKEN = 'qbo_test_token';
@@ -325,5 +328,24 @@ describe('local QuickBooks Online server', () => {
 			body: JSON.stringify({ seed: 'empty' }),
 		});
 		expect(await reset.json()).toEqual({ Customer: 0, Invoice: 0 });
+	});
+	test('runs standalone: prints its URL and serves the demo books with the tokens given', async () => {
+		const fake = await startStandaloneFake(path.join(__dirname, 'quickbooks-server.js'), [
+			'--realm-id',
+			'42',
+			'--access-token',
+			'cli-token',
+			'--today',
+			TODAY,
+		]);
+		try {
+			expect(fake.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+			const res = await fetch(`${fake.url}/v3/company/42/customer/1001`, {
+				headers: { authorization: 'Bearer cli-token', accept: 'application/json' },
+			});
+			expect(res.status).toBe(200);
+		} finally {
+			await fake.stop();
+		}
 	});
 });

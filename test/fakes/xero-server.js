@@ -28,6 +28,9 @@
  * POST /_test/reset {seed, today, timeZone}, POST /_test/limits {limits}, POST /_test/latency {ms},
  * POST /_test/revoke {token}. Token endpoint (refresh grants, as
  * https://identity.xero.com/connect/token): POST /connect/token.
+ * Standalone: `node test/fakes/xero-server.js --port 12114 [--tenant-id T] [--access-token T]
+ * [--refresh-token R] [--today YYYY-MM-DD] [--time-zone Z] [--no-limits] [--latency ms]` prints
+ * the URL and serves until SIGTERM.
  *
  * Sources (Xero's public developer documentation and its OpenAPI description, read 2026):
  * - Shapes of Invoices, Contacts, ContactPersons, Payments, BankTransactions, Accounts, the
@@ -76,6 +79,7 @@ const {
 	booksDemoData,
 	fromMinor,
 	readBody,
+	runStandalone,
 	send,
 	serveFake,
 	toMinor,
@@ -921,5 +925,7 @@ async function startXeroServer({
 		close: server.close,
 	};
 }
+
+if (require.main === module) runStandalone(startXeroServer, { '--tenant-id': 'tenantId' });
 
 module.exports = { startXeroServer, xeroSeedFromBooks, guidOf, DOCUMENTED_LIMITS };

@@ -1,4 +1,7 @@
 // @ts-check
+import path from 'node:path';
+
+import { startStandaloneFake } from './accounting-http';
 import { DOCUMENTED_LIMITS, guidOf, startXeroServer } from './xero-server';
 
 const TOKEN = 'xero_test_token';
@@ -352,5 +355,28 @@ describe('local Xero server', () => {
 			body: JSON.stringify({ seed: 'empty' }),
 		});
 		expect(await reset.json()).toEqual({ Contacts: 0, Invoices: 0 });
+	});
+	test('runs standalone: prints its URL and serves the demo books with the tokens given', async () => {
+		const fake = await startStandaloneFake(path.join(__dirname, 'xero-server.js'), [
+			'--tenant-id',
+			't-1',
+			'--access-token',
+			'cli-token',
+			'--today',
+			TODAY,
+		]);
+		try {
+			expect(fake.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+			const res = await fetch(`${fake.url}/api.xro/2.0/Contacts`, {
+				headers: {
+					authorization: 'Bearer cli-token',
+					accept: 'application/json',
+					'xero-tenant-id': 't-1',
+				},
+			});
+			expect(res.status).toBe(200);
+		} finally {
+			await fake.stop();
+		}
 	});
 });
