@@ -28,7 +28,10 @@ function log(message) {
 	process.stderr.write(`[e2e] ${message}\n`);
 }
 
-/** Node 24 and n8n from the cache (installed on first use: about 4 minutes). */
+/**
+ * Node 24 and n8n from the cache (installed on first use: about 4 minutes): n8n 2.41.1, or the
+ * version N8N_CACHE_N8N_VERSION names (the n8n 1.x smoke, smoke-n8n1.setup.js).
+ */
 function ensureN8n() {
 	const script =
 		'source scripts/lib/n8n-cache.sh && ensure_n8n >&2 && ' +
@@ -40,7 +43,10 @@ function ensureN8n() {
 		timeout: 20 * 60 * 1000,
 	});
 	const [node, nodeBinDir, n8nBin, n8nPkgDir, n8nDir] = out.trim().split('\n');
-	return { node, nodeBinDir, n8nBin, n8nPkgDir, n8nDir };
+	const n8nVersion = JSON.parse(
+		fs.readFileSync(path.join(n8nPkgDir, 'package.json'), 'utf8'),
+	).version;
+	return { node, nodeBinDir, n8nBin, n8nPkgDir, n8nDir, n8nVersion };
 }
 
 function freePort() {
@@ -124,7 +130,8 @@ function n8nEnv(state, runtime) {
 		N8N_TEMPLATES_ENABLED: 'false',
 		N8N_PERSONALIZATION_ENABLED: 'false',
 		N8N_HIRING_BANNER_ENABLED: 'false',
-		N8N_DISABLED_MODULES: 'mcp-registry',
+		// n8n 1.x has no MCP registry module and refuses to start when told of an unknown one
+		...(runtime.n8nVersion?.startsWith('1.') ? {} : { N8N_DISABLED_MODULES: 'mcp-registry' }),
 		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'true',
 		N8N_LOG_LEVEL: 'info',
 		N8N_PUBLIC_API_DISABLED: 'false',
