@@ -18,6 +18,8 @@ export interface Letter {
 	opening: string;
 	/** why a payment failed; null when there is nothing to explain */
 	reason: string | null;
+	/** what happens next (a retry's day, or no more tries); absent or null: nothing said */
+	next?: string | null;
 	rows: Array<[label: string, value: string]>;
 	links: Array<[label: string, url: string]>;
 	/** the business name; '' for none */
@@ -26,11 +28,13 @@ export interface Letter {
 
 export function renderLetter(letter: Letter): RenderedEmail {
 	const { greeting, opening, reason, rows, links, signature } = letter;
+	const next = letter.next ?? null;
 	const text = [
 		greeting,
 		'',
 		opening,
 		...(reason !== null ? ['', `Reason: ${reason}`] : []),
+		...(next !== null ? ['', `What happens next: ${next}`] : []),
 		'',
 		...rows.map(([label, value]) => `${label}: ${value}`),
 		...(links.length ? ['', ...links.map(([label, url]) => `${label}: ${url}`)] : []),
@@ -49,6 +53,7 @@ export function renderLetter(letter: Letter): RenderedEmail {
 		`<p>${escapeHtml(greeting)}</p>`,
 		`<p>${escapeHtml(opening)}</p>`,
 		reason !== null ? `<p><strong>Reason:</strong> ${escapeHtml(reason)}</p>` : '',
+		next !== null ? `<p><strong>What happens next:</strong> ${escapeHtml(next)}</p>` : '',
 		`<table cellpadding="4">${htmlRows}</table>`,
 		htmlLinks,
 		signature ? `<p>${escapeHtml(signature)}</p>` : '',

@@ -1,4 +1,7 @@
+import { failureOutlook } from '../autopay/failureOutlook';
+import type { FailureOutlook, RetryPolicySettings } from '../autopay/failureOutlook';
 import { readLocale } from '../locale';
+import { declineSentence, declineWords } from '../payments/declineWords';
 import { CoreInputError } from '../errors';
 import { NO_AUTOMATIC_PAYMENT } from '../payments/paymentMethodLabel';
 import type { PaymentStatus } from '../payments/paymentRecord';
@@ -36,6 +39,14 @@ import { checkEmailPaymentRecord, emailRecordIdentity, recordAmountsShown } from
  * that link. Announcing both would send the customer two failure emails for one attempt.
  * A status the books already knew (`statusIsNew: false`) sends nothing: a webhook replay, the
  * second of two concurrent runs, or the webhook reporting what the run already recorded.
+ *
+ * Recovery (the daily auto-pay's retry policy, docs/recovery.md), when the retry policy is given:
+ * a failed auto-pay charge's email says what failed in plain words (declineWords.ts), what happens
+ * next (the next try's day, or that no automatic try follows) and offers the add-method link.
+ * The first failure of an invoice that the schedule will retry sends the customer nothing when
+ * Silent First Retry is on (the team still sees it in the run report; an internal notice under
+ * failures only still goes). When the next try is the schedule's last, the email is the
+ * "Last Payment Notice", so the customer hears before the final try.
  */
 
 export type EmailSetting = 'failuresOnly' | 'successesAndFailures' | 'stripeReceipts';
@@ -46,13 +57,23 @@ export const EMAIL_SETTINGS: EmailSetting[] = [
 	'stripeReceipts',
 ];
 
-export type PaymentEmailKind = 'confirmation' | 'failure';
+export type PaymentEmailKind = 'confirmation' | 'failure' | 'lastNotice';
 
 /** The seeds' template names, also the start of each subject. */
 export const EMAIL_TEMPLATES: Record<PaymentEmailKind, string> = {
 	confirmation: 'Payment Confirmation',
 	failure: 'Payment Failure',
+	lastNotice: 'Last Payment Notice',
 };
+
+/** The first failure of an invoice a retry will follow sends the customer nothing: the default. */
+export const DEFAULT_SILENT_FIRST_RETRY = true;
+
+/** The retry policy as the emails read it: the scan's settings and the first retry's silence. */
+export interface RecoveryEmailPolicy extends RetryPolicySettings {
+	/** default DEFAULT_SILENT_FIRST_RETRY */
+	silentFirstRetry?: boolean | null;
+}
 
 export type NoEmailReason =
 	| 'STATUS_NOT_NOTIFIED'
@@ -60,6 +81,7 @@ export type NoEmailReason =
 	| 'SUCCESS_EMAILS_OFF'
 	| 'STRIPE_RECEIPT'
 	| 'AUTHENTICATION_REQUESTED'
+	| 'SILENT_FIRST_RETRY'
 	| 'NO_RECIPIENT'
 	| 'NO_FAILURE_ADDRESS';
 
@@ -85,6 +107,8 @@ export interface PaymentEmailInput {
 	updatePaymentMethodUrl?: string | null;
 	/** false when the books already had this status for this payment; default true */
 	statusIsNew?: boolean;
+	/** the daily auto-pay's retry policy: recovery-aware failure emails; absent: as before */
+	recoveryPolicy?: RecoveryEmailPolicy | null;
 }
 
 export interface ComposedEmail {
@@ -159,6 +183,8 @@ const NO_EMAIL_MESSAGES: Record<NoEmailReason, string> = {
 	STRIPE_RECEIPT: 'Stripe emails its receipt for this payment',
 	AUTHENTICATION_REQUESTED:
 		'The bank asked for the customer to authenticate: the email of the page to complete the payment is sent instead',
+	SILENT_FIRST_RETRY:
+		'The first failure of this invoice is retried by the schedule before the customer is told (Silent First Retry); the run report shows it',
 	NO_RECIPIENT: 'Nobody to send it to: no customer address and no failure address',
 	NO_FAILURE_ADDRESS:
 		'No failure address is set: the mismatch is kept in the books, and nobody is told of it',
@@ -187,6 +213,19 @@ export function composePaymentEmail(input: PaymentEmailInput): PaymentEmailOutco
 	const failureAddress = parseFailureAddress(settings.failureAddress);
 	const decision = decidePaymentEmail(record, setting, input.statusIsNew !== false);
 	if ('reason' in decision) return noEmail(record, decision.reason);
+	const policy = input.recoveryPolicy;
+	const outlook =
+		policy && decision.kind === 'failure' ? failureOutlook(record, policy) : undefined;
+	if (
+		outlook?.kind === 'retry' &&
+		outlook.firstFailure &&
+		decision.audience === 'customer' &&
+		(policy?.silentFirstRetry ?? DEFAULT_SILENT_FIRST_RETRY)
+	) {
+		return noEmail(record, 'SILENT_FIRST_RETRY');
+	}
+	const kind: PaymentEmailKind =
+		outlook?.kind === 'retry' && outlook.retriesLeft === 1 ? 'lastNotice' : decision.kind;
 
 	let audience = decision.audience;
 	let recipients: Recipients =
@@ -200,11 +239,11 @@ export function composePaymentEmail(input: PaymentEmailInput): PaymentEmailOutco
 	}
 	if (recipients.to === null) return noEmail(record, 'NO_RECIPIENT', recipients.ignored);
 
-	const content = paymentEmailContent({ ...input, kind: decision.kind, audience });
+	const content = paymentEmailContent({ ...input, kind, audience, outlook });
 	return {
 		send: true,
-		kind: decision.kind,
-		template: EMAIL_TEMPLATES[decision.kind],
+		kind,
+		template: EMAIL_TEMPLATES[kind],
 		audience,
 		to: recipients.to,
 		cc: recipients.cc.join(', '),
@@ -219,9 +258,13 @@ const REQUIRES_ACTION_REASON = 'Your bank needs you to confirm this payment befo
 
 /** The subject and words of a confirmation or failure, laid out as a letter. */
 function paymentEmailContent(
-	input: PaymentEmailInput & { kind: PaymentEmailKind; audience: 'customer' | 'internal' },
+	input: PaymentEmailInput & {
+		kind: PaymentEmailKind;
+		audience: 'customer' | 'internal';
+		outlook: FailureOutlook | undefined;
+	},
 ): { subject: string; text: string; html: string } {
-	const { record, contact, settings, kind, audience } = input;
+	const { record, contact, settings, kind, audience, outlook } = input;
 	const locale = readLocale(settings.locale, 'locale');
 	const amounts = recordAmountsShown(record, locale);
 	const invoiceNumber = oneLine(input.invoiceNumber, record.invoiceId);
@@ -231,11 +274,14 @@ function paymentEmailContent(
 	const methodUsed = oneLine(record.paymentMethod?.label, '');
 	const reference = oneLine(record.paymentId, '');
 	const actionUrl = record.status === 'requires_action' ? safeUrl(record.nextActionUrl) : null;
-	const updateUrl = kind === 'failure' ? safeUrl(input.updatePaymentMethodUrl) : null;
+	const failed = kind !== 'confirmation';
+	const updateUrl = failed ? safeUrl(input.updatePaymentMethodUrl) : null;
 	const reason =
 		record.status === 'requires_action'
 			? REQUIRES_ACTION_REASON
-			: oneLine(record.failure?.message, 'The payment was declined');
+			: outlook !== undefined
+				? declineSentence(record.failure ?? {})
+				: oneLine(record.failure?.message, 'The payment was declined');
 
 	const subject =
 		`${EMAIL_TEMPLATES[kind]}: invoice ${invoiceNumber}` +
@@ -264,10 +310,50 @@ function paymentEmailContent(
 	const letter = renderLetter({
 		greeting,
 		opening,
-		reason: kind === 'failure' ? reason : null,
+		reason: failed ? reason : null,
+		next: outlook === undefined ? null : whatHappensNext(outlook, record, locale, audience),
 		rows,
 		links,
 		signature: businessName,
 	});
 	return { subject, ...letter };
+}
+
+/** A business day (YYYY-MM-DD) for people, e.g. "Thursday, November 26, 2026" in en-US. */
+export function formatBusinessDay(day: string, locale: string): string {
+	const [year, month, date] = day.split('-').map(Number);
+	return new Intl.DateTimeFormat(locale, { dateStyle: 'full', timeZone: 'UTC' }).format(
+		Date.UTC(year, month - 1, date),
+	);
+}
+
+/** What follows the failure, in the customer's words (or the team's on an internal notice). */
+function whatHappensNext(
+	outlook: FailureOutlook,
+	record: EmailPaymentRecord,
+	locale: string,
+	audience: 'customer' | 'internal',
+): string {
+	const you = audience === 'customer';
+	const link = you ? ' with the link below' : '';
+	switch (outlook.kind) {
+		case 'retry': {
+			const day = formatBusinessDay(outlook.nextTryDay, locale);
+			if (outlook.retriesLeft === 1) {
+				return `We will make one last automatic try on ${day}. If it fails, we will not try again automatically: ${you ? 'please make sure it can go through, or add another payment method' : 'the customer should add another payment method'}${link} before then.`;
+			}
+			const remedy = declineWords(record.failure ?? {}).remedy;
+			const ask =
+				remedy === 'new-method'
+					? `${you ? 'please add' : 'the customer should add'} another payment method${link}`
+					: `${you ? 'please make sure it can go through, or add' : 'the customer may add'} another payment method${link}`;
+			return `We will try again automatically on ${day}. Before then, ${ask}.`;
+		}
+		case 'ended':
+			return `That was the last automatic try: we will not charge this payment method again automatically. ${you ? 'Please pay the invoice or add another payment method' : 'The invoice stays open until the customer pays it or adds another payment method'}${link}.`;
+		case 'never':
+			return `This payment method will not be tried again. ${you ? 'Please add another payment method' : 'The customer must add another payment method'}${link}.`;
+		case 'customer':
+			return `Only ${you ? 'you' : 'the customer'} can complete this payment: ${you ? 'please confirm it with your bank, or add another payment method' : 'they must confirm it with their bank, or add another payment method'}${link}.`;
+	}
 }

@@ -1,5 +1,6 @@
 import { CoreInputError } from '../errors';
 import { formatMoney, Money, parseAmount } from '../money/money';
+import type { Recovery } from '../autopay/types';
 import type { PaymentStatus } from '../payments/paymentRecord';
 import { PAYMENT_STATUSES } from '../payments/paymentRecord';
 
@@ -24,9 +25,13 @@ export interface EmailPaymentRecord {
 	amount: MoneyLike;
 	fee?: MoneyLike | null;
 	total?: MoneyLike | null;
-	paymentMethod?: { label?: string | null } | null;
+	paymentMethod?: { id?: string | null; label?: string | null } | null;
 	failure?: { code?: string | null; declineCode?: string | null; message?: string | null } | null;
 	nextActionUrl?: string | null;
+	/** the key it was charged under: an auto-pay key names the day of the attempt */
+	idempotencyKey?: string | null;
+	/** a retry of the daily auto-pay: where its recovery stands (the scan's, autopay/types.ts) */
+	recovery?: Partial<Recovery> | null;
 }
 
 /** Refuses what is not a payment record: no object, no invoice, a status records never have. */

@@ -1,6 +1,11 @@
+import { failureOutlook } from '../autopay/failureOutlook';
+import type { FailedChargeRecord, RetryPolicySettings } from '../autopay/failureOutlook';
+import { recoveryFigures } from '../autopay/summary';
+import type { CurrencyTotal, RecoveryCharge, RecoveryFigures } from '../autopay/summary';
+import type { Recovery } from '../autopay/types';
 import { readLocale } from '../locale';
 import { CoreInputError } from '../errors';
-import { formatMoney } from '../money/money';
+import { formatMoney, Money } from '../money/money';
 import { parseFailureAddress } from './addresses';
 import { renderListReport } from './layouts';
 import { oneLine } from './plainText';
@@ -11,6 +16,9 @@ import { moneyOf } from './record';
  * The daily auto-pay's reports to the team: the run report (what was charged, how it went, what
  * was skipped and why) and its preview the evening before (what the run would charge; a dry run
  * that charges nothing). Both read the Auto-Pay Scan's Run Summary and its Skipped items.
+ * Both carry the recovery figures of the retry policy (docs/recovery.md, "Figures"): what failed,
+ * what the retries recovered (by the schedule, after a method update) and how much per currency,
+ * what is still in the schedule, and what ended unpaid with the end action taken.
  */
 
 export interface RunReportSkip {
@@ -21,12 +29,26 @@ export interface RunReportSkip {
 
 export interface RunReportPayment {
 	invoiceId?: string | null;
+	paymentId?: string | null;
 	status?: string | null;
 	total?: MoneyLike | null;
-	failure?: { message?: string | null } | null;
+	failure?: { code?: string | null; declineCode?: string | null; message?: string | null } | null;
+	paymentMethod?: { id?: string | null; label?: string | null } | null;
+	idempotencyKey?: string | null;
+	/** the scan's recovery, on a retry */
+	recovery?: Partial<Recovery> | null;
 	existingPayment?: boolean | null;
 	error?: string | null;
 }
+
+/** What the run does with an invoice whose retry schedule ended unpaid (docs/recovery.md). */
+export type RecoveryEndAction = 'leaveOpen' | 'markInBooks' | 'webhook';
+
+const END_ACTION_WORDS: Record<RecoveryEndAction, string> = {
+	leaveOpen: 'left open',
+	markInBooks: 'marked in the books',
+	webhook: 'sent to your system',
+};
 
 export interface RunReportInput {
 	/** the Auto-Pay Scan's Run Summary item */
@@ -42,6 +64,10 @@ export interface RunReportInput {
 	to: string;
 	businessName?: string | null;
 	locale?: string | null;
+	/** the scan's retry policy; absent or off: no recovery figures */
+	retryPolicy?: RetryPolicySettings | null;
+	/** what the run does with an invoice whose schedule ended; default leaveOpen */
+	endAction?: RecoveryEndAction | null;
 }
 
 export interface RunReport {
@@ -57,6 +83,8 @@ export interface RunReport {
 		other: number;
 		skipped: number;
 	};
+	/** absent when the retry policy is off */
+	recovery?: RecoveryFigures;
 }
 
 /** The report address: required, one address. */
@@ -93,6 +121,15 @@ export function composeRunReport(input: RunReportInput): RunReport {
 		skipped: skipped.length,
 	};
 	const subject = `Auto-pay run ${day}: ${counts.succeeded} paid, ${counts.failed} failed, ${counts.skipped} skipped`;
+	const policy = input.retryPolicy;
+	const recovery =
+		policy && policy.retryPolicy !== false
+			? recoveryFigures(
+					payments.map((payment) => recoveryChargeOf(payment, status(payment), policy)),
+					skipped.map((skip) => String(skip.reason ?? '')),
+				)
+			: null;
+	const endAction = readEndAction(input.endAction);
 	// A total the report cannot read is left out of its line: the report still goes.
 	const totalOf = (p: RunReportPayment) => {
 		try {
@@ -119,14 +156,70 @@ export function composeRunReport(input: RunReportInput): RunReport {
 			`Invoices looked at: ${counts.invoices}`,
 			`Charged: ${counts.charged} (succeeded ${counts.succeeded}, failed ${counts.failed}, other ${counts.other})`,
 			`Skipped: ${counts.skipped}`,
+			...(recovery === null
+				? []
+				: [
+						`Recovery: ${recovery.failed} failed, ${recovery.recovered.byRetry + recovery.recovered.byMethodUpdate} recovered (by retry ${recovery.recovered.byRetry}, by method update ${recovery.recovered.byMethodUpdate}), ${recovery.stillInSchedule} still in the retry schedule, ${recovery.exhausted} retries exhausted`,
+						`Money recovered: ${totalsShown(recovery.recoveredTotals, locale)}`,
+					]),
 		],
 		lists: [
 			['Payments', paymentLines],
 			['Skipped invoices', skipped.map(skipLine)],
+			...(recovery === null
+				? []
+				: ([
+						[
+							`Retries exhausted (${END_ACTION_WORDS[endAction]})`,
+							skipped.filter((skip) => skip.reason === 'RETRIES_EXHAUSTED').map(skipLine),
+						],
+					] as Array<[string, string[]]>)),
 		],
 		businessName: input.businessName,
 	});
-	return { to, subject, text, html, counts };
+	return { to, subject, text, html, counts, ...(recovery === null ? {} : { recovery }) };
+}
+
+function readEndAction(value: unknown): RecoveryEndAction {
+	if (value === undefined || value === null || value === '') return 'leaveOpen';
+	if (typeof value === 'string' && value in END_ACTION_WORDS) return value as RecoveryEndAction;
+	throw new CoreInputError(
+		'endAction',
+		`The end action must be one of ${Object.keys(END_ACTION_WORDS).join(', ')}, not "${String(value).slice(0, 40)}"`,
+	);
+}
+
+/** A payment of the run as the recovery figures count it. */
+function recoveryChargeOf(
+	payment: RunReportPayment,
+	status: string,
+	policy: RetryPolicySettings,
+): RecoveryCharge {
+	let total: Money | null = null;
+	try {
+		total = moneyOf(payment.total, 'total');
+	} catch {
+		// a total the report cannot read is not counted in the money: the report still goes
+	}
+	const outcome = status === 'succeeded' ? 'succeeded' : status === 'failed' ? 'failed' : 'other';
+	const outlook =
+		outcome === 'failed' && typeof payment.invoiceId === 'string'
+			? failureOutlook(payment as FailedChargeRecord, policy)
+			: undefined;
+	return {
+		outcome,
+		recovery: payment.recovery ?? null,
+		total,
+		retryFollows: outlook?.kind === 'retry',
+	};
+}
+
+/** Sums per currency for people, "none" when there are none. */
+function totalsShown(totals: Record<string, CurrencyTotal>, locale: string): string {
+	const shown = Object.values(totals).map((total) =>
+		formatMoney(total.amountMinor, total.currency, locale),
+	);
+	return shown.length ? shown.join(', ') : 'none';
 }
 
 /** One invoice the scan would charge: the Auto-Pay Scan's Charge decision (its `autoPay`). */
@@ -138,6 +231,8 @@ export interface PreviewCharge {
 	paymentDay?: string | null;
 	daysLate?: number | null;
 	paymentMethod?: { label?: string | null } | null;
+	/** the scan's recovery when the charge is a retry */
+	recovery?: Partial<Recovery> | null;
 }
 
 export interface AutoPayPreviewInput {
@@ -153,6 +248,8 @@ export interface AutoPayPreviewInput {
 	to: string;
 	businessName?: string | null;
 	locale?: string | null;
+	/** the scan's retry policy; absent or off: no recovery figures */
+	retryPolicy?: RetryPolicySettings | null;
 }
 
 export interface AutoPayPreview {
@@ -163,6 +260,8 @@ export interface AutoPayPreview {
 	counts: { invoices: number; wouldCharge: number; skipped: number };
 	/** what would be charged per currency, formatted, e.g. ["$1,250.00", "€80.00"] */
 	totals: string[];
+	/** what the run would retry, and where the schedules stand; absent when the policy is off */
+	recovery?: RecoveryFigures;
 }
 
 /**
@@ -193,6 +292,18 @@ export function composeAutoPayPreview(input: AutoPayPreviewInput): AutoPayPrevie
 		skipped: skipped.length,
 	};
 	const day = oneLine(input.summary?.scanDay, 'the next run');
+	const recovery =
+		input.retryPolicy && input.retryPolicy.retryPolicy !== false
+			? recoveryFigures(
+					charges.map((charge) => ({
+						outcome: 'other' as const,
+						recovery: charge.recovery ?? null,
+						total: previewMoney(charge),
+						retryFollows: false,
+					})),
+					skipped.map((skip) => String(skip.reason ?? '')),
+				)
+			: null;
 	const chargeLines = charges.map((charge) =>
 		[
 			oneLine(charge.invoiceId, '?'),
@@ -200,6 +311,7 @@ export function composeAutoPayPreview(input: AutoPayPreviewInput): AutoPayPrevie
 			amountShown(charge.amountMinor, charge.currency),
 			charge.paymentMethod?.label ? oneLine(charge.paymentMethod.label, '') : '',
 			charge.daysLate ? `payable since ${oneLine(charge.paymentDay, '?')}` : '',
+			retryNote(charge.recovery),
 		]
 			.filter(Boolean)
 			.join(' - '),
@@ -214,6 +326,11 @@ export function composeAutoPayPreview(input: AutoPayPreviewInput): AutoPayPrevie
 			`Invoices looked at: ${counts.invoices}`,
 			`Would charge: ${counts.wouldCharge}${totalsNote}`,
 			`Would skip: ${counts.skipped}`,
+			...(recovery === null
+				? []
+				: [
+						`Recovery: would retry ${recovery.retried.bySchedule} by the schedule and ${recovery.retried.byMethodUpdate} after a method update (${totalsShown(recovery.retriedTotals, locale)} at stake), ${recovery.stillInSchedule} still in the retry schedule, ${recovery.exhausted} retries exhausted`,
+					]),
 		],
 		lists: [
 			['To charge', chargeLines],
@@ -221,5 +338,23 @@ export function composeAutoPayPreview(input: AutoPayPreviewInput): AutoPayPrevie
 		],
 		businessName: input.businessName,
 	});
-	return { to, subject, text, html, counts, totals };
+	return { to, subject, text, html, counts, totals, ...(recovery === null ? {} : { recovery }) };
+}
+
+function previewMoney(charge: PreviewCharge): Money | null {
+	try {
+		return typeof charge.amountMinor === 'number' && charge.currency
+			? Money.of(charge.amountMinor, charge.currency)
+			: null;
+	} catch {
+		return null; // an amount the preview cannot read: not in the sums, the preview still goes
+	}
+}
+
+/** How a preview line names a retry: after a method update, the last try, or a scheduled one. */
+function retryNote(recovery: Partial<Recovery> | null | undefined): string {
+	if (!recovery) return '';
+	if (recovery.methodChanged) return 'retry: the automatic method changed';
+	const since = `failing since ${oneLine(recovery.firstFailureDay, '?')}`;
+	return recovery.lastTry ? `last retry (${since})` : `retry (${since})`;
 }

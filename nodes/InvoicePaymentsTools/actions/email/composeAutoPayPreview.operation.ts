@@ -12,6 +12,7 @@ import {
 	skipOf,
 	skippedInvoicesProperty,
 } from '../../helpers/runReports';
+import { recoveryOf, retryPolicyProperty } from './recoveryProperties';
 
 const properties: INodeProperties[] = [
 	reportAddressProperty,
@@ -31,6 +32,7 @@ const properties: INodeProperties[] = [
 		description: "The Auto-Pay Scan's Charge items (a list): what that run would charge",
 	},
 	skippedInvoicesProperty,
+	retryPolicyProperty,
 	reportOptionsProperty,
 ];
 
@@ -48,8 +50,12 @@ export async function execute(
 		composeAutoPayPreview({
 			...common,
 			summary: jsonParameter(this, 'runSummary', 0, 'object') as AutoPayPreviewInput['summary'],
-			charges: (jsonParameter(this, 'chargeInvoices', 0, 'array') as unknown[]).map(chargeOf),
+			charges: (jsonParameter(this, 'chargeInvoices', 0, 'array') as unknown[]).map((charge) => ({
+				...chargeOf(charge),
+				recovery: recoveryOf(charge),
+			})),
 			skipped: (jsonParameter(this, 'skippedInvoices', 0, 'array') as unknown[]).map(skipOf),
+			retryPolicy: { retryPolicy: this.getNodeParameter('retryPolicy', 0, false) as boolean },
 		}),
 	);
 }

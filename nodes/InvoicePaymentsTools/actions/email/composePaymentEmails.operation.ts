@@ -2,11 +2,16 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { composePaymentEmail, EMAIL_TEMPLATES } from '../../../core/email/paymentEmails';
-import type { EmailSetting } from '../../../core/email/paymentEmails';
+import type { EmailSetting, RecoveryEmailPolicy } from '../../../core/email/paymentEmails';
 import type { EmailPaymentRecord } from '../../../core/email/record';
 import { fieldLabels, toNodeError } from '../../../shared/nodeErrors';
 import { asData, jsonParameter, textParameter } from '../../helpers/parameters';
 import { businessNameOption, localeOption } from '../../../shared/presentationOptions';
+import {
+	retryPolicyProperty,
+	retryScheduleDaysProperty,
+	silentFirstRetryProperty,
+} from './recoveryProperties';
 
 /** What people see for the invoice in an email's subject and text. */
 export const invoiceNumberProperty: INodeProperties = {
@@ -131,7 +136,17 @@ const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: [businessNameOption, localeOption],
+		options: [
+			businessNameOption,
+			localeOption,
+			{
+				...retryPolicyProperty,
+				description:
+					"Whether the Auto-Pay Scan retries failed charges by its schedule (its option of the same name): a failed auto-pay charge's email then says what failed in plain words and when the next automatic try is (or that none follows), and the last try is announced before it is made",
+			},
+			retryScheduleDaysProperty,
+			silentFirstRetryProperty,
+		],
 	},
 ];
 
@@ -162,7 +177,7 @@ export async function execute(
 			const options = this.getNodeParameter('options', itemIndex, {}) as {
 				businessName?: string;
 				locale?: string;
-			};
+			} & RecoveryEmailPolicy;
 			const outcome = composePaymentEmail({
 				record: jsonParameter(this, 'paymentRecord', itemIndex, 'object') as EmailPaymentRecord,
 				statusIsNew: this.getNodeParameter('statusIsNew', itemIndex, true) as boolean,
@@ -182,6 +197,13 @@ export async function execute(
 				invoiceNumber: textParameter(this, 'invoiceNumber', itemIndex),
 				automaticPaymentMethod: textParameter(this, 'automaticPaymentMethod', itemIndex),
 				updatePaymentMethodUrl: textParameter(this, 'updatePaymentMethodUrl', itemIndex),
+				recoveryPolicy: options.retryPolicy
+					? {
+							retryPolicy: true,
+							retryScheduleDays: options.retryScheduleDays,
+							silentFirstRetry: options.silentFirstRetry,
+						}
+					: null,
 			});
 			const output = !outcome.send
 				? NO_EMAIL

@@ -2,7 +2,11 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { composeRunReport } from '../../../core/email/runReport';
-import type { RunReportInput, RunReportPayment } from '../../../core/email/runReport';
+import type {
+	RecoveryEndAction,
+	RunReportInput,
+	RunReportPayment,
+} from '../../../core/email/runReport';
 import { jsonParameter } from '../../helpers/parameters';
 import {
 	composeReportItem,
@@ -11,6 +15,7 @@ import {
 	skipOf,
 	skippedInvoicesProperty,
 } from '../../helpers/runReports';
+import { retryPolicyProperty } from './recoveryProperties';
 
 const properties: INodeProperties[] = [
 	reportAddressProperty,
@@ -30,6 +35,33 @@ const properties: INodeProperties[] = [
 			'The payment records of the run (a list), e.g. the items of the Stripe Invoice Payment node',
 	},
 	skippedInvoicesProperty,
+	retryPolicyProperty,
+	{
+		displayName: 'End Action',
+		name: 'endAction',
+		type: 'options',
+		displayOptions: { show: { retryPolicy: [true] } },
+		default: 'leaveOpen',
+		options: [
+			{
+				name: 'Leave Open',
+				value: 'leaveOpen',
+				description: 'The invoice stays open in the books; the report lists it',
+			},
+			{
+				name: 'Mark in the Books',
+				value: 'markInBooks',
+				description: "The workflow records the invoice's collection state in the books",
+			},
+			{
+				name: 'Webhook to Your System',
+				value: 'webhook',
+				description: 'The workflow posts the end of the schedule to your system',
+			},
+		],
+		description:
+			'What the workflow does with an invoice whose retry schedule ended unpaid (RETRIES_EXHAUSTED), as its Settings say: the report names it',
+	},
 	reportOptionsProperty,
 ];
 
@@ -49,6 +81,16 @@ export async function execute(
 			summary: jsonParameter(this, 'runSummary', 0, 'object') as RunReportInput['summary'],
 			payments: jsonParameter(this, 'payments', 0, 'array') as RunReportPayment[],
 			skipped: (jsonParameter(this, 'skippedInvoices', 0, 'array') as unknown[]).map(skipOf),
+			...recoveryParameters(this),
 		}),
 	);
+}
+
+/** The retry policy and, with it, the end action the report names. */
+function recoveryParameters(context: IExecuteFunctions): Partial<RunReportInput> {
+	if (!(context.getNodeParameter('retryPolicy', 0, false) as boolean)) return {};
+	return {
+		retryPolicy: { retryPolicy: true },
+		endAction: context.getNodeParameter('endAction', 0, 'leaveOpen') as RecoveryEndAction,
+	};
 }
