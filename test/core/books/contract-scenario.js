@@ -104,6 +104,16 @@ const CALLS = [
 	],
 ];
 
+/** The books after the scenario, read back through an adapter. */
+const STATE_CALL = [
+	{ operation: 'listCustomers' },
+	...['inv-2001', 'inv-2003', 'inv-2004'].flatMap((invoiceId) => [
+		{ operation: 'getInvoice', invoiceId },
+		{ operation: 'listInvoicePayments', invoiceId },
+		{ operation: 'listInvoicePaymentMismatches', invoiceId },
+	]),
+];
+
 /** An answer without what differs by nature between adapters: timestamps and sentences. */
 function comparable(answer) {
 	return JSON.parse(
@@ -206,4 +216,4 @@ function expectContract(calls, expect) {
 	expect(replays[6].invoices.map((i) => i.id)).toContain('inv-2001');
 }
 
-module.exports = { OPERATIONS, CALLS, comparable, expectContract };
+module.exports = { OPERATIONS, CALLS, STATE_CALL, comparable, expectContract };
