@@ -821,6 +821,30 @@ function createBooks({ seed, timeZone, today }) {
 			/^\/invoices\/([^/]+)\/payment-mismatches$/,
 			(m, body) => recordMismatch(findInvoice(m[1]), body),
 		],
+		[
+			'PUT',
+			/^\/invoices\/([^/]+)\/collection$/,
+			// The invoice's collection state, set by the daily auto-pay's end action "mark in the
+			// books" when its retry schedule ends unpaid (docs/recovery.md, "End actions"); the
+			// contract is ours: a state and what the caller says of it, set again idempotently.
+			(m, body) => {
+				const invoice = findInvoice(m[1]);
+				if (
+					body === null ||
+					typeof body !== 'object' ||
+					typeof body.state !== 'string' ||
+					body.state === ''
+				) {
+					throw new BooksError(
+						400,
+						'invalid_body',
+						'A collection state { state: "..." } is required',
+					);
+				}
+				invoice.collection = { ...body, updatedAt: new Date().toISOString() };
+				return invoice;
+			},
+		],
 		['GET', /^\/payments$/, () => data.payments],
 		['GET', /^\/payment-mismatches$/, () => data.mismatches],
 		[
