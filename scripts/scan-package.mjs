@@ -32,7 +32,7 @@ const SHIPPED = [
 	/^dist\/(nodes|credentials)\/.+\.(js|d\.ts)$/,
 	/^dist\/nodes\/.+\.node\.json$/,
 	/^dist\/(icons|nodes|credentials)\/.+\.(svg|png)$/,
-	/^dist\/workflows\/[^/]+\.json$/,
+	/^dist\/workflows\/.+\.json$/,
 ];
 
 function pack(into) {

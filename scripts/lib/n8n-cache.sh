@@ -15,7 +15,8 @@
 # interrupted install) is deleted and installed again.
 #
 # Versions: N8N_CACHE_NODE_VERSION, N8N_CACHE_N8N_VERSION. n8n 2.41.3 cannot be installed from the
-# registry reachable here (a dependency version is missing); 2.41.1 can.
+# registry reachable here (a dependency version is missing); 2.41.1 can. n8n 1.x installs with one
+# override (see _n8n_cache_overrides); the compatibility smoke test runs 1.123.81 on the same Node 24.
 
 N8N_CACHE_NODE_VERSION="${N8N_CACHE_NODE_VERSION:-24.21.0}"
 N8N_CACHE_N8N_VERSION="${N8N_CACHE_N8N_VERSION:-2.41.1}"
@@ -41,12 +42,28 @@ _n8n_cache_locked() {
 }
 
 # A fresh npm project outside any repository: npm must not pick up a repo's .npmrc (which turns
-# install scripts off) nor write into its package.json.
+# install scripts off) nor write into its package.json. An optional third argument is the
+# project's npm "overrides" object (JSON).
 _n8n_cache_new_project() {
-	local dir="$1" name="$2"
+	local dir="$1" name="$2" overrides="${3:-}"
 	rm -rf "$dir"
 	mkdir -p "$dir"
-	printf '{\n\t"name": "%s",\n\t"private": true\n}\n' "$name" >"$dir/package.json"
+	if [[ -n "$overrides" ]]; then
+		printf '{\n\t"name": "%s",\n\t"private": true,\n\t"overrides": %s\n}\n' "$name" "$overrides" \
+			>"$dir/package.json"
+	else
+		printf '{\n\t"name": "%s",\n\t"private": true\n}\n' "$name" >"$dir/package.json"
+	fi
+}
+
+# npm overrides an n8n version needs to install from the npm registry alone. n8n 1.x's
+# n8n-nodes-base depends on xlsx by a tarball address on SheetJS's own server, outside the
+# registry; xlsx 0.18.5, the last release on the registry, takes its place (only n8n's spreadsheet
+# nodes use it; this package does not). n8n 2.x needs none.
+_n8n_cache_overrides() {
+	case "$1" in
+	1.*) printf '{ "xlsx": "0.18.5" }' ;;
+	esac
 }
 
 _n8n_cache_install_node24() {
@@ -96,7 +113,7 @@ _n8n_cache_install_n8n() {
 	local dir="$1"
 	[[ -f "$dir/$N8N_CACHE_MARKER" ]] && return 0
 	n8n_cache_log "installing n8n $N8N_CACHE_N8N_VERSION into $dir (4-5 min, ~3 GB)"
-	_n8n_cache_new_project "$dir" n8n-runtime
+	_n8n_cache_new_project "$dir" n8n-runtime "$(_n8n_cache_overrides "$N8N_CACHE_N8N_VERSION")"
 	# Node 24 first on PATH: npm then runs under Node 24 (n8n's engines) and node-gyp builds for
 	# its ABI. Install scripts off for the ~2000 packages, then build only the native addons n8n
 	# needs at run time: isolated-vm (expression engine; ships Node 24 prebuilds) and sqlite3

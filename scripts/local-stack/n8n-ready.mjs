@@ -36,9 +36,11 @@ async function waitUntilReady() {
 	while (Date.now() < deadline) {
 		if (args.pid && !alive(args.pid)) throw new Error('n8n exited before it was ready');
 		try {
-			// readiness answers 200 only once the database is connected and migrated
-			const res = await fetch(`${base}/healthz/readiness`, { signal: AbortSignal.timeout(2000) });
-			if (res.ok) return;
+			// readiness answers 200 only once the database is connected and migrated; n8n 1.x
+			// answers it a moment before its REST API is mounted, so the settings must answer too
+			const signal = AbortSignal.timeout(2000);
+			const res = await fetch(`${base}/healthz/readiness`, { signal });
+			if (res.ok && (await fetch(`${base}/rest/settings`, { signal })).ok) return;
 		} catch {
 			// not listening yet
 		}
