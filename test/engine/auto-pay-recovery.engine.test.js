@@ -157,30 +157,57 @@ test('a lost card is never tried again, through the whole schedule', async () =>
 	expect(stripe.ledger.chargesFor('R-INV-LOST')).toBe(0);
 });
 
-test('authentication_required is never retried off-session: the customer pays with the link', async () => {
-	customer('R-3DS', 'pm_card_authenticationRequired');
+test('authentication_required is never retried off-session: on each retry day the customer gets a new page', async () => {
+	const holder = customer('R-3DS', 'pm_card_authenticationRequired');
 	const due = invoice('R-INV-3DS', 'R-3DS');
+	/** the invoice's PaymentIntents that were declined: off-session attempts on the card */
+	const declined = async () =>
+		(await api.get('/v1/payment_intents', { customer: holder.id, limit: 100 })).body.data.filter(
+			(intent) => intent.last_payment_error,
+		).length;
 	const day0 = await dailyRun([due], DAY_0);
 	expect(day0.records[0]).toMatchObject({ failure: { code: 'authentication_required' } });
-	const link = day0.records[0].checkoutSessionId;
+	const firstPage = day0.records[0].checkoutSessionId;
+	expect(await declined()).toBe(1);
 
-	// while the link is open, it holds the invoice
+	// while the page is open, it holds the invoice
 	const day1 = await dailyRun([due], dayAfter(DAY_0, 1));
 	expect(day1.skipped.map((i) => i.autoPay.reason)).toEqual(['PAYMENT_PENDING']);
 
-	// the link expires unpaid: still never charged off-session, the customer must act
-	if (link) await api.post(`/v1/checkout/sessions/${link}/expire`);
-	for (const n of [1, 3]) {
-		const later = await dailyRun([due], dayAfter(DAY_0, n));
-		expect(later.charge).toEqual([]);
-		expect(later.skipped[0].autoPay).toMatchObject({
-			reason: 'ACTION_REQUIRED',
-			message: expect.stringContaining(
-				'only the customer can resolve, by completing the payment with the payment link',
-			),
-			recovery: { decidedBy: 'customer-action', nextTryDay: null },
-		});
-	}
+	// the page expires unpaid: retry day 1 hands the customer a new page, no off-session charge
+	await api.post(`/v1/checkout/sessions/${firstPage}/expire`);
+	const retry1 = await dailyRun([due], dayAfter(DAY_0, 1));
+	expect(retry1.charge[0].autoPay).toMatchObject({
+		howToPay: 'payLink',
+		recovery: { decidedBy: 'customer-action', nextTryDay: dayAfter(DAY_0, 3), lastTry: false },
+	});
+	expect(retry1.records).toMatchObject([
+		{
+			status: 'requires_action',
+			failure: { code: 'authentication_required' },
+			nextActionUrl: expect.stringMatching(/^http/),
+		},
+	]);
+	const secondPage = retry1.records[0].checkoutSessionId;
+	expect(secondPage).toMatch(/^cs_/);
+	expect(secondPage).not.toBe(firstPage);
+
+	// day 2 is no retry day: once that page is gone too, the invoice waits for the customer
+	await api.post(`/v1/checkout/sessions/${secondPage}/expire`);
+	const day2 = await dailyRun([due], dayAfter(DAY_0, 2));
+	expect(day2.charge).toEqual([]);
+	expect(day2.skipped[0].autoPay).toMatchObject({
+		reason: 'ACTION_REQUIRED',
+		message: expect.stringContaining(`a new page is sent on ${dayAfter(DAY_0, 3)}`),
+	});
+
+	// retry day 3: the next page
+	const retry3 = await dailyRun([due], dayAfter(DAY_0, 3));
+	expect(retry3.charge.map((i) => i.autoPay.howToPay)).toEqual(['payLink']);
+	expect(retry3.records[0].checkoutSessionId).toMatch(/^cs_/);
+
+	// never a second off-session attempt, never money taken without the customer
+	expect(await declined()).toBe(1);
 	expect(stripe.ledger.chargesFor('R-INV-3DS')).toBe(0);
 });
 

@@ -6,6 +6,7 @@ import { decodeInvoiceMetadata } from '../../core/payments/invoiceMetadata';
 import { paymentMethodLabel } from '../../core/payments/paymentMethodLabel';
 import type { PaymentMethodLike } from '../../core/payments/paymentMethodLabel';
 import {
+	CLAIM_METADATA_KEY,
 	IDEMPOTENCY_METADATA_KEY,
 	openPayLinks,
 	recentPaymentIntents,
@@ -162,6 +163,7 @@ function paymentFact(intent: Stripe.PaymentIntent): StripePaymentFact {
 		lastDecline: declineOf(intent.last_payment_error),
 		created: intent.created,
 		idempotencyKey: intent.metadata?.[IDEMPOTENCY_METADATA_KEY] ?? null,
+		payLinkClaim: intent.metadata?.[CLAIM_METADATA_KEY] === 'pay_link',
 	};
 }
 

@@ -21,6 +21,11 @@ export interface ScannedCharge {
 	/** the Stripe customer's email as the scan listed it (Stripe receipt emails) */
 	stripeCustomerEmail: string | null;
 	idempotencyKey: string;
+	/**
+	 * how the money is asked for: charged off-session on the automatic method, or (after a decline
+	 * only the customer can resolve) a page the customer pays on (types.ts ChargeDecision)
+	 */
+	howToPay: 'automatic' | 'payLink';
 	/** the scan's recovery facts of a retry (types.ts Recovery), passed on as they came: no charge reads them */
 	recovery?: Recovery;
 }
@@ -110,6 +115,12 @@ export function readScannedCharge(value: unknown): ScannedCharge {
 	);
 	if (idempotencyKey === undefined) refuse(`invoice ${invoiceId} has no idempotencyKey`);
 	const email = value.stripeCustomerEmail;
+	const howToPay = value.howToPay ?? 'automatic';
+	if (howToPay !== 'automatic' && howToPay !== 'payLink') {
+		refuse(
+			`invoice ${invoiceId} has howToPay ${JSON.stringify(howToPay)}: a scan decides "automatic" or "payLink"`,
+		);
+	}
 	return {
 		invoiceId,
 		customerId,
@@ -119,6 +130,7 @@ export function readScannedCharge(value: unknown): ScannedCharge {
 		paymentMethod: { id: methodId, label },
 		stripeCustomerEmail: typeof email === 'string' && email.trim() !== '' ? email.trim() : null,
 		idempotencyKey,
+		howToPay,
 		...(isRecord(value.recovery) ? { recovery: value.recovery as unknown as Recovery } : {}),
 	};
 }

@@ -93,5 +93,7 @@ export function charge(
 		decision.paymentMethod = facts.automaticPaymentMethod;
 	}
 	if (recovery !== undefined) decision.recovery = recovery;
+	// after a decline only the customer can resolve, they are asked on a page, never off-session
+	if (recovery?.decidedBy === 'customer-action') decision.howToPay = 'payLink';
 	return decision;
 }

@@ -158,8 +158,14 @@ export function retriesExhausted(
 	return `Invoice ${invoice.invoiceId} is not charged again: ${why}; ${lastAttempt(attempt)}; it is charged once customer ${invoice.customerId} has another automatic payment method`;
 }
 
-export function customerMustAct(invoiceId: string, attempt: FailedAttempt): string {
-	return `Invoice ${invoiceId} is not charged off-session: ${lastAttempt(attempt)}, which only the customer can resolve, by completing the payment with the payment link or setting another automatic payment method`;
+export function customerMustAct(
+	invoiceId: string,
+	attempt: FailedAttempt,
+	nextPageDay: string | null,
+): string {
+	const next =
+		nextPageDay === null ? 'no further page is sent' : `a new page is sent on ${nextPageDay}`;
+	return `Invoice ${invoiceId} is not charged off-session: ${lastAttempt(attempt)}, which only the customer can resolve, by paying on the page they were sent (${next}) or setting another automatic payment method`;
 }
 
 export function retryScheduled(

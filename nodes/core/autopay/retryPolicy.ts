@@ -12,8 +12,10 @@
  *   method changed since: the invoice is charged now (and a fresh schedule starts if that fails).
  * - Hard declines are rule 17's (declines.ts retryBan): this policy is asked only after it.
  * - The newest attempt on the method asks for the customer (authentication_required, or Stripe's
- *   advice confirm_card_data): never retried off-session; only the customer can complete it, with
- *   the payment link (or by setting another automatic method).
+ *   advice confirm_card_data): never retried off-session; only the customer can complete it. On
+ *   each retry day of the schedule they are handed a new page to pay on (the charge decision says
+ *   howToPay payLink: their own payment, no reattempt), the days between wait for them (or for
+ *   another automatic method).
  * - Every other decline is soft (insufficient_funds, generic_decline, processing_error,
  *   try_again_later, issuer_not_available, expired_card: Stripe refreshes a saved card's expiry
  *   when the network sends new details, so the same method may pass later) and is tried again on
@@ -289,11 +291,31 @@ export function judgeRetry(
 			reattempts,
 		};
 	}
-	if (needsCustomer(newest.decline)) {
-		return { kind: 'customer', recovery: ended('customer-action'), attempt: newest };
-	}
 	const capLeft = cap.reattempts - reattemptsNow(onMethod, cap, today);
 	const nextTryDay = laterDays.length ? formatEpochDay(startDay + laterDays[0]) : null;
+	if (needsCustomer(newest.decline)) {
+		// Never off-session again: on a retry day the customer is handed a new page to pay on (their
+		// own payment, no reattempt of the declined one); the days between wait for them. A page
+		// made on or after the retry day is that day's try.
+		const pageDue =
+			dueUntried &&
+			!(payments ?? []).some(
+				(payment) =>
+					payment.payLinkClaim === true &&
+					payment.invoiceIds.length > 0 &&
+					attemptDay(payment, calendar, today) >= startDay + (dueDay ?? 0),
+			);
+		const recovery: Recovery = {
+			decidedBy: 'customer-action',
+			...base,
+			nextTryDay,
+			retriesLeft: laterDays.length,
+			lastTry: pageDue && laterDays.length === 0,
+			scheduleEndDay,
+			methodChanged: false,
+		};
+		return pageDue ? { kind: 'charge', recovery } : { kind: 'customer', recovery, attempt: newest };
+	}
 	if (dueUntried) {
 		const retriesLeft = Math.max(0, Math.min(laterDays.length, capLeft - 1));
 		const recovery: Recovery = {

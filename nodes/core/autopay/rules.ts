@@ -63,7 +63,8 @@
  *     reached the card networks' cap (named, with its count).
  * 19. ACTION_REQUIRED (customerMustAct)
  *     the newest failure on the automatic method needs the customer (authentication_required, or
- *     advice confirm_card_data): never retried off-session; they complete it with the link.
+ *     advice confirm_card_data) and today is no retry day: never retried off-session; on retry
+ *     days the invoice is charged with howToPay payLink (a page the customer pays on).
  * 20. RETRY_SCHEDULED (retryNotDue)
  *     today is not a retry day of the schedule (or today's try was made): names the next one.
  * 21. OUTSIDE_CATCH_UP_WINDOW (lateWithoutFailure)
@@ -296,7 +297,11 @@ function customerMustAct(
 ): SkipDecision | undefined {
 	const verdict = retryVerdict(invoice, run, facts);
 	if (verdict?.kind !== 'customer') return undefined;
-	const message = say.customerMustAct(invoice.invoiceId, verdict.attempt);
+	const message = say.customerMustAct(
+		invoice.invoiceId,
+		verdict.attempt,
+		verdict.recovery.nextTryDay,
+	);
 	const paymentId = verdict.attempt.payment.id;
 	return skipByRetryPolicy('ACTION_REQUIRED', invoice, message, paymentId, verdict.recovery);
 }

@@ -98,6 +98,11 @@ export interface StripePaymentFact {
 	 * the attempt belongs to (idempotency.ts)
 	 */
 	idempotencyKey?: string | null;
+	/**
+	 * a claim made for a pay page (a pay link, or the page of a charge that needed the customer):
+	 * the customer's own payment if they pay it, never an attempt on their method
+	 */
+	payLinkClaim?: boolean;
 }
 
 /** An open pay link of the customer (a payment-mode Checkout Session not paid yet). */
@@ -224,6 +229,13 @@ export interface ChargeDecision {
 	stripeCustomerEmail?: string | null;
 	/** with Check Stripe: the customer's automatic payment method, the one charged */
 	paymentMethod?: AutomaticPaymentMethod;
+	/**
+	 * 'payLink' when the customer must pay it themselves (the retry policy after a decline that
+	 * needs them, e.g. authentication_required: recovery.decidedBy 'customer-action'): the pay step
+	 * makes a page (a pay link) for them instead of charging off-session. Absent: charged
+	 * off-session on paymentMethod.
+	 */
+	howToPay?: 'payLink';
 	/** a retry of a failed automatic charge (retry policy on): where its recovery stands */
 	recovery?: Recovery;
 }

@@ -37,6 +37,9 @@ export interface InvoiceToPay {
 	balanceMinor?: number;
 }
 
+/** What a page made for a decline only the customer can resolve says, when Stripe said nothing. */
+export const AUTHENTICATION_NEEDED = 'The bank asks the customer to authenticate this payment';
+
 export type HowToPay =
 	/**
 	 * the customer's automatic method; `method` when the caller listed it moments ago (the Auto-Pay
@@ -44,7 +47,11 @@ export type HowToPay =
 	 */
 	| { kind: 'automatic'; method?: ChargedMethod }
 	| { kind: 'savedMethod'; paymentMethodId: string }
-	| { kind: 'payLink' };
+	/**
+	 * a page the customer pays on; `failure` when it answers a decline only they can resolve (the
+	 * record is then requires_action with that failure, as the page of a declined charge is)
+	 */
+	| { kind: 'payLink'; failure?: PaymentRecord['failure'] };
 
 /** The method a charge is made on, with the label its records show. */
 export interface ChargedMethod {
@@ -513,7 +520,7 @@ export async function payInvoices(
 			breakdown,
 			metadata,
 			request.idempotencyKey,
-			null,
+			request.how.failure ?? null,
 		);
 	}
 
@@ -557,7 +564,7 @@ export async function payInvoices(
 				{
 					code: error.code,
 					declineCode: error.decline_code ?? null,
-					message: error.message ?? 'The bank asks the customer to authenticate this payment',
+					message: error.message ?? AUTHENTICATION_NEEDED,
 				},
 			);
 		}

@@ -105,9 +105,9 @@ const DECLINES = [
 	['expired_card (soft: the saved card may be refreshed)', { code: 'expired_card', declineCode: 'expired_card' }, 'charge'],
 	['do_not_honor', { code: 'card_declined', declineCode: 'do_not_honor' }, 'charge'],
 	['Mastercard advice 02 (try later)', { code: 'card_declined', declineCode: 'generic_decline', networkAdviceCode: '02', cardBrand: 'mastercard' }, 'charge'],
-	['authentication_required', { code: 'authentication_required', declineCode: 'authentication_required' }, 'ACTION_REQUIRED'],
-	['authentication_required as a decline code', { code: 'card_declined', declineCode: 'authentication_required' }, 'ACTION_REQUIRED'],
-	['confirm_card_data advice', { code: 'card_declined', declineCode: 'generic_decline', adviceCode: 'confirm_card_data' }, 'ACTION_REQUIRED'],
+	['authentication_required', { code: 'authentication_required', declineCode: 'authentication_required' }, 'page'],
+	['authentication_required as a decline code', { code: 'card_declined', declineCode: 'authentication_required' }, 'page'],
+	['confirm_card_data advice', { code: 'card_declined', declineCode: 'generic_decline', adviceCode: 'confirm_card_data' }, 'page'],
 	['lost_card (rule 17 owns it)', { code: 'card_declined', declineCode: 'lost_card' }, 'DO_NOT_RETRY'],
 	['stolen_card', { code: 'card_declined', declineCode: 'stolen_card' }, 'DO_NOT_RETRY'],
 	['do_not_try_again advice', { code: 'card_declined', declineCode: 'generic_decline', adviceCode: 'do_not_try_again' }, 'DO_NOT_RETRY'],
@@ -119,13 +119,80 @@ const DECLINES = [
 describe('decline codes -> decision (declined yesterday, today is retry day 1)', () => {
 	test.each(DECLINES)('%s: %s', (_, signals, expected) => {
 		const decision = decide(at('2026-11-23'), [failed('pi_1', '2026-11-22', signals)]);
-		expect(decision.action === 'charge' ? 'charge' : decision.reason).toBe(expected);
-		if (expected === 'ACTION_REQUIRED') {
-			expect(decision.message).toMatch(
-				/^Invoice INV-7 is not charged off-session: its last payment pi_1 was declined on pm_1 with .* only the customer can resolve, by completing the payment with the payment link/,
-			);
-			expect(decision.recovery).toMatchObject({ decidedBy: 'customer-action', nextTryDay: null });
+		const page = decision.action === 'charge' && decision.howToPay === 'payLink';
+		expect(page ? 'page' : decision.action === 'charge' ? 'charge' : decision.reason).toBe(
+			expected,
+		);
+		if (expected === 'page') {
+			expect(decision.recovery).toMatchObject({
+				decidedBy: 'customer-action',
+				nextTryDay: '2026-11-25',
+				retriesLeft: 5,
+				lastTry: false,
+			});
 		}
+	});
+});
+
+// A decline only the customer can resolve: never off-session; a page on each retry day.
+describe('authentication_required: a page for the customer on retry days, never off-session', () => {
+	const AUTH = { code: 'authentication_required', declineCode: 'authentication_required' };
+
+	/** the claim of the page made on `day` (canceled once the page expired unpaid) */
+	const page = (id, day) => ({
+		id,
+		status: 'canceled',
+		invoiceIds: ['INV-7'],
+		idempotencyKey: autopayKey(day),
+		payLinkClaim: true,
+	});
+
+	test('a retry day with no page since: a page (the day missed is made up once)', () => {
+		const decision = decide(at('2026-11-24'), [failed('pi_1', '2026-11-22', AUTH)]);
+		expect(decision).toMatchObject({ action: 'charge', howToPay: 'payLink' });
+	});
+
+	test('a day between retry days: ACTION_REQUIRED, naming the day of the next page', () => {
+		const payments = [page('pi_page1', '2026-11-23'), failed('pi_1', '2026-11-22', AUTH)];
+		const decision = decide(at('2026-11-24'), payments);
+		expect(decision).toMatchObject({
+			action: 'skip',
+			reason: 'ACTION_REQUIRED',
+			paymentId: 'pi_1',
+			recovery: { decidedBy: 'customer-action', nextTryDay: '2026-11-25' },
+		});
+		expect(decision.message).toMatch(
+			/^Invoice INV-7 is not charged off-session: its last payment pi_1 was declined on pm_1 with .* only the customer can resolve, by paying on the page they were sent \(a new page is sent on 2026-11-25\) or setting another automatic payment method$/,
+		);
+	});
+
+	test('the last retry day: the last page; after it, the schedule ends', () => {
+		const last = decide(at('2026-11-30'), [failed('pi_1', '2026-11-16', AUTH)]);
+		// that page's day is tried: the same day again waits for the customer
+		const sent = decide(at('2026-11-30'), [
+			page('pi_page6', '2026-11-30'),
+			failed('pi_1', '2026-11-16', AUTH),
+		]);
+		expect(sent).toMatchObject({ action: 'skip', reason: 'ACTION_REQUIRED' });
+		expect(sent.message).toContain('(no further page is sent)');
+		expect(last).toMatchObject({
+			action: 'charge',
+			howToPay: 'payLink',
+			recovery: { decidedBy: 'customer-action', lastTry: true, nextTryDay: null },
+		});
+		const after = decide(at('2026-12-01'), [
+			page('pi_page6', '2026-11-30'),
+			failed('pi_1', '2026-11-16', AUTH),
+		]);
+		expect(after).toMatchObject({ action: 'skip', reason: 'RETRIES_EXHAUSTED' });
+	});
+
+	test('a soft decline is charged off-session: no page', () => {
+		const decision = decide(at('2026-11-23'), [
+			failed('pi_1', '2026-11-22', { code: 'card_declined', declineCode: 'insufficient_funds' }),
+		]);
+		expect(decision).toMatchObject({ action: 'charge' });
+		expect(decision).not.toHaveProperty('howToPay');
 	});
 });
 

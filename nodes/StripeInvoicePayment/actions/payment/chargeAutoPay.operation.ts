@@ -2,10 +2,11 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { readScannedCharge } from '../../../core/autopay/chargeDecision';
+import type { ScannedCharge } from '../../../core/autopay/chargeDecision';
 import { parseFeePercent } from '../../../core/money/fee';
 import { chargeableBreakdown, readPaymentOptions } from '../../../core/payments/paymentInput';
 import type { PaymentOptionsInput } from '../../../core/payments/paymentInput';
-import { payInvoices } from '../../../core/stripe/payInvoices';
+import { AUTHENTICATION_NEEDED, payInvoices } from '../../../core/stripe/payInvoices';
 import { StripeReadCache } from '../../../core/stripe/readCache';
 import { checkItems, mapCheckedItems } from '../../../shared/itemRunner';
 import { feePercentField } from '../common.descriptions';
@@ -48,11 +49,22 @@ const labels = paymentFieldLabels(properties);
  */
 const INVOICES_IN_FLIGHT = 64;
 
+/** The decline a page for the customer answers: the one the retry policy read (recovery). */
+function pageFailure({ recovery }: ScannedCharge) {
+	const decline = recovery?.lastDecline;
+	return {
+		code: decline?.code ?? 'authentication_required',
+		declineCode: decline?.declineCode ?? null,
+		message: AUTHENTICATION_NEEDED,
+	};
+}
+
 /**
  * Charges what the Auto-Pay Scan decided, one invoice per item, on the automatic method it
  * listed: the daily run's pay step. Every decision is checked before the first request; then each
  * invoice is claimed, judged on a read of the whole account shared by the claims of the moment,
- * and confirmed off-session (docs/money-safety.md, docs/stripe-limits.md).
+ * and confirmed off-session (docs/money-safety.md, docs/stripe-limits.md); a decision the customer
+ * must pay themselves (howToPay payLink) gets a page for them instead.
  */
 export async function execute(
 	this: IExecuteFunctions,
@@ -93,7 +105,10 @@ export async function execute(
 					stripeCustomerId: decision.stripeCustomerId,
 					booksCustomerId: decision.customerId,
 					feeRate,
-					how: { kind: 'automatic', method: decision.paymentMethod },
+					how:
+						decision.howToPay === 'payLink'
+							? { kind: 'payLink', failure: pageFailure(decision) }
+							: { kind: 'automatic', method: decision.paymentMethod },
 					allowedPaymentMethodTypes: settings.importedPaymentMethodTypes,
 					idempotencyKey: decision.idempotencyKey,
 					purpose: 'autopay',
