@@ -2,7 +2,9 @@
 // @ts-check
 /**
  * The demo "books": a small in-memory REST API holding customers, invoices and the payment
- * records our workflows write back. The contract is docs/books-api.md.
+ * records our workflows write back. The contract is docs/books-api.md; what a payment record does
+ * to the books is the package's ledger (nodes/core/books/ledger.ts), applied here as every adapter
+ * applies it.
  *
  *   const books = await startBooksApi({ port: 0, token: 'secret', timeZone: 'Europe/Berlin' });
  *   books.url; books.state(); books.reset(); await books.close();
@@ -13,23 +15,31 @@
  */
 const http = require('node:http');
 const { timingSafeEqual } = require('node:crypto');
+const path = require('node:path');
 
-const PAYMENT_STATUSES = [
-	'succeeded',
-	'processing',
-	'requires_action',
-	'failed',
-	'canceled',
-	'pending',
-	'refunded',
-];
-// A payment never leaves these: a late, out-of-order webhook must not undo them. Only a refund
-// report moves a record between succeeded and refunded (docs/books-api.md "Refunds").
-const FINAL_STATUSES = ['succeeded', 'canceled', 'refunded'];
-const REFUND_STATUSES = ['succeeded', 'refunded'];
-// A payment in these took no money: only whose it is matters (docs/books-api.md "Matching").
-const MOVED_NO_MONEY = ['failed', 'canceled'];
-const ZERO_DECIMAL = ['JPY', 'KRW', 'VND', 'CLP', 'ISK', 'UGX', 'XAF', 'XOF'];
+const ROOT = path.resolve(__dirname, '../..');
+const LEDGER_MODULE = 'nodes/core/books/ledger';
+
+/**
+ * The ledger rules from the TypeScript source (under jest, which compiles it) or from the build
+ * (`npm run build`) when the books run as a plain Node process (`npm start`, the e2e stack).
+ */
+function loadLedger() {
+	try {
+		return require(path.join(ROOT, LEDGER_MODULE));
+	} catch (sourceError) {
+		try {
+			return require(path.join(ROOT, 'dist', LEDGER_MODULE));
+		} catch {
+			throw new Error(
+				`The demo books apply ${LEDGER_MODULE}; run "npm run build" first to run them outside jest (${sourceError.message})`,
+			);
+		}
+	}
+}
+
+const ledger = loadLedger();
+
 const MAX_BODY_BYTES = 1024 * 1024;
 
 /** A handler's answer when it is not a plain 200. */
@@ -64,27 +74,6 @@ function todayIn(timeZone, now = new Date()) {
 function addDays(isoDate, days) {
 	const [y, m, d] = isoDate.split('-').map(Number);
 	return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
-}
-
-// ---- money as the books show it: decimal strings in the currency's own decimals ----
-
-function decimals(currency) {
-	return ZERO_DECIMAL.includes(currency.toUpperCase()) ? 0 : 2;
-}
-
-/** A decimal string in the currency's decimals as minor units; validated before. */
-function parseMinor(amount, currency) {
-	const [whole, fraction = ''] = amount.split('.');
-	const places = decimals(currency);
-	return Number(whole) * 10 ** places + Number(fraction.padEnd(places, '0').slice(0, places) || 0);
-}
-
-function formatAmount(minor, currency) {
-	const places = decimals(currency);
-	if (places === 0) return String(minor);
-	const sign = minor < 0 ? '-' : '';
-	const abs = Math.abs(minor);
-	return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
 }
 
 // ---- the demo data set ----
@@ -364,222 +353,6 @@ function loadSeed(seed, today) {
 	};
 }
 
-// ---- payment records ----
-
-/** Minor units given back of a record (0 when it reports no refund). */
-function refundedMinor(record, currency) {
-	const refunded = record.refund && record.refund.amountRefunded;
-	return refunded ? parseMinor(refunded.amount, currency) : 0;
-}
-
-/** A succeeded payment part of which went back: it pays the invoice only in part. */
-const partlyRefunded = (record, currency) =>
-	record.status === 'succeeded' && refundedMinor(record, currency) > 0;
-
-function invoicePaymentStatus(records, currency) {
-	const has = (...statuses) => records.some((record) => statuses.includes(record.status));
-	if (
-		records.some((record) => record.status === 'succeeded' && !partlyRefunded(record, currency))
-	) {
-		return 'paid';
-	}
-	if (has('pending', 'processing')) return 'pending';
-	if (has('requires_action')) return 'action_required';
-	const latest = records.reduce((a, b) => (b.updatedAt >= a.updatedAt ? b : a));
-	if (latest.status === 'failed') return 'failed';
-	return records.some((record) => partlyRefunded(record, currency)) ? 'partially_paid' : 'unpaid';
-}
-
-/**
- * What a refund reopens: the amount refunded when a payment kept part of the invoice (the
- * payment that kept most decides), else the whole total; never more than the total.
- */
-function reopenedBalanceMinor(records, invoice) {
-	const totalMinor = parseMinor(invoice.total, invoice.currency);
-	const partial = records
-		.filter((record) => partlyRefunded(record, invoice.currency))
-		.map((record) => refundedMinor(record, invoice.currency));
-	return partial.length === 0 ? totalMinor : Math.min(totalMinor, ...partial);
-}
-
-const isMoney = (value) =>
-	Boolean(value) &&
-	typeof value === 'object' &&
-	typeof value.amount === 'string' &&
-	typeof value.currency === 'string' &&
-	/^\d+(\.\d+)?$/.test(value.amount);
-
-/** A refund report: the record's `refund` filled, or the status `refunded`. */
-const isRefundReport = (body) =>
-	body.status === 'refunded' || (body.refund !== null && body.refund !== undefined);
-
-function validatePaymentRecord(body, invoice) {
-	if (!body || typeof body !== 'object' || Array.isArray(body)) {
-		throw new BooksError(400, 'invalid_body', 'Send a payment record as a JSON object');
-	}
-	if (typeof body.paymentId !== 'string' || body.paymentId.trim() === '') {
-		throw new BooksError(400, 'invalid_payment_id', 'paymentId is required');
-	}
-	if (!PAYMENT_STATUSES.includes(body.status)) {
-		throw new BooksError(
-			400,
-			'invalid_status',
-			`status must be one of ${PAYMENT_STATUSES.join(', ')}`,
-		);
-	}
-	const amount = body.amount;
-	if (
-		!amount ||
-		typeof amount !== 'object' ||
-		typeof amount.amount !== 'string' ||
-		typeof amount.currency !== 'string'
-	) {
-		throw new BooksError(
-			400,
-			'invalid_amount',
-			'amount must be { amount: "12.50", currency: "usd" }',
-		);
-	}
-	if (!/^\d+(\.\d+)?$/.test(amount.amount)) {
-		throw new BooksError(
-			400,
-			'invalid_amount',
-			'amount.amount must be a decimal string such as "12.50"',
-		);
-	}
-	for (const field of ['fee', 'total', 'paymentAmount']) {
-		if (body[field] !== undefined && body[field] !== null && !isMoney(body[field])) {
-			throw new BooksError(
-				400,
-				'invalid_amount',
-				`${field} must be null or { amount: "12.50", currency: "usd" }`,
-			);
-		}
-	}
-	// Another currency than the invoice's is a mismatch, kept (see "Matching"), not bad input.
-	const refund = body.refund;
-	if (refund !== undefined && refund !== null) {
-		const sums = [refund.amountRefunded, refund.amountKept].filter((sum) => sum !== null);
-		if (
-			typeof refund !== 'object' ||
-			!isMoney(refund.amountRefunded) ||
-			(refund.amountKept !== null && !isMoney(refund.amountKept)) ||
-			sums.some((sum) => sum.currency.toUpperCase() !== amount.currency.toUpperCase())
-		) {
-			throw new BooksError(
-				400,
-				'invalid_refund',
-				'refund must be null or { amountRefunded: { amount: "12.50", currency }, amountKept: { amount, currency } | null } in the currency of the amount',
-			);
-		}
-	}
-	if (body.status === 'refunded' && (refund === undefined || refund === null)) {
-		throw new BooksError(
-			400,
-			'invalid_refund',
-			'A refunded payment says what was refunded (refund)',
-		);
-	}
-	if (body.invoiceId !== undefined && body.invoiceId !== invoice.id) {
-		throw new BooksError(
-			400,
-			'invoice_mismatch',
-			`The record names invoice ${body.invoiceId}, the URL ${invoice.id}`,
-		);
-	}
-}
-
-// ---- matching: may this record pay this invoice? (docs/books-api.md "Matching") ----
-
-const sameCurrency = (a, b) => a.toUpperCase() === b.toUpperCase();
-const totalOf = (record, currency) =>
-	record.total
-		? parseMinor(record.total.amount, currency)
-		: parseMinor(record.amount.amount, currency) +
-			(record.fee ? parseMinor(record.fee.amount, currency) : 0);
-
-/**
- * Why a record cannot pay the invoice it is posted to; [] when it can. The books' own check,
- * whatever the caller checked before: the customer, the currency, the lines adding up, and
- * what is owed (the balance, or what the books hold for this payment already).
- */
-function mismatchReasons(body, invoice, data) {
-	const reasons = [];
-	const why = (code, message) => reasons.push({ code, message });
-	const currency = invoice.currency;
-	const customer = data.customers.find((candidate) => candidate.id === invoice.customerId);
-	const booksId = body.customer?.booksId || null;
-	const providerId = body.customer?.providerId || null;
-	const mapped = customer?.stripeCustomerId || null;
-	if (booksId && booksId !== invoice.customerId) {
-		why(
-			'CUSTOMER_MISMATCH',
-			`The payment is of customer ${booksId}; invoice ${invoice.number} is of ${invoice.customerId}`,
-		);
-	}
-	const stripeCustomer = body.provider === 'stripe' && providerId && mapped ? providerId : null;
-	if (stripeCustomer && stripeCustomer !== mapped) {
-		why(
-			'STRIPE_CUSTOMER_MISMATCH',
-			`The payment is of Stripe customer ${stripeCustomer}, not ${mapped} of customer ${invoice.customerId}`,
-		);
-	}
-	if (!booksId && !stripeCustomer) {
-		why('NO_CUSTOMER', `The payment names no customer the books can check`);
-	}
-	const sums = [body.amount, body.fee, body.total, body.paymentAmount].filter(Boolean);
-	if (sums.some((sum) => !sameCurrency(sum.currency, currency))) {
-		why('CURRENCY_MISMATCH', `Invoice ${invoice.number} is in ${currency}`);
-		return reasons;
-	}
-	const amountMinor = parseMinor(body.amount.amount, currency);
-	const feeMinor = body.fee ? parseMinor(body.fee.amount, currency) : 0;
-	const totalMinor = totalOf(body, currency);
-	if (totalMinor !== amountMinor + feeMinor) {
-		why('LINES_MISMATCH', 'The total is not the amount plus the fee');
-	}
-	if (body.paymentAmount) {
-		const paidMinor = parseMinor(body.paymentAmount.amount, currency);
-		const others = Array.isArray(body.invoiceIds)
-			? body.invoiceIds.filter((id) => id !== invoice.id)
-			: [];
-		// The other invoices' lines of a combined payment arrive one by one: never more in all.
-		const heldElsewhere = data.payments
-			.filter((p) => p.paymentId === body.paymentId && others.includes(p.invoiceId))
-			.reduce((sum, p) => sum + totalOf(p, currency), 0);
-		const linesMinor = totalMinor + heldElsewhere;
-		if (others.length === 0 ? linesMinor !== paidMinor : linesMinor > paidMinor) {
-			why(
-				'LINES_MISMATCH',
-				`The invoice lines do not add up to the payment's ${formatAmount(paidMinor, currency)}`,
-			);
-		}
-	}
-	if (!MOVED_NO_MONEY.includes(body.status)) {
-		const held = data.payments.find(
-			(p) => p.invoiceId === invoice.id && p.paymentId === body.paymentId,
-		);
-		const owedMinor = held
-			? parseMinor(held.amount.amount, currency)
-			: parseMinor(invoice.balance, currency);
-		if (amountMinor !== owedMinor) {
-			const paid = `${formatAmount(amountMinor, currency)} ${currency}`;
-			const owed = `${formatAmount(owedMinor, currency)} ${currency}`;
-			if (held) {
-				why('AMOUNT_MISMATCH', `The payment reports ${paid}; the books recorded ${owed} for it`);
-			} else if (owedMinor === 0) {
-				why(
-					'ALREADY_PAID',
-					`Invoice ${invoice.number} is paid already: ${paid} pays nothing of it`,
-				);
-			} else {
-				why('AMOUNT_MISMATCH', `The payment pays ${paid}; invoice ${invoice.number} owes ${owed}`);
-			}
-		}
-	}
-	return reasons;
-}
-
 // ---- HTTP ----
 
 function createBooks({ seed, timeZone, today }) {
@@ -604,108 +377,69 @@ function createBooks({ seed, timeZone, today }) {
 		return invoice;
 	};
 
+	/** The invoice's records in `list` (the books' payments or mismatches). */
+	const recordsOf = (list, invoice) => list.filter((held) => held.invoiceId === invoice.id);
+
 	/**
-	 * Stores a report in `list` idempotently by (invoiceId, paymentId) (docs/books-api.md
-	 * "Recording payments"): a new record, or the update of the one held.
+	 * Applies a payment report with the ledger rules (nodes/core/books/ledger.ts, the one owner:
+	 * docs/books-api.md "The ledger rules") and stores what they decide: the record in the
+	 * payments or kept apart as a mismatch, and the invoice after it.
 	 */
-	const storeReport = (list, invoice, body, fields = {}) => {
-		const now = new Date().toISOString();
-		const existing = list.find((p) => p.invoiceId === invoice.id && p.paymentId === body.paymentId);
-		const previousStatus = existing ? existing.status : null;
-		if (!existing) {
-			const record = {
-				...body,
-				...fields,
-				invoiceId: invoice.id,
-				recordedAt: now,
-				updatedAt: now,
-				history: [{ status: body.status, at: now }],
-			};
-			list.push(record);
-			return { record, created: true, previousStatus };
-		}
-		const history = existing.history ?? [];
-		history.push({ status: body.status, at: now });
-		const report = isRefundReport(body);
-		if (report && REFUND_STATUSES.includes(existing.status)) {
-			// What was refunded changes, not what was paid: the payment's fields stay.
-			Object.assign(existing, {
-				status: body.status,
-				refund: body.refund,
-				updatedAt: now,
-				history,
+	const applyReport = (invoice, report, reasons) => {
+		const customer = data.customers.find((candidate) => candidate.id === invoice.customerId);
+		const paymentId = report && typeof report === 'object' ? report.paymentId : undefined;
+		let outcome;
+		try {
+			outcome = ledger.applyPaymentReport({
+				invoice,
+				payments: recordsOf(data.payments, invoice),
+				mismatches: recordsOf(data.mismatches, invoice),
+				stripeCustomerId: customer?.stripeCustomerId ?? null,
+				samePaymentElsewhere: data.payments.filter(
+					(held) => held.invoiceId !== invoice.id && held.paymentId === paymentId,
+				),
+				report,
+				reasons,
+				now: new Date().toISOString(),
 			});
-		} else if (FINAL_STATUSES.includes(existing.status) && body.status !== existing.status) {
-			existing.history = history;
-		} else {
-			// A report without refund news never erases the refund the books know.
-			const keep = !report && existing.refund ? { refund: existing.refund } : {};
-			Object.assign(existing, body, keep, fields, {
-				invoiceId: invoice.id,
-				updatedAt: now,
-				history,
-			});
+		} catch (error) {
+			if (error instanceof ledger.LedgerInputError) {
+				throw new BooksError(400, error.code, error.message);
+			}
+			throw error;
 		}
-		return { record: existing, created: false, previousStatus };
+		const list = outcome.list === 'payments' ? data.payments : data.mismatches;
+		const at = list.findIndex(
+			(held) => held.invoiceId === invoice.id && held.paymentId === outcome.record.paymentId,
+		);
+		if (at === -1) list.push(outcome.record);
+		else list[at] = outcome.record;
+		// the invoice object stays the one the books list
+		Object.assign(invoice, outcome.invoice);
+		return outcome;
 	};
 
-	/** Keeps a record that does not match its invoice apart: it counts for nothing. */
-	const keepMismatch = (invoice, body, reasons) => {
-		const { record, created, previousStatus } = storeReport(data.mismatches, invoice, body, {
-			reasons,
-		});
-		const statusChanged = record.status !== previousStatus;
-		return { payment: record, invoice, created, statusChanged, previousStatus };
-	};
+	const answerOf = ({ record, invoice, created, statusChanged, previousStatus }) => ({
+		payment: record,
+		invoice,
+		created,
+		statusChanged,
+		previousStatus,
+	});
 
 	const recordPayment = (invoice, body) => {
-		validatePaymentRecord(body, invoice);
-		const keptAlready = data.mismatches.some(
-			(p) => p.invoiceId === invoice.id && p.paymentId === body.paymentId,
-		);
-		const reasons = [
-			...(keptAlready
-				? [
-						{
-							code: 'KEPT_AS_MISMATCH',
-							message:
-								'The books keep this payment as a mismatch: no report of it pays the invoice',
-						},
-					]
-				: []),
-			...mismatchReasons(body, invoice, data),
-		];
-		if (reasons.length > 0) {
-			const kept = keepMismatch(invoice, body, reasons);
+		const outcome = applyReport(invoice, body, undefined);
+		if (outcome.list === 'mismatches') {
 			return new Answer(409, {
 				error: {
 					code: 'payment_mismatch',
-					message: `The payment does not match invoice ${invoice.number}: ${reasons.map((r) => r.message).join('; ')}`,
-					reasons,
+					message: `The payment does not match invoice ${invoice.number}: ${outcome.reasons.map((r) => r.message).join('; ')}`,
+					reasons: outcome.reasons,
 				},
-				...kept,
+				...answerOf(outcome),
 			});
 		}
-		const { record, created, previousStatus } = storeReport(data.payments, invoice, body);
-		const records = data.payments.filter((p) => p.invoiceId === invoice.id);
-		invoice.paymentStatus = invoicePaymentStatus(records, invoice.currency);
-		if (invoice.paymentStatus === 'paid') {
-			invoice.balance = formatAmount(0, invoice.currency);
-			invoice.status = 'paid';
-		} else if (invoice.status !== 'void' && records.some(isRefundReport)) {
-			// A refund reopens what no payment pays any more.
-			invoice.balance = formatAmount(reopenedBalanceMinor(records, invoice), invoice.currency);
-			invoice.status = 'open';
-		}
-		// Whoever first records a status learns it here: emails follow only that one answer.
-		const statusChanged = record.status !== previousStatus;
-		return new Answer(created ? 201 : 200, {
-			payment: record,
-			invoice,
-			created,
-			statusChanged,
-			previousStatus,
-		});
+		return new Answer(outcome.created ? 201 : 200, answerOf(outcome));
 	};
 
 	/** A record the caller found not to match (docs/books-api.md "Payment mismatches"). */
@@ -713,24 +447,8 @@ function createBooks({ seed, timeZone, today }) {
 		if (!body || typeof body !== 'object' || Array.isArray(body)) {
 			throw new BooksError(400, 'invalid_body', 'Send { payment, reasons } as a JSON object');
 		}
-		const reasons = body.reasons;
-		if (
-			!Array.isArray(reasons) ||
-			reasons.length === 0 ||
-			reasons.some(
-				(reason) =>
-					!reason || typeof reason.code !== 'string' || typeof reason.message !== 'string',
-			)
-		) {
-			throw new BooksError(
-				400,
-				'invalid_reasons',
-				'reasons must be a list of { code, message }, at least one',
-			);
-		}
-		validatePaymentRecord(body.payment, invoice);
-		const kept = keepMismatch(invoice, body.payment, reasons);
-		return new Answer(kept.created ? 201 : 200, kept);
+		const outcome = applyReport(invoice, body.payment, body.reasons ?? []);
+		return new Answer(outcome.created ? 201 : 200, answerOf(outcome));
 	};
 
 	/** @type {Array<[method: string, path: RegExp, answer: (match: string[], body: any, query: URLSearchParams) => unknown]>} */
