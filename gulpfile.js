@@ -6,7 +6,10 @@ const { readFileSync, writeFileSync } = require('node:fs');
 const { src, dest, parallel } = require('gulp');
 
 function copyWorkflows() {
-	return src('workflows/*.json', { allowEmpty: true }).pipe(dest('dist/workflows'));
+	// the processes and, in workflows/books/, the books adapters they call
+	return src('workflows/**/*.json', { base: 'workflows', allowEmpty: true }).pipe(
+		dest('dist/workflows'),
+	);
 }
 
 function copyIconsAndCodex() {
