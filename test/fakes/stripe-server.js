@@ -53,6 +53,11 @@
  *   stripe.completePortalSession(id, { paymentMethod })  // saves a new default method
  *   stripe.authenticate(intentId, { succeed: true })     // finish 3D Secure (pi_ or seti_)
  *   stripe.settleProcessing()            // bank debits in processing succeed (or fail)
+ *   stripe.ageEvents(seconds, ids?)      // events (all, or those ids) made `seconds` earlier
+ *   stripe.forgetOldEvents()             // drops events older than Stripe's 30 days (the list and
+ *                                        //   a retrieve already hide them)
+ *   stripe.dispute(paymentIntentId, { reason, amount })   // charge.dispute.created
+ *   stripe.closeDispute(disputeId, 'won' | 'lost')        // charge.dispute.closed
  *   await stripe.close()
  *
  * The same hooks over HTTP (JSON or form bodies, no auth), for a server in another process:
@@ -64,7 +69,9 @@
  *   POST /_test/events {type, object}, POST /_test/customers, POST /_test/seed,
  *   POST /_test/checkout_sessions/:id/complete {paymentMethod},
  *   POST /_test/billing_portal_sessions/:id/complete {paymentMethod},
- *   POST /_test/intents/:id/authenticate {succeed}, POST /_test/settle_processing
+ *   POST /_test/intents/:id/authenticate {succeed}, POST /_test/settle_processing,
+ *   POST /_test/events/age {seconds, ids?}, POST /_test/events/forget_old,
+ *   POST /_test/disputes {paymentIntent, reason?, amount?}, POST /_test/disputes/:id/close {status}
  * Hosted pages (tiny HTML forms): /checkout/:id, /billing_portal/:id, /3ds/:id.
  *
  * Run standalone: `node test/fakes/stripe-server.js --port 12111 [--secret-key sk_test_x]...
@@ -108,6 +115,7 @@ const { WebhookDispatcher, subscribers } = require('./stripe/webhooks');
 const { matchRoute } = require('./stripe/routes');
 const { RateLimits, updatedPaymentIntent } = require('./stripe/limits');
 const { handlePage } = require('./stripe/pages');
+const events = require('./stripe/events');
 
 const MAX_BODY_BYTES = 1024 * 1024;
 const MAX_IDEMPOTENCY_KEY = 255;
@@ -581,6 +589,18 @@ async function startStripeServer(options = {}) {
 		settleProcessing() {
 			return payments.settleProcessing(fake);
 		},
+		ageEvents(seconds, ids) {
+			return events.ageEvents(fake, Number(seconds), ids);
+		},
+		forgetOldEvents() {
+			return events.forgetOldEvents(fake);
+		},
+		dispute(paymentIntentId, options = {}) {
+			return snapshot(events.createDispute(fake, paymentIntentId, options));
+		},
+		closeDispute(disputeId, status) {
+			return snapshot(events.closeDispute(fake, disputeId, status));
+		},
 		close: () => close(),
 	};
 
@@ -659,6 +679,18 @@ async function startStripeServer(options = {}) {
 				api.authenticate(id, { succeed: b.succeed === undefined ? true : truthy(b.succeed) }),
 		],
 		['POST', /^\/_test\/settle_processing$/, () => ({ settled: api.settleProcessing() })],
+		['POST', /^\/_test\/events\/age$/, (b) => ({ aged: api.ageEvents(Number(b.seconds), b.ids) })],
+		['POST', /^\/_test\/events\/forget_old$/, () => ({ dropped: api.forgetOldEvents() })],
+		[
+			'POST',
+			/^\/_test\/disputes$/,
+			(b) =>
+				api.dispute(b.paymentIntent, {
+					reason: b.reason,
+					amount: b.amount === undefined ? undefined : Number(b.amount),
+				}),
+		],
+		['POST', /^\/_test\/disputes\/([^/]+)\/close$/, (b, id) => api.closeDispute(id, b.status)],
 	];
 
 	async function handleTestHook(req, res, url, requestId) {

@@ -3,7 +3,9 @@
  * The /v1 route table: method, path pattern, the stripe@23 params interface the endpoint takes
  * (unknown parameters are refused like Stripe does), and the handler.
  */
-const { createdFilter, paramSpec, str } = require('./params');
+const { invalidRequest } = require('./errors');
+const { bool, createdFilter, paramSpec, str } = require('./params');
+const events = require('./events');
 const { paginate } = require('./store');
 const customers = require('./customers');
 const payments = require('./payments');
@@ -49,15 +51,39 @@ function customersList(fake, params) {
 	);
 }
 
+// GET /v1/events as https://docs.stripe.com/api/events/list documents it: newest first, `type`
+// (one name, or a group with a `*` wildcard) or `types[]` (up to 20 names, not both), `created`
+// (exact or gt/gte/lt/lte), `delivery_success` ("If false, events which are still pending or have
+// failed all delivery attempts to a webhook endpoint will be returned"), and only the events of
+// the last 30 days (https://docs.stripe.com/webhooks/process-undelivered-events: "Stripe only
+// returns events created in the last 30 days"). Cursor pagination is the store's.
 function eventsList(fake, params) {
 	const type = str(params, 'type');
 	const types = params.types === undefined ? null : [].concat(params.types);
+	if (type && types) {
+		throw invalidRequest('You may only specify one of these parameters: type, types.', {
+			param: 'types',
+		});
+	}
+	if (types && types.length > 20) {
+		throw invalidRequest('Invalid array: types may hold at most 20 event types.', {
+			param: 'types',
+		});
+	}
+	const delivered = bool(params, 'delivery_success');
 	const created = createdFilter(params);
 	const matches = (t) =>
-		(!type || (type.endsWith('.*') ? t.startsWith(type.slice(0, -1)) : t === type)) &&
+		(!type || (type.endsWith('*') ? t.startsWith(type.slice(0, -1)) : t === type)) &&
 		(!types || types.includes(t));
+	// A delivery counts once every endpoint it was sent to answered 2xx (pending_webhooks 0).
+	const deliveryMatches = (e) =>
+		delivered === undefined || (e.pending_webhooks === 0) === delivered;
+	const since = events.keptSince();
 	return paginate(
-		fake.store.newestFirst('event', (e) => matches(e.type) && created(e.created)),
+		fake.store.newestFirst(
+			'event',
+			(e) => e.created >= since && matches(e.type) && created(e.created) && deliveryMatches(e),
+		),
 		params,
 		'/v1/events',
 	);
@@ -253,7 +279,7 @@ const ROUTES = [
 
 	route('GET', '/v1/events', ['Events', 'EventListParams'], (f, p) => eventsList(f, p)),
 	route('GET', '/v1/events/:id', ['Events', 'EventRetrieveParams'], (f, p, ctx, { id }) =>
-		f.store.require('event', id),
+		events.retrieveEvent(f, id),
 	),
 ];
 

@@ -60,6 +60,7 @@ const KIND_BY_PREFIX = [
 	['bps_', 'billing_portal.session'],
 	['we_', 'webhook_endpoint'],
 	['evt_', 'event'],
+	['dp_', 'dispute'],
 ];
 
 const RESOURCE_NAMES = {
@@ -73,6 +74,7 @@ const RESOURCE_NAMES = {
 	setup_intent: 'setupintent',
 	webhook_endpoint: 'webhook endpoint',
 	event: 'event',
+	dispute: 'dispute',
 };
 
 class Store {
