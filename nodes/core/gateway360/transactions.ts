@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 
-import { CoreInputError } from '../errors';
+import { CoreInputError, isCoreInputError } from '../errors';
 import type { MoneyValue } from '../money/money';
 import { currencyRules, money, parseAmount } from '../money/money';
 import { paymentMethodLabel } from '../payments/paymentMethodLabel';
@@ -16,7 +16,12 @@ import { childElements, childText } from './xml';
  * Transactions as query.php reports them, and what they mean in our vocabulary.
  *
  * One `<transaction>` per gateway transaction, with its `<action>`s in order (sale, then maybe
- * refund or void; auth then capture). Conditions: pending (an auth awaiting capture), in_progress (not final yet),
+ * refund or void; auth then capture). A refund may come back in either of two shapes (NMI Query
+ * API, https://docs.nmi.com/reference/query-1): an action on the sale, or a transaction of its
+ * own whose action amount is negative, carrying the sale's order ID and `original_transaction_id`.
+ * Chargebacks and returns (action types `chargeback`, `return`, `check_return`,
+ * `check_late_return`) take money back the same two ways. `foldReversals` makes both shapes one:
+ * the sale with every refund and chargeback among its actions, each counted once. Conditions: pending (an auth awaiting capture), in_progress (not final yet),
  * pendingsettlement (approved, not settled: may be voided), complete (settled: may be
  * refunded), canceled (voided), failed (declined), abandoned, unknown.
  */
@@ -54,6 +59,10 @@ export interface GatewayTransaction {
 	 * Token makes when it claims the invoice in Stripe first: a re-run finds its own hold by it
 	 */
 	chargeKey: string | null;
+	/** on a refund or chargeback reported as a transaction of its own: the sale it reverses */
+	originalTransactionId: string | null;
+	/** the refunds and chargebacks of this payment that the gateway reported as transactions of their own */
+	reversalTransactionIds: string[];
 	actions: GatewayAction[];
 }
 
@@ -87,6 +96,9 @@ function merchantField(element: XmlElement, number: number): string | null {
 
 const CHARGE_ACTIONS = ['sale', 'auth', 'capture'];
 const REFUND_ACTIONS = ['refund', 'credit'];
+/** money the card holder's bank took back: a chargeback, or a returned (ACH) payment */
+const CHARGEBACK_ACTIONS = ['chargeback', 'return', 'check_return', 'check_late_return'];
+const REVERSAL_ACTIONS = [...REFUND_ACTIONS, ...CHARGEBACK_ACTIONS];
 const MAX_TRANSACTIONS_PER_QUERY_PAGE = 1000;
 
 function required(element: XmlElement, name: string): string {
@@ -122,6 +134,8 @@ export function readTransactions(root: XmlElement, defaultCurrency = 'usd'): Gat
 		customerId: merchantField(element, SALE_FIELDS.customerId),
 		invoiceNumber: merchantField(element, SALE_FIELDS.invoiceNumber),
 		chargeKey: merchantField(element, SALE_FIELDS.chargeKey),
+		originalTransactionId: childText(element, 'original_transaction_id'),
+		reversalTransactionIds: [],
 		actions: childElements(element, 'action').map((action) => ({
 			actionType: (childText(action, 'action_type') ?? '').toLowerCase(),
 			amount: childText(action, 'amount'),
@@ -145,10 +159,19 @@ export function cardLabel(
 	return { id: null, label: paymentMethodLabel({ type: 'card', card: { brand, last4 } }) };
 }
 
-/** An action's amount in minor units (amounts from the gateway are decimal strings). */
+/**
+ * An action's amount in minor units, as a magnitude: amounts are decimal strings, and the
+ * gateway writes a refund reported as a transaction of its own with a minus sign.
+ */
 function actionMinor(action: GatewayAction | undefined, currency: string): number {
-	if (!action?.amount) return 0;
-	return parseAmount(action.amount, currency, 'gateway amount');
+	const amount = action?.amount?.trim() ?? '';
+	if (amount === '') return 0;
+	return parseAmount(amount.replace(/^-/, ''), currency, 'gateway amount');
+}
+
+/** A refund, credit, chargeback or return: money going back. */
+function isReversal(action: GatewayAction | undefined): boolean {
+	return action !== undefined && REVERSAL_ACTIONS.includes(action.actionType);
 }
 
 /** What a transaction is, in our words. */
@@ -159,6 +182,10 @@ export interface TransactionSummary {
 	chargedMinor: number;
 	feeMinor: number;
 	refundedMinor: number;
+	/** of refundedMinor, what chargebacks and returns took back (the rest the merchant refunded) */
+	chargedBackMinor: number;
+	/** ISO time of the last chargeback or return, null without one */
+	chargedBackAt: string | null;
 	/** approved and still holding money (the double-charge guard's "approved sale") */
 	holdsMoney: boolean;
 	/** may be voided: approved, not settled, not voided (a sale, a capture, or a hold not captured) */
@@ -177,7 +204,7 @@ export function summarizeTransaction(transaction: GatewayTransaction): Transacti
 	const succeeded = (type: string) => actions.find((a) => a.actionType === type && a.success);
 	const occurredAt = gatewayDateToIso(first?.date ?? null);
 
-	if (REFUND_ACTIONS.includes(firstType)) {
+	if (isReversal(first)) {
 		const amount = actionMinor(first, currency);
 		return {
 			kind: 'refund',
@@ -185,6 +212,8 @@ export function summarizeTransaction(transaction: GatewayTransaction): Transacti
 			chargedMinor: amount,
 			feeMinor: 0,
 			refundedMinor: 0,
+			chargedBackMinor: 0,
+			chargedBackAt: null,
 			holdsMoney: false,
 			voidable: false,
 			refundable: false,
@@ -199,6 +228,8 @@ export function summarizeTransaction(transaction: GatewayTransaction): Transacti
 			chargedMinor: actionMinor(first, currency),
 			feeMinor: 0,
 			refundedMinor: 0,
+			chargedBackMinor: 0,
+			chargedBackAt: null,
 			holdsMoney: false,
 			voidable: false,
 			refundable: false,
@@ -213,9 +244,11 @@ export function summarizeTransaction(transaction: GatewayTransaction): Transacti
 	const feeMinor = transaction.surcharge
 		? parseAmount(transaction.surcharge, currency, 'surcharge')
 		: 0;
-	const refundedMinor = actions
-		.filter((a) => REFUND_ACTIONS.includes(a.actionType) && a.success)
-		.reduce((sum, a) => sum + actionMinor(a, currency), 0);
+	// Refunds and chargebacks alike: what went back no longer pays the invoice.
+	const reversals = actions.filter((a) => isReversal(a) && a.success);
+	const refundedMinor = reversals.reduce((sum, a) => sum + actionMinor(a, currency), 0);
+	const chargebacks = reversals.filter((a) => CHARGEBACK_ACTIONS.includes(a.actionType));
+	const chargedBackMinor = chargebacks.reduce((sum, a) => sum + actionMinor(a, currency), 0);
 	const voided = condition === 'canceled' || succeeded('void') !== undefined;
 
 	let status: PaymentStatus;
@@ -238,6 +271,8 @@ export function summarizeTransaction(transaction: GatewayTransaction): Transacti
 		chargedMinor,
 		feeMinor: Math.min(feeMinor, chargedMinor),
 		refundedMinor,
+		chargedBackMinor,
+		chargedBackAt: gatewayDateToIso(chargebacks.at(-1)?.date ?? null),
 		holdsMoney,
 		voidable:
 			approved &&
@@ -259,10 +294,31 @@ function failureOf(action: GatewayAction): PaymentFailure {
 	};
 }
 
-/** The payment record (the same shape as Stripe's) of a payment transaction. */
-export function transactionRecord(transaction: GatewayTransaction): PaymentRecord {
+/**
+ * A payment the card holder's bank took back (all or part): the books see it as a refund of
+ * that amount (`refund`, status `refunded` when nothing is kept), and this flag says it was not
+ * the merchant's refund but a chargeback, for the ops team to answer.
+ */
+export interface ChargebackFlag {
+	amount: MoneyValue;
+	at: string | null;
+}
+
+/** A 360 payment record: Stripe's shape, plus `chargeback` when the bank took money back. */
+export type Gateway360PaymentRecord = PaymentRecord & { chargeback?: ChargebackFlag };
+
+/**
+ * The payment record (the same shape as Stripe's) of a payment transaction: the one builder of
+ * 360 records, for Get, Get Many, Find Changed Transactions and the webhook path alike.
+ * `livemode` is false for a gateway account in test mode (webhooks' `features.is_test_mode`,
+ * the Query API's test-mode status); true when not known to be one.
+ */
+export function transactionRecord(
+	transaction: GatewayTransaction,
+	options: { livemode?: boolean } = {},
+): Gateway360PaymentRecord {
 	const summary = summarizeTransaction(transaction);
-	return buildPaymentRecord({
+	const record = buildPaymentRecord({
 		provider: 'gateway360',
 		invoiceId: transaction.orderId ?? '',
 		currency: transaction.currency,
@@ -280,13 +336,20 @@ export function transactionRecord(transaction: GatewayTransaction): PaymentRecor
 						keptMinor: Math.max(0, summary.chargedMinor - summary.refundedMinor),
 					}
 				: null,
-		// The gateway does not say whether an account is in test mode.
-		livemode: true,
+		livemode: options.livemode ?? true,
 	});
+	if (summary.chargedBackMinor === 0) return record;
+	return {
+		...record,
+		chargeback: {
+			amount: money(summary.chargedBackMinor, transaction.currency),
+			at: summary.chargedBackAt,
+		},
+	};
 }
 
 /** Transaction details for output: the record plus what the gateway knows beyond it. */
-export interface TransactionView extends PaymentRecord {
+export type TransactionView = Gateway360PaymentRecord & {
 	kind: TransactionSummary['kind'];
 	transaction: {
 		invoiceNumber: string | null;
@@ -308,7 +371,7 @@ export interface TransactionView extends PaymentRecord {
 			responseText: string | null;
 		}>;
 	};
-}
+};
 
 export function transactionView(transaction: GatewayTransaction): TransactionView {
 	const summary = summarizeTransaction(transaction);
@@ -338,6 +401,81 @@ export function transactionView(transaction: GatewayTransaction): TransactionVie
 			})),
 		},
 	};
+}
+
+// ------------------------------------------------------------------- reversals
+
+/** An approved sale, auth or capture: a payment a refund or chargeback can reverse. */
+function isApprovedCharge(transaction: GatewayTransaction): boolean {
+	const first = transaction.actions[0];
+	return first !== undefined && CHARGE_ACTIONS.includes(first.actionType) && first.success;
+}
+
+/** The same reversal told on the sale: same family, amount and second. */
+function sameReversal(a: GatewayAction, b: GatewayAction, currency: string): boolean {
+	const family = (action: GatewayAction) => CHARGEBACK_ACTIONS.includes(action.actionType);
+	return (
+		family(a) === family(b) &&
+		a.date === b.date &&
+		actionMinor(a, currency) === actionMinor(b, currency)
+	);
+}
+
+/**
+ * The payment a reversal reported as a transaction of its own belongs to: the one its
+ * `original_transaction_id` names, else the only approved payment of its order; null when
+ * neither is among `payments` (its sale is unknown, or its order has several).
+ */
+function paymentOf(
+	reversal: GatewayTransaction,
+	payments: GatewayTransaction[],
+): GatewayTransaction | null {
+	if (reversal.originalTransactionId) {
+		return payments.find((t) => t.transactionId === reversal.originalTransactionId) ?? null;
+	}
+	const ofOrder = payments.filter((t) => reversal.orderId && t.orderId === reversal.orderId);
+	return ofOrder.length === 1 ? ofOrder[0] : null;
+}
+
+/**
+ * The transactions with every refund and chargeback reported as a transaction of its own
+ * folded into its payment's actions (unless the payment already tells it: the same refund
+ * reported both ways counts once) and its id in the payment's `reversalTransactionIds`. A
+ * reversal whose payment is not among them stays as it is (kind 'refund'). Oldest first within
+ * a payment's actions is kept by appending in the order given.
+ */
+export function foldReversals(transactions: GatewayTransaction[]): GatewayTransaction[] {
+	const payments = transactions.filter(isApprovedCharge);
+	const folded = new Map<string, GatewayTransaction>();
+	const unmatched = new Map<string, GatewayAction[]>();
+	for (const transaction of transactions) {
+		const first = transaction.actions[0];
+		if (!isReversal(first) || isApprovedCharge(transaction)) continue;
+		const payment = paymentOf(transaction, payments);
+		if (!payment || payment.currency !== transaction.currency) continue;
+		const current = folded.get(payment.transactionId) ?? {
+			...payment,
+			actions: [...payment.actions],
+			reversalTransactionIds: [...payment.reversalTransactionIds],
+		};
+		// reversals the sale itself tells, not yet matched to a transaction of their own
+		const told =
+			unmatched.get(payment.transactionId) ?? payment.actions.filter((a) => isReversal(a));
+		unmatched.set(payment.transactionId, told);
+		const alreadyTold = told.findIndex((a) => sameReversal(a, first, payment.currency));
+		if (alreadyTold >= 0) told.splice(alreadyTold, 1);
+		else current.actions.push({ ...first, amount: first.amount?.replace(/^\s*-/, '') ?? null });
+		if (!current.reversalTransactionIds.includes(transaction.transactionId)) {
+			current.reversalTransactionIds.push(transaction.transactionId);
+		}
+		folded.set(payment.transactionId, current);
+	}
+	return transactions.map((transaction) => folded.get(transaction.transactionId) ?? transaction);
+}
+
+/** Whether a transaction is a refund or chargeback reported on its own (not a payment). */
+export function isReversalTransaction(transaction: GatewayTransaction): boolean {
+	return isReversal(transaction.actions[0]) && !isApprovedCharge(transaction);
 }
 
 // ------------------------------------------------------------------- dates
@@ -418,7 +556,7 @@ export async function listTransactions(
 		}
 		if (transactions.length < QUERY_PAGE_SIZE) break;
 	}
-	return found.slice(0, limit);
+	return foldReversals(found).slice(0, limit);
 }
 
 const TRANSACTION_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -431,18 +569,58 @@ export function assertTransactionId(value: unknown, field = 'transactionId'): st
 	return id;
 }
 
-/** One transaction by id; a missing one is bad input naming the field. */
+/**
+ * One transaction by id; a missing one is bad input naming the field. An approved payment of an
+ * order is read with its order (one more query), so that refunds and chargebacks the gateway
+ * reports as transactions of their own count against it: a payment refunded that way is not
+ * "still holding money".
+ */
 export async function getTransaction(
 	transport: Gateway360Transport,
 	transactionId: string,
 	field = 'transactionId',
+	options: { defaultCurrency?: string } = {},
 ): Promise<GatewayTransaction> {
 	const id = assertTransactionId(transactionId, field);
 	const [transaction] = (
-		await listTransactions(transport, { transactionId: id }, { limit: 2 })
+		await listTransactions(transport, { transactionId: id }, { limit: 2, ...options })
 	).filter((candidate) => candidate.transactionId === id);
 	if (!transaction) throw new CoreInputError(field, `The gateway has no transaction ${id}`);
-	return transaction;
+	if (!isApprovedCharge(transaction) || !transaction.orderId) return transaction;
+	const order = await listTransactions(transport, { orderId: transaction.orderId }, options);
+	return order.find((candidate) => candidate.transactionId === id) ?? transaction;
+}
+
+/**
+ * The payment a transaction stands for: itself, or for a refund or chargeback reported as a
+ * transaction of its own, the payment it reverses (read with its order, the reversal folded
+ * in); null when that payment cannot be found.
+ */
+export async function paymentOfTransaction(
+	transport: Gateway360Transport,
+	transaction: GatewayTransaction,
+	options: { defaultCurrency?: string } = {},
+): Promise<GatewayTransaction | null> {
+	if (!isReversalTransaction(transaction)) return transaction;
+	const candidates = transaction.orderId
+		? await listTransactions(transport, { orderId: transaction.orderId }, options)
+		: [];
+	const payment = candidates.find((candidate) =>
+		candidate.reversalTransactionIds.includes(transaction.transactionId),
+	);
+	if (payment) return payment;
+	if (!transaction.originalTransactionId) return null;
+	const original = await getTransaction(
+		transport,
+		transaction.originalTransactionId,
+		'original_transaction_id',
+		options,
+	).catch((error: unknown) => {
+		// no such sale: the reversal's payment is unknown; a failure to ask is thrown
+		if (isCoreInputError(error)) return null;
+		throw error;
+	});
+	return original && foldReversals([original, transaction])[0];
 }
 
 // ------------------------------------------------------------------- answers

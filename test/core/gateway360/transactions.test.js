@@ -42,6 +42,8 @@ function tx(condition, actions, extra = {}) {
 		customerId: null,
 		invoiceNumber: null,
 		chargeKey: null,
+		originalTransactionId: null,
+		reversalTransactionIds: [],
 		actions,
 		...extra,
 	};
