@@ -23,7 +23,7 @@ const main = (displayName: string) =>
  * others have one.
  */
 const OUTPUTS =
-	`={{$parameter.operation === "composePaymentEmails" ? [${main('Payment Confirmation')},${main('Payment Failure')},${main('No Email')}] : $parameter.operation === "composePaymentMismatchNotice" ? [${main('Payment Mismatch Notice')},${main('No Email')}] : $parameter.operation === "matchInvoice" ? [${main('Matches')},${main('Mismatch')}] : $parameter.operation === "verify" ? [${main('Valid')},${main('Invalid')}] : $parameter.operation === "authorize" ? [${main('Allowed')},${main('Refused')}] : $parameter.operation === "selectInvoices" ? [${main('Pay')},${main('Refused')}] : [{"type":"${NodeConnectionTypes.Main}"}]}}` as const;
+	`={{$parameter.operation === "composePaymentEmails" ? [${main('Payment Confirmation')},${main('Payment Failure')},${main('No Email')}] : $parameter.operation === "composeCardExpiryNotice" ? [${main('Card Expiry Notice')},${main('No Notice')}] : $parameter.operation === "composePaymentMismatchNotice" ? [${main('Payment Mismatch Notice')},${main('No Email')}] : $parameter.operation === "matchInvoice" ? [${main('Matches')},${main('Mismatch')}] : $parameter.operation === "verify" ? [${main('Valid')},${main('Invalid')}] : $parameter.operation === "authorize" ? [${main('Allowed')},${main('Refused')}] : $parameter.operation === "selectInvoices" ? [${main('Pay')},${main('Refused')}] : [{"type":"${NodeConnectionTypes.Main}"}]}}` as const;
 
 export class InvoicePaymentsTools implements INodeType {
 	description: INodeTypeDescription = {

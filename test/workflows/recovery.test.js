@@ -194,3 +194,74 @@ describe('the end action on RETRIES_EXHAUSTED', () => {
 			expect([field, recovery.includes(field)]).toEqual([field, true]);
 	});
 });
+
+describe('the card expiry check (pre-dunning)', () => {
+	const check = read('card-expiry-check.json');
+	const inCheck = (/** @type {string} */ name) => nodeOf(check, name);
+	/** @param {string} name @param {number} [output] @returns {string[]} */
+	const next = (name, output = 0) =>
+		(check.connections[name]?.main[output] ?? []).map((/** @type {any} */ link) => link.node);
+
+	test('off by default, monthly on day 1, and manual', () => {
+		expect(check.active).toBe(false);
+		expect(settingsOf(check)).toMatchObject({ preDunning: false, asOf: '' });
+		const schedule = check.nodes.find(
+			(/** @type {any} */ n) => n.type === 'n8n-nodes-base.scheduleTrigger',
+		);
+		expect(schedule.parameters.rule.interval).toEqual([
+			{ field: 'months', triggerAtDayOfMonth: 1, triggerAtHour: 9 },
+		]);
+		const gate = inCheck('Pre-dunning on?');
+		const on = evaluate(gate.parameters.conditions.conditions[0].leftValue);
+		expect([on({}, { preDunning: false }), on({}, { preDunning: true })]).toEqual([false, true]);
+		expect(next('Settings')).toEqual(['Pre-dunning on?']);
+		expect(next('Pre-dunning on?', 0)).toEqual(['Books: read open recurring invoices']);
+		expect(next('Pre-dunning on?', 1)).toEqual([]);
+	});
+
+	test("each customer's payment days go to Check Card Expiry; only an expiring card gets a link and a notice", () => {
+		const stripeCheck = inCheck('Stripe: check the automatic card');
+		expect(stripeCheck.parameters).toMatchObject({
+			resource: 'paymentMethod',
+			operation: 'checkCardExpiry',
+			customer: { mode: 'mapping', value: '={{ $json.id }}' },
+			asOf: fromSettings('asOf'),
+		});
+		// the payment days of the customer's invoices, by takePaymentOn
+		const body = /** @type {RegExpExecArray} */ (
+			/^=\{\{(.*)\}\}$/s.exec(stripeCheck.parameters.paymentDays)
+		)[1];
+		const invoices = [
+			{ customerId: 'c1', dueDate: '2027-01-05', createdAt: '2026-12-20' },
+			{ customerId: 'c2', dueDate: '2027-01-09', createdAt: '2026-12-22' },
+			{ customerId: 'c1', dueDate: '2027-02-05', createdAt: '2027-01-20' },
+		];
+		const days = (takePaymentOn) =>
+			new Function('$json', '$', `return ${body}`)({ id: 'c1' }, (/** @type {string} */ name) =>
+				name === 'Settings'
+					? { first: () => ({ json: { takePaymentOn } }) }
+					: { all: () => invoices.map((json) => ({ json })) },
+			);
+		expect(days('dueDate')).toEqual(['2027-01-05', '2027-02-05']);
+		expect(days('creationDate')).toEqual(['2026-12-20', '2027-01-20']);
+
+		expect(next('Stripe: check the automatic card')).toEqual([
+			'Card expires before the next due day?',
+		]);
+		const expiring = evaluate(
+			inCheck('Card expires before the next due day?').parameters.conditions.conditions[0]
+				.leftValue,
+		);
+		expect(expiring({ expiresBeforeNextDueDay: true }, {})).toBe(true);
+		expect(expiring({ expiresBeforeNextDueDay: false }, {})).toBe(false);
+		expect(expiring({ error: 'No Stripe customer is mapped' }, {})).toBe(false);
+		expect(next('Card expires before the next due day?')).toEqual(['Stripe: add-method link']);
+		expect(next('Stripe: add-method link')).toEqual(['Compose card expiry notice']);
+		expect(inCheck('Compose card expiry notice').parameters).toMatchObject({
+			operation: 'composeCardExpiryNotice',
+			updatePaymentMethodUrl: "={{ $json.url ?? '' }}",
+		});
+		expect(next('Compose card expiry notice', 0)).toEqual(['Send Card Expiry Notice']);
+		expect(next('Compose card expiry notice', 1)).toEqual([]);
+	});
+});

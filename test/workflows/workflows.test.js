@@ -54,9 +54,10 @@ const stackCredentials = JSON.parse(
 
 const cases = workflows.map(({ file, json }) => [file, json]);
 
-test('six workflows, each with a stable id and name', () => {
+test('seven workflows, each with a stable id and name', () => {
 	expect(workflows.map((w) => w.file)).toEqual([
 		'auto-pay-dry-run.json',
+		'card-expiry-check.json',
 		'customer-mapping-sync.json',
 		'daily-auto-pay.json',
 		'pay-outstanding-invoices.json',
@@ -68,7 +69,7 @@ test('six workflows, each with a stable id and name', () => {
 		expect(json.name).toMatch(/^Invoice payments: /);
 		expect(json.settings.executionOrder).toBe('v1');
 	}
-	expect(new Set(workflows.map((w) => w.json.id)).size).toBe(6);
+	expect(new Set(workflows.map((w) => w.json.id)).size).toBe(7);
 });
 
 describe.each(cases)('%s', (file, json) => {

@@ -2,6 +2,7 @@ type NodeMap = {
 	booksLedger: 'applyPaymentRecord';
 	email:
 		| 'composeAutoPayPreview'
+		| 'composeCardExpiryNotice'
 		| 'composePaymentEmails'
 		| 'composePaymentMismatchNotice'
 		| 'composeRunReport';

@@ -23,6 +23,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		case 'email':
 			if (operation === 'composePaymentEmails')
 				return await email.composePaymentEmails.execute.call(this, items);
+			if (operation === 'composeCardExpiryNotice')
+				return await email.composeCardExpiryNotice.execute.call(this, items);
 			if (operation === 'composePaymentMismatchNotice')
 				return await email.composePaymentMismatchNotice.execute.call(this, items);
 			return operation === 'composeAutoPayPreview'

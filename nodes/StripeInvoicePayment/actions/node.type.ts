@@ -5,7 +5,7 @@ import type { PaymentSettings } from '../helpers/settings';
 
 type NodeMap = {
 	payment: 'cancel' | 'chargeAutoPay' | 'get' | 'payInvoice' | 'payInvoicesTogether' | 'refund';
-	paymentMethod: 'createAddLink' | 'getAutomatic' | 'list' | 'setAutomatic';
+	paymentMethod: 'checkCardExpiry' | 'createAddLink' | 'getAutomatic' | 'list' | 'setAutomatic';
 	portal: 'createLink';
 	fee: 'preview';
 };

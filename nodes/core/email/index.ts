@@ -1,6 +1,7 @@
 /**
- * Email composition, as the package exports it to integrators: the payment emails, the
- * mismatch notice, the auto-pay run report and its preview, and the address rules they share.
+ * Email composition, as the package exports it to integrators: the payment emails (recovery-aware
+ * with the retry policy), the mismatch notice, the card expiry notice, the auto-pay run report and
+ * its preview, and the address rules they share.
  * The nodes import from the files themselves.
  */
 export {
@@ -10,6 +11,12 @@ export {
 	splitAddresses,
 } from './addresses';
 export type { EmailContact, Recipients } from './addresses';
+export { CARD_EXPIRY_NOTICE_TEMPLATE, composeCardExpiryNotice } from './cardExpiryNotice';
+export type {
+	CardExpiryCheckResult,
+	CardExpiryNotice,
+	CardExpiryNoticeInput,
+} from './cardExpiryNotice';
 export { escapeHtml } from './html';
 export { composePaymentMismatchNotice, PAYMENT_MISMATCH_TEMPLATE } from './mismatchNotice';
 export type { PaymentMismatchNotice, PaymentMismatchNoticeInput } from './mismatchNotice';

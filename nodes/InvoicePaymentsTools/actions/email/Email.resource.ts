@@ -1,12 +1,14 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import * as composeAutoPayPreview from './composeAutoPayPreview.operation';
+import * as composeCardExpiryNotice from './composeCardExpiryNotice.operation';
 import * as composePaymentEmails from './composePaymentEmails.operation';
 import * as composePaymentMismatchNotice from './composePaymentMismatchNotice.operation';
 import * as composeRunReport from './composeRunReport.operation';
 
 export {
 	composeAutoPayPreview,
+	composeCardExpiryNotice,
 	composePaymentEmails,
 	composePaymentMismatchNotice,
 	composeRunReport,
@@ -26,6 +28,13 @@ export const description: INodeProperties[] = [
 				description:
 					'One email saying what the next auto-pay run would charge (a dry run), and what it would skip',
 				action: 'Compose an auto pay preview',
+			},
+			{
+				name: 'Compose Card Expiry Notice',
+				value: 'composeCardExpiryNotice',
+				description:
+					'Turn a card expiry check into a "Card Expiry Notice" asking the customer for a new card before their next payment (pre-dunning)',
+				action: 'Compose a card expiry notice',
 			},
 			{
 				name: 'Compose Payment Emails',
@@ -51,6 +60,7 @@ export const description: INodeProperties[] = [
 		default: 'composePaymentEmails',
 	},
 	...composeAutoPayPreview.description,
+	...composeCardExpiryNotice.description,
 	...composePaymentEmails.description,
 	...composePaymentMismatchNotice.description,
 	...composeRunReport.description,

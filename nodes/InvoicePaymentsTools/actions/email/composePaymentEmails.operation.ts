@@ -13,6 +13,40 @@ import {
 	silentFirstRetryProperty,
 } from './recoveryProperties';
 
+/** Who a customer email goes to: the customer's name and addresses from the books. */
+export const customerContactProperties: INodeProperties[] = [
+	{
+		displayName: 'Customer Name',
+		name: 'customerName',
+		type: 'string',
+		default: '',
+	},
+	{
+		displayName: 'Customer Email',
+		name: 'customerEmail',
+		type: 'string',
+		placeholder: 'name@email.com',
+		default: '',
+		description: "The email's To; the accounts email when empty",
+	},
+	{
+		displayName: 'Accounts Email',
+		name: 'accountsEmail',
+		type: 'string',
+		placeholder: 'name@email.com',
+		default: '',
+		description: "The customer's accounts address, copied (CC)",
+	},
+	{
+		displayName: 'Accounts CC Email',
+		name: 'accountsCcEmail',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. finance@acme.com, controller@acme.com',
+		description: 'One or more addresses, copied (CC)',
+	},
+];
+
 /** What people see for the invoice in an email's subject and text. */
 export const invoiceNumberProperty: INodeProperties = {
 	displayName: 'Invoice Number',
@@ -75,36 +109,7 @@ const properties: INodeProperties[] = [
 			'Internal failure notices go here (Failures Only, or a customer without an address); customer failure emails are copied here as BCC',
 	},
 	invoiceNumberProperty,
-	{
-		displayName: 'Customer Name',
-		name: 'customerName',
-		type: 'string',
-		default: '',
-	},
-	{
-		displayName: 'Customer Email',
-		name: 'customerEmail',
-		type: 'string',
-		placeholder: 'name@email.com',
-		default: '',
-		description: "The email's To; the accounts email when empty",
-	},
-	{
-		displayName: 'Accounts Email',
-		name: 'accountsEmail',
-		type: 'string',
-		placeholder: 'name@email.com',
-		default: '',
-		description: "The customer's accounts address, copied (CC)",
-	},
-	{
-		displayName: 'Accounts CC Email',
-		name: 'accountsCcEmail',
-		type: 'string',
-		default: '',
-		placeholder: 'e.g. finance@acme.com, controller@acme.com',
-		description: 'One or more addresses, copied (CC)',
-	},
+	...customerContactProperties,
 	{
 		displayName: 'Paying User Email',
 		name: 'payingUserEmail',

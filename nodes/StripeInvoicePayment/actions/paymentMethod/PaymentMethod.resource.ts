@@ -1,11 +1,12 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import * as checkCardExpiry from './checkCardExpiry.operation';
 import * as createAddLink from './createAddLink.operation';
 import * as getAutomatic from './getAutomatic.operation';
 import * as list from './list.operation';
 import * as setAutomatic from './setAutomatic.operation';
 
-export { createAddLink, getAutomatic, list, setAutomatic };
+export { checkCardExpiry, createAddLink, getAutomatic, list, setAutomatic };
 
 export const description: INodeProperties[] = [
 	{
@@ -15,6 +16,13 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['paymentMethod'] } },
 		options: [
+			{
+				name: 'Check Card Expiry',
+				value: 'checkCardExpiry',
+				description:
+					"Check whether the customer's automatic card expires before their next due day (pre-dunning)",
+				action: 'Check the automatic card expiry',
+			},
 			{
 				name: 'Create Add-Method Link',
 				value: 'createAddLink',
@@ -42,6 +50,7 @@ export const description: INodeProperties[] = [
 		],
 		default: 'list',
 	},
+	...checkCardExpiry.description,
 	...createAddLink.description,
 	...getAutomatic.description,
 	...list.description,
