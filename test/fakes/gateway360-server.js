@@ -21,6 +21,7 @@
  *                                       //   whose money was taken twice
  *   gateway.createToken({ ccnumber, ccexp, cvv })  // a payment token, as Collect.js makes one
  *   gateway.settle()                    // pendingsettlement -> complete (refundable, no longer voidable)
+ *   gateway.ageTransaction(id, shift)   // rewrites its action dates with shift(date) (a sale made days ago)
  *   gateway.transactions()              // every transaction, with its actions
  *   gateway.requests                    // [{method, path, type, securityKeyInBody, securityKeyInUrl}]
  *   gateway.setDown(true)               // /api and /token requests get their connection dropped
@@ -41,6 +42,12 @@
  *     <nm_response><error_response>Authentication Failed</error_response></nm_response>.
  *   GET /token/Collect.js, GET /token/field, POST /token/api/field, POST /token/api/tokenize:
  *     the fake Collect.js (see gateway360/collect.js).
+ *     start_date/end_date select by last-modified date (the last action), report_type=
+ *     test_mode_status answers <test_mode_status>enabled|disabled</test_mode_status>.
+ *   Refunds: a transaction of its own (negative amount, original_transaction_id) and an action
+ *     on the sale, or only one of them (option refundShape 'both' | 'transaction' | 'action').
+ *   Test mode (option testMode, default true): amounts under 1.00 decline (200 DECLINE);
+ *     webhooks carry features.is_test_mode.
  *   Payment tokens are single-use. Refunds need a settled transaction, voids an unsettled one.
  *   An auth is a hold, no money taken: condition `pending` until captured (the Query API's
  *   condition of auth-only transactions awaiting capture, https://docs.nmi.com/reference/query-1);
@@ -68,7 +75,7 @@ const http = require('node:http');
 const { setTimeout: sleep } = require('node:timers/promises');
 const { outcomeOf, validateCard } = require('./gateway360/cards');
 const { COLLECT_JS, fieldPage } = require('./gateway360/collect');
-const { queryAnswer, queryError, runQuery } = require('./gateway360/query');
+const { queryAnswer, queryError, runQuery, testModeAnswer } = require('./gateway360/query');
 const { Store, fromCents, merchantDefinedFields, toCents } = require('./gateway360/store');
 const { WebhookSender } = require('./gateway360/webhooks');
 
@@ -145,6 +152,8 @@ function transactAnswer(fields) {
  * @property {number} [webhookAttempts]
  * @property {number} [webhookRetryDelayMs]
  * @property {number} [webhookTimeoutMs]
+ * @property {boolean} [testMode]
+ * @property {'both' | 'transaction' | 'action'} [refundShape]
  */
 
 /** @param {Gateway360ServerOptions} [options] */
@@ -160,6 +169,8 @@ async function startGateway360Server(options = {}) {
 		webhookAttempts: 3,
 		webhookRetryDelayMs: 100,
 		webhookTimeoutMs: 2000,
+		testMode: true,
+		refundShape: 'both',
 		...options,
 	};
 	const store = new Store();
@@ -170,6 +181,7 @@ async function startGateway360Server(options = {}) {
 		attempts: opts.webhookAttempts,
 		retryDelayMs: opts.webhookRetryDelayMs,
 		timeoutMs: opts.webhookTimeoutMs,
+		testMode: opts.testMode,
 	});
 	const requests = [];
 	let down = false;
@@ -205,7 +217,13 @@ async function startGateway360Server(options = {}) {
 		const spent = store.spendToken(fields.payment_token);
 		if (spent.error) return { responsetext: spent.error, type, orderid: fields.orderid ?? '' };
 		const card = spent.card;
-		const outcome = outcomeOf(card.number);
+		// In test mode NMI approves every valid card and declines any amount under 1.00
+		// (Payment API, Testing Information,
+		// https://secure.nmi.com/merchants/resources/integration/integration_portal.php#testing_information).
+		const outcome =
+			opts.testMode && amountCents < 100
+				? { outcome: 'decline', responseCode: '200', responseText: 'DECLINE' }
+				: outcomeOf(card.number);
 		const approved = outcome.outcome === 'approve';
 		const transaction = store.newTransaction({
 			orderId: fields.orderid ?? '',
@@ -271,8 +289,8 @@ async function startGateway360Server(options = {}) {
 				type,
 			};
 		};
-		const ok = (action, transactionId) => {
-			emit(transaction, action);
+		const ok = (action, transactionId, subject = transaction) => {
+			emit(subject, action);
 			return {
 				response: '1',
 				responsetext: 'SUCCESS',
@@ -341,6 +359,9 @@ async function startGateway360Server(options = {}) {
 		if (amountCents === null || amountCents <= 0 || amountCents > leftCents) {
 			return refuse('Refund amount may not exceed the transaction balance');
 		}
+		// A refund is a transaction of its own, its amount negative, naming the sale
+		// (original_transaction_id), and may also be told as an action on the sale (Query API,
+		// https://docs.nmi.com/reference/query-1): opts.refundShape says which the fake answers.
 		const refund = store.newTransaction({
 			orderId: transaction.orderId,
 			orderDescription: transaction.orderDescription,
@@ -350,21 +371,28 @@ async function startGateway360Server(options = {}) {
 		});
 		refund.ccNumber = transaction.ccNumber;
 		refund.ccType = transaction.ccType;
-		store.addAction(refund, {
+		refund.originalTransactionId = transaction.transactionId;
+		const refundAction = store.addAction(refund, {
+			actionType: 'refund',
+			amountCents,
+			negative: true,
+			success: true,
+			responseCode: '100',
+			responseText: 'SUCCESS',
+		});
+		refund.unlisted = opts.refundShape === 'action';
+		// Kept on the sale for the fake's own bookkeeping; shown only when the shape says so.
+		store.addAction(transaction, {
 			actionType: 'refund',
 			amountCents,
 			success: true,
 			responseCode: '100',
 			responseText: 'SUCCESS',
+			date: refundAction.date,
+			hidden: opts.refundShape === 'transaction',
 		});
-		const action = store.addAction(transaction, {
-			actionType: 'refund',
-			amountCents,
-			success: true,
-			responseCode: '100',
-			responseText: 'SUCCESS',
-		});
-		return ok(action, refund.transactionId);
+		// The refund's webhook names the refund's own transaction, not the sale's.
+		return ok(refundAction, refund.transactionId, refund);
 	}
 
 	function validate(fields) {
@@ -570,9 +598,11 @@ async function startGateway360Server(options = {}) {
 			});
 		}
 		if (req.method === 'POST' && path === '/api/query.php') {
-			const xml = opts.securityKeys.includes(fields.security_key)
-				? queryAnswer(runQuery(store, fields))
-				: queryError('Authentication Failed');
+			let xml = queryError('Authentication Failed');
+			if (opts.securityKeys.includes(fields.security_key)) {
+				const found = runQuery(store, fields);
+				xml = found === null ? testModeAnswer(opts.testMode) : queryAnswer(found);
+			}
 			return send(res, 200, xml, { 'Content-Type': 'text/xml; charset=UTF-8' });
 		}
 		if (req.method === 'GET' && path === '/token/Collect.js') {
@@ -623,6 +653,11 @@ async function startGateway360Server(options = {}) {
 		createToken,
 		settle,
 		transactions,
+		ageTransaction(transactionId, shift) {
+			for (const action of store.transactions.get(transactionId)?.actions ?? []) {
+				action.date = shift(action.date);
+			}
+		},
 		webhooks: {
 			get events() {
 				return webhooks.events;

@@ -559,6 +559,23 @@ export async function listTransactions(
 	return foldReversals(found).slice(0, limit);
 }
 
+/**
+ * Whether the gateway account runs in test mode: query.php with `report_type=test_mode_status`
+ * (Query API, https://docs.nmi.com/reference/query-1) answers `<test_mode_status>` `enabled` or
+ * `disabled`. null when the gateway does not say (it refuses the report, or answers neither):
+ * the records are then taken as live, as before.
+ */
+export async function readTestMode(transport: Gateway360Transport): Promise<boolean | null> {
+	const root = await transport.query({ report_type: 'test_mode_status' }).catch((error: unknown) => {
+		if (error instanceof Gateway360ApiError && error.kind === 'gateway_error') return null;
+		throw error;
+	});
+	const status = root ? childText(root, 'test_mode_status')?.toLowerCase() : null;
+	if (status === 'enabled') return true;
+	if (status === 'disabled') return false;
+	return null;
+}
+
 const TRANSACTION_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 export function assertTransactionId(value: unknown, field = 'transactionId'): string {

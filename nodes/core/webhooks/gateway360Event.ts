@@ -2,6 +2,7 @@ import { CoreInputError, isCoreInputError, settled } from '../errors';
 import type { GatewayTransaction } from '../gateway360/transactions';
 import {
 	getTransaction,
+	paymentOfTransaction,
 	summarizeTransaction,
 	transactionRecord,
 } from '../gateway360/transactions';
@@ -46,8 +47,13 @@ import type { RawBody } from './stripeSignature';
  *   "event_id": "non-empty string, unique per event: the deduplication key",
  *   "event_type": "transaction.<sale|auth|capture|void|refund>.<success|failure|unknown>",
  *   "event_body": {
- *     "transaction_id": "the gateway's transaction id = paymentId (for refund and void: the
- *                        transaction of the payment refunded or voided)",
+ *     "transaction_id": "the gateway's transaction id: the payment's (sale, auth, capture, void),
+ *                        or for a refund the refund's own transaction; re-read, it leads to the
+ *                        payment it reverses (original_transaction_id, else its order), whose
+ *                        record it reports",
+ *     "original_transaction_id": "on a refund: the payment refunded (optional; used when the
+ *                        body alone is read)",
+ *     "features": { "is_test_mode": true } (optional): livemode false when true,
  *     "order_id": "the invoice id (one invoice per gateway transaction); absent or empty: the
  *                  transaction is not an invoice payment and is ignored",
  *     "currency": "ISO code, e.g. \"USD\" (optional, default options.defaultCurrency or usd)",
@@ -177,10 +183,26 @@ export async function currentGatewayTransaction(
 	transactionId: string,
 ): Promise<GatewayTransaction | null> {
 	const read = await settled(getTransaction(transport, transactionId, 'event_body.transaction_id'));
-	if (read.ok) return read.value;
-	// getTransaction's bad input is "no such transaction" (or an id that cannot be one).
-	if (isCoreInputError(read.error)) return null;
-	throw read.error;
+	if (!read.ok) {
+		// getTransaction's bad input is "no such transaction" (or an id that cannot be one).
+		if (isCoreInputError(read.error)) return null;
+		throw read.error;
+	}
+	// A refund's event names the refund's own transaction: the record is its sale's, refunded.
+	return await paymentOfTransaction(transport, read.value);
+}
+
+/**
+ * What the body says of test mode: NMI's webhook bodies carry `features.is_test_mode` (NMI
+ * Webhooks, https://secure.nmi.com/merchants/resources/integration/integration_portal.php#webhooks);
+ * null when absent, then the trigger's own knowledge decides.
+ */
+function bodyLivemode(event: Gateway360EventLike): boolean | null {
+	const features = isObject(event.event_body.features) ? event.event_body.features : null;
+	const testMode = features?.is_test_mode;
+	if (testMode === true || testMode === 'true' || testMode === 1 || testMode === '1') return false;
+	if (testMode === false || testMode === 'false' || testMode === 0 || testMode === '0') return true;
+	return null;
 }
 
 export function normaliseGateway360Event(
@@ -195,17 +217,20 @@ export function normaliseGateway360Event(
 	if ('ignored' in verdict) return ignore(verdict.ignored);
 	const { action, outcome } = verdict;
 	const reversal = action === 'void' || action === 'refund';
+	const livemode = bodyLivemode(event) ?? options.livemode ?? true;
 	if (options.currentTransaction) {
 		return gatewayEventFromTransaction(event, options.currentTransaction, {
 			refundEvent: action === 'refund',
-			livemode: options.livemode ?? true,
+			livemode,
 		});
 	}
 
 	const body = event.event_body;
 	const invoiceId = text(body.order_id);
 	if (!invoiceId) return ignore('no_invoice');
-	const transactionId = text(body.transaction_id);
+	// A refund names its own transaction; the payment is the one it reverses, when the body says.
+	const transactionId =
+		(action === 'refund' ? text(body.original_transaction_id) : null) ?? text(body.transaction_id);
 	if (!transactionId) {
 		throw new CoreInputError(
 			'event_body.transaction_id',
@@ -242,7 +267,6 @@ export function normaliseGateway360Event(
 		card && (brand || last4)
 			? { id: null, label: paymentMethodLabel({ type: 'card', card: { brand, last4 } }) }
 			: null;
-	const livemode = options.livemode ?? true;
 	const record = buildPaymentRecord({
 		provider: 'gateway360',
 		invoiceId,
@@ -294,7 +318,10 @@ function gatewayEventFromTransaction(
 	options: { refundEvent: boolean; livemode: boolean },
 ): NormalisedWebhook {
 	const eventTransactionId = text(event.event_body.transaction_id);
-	if (transaction.transactionId !== eventTransactionId) {
+	const told =
+		transaction.transactionId === eventTransactionId ||
+		transaction.reversalTransactionIds.includes(eventTransactionId ?? '');
+	if (!told) {
 		throw new CoreInputError(
 			'currentTransaction',
 			`The re-read transaction ${transaction.transactionId} is not the event's transaction ${String(eventTransactionId)}`,
@@ -303,7 +330,7 @@ function gatewayEventFromTransaction(
 	const summary = summarizeTransaction(transaction);
 	// A credit or a card check pays no invoice; nor does a sale without an order ID.
 	if (summary.kind !== 'payment' || !transaction.orderId) return ignore('no_invoice');
-	const record = transactionRecord(transaction);
+	const record = transactionRecord(transaction, { livemode: options.livemode });
 	const isRefund = options.refundEvent || summary.refundedMinor > 0;
 	const family = isRefund ? 'refunded' : statusFamily(record.status);
 	if (family === null) return ignore('payment_pending');
@@ -317,7 +344,6 @@ function gatewayEventFromTransaction(
 						amountKept: record.total,
 					})
 				: null,
-			livemode: options.livemode,
 		},
 		gatewaySource(event, isRefund ? 'refund' : 'payment', family),
 		{ invoiceIds: [record.invoiceId], amount: record.total },

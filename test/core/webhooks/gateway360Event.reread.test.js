@@ -34,6 +34,8 @@ const tx = (condition, actions, extra = {}) => ({
 	customerId: 'cust-1',
 	invoiceNumber: 'WEB-1',
 	chargeKey: null,
+	originalTransactionId: null,
+	reversalTransactionIds: [],
 	actions,
 	...extra,
 });

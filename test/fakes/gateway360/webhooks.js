@@ -61,7 +61,15 @@ function post(url, body, headers, timeoutMs) {
 }
 
 class WebhookSender {
-	constructor({ url, signingKey, attempts = 3, retryDelayMs = 100, timeoutMs = 2000 }) {
+	constructor({
+		url,
+		signingKey,
+		attempts = 3,
+		retryDelayMs = 100,
+		timeoutMs = 2000,
+		testMode = false,
+	}) {
+		this.testMode = testMode;
 		this.url = url ?? null;
 		this.signingKey = signingKey ?? null;
 		this.attempts = attempts;
@@ -74,7 +82,12 @@ class WebhookSender {
 		this.closed = false;
 	}
 
-	/** The event for one action on a transaction (for refund/void: the payment's transaction). */
+	/**
+	 * The event for one action on a transaction: for a refund, the refund's own transaction (a
+	 * transaction of its own at the gateway); for a void, the voided payment's. The body says
+	 * whether the account is in test mode (`features.is_test_mode`, NMI Webhooks,
+	 * https://secure.nmi.com/merchants/resources/integration/integration_portal.php#webhooks).
+	 */
 	eventFor(transaction, action, outcome) {
 		const body = {
 			transaction_id: transaction.transactionId,
@@ -90,6 +103,7 @@ class WebhookSender {
 				response_text: action.responseText,
 				processor_response_code: action.processorResponseCode ?? '',
 			},
+			features: { is_test_mode: this.testMode },
 		};
 		if (
 			transaction.surchargeCents !== null &&
