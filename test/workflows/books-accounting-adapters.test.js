@@ -12,6 +12,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
+import { applyPaymentReports } from '../../nodes/core/books/ledger';
+import { CALLS, expectContract, STATE_CALL } from '../core/books/contract-scenario';
+import { demoLedgerRows, idsOf } from '../e2e/support/accounting-books';
 import { startQuickBooksServer } from '../fakes/quickbooks-server';
 import { guidOf, startXeroServer } from '../fakes/xero-server';
 
@@ -35,40 +38,142 @@ function evaluate(value, scope) {
 }
 
 /**
- * Runs an adapter on `requests`: trigger, Settings (its values overridden by `settings`), the
- * plan, the HTTP reads against a fake, the answers. Returns the answers' json, or throws what
- * the workflow throws (a failed call).
+ * Runs an adapter on `requests` as n8n runs a workflow (execution order v1: each node's output
+ * goes on, depth first; an If node's false output down its second branch): Settings (its values
+ * overridden by `settings`), the Data Tables of the ledger (`tables`, rows by table name, read
+ * and written as n8n's Data table node does), the Books Ledger node (the core's rule), the
+ * Code nodes, and the HTTP Request nodes' requests against a fake. Returns the answers' json,
+ * or throws what the workflow throws (a failed call).
  * @param {any} workflow @param {object[]} requests
- * @param {{ settings: Record<string, string>, accessToken: string, sent?: URL[] }} options
+ * @param {{ settings: Record<string, string>, accessToken: string, sent?: Array<{ method: string, url: URL, headers: Record<string, string>, body: any }>, tables?: Record<string, any[]> }} options
  */
-async function runAdapter(workflow, requests, { settings, accessToken, sent = [] }) {
+async function runAdapter(workflow, requests, { settings, accessToken, sent = [], tables = {} }) {
 	const byName = new Map(workflow.nodes.map((node) => [node.name, node]));
-	const next = (name) => workflow.connections[name]?.main?.[0]?.[0]?.node;
 	const outputs = {};
-	const $ = (name) => {
-		if (!outputs[name]) throw new Error(`No output of ${name} yet`);
-		return { all: () => outputs[name], first: () => outputs[name][0] };
-	};
-	let name = workflow.nodes.find((n) => n.type === 'n8n-nodes-base.executeWorkflowTrigger').name;
-	outputs[name] = requests.map((json) => ({ json }));
-	for (name = next(name); name; name = next(name)) {
-		const node = byName.get(name);
-		if (node.type === 'n8n-nodes-base.set') {
-			const values = Object.fromEntries(
-				node.parameters.assignments.assignments.map((a) => [a.name, a.value]),
-			);
-			outputs[name] = [{ json: { ...values, ...settings } }];
-		} else if (node.type === 'n8n-nodes-base.code') {
-			const run = new Function('$', `return (async () => {\n${node.parameters.jsCode}\n})();`);
-			outputs[name] = await run($);
-		} else if (node.type === 'n8n-nodes-base.httpRequest') {
-			const input = outputs[workflow.nodes.find((n) => next(n.name) === name).name];
-			outputs[name] = await httpNode(node, input, { $, accessToken, sent });
-		} else {
-			throw new Error(`The test does not run ${node.type}`);
+	const $ = (name, index = 0) => {
+		if (!outputs[name]) {
+			const never = () => {
+				throw new Error(`No output of ${name} yet`);
+			};
+			return { all: never, first: never, item: undefined, isExecuted: false };
 		}
-	}
+		return {
+			all: () => outputs[name],
+			first: () => outputs[name][0],
+			item: outputs[name][index],
+			isExecuted: true,
+		};
+	};
+	const tableOf = (name) => (tables[name] ??= []);
+	/** @returns {Promise<any[][]>} the node's outputs */
+	const execute = async (node, input) => {
+		const items = node.executeOnce ? input.slice(0, 1) : input;
+		const scopeOf = (item, index) => ({
+			$: (name) => $(name, index),
+			$json: item.json,
+			$pageCount: 0,
+			$response: {},
+		});
+		switch (node.type) {
+			case 'n8n-nodes-base.executeWorkflowTrigger':
+				return [requests.map((json) => ({ json }))];
+			case 'n8n-nodes-base.set': {
+				const values = Object.fromEntries(
+					node.parameters.assignments.assignments.map((a) => [a.name, a.value]),
+				);
+				return [[{ json: { ...values, ...settings } }]];
+			}
+			case 'n8n-nodes-base.code': {
+				const run = new Function(
+					'$',
+					'$input',
+					`return (async () => {\n${node.parameters.jsCode}\n})();`,
+				);
+				return [await run($, { all: () => input, first: () => input[0] })];
+			}
+			case 'n8n-nodes-base.if': {
+				const condition = node.parameters.conditions.conditions[0].leftValue;
+				const pass = items.map((item, index) => evaluate(condition, scopeOf(item, index)));
+				return [items.filter((_, i) => pass[i]), items.filter((_, i) => !pass[i])];
+			}
+			case 'n8n-nodes-base.dataTable':
+				return [dataTableNode(node, items, scopeOf, tableOf)];
+			case 'n8n-invoice-payments.invoicePaymentsTools':
+			case 'n8n-nodes-invoice-payments.invoicePaymentsTools':
+				return [ledgerNode(node, items, scopeOf)];
+			case 'n8n-nodes-base.httpRequest':
+				return [await httpNode(node, items, { $, accessToken, sent })];
+			default:
+				throw new Error(`The test does not run ${node.type}`);
+		}
+	};
+	const run = async (name, input) => {
+		const node = byName.get(name);
+		let result = await execute(node, input);
+		if (node.alwaysOutputData && result[0].length === 0) result = [[{ json: {} }]];
+		outputs[name] = result.flat();
+		for (const [index, items] of result.entries()) {
+			if (items.length === 0) continue;
+			for (const link of workflow.connections[name]?.main?.[index] ?? [])
+				await run(link.node, items);
+		}
+	};
+	await run(
+		workflow.nodes.find((n) => n.type === 'n8n-nodes-base.executeWorkflowTrigger').name,
+		[],
+	);
 	return outputs['Answer Requests'].map((item) => item.json);
+}
+
+/** n8n's Data table node (v1.1) on in-memory rows: get all, upsert by its filter. */
+function dataTableNode(node, items, scopeOf, tableOf) {
+	const p = node.parameters;
+	const out = [];
+	for (const [index, item] of items.entries()) {
+		const scope = scopeOf(item, index);
+		const rows = tableOf(evaluate(p.dataTableId.value, scope));
+		if (p.operation === 'get') return rows.map((json) => ({ json: { ...json } }));
+		const match = (row) =>
+			p.filters.conditions.every((c) => row[c.keyName] === evaluate(c.keyValue, scope));
+		const values = Object.fromEntries(
+			Object.entries(p.columns.value).map(([key, value]) => [key, evaluate(value, scope)]),
+		);
+		const held = rows.filter(match);
+		if (p.operation === 'upsert' && held.length === 0) rows.push({ ...values });
+		else if (p.operation === 'upsert' || p.operation === 'update')
+			held.forEach((row) => Object.assign(row, values));
+		else throw new Error(`The test does not run the Data table operation ${p.operation}`);
+		out.push({ json: values, pairedItem: { item: index } });
+	}
+	return out;
+}
+
+/** Invoice Payments Tools → Books Ledger → Apply Payment Record: the core's rule, continuing on a refused record. */
+function ledgerNode(node, items, scopeOf) {
+	const p = node.parameters;
+	const value = (name, scope) => {
+		const v = evaluate(p[name], scope);
+		return v === undefined || v === null || v === '' ? null : v;
+	};
+	const results = applyPaymentReports(
+		items.map((item, index) => {
+			const scope = scopeOf(item, index);
+			return {
+				report: value('paymentRecord', scope),
+				invoice: value('invoice', scope),
+				payments: value('payments', scope) ?? [],
+				mismatches: value('mismatches', scope) ?? [],
+				samePaymentElsewhere: value('samePaymentElsewhere', scope) ?? [],
+				stripeCustomerId: value('stripeCustomerId', scope),
+				reasons: value('reasons', scope),
+				now: new Date().toISOString(),
+			};
+		}),
+	);
+	return results.map((r, index) => ({
+		json: r.ok ? r.outcome : { error: r.error.message, code: r.error.code },
+		pairedItem: { item: index },
+	}));
 }
 
 /** An HTTP Request node (v4.2) as configured: one request per page per input item. */
@@ -80,8 +185,9 @@ async function httpNode(node, input, { $, accessToken, sent }) {
 		const scope = { $, $json: item.json, $pageCount: 0, $response: {} };
 		for (;;) {
 			const url = new URL(evaluate(p.url, scope));
-			const qs =
-				p.specifyQuery === 'json'
+			const qs = !p.sendQuery
+				? {}
+				: p.specifyQuery === 'json'
 					? JSON.parse(evaluate(p.jsonQuery, scope))
 					: Object.fromEntries(
 							p.queryParameters.parameters.map((q) => [q.name, evaluate(q.value, scope)]),
@@ -93,14 +199,21 @@ async function httpNode(node, input, { $, accessToken, sent }) {
 			/** @type {Record<string, string>} */
 			const headers = { authorization: `Bearer ${accessToken}` };
 			for (const h of p.headerParameters.parameters) headers[h.name] = evaluate(h.value, scope);
-			sent.push(url);
-			const res = await fetch(url, { method: p.method, headers });
-			const body = await res.json();
+			const method = evaluate(p.method, scope);
+			const body = p.sendBody ? JSON.parse(evaluate(p.jsonBody, scope)) : undefined;
+			if (body !== undefined) headers['content-type'] = 'application/json';
+			sent.push({ method, url, headers, body });
+			const res = await fetch(url, {
+				method,
+				headers,
+				body: body === undefined ? undefined : JSON.stringify(body),
+			});
+			const answer = await res.json();
 			if (res.status < 200 || res.status >= 300) {
-				throw new Error(`${node.name}: ${res.status} ${JSON.stringify(body)}`);
+				throw new Error(`${node.name}: ${res.status} ${JSON.stringify(answer)}`);
 			}
-			items.push({ json: body, pairedItem: { item: itemIndex } });
-			scope.$response = { body, statusCode: res.status };
+			items.push({ json: answer, pairedItem: { item: itemIndex } });
+			scope.$response = { body: answer, statusCode: res.status };
 			scope.$pageCount++;
 			if (!pagination || evaluate(pagination.completeExpression, scope)) break;
 		}
@@ -109,27 +222,61 @@ async function httpNode(node, input, { $, accessToken, sent }) {
 }
 
 /**
- * Starts a fake for the describe block (the demo seed before each test) and returns how to run
- * the adapter against it: `run(requests, sent?)`.
+ * Starts a fake for the describe block (the demo seed before each test, and the demo payment
+ * ledger in the ledger's Data Tables) and returns how to run the adapter against it:
+ * `run(requests, sent?)`; `ledger()` the tables by Settings name.
  * @param {object} workflow
+ * @param {'quickbooks' | 'xero'} system
  * @param {() => Promise<{ reset: (o: object) => Promise<unknown>, close: () => Promise<void> }>} start
  * @param {() => Record<string, string>} settingsOf
  * @param {string} accessToken
  */
-function againstFake(workflow, start, settingsOf, accessToken) {
+function againstFake(workflow, system, start, settingsOf, accessToken) {
 	/** @type {{ reset: (o: object) => Promise<unknown>, close: () => Promise<void> }} */
 	let fake;
+	/** @type {Record<string, any[]>} */
+	let tables = {};
 	beforeAll(async () => {
 		fake = await start();
 	});
 	afterAll(async () => fake.close());
 	beforeEach(async () => {
 		await fake.reset({ seed: 'demo' });
+		const demo = demoLedgerRows(system, TODAY);
+		const names = settingsOf.call(null);
+		const named = { ...defaultSettings(workflow), ...names };
+		tables = {
+			[named.paymentsTable]: demo.payments,
+			[named.mismatchesTable]: demo.mismatches,
+			[named.customersTable]: demo.customers,
+			[named.invoicesTable]: demo.statuses,
+			[named.callersTable]: demo.callers,
+		};
 	});
-	/** @param {object[]} requests @param {URL[]} [sent] */
-	return (requests, sent = []) =>
-		runAdapter(workflow, requests, { settings: settingsOf(), accessToken, sent });
+	/** @param {object[]} requests @param {any[]} [sent] */
+	const run = (requests, sent = []) =>
+		runAdapter(workflow, requests, { settings: settingsOf(), accessToken, sent, tables });
+	/** @returns {Record<string, any> & { tables: Record<string, any[]> }} */
+	run.ledger = () => ({ ...defaultSettings(workflow), tables });
+	return run;
 }
+
+const defaultSettings = (workflow) =>
+	Object.fromEntries(
+		workflow.nodes
+			.find((n) => n.name === 'Settings')
+			.parameters.assignments.assignments.map((a) => [a.name, a.value]),
+	);
+
+const usd = (amount) => ({ amount, currency: 'usd' });
+/** A succeeded Stripe payment of a whole invoice, named by its customer in the books. */
+const paidInFull = (booksId, amount) => ({
+	provider: 'stripe',
+	paymentId: 'pi_full',
+	status: 'succeeded',
+	customer: { booksId, providerId: null },
+	amount: usd(amount),
+});
 
 const adapters = [
 	{
@@ -180,12 +327,13 @@ describe.each(adapters)('$file', ({ file, credentialType, limits }) => {
 	test('batches and paces its requests under the rate limit, whatever the number of invoices', () => {
 		for (const node of http) {
 			const { batchSize, batchInterval } = node.parameters.options.batching.batch;
-			const interval = node.parameters.options.pagination.pagination.requestInterval;
 			// at most batchSize requests at once, one batch per interval; pages one per requestInterval
 			expect(batchSize).toBeLessThanOrEqual(limits.concurrent);
 			expect((batchSize * 60_000) / batchInterval).toBeLessThanOrEqual(limits.perMinute);
 			expect((batchSize * 1000) / batchInterval).toBeLessThanOrEqual(limits.perSecond);
-			expect(60_000 / interval).toBeLessThanOrEqual(limits.perMinute);
+			const pagination = node.parameters.options.pagination?.pagination;
+			if (pagination)
+				expect(60_000 / pagination.requestInterval).toBeLessThanOrEqual(limits.perMinute);
 		}
 	});
 });
@@ -196,6 +344,7 @@ describe('the QuickBooks Online adapter against the local QuickBooks server', ()
 	let qbo;
 	const run = againstFake(
 		workflow,
+		'quickbooks',
 		async () => (qbo = await startQuickBooksServer({ today: TODAY, limits: 'documented' })),
 		() => ({ baseUrl: qbo.url, realmId: qbo.realmId }),
 		'qbo_test_token',
@@ -281,20 +430,130 @@ describe('the QuickBooks Online adapter against the local QuickBooks server', ()
 		const answers = await run([{ operation: 'listOpenRecurringInvoices' }, ...ids], sent);
 		expect(answers[0].invoices).toHaveLength(2500);
 		expect(answers.slice(1).every((a) => a.invoice && a.error === null)).toBe(true);
-		const queries = sent.map((url) => url.searchParams.get('query'));
+		const queries = sent.map(({ url }) => url.searchParams.get('query'));
 		expect(queries).toHaveLength(5);
 		expect(queries[0]).toBe(
 			"select * from Invoice where Balance > '0' STARTPOSITION 1 MAXRESULTS 1000",
 		);
 		expect(queries[2]).toMatch(/STARTPOSITION 2001 MAXRESULTS 1000$/);
-		expect(sent.every((url) => url.searchParams.get('minorversion') === '75')).toBe(true);
+		expect(sent.every(({ url }) => url.searchParams.get('minorversion') === '75')).toBe(true);
 		expect(qbo.stats.http429).toBe(0);
 	});
 
-	test('fails the call, naming what is not built, when asked to record', async () => {
+	test('answers the contract scenario in its ids; money reaches QuickBooks once, a full refund deletes it', async () => {
+		const { toSystem, fromSystem } = idsOf('quickbooks');
+		// this runner does not pace batches as n8n does (the pacing test above checks the nodes)
+		qbo.setLimits(null);
+		const payments = () => qbo.company().Payment.filter((p) => p.PrivateNote === 'pi_1');
+		const answers = [];
+		const sent = [];
+		answers.push(fromSystem(await run(toSystem(CALLS[0]), sent)));
+		expect(sent.every(({ method }) => method === 'GET')).toBe(true);
+		answers.push(fromSystem(await run(toSystem(CALLS[1]), sent)));
+		const posted = sent.filter(({ method }) => method === 'POST');
+		expect(posted.map(({ url }) => [url.pathname, url.searchParams.get('requestid')])).toEqual([
+			[`/v3/company/${qbo.realmId}/payment`, 'pay-1-2001-pi_1'],
+		]);
+		expect(payments()).toEqual([
+			expect.objectContaining({
+				CustomerRef: expect.objectContaining({ value: '1001' }),
+				TotalAmt: 250,
+				Line: [{ Amount: 250, LinkedTxn: [{ TxnId: '2001', TxnType: 'Invoice' }] }],
+			}),
+		]);
+		expect(qbo.company().Invoice.find((i) => i.Id === '2001').Balance).toBe(0);
+
+		sent.length = 0;
+		answers.push(fromSystem(await run(toSystem(CALLS[2]), sent)));
+		// the repeat of succeeded writes nothing; the refund deletes the Payment, reopening the invoice
+		expect(
+			sent
+				.filter(({ method }) => method === 'POST')
+				.map(({ url }) => [url.searchParams.get('operation'), url.searchParams.get('requestid')]),
+		).toEqual([['delete', 'rev-1-2001-pi_1']]);
+		expect(payments()).toEqual([]);
+		expect(qbo.company().Invoice.find((i) => i.Id === '2001').Balance).toBe(250);
+		expectContract(answers, expect);
+
+		// the ledger's own tables: the record, its invoice's payment status, the Stripe customer id
+		const { tables, paymentsTable, invoicesTable, customersTable } = run.ledger();
+		expect(tables[paymentsTable].find((r) => r.recordKey === '2001 pi_1')).toMatchObject({
+			status: 'refunded',
+		});
+		expect(tables[invoicesTable].find((r) => r.invoiceId === '2001')).toEqual({
+			invoiceId: '2001',
+			paymentStatus: 'unpaid',
+		});
+		expect(tables[customersTable]).toEqual([{ customerId: '1001', stripeCustomerId: 'cus_A' }]);
+		const state = fromSystem(await run(toSystem(STATE_CALL)));
+		expect(state[1].invoice).toMatchObject({
+			status: 'open',
+			balance: '250.00',
+			paymentStatus: 'unpaid',
+		});
+	});
+
+	test('money and fee once; the same call on a ledger that lost it writes no money again (the balance is 0: a kept mismatch)', async () => {
+		const call = [
+			{
+				operation: 'recordPayment',
+				invoiceId: '2003',
+				payment: { ...paidInFull('1002', '1250.00'), fee: usd('36.55') },
+			},
+		];
+		const sent = [];
+		const settings = { baseUrl: qbo.url, realmId: qbo.realmId, feeItemId: '2' };
+		const [first] = await runAdapter(workflow, call, {
+			settings,
+			accessToken: 'qbo_test_token',
+			sent,
+		});
+		expect(first).toMatchObject({
+			error: null,
+			statusChanged: true,
+			invoice: { paymentStatus: 'paid' },
+		});
+		const [again] = await runAdapter(workflow, call, {
+			settings,
+			accessToken: 'qbo_test_token',
+			sent,
+		});
+		expect(again.error.reasons.map((r) => r.code)).toEqual(['ALREADY_PAID']);
+		const ids = sent
+			.filter(({ method }) => method === 'POST')
+			.map(({ url }) => url.searchParams.get('requestid'));
+		expect(ids).toEqual(['pay-1-2003-pi_full', 'fee-2003-pi_full']);
+		const company = qbo.company();
+		expect(company.Payment.filter((p) => p.PrivateNote === 'pi_full')).toHaveLength(1);
+		expect(company.SalesReceipt).toEqual([
+			expect.objectContaining({
+				CustomerRef: expect.objectContaining({ value: '1002' }),
+				TotalAmt: 36.55,
+				Line: [
+					expect.objectContaining({
+						Amount: 36.55,
+						SalesItemLineDetail: expect.objectContaining({ ItemRef: { value: '2' } }),
+					}),
+				],
+			}),
+		]);
+	});
+
+	test('a fee without a fee item in Settings fails the call before any money moves', async () => {
+		const sent = [];
 		await expect(
-			run([{ operation: 'getInvoice', invoiceId: '2001' }, { operation: 'recordPayment' }]),
-		).rejects.toThrow(/cannot answer recordPayment yet/);
+			run(
+				[
+					{
+						operation: 'recordPayment',
+						invoiceId: '2003',
+						payment: { ...paidInFull('1002', '1250.00'), fee: usd('36.55') },
+					},
+				],
+				sent,
+			),
+		).rejects.toThrow(/feeItemId is empty/);
+		expect(sent.filter(({ method }) => method === 'POST')).toEqual([]);
 	});
 
 	test('fails the call when QuickBooks refuses the token', async () => {
@@ -313,6 +572,7 @@ describe('the Xero adapter against the local Xero server', () => {
 	let xero;
 	const run = againstFake(
 		workflow,
+		'xero',
 		async () => (xero = await startXeroServer({ today: TODAY, limits: 'documented' })),
 		() => ({ baseUrl: xero.url, tenantId: xero.tenantId }),
 		'xero_test_token',
@@ -394,16 +654,92 @@ describe('the Xero adapter against the local Xero server', () => {
 		const answers = await run([{ operation: 'listOpenRecurringInvoices' }, ...ids], sent);
 		expect(answers[0].invoices).toHaveLength(250);
 		expect(answers.slice(1).every((a) => a.invoice)).toBe(true);
-		expect(sent.map((url) => url.searchParams.get('page'))).toEqual(['1', '2', '3', '1', '1', '1']);
-		expect(sent.every((url) => url.pathname === '/api.xro/2.0/Invoices')).toBe(true);
+		expect(sent.map(({ url }) => url.searchParams.get('page'))).toEqual([
+			'1',
+			'2',
+			'3',
+			'1',
+			'1',
+			'1',
+		]);
+		expect(sent.every(({ url }) => url.pathname === '/api.xro/2.0/Invoices')).toBe(true);
 		expect(xero.stats.http429).toBe(0);
 		expect(xero.requests.every((r) => r.tenantId === xero.tenantId)).toBe(true);
 	});
 
-	test('fails the call, naming what is not built, when asked to record', async () => {
-		await expect(
-			run([{ operation: 'setStripeCustomerId', customerId: 'x', stripeCustomerId: 'cus_1' }]),
-		).rejects.toThrow(/cannot answer setStripeCustomerId yet/);
+	test('answers the contract scenario in its ids; money reaches Xero once, a full refund deletes it', async () => {
+		const { toSystem, fromSystem } = idsOf('xero');
+		const invoiceId = guidOf('inv-2001');
+		const payments = () => xero.organisation().Payments.filter((p) => p.Reference === 'pi_1');
+		const answers = [];
+		const sent = [];
+		answers.push(fromSystem(await run(toSystem(CALLS[0]), sent)));
+		answers.push(fromSystem(await run(toSystem(CALLS[1]), sent)));
+		const written = sent.filter(({ method }) => method !== 'GET');
+		expect(
+			written.map(({ method, url, headers }) => [method, url.pathname, headers['Idempotency-Key']]),
+		).toEqual([['PUT', '/api.xro/2.0/Payments', `pay-1-${invoiceId}-pi_1`]]);
+		expect(written[0].body.Payments).toEqual([
+			{
+				Invoice: { InvoiceID: invoiceId },
+				Account: { Code: '090' },
+				Amount: 250,
+				Date: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+				Reference: 'pi_1',
+			},
+		]);
+		expect(payments()).toEqual([expect.objectContaining({ Status: 'AUTHORISED', Amount: 250 })]);
+
+		sent.length = 0;
+		answers.push(fromSystem(await run(toSystem(CALLS[2]), sent)));
+		const reversed = sent.filter(({ method }) => method !== 'GET');
+		expect(reversed.map(({ method, url, body }) => [method, url.pathname, body])).toEqual([
+			['POST', `/api.xro/2.0/Payments/${payments()[0].PaymentID}`, { Status: 'DELETED' }],
+		]);
+		expect(payments()).toEqual([expect.objectContaining({ Status: 'DELETED' })]);
+		const invoice = xero.organisation().Invoices.find((i) => i.InvoiceID === invoiceId);
+		expect([invoice.Status, invoice.AmountDue]).toEqual(['AUTHORISED', 250]);
+		expectContract(answers, expect);
+	});
+
+	test('money and fee once; the same call on a ledger that lost it writes no money again (a kept mismatch)', async () => {
+		const call = [
+			{
+				operation: 'recordPayment',
+				invoiceId: guidOf('inv-2003'),
+				payment: { ...paidInFull(guidOf('cust-1002'), '1250.00'), fee: usd('36.55') },
+			},
+		];
+		const sent = [];
+		const settings = { baseUrl: xero.url, tenantId: xero.tenantId, feeAccountCode: '270' };
+		const [first] = await runAdapter(workflow, call, {
+			settings,
+			accessToken: 'xero_test_token',
+			sent,
+		});
+		expect(first).toMatchObject({
+			error: null,
+			invoice: { paymentStatus: 'paid', balance: '0.00' },
+		});
+		const [again] = await runAdapter(workflow, call, {
+			settings,
+			accessToken: 'xero_test_token',
+			sent,
+		});
+		expect(again.error.reasons.map((r) => r.code)).toEqual(['ALREADY_PAID']);
+		expect(sent.filter(({ method }) => method === 'PUT').map(({ url }) => url.pathname)).toEqual([
+			'/api.xro/2.0/Payments',
+			'/api.xro/2.0/BankTransactions',
+		]);
+		const org = xero.organisation();
+		expect(org.Payments.filter((p) => p.Reference === 'pi_full')).toHaveLength(1);
+		expect(org.BankTransactions).toEqual([
+			expect.objectContaining({
+				Type: 'RECEIVE',
+				Contact: expect.objectContaining({ ContactID: guidOf('cust-1002') }),
+				LineItems: [expect.objectContaining({ UnitAmount: 36.55, AccountCode: '270' })],
+			}),
+		]);
 	});
 
 	test('fails the call when Xero refuses the tenant', async () => {
