@@ -10,13 +10,14 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { PACKAGE_NAME } from '../engine/package-types';
+import { booksCalls } from './books-calls';
 
 const web = JSON.parse(
 	readFileSync(path.join(__dirname, '../../workflows/web-invoice-pay-now.json'), 'utf8'),
 );
 const node = (name) => web.nodes.find((n) => n.name === name);
-const targets = (name, output) =>
-	(web.connections[name]?.main[output] ?? []).map((link) => link.node);
+const calls = booksCalls(web);
+const { targets } = calls;
 const reachable = (name) => {
 	const seen = new Set();
 	const queue = (web.connections[name]?.main ?? []).flat().map((l) => l.node);
@@ -45,10 +46,7 @@ test("the gateway gets the email of the invoice's customer as the books have it"
 	const [reader] = targets('Can it still be paid?', 0);
 	// then one of two charges, by whether Stripe takes payments too (pay-now-stripe-claim.test.js)
 	expect(targets(targets(reader, 0)[0], 1)).toEqual([charge.name]);
-	expect(node(reader).parameters).toMatchObject({
-		method: 'GET',
-		url: "={{ $('Settings').first().json.booksApiUrl }}/customers/{{ encodeURIComponent($json.customerId) }}",
-	});
+	expect(calls.request(reader)).toBe("operation: 'getCustomer', customerId: $json.customerId");
 	expect(charge.parameters.customerId).toBe(
 		"={{ $('Can it still be paid?').item.json.customerId }}",
 	);
@@ -63,7 +61,10 @@ test("the gateway gets the email of the invoice's customer as the books have it"
 		),
 	);
 	const post = { body: { payment_token: 'tok_1', customer_email: 'someone@elsewhere.example' } };
-	const books = (customer) => ({ 'Web invoice: pay': post, [reader]: customer });
+	const books = (customer) => ({
+		'Web invoice: pay': post,
+		[reader]: { operation: 'getCustomer', ref: null, error: null, customer },
+	});
 	expect(
 		evaluate(email, books({ accountsEmail: 'ap@acme.example', email: 'office@acme.example' })),
 	).toBe('ap@acme.example');

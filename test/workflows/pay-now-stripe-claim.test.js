@@ -12,13 +12,13 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { nodeClasses, PACKAGE_NAME } from '../engine/package-types';
+import { booksCalls } from './books-calls';
 
 const web = JSON.parse(
 	readFileSync(path.join(__dirname, '../../workflows/web-invoice-pay-now.json'), 'utf8'),
 );
 const node = (name) => web.nodes.find((n) => n.name === name);
-const targets = (name, output) =>
-	(web.connections[name]?.main[output] ?? []).map((link) => link.node);
+const { targets } = booksCalls(web);
 const charges = web.nodes.filter(
 	(n) => n.type === `${PACKAGE_NAME}.payments360` && n.parameters.operation === 'charge',
 );
@@ -156,9 +156,12 @@ test('both charges lead to the same books step, answers and error path', () => {
 });
 
 test('the books get the payment under its id, or a pay link under its Checkout Session id', () => {
-	const { jsonBody } = node('Books: record the payment').parameters;
-	const posted = (record) =>
-		JSON.parse(evaluate(jsonBody, { 'Can it still be paid?': still }, record));
+	// one recordPayment request of the books adapter, for the invoice still payable
+	const { jsonOutput } = node('Books: record the payment: request').parameters;
+	const request = (record) =>
+		JSON.parse(evaluate(jsonOutput, { 'Can it still be paid?': still }, record));
+	expect(request(charged)).toMatchObject({ operation: 'recordPayment', invoiceId: 'inv-7' });
+	const posted = (record) => request(record).payment;
 	expect(posted(charged)).toMatchObject({ provider: 'gateway360', paymentId: '7000000042' });
 	expect(posted(stripePaid)).toMatchObject({ provider: 'stripe', paymentId: 'pi_holder' });
 	expect(posted(payLinkHolder)).toMatchObject({

@@ -152,12 +152,13 @@ describe('Settings: what a token must say', () => {
 			agentTokenIssuer: fromSettings('agentTokenIssuer'),
 			agentTokenAudience: fromSettings('agentTokenAudience'),
 			maxTokenLifetimeMinutes: fromSettings('maxTokenLifetimeMinutes'),
-			caller: '={{ $json.statusCode === 200 ? $json.body : {} }}',
+			// the books adapter's answer: a caller they do not know (an error) may pay nothing
+			caller: '={{ $json.error === null ? $json.caller : {} }}',
 			request: "={{ $('Settings').item.json.body }}",
 		});
 		// the books are asked about the token's subject, nothing the body says
-		expect(byName.get('Books: who is calling').parameters.url).toContain(
-			"encodeURIComponent($('Settings').item.json.jwtPayload.sub ?? '')",
+		expect(byName.get('Books: who is calling: request').parameters.jsonOutput).toContain(
+			"operation: 'getCaller', callerId: $('Settings').item.json.jwtPayload.sub ?? ''",
 		);
 	});
 });
@@ -182,7 +183,7 @@ describe('refusals', () => {
 
 	test('Refused answers the status Authorize chose (401/403) with its code and short reason', () => {
 		const [allowed, refused] = workflow.connections[CHECK.name].main;
-		expect(allowed.map((c) => c.node)).toEqual(['Books: invoices of the customer']);
+		expect(allowed.map((c) => c.node)).toEqual(['Books: invoices of the customer: request']);
 		expect(refused.map((c) => c.node)).toEqual(['Respond: refused']);
 		const respond = byName.get('Respond: refused');
 		expect(respond.type).toBe('n8n-nodes-base.respondToWebhook');

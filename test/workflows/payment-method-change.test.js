@@ -12,6 +12,7 @@ import path from 'node:path';
 
 import { TRIGGER_OUTPUT_NAMES } from '../../nodes/core/webhooks/paymentMethodChange';
 import { PACKAGE_NAME } from '../engine/package-types';
+import { booksCalls } from './books-calls';
 
 /** @param {string} file */
 const read = (file) =>
@@ -23,8 +24,8 @@ const nodeOf = (workflow, name) => workflow.nodes.find((/** @type {any} */ n) =>
 /** @param {string} name */
 const node = (name) => nodeOf(status, name);
 /** @param {string} name @param {number} output @returns {string[]} */
-const targets = (name, output) =>
-	(status.connections[name]?.main[output] ?? []).map((/** @type {any} */ link) => link.node);
+const calls = booksCalls(status);
+const { targets } = calls;
 /** @param {string} from @returns {string[]} every node a run may reach from `from` */
 const reachable = (from) => {
 	const seen = new Set();
@@ -33,8 +34,9 @@ const reachable = (from) => {
 		const next = /** @type {string} */ (queue.shift());
 		if (seen.has(next)) continue;
 		seen.add(next);
-		for (const links of status.connections[next]?.main ?? [])
-			queue.push(...links.map((/** @type {any} */ l) => l.node));
+		(status.connections[next]?.main ?? []).forEach((/** @type {unknown} */ _, output) =>
+			queue.push(...targets(next, output)),
+		);
 	}
 	seen.delete(from);
 	return [...seen];
@@ -60,11 +62,30 @@ const AS_IN_THE_DAILY_RUN = {
 	'Compose payment emails': 'Compose retried payment emails',
 };
 
-/** A daily node's parameters as the branch must hold them: references to its nodes renamed. */
+/** The books steps of the branch: calls of the books adapter, and what each asks. */
+const BOOKS_REQUESTS = {
+	'Books: open recurring invoices of the customer': `operation: 'listCustomerInvoices', customerId: $('${TRIGGER}').item.json.booksCustomerId, statuses: ['open']`,
+	'Books: record the retried payment':
+		"operation: 'recordPayment', invoiceId: $json.invoiceId, payment: { ...$json, paymentId: $json.paymentId ?? $json.checkoutSessionId }",
+	'Books: the customer of the retried payment':
+		"operation: 'getCustomer', customerId: $('Books: record the retried payment').item.json.invoice.customerId",
+};
+/** The daily run's books steps as HTTP requests (until it calls the books adapter too). */
+const dailyAsksOverHttp = (/** @type {string} */ name) =>
+	nodeOf(daily, name).type === 'n8n-nodes-base.httpRequest';
+
+/**
+ * A daily node's parameters as the branch must hold them: references to its nodes renamed, and
+ * a customer read from the books' answer to the call.
+ */
 function inBranch(/** @type {any} */ parameters) {
 	let text = JSON.stringify(parameters);
 	for (const [from, to] of Object.entries(AS_IN_THE_DAILY_RUN))
 		text = text.split(`$('${from}')`).join(`$('${to}')`);
+	if (dailyAsksOverHttp('Books: read the customer')) {
+		const customer = "$('Books: the customer of the retried payment').item.json";
+		text = text.split(`${customer}.`).join(`${customer}.customer.`);
+	}
 	return JSON.parse(text);
 }
 
@@ -78,27 +99,28 @@ test("the trigger's Payment Method Changed output leads through Settings to the 
 		operator: { type: 'string', operation: 'equals' },
 	});
 	expect(BRANCH).toEqual(['Books: open recurring invoices of the customer']);
+	expect(calls.isCall(BRANCH[0])).toBe(true);
 	// the rules before it keep their outputs (payment, new payment method, refund)
 	expect(['payment', 'payment_method_added', 'refund'].map(ruleOutput)).toEqual([0, 1, 2]);
 });
 
 test("the customer's open recurring invoices are read from the books by the books customer the change names", () => {
-	const books = node(BRANCH[0]).parameters;
-	expect(books.method ?? 'GET').toBe('GET');
-	expect(books.url).toBe("={{ $('Settings').first().json.booksApiUrl }}/invoices");
-	expect(books.queryParameters.parameters).toEqual([
-		{ name: 'status', value: 'open' },
-		{ name: 'recurring', value: 'true' },
-		{ name: 'customerId', value: `={{ $('${TRIGGER}').item.json.booksCustomerId }}` },
-	]);
+	// the customer's open invoices; the scan keeps the recurring ones (Recurring Only)
+	expect(calls.request(BRANCH[0])).toBe(BOOKS_REQUESTS[BRANCH[0]]);
+	expect(node('Auto-Pay Scan: retry on the new method').parameters.recurringOnly).toBe(true);
 	// no open invoice: nothing runs after it (no report to send, unlike the daily run)
 	expect(node(BRANCH[0]).alwaysOutputData).toBeUndefined();
+	expect(node(`${BRANCH[0]}: invoices`).alwaysOutputData).toBeUndefined();
 });
 
 test('every node of the branch is the daily run’s, with the same parameters (the scan as of now, without a run summary)', () => {
 	for (const [dailyName, name] of Object.entries(AS_IN_THE_DAILY_RUN)) {
 		const original = nodeOf(daily, dailyName);
 		const copy = node(name);
+		if (name in BOOKS_REQUESTS && dailyAsksOverHttp(dailyName)) {
+			expect([name, calls.request(name)]).toEqual([name, BOOKS_REQUESTS[name]]);
+			continue;
+		}
 		expect([name, copy.type, copy.typeVersion]).toEqual([
 			name,
 			original.type,
@@ -140,7 +162,11 @@ test('the Settings the branch reads hold the daily run’s values', () => {
 		].map((m) => m[1]),
 	);
 	expect(read).toContain('catchUpDays');
-	for (const field of read) expect([field, ours[field]]).toEqual([field, theirs[field]]);
+	for (const field of read) {
+		// the books adapter the branch calls (the daily run asks the REST books itself until it calls it too)
+		if (field === 'booksWorkflowId' && !(field in theirs)) continue;
+		expect([field, ours[field]]).toEqual([field, theirs[field]]);
+	}
 });
 
 test('the scan charges only through Charge Scanned Invoice; each payment goes to the books, then the same emails, one payment per invoice', () => {

@@ -11,24 +11,25 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { PACKAGE_NAME } from '../engine/package-types';
+import { booksCalls } from './books-calls';
 
 const status = JSON.parse(
 	readFileSync(path.join(__dirname, '../../workflows/payment-status.json'), 'utf8'),
 );
 const node = (name) => status.nodes.find((n) => n.name === name);
-const targets = (name, output) =>
-	(status.connections[name]?.main[output] ?? []).map((link) => link.node);
+const calls = booksCalls(status);
+const { targets } = calls;
 /** Every node a run may reach from `name`'s output `output`, not going through `closed` outputs. */
 const reachable = (name, output, closed = []) => {
 	const seen = new Set();
 	const queue = targets(name, output);
 	while (queue.length > 0) {
-		const next = queue.shift();
+		const next = /** @type {string} */ (queue.shift());
 		if (seen.has(next)) continue;
 		seen.add(next);
 		(status.connections[next]?.main ?? []).forEach((links, index) => {
 			if (closed.some(([from, out]) => from === next && out === index)) return;
-			queue.push(...links.map((l) => l.node));
+			queue.push(...targets(next, index));
 		});
 	}
 	return [...seen];
@@ -45,10 +46,9 @@ const check = status.nodes.find(
 );
 const MATCHES = 0;
 const MISMATCH = 1;
-const postsTo = (suffix) => (name) =>
-	node(name).type === 'n8n-nodes-base.httpRequest' &&
-	node(name).parameters.method === 'POST' &&
-	node(name).parameters.url.endsWith(suffix);
+/** A call of the books adapter asking for `operation`. */
+const asks = (operation) => (name) =>
+	calls.isCall(name) && calls.request(name).startsWith(`operation: '${operation}'`);
 const emailNodes = (names) =>
 	names.filter((name) => node(name).type === 'n8n-nodes-base.emailSend');
 
@@ -57,16 +57,16 @@ test('no payment or refund reaches the books as paying its invoice but through M
 	for (const kind of ['payment', 'refund']) {
 		const all = reachable(router.name, ruleOutput(kind));
 		expect(all).toContain(check.name);
-		const recorders = all.filter(postsTo('/payments'));
+		const recorders = all.filter(asks('recordPayment'));
 		expect(recorders.sort()).toEqual(['Books: record the payment', 'Books: record the refund']);
 		// with Matches closed, none of them is reached
 		const unchecked = reachable(router.name, ruleOutput(kind), [[check.name, MATCHES]]);
-		expect(unchecked.filter(postsTo('/payments'))).toEqual([]);
+		expect(unchecked.filter(asks('recordPayment'))).toEqual([]);
 	}
 	// what is checked is what is recorded
 	for (const name of ['Books: record the payment', 'Books: record the refund']) {
-		expect(node(name).parameters.jsonBody).toBe(
-			`={{ JSON.stringify($('${check.name}').item.json.record) }}`,
+		expect(calls.request(name)).toBe(
+			`operation: 'recordPayment', invoiceId: ${TRIGGER}.invoiceId, payment: $('${check.name}').item.json.record`,
 		);
 	}
 	expect(check.parameters.paymentRecord).toBe(
@@ -76,22 +76,17 @@ test('no payment or refund reaches the books as paying its invoice but through M
 
 test('the check reads the invoice, its payments, its customer and the Stripe customer mapped to it, in that order', () => {
 	const [readInvoice] = targets(router.name, ruleOutput('payment'));
-	expect(node(readInvoice).parameters).toMatchObject({
-		method: 'GET',
-		url: `={{ $('Settings').first().json.booksApiUrl }}/invoices/{{ encodeURIComponent(${TRIGGER}.invoiceId) }}`,
-	});
+	expect(calls.request(readInvoice)).toBe(
+		`operation: 'getInvoice', invoiceId: ${TRIGGER}.invoiceId`,
+	);
 	const [readPayments] = targets(readInvoice, 0);
-	expect(node(readPayments).parameters).toMatchObject({
-		method: 'GET',
-		url: expect.stringMatching(/\/invoices\/\{\{ encodeURIComponent\(\$json\.id\) \}\}\/payments$/),
-		// an invoice without payments is an empty list, still one item
-		options: { response: { response: { fullResponse: true } } },
-	});
+	// an invoice without payments is an empty list, still one answer
+	expect(calls.request(readPayments)).toBe(
+		`operation: 'listInvoicePayments', invoiceId: $('${readInvoice}').item.json.invoice.id`,
+	);
 	const [readCustomer] = targets(readPayments, 0);
-	expect(node(readCustomer).parameters.url).toMatch(
-		new RegExp(
-			`/customers/\\{\\{ encodeURIComponent\\(\\$\\('${readInvoice}'\\)\\.item\\.json\\.customerId\\) \\}\\}$`,
-		),
+	expect(calls.request(readCustomer)).toBe(
+		`operation: 'getCustomer', customerId: $('${readInvoice}').item.json.invoice.customerId`,
 	);
 	const [mapping] = targets(readCustomer, 0);
 	expect(node(mapping)).toMatchObject({
@@ -101,8 +96,8 @@ test('the check reads the invoice, its payments, its customer and the Stripe cus
 	expect(targets(mapping, 0)).toEqual([check.name]);
 	expect(check.parameters).toMatchObject({
 		resource: 'paymentRecord',
-		invoice: `={{ $('${readInvoice}').item.json }}`,
-		recordedPayments: `={{ $('${readPayments}').item.json.body }}`,
+		invoice: `={{ $('${readInvoice}').item.json.invoice }}`,
+		recordedPayments: `={{ $('${readPayments}').item.json.payments }}`,
 		// unmapped: '' (none mapped), so no Stripe customer matches
 		stripeCustomerId: "={{ $json.stripeCustomerId ?? '' }}",
 	});
@@ -110,11 +105,9 @@ test('the check reads the invoice, its payments, its customer and the Stripe cus
 
 test('a mismatch is kept in the books apart from the payments and told to the failure address only', () => {
 	const [keep] = targets(check.name, MISMATCH);
-	expect(node(keep).parameters).toMatchObject({
-		method: 'POST',
-		url: expect.stringMatching(/\/payment-mismatches$/),
-		jsonBody: '={{ JSON.stringify({ payment: $json.record, reasons: $json.reasons }) }}',
-	});
+	expect(calls.request(keep)).toBe(
+		"operation: 'keepPaymentMismatch', invoiceId: $('Books: read the invoice').item.json.invoice.id, payment: $json.record, reasons: $json.reasons",
+	);
 	const [compose] = targets(keep, 0);
 	expect(node(compose).parameters).toMatchObject({
 		resource: 'email',
