@@ -13,8 +13,13 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { applyPaymentReports } from '../../nodes/core/books/ledger';
-import { CALLS, expectContract, STATE_CALL } from '../core/books/contract-scenario';
-import { demoLedgerRows, idsOf } from '../e2e/support/accounting-books';
+import { CALLS, comparable, expectContract, STATE_CALL } from '../core/books/contract-scenario';
+import {
+	comparableAcross,
+	demoLedgerRows,
+	demoTableRows,
+	idsOf,
+} from '../e2e/support/accounting-books';
 import { startQuickBooksServer } from '../fakes/quickbooks-server';
 import { guidOf, startXeroServer } from '../fakes/xero-server';
 
@@ -122,7 +127,10 @@ async function runAdapter(workflow, requests, { settings, accessToken, sent = []
 		workflow.nodes.find((n) => n.type === 'n8n-nodes-base.executeWorkflowTrigger').name,
 		[],
 	);
-	return outputs['Answer Requests'].map((item) => item.json);
+	const last = workflow.nodes.find(
+		(n) => n.name.startsWith('Answer') && !workflow.connections[n.name],
+	).name;
+	return outputs[last].map((item) => item.json);
 }
 
 /** n8n's Data table node (v1.1) on in-memory rows: get all, upsert by its filter. */
@@ -749,5 +757,79 @@ describe('the Xero adapter against the local Xero server', () => {
 				accessToken: 'xero_test_token',
 			}),
 		).rejects.toThrow(/403/);
+	});
+});
+
+describe("the contract scenario: the same answers as the Data Tables books, in the systems' own ids", () => {
+	/** The Data Tables adapter (whose answers books-boundary.test.js proves equal to the REST books'). */
+	async function tablesAnswers() {
+		const demo = demoTableRows(TODAY);
+		const settings = defaultSettings(load('books-data-tables.json'));
+		const tables = {
+			[settings.customersTable]: demo.customers,
+			[settings.invoicesTable]: demo.invoices,
+			[settings.paymentsTable]: demo.payments,
+			[settings.mismatchesTable]: [],
+			[settings.callersTable]: demo.callers,
+		};
+		const answers = [];
+		for (const requests of [...CALLS, STATE_CALL]) {
+			answers.push(
+				await runAdapter(load('books-data-tables.json'), requests, {
+					settings: {},
+					accessToken: '',
+					tables,
+				}),
+			);
+		}
+		return answers;
+	}
+
+	test.each([
+		[
+			'quickbooks',
+			'books-quickbooks.json',
+			async () => startQuickBooksServer({ today: TODAY, limits: null }),
+			(f) => ({ baseUrl: f.url, realmId: f.realmId }),
+			'qbo_test_token',
+		],
+		[
+			'xero',
+			'books-xero.json',
+			async () => startXeroServer({ today: TODAY, limits: null }),
+			(f) => ({ baseUrl: f.url, tenantId: f.tenantId }),
+			'xero_test_token',
+		],
+	])('%s', async (system, file, start, settingsOf, accessToken) => {
+		const fake = await start();
+		try {
+			const demo = demoLedgerRows(/** @type {'quickbooks' | 'xero'} */ (system), TODAY);
+			const workflow = load(file);
+			const named = defaultSettings(workflow);
+			const tables = {
+				[named.paymentsTable]: demo.payments,
+				[named.mismatchesTable]: demo.mismatches,
+				[named.customersTable]: demo.customers,
+				[named.invoicesTable]: demo.statuses,
+				[named.callersTable]: demo.callers,
+			};
+			const { toSystem } = idsOf(/** @type {'quickbooks' | 'xero'} */ (system));
+			const answers = [];
+			for (const requests of [...CALLS, STATE_CALL]) {
+				answers.push(
+					await runAdapter(workflow, toSystem(requests), {
+						settings: settingsOf(fake),
+						accessToken,
+						tables,
+					}),
+				);
+			}
+			const system_ = /** @type {'quickbooks' | 'xero'} */ (system);
+			expect(comparable(comparableAcross(answers, system_))).toEqual(
+				comparable(comparableAcross(await tablesAnswers(), system_)),
+			);
+		} finally {
+			await fake.close();
+		}
 	});
 });

@@ -97,4 +97,34 @@ function sortedInvoices(answers) {
 	);
 }
 
-module.exports = { demoLedgerRows, idsOf, sortedInvoices };
+/**
+ * The customer fields each system holds its own way (docs/books-adapters.md, the mapping
+ * tables): the local servers seed a customer's email with its accounts address (where both send
+ * invoices), and QuickBooks keeps CC addresses per invoice, not per customer.
+ */
+const OWN_CONTACTS = { quickbooks: ['email', 'accountsCcEmail'], xero: ['email'] };
+
+/**
+ * Answers as the contract compares them between adapters: ids in the books' own, lists of
+ * invoices in id order (their order is not the contract's; payment lists are, oldest first),
+ * without the customer fields the system holds its own way.
+ * @param {'quickbooks' | 'xero' | null} system null: an adapter over the books' own ids
+ */
+function comparableAcross(answers, system) {
+	const own = system ? OWN_CONTACTS[system] : [];
+	const customer = (c) =>
+		c && typeof c === 'object'
+			? Object.fromEntries(Object.entries(c).filter(([k]) => !own.includes(k)))
+			: c;
+	return sortedInvoices(
+		JSON.parse(
+			JSON.stringify(system ? idsOf(system).fromSystem(answers) : answers, (key, value) => {
+				if (key === 'customer') return customer(value);
+				if (key === 'customers' && Array.isArray(value)) return value.map(customer);
+				return value;
+			}),
+		),
+	);
+}
+
+module.exports = { comparableAcross, demoLedgerRows, demoTableRows, idsOf, sortedInvoices };
