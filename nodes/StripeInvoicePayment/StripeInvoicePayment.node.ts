@@ -7,6 +7,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { settingsCollection } from './actions/common.descriptions';
+import * as event from './actions/event/Event.resource';
 import * as fee from './actions/fee/Fee.resource';
 import * as payment from './actions/payment/Payment.resource';
 import * as paymentMethod from './actions/paymentMethod/PaymentMethod.resource';
@@ -36,6 +37,7 @@ export class StripeInvoicePayment implements INodeType {
 				noDataExpression: true,
 				options: [
 					{ name: 'Customer Portal', value: 'portal' },
+					{ name: 'Event', value: 'event' },
 					{ name: 'Fee', value: 'fee' },
 					{ name: 'Payment', value: 'payment' },
 					{ name: 'Payment Method', value: 'paymentMethod' },
@@ -46,6 +48,7 @@ export class StripeInvoicePayment implements INodeType {
 			...paymentMethod.description,
 			...portal.description,
 			...fee.description,
+			...event.description,
 			settingsCollection,
 		],
 	};

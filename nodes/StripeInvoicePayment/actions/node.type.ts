@@ -8,6 +8,7 @@ type NodeMap = {
 	paymentMethod: 'checkCardExpiry' | 'createAddLink' | 'getAutomatic' | 'list' | 'setAutomatic';
 	portal: 'createLink';
 	fee: 'preview';
+	event: 'getManySince';
 };
 
 export type StripeInvoicePaymentType = {

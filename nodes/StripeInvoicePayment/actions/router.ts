@@ -5,6 +5,7 @@ import { CustomerMappingLookup } from '../../core/stripe/customers';
 import { StripeReadCache } from '../../core/stripe/readCache';
 import { createStripeClient } from '../../shared/stripeClient';
 import { readSettings } from '../helpers/settings';
+import * as event from './event/Event.resource';
 import * as fee from './fee/Fee.resource';
 import type { OperationContext, StripeInvoicePaymentType } from './node.type';
 import * as payment from './payment/Payment.resource';
@@ -36,6 +37,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		reads: new StripeReadCache(stripe.transport),
 	};
 	switch (resource) {
+		case 'event':
+			return [await event[operation].execute.call(this, items, context)];
 		case 'payment':
 			return [await payment[operation].execute.call(this, items, context)];
 		case 'paymentMethod':

@@ -13,7 +13,7 @@ import { GATEWAY360_SIGNATURE_HEADER, verifyGateway360Signature } from './gatewa
 import type { TriggerEvent } from './paymentMethodChange';
 import type { IgnoredReason, NormalisedWebhook } from './paymentStatusEvent';
 import { ignore } from './paymentStatusEvent';
-import type { StripeCustomerLike } from './stripeEvent';
+import type { StripeCustomerLike, StripeEventLike } from './stripeEvent';
 import {
 	isMissingPaymentIntent,
 	normaliseStripeEvent,
@@ -255,23 +255,8 @@ export async function handleStripeDelivery(
 		{
 			identify: (event) => event,
 			refusal: (event) => stripeEventRefusal(event, { livemode, events: stripe.events }),
-			async normalise(event) {
-				const customerId = stripe.rereadPayment ? stripeEventCustomerId(event) : null;
-				if (customerId) {
-					return normaliseStripeEvent(event, null, await currentCustomer(transport, customerId));
-				}
-				const intentId = stripe.rereadPayment ? stripeEventPaymentIntentId(event) : null;
-				if (!intentId) return normaliseStripeEvent(event);
-				const current = await transport.request<StripePaymentIntentLike>(
-					'GET',
-					`/v1/payment_intents/${intentId}`,
-					{
-						// The charge carries the refunds: what a payment keeps is read with it.
-						params: { expand: ['payment_method', 'latest_charge'] },
-					},
-				);
-				return normaliseStripeEvent(event, current);
-			},
+			normalise: async (event) =>
+				await normaliseStripeEventNow(transport, event, stripe.rereadPayment),
 			// Stripe answers 404 resource_missing alike for a PaymentIntent and a customer.
 			missingObject(event, error) {
 				if (!isMissingPaymentIntent(error)) return null;
@@ -282,6 +267,35 @@ export async function handleStripeDelivery(
 		},
 		memory,
 	);
+}
+
+/**
+ * One Stripe event normalised as the webhook path does it: with `reread`, the payment (or the
+ * customer of an automatic-method change) is read from Stripe first ("Re-read payment"), so an
+ * old event reports the payment's present state. The one owner of that step: the trigger's
+ * deliveries, its backfill and the reconciliation's events read all call it. Throws what the
+ * re-read throws (`isMissingPaymentIntent` tells Stripe's 404).
+ */
+export async function normaliseStripeEventNow(
+	transport: StripeTransport,
+	event: StripeEventLike,
+	reread: boolean,
+): Promise<NormalisedWebhook> {
+	const customerId = reread ? stripeEventCustomerId(event) : null;
+	if (customerId) {
+		return normaliseStripeEvent(event, null, await currentCustomer(transport, customerId));
+	}
+	const intentId = reread ? stripeEventPaymentIntentId(event) : null;
+	if (!intentId) return normaliseStripeEvent(event);
+	const current = await transport.request<StripePaymentIntentLike>(
+		'GET',
+		`/v1/payment_intents/${intentId}`,
+		{
+			// The charge carries the refunds: what a payment keeps is read with it.
+			params: { expand: ['payment_method', 'latest_charge'] },
+		},
+	);
+	return normaliseStripeEvent(event, current);
 }
 
 /** A customer as Stripe has it now, its automatic method expanded (for its label). */

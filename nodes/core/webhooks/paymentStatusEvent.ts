@@ -83,7 +83,9 @@ export type PaymentStatusFamily =
 	| 'processing'
 	| 'requires_action'
 	| 'canceled'
-	| 'refunded';
+	| 'refunded'
+	/** a customer disputed the payment (the reconciliation's; not a trigger output yet) */
+	| 'disputed';
 
 /** The trigger's outputs, in order. */
 export const STATUS_FAMILY_OUTPUTS: ReadonlyArray<{ family: PaymentStatusFamily; name: string }> = [
@@ -95,7 +97,7 @@ export const STATUS_FAMILY_OUTPUTS: ReadonlyArray<{ family: PaymentStatusFamily;
 	{ family: 'refunded', name: 'Refunded' },
 ];
 
-export type PaymentEventKind = 'payment' | 'refund' | 'payment_method_added';
+export type PaymentEventKind = 'payment' | 'refund' | 'dispute' | 'payment_method_added';
 
 export type IgnoredReason =
 	| 'unhandled_event_type'
@@ -113,6 +115,7 @@ export type IgnoredReason =
 	| 'automatic_method_unknown'
 	| 'not_mapped'
 	| 'customer_not_found'
+	| 'dispute_payment_unknown'
 	| StripeEventRefusal
 	| 'payment_not_found';
 
@@ -132,12 +135,24 @@ interface EventHeader {
 
 /** A payment's status for one invoice: a PaymentRecord plus where it came from. */
 export interface InvoicePaymentEvent extends PaymentRecord, EventHeader {
-	kind: 'payment' | 'refund';
+	kind: 'payment' | 'refund' | 'dispute';
 	/** every invoice of the payment, this one included */
 	invoiceIds: string[];
 	currency: string;
 	/** the whole payment (all invoices together) */
 	paymentAmount: MoneyValue;
+	/** kind 'dispute' only: what the customer disputed, and what the books keep of it */
+	dispute?: StripeDisputeRecord;
+}
+
+export interface StripeDisputeRecord {
+	id: string;
+	status: string;
+	reason: string | null;
+	amount: MoneyValue;
+	closed: boolean;
+	recordStatus: PaymentStatus;
+	reasons: Array<{ code: string; message: string }>;
 }
 
 /** A customer saved a payment method (no invoice, no money): same keys, nulls where moot. */

@@ -22,6 +22,7 @@ import { refundStateOf } from '../stripe/refundState';
 import type { PaymentMethodChangedEvent } from './paymentMethodChange';
 import { methodChangeStateKey } from './paymentMethodChange';
 import type {
+	InvoicePaymentEvent,
 	NormalisedWebhook,
 	ParsedEvent,
 	PaymentMethodAddedEvent,
@@ -119,6 +120,15 @@ export const STRIPE_WEBHOOK_EVENTS = [
  * above, may too). Apart from STRIPE_WEBHOOK_EVENTS, the payment-status events.
  */
 export const STRIPE_METHOD_CHANGE_EVENTS = ['customer.updated', 'payment_method.attached'];
+
+/**
+ * A customer disputed a payment (docs.stripe.com/api/events/types: charge.dispute.created, and
+ * charge.dispute.closed when it is won or lost; each carries the dispute,
+ * docs.stripe.com/api/disputes/object). Read by the reconciliation (not yet on the trigger's
+ * outputs): the payment is re-read for its invoices, and each invoice's record says what the
+ * dispute is (`dispute`, kind 'dispute').
+ */
+export const STRIPE_DISPUTE_EVENTS = ['charge.dispute.created', 'charge.dispute.closed'];
 
 /** Every event the trigger handles: its default, and what its own endpoint subscribes to. */
 export const STRIPE_TRIGGER_EVENTS = [...STRIPE_WEBHOOK_EVENTS, ...STRIPE_METHOD_CHANGE_EVENTS];
@@ -240,7 +250,9 @@ export function isMissingPaymentIntent(error: unknown): boolean {
 export function stripeEventPaymentIntentId(event: StripeEventLike): string | null {
 	const object = event.data.object;
 	if (event.type in PAYMENT_INTENT_STATUS_BY_EVENT) return idOf(object.id as string);
-	if (REFUND_EVENTS.has(event.type)) return idOf(object.payment_intent as Expandable<object>);
+	if (REFUND_EVENTS.has(event.type) || STRIPE_DISPUTE_EVENTS.includes(event.type)) {
+		return idOf(object.payment_intent as Expandable<object>);
+	}
 	if (event.type === 'checkout.session.expired') return null;
 	if (event.type.startsWith('checkout.session.') && object.mode === 'payment') {
 		return idOf(object.payment_intent as Expandable<object>);
@@ -557,6 +569,84 @@ function paymentOfSession(
 	};
 }
 
+export interface StripeDisputeLike {
+	id: string;
+	object?: string;
+	amount: number;
+	currency: string;
+	reason?: string | null;
+	status: string;
+	payment_intent?: Expandable<object>;
+}
+
+// docs.stripe.com/api/disputes/object#dispute_object-status: open until won or lost.
+const CLOSED_DISPUTE_STATUSES = new Set(['won', 'lost', 'warning_closed']);
+
+/**
+ * A dispute's records: the re-read payment's records (one per invoice, as every payment's), told
+ * as a dispute: kind 'dispute', status family 'disputed', and `dispute` saying what it is and
+ * what the books should keep. The books have no dispute status (yet): the reconciliation keeps a
+ * dispute apart on its invoice (as a payment mismatch, under the dispute's id, with `reasons`),
+ * so the invoice is flagged and the ops team told once per dispute status. `recordStatus`: the
+ * dispute's money while open (pending), given back (won: succeeded) or kept by the customer
+ * (lost: failed, the payment's money is gone and the invoice is unpaid again in fact).
+ */
+function disputeEvents(
+	event: StripeEventLike,
+	dispute: StripeDisputeLike,
+	current: StripePaymentIntentLike,
+): NormalisedWebhook {
+	if (!isObject(dispute) || typeof dispute.id !== 'string' || typeof dispute.status !== 'string') {
+		throw new CoreInputError('data.object', 'The dispute event carries no dispute');
+	}
+	const base = paymentEvents(event, paymentOfIntent(event, current, intentStatus(current)));
+	if (base.events.length === 0) return base;
+	const closed = CLOSED_DISPUTE_STATUSES.has(dispute.status);
+	const recordStatus: PaymentStatus = !closed
+		? 'pending'
+		: dispute.status === 'won'
+			? 'succeeded'
+			: 'failed';
+	const amount = money(dispute.amount, dispute.currency);
+	const what = `${amount.amount} ${amount.currency.toUpperCase()} of payment ${current.id}`;
+	const reasons = [
+		closed
+			? {
+					code: dispute.status === 'won' ? 'DISPUTE_WON' : 'DISPUTE_LOST',
+					message:
+						dispute.status === 'won'
+							? `The customer's dispute ${dispute.id} of ${what} was decided for you: the money is back.`
+							: `The customer's dispute ${dispute.id} of ${what} was lost: the money is gone; the invoice is unpaid by that amount.`,
+				}
+			: {
+					code: 'DISPUTE_OPEN',
+					message: `The customer disputed ${what} (${dispute.reason ?? 'no reason given'}; dispute ${dispute.id}): Stripe has taken the money back until the dispute is decided. Answer it in the Stripe Dashboard.`,
+				},
+	];
+	// paymentEvents gives invoice payments only
+	const events = (base.events as InvoicePaymentEvent[]).map(
+		(record): InvoicePaymentEvent => ({
+			...record,
+			kind: 'dispute' as const,
+			statusFamily: 'disputed' as const,
+			dispute: {
+				id: dispute.id,
+				status: dispute.status,
+				reason: dispute.reason ?? null,
+				amount,
+				closed,
+				recordStatus,
+				reasons,
+			},
+		}),
+	);
+	return {
+		events,
+		ignored: null,
+		stateKey: `stripe:${current.id}:dispute:${dispute.id}:${dispute.status}`,
+	};
+}
+
 /**
  * One Stripe event (from `parseStripeEvent`) as payment-status items. `currentPaymentIntent`:
  * the event's PaymentIntent as Stripe has it now; `currentCustomer`: the customer of an event
@@ -592,6 +682,12 @@ export function normaliseStripeEvent(
 			paymentOfCharge(event, object as unknown as StripeChargeLike),
 			true,
 		);
+	}
+
+	if (STRIPE_DISPUTE_EVENTS.includes(event.type)) {
+		// Only the payment names its invoices: a dispute is told from the re-read payment.
+		if (!current) return ignore('dispute_payment_unknown');
+		return disputeEvents(event, object as unknown as StripeDisputeLike, current);
 	}
 
 	if (event.type === 'setup_intent.succeeded') {
