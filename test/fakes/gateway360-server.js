@@ -21,6 +21,7 @@
  *                                       //   whose money was taken twice
  *   gateway.createToken({ ccnumber, ccexp, cvv })  // a payment token, as Collect.js makes one
  *   gateway.settle()                    // pendingsettlement -> complete (refundable, no longer voidable)
+ *   gateway.chargeBack(id, amount?)     // the bank takes back (part of) a sale: a chargeback action
  *   gateway.ageTransaction(id, shift)   // rewrites its action dates with shift(date) (a sale made days ago)
  *   gateway.transactions()              // every transaction, with its actions
  *   gateway.requests                    // [{method, path, type, securityKeyInBody, securityKeyInUrl}]
@@ -653,6 +654,21 @@ async function startGateway360Server(options = {}) {
 		createToken,
 		settle,
 		transactions,
+		/**
+		 * The card holder's bank takes back `amount` (all when not given) of a sale: a
+		 * `chargeback` action on it (Query API action types, https://docs.nmi.com/reference/query-1).
+		 */
+		chargeBack(transactionId, amount) {
+			const transaction = store.transactions.get(transactionId);
+			if (!transaction) throw new Error(`No transaction ${transactionId}`);
+			store.addAction(transaction, {
+				actionType: 'chargeback',
+				amountCents: amount === undefined ? transaction.actions[0].amountCents : toCents(amount),
+				success: true,
+				responseCode: '100',
+				responseText: 'Chargeback',
+			});
+		},
 		ageTransaction(transactionId, shift) {
 			for (const action of store.transactions.get(transactionId)?.actions ?? []) {
 				action.date = shift(action.date);

@@ -49,7 +49,10 @@ function age(gateway, days) {
 	return shift;
 }
 
-describe.each(['both', 'transaction', 'action'])('refunds told as %s', (refundShape) => {
+/** @type {Array<'both' | 'transaction' | 'action'>} */
+const SHAPES = ['both', 'transaction', 'action'];
+
+describe.each(SHAPES)('refunds told as %s', (refundShape) => {
 	let gateway;
 	beforeAll(async () => {
 		gateway = await startGateway360Server({ securityKeys: [SECURITY_KEY], refundShape });
@@ -67,7 +70,7 @@ describe.each(['both', 'transaction', 'action'])('refunds told as %s', (refundSh
 		const transport = transportTo(gateway);
 		const refund = await transport.transact({
 			type: 'refund',
-			transactionid: made.transactionId,
+			transactionid: made.transactionId ?? '',
 			amount: '15.00',
 		});
 		expect(refund.response).toBe(1);
@@ -94,7 +97,7 @@ describe.each(['both', 'transaction', 'action'])('refunds told as %s', (refundSh
 			startDate: `${then}000000`,
 			endDate: `${then}235959`,
 		});
-		expect(before.map((t) => t.transactionId).includes(made.transactionId)).toBe(
+		expect(before.map((t) => t.transactionId).includes(made.transactionId ?? '')).toBe(
 			refundShape === 'transaction',
 		);
 	});
@@ -136,8 +139,13 @@ test("a refund's webhook names the refund's own transaction and test mode; re-re
 		const made = await sale(gateway, '30.00', 'inv-hook');
 		gateway.settle();
 		const transport = transportTo(gateway);
-		const refund = await transport.transact({ type: 'refund', transactionid: made.transactionId });
-		const event = gateway.webhooks.events.find((e) => e.event_type === 'transaction.refund.success');
+		const refund = await transport.transact({
+			type: 'refund',
+			transactionid: made.transactionId ?? '',
+		});
+		const event = gateway.webhooks.events.find(
+			(e) => e.event_type === 'transaction.refund.success',
+		);
 		expect(event.event_body.transaction_id).toBe(refund.transactionId);
 		expect(event.event_body.transaction_id).not.toBe(made.transactionId);
 		expect(event.event_body.features).toEqual({ is_test_mode: true });

@@ -5,7 +5,7 @@ import type { Gateway360Settings } from '../helpers/settings';
 type NodeMap = {
 	connection: 'verify';
 	payNowPage: 'create';
-	transaction: 'charge' | 'get' | 'getMany' | 'refund' | 'void';
+	transaction: 'charge' | 'findChanged' | 'get' | 'getMany' | 'refund' | 'void';
 	provider: 'choose';
 };
 

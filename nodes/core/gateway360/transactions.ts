@@ -502,6 +502,23 @@ export function toGatewayDate(value: unknown, zone: string, field: string): stri
 	return date.toUTC().toFormat('yyyyLLddHHmmss');
 }
 
+/**
+ * A time window for query.php from two n8n dates (see toGatewayDate); an end before the start
+ * is bad input naming the end's field.
+ */
+export function gatewayDateWindow(
+	start: { value: unknown; field: string },
+	end: { value: unknown; field: string },
+	zone: string,
+): { startDate: string; endDate: string } {
+	const startDate = toGatewayDate(start.value, zone, start.field);
+	const endDate = toGatewayDate(end.value, zone, end.field);
+	if (startDate > endDate) {
+		throw new CoreInputError(end.field, 'The end of the range is before its start');
+	}
+	return { startDate, endDate };
+}
+
 // ------------------------------------------------------------------- queries
 
 export interface TransactionFilters {
@@ -566,10 +583,12 @@ export async function listTransactions(
  * the records are then taken as live, as before.
  */
 export async function readTestMode(transport: Gateway360Transport): Promise<boolean | null> {
-	const root = await transport.query({ report_type: 'test_mode_status' }).catch((error: unknown) => {
-		if (error instanceof Gateway360ApiError && error.kind === 'gateway_error') return null;
-		throw error;
-	});
+	const root = await transport
+		.query({ report_type: 'test_mode_status' })
+		.catch((error: unknown) => {
+			if (error instanceof Gateway360ApiError && error.kind === 'gateway_error') return null;
+			throw error;
+		});
 	const status = root ? childText(root, 'test_mode_status')?.toLowerCase() : null;
 	if (status === 'enabled') return true;
 	if (status === 'disabled') return false;

@@ -145,7 +145,11 @@ describe('reading through the transport', () => {
 		};
 		return {
 			bodies,
-			transport: new Gateway360Transport({ http, baseUrl: 'https://gw.test', sleep: async () => {} }),
+			transport: new Gateway360Transport({
+				http,
+				baseUrl: 'https://gw.test',
+				sleep: async () => {},
+			}),
 		};
 	}
 

@@ -1,12 +1,13 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import * as charge from './charge.operation';
+import * as findChanged from './findChanged.operation';
 import * as get from './get.operation';
 import * as getMany from './getMany.operation';
 import * as refund from './refund.operation';
 import * as voidOperation from './void.operation';
 
-export { charge, get, getMany, refund, voidOperation as void };
+export { charge, findChanged, get, getMany, refund, voidOperation as void };
 
 export const description: INodeProperties[] = [
 	{
@@ -22,6 +23,13 @@ export const description: INodeProperties[] = [
 				description:
 					'Charge a web invoice with the payment token its Pay Now page posted; never twice for one invoice',
 				action: 'Charge a payment token',
+			},
+			{
+				name: 'Find Changed Transactions',
+				value: 'findChanged',
+				description:
+					'Payments made, refunded, voided or charged back in a time window, as payment records for the books (reconciliation)',
+				action: 'Find changed transactions',
 			},
 			{
 				name: 'Get',
@@ -51,6 +59,7 @@ export const description: INodeProperties[] = [
 		default: 'charge',
 	},
 	...charge.description,
+	...findChanged.description,
 	...get.description,
 	...getMany.description,
 	...refund.description,

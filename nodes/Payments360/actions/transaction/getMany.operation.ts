@@ -1,11 +1,10 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { CoreInputError } from '../../../core/errors';
 import type { TransactionFilters } from '../../../core/gateway360/transactions';
 import {
+	gatewayDateWindow,
 	listTransactions,
-	toGatewayDate,
 	transactionView,
 } from '../../../core/gateway360/transactions';
 import { assertInvoiceId } from '../../../core/links/signedLink';
@@ -85,20 +84,14 @@ export async function execute(
 		if (findBy === 'invoiceId') {
 			filters.orderId = assertInvoiceId(this.getNodeParameter('invoiceId', itemIndex, ''));
 		} else {
-			const zone = this.getTimezone();
-			filters.startDate = toGatewayDate(
-				this.getNodeParameter('startDate', itemIndex, ''),
-				zone,
-				'startDate',
+			Object.assign(
+				filters,
+				gatewayDateWindow(
+					{ value: this.getNodeParameter('startDate', itemIndex, ''), field: 'startDate' },
+					{ value: this.getNodeParameter('endDate', itemIndex, ''), field: 'endDate' },
+					this.getTimezone(),
+				),
 			);
-			filters.endDate = toGatewayDate(
-				this.getNodeParameter('endDate', itemIndex, ''),
-				zone,
-				'endDate',
-			);
-			if (filters.startDate > filters.endDate) {
-				throw new CoreInputError('endDate', 'The end of the range is before its start');
-			}
 		}
 		const actionTypes = this.getNodeParameter('actionTypes', itemIndex, []) as string[];
 		if (actionTypes.length > 0) filters.actionType = actionTypes.join(',');
