@@ -140,6 +140,11 @@ test('no cursor, or one older than Stripe keeps events: the open invoices are sw
 		{ id: 'not-in-stripe' },
 		{},
 	];
+	// without invoices to sweep, it says a sweep is needed and keeps the cursor
+	const stale = { created: now() - 31 * DAY, eventIds: [] };
+	const asked = split((await eventsSince(stale)).output('Node'));
+	expect(asked.records).toEqual([]);
+	expect(asked.cursor).toMatchObject({ mode: 'sweep_needed', cursor: stale });
 	for (const cursor of [null, { created: now() - 31 * DAY, eventIds: ['evt_old'] }]) {
 		const result = await eventsSince(cursor, invoices);
 		expect(result.error).toBeUndefined();

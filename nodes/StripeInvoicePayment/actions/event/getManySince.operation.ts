@@ -158,6 +158,21 @@ export async function execute(
 			const id = String(this.getNodeParameter('invoiceId', itemIndex, '') ?? '').trim();
 			if (id !== '' && !invoiceItem.has(id)) invoiceItem.set(id, itemIndex);
 		});
+		if (invoiceItem.size === 0) {
+			// Nothing to sweep was handed in: say so, and keep the cursor where it is.
+			out.push({
+				json: {
+					kind: 'reconciliation_cursor',
+					provider: 'stripe',
+					mode: 'sweep_needed',
+					cursor: stored === null ? null : { ...stored },
+					records: 0,
+					ignored: {},
+				},
+				pairedItem: { item: 0 },
+			});
+			return out;
+		}
 		const lookbackDays = options.sweepLookbackDays ?? 90;
 		const swept = await sweepOpenInvoices(
 			stripe.transport,
