@@ -9,8 +9,9 @@
 # (12111), LOCAL_SMTP_PORT (2525), LOCAL_SMTP_HTTP_PORT (8025), LOCAL_BOOKS_PORT (4010),
 # LOCAL_GATEWAY360_PORT (12112),
 # BOOKS_API_TOKEN, DEMO_TIME_ZONE (the machine's), N8N_DEMO_EMAIL, N8N_DEMO_PASSWORD,
-# N8N_LOCAL_DIR (.n8n-local in the repository), N8N_WORKFLOWS_DIR (workflows/), and the cache's
-# (scripts/lib/n8n-cache.sh).
+# N8N_LOCAL_DIR (.n8n-local in the repository), N8N_WORKFLOWS_DIR (workflows/), DEMO_BOOKS (rest:
+# the demo REST books; tables: n8n Data Tables, loaded with the same demo books on every start),
+# and the cache's (scripts/lib/n8n-cache.sh).
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -30,6 +31,18 @@ DEMO_EMAIL="${N8N_DEMO_EMAIL:-demo@example.com}"
 DEMO_PASSWORD="${N8N_DEMO_PASSWORD:-Demo-Payments-1}"
 LOCAL_DIR="${N8N_LOCAL_DIR:-$REPO/.n8n-local}"
 WORKFLOWS_DIR="${N8N_WORKFLOWS_DIR:-$REPO/workflows}"
+DEMO_BOOKS="${DEMO_BOOKS:-rest}"
+# The books adapters imported beside the processes (docs/books-api.md): the processes call the
+# one their Settings → booksWorkflowId names.
+BOOKS_ADAPTERS=(books-rest.json books-data-tables.json books-data-tables-setup.json)
+case "$DEMO_BOOKS" in
+rest) BOOKS_WORKFLOW_ID='invPayBooksRest' ;;
+tables) BOOKS_WORKFLOW_ID='invPayBooksTables' ;;
+*)
+	echo "DEMO_BOOKS is rest or tables, not $DEMO_BOOKS" >&2
+	exit 2
+	;;
+esac
 LOG_DIR="$LOCAL_DIR/logs"
 STRIPE_SECRET_KEY='sk_test_local_demo' # the credential's key (scripts/local-stack/credentials.mjs)
 N8N_URL="http://127.0.0.1:$N8N_PORT"
@@ -271,19 +284,40 @@ rm -f "$IMPORT_DIR/credentials.json"
 shopt -s nullglob
 WORKFLOWS=("$WORKFLOWS_DIR"/*.json)
 shopt -u nullglob
+# The processes and the books adapters, copied to be imported: the processes' Settings name the
+# adapter DEMO_BOOKS chooses, the REST adapter's the demo books API's address.
+IMPORT_WORKFLOWS="$IMPORT_DIR/workflows"
+rm -rf "$IMPORT_WORKFLOWS"
+mkdir -p "$IMPORT_WORKFLOWS"
+for adapter in "${BOOKS_ADAPTERS[@]}"; do
+	[[ -f "$WORKFLOWS_DIR/books/$adapter" ]] || die "the books adapter $WORKFLOWS_DIR/books/$adapter is missing"
+	cp "$WORKFLOWS_DIR/books/$adapter" "$IMPORT_WORKFLOWS/"
+done
 if ((${#WORKFLOWS[@]})); then
-	# n8n imports a workflow without an id as a new copy: one more duplicate on every start.
-	# shellcheck disable=SC2016 # JavaScript, not shell
-	"$NODE" -e 'for (const f of process.argv.slice(1)) if (!require(f).id) console.log(`  warning: ${f} has no "id"`)' \
-		"${WORKFLOWS[@]}"
-	n8n_cache_run import:workflow --separate --input="$WORKFLOWS_DIR" >>"$LOG_DIR/import.log" 2>&1 || {
-		cat "$LOG_DIR/import.log" >&2
-		die 'n8n import:workflow failed'
-	}
-	echo "  workflows: ${#WORKFLOWS[@]} from ${WORKFLOWS_DIR#"$REPO"/}/ (imported again on every start)"
-else
-	echo "  workflows: none in ${WORKFLOWS_DIR#"$REPO"/}/ yet"
+	cp "${WORKFLOWS[@]}" "$IMPORT_WORKFLOWS/"
 fi
+"$NODE" - "$IMPORT_WORKFLOWS" "$BOOKS_WORKFLOW_ID" "http://127.0.0.1:$BOOKS_PORT" <<'EOF'
+const fs = require('node:fs');
+const path = require('node:path');
+const [dir, booksWorkflowId, booksApiUrl] = process.argv.slice(2);
+for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.json'))) {
+	const workflow = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
+	// n8n imports a workflow without an id as a new copy: one more duplicate on every start.
+	if (!workflow.id) console.log(`  warning: ${file} has no "id"`);
+	const settings = workflow.nodes.find((node) => node.name === 'Settings');
+	for (const assignment of settings?.parameters.assignments?.assignments ?? []) {
+		if (assignment.name === 'booksWorkflowId') assignment.value = booksWorkflowId;
+		if (assignment.name === 'booksApiUrl') assignment.value = booksApiUrl;
+	}
+	fs.writeFileSync(path.join(dir, file), JSON.stringify(workflow, null, 2));
+}
+EOF
+n8n_cache_run import:workflow --separate --input="$IMPORT_WORKFLOWS" >>"$LOG_DIR/import.log" 2>&1 || {
+	cat "$LOG_DIR/import.log" >&2
+	die 'n8n import:workflow failed'
+}
+echo "  workflows: ${#WORKFLOWS[@]} from ${WORKFLOWS_DIR#"$REPO"/}/ and ${#BOOKS_ADAPTERS[@]} books adapters from its books/ (imported again on every start)"
+echo "  the books: DEMO_BOOKS=$DEMO_BOOKS (the processes' Settings → booksWorkflowId: $BOOKS_WORKFLOW_ID)"
 
 # ---- 8. n8n
 say "Starting n8n $N8N_CACHE_N8N_VERSION"
@@ -306,6 +340,22 @@ if grep -iE "($PACKAGE_NAME|community).*(error|fail)|(error|fail|skipping).*($PA
 	die "n8n reported a problem loading $PACKAGE_NAME (above)"
 fi
 
+# ---- 9. the books adapters published (n8n runs a sub-workflow's published version); with
+# DEMO_BOOKS=tables the Data Tables made and loaded with the demo books, inside the server (Data
+# Tables do not work under `n8n execute`)
+if [[ "$DEMO_PASSWORD" == '(your password)' ]]; then
+	echo "Note: not signed in, so the books adapters are not published: publish them in the editor." >&2
+else
+	LOAD_DEMO_TABLES=()
+	[[ "$DEMO_BOOKS" != tables ]] || LOAD_DEMO_TABLES=(--load-demo-tables invPayBooksSetup)
+	say "Publishing the books adapters${LOAD_DEMO_TABLES:+, loading the demo books into Data Tables}"
+	BOOKS_JSON="$("$NODE" "$REPO/scripts/local-stack/books-adapters.mjs" --url "$N8N_URL" \
+		--email "$DEMO_EMAIL" --password "$DEMO_PASSWORD" \
+		--adapters invPayBooksRest,invPayBooksTables,invPayBooksSetup "${LOAD_DEMO_TABLES[@]}")" ||
+		die "the books adapters could not be published or loaded (above); n8n's log: $LOG_DIR/n8n.log"
+	echo "  $BOOKS_JSON"
+fi
+
 cat <<EOF
 
 $(printf '\033[1;32m')n8n is running with $PACKAGE_NAME loaded$(printf '\033[0m')  ($READY_JSON)
@@ -315,6 +365,7 @@ $(printf '\033[1;32m')n8n is running with $PACKAGE_NAME loaded$(printf '\033[0m'
 
   Stripe fake   http://127.0.0.1:$STRIPE_PORT   (secret key $STRIPE_SECRET_KEY; test cards pm_card_visa, pm_card_chargeDeclined, ...)
   SMTP sink     smtp 127.0.0.1:$SMTP_PORT, sent mail: http://127.0.0.1:$SMTP_HTTP_PORT/messages
+  Books         DEMO_BOOKS=$DEMO_BOOKS: the processes call the books adapter $BOOKS_WORKFLOW_ID (docs/books-api.md)
   Books API     http://127.0.0.1:$BOOKS_PORT   (curl -H 'Authorization: Bearer $BOOKS_API_TOKEN' http://127.0.0.1:$BOOKS_PORT/invoices)
   360 Payments  http://127.0.0.1:$GATEWAY360_PORT   (test gateway; cards 4111111111111111, declined 4000000000000002)
   Time zone     $DEMO_TIME_ZONE

@@ -1,29 +1,39 @@
 // @ts-check
 /**
  * Every shipped workflow imported with `n8n import:workflow` into a real n8n, published, with
- * one Settings node, its books calls as labelled HTTP Request nodes, and every webhook that takes
- * or starts a payment refusing an unauthenticated request.
+ * one Settings node, the books adapters the processes call (REST, their default, and n8n Data
+ * Tables) beside them, and every webhook that takes or starts a payment refusing an
+ * unauthenticated request.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { clients, loadState } from './support/clients';
+import { BOOKS_ADAPTERS } from './support/stack';
 
 const state = loadState();
 const { n8n, request, stripe, books } = clients(state);
-const shipped = readdirSync(path.join(__dirname, '../../workflows'))
-	.filter((file) => file.endsWith('.json'))
-	.map((file) => JSON.parse(readFileSync(path.join(__dirname, '../../workflows', file), 'utf8')));
+const WORKFLOWS = path.join(__dirname, '../../workflows');
+const read = (file) => JSON.parse(readFileSync(path.join(WORKFLOWS, file), 'utf8'));
+const shipped = [
+	...readdirSync(WORKFLOWS).filter((file) => file.endsWith('.json')),
+	...BOOKS_ADAPTERS.map((file) => `books/${file}`),
+].map(read);
 
-test('the six shipped workflows are imported and published', async () => {
+test('the shipped workflows and the books adapters they call are imported and published', async () => {
 	expect(shipped.map((w) => w.name).sort()).toEqual([
 		'Invoice payments: auto-pay dry run (tomorrow)',
+		'Invoice payments: books adapter (REST)',
+		'Invoice payments: books adapter (n8n Data Tables)',
+		'Invoice payments: books tables setup (n8n Data Tables)',
+		'Invoice payments: card expiry check (pre-dunning)',
 		'Invoice payments: customer mapping sync',
 		'Invoice payments: daily auto-pay',
 		'Invoice payments: pay outstanding invoices (portal and agents)',
 		'Invoice payments: payment status',
 		'Invoice payments: web invoice with Pay Now',
 	]);
+	expect(state.workflows.map((w) => w.id).sort()).toEqual(shipped.map((w) => w.id).sort());
 	for (const workflow of shipped) {
 		const live = await n8n.workflow(workflow.id);
 		expect(live).toMatchObject({ name: workflow.name, active: true });
@@ -34,9 +44,23 @@ test('the six shipped workflows are imported and published', async () => {
 		);
 		const settings = live.nodes.filter((node) => node.name === 'Settings');
 		expect(settings).toHaveLength(1);
-		expect(
-			settings[0].parameters.assignments.assignments.find((a) => a.name === 'booksApiUrl').value,
-		).toBe(state.booksUrl);
+		// the books: the REST adapter (the default every process calls) asks the local REST books
+		const values = Object.fromEntries(
+			settings[0].parameters.assignments.assignments.map((a) => [a.name, a.value]),
+		);
+		if ('booksApiUrl' in values) expect(values.booksApiUrl).toBe(state.booksUrl);
+		if ('booksWorkflowId' in values) expect(values.booksWorkflowId).toBe('invPayBooksRest');
+	}
+	const settingsOf = async (id) =>
+		(await n8n.workflow(id)).nodes.find((node) => node.name === 'Settings').parameters.assignments
+			.assignments;
+	expect((await settingsOf('invPayBooksRest')).find((a) => a.name === 'booksApiUrl').value).toBe(
+		state.booksUrl,
+	);
+	for (const id of ['invPayWf1Mapping', 'invPayWf3Status', 'invPayWf4PayNow', 'invPayWf5WebInv']) {
+		expect((await settingsOf(id)).find((a) => a.name === 'booksWorkflowId').value).toBe(
+			'invPayBooksRest',
+		);
 	}
 });
 

@@ -1,7 +1,9 @@
 // @ts-check
 /**
  * Starts the stack once for every e2e test file (see support/stack.js) and points the shipped
- * workflows' Settings at the local books, as an admin does after importing them.
+ * workflows' Settings at the local books, as an admin does after importing them: the REST books
+ * adapter's (the processes' default adapter, so every e2e file reaches the demo REST books
+ * through it).
  */
 const os = require('node:os');
 const path = require('node:path');
@@ -24,8 +26,13 @@ module.exports = async function globalSetup() {
 	}
 	try {
 		const { n8n } = clients(state);
-		for (const workflow of state.workflows)
-			await n8n.setSettings(workflow.id, { booksApiUrl: state.booksUrl });
+		// where the REST books are: the REST adapter's Settings (the processes call it), and those
+		// of any workflow that still asks the REST books itself
+		for (const workflow of state.workflows) {
+			const settings = (await n8n.workflow(workflow.id)).nodes.find((n) => n.name === 'Settings');
+			if (settings.parameters.assignments.assignments.some((a) => a.name === 'booksApiUrl'))
+				await n8n.setSettings(workflow.id, { booksApiUrl: state.booksUrl });
+		}
 	} catch (error) {
 		killProcessesNow(state.allPids);
 		throw error;

@@ -21,6 +21,12 @@ const PACKAGE_NAME = 'n8n-nodes-invoice-payments';
 const OWNER = { email: 'e2e-owner@invoice-payments.example.com', password: 'E2e-Payments-1' };
 const BOOKS_TOKEN = 'books-e2e-token-4a1f';
 const TIME_ZONE = 'America/Chicago';
+/** The books adapters (workflows/books/) the stack imports and publishes beside the processes. */
+const BOOKS_ADAPTERS = [
+	'books-rest.json',
+	'books-data-tables.json',
+	'books-data-tables-setup.json',
+];
 // Modules n8n provides to community packages (those strict lint allows): linked to n8n's copies.
 const PROVIDED_MODULES = ['n8n-workflow', 'luxon', 'zod', 'lodash', 'moment', 'p-limit'];
 
@@ -350,17 +356,30 @@ async function startStack({ stateFile }) {
 			'import:credentials',
 			`--input=${path.join(importDir, 'credentials.json')}`,
 		]);
+		// the processes, and the books adapters they call (docs/books-api.md): the REST one (their
+		// Settings' default) and the Data Tables one with its setup; the accounting adapters need
+		// OAuth2 credentials the stack does not hold
 		const workflowsDir = path.join(REPO, 'workflows');
-		state.workflows = fs
-			.readdirSync(workflowsDir)
-			.filter((f) => f.endsWith('.json'))
-			.sort()
-			.map((file) => {
-				const json = JSON.parse(fs.readFileSync(path.join(workflowsDir, file), 'utf8'));
-				return { file, id: json.id, name: json.name };
-			});
-		if (state.workflows.length)
-			n8nCli(state, runtime, ['import:workflow', '--separate', `--input=${workflowsDir}`]);
+		const booksDir = path.join(importDir, 'books');
+		fs.mkdirSync(booksDir);
+		for (const file of BOOKS_ADAPTERS)
+			fs.copyFileSync(path.join(workflowsDir, 'books', file), path.join(booksDir, file));
+		const listed = (dir) =>
+			fs
+				.readdirSync(dir)
+				.filter((f) => f.endsWith('.json'))
+				.sort()
+				.map((file) => {
+					const json = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
+					return { file, id: json.id, name: json.name };
+				});
+		// adapters first: published before the processes that call them
+		state.workflows = [
+			...listed(booksDir).map((w) => ({ ...w, file: `books/${w.file}` })),
+			...listed(workflowsDir),
+		];
+		n8nCli(state, runtime, ['import:workflow', '--separate', `--input=${booksDir}`]);
+		n8nCli(state, runtime, ['import:workflow', '--separate', `--input=${workflowsDir}`]);
 		log(
 			`credentials and ${state.workflows.length} workflows imported (${((Date.now() - t0) / 1000).toFixed(1)} s)`,
 		);
@@ -406,6 +425,7 @@ module.exports = {
 	log,
 	// building blocks, also for the queue-mode stack (test/scale)
 	PACKAGE_NAME,
+	BOOKS_ADAPTERS,
 	declaredNodeTypes,
 	ensureN8n,
 	freePort,
