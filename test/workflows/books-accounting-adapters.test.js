@@ -13,7 +13,13 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { applyPaymentReports } from '../../nodes/core/books/ledger';
-import { CALLS, comparable, expectContract, STATE_CALL } from '../core/books/contract-scenario';
+import {
+	CALLS,
+	COLLECTION,
+	comparable,
+	expectContract,
+	STATE_CALL,
+} from '../core/books/contract-scenario';
 import {
 	comparableAcross,
 	demoLedgerRows,
@@ -828,6 +834,11 @@ describe("the contract scenario: the same answers as the Data Tables books, in t
 			expect(comparable(comparableAcross(answers, system_))).toEqual(
 				comparable(comparableAcross(await tablesAnswers(), system_)),
 			);
+			// the collection state is the ledger's: a column of its invoices table, as JSON text
+			const marked = tables[named.invoicesTable].find(
+				(row) => row.invoiceId === idsOf(system_).id('inv-2005'),
+			);
+			expect(JSON.parse(marked.collection)).toMatchObject(COLLECTION);
 		} finally {
 			await fake.close();
 		}

@@ -19,6 +19,7 @@ const OPERATIONS = [
 	'listInvoicePayments',
 	'listInvoicePaymentMismatches',
 	'getCaller',
+	'setInvoiceCollection',
 ];
 
 const usd = (amount) => ({ amount, currency: 'usd' });
@@ -40,6 +41,15 @@ const brightside = (invoiceId, paymentId, amount) => ({
 	amount: usd(amount),
 	fee: usd('0.00'),
 });
+
+/** The daily run's end action "mark in the books" (docs/recovery.md, "End actions"). */
+const COLLECTION = {
+	state: 'retries_exhausted',
+	since: '2026-03-09',
+	firstFailureDay: '2026-02-23',
+	lastPaymentId: 'pi_last_decline',
+	message: 'The retry schedule ended on 2026-03-09',
+};
 
 /** @type {Array<Array<Record<string, unknown>>>} */
 const CALLS = [
@@ -82,6 +92,14 @@ const CALLS = [
 		{ operation: 'recordPayment', invoiceId: 'inv-9999', payment: acme('pi_9', 'succeeded') },
 		{ operation: 'listInvoicePayments', invoiceId: 'inv-2001' },
 		{ operation: 'setStripeCustomerId', customerId: 'cust-9999', stripeCustomerId: 'cus_Z' },
+		{ operation: 'setInvoiceCollection', invoiceId: 'inv-2005', collection: COLLECTION },
+		{
+			operation: 'setInvoiceCollection',
+			invoiceId: 'inv-2005',
+			collection: { since: '2026-03-09' },
+		},
+		{ operation: 'setInvoiceCollection', invoiceId: 'inv-9999', collection: COLLECTION },
+		{ operation: 'getInvoice', invoiceId: 'inv-2005' },
 	],
 	[
 		{ operation: 'recordPayment', invoiceId: 'inv-2001', payment: acme('pi_1', 'succeeded') },
@@ -112,6 +130,7 @@ const STATE_CALL = [
 		{ operation: 'listInvoicePayments', invoiceId },
 		{ operation: 'listInvoicePaymentMismatches', invoiceId },
 	]),
+	{ operation: 'getInvoice', invoiceId: 'inv-2005' },
 ];
 
 /** An answer without what differs by nature between adapters: timestamps and sentences. */
@@ -175,7 +194,16 @@ function expectContract(calls, expect) {
 		'not_found',
 		null,
 		'not_found',
+		null,
+		'invalid_input',
+		'not_found',
+		null,
 	]);
+	expect(writes[10].invoice).toMatchObject({ id: 'inv-2005', collection: COLLECTION });
+	expect(typeof writes[10].invoice.collection.updatedAt).toBe('string');
+	// a later read of the same call sees it, and nothing else of the invoice moved
+	expect(writes[13].invoice).toEqual(writes[10].invoice);
+	expect(writes[13].invoice).toMatchObject({ balance: '75.00', status: 'open' });
 	expect(writes[0].customer).toMatchObject({ id: 'cust-1001', stripeCustomerId: 'cus_A' });
 	expect(writes[1]).toMatchObject({ created: true, statusChanged: true, previousStatus: null });
 	expect(writes[2]).toMatchObject({
@@ -216,4 +244,4 @@ function expectContract(calls, expect) {
 	expect(replays[6].invoices.map((i) => i.id)).toContain('inv-2001');
 }
 
-module.exports = { OPERATIONS, CALLS, STATE_CALL, comparable, expectContract };
+module.exports = { OPERATIONS, COLLECTION, CALLS, STATE_CALL, comparable, expectContract };
