@@ -55,7 +55,7 @@ const stackCredentials = JSON.parse(
 
 const cases = workflows.map(({ file, json }) => [file, json]);
 
-test('seven workflows, each with a stable id and name', () => {
+test('eight workflows, each with a stable id and name', () => {
 	expect(workflows.map((w) => w.file)).toEqual([
 		'auto-pay-dry-run.json',
 		'card-expiry-check.json',
@@ -63,6 +63,7 @@ test('seven workflows, each with a stable id and name', () => {
 		'daily-auto-pay.json',
 		'pay-outstanding-invoices.json',
 		'payment-status.json',
+		'reconciliation.json',
 		'web-invoice-pay-now.json',
 	]);
 	for (const { json } of workflows) {
@@ -70,7 +71,7 @@ test('seven workflows, each with a stable id and name', () => {
 		expect(json.name).toMatch(/^Invoice payments: /);
 		expect(json.settings.executionOrder).toBe('v1');
 	}
-	expect(new Set(workflows.map((w) => w.json.id)).size).toBe(7);
+	expect(new Set(workflows.map((w) => w.json.id)).size).toBe(8);
 });
 
 describe.each(cases)('%s', (file, json) => {

@@ -1,0 +1,691 @@
+// @ts-check
+/**
+ * The reconciliation workflow (workflows/reconciliation.json), read as a file, its Code nodes run
+ * as n8n runs them: the cursors read from and kept in the workflow's static data (kept only
+ * after the books took the records), everything found sent to the books as one list of
+ * requests, the books' answers told apart (new, known, mismatch, refused), the run summary and
+ * report, and the emails only for statuses new to the books. Run for real in
+ * test/e2e/20-reconciliation.e2e.js.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+import { PACKAGE_NAME } from '../engine/package-types';
+
+/** @param {string} file */
+const load = (file) =>
+	JSON.parse(readFileSync(path.join(__dirname, '../../workflows', file), 'utf8'));
+const workflow = load('reconciliation.json');
+const status = load('payment-status.json');
+
+/** @param {any} json @param {string} name */
+const nodeOf = (json, name) => {
+	const found = json.nodes.find((/** @type {any} */ n) => n.name === name);
+	if (!found) throw new Error(`${json.name} has no node ${name}`);
+	return found;
+};
+/** @param {string} name */
+const node = (name) => nodeOf(workflow, name);
+/** @param {string} name @param {number} output @returns {string[]} */
+const targets = (name, output) =>
+	(workflow.connections[name]?.main[output] ?? []).map((/** @type {any} */ c) => c.node);
+/** @param {string} name @returns {string[]} every node a run may reach from `name` */
+const reachable = (name) => {
+	const seen = new Set();
+	const queue = [name];
+	while (queue.length > 0) {
+		const next = /** @type {string} */ (queue.shift());
+		for (const output of workflow.connections[next]?.main ?? [])
+			for (const c of output)
+				if (!seen.has(c.node)) {
+					seen.add(c.node);
+					queue.push(c.node);
+				}
+	}
+	return [...seen];
+};
+const settings = Object.fromEntries(
+	node('Settings').parameters.assignments.assignments.map((/** @type {any} */ a) => [
+		a.name,
+		a.value,
+	]),
+);
+
+const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor;
+/**
+ * A Code node's code run as n8n runs it: `nodes` holds the items of the nodes that ran,
+ * `staticData` the workflow's static data.
+ * @param {string} name
+ * @param {Record<string, any[]>} nodes
+ * @param {any[]} input
+ * @param {Record<string, any>} staticData
+ * @returns {Promise<Array<{ json: any, pairedItem?: unknown }>>}
+ */
+async function runCode(name, nodes, input = [], staticData = {}) {
+	const $ = (/** @type {string} */ other) => ({
+		all: () => {
+			if (!(other in nodes)) throw new Error(`${name} reads ${other}, which did not run`);
+			return nodes[other];
+		},
+		first: () => {
+			if (!(other in nodes)) throw new Error(`${name} reads ${other}, which did not run`);
+			return nodes[other][0];
+		},
+		isExecuted: other in nodes,
+	});
+	const $input = { all: () => input, first: () => input[0] };
+	const $getWorkflowStaticData = (/** @type {string} */ scope) => {
+		if (scope !== 'global') throw new Error(`static data ${scope}`);
+		return staticData;
+	};
+	return await new AsyncFunction(
+		'$',
+		'$input',
+		'$getWorkflowStaticData',
+		node(name).parameters.jsCode,
+	)($, $input, $getWorkflowStaticData);
+}
+/** @param {any[]} values */
+const itemsOf = (values) => values.map((json) => ({ json }));
+const SETTINGS = { Settings: itemsOf([{ ...settings, businessName: 'Demo Services Ltd' }]) };
+
+/** A payment record as the webhook path (and Get Many Since) makes it. */
+const record = (/** @type {Record<string, any>} */ fields) => ({
+	provider: 'stripe',
+	kind: 'payment',
+	invoiceId: 'inv-1',
+	paymentId: 'pi_1',
+	checkoutSessionId: null,
+	status: 'succeeded',
+	amount: { amount: '75.00', currency: 'usd' },
+	...fields,
+});
+const stripeCursorItem = (/** @type {Record<string, any>} */ fields) => ({
+	kind: 'reconciliation_cursor',
+	provider: 'stripe',
+	mode: 'events',
+	cursor: { created: 1_800_000_000, eventIds: ['evt_9'] },
+	eventsRead: 3,
+	complete: true,
+	...fields,
+});
+
+describe('the workflow', () => {
+	test('hourly and by hand, a stable id and name, the settings the payment-status workflow uses', () => {
+		expect(workflow).toMatchObject({
+			id: 'invPayWf8Reconcile',
+			name: 'Invoice payments: reconciliation',
+		});
+		expect(node('Every hour')).toMatchObject({
+			type: 'n8n-nodes-base.scheduleTrigger',
+			parameters: { rule: { interval: [{ field: 'hours', hoursInterval: 1 }] } },
+		});
+		expect(node('Reconcile now').type).toBe('n8n-nodes-base.manualTrigger');
+		const statusSettings = Object.fromEntries(
+			nodeOf(status, 'Settings').parameters.assignments.assignments.map((/** @type {any} */ a) => [
+				a.name,
+				a.value,
+			]),
+		);
+		for (const field of ['emailSetting', 'failureAddress', 'invoiceMailbox', 'businessName'])
+			expect([field, settings[field]]).toEqual([field, statusSettings[field]]);
+		expect(settings).toMatchObject({
+			booksWorkflowId: 'invPayBooksRest',
+			gateway360Connected: true,
+			runReportAddress: expect.stringMatching(/@/),
+		});
+	});
+
+	test('Stripe is read with Event → Get Many Since, again with the open invoices when it says a sweep is needed', () => {
+		const read = node('Stripe: events since the cursor');
+		expect(read).toMatchObject({
+			type: `${PACKAGE_NAME}.stripeInvoicePayment`,
+			parameters: { resource: 'event', operation: 'getManySince', invoiceId: "={{ '' }}" },
+		});
+		const sweep = node('Stripe: sweep the open invoices');
+		expect(sweep.parameters).toMatchObject({
+			resource: 'event',
+			operation: 'getManySince',
+			cursor: read.parameters.cursor,
+			invoiceId: '={{ $json.id }}',
+		});
+		expect(targets('Stripe: events since the cursor', 0)).toEqual(['Stripe: sweep needed?']);
+		expect(targets('Stripe: sweep needed?', 0)).toEqual(['Books: customers: request']);
+		expect(targets('Stripe: sweep needed?', 1)).toEqual(['Stripe: what was found']);
+		expect(reachable('Books: customers: request')).toContain('Stripe: sweep the open invoices');
+		expect(targets('Stripe: sweep the open invoices', 0)).toEqual(['Stripe: what was found']);
+		// no open invoice at all: the sweep still runs and says a sweep is needed
+		expect(node('Books: open invoices').alwaysOutputData).toBe(true);
+		// the cursor parameter: the stored cursor as JSON, or empty
+		const body = /** @type {RegExpExecArray} */ (
+			/^=\{\{(.*)\}\}$/s.exec(read.parameters.cursor)
+		)[1];
+		const cursorOf = (/** @type {any} */ stored) =>
+			new Function('$', `return ${body}`)(() => ({
+				first: () => ({ json: { stripeCursor: stored } }),
+			}));
+		expect(cursorOf(null)).toBe('');
+		expect(JSON.parse(cursorOf({ created: 5, eventIds: ['evt_1'] }))).toEqual({
+			created: 5,
+			eventIds: ['evt_1'],
+		});
+	});
+
+	test('360 Payments, when connected, is read with Find Changed Transactions over the window since its cursor', () => {
+		expect(targets('360 Payments connected?', 0)).toEqual([
+			'360 Payments: changed since the cursor',
+		]);
+		expect(targets('360 Payments connected?', 1)).toEqual(['Stripe: events since the cursor']);
+		expect(node('360 Payments: changed since the cursor')).toMatchObject({
+			type: `${PACKAGE_NAME}.payments360`,
+			alwaysOutputData: true,
+			parameters: {
+				resource: 'transaction',
+				operation: 'findChanged',
+				changedFrom: "={{ $('Cursors: where the last run stopped').first().json.gateway360From }}",
+				changedTo: "={{ $('Cursors: where the last run stopped').first().json.gateway360To }}",
+			},
+		});
+	});
+
+	test('everything found goes to the books in ONE call, and the cursors are kept only after it answered', () => {
+		const calls = workflow.nodes.filter(
+			(/** @type {any} */ n) => n.type === 'n8n-nodes-base.executeWorkflow',
+		);
+		// the books are asked to write in one node only, Run once with all items
+		expect(
+			calls
+				.map((/** @type {any} */ n) => n.name)
+				.filter((/** @type {string} */ name) => /record|mismatch/i.test(name)),
+		).toEqual(['Books: record what was found']);
+		expect(targets('Anything for the books?', 0)).toEqual(['Books: record what was found']);
+		expect(targets('Books: record what was found', 0)).toEqual(['Books: what the books answered']);
+		// the only node that writes static data comes after the books' answer
+		const keepers = workflow.nodes.filter(
+			(/** @type {any} */ n) =>
+				n.type === 'n8n-nodes-base.code' && /data\.\w+ =(?!=)/.test(n.parameters.jsCode),
+		);
+		expect(keepers.map((/** @type {any} */ n) => n.name)).toEqual([
+			'Cursors: keep where this run stopped',
+		]);
+		expect(reachable('Books: what the books answered')).toContain(
+			'Cursors: keep where this run stopped',
+		);
+		expect(reachable('Books: record what was found: request')).toContain(
+			'Cursors: keep where this run stopped',
+		);
+		for (const before of ['Stripe: events since the cursor', 'Stripe: sweep the open invoices'])
+			expect(reachable(before)).toContain('Books: record what was found');
+	});
+
+	test("the emails are the payment-status workflow's: the same Invoice Payments Tools operations and Send Email nodes", () => {
+		for (const name of [
+			'Send Payment Confirmation',
+			'Send Payment Failure',
+			'Send Payment Mismatch Notice',
+		]) {
+			expect([name, node(name).parameters, node(name).credentials]).toEqual([
+				name,
+				nodeOf(status, name).parameters,
+				nodeOf(status, name).credentials,
+			]);
+		}
+		const compose = node('Compose payment emails').parameters;
+		const statusCompose = nodeOf(status, 'Compose payment emails').parameters;
+		expect(Object.keys(compose).sort()).toEqual(Object.keys(statusCompose).sort());
+		expect(compose).toMatchObject({
+			resource: 'email',
+			operation: 'composePaymentEmails',
+			statusIsNew: "={{ $('Emails: with their customers').item.json.statusChanged }}",
+			emailSetting: statusCompose.emailSetting,
+			automaticPaymentMethod: statusCompose.automaticPaymentMethod,
+			options: statusCompose.options,
+		});
+		expect(node('Compose payment mismatch notice').parameters.operation).toBe(
+			'composePaymentMismatchNotice',
+		);
+		expect(targets('Compose payment emails', 0)).toEqual(['Send Payment Confirmation']);
+		expect(targets('Compose payment emails', 1)).toEqual(['Send Payment Failure']);
+		expect(targets('Anything new?', 0)).toEqual(['Send reconciliation report']);
+	});
+});
+
+describe('the cursors', () => {
+	const NOW = Date.parse('2026-12-07T12:00:00.000Z');
+	beforeEach(() => jest.useFakeTimers({ now: NOW, doNotFake: ['nextTick', 'setImmediate'] }));
+	afterEach(() => jest.useRealTimers());
+
+	test('first run: no Stripe cursor (Get Many Since sweeps), 360 Payments from gateway360FirstRunDays back', async () => {
+		const [{ json }] = await runCode('Cursors: where the last run stopped', SETTINGS, [], {});
+		expect(json).toEqual({
+			startedAt: '2026-12-07T12:00:00.000Z',
+			stripeCursor: null,
+			gateway360From: new Date(NOW - settings.gateway360FirstRunDays * 86_400_000).toISOString(),
+			gateway360To: '2026-12-07T12:00:00.000Z',
+			gateway360FirstRun: true,
+		});
+	});
+
+	test('later runs: the stored Stripe cursor; 360 Payments from where the last window ended, ten minutes over', async () => {
+		const stored = {
+			stripeCursor: { created: 1_800_000_000, eventIds: ['evt_1'] },
+			gateway360ChangedTo: '2026-12-07T11:00:00.000Z',
+		};
+		const [{ json }] = await runCode('Cursors: where the last run stopped', SETTINGS, [], stored);
+		expect(json).toMatchObject({
+			stripeCursor: stored.stripeCursor,
+			gateway360From: '2026-12-07T10:50:00.000Z',
+			gateway360To: '2026-12-07T12:00:00.000Z',
+			gateway360FirstRun: false,
+		});
+	});
+
+	test('kept after the books answered: the cursor Get Many Since gave, the end of the 360 window; a sweep that could not run keeps the old cursor', async () => {
+		const started = {
+			'Cursors: where the last run stopped': itemsOf([
+				{
+					gateway360From: 'a',
+					gateway360To: '2026-12-07T12:00:00.000Z',
+					gateway360FirstRun: false,
+				},
+			]),
+		};
+		const answered = itemsOf([{ answers: [] }]);
+		const data = { stripeCursor: { created: 1, eventIds: [] } };
+		const [{ json }] = await runCode(
+			'Cursors: keep where this run stopped',
+			{
+				...started,
+				'Stripe: what was found': itemsOf([record({}), stripeCursorItem({})]),
+				'360 Payments: changed since the cursor': itemsOf([{}]),
+			},
+			answered,
+			data,
+		);
+		expect(data).toEqual({
+			stripeCursor: { created: 1_800_000_000, eventIds: ['evt_9'] },
+			gateway360ChangedTo: '2026-12-07T12:00:00.000Z',
+		});
+		expect(json.cursors).toEqual({
+			stripe: data.stripeCursor,
+			gateway360ChangedTo: '2026-12-07T12:00:00.000Z',
+		});
+
+		// sweep needed, nothing handed in; 360 not connected: nothing moves
+		const kept = { stripeCursor: { created: 1, eventIds: [] } };
+		await runCode(
+			'Cursors: keep where this run stopped',
+			{
+				...started,
+				'Stripe: what was found': itemsOf([
+					stripeCursorItem({ mode: 'sweep_needed', cursor: { created: 1, eventIds: [] } }),
+				]),
+			},
+			answered,
+			kept,
+		);
+		expect(kept).toEqual({ stripeCursor: { created: 1, eventIds: [] } });
+
+		// after a sweep: the sweep's cursor
+		const swept = {};
+		await runCode(
+			'Cursors: keep where this run stopped',
+			{
+				...started,
+				'Stripe: what was found': itemsOf([
+					stripeCursorItem({ mode: 'sweep', cursor: { created: 99, eventIds: [] } }),
+				]),
+			},
+			answered,
+			swept,
+		);
+		expect(swept).toEqual({ stripeCursor: { created: 99, eventIds: [] } });
+	});
+});
+
+describe('one call to the books', () => {
+	test('the records of both providers in one list; a pay link under its session; a dispute kept apart under its id', async () => {
+		const dispute = {
+			id: 'du_1',
+			status: 'needs_response',
+			recordStatus: 'pending',
+			reasons: [{ code: 'DISPUTE_OPEN', message: 'The customer disputed 75.00 USD' }],
+		};
+		const requests = (
+			await runCode(
+				'Books: record what was found: request',
+				{
+					'360 Payments: changed since the cursor': itemsOf([
+						{ provider: 'gateway360', invoiceId: 'inv-3', paymentId: '9001', status: 'succeeded' },
+						{
+							provider: 'gateway360',
+							invoiceId: 'inv-4',
+							paymentId: '9002',
+							status: 'refunded',
+							refund: {},
+						},
+					]),
+				},
+				itemsOf([
+					record({}),
+					record({
+						invoiceId: 'inv-2',
+						paymentId: null,
+						checkoutSessionId: 'cs_1',
+						status: 'requires_action',
+					}),
+					record({ kind: 'refund', paymentId: 'pi_7' }),
+					record({ kind: 'dispute', paymentId: 'pi_8', dispute }),
+					stripeCursorItem({}),
+				]),
+			)
+		).map((i) => i.json);
+		expect(
+			requests.map((r) => [r.operation, r.invoiceId, r.payment.paymentId, r.payment.status, r.ref]),
+		).toEqual([
+			[
+				'recordPayment',
+				'inv-1',
+				'pi_1',
+				'succeeded',
+				{ index: 0, provider: 'stripe', kind: 'payment' },
+			],
+			[
+				'recordPayment',
+				'inv-2',
+				'cs_1',
+				'requires_action',
+				{ index: 1, provider: 'stripe', kind: 'payment' },
+			],
+			[
+				'recordPayment',
+				'inv-1',
+				'pi_7',
+				'succeeded',
+				{ index: 2, provider: 'stripe', kind: 'refund' },
+			],
+			[
+				'keepPaymentMismatch',
+				'inv-1',
+				'du_1',
+				'pending',
+				{ index: 3, provider: 'stripe', kind: 'dispute' },
+			],
+			[
+				'recordPayment',
+				'inv-3',
+				'9001',
+				'succeeded',
+				{ index: 4, provider: 'gateway360', kind: 'payment' },
+			],
+			[
+				'recordPayment',
+				'inv-4',
+				'9002',
+				'refunded',
+				{ index: 5, provider: 'gateway360', kind: 'refund' },
+			],
+		]);
+		expect(requests[3].reasons).toEqual(dispute.reasons);
+		// the record as the webhook path sends it, nothing dropped
+		expect(requests[0].payment).toEqual(record({}));
+	});
+
+	test("nothing found (the 360 node's empty placeholder, the cursor item alone): one item that says so", async () => {
+		const out = await runCode(
+			'Books: record what was found: request',
+			{ '360 Payments: changed since the cursor': itemsOf([{}]) },
+			itemsOf([stripeCursorItem({ eventsRead: 0 })]),
+		);
+		expect(out.map((i) => i.json)).toEqual([{ operation: null, ref: null }]);
+		expect(targets('Anything for the books?', 1)).toEqual(['Books: what the books answered']);
+	});
+
+	test("the books' answers paired by ref: new, already known, mismatch, refused", async () => {
+		const requests = [
+			{
+				operation: 'recordPayment',
+				invoiceId: 'inv-1',
+				payment: record({}),
+				ref: { index: 0, provider: 'stripe', kind: 'payment' },
+			},
+			{
+				operation: 'recordPayment',
+				invoiceId: 'inv-1',
+				payment: record({ paymentId: 'pi_2' }),
+				ref: { index: 1, provider: 'stripe', kind: 'payment' },
+			},
+			{
+				operation: 'recordPayment',
+				invoiceId: 'inv-2',
+				payment: record({ paymentId: 'pi_3' }),
+				ref: { index: 2, provider: 'gateway360', kind: 'payment' },
+			},
+			{
+				operation: 'recordPayment',
+				invoiceId: 'inv-9',
+				payment: record({ paymentId: 'pi_4' }),
+				ref: { index: 3, provider: 'stripe', kind: 'payment' },
+			},
+			{
+				operation: 'keepPaymentMismatch',
+				invoiceId: 'inv-1',
+				payment: record({ paymentId: 'du_1' }),
+				reasons: [{ code: 'DISPUTE_OPEN', message: 'm' }],
+				ref: { index: 4, provider: 'stripe', kind: 'dispute' },
+			},
+		];
+		const invoice = { id: 'inv-1', number: 'INV-1', customerId: 'c1' };
+		const answer = (/** @type {number} */ index, /** @type {Record<string, any>} */ fields) => ({
+			ref: requests[index].ref,
+			error: null,
+			invoice,
+			payment: requests[index].payment,
+			...fields,
+		});
+		// the answers out of order: paired by ref, not by position
+		const answers = [
+			answer(1, { statusChanged: false }),
+			answer(0, { statusChanged: true }),
+			answer(2, {
+				error: { code: 'payment_mismatch', reasons: [{ code: 'AMOUNT_MISMATCH', message: 'x' }] },
+				statusChanged: true,
+			}),
+			answer(3, { error: { code: 'not_found', message: 'no invoice inv-9' }, invoice: undefined }),
+			answer(4, { statusChanged: true }),
+		];
+		const [{ json }] = await runCode(
+			'Books: what the books answered',
+			{
+				'Books: record what was found: request': itemsOf(requests),
+				'Books: record what was found': itemsOf(answers),
+			},
+			itemsOf(answers),
+		);
+		expect(
+			json.answers.map((/** @type {any} */ a) => [
+				a.paymentId,
+				a.provider,
+				a.outcome,
+				a.statusChanged,
+			]),
+		).toEqual([
+			['pi_1', 'stripe', 'new', true],
+			['pi_2', 'stripe', 'known', false],
+			['pi_3', 'gateway360', 'mismatch', true],
+			['pi_4', 'stripe', 'refused', false],
+			['du_1', 'stripe', 'mismatch', true],
+		]);
+		expect(json.answers[2].reasons).toEqual([{ code: 'AMOUNT_MISMATCH', message: 'x' }]);
+		expect(json.answers[4].reasons).toEqual([{ code: 'DISPUTE_OPEN', message: 'm' }]);
+
+		// an answer missing fails the run: the cursors are not kept, the next run reads again
+		await expect(
+			runCode('Books: what the books answered', {
+				'Books: record what was found: request': itemsOf(requests),
+				'Books: record what was found': itemsOf(answers.slice(1)),
+			}),
+		).rejects.toThrow('The books answered 4 of 5 requests');
+		// nothing was sent: no answers, one item all the same
+		const [{ json: none }] = await runCode('Books: what the books answered', {
+			'Books: record what was found: request': itemsOf([{ operation: null, ref: null }]),
+		});
+		expect(none).toEqual({ answers: [] });
+	});
+});
+
+describe('the run says what it found', () => {
+	const invoice = { id: 'inv-1', number: 'INV-1', customerId: 'c1' };
+	const answer = (/** @type {Record<string, any>} */ fields) => ({
+		provider: 'stripe',
+		kind: 'payment',
+		operation: 'recordPayment',
+		invoiceId: 'inv-1',
+		paymentId: 'pi_1',
+		status: 'succeeded',
+		outcome: 'new',
+		statusChanged: true,
+		error: null,
+		reasons: [],
+		payment: record({}),
+		invoice,
+		...fields,
+	});
+	const answers = [
+		answer({}),
+		answer({ paymentId: 'pi_2', status: 'failed' }),
+		answer({ paymentId: 'pi_3', outcome: 'known', statusChanged: false }),
+		answer({ paymentId: 'pi_4', kind: 'refund', status: 'refunded' }),
+		answer({
+			paymentId: 'du_1',
+			kind: 'dispute',
+			operation: 'keepPaymentMismatch',
+			outcome: 'mismatch',
+			reasons: [{ code: 'DISPUTE_OPEN', message: 'The customer disputed it <today>.' }],
+		}),
+		answer({ paymentId: 'pi_5', outcome: 'mismatch', statusChanged: false }),
+		answer({ provider: 'gateway360', paymentId: '9001', outcome: 'known', statusChanged: false }),
+		answer({
+			paymentId: 'pi_6',
+			outcome: 'refused',
+			statusChanged: false,
+			invoice: null,
+			invoiceId: 'inv-9',
+			error: { code: 'not_found', message: 'no invoice inv-9' },
+		}),
+	];
+	const run = (
+		/** @type {any[]} */ list,
+		/** @type {any} */ stripe = stripeCursorItem({ eventsRead: 12 }),
+	) =>
+		runCode(
+			'Run summary',
+			SETTINGS,
+			itemsOf([
+				{
+					answers: list,
+					startedAt: '2026-12-07T12:00:00.000Z',
+					stripe,
+					gateway360: {
+						from: '2026-12-07T10:50:00.000Z',
+						to: '2026-12-07T12:00:00.000Z',
+						firstRun: false,
+					},
+					cursors: {},
+				},
+			]),
+		);
+
+	test('per provider: events read, new to the books, already known, mismatches; a report when anything was new', async () => {
+		const [{ json }] = await run(answers);
+		expect(json.stripe).toEqual({
+			recordsFound: 7,
+			newToTheBooks: 3,
+			alreadyKnown: 1,
+			mismatches: 2,
+			newMismatches: 1,
+			refusedByTheBooks: 1,
+			mode: 'events',
+			eventsRead: 12,
+			complete: true,
+		});
+		expect(json.gateway360).toMatchObject({ recordsFound: 1, newToTheBooks: 0, alreadyKnown: 1 });
+		expect(json).toMatchObject({ anythingNew: true, to: settings.runReportAddress });
+		expect(json.subject).toBe(
+			'Reconciliation: 3 new to the books, 2 to look at (Demo Services Ltd)',
+		);
+		expect(json.text).toContain(
+			'Stripe: 12 events read; 3 new to the books, 1 already known, 2 mismatches, 1 refused.',
+		);
+		expect(json.text).toContain('- Stripe pi_2, invoice INV-1: recorded failed');
+		expect(json.text).toContain('- Stripe pi_4, invoice INV-1: recorded refund, refunded');
+		expect(json.text).toContain(
+			'- Stripe du_1, invoice INV-1: kept as a dispute: The customer disputed it <today>.',
+		);
+		expect(json.text).toContain(
+			'- Stripe pi_6, invoice inv-9: refused by the books (not_found: no invoice inv-9)',
+		);
+		// a mismatch the books already kept is not told again
+		expect(json.text).not.toContain('pi_5');
+		expect(json.html).toContain('disputed it &lt;today&gt;.');
+	});
+
+	test('a second run that finds only what the books know: no report', async () => {
+		const [{ json }] = await run(
+			answers.filter(
+				(a) => a.outcome === 'known' || (a.outcome === 'mismatch' && !a.statusChanged),
+			),
+		);
+		expect(json.anythingNew).toBe(false);
+		const [{ json: sweep }] = await run(
+			[],
+			stripeCursorItem({ mode: 'sweep', invoicesSwept: 4, paymentsFound: 2 }),
+		);
+		expect(sweep.stripe).toMatchObject({
+			mode: 'sweep',
+			eventsRead: 0,
+			invoicesSwept: 4,
+			paymentsFound: 2,
+		});
+		expect(sweep.text).toContain('swept 4 open invoices');
+	});
+
+	test('emails only for statuses new to the books: payments to the customer, mismatches and disputes to the team', async () => {
+		const tell = (await runCode('Emails: what to tell', {}, itemsOf([{ answers }]))).map(
+			(i) => i.json,
+		);
+		expect(tell.map((t) => [t.tell, t.paymentId])).toEqual([
+			['payment', 'pi_1'],
+			['payment', 'pi_2'],
+			['mismatch', 'du_1'],
+		]);
+		// each with its customer, paired by ref; a customer the books do not know: none
+		const customers = [
+			{ ref: 2, error: null, customer: { id: 'c3' } },
+			{ ref: 0, error: null, customer: { id: 'c1' } },
+			{ ref: 1, error: { code: 'not_found' } },
+		];
+		const out = await runCode(
+			'Emails: with their customers',
+			{ 'Emails: what to tell': itemsOf(tell) },
+			itemsOf(customers),
+		);
+		expect(out.map((i) => [i.json.paymentId, i.json.customer.id, i.pairedItem])).toEqual([
+			['pi_1', 'c1', { item: 0 }],
+			['pi_2', undefined, { item: 1 }],
+			['du_1', 'c3', { item: 2 }],
+		]);
+	});
+
+	test("the sweep reads every customer's open invoices in one call", async () => {
+		const out = await runCode(
+			'Books: open invoices of each customer: request',
+			{},
+			itemsOf([{ customers: [{ id: 'c1' }, { id: 'c2' }] }]),
+		);
+		expect(out.map((i) => i.json)).toEqual([
+			{ operation: 'listCustomerInvoices', customerId: 'c1', statuses: ['open'] },
+			{ operation: 'listCustomerInvoices', customerId: 'c2', statuses: ['open'] },
+		]);
+	});
+});
