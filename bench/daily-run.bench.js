@@ -54,6 +54,7 @@ const TIMEOUT_MS = 1000 * Number(process.env.BENCH_DAILY_TIMEOUT_S || Math.max(6
 const LATENCY_MS = 100;
 const PREFIX = 'dr';
 const WORKFLOW_FILE = path.join(REPO, 'workflows', 'daily-auto-pay.json');
+const REST_ADAPTER_FILE = path.join(REPO, 'workflows', 'books', 'books-rest.json');
 const TRIGGER = 'Run auto-pay now';
 const FINISHED = ['success', 'error', 'crashed', 'canceled'];
 const STRIPE_CREDENTIAL_TYPE = 'stripeInvoicePaymentsApi';
@@ -123,13 +124,19 @@ function toldTheGlobalLimit(workflow, requestsPerSecond) {
 	return told;
 }
 
-/** The shipped workflow as the e2e stack imports it, its Settings pointed at these books. */
-function dailyAutoPay({ booksUrl }, requestsPerSecond, told) {
+/** The shipped workflow as the e2e stack imports it (it reaches the books through the REST adapter). */
+function dailyAutoPay(requestsPerSecond, told) {
 	const workflow = JSON.parse(fs.readFileSync(WORKFLOW_FILE, 'utf8'));
+	if (requestsPerSecond) Object.assign(told, toldTheGlobalLimit(workflow, requestsPerSecond));
+	return workflow;
+}
+
+/** The REST books adapter the daily run calls (Settings → booksWorkflowId), pointed at these books. */
+function restBooksAdapter({ booksUrl }) {
+	const workflow = JSON.parse(fs.readFileSync(REST_ADAPTER_FILE, 'utf8'));
 	const settings = workflow.nodes.find((n) => n.name === 'Settings');
 	settings.parameters.assignments.assignments.find((a) => a.name === 'booksApiUrl').value =
 		booksUrl;
-	if (requestsPerSecond) Object.assign(told, toldTheGlobalLimit(workflow, requestsPerSecond));
 	return workflow;
 }
 
@@ -241,7 +248,7 @@ async function benchDailyRun({ section, limits: preset }) {
 			return books;
 		},
 		smtp: true,
-		workflows: (state) => [dailyAutoPay(state, tellNodes, told)],
+		workflows: (state) => [restBooksAdapter(state), dailyAutoPay(tellNodes, told)],
 	});
 	const killAll = () => {
 		killProcessesNow(stack.allPids);

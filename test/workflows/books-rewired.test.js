@@ -1,11 +1,13 @@
 // @ts-check
 /**
  * The processes reach the books only through the books adapter (docs/books-api.md): each books
- * step of customer mapping, pay outstanding invoices, payment status and the web invoice is one
+ * step of every process (the daily auto-pay, its dry run, the card expiry check, customer
+ * mapping, pay outstanding invoices, payment status and the web invoice) is one
  * Execute Workflow call of the adapter Settings names (the REST adapter as shipped), asking one
  * operation of the contract per item, and each answer's `error` is read: the books' "no" stops
  * the run (as an HTTP 404 or 409 did), except where the process answers it itself (a caller or
- * an invoice the books do not know). Run for real in the e2e files 02, 05, 06, 07, 14 and 15.
+ * an invoice the books do not know). Run for real in the e2e files 02, 03, 05, 06, 07, 09, 12-15
+ * and 18.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -17,7 +19,10 @@ import { booksCalls } from './books-calls';
 const read = (file) =>
 	JSON.parse(readFileSync(path.join(__dirname, '../../workflows', file), 'utf8'));
 const REWIRED = [
+	'auto-pay-dry-run.json',
+	'card-expiry-check.json',
 	'customer-mapping-sync.json',
+	'daily-auto-pay.json',
 	'pay-outstanding-invoices.json',
 	'payment-status.json',
 	'web-invoice-pay-now.json',
@@ -58,9 +63,17 @@ describe.each(REWIRED)('%s', (file) => {
 		(workflow.connections[name]?.main[output] ?? []).map((/** @type {any} */ l) => l.node);
 
 	test('no HTTP Request talks to the books; every books step is a call of the adapter', () => {
-		expect(
-			workflow.nodes.filter((/** @type {any} */ n) => n.type === 'n8n-nodes-base.httpRequest'),
-		).toEqual([]);
+		// (the daily run's end action "webhook" posts to the admin's own system, not the books)
+		const http = workflow.nodes.filter(
+			(/** @type {any} */ n) => n.type === 'n8n-nodes-base.httpRequest',
+		);
+		expect(http.map((/** @type {any} */ n) => n.name)).toEqual(
+			file === 'daily-auto-pay.json' ? ['Your system: retries exhausted'] : [],
+		);
+		for (const node of http) {
+			expect(node.credentials).toBeUndefined();
+			expect(JSON.stringify(node.parameters)).not.toMatch(/booksApiUrl|booksWorkflowId/);
+		}
 		expect(steps.length).toBeGreaterThan(0);
 		for (const step of steps) expect(step).toMatch(/^Books: /);
 	});

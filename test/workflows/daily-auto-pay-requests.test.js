@@ -41,13 +41,17 @@ test('per invoice, Stripe is read only to charge, to read a payment the books mi
 		'Stripe: charge the automatic payment method: payment.chargeAutoPay',
 		'Stripe: read the payment: payment.get',
 	]);
-	// the email's method label is the payment record's, the link's customer the record's Stripe customer
+	// the email's method label is the payment record's, the link's customer the record's Stripe
+	// customer: the record as the books answered it, carried by the customer read as its ref
+	expect(node('Books: read the customer: request').parameters.jsonOutput).toContain(
+		'ref: { payment: $json.payment, invoice: $json.invoice, statusChanged: $json.statusChanged }',
+	);
 	expect(node('Compose payment emails').parameters.automaticPaymentMethod).toContain(
-		"$('Books: record the payment').item.json.payment.paymentMethod",
+		"$('Books: read the customer').item.json.ref.payment.paymentMethod",
 	);
 	expect(node('Stripe: add-method link').parameters.customer).toMatchObject({
 		mode: 'id',
-		value: "={{ $('Books: record the payment').item.json.payment.customer.providerId }}",
+		value: "={{ $('Books: read the customer').item.json.ref.payment.customer.providerId }}",
 	});
 });
 

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { DEFAULT_RETRY_POLICY, DEFAULT_RETRY_SCHEDULE_DAYS } from '../../nodes/core/defaults';
 import { DEFAULT_SILENT_FIRST_RETRY } from '../../nodes/core/email/paymentEmails';
 import { PACKAGE_NAME } from '../engine/package-types';
+import { booksCalls } from './books-calls';
 
 /** @param {string} file */
 const read = (file) =>
@@ -132,7 +133,7 @@ describe('the end action on RETRIES_EXHAUSTED', () => {
 		expect(targets(FILTER, 0)).toEqual([SWITCH]);
 	});
 
-	test('mark in the books: the invoice collection state, through the books credential', () => {
+	test('mark in the books: the invoice collection state, through the books adapter', () => {
 		const rules = node(SWITCH).parameters.rules.values.map(
 			(/** @type {any} */ rule) => rule.conditions.conditions[0],
 		);
@@ -140,23 +141,26 @@ describe('the end action on RETRIES_EXHAUSTED', () => {
 			[fromSettings('recoveryEndAction'), 'markInBooks'],
 			[fromSettings('recoveryEndAction'), 'webhook'],
 		]);
-		const [books] = targets(SWITCH, 0);
-		const { parameters, credentials } = node(books);
+		const calls = booksCalls(daily);
+		const [books] = calls.targets(SWITCH, 0);
 		expect(books).toMatch(/^Books: /);
-		expect(parameters.method).toBe('PUT');
-		expect(parameters.url).toBe(
-			"={{ $('Settings').first().json.booksApiUrl }}/invoices/{{ encodeURIComponent($json.autoPay.invoiceId) }}/collection",
-		);
-		expect(credentials).toEqual({
-			httpHeaderAuth: { id: 'invPayBooksApi01', name: 'Books API (demo)' },
+		expect(calls.isCall(books)).toBe(true);
+		const request = node(`${books}: request`).parameters.jsonOutput;
+		expect(JSON.parse(evaluate(request)(skip('RETRIES_EXHAUSTED'), {}))).toEqual({
+			operation: 'setInvoiceCollection',
+			invoiceId: 'inv-1',
+			collection: {
+				state: 'retries_exhausted',
+				since: '2026-12-07',
+				firstFailureDay: '2026-11-23',
+				lastPaymentId: 'pi_9',
+				message: 'the retry schedule ended on 2026-12-07',
+			},
 		});
-		expect(JSON.parse(evaluate(parameters.jsonBody)(skip('RETRIES_EXHAUSTED'), {}))).toEqual({
-			state: 'retries_exhausted',
-			since: '2026-12-07',
-			firstFailureDay: '2026-11-23',
-			lastPaymentId: 'pi_9',
-			message: 'the retry schedule ended on 2026-12-07',
-		});
+		// marked: nothing more; the books' "no" stops the run, as at every books step
+		expect(targets(books, 0)).toEqual([`${books}: done?`]);
+		expect(targets(`${books}: done?`, 0)).toEqual([]);
+		expect(targets(`${books}: done?`, 1)).toEqual(['Stop: the books refused']);
 	});
 
 	test('the webhook: POSTed to the Settings URL, one id per invoice and schedule, the run goes on if it fails', () => {
@@ -198,9 +202,8 @@ describe('the end action on RETRIES_EXHAUSTED', () => {
 describe('the card expiry check (pre-dunning)', () => {
 	const check = read('card-expiry-check.json');
 	const inCheck = (/** @type {string} */ name) => nodeOf(check, name);
-	/** @param {string} name @param {number} [output] @returns {string[]} */
-	const next = (name, output = 0) =>
-		(check.connections[name]?.main[output] ?? []).map((/** @type {any} */ link) => link.node);
+	/** @param {string} name @param {number} [output] @returns {string[]} a books call read as one step */
+	const next = (name, output = 0) => booksCalls(check).targets(name, output);
 
 	test('off by default, monthly on day 1, and manual', () => {
 		expect(check.active).toBe(false);
@@ -217,6 +220,22 @@ describe('the card expiry check (pre-dunning)', () => {
 		expect(next('Settings')).toEqual(['Pre-dunning on?']);
 		expect(next('Pre-dunning on?', 0)).toEqual(['Books: read open recurring invoices']);
 		expect(next('Pre-dunning on?', 1)).toEqual([]);
+		// the books adapter: the open recurring invoices, then the customers, one call each
+		expect(next('Books: read open recurring invoices')).toEqual(['Books: read the customers']);
+		expect(next('Books: read the customers')).toEqual(['Customers with an open recurring invoice']);
+		const whose = evaluate(
+			inCheck(
+				'Customers with an open recurring invoice',
+			).parameters.conditions.conditions[0].leftValue.replace(
+				"$('Books: read open recurring invoices').first().json",
+				'$json.answer',
+			),
+		);
+		const answer = { invoices: [{ id: 'i1', customerId: 'c1' }] };
+		expect([whose({ id: 'c1', answer }, {}), whose({ id: 'c2', answer }, {})]).toEqual([
+			true,
+			false,
+		]);
 	});
 
 	test("each customer's payment days go to Check Card Expiry; only an expiring card gets a link and a notice", () => {
@@ -240,7 +259,7 @@ describe('the card expiry check (pre-dunning)', () => {
 			new Function('$json', '$', `return ${body}`)({ id: 'c1' }, (/** @type {string} */ name) =>
 				name === 'Settings'
 					? { first: () => ({ json: { takePaymentOn } }) }
-					: { all: () => invoices.map((json) => ({ json })) },
+					: { first: () => ({ json: { operation: 'listOpenRecurringInvoices', invoices } }) },
 			);
 		expect(days('dueDate')).toEqual(['2027-01-05', '2027-02-05']);
 		expect(days('creationDate')).toEqual(['2026-12-20', '2027-01-20']);

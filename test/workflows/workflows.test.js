@@ -261,12 +261,24 @@ describe('auto-pay dry run', () => {
 		expect(asOf).toBe("={{ $('Settings').first().json.previewRunAt }}");
 		expect(rest).toEqual(scanOf(daily).parameters);
 		expect(scanOf(daily).parameters.asOf).toBeUndefined();
-		// the same books query feeds both scans
-		const books = (json) =>
-			json.nodes.find((n) => n.name === 'Books: read open recurring invoices');
-		expect(books(dryRun).parameters).toEqual(books(daily).parameters);
-		// no open invoice: n8n hands the scan its empty placeholder, and the run still reports
-		expect([books(dryRun).alwaysOutputData, books(daily).alwaysOutputData]).toEqual([true, true]);
+		// the same books request feeds both scans, its answer's invoices one item each
+		const books = (json, part) =>
+			json.nodes.find((n) => n.name === `Books: read open recurring invoices: ${part}`);
+		expect(books(dryRun, 'request').parameters).toEqual(books(daily, 'request').parameters);
+		expect(books(daily, 'request').parameters.jsonOutput).toContain(
+			"operation: 'listOpenRecurringInvoices'",
+		);
+		for (const json of [dryRun, daily]) {
+			expect(books(json, 'invoices')).toMatchObject({
+				type: 'n8n-nodes-base.splitOut',
+				parameters: { fieldToSplitOut: 'invoices' },
+				// no open invoice: the scan gets an empty placeholder item, and the run still reports
+				alwaysOutputData: true,
+			});
+			expect(booksCalls(json).targets('Books: read open recurring invoices', 0)).toEqual([
+				scanOf(json).name,
+			]);
+		}
 		// tomorrow at the daily trigger's hour
 		const hour = daily.nodes.find((n) => n.type === 'n8n-nodes-base.scheduleTrigger').parameters
 			.rule.interval[0].triggerAtHour;
@@ -282,8 +294,8 @@ describe('auto-pay dry run', () => {
 describe('daily auto-pay', () => {
 	const daily = shipped('daily-auto-pay.json');
 	const node = (name) => daily.nodes.find((n) => n.name === name);
-	const targets = (name, output) =>
-		(daily.connections[name]?.main[output] ?? []).map((link) => link.node);
+	// a books call (its request, the call, its check) read as one step
+	const { targets } = booksCalls(daily);
 
 	test('an invoice paid in Stripe but open in the books is recorded in the books from Stripe', () => {
 		const scan = daily.nodes.find((n) => n.type === `${PACKAGE_NAME}.autoPayScan`).name;
