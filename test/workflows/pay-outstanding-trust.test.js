@@ -152,8 +152,9 @@ describe('Settings: what a token must say', () => {
 			agentTokenIssuer: fromSettings('agentTokenIssuer'),
 			agentTokenAudience: fromSettings('agentTokenAudience'),
 			maxTokenLifetimeMinutes: fromSettings('maxTokenLifetimeMinutes'),
-			// the books adapter's answer: a caller they do not know (an error) may pay nothing
-			caller: '={{ $json.error === null ? $json.caller : {} }}',
+			// the books adapter's answer as it comes (Authorize reads its caller, or its error: a
+			// caller the books do not know pays nothing); n8n's expressions may not name `caller`
+			caller: '={{ $json }}',
 			request: "={{ $('Settings').item.json.body }}",
 		});
 		// the books are asked about the token's subject, nothing the body says

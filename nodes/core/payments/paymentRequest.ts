@@ -226,15 +226,32 @@ export function checkPayerToken(
 	return { ok: true, kind, subject };
 }
 
+/**
+ * The caller the books answered for the token's subject: from the books adapter's `getCaller`
+ * answer (docs/books-api.md) its `caller`, or no caller when the books said no; any other object
+ * is the caller itself (a books API answering with the record). The workflow hands the whole
+ * answer in because n8n's expressions refuse to name a property `caller` (their sandbox treats
+ * it as Function.caller).
+ */
+export function callerOfBooksAnswer(answer: unknown): Caller {
+	if (answer === null || typeof answer !== 'object' || Array.isArray(answer)) return {};
+	const fields = answer as Record<string, unknown>;
+	if (fields.operation !== 'getCaller') return fields as Caller;
+	const caller = fields.caller;
+	if (fields.error != null || caller === null || typeof caller !== 'object') return {};
+	return caller as Caller;
+}
+
 /** Step 1: the caller may pay for this customer, in this way. */
 export function authorizePaymentRequest(input: {
 	token: PayerToken;
-	caller: Caller | null | undefined;
+	/** the caller's record, or the books adapter's getCaller answer (callerOfBooksAnswer) */
+	caller: unknown;
 	request: PaymentRequestBody | null | undefined;
 }): AuthorizedRequest | Refusal {
 	const token = checkPayerToken(input.token);
 	if (!token.ok) return token;
-	const caller = input.caller ?? {};
+	const caller = callerOfBooksAnswer(input.caller);
 	const request = input.request ?? {};
 	const callerId = textOrEmpty(caller.id);
 	const kind = caller.kind;

@@ -370,6 +370,37 @@ const invoice = (id, fields = {}) => ({
 	...fields,
 });
 
+describe("the books adapter's getCaller answer is read as the caller it names", () => {
+	const answer = (fields) => ({ operation: 'getCaller', ref: null, error: null, ...fields });
+	test('its caller is the caller: allowed as the record itself is', () => {
+		const viaAdapter = authorize(
+			answer({ caller: portalUser }),
+			{ payAll: true },
+			tokenOf('portal', portalUser.id),
+		);
+		expect(viaAdapter).toEqual(authorize(portalUser, { payAll: true }));
+		expect(viaAdapter.ok).toBe(true);
+	});
+	test.each([
+		[
+			'the books do not know the subject',
+			answer({ error: { code: 'not_found', message: 'No caller' } }),
+		],
+		[
+			'an error beside a caller',
+			answer({ error: { code: 'not_found', message: 'x' }, caller: portalUser }),
+		],
+		['an answer without a caller', answer({})],
+		['a caller that is not an object', answer({ caller: 'portal-501' })],
+	])('%s: refused as an unknown caller', (_, books) => {
+		expect(authorize(books, { payAll: true }, tokenOf('portal', portalUser.id))).toMatchObject({
+			ok: false,
+			httpStatus: 403,
+			code: 'UNKNOWN_CALLER',
+		});
+	});
+});
+
 describe('the guards before a payment is opened', () => {
 	test.each([
 		[{}, null],

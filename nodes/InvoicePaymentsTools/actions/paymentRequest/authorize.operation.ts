@@ -5,7 +5,7 @@ import {
 	authorizePaymentRequest,
 	DEFAULT_TOKEN_LIFETIME_MINUTES,
 } from '../../../core/payments/paymentRequest';
-import type { Caller, PaymentRequestBody } from '../../../core/payments/paymentRequest';
+import type { PaymentRequestBody } from '../../../core/payments/paymentRequest';
 import { fieldLabels, toNodeError } from '../../../shared/nodeErrors';
 import { asData, jsonParameter, textParameter } from '../../helpers/parameters';
 
@@ -58,7 +58,7 @@ const properties: INodeProperties[] = [
 		type: 'json',
 		default: '={{ $json }}',
 		description:
-			"The caller as the books know the token's subject: ID, kind (agent or portal), email, active (only true is active), customerId, canReceiveManualStripePayments, invoiceAccessLevel. An answer without an ID (the books did not know the token's subject) is refused.",
+			"The books' answer for the token's subject: the books adapter's Get Caller answer as it comes (its caller, or its error when the books do not know the subject), or the caller record itself: ID, kind (agent or portal), email, active (only true is active), customerId, canReceiveManualStripePayments, invoiceAccessLevel. An unknown caller is refused.",
 	},
 	{
 		displayName: 'Request',
@@ -129,7 +129,7 @@ export async function execute(
 					) as number,
 					nowSeconds,
 				},
-				caller: jsonParameter(this, 'caller', itemIndex, 'any') as Caller,
+				caller: jsonParameter(this, 'caller', itemIndex, 'any'),
 				request: request as PaymentRequestBody,
 			});
 			outputs[verdict.ok ? ALLOWED : REFUSED].push({
