@@ -1,0 +1,294 @@
+// @ts-check
+/**
+ * The QuickBooks Online and Xero books adapters (workflows/books/books-quickbooks.json,
+ * books-xero.json) in a real n8n 2.41.1, against the local QuickBooks and Xero servers this file
+ * starts on the loopback: n8n's own OAuth2 credential types imported with a ready token (n8n's
+ * CLI; the public API refuses `oauthTokenData`), the ledger's Data Tables made by the tables
+ * setup workflow under names of their own and filled with the demo ledger in each system's ids,
+ * the adapters published and called by a harness workflow with Execute Workflow (Run once with
+ * all items). Each answers the contract's scenario (test/core/books/contract-scenario.js) as the
+ * REST books do, ids mapped; money reaches the accounting system once: the first `succeeded`
+ * puts one Payment there, its repeat none, the full refund takes it back.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+import { CALLS, comparable, expectContract, STATE_CALL } from '../core/books/contract-scenario';
+import { startQuickBooksServer } from '../fakes/quickbooks-server';
+import { startXeroServer } from '../fakes/xero-server';
+import { comparableAcross, demoLedgerRows, idsOf } from './support/accounting-books';
+import { importAccountingCredentials } from './support/accounting-credentials';
+import { clients, loadState } from './support/clients';
+
+const state = loadState();
+const { n8n, books, request } = clients(state);
+const TODAY = '2026-03-10';
+const DIR = path.join(__dirname, '../../workflows/books');
+const TABLE_KEYS = [
+	'customersTable',
+	'invoicesTable',
+	'paymentsTable',
+	'mismatchesTable',
+	'callersTable',
+];
+
+const api = (method, route, body) =>
+	request(method, `${state.n8nUrl}/api/v1${route}`, {
+		headers: { 'X-N8N-API-KEY': state.apiKey },
+		body,
+	});
+/** @param {{ status: number, text: string, json: any }} res @param {string} what */
+const ok = (res, what) => {
+	if (res.status >= 300) throw new Error(`${what}: HTTP ${res.status} ${res.text.slice(0, 500)}`);
+	return res.json;
+};
+
+/** @type {string[]} */
+const created = [];
+/** Creates a workflow through the public API and publishes it (sub-workflows run published). */
+async function publish(json, what) {
+	const workflow = ok(
+		await api('POST', '/workflows', {
+			name: `e2e 17: ${json.name}`,
+			nodes: json.nodes,
+			connections: json.connections,
+			settings: { executionOrder: 'v1', callerPolicy: 'workflowsFromSameOwner' },
+		}),
+		`create ${what}`,
+	);
+	created.push(workflow.id);
+	const activated = ok(
+		await api('POST', `/workflows/${workflow.id}/activate`, {}),
+		`publish ${what}`,
+	);
+	await n8n.published(workflow.id, activated.versionId ?? workflow.versionId);
+	return workflow.id;
+}
+
+/** A shipped books workflow with its Settings values replaced by `settings`. */
+function shipped(file, settings) {
+	const json = JSON.parse(readFileSync(path.join(DIR, file), 'utf8'));
+	for (const assignment of json.nodes.find((n) => n.name === 'Settings').parameters.assignments
+		.assignments) {
+		if (assignment.name in settings) assignment.value = settings[assignment.name];
+	}
+	return json;
+}
+
+/**
+ * A caller of a books workflow as a process is one: a webhook's requests as items, n8n's Execute
+ * Workflow node running the workflow once with all of them (in the n8n server: the Data Tables
+ * module is not in `n8n execute`'s process). Returns a function from requests to answers.
+ */
+async function callerOf(workflowId) {
+	const hookPath = `e2e-17-books-call-${workflowId}`;
+	await publish(
+		{
+			name: `books call of ${workflowId}`,
+			nodes: [
+				{
+					id: 'books-call-webhook',
+					name: 'Books call',
+					type: 'n8n-nodes-base.webhook',
+					typeVersion: 2,
+					position: [0, 0],
+					webhookId: hookPath,
+					parameters: {
+						httpMethod: 'POST',
+						path: hookPath,
+						responseMode: 'responseNode',
+						options: {},
+					},
+				},
+				{
+					id: 'books-call-requests',
+					name: 'Requests',
+					type: 'n8n-nodes-base.code',
+					typeVersion: 2,
+					position: [220, 0],
+					parameters: {
+						jsCode: "return $('Books call').first().json.body.requests.map((json) => ({ json }));",
+					},
+				},
+				{
+					id: 'books-call-adapter',
+					name: 'Books',
+					type: 'n8n-nodes-base.executeWorkflow',
+					typeVersion: 1.2,
+					position: [440, 0],
+					parameters: {
+						source: 'database',
+						workflowId: { __rl: true, mode: 'id', value: workflowId },
+						mode: 'once',
+						options: { waitForSubWorkflow: true },
+					},
+				},
+				{
+					id: 'books-call-answers',
+					name: 'Answers',
+					type: 'n8n-nodes-base.respondToWebhook',
+					typeVersion: 1.1,
+					position: [660, 0],
+					parameters: {
+						respondWith: 'json',
+						responseBody:
+							'={{ JSON.stringify({ answers: $input.all().map((item) => item.json) }) }}',
+						options: {},
+					},
+				},
+			],
+			connections: {
+				'Books call': { main: [[{ node: 'Requests', type: 'main', index: 0 }]] },
+				Requests: { main: [[{ node: 'Books', type: 'main', index: 0 }]] },
+				Books: { main: [[{ node: 'Answers', type: 'main', index: 0 }]] },
+			},
+		},
+		`the caller of ${workflowId}`,
+	);
+	return async (requests) => {
+		const res = await request('POST', n8n.webhook(hookPath), {
+			body: { requests },
+			timeoutMs: 180_000,
+		});
+		return ok(res, `call ${workflowId}`).answers;
+	};
+}
+
+/**
+ * The ledger's five Data Tables under `prefix` names, made by the shipped tables setup workflow
+ * (no demo data), then filled with the demo ledger in the system's ids through n8n's API.
+ * @param {'quickbooks' | 'xero'} system @param {string} prefix
+ */
+async function ledgerTables(system, prefix) {
+	const names = Object.fromEntries(
+		TABLE_KEYS.map((key) => [key, `${prefix}_${key.replace(/Table$/, '')}`]),
+	);
+	const setup = await callerOf(
+		await publish(shipped('books-data-tables-setup.json', names), 'setup'),
+	);
+	const [made] = await setup([{ loadDemoData: false, today: TODAY }]);
+	expect(made.tables).toEqual(TABLE_KEYS.map((key) => names[key]));
+	const listed = ok(await api('GET', '/data-tables?limit=250'), 'data tables').data;
+	const idOf = (name) => listed.find((t) => t.name === name).id;
+	const demo = demoLedgerRows(system, TODAY);
+	const rows = {
+		paymentsTable: demo.payments,
+		invoicesTable: demo.statuses,
+		callersTable: demo.callers,
+	};
+	for (const [key, data] of Object.entries(rows)) {
+		ok(
+			await api('POST', `/data-tables/${idOf(names[key])}/rows`, { data, returnType: 'count' }),
+			`fill ${names[key]}`,
+		);
+	}
+	return names;
+}
+
+/** @type {Awaited<ReturnType<typeof startQuickBooksServer>>} */
+let qbo;
+/** @type {Awaited<ReturnType<typeof startXeroServer>>} */
+let xero;
+/** @type {Record<string, (requests: object[]) => Promise<any[]>>} */
+const adapters = {};
+
+beforeAll(async () => {
+	qbo = await startQuickBooksServer({
+		host: '127.0.0.1',
+		port: 0,
+		today: TODAY,
+		limits: 'documented',
+	});
+	xero = await startXeroServer({ host: '127.0.0.1', port: 0, today: TODAY, limits: 'documented' });
+	await importAccountingCredentials(state, {
+		quickBooksAccessToken: 'qbo_test_token',
+		xeroAccessToken: 'xero_test_token',
+	});
+	await books.call('POST', '/_reset', { seed: 'demo', today: TODAY });
+	adapters.rest = await callerOf(
+		await publish(shipped('books-rest.json', { booksApiUrl: state.booksUrl }), 'the REST adapter'),
+	);
+	adapters.quickbooks = await callerOf(
+		await publish(
+			shipped('books-quickbooks.json', {
+				baseUrl: qbo.url,
+				realmId: qbo.realmId,
+				...(await ledgerTables('quickbooks', 'e2e17_qbo')),
+			}),
+			'the QuickBooks adapter',
+		),
+	);
+	adapters.xero = await callerOf(
+		await publish(
+			shipped('books-xero.json', {
+				baseUrl: xero.url,
+				tenantId: xero.tenantId,
+				...(await ledgerTables('xero', 'e2e17_xero')),
+			}),
+			'the Xero adapter',
+		),
+	);
+}, 300_000);
+
+afterAll(async () => {
+	for (const id of created) {
+		await api('POST', `/workflows/${id}/deactivate`, {});
+		await api('DELETE', `/workflows/${id}`);
+	}
+	await qbo?.close();
+	await xero?.close();
+});
+
+test('QuickBooks and Xero answer the contract scenario as the REST books do, and move the money once', async () => {
+	const qboPayments = () => qbo.company().Payment.filter((p) => p.PrivateNote === 'pi_1');
+	/** QuickBooks' writes of the Payment: their request ids, in order */
+	const qboWrites = () =>
+		qbo.requests.filter(
+			(r) => r.method === 'POST' && /\/payment$/.test(r.path) && r.status === 200,
+		);
+	const xeroPayments = () => xero.organisation().Payments.filter((p) => p.Reference === 'pi_1');
+	/** @type {Record<string, any[][]>} */
+	const answers = { rest: [], quickbooks: [], xero: [] };
+	const call = async (requests) => {
+		answers.rest.push(await adapters.rest(requests));
+		for (const system of /** @type {const} */ (['quickbooks', 'xero'])) {
+			answers[system].push(await adapters[system](idsOf(system).toSystem(requests)));
+		}
+	};
+
+	await call(CALLS[0]);
+	expect(qboWrites()).toEqual([]);
+	await call(CALLS[1]);
+	// the first succeeded: one Payment linked to the invoice, under a request id
+	expect(qboPayments()).toEqual([
+		expect.objectContaining({
+			TotalAmt: 250,
+			Line: [{ Amount: 250, LinkedTxn: [{ TxnId: '2001', TxnType: 'Invoice' }] }],
+		}),
+	]);
+	expect(qboWrites().map((r) => r.requestid)).toEqual(['pay-1-2001-pi_1']);
+	expect(xeroPayments()).toEqual([expect.objectContaining({ Amount: 250, Status: 'AUTHORISED' })]);
+
+	await call(CALLS[2]);
+	// its repeat wrote nothing; the full refund deleted it, reopening the invoice
+	expect(qboWrites().map((r) => r.requestid)).toEqual(['pay-1-2001-pi_1', 'rev-1-2001-pi_1']);
+	expect(qboPayments()).toEqual([]);
+	expect(qbo.company().Invoice.find((i) => i.Id === '2001').Balance).toBe(250);
+	expect(xeroPayments()).toEqual([expect.objectContaining({ Status: 'DELETED' })]);
+	expect(xero.organisation().Payments.filter((p) => p.Reference === 'pi_1')).toHaveLength(1);
+
+	await call(STATE_CALL);
+	expectContract(answers.rest.slice(0, 3), expect);
+	for (const system of /** @type {const} */ (['quickbooks', 'xero'])) {
+		expectContract(idsOf(system).fromSystem(answers[system].slice(0, 3)), expect);
+		expect(comparable(comparableAcross(answers[system], system))).toEqual(
+			comparable(comparableAcross(answers.rest, system)),
+		);
+	}
+	expect(idsOf('quickbooks').fromSystem(answers.quickbooks[3][1].invoice)).toMatchObject({
+		id: 'inv-2001',
+		status: 'open',
+		paymentStatus: 'unpaid',
+		balance: '250.00',
+	});
+}, 600_000);
