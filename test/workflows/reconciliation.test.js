@@ -284,6 +284,7 @@ describe('the cursors', () => {
 		const started = {
 			'Cursors: where the last run stopped': itemsOf([
 				{
+					startedAt: '2026-12-07T11:59:00.000Z',
 					gateway360From: 'a',
 					gateway360To: '2026-12-07T12:00:00.000Z',
 					gateway360FirstRun: false,
@@ -306,6 +307,10 @@ describe('the cursors', () => {
 			stripeCursor: { created: 1_800_000_000, eventIds: ['evt_9'] },
 			gateway360ChangedTo: '2026-12-07T12:00:00.000Z',
 		});
+		// what the Run summary reads next
+		const [{ json: summary }] = await runCode('Run summary', SETTINGS, [{ json }]);
+		expect(summary).toMatchObject({ startedAt: '2026-12-07T11:59:00.000Z', anythingNew: false });
+		expect(summary.stripe).toMatchObject({ mode: 'events', eventsRead: 3 });
 		expect(json.cursors).toEqual({
 			stripe: data.stripeCursor,
 			gateway360ChangedTo: '2026-12-07T12:00:00.000Z',
