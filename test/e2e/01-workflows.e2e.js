@@ -9,7 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { clients, loadState } from './support/clients';
-import { BOOKS_ADAPTERS } from './support/stack';
+import { BOOKS_ADAPTERS, UNPUBLISHED_IN_STACK } from './support/stack';
 
 const state = loadState();
 const { n8n, request, stripe, books } = clients(state);
@@ -31,13 +31,17 @@ test('the shipped workflows and the books adapters they call are imported and pu
 		'Invoice payments: daily auto-pay',
 		'Invoice payments: pay outstanding invoices (portal and agents)',
 		'Invoice payments: payment status',
+		'Invoice payments: reconciliation',
 		'Invoice payments: web invoice with Pay Now',
 	]);
 	expect(state.workflows.map((w) => w.id).sort()).toEqual(shipped.map((w) => w.id).sort());
 	for (const workflow of shipped) {
 		const live = await n8n.workflow(workflow.id);
-		expect(live).toMatchObject({ name: workflow.name, active: true });
-		expect(live.activeVersionId).toBe(live.versionId);
+		// the reconciliation is imported, not published: its hourly schedule would run in the
+		// middle of other tests (test/e2e/support/stack.js); 20-reconciliation runs it by hand
+		const published = !UNPUBLISHED_IN_STACK.includes(workflow.id);
+		expect(live).toMatchObject({ name: workflow.name, active: published });
+		if (published) expect(live.activeVersionId).toBe(live.versionId);
 		// every node of the file is there, none replaced or dropped on import
 		expect(live.nodes.map((node) => node.name).sort()).toEqual(
 			workflow.nodes.map((node) => node.name).sort(),

@@ -27,6 +27,12 @@ const BOOKS_ADAPTERS = [
 	'books-data-tables.json',
 	'books-data-tables-setup.json',
 ];
+/**
+ * Shipped workflows the stack imports but leaves unpublished: the reconciliation's hourly
+ * schedule would record, in the middle of other tests, what they leave unrecorded on purpose;
+ * its own test (20-reconciliation) runs it by hand with `n8n execute`.
+ */
+const UNPUBLISHED_IN_STACK = ['invPayWf8Reconcile'];
 // Modules n8n provides to community packages (those strict lint allows): linked to n8n's copies.
 const PROVIDED_MODULES = ['n8n-workflow', 'luxon', 'zod', 'lodash', 'moment', 'p-limit'];
 
@@ -395,6 +401,7 @@ async function startStack({ stateFile }) {
 		log(`n8n ${state.n8nUrl} ready, owner signed in (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
 
 		for (const workflow of state.workflows) {
+			if (UNPUBLISHED_IN_STACK.includes(workflow.id)) continue;
 			const res = await fetch(`${state.n8nUrl}/api/v1/workflows/${workflow.id}/activate`, {
 				method: 'POST',
 				headers: { 'X-N8N-API-KEY': state.apiKey, 'content-type': 'application/json' },
@@ -426,6 +433,7 @@ module.exports = {
 	// building blocks, also for the queue-mode stack (test/scale)
 	PACKAGE_NAME,
 	BOOKS_ADAPTERS,
+	UNPUBLISHED_IN_STACK,
 	declaredNodeTypes,
 	ensureN8n,
 	freePort,
