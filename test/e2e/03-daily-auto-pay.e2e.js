@@ -17,7 +17,10 @@ const STATUS = 'invPayWf3Status';
 const TEAM = 'accounts@demo-services.example.com';
 
 async function scenario(prefix, emailSetting) {
-	for (const id of [AUTO_PAY, STATUS]) await n8n.setSettings(id, { emailSetting });
+	// the customer's failure email on the first failure: Silent First Retry off (on, the
+	// default, the first failure a retry follows is silent: e2e 18)
+	for (const id of [AUTO_PAY, STATUS])
+		await n8n.setSettings(id, { emailSetting, silentFirstRetry: false });
 	const { seed, today } = seedFor(prefix, state.timeZone, {
 		customers: [
 			{
