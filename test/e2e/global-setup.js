@@ -8,11 +8,15 @@
 const os = require('node:os');
 const path = require('node:path');
 
+const { CHROMIUM_PACKAGE } = require('./support/browser');
 const { clients, STATE_ENV } = require('./support/clients');
+const { ensureDebianPackages } = require('./support/debian-packages');
 const { killProcessesNow } = require('./support/processes');
 const { log, startStack } = require('./support/stack');
 
 module.exports = async function globalSetup() {
+	// the browser tests' Chromium: installed as root, or the run stops now with the command
+	ensureDebianPackages([CHROMIUM_PACKAGE], 'The browser tests need Chromium', log);
 	const stateFile = path.join(os.tmpdir(), `invoice-payments-e2e-${process.pid}.json`);
 	const state = await startStack({ stateFile });
 	process.env[STATE_ENV] = stateFile;

@@ -5,6 +5,9 @@ const { existsSync } = require('node:fs');
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
+/** Debian's chromium package, for ensureDebianPackages (the e2e run installs it first). */
+const CHROMIUM_PACKAGE = { name: 'chromium', present: () => existsSync(CHROMIUM) };
+
 async function launchChromium() {
 	if (!existsSync(CHROMIUM)) {
 		throw new Error(`Chromium is not installed at ${CHROMIUM}: apt-get install -y chromium`);
@@ -27,4 +30,4 @@ async function launchChromium() {
 	});
 }
 
-module.exports = { launchChromium };
+module.exports = { CHROMIUM_PACKAGE, launchChromium };

@@ -10,22 +10,10 @@ const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 
+const { asRoot, ensureDebianPackages, which } = require('../../e2e/support/debian-packages');
 const { startProcess, waitForLog } = require('../../e2e/support/processes');
 
 const DB = { user: 'n8n', database: 'n8n' };
-
-function which(command) {
-	try {
-		return (
-			execFileSync('bash', ['-c', `command -v ${command}`], { encoding: 'utf8' }).trim() || null
-		);
-	} catch {
-		return null;
-	}
-}
-
-/** Whether this process runs as root (PostgreSQL's programs refuse to). */
-const asRoot = () => process.getuid?.() === 0;
 
 /** The newest PostgreSQL server Debian installed (/usr/lib/postgresql/<major>/bin). */
 function postgresBinDir() {
@@ -38,24 +26,16 @@ function postgresBinDir() {
 	return majors.length ? path.join(root, majors[0], 'bin') : null;
 }
 
-/** apt-get install of what is missing; nothing when both are there (the common, fast case). */
+/** PostgreSQL and Redis from Debian's packages when missing (support/debian-packages.js). */
 function ensurePackages(log) {
-	const missing = [];
-	if (!postgresBinDir() || !which('psql')) missing.push('postgresql');
-	if (!which('redis-server')) missing.push('redis-server');
-	if (missing.length === 0) return;
-	if (!asRoot()) {
-		throw new Error(
-			`PostgreSQL and Redis are needed: sudo apt-get install -y ${missing.join(' ')}`,
-		);
-	}
-	log(`installing ${missing.join(', ')} from Debian's packages (apt-get)`);
-	const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-	const apt = (args) =>
-		execFileSync('apt-get', args, { env, stdio: ['ignore', 'ignore', 'pipe'], timeout: 600_000 });
-	// Package lists of a fresh machine may be missing or old: one update, then the install.
-	apt(['update', '-qq']);
-	apt(['install', '-y', '-qq', '--no-install-recommends', ...missing]);
+	ensureDebianPackages(
+		[
+			{ name: 'postgresql', present: () => postgresBinDir() !== null && which('psql') !== null },
+			{ name: 'redis-server', present: () => which('redis-server') !== null },
+		],
+		'PostgreSQL and Redis are needed',
+		log,
+	);
 	// Debian's images forbid starting services on install (policy-rc.d), and so do we: our own
 	// instances below use other ports and folders, whatever the system service does.
 }
