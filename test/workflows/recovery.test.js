@@ -103,6 +103,17 @@ test('the run report and the preview carry the recovery figures; the report name
 	);
 });
 
+test('the payment-status workflow composes a payment email with the recovery settings the daily run uses', () => {
+	// whichever records a status first (the run, or the Stripe webhook a moment before it)
+	// emails it: both must compose it alike (the silent first retry, the next try's day)
+	const status = read('payment-status.json');
+	const compose = (/** @type {any} */ workflow) =>
+		nodeOf(workflow, 'Compose payment emails').parameters.options;
+	expect(compose(status)).toEqual(compose(daily));
+	for (const field of ['retryPolicy', 'retryScheduleDays', 'silentFirstRetry'])
+		expect([field, settingsOf(status)[field]]).toEqual([field, settingsOf(daily)[field]]);
+});
+
 describe('the end action on RETRIES_EXHAUSTED', () => {
 	const FILTER = 'Retries exhausted: an end action?';
 	const SWITCH = 'Which end action?';
