@@ -9,9 +9,9 @@
 # (12111), LOCAL_SMTP_PORT (2525), LOCAL_SMTP_HTTP_PORT (8025), LOCAL_BOOKS_PORT (4010),
 # LOCAL_GATEWAY360_PORT (12112),
 # BOOKS_API_TOKEN, DEMO_TIME_ZONE (the machine's), N8N_DEMO_EMAIL, N8N_DEMO_PASSWORD,
-# N8N_LOCAL_DIR (.n8n-local in the repository), N8N_WORKFLOWS_DIR (workflows/), DEMO_BOOKS (rest:
-# the demo REST books; tables: n8n Data Tables, loaded with the same demo books on every start),
-# and the cache's (scripts/lib/n8n-cache.sh).
+# N8N_LOCAL_DIR (.n8n-local in the repository), N8N_WORKFLOWS_DIR (workflows/), DEMO_BOOKS (tables,
+# the default: the books in n8n Data Tables, loaded with the demo books on every start; rest: the
+# demo REST books API), and the cache's (scripts/lib/n8n-cache.sh).
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -31,9 +31,10 @@ DEMO_EMAIL="${N8N_DEMO_EMAIL:-demo@example.com}"
 DEMO_PASSWORD="${N8N_DEMO_PASSWORD:-Demo-Payments-1}"
 LOCAL_DIR="${N8N_LOCAL_DIR:-$REPO/.n8n-local}"
 WORKFLOWS_DIR="${N8N_WORKFLOWS_DIR:-$REPO/workflows}"
-DEMO_BOOKS="${DEMO_BOOKS:-rest}"
+DEMO_BOOKS="${DEMO_BOOKS:-tables}"
 # The books adapters imported beside the processes (docs/books-api.md): the processes call the
-# one their Settings → booksWorkflowId names.
+# one their Settings → booksWorkflowId names. Every process reaches the books only through it, so
+# the embedded default is n8n's own Data Tables; DEMO_BOOKS=rest keeps the demo REST books.
 BOOKS_ADAPTERS=(books-rest.json books-data-tables.json books-data-tables-setup.json)
 case "$DEMO_BOOKS" in
 rest) BOOKS_WORKFLOW_ID='invPayBooksRest' ;;
@@ -52,7 +53,7 @@ for arg in "$@"; do
 	case "$arg" in
 	--fresh) FRESH=1 ;;
 	-h | --help)
-		sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+		sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 		exit 0
 		;;
 	*)
@@ -375,8 +376,10 @@ What to try:
   - Log in, open the imported workflows (Overview) or create one: the package's nodes are
     ${NODE_TYPES//$PACKAGE_NAME./}.
   - Stripe nodes: credential "Stripe (local test server)"; e.g. Stripe Invoice Payment > Fee > Preview.
-  - The books: HTTP Request, GET http://127.0.0.1:$BOOKS_PORT/invoices, Authentication "Generic
-    Credential Type" > "Header Auth" > "Books API (demo)" (contract: docs/books-api.md).
+  - The books (DEMO_BOOKS=tables): Overview > Data tables, the invoice_payments_* tables (edit the
+    invoices and customers there); DEMO_BOOKS=rest: HTTP Request, GET http://127.0.0.1:$BOOKS_PORT/invoices,
+    credential "Books API (demo)" (Header Auth). Contract: docs/books-api.md.
+  - Run "Invoice payments: daily auto-pay" (Run auto-pay now) after "customer mapping sync".
   - Send Email with credential "Local SMTP sink"; read the mail at http://127.0.0.1:$SMTP_HTTP_PORT/messages.
 
 Ctrl-C stops n8n and the local stack. n8n's log follows.

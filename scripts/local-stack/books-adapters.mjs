@@ -119,7 +119,24 @@ async function loadDemoTables(setupId, auth) {
 		return json;
 	} finally {
 		await call('POST', `/api/v1/workflows/${harness.id}/deactivate`, { apiKey: auth.apiKey });
-		await call('DELETE', `/api/v1/workflows/${harness.id}`, { apiKey: auth.apiKey });
+		await removeWhenUnpublished(harness.id, auth);
+	}
+}
+
+/**
+ * Deletes a workflow once n8n has unpublished it: 2.x unpublishes through an outbox too, and
+ * answers 409 "still being unpublished" to a delete that comes before.
+ */
+async function removeWhenUnpublished(id, { apiKey }) {
+	const deadline = Date.now() + 30_000;
+	for (;;) {
+		try {
+			await call('DELETE', `/api/v1/workflows/${id}`, { apiKey });
+			return;
+		} catch (error) {
+			if (!/HTTP 409/.test(String(error.message)) || Date.now() > deadline) throw error;
+			await sleep(300);
+		}
 	}
 }
 
