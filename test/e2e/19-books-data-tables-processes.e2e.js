@@ -1,0 +1,336 @@
+// @ts-check
+/**
+ * The processes on the n8n Data Tables books (what `npm start` runs by default): the daily
+ * auto-pay and the payment-status workflow with their Settings → booksWorkflowId switched to the
+ * Data Tables adapter (invPayBooksTables, published by the stack beside the REST one), the
+ * tables made and loaded by the setup workflow (its demo books, then this file's own customers
+ * and invoices added through n8n's API), and the tables read back through n8n's API after each
+ * run: the payments recorded, the invoices paid or failed, a refund reopening its invoice.
+ * Data Tables exist only inside the n8n server, so the daily run is started there (as the
+ * editor's "Run auto-pay now" does), not with `n8n execute`. Afterwards both workflows point at
+ * the REST books again, as every other file expects.
+ */
+import { clients, loadState } from './support/clients';
+import { mails, settle } from './support/settle';
+import { seededCustomer, seedFor } from './support/seed';
+
+const state = loadState();
+const c = clients(state);
+const { n8n, stripe, smtp, request, waitFor } = c;
+const AUTO_PAY = 'invPayWf2AutoPay';
+const STATUS = 'invPayWf3Status';
+const TABLES_ADAPTER = 'invPayBooksTables';
+const SETUP = 'invPayBooksSetup';
+const P = 'dtp';
+const TEAM = 'accounts@demo-services.example.com';
+const TABLES = {
+	customers: 'invoice_payments_customers',
+	invoices: 'invoice_payments_invoices',
+	payments: 'invoice_payments_payments',
+};
+
+/** @param {string} method @param {string} route @param {unknown} [body] */
+const api = async (method, route, body) => {
+	const res = await request(method, `${state.n8nUrl}/api/v1${route}`, {
+		headers: { 'X-N8N-API-KEY': state.apiKey },
+		body,
+	});
+	if (res.status >= 300) throw new Error(`${method} ${route}: HTTP ${res.status} ${res.text}`);
+	return res.json;
+};
+
+/** @type {Record<string, string>} table name → id */
+let tableIds = {};
+/** @param {keyof typeof TABLES} table @returns {Promise<any[]>} this file's rows of a table */
+async function rowsOf(table) {
+	const rows = [];
+	let cursor = null;
+	do {
+		const page = await api(
+			'GET',
+			`/data-tables/${tableIds[TABLES[table]]}/rows?limit=250${cursor ? `&cursor=${cursor}` : ''}`,
+		);
+		rows.push(...page.data);
+		cursor = page.nextCursor ?? null;
+	} while (cursor);
+	const key = { customers: 'customerId', invoices: 'invoiceId', payments: 'invoiceId' }[table];
+	return rows.filter((row) => String(row[key]).startsWith(`${P}-`));
+}
+/** @param {string} id */
+const invoiceRow = async (id) => (await rowsOf('invoices')).find((row) => row.invoiceId === id);
+
+/** What the two workflows' Settings held before, restored afterwards. */
+const before = {};
+const harnesses = [];
+
+const { seed, today } = seedFor(P, state.timeZone, {
+	customers: [
+		{ key: 'c1', name: 'Tables Paying Ltd' },
+		{ key: 'c2', name: 'Tables Declined Ltd' },
+	],
+	invoices: [
+		{ key: 'i1', customer: 'c1', total: '180.00', due: -1 },
+		{ key: 'i2', customer: 'c2', total: '64.50', due: 0 },
+		{ key: 'i3', customer: 'c1', total: '30.00', due: 7 },
+	],
+});
+
+/** Runs the setup workflow in the server, as a process calls an adapter: Execute Workflow. */
+async function loadDemoTables() {
+	const hookPath = `e2e-19-books-setup-${Date.now()}`;
+	const created = await api('POST', '/workflows', {
+		name: 'e2e 19: load the demo books into Data Tables',
+		nodes: [
+			{
+				id: 'setup-webhook',
+				name: 'Load',
+				type: 'n8n-nodes-base.webhook',
+				typeVersion: 2,
+				position: [0, 0],
+				webhookId: hookPath,
+				parameters: { httpMethod: 'POST', path: hookPath, responseMode: 'lastNode', options: {} },
+			},
+			{
+				id: 'setup-request',
+				name: 'Request',
+				type: 'n8n-nodes-base.set',
+				typeVersion: 3.4,
+				position: [220, 0],
+				parameters: {
+					mode: 'raw',
+					jsonOutput: JSON.stringify({ loadDemoData: true, today }),
+					options: {},
+				},
+			},
+			{
+				id: 'setup-call',
+				name: 'Setup',
+				type: 'n8n-nodes-base.executeWorkflow',
+				typeVersion: 1.2,
+				position: [440, 0],
+				parameters: {
+					source: 'database',
+					workflowId: { __rl: true, mode: 'id', value: SETUP },
+					mode: 'once',
+					options: { waitForSubWorkflow: true },
+				},
+			},
+		],
+		connections: {
+			Load: { main: [[{ node: 'Request', type: 'main', index: 0 }]] },
+			Request: { main: [[{ node: 'Setup', type: 'main', index: 0 }]] },
+		},
+		settings: { executionOrder: 'v1' },
+	});
+	harnesses.push(created.id);
+	const activated = await api('POST', `/workflows/${created.id}/activate`, {});
+	await n8n.published(created.id, activated.versionId ?? created.versionId);
+	const res = await request('POST', n8n.webhook(hookPath), { body: {}, timeoutMs: 120_000 });
+	if (res.status !== 200) throw new Error(`setup: HTTP ${res.status} ${res.text}`);
+	return res.json;
+}
+
+/** Starts a workflow's manual trigger in the n8n server and waits for the execution's end. */
+async function runInServer(workflowId, trigger) {
+	const started = await request('POST', `${state.n8nUrl}/rest/workflows/${workflowId}/run`, {
+		headers: { cookie: state.cookie },
+		body: { triggerToStartFrom: { name: trigger } },
+		timeoutMs: 60_000,
+	});
+	const executionId = started.json?.data?.executionId;
+	if (started.status !== 200 || !executionId)
+		throw new Error(`run ${workflowId}: HTTP ${started.status} ${started.text.slice(0, 500)}`);
+	return waitFor(
+		`execution ${executionId} of ${workflowId}`,
+		async () => {
+			const execution = await api('GET', `/executions/${executionId}?includeData=true`);
+			return ['success', 'error', 'crashed', 'canceled'].includes(execution.status)
+				? execution
+				: null;
+		},
+		{ timeoutMs: 120_000, intervalMs: 500 },
+	);
+}
+
+beforeAll(async () => {
+	for (const id of [AUTO_PAY, STATUS]) {
+		const workflow = await n8n.workflow(id);
+		before[id] = Object.fromEntries(
+			workflow.nodes
+				.find((n) => n.name === 'Settings')
+				.parameters.assignments.assignments.filter((a) =>
+					['booksWorkflowId', 'emailSetting', 'silentFirstRetry'].includes(a.name),
+				)
+				.map((a) => [a.name, a.value]),
+		);
+		await n8n.setSettings(id, {
+			booksWorkflowId: TABLES_ADAPTER,
+			emailSetting: 'successesAndFailures',
+			silentFirstRetry: false,
+		});
+	}
+	const ready = await loadDemoTables();
+	expect(ready).toMatchObject({ demoDataLoaded: true, today });
+	const listed = (await api('GET', '/data-tables?limit=100')).data;
+	tableIds = Object.fromEntries(listed.map((t) => [t.name, t.id]));
+	// this file's customers and invoices, as rows of the tables the setup made
+	await api('POST', `/data-tables/${tableIds[TABLES.customers]}/rows`, {
+		returnType: 'count',
+		data: seed.customers.map((customer) => ({
+			customerId: customer.id,
+			name: customer.name,
+			email: customer.email,
+			phone: customer.phone,
+			addressLine1: customer.address.line1,
+			addressCity: customer.address.city,
+			addressPostalCode: customer.address.postalCode,
+			addressCountry: customer.address.country,
+			accountsEmail: customer.accountsEmail,
+			accountsCcEmail: customer.accountsCcEmail,
+			stripeCustomerId: null,
+		})),
+	});
+	await api('POST', `/data-tables/${tableIds[TABLES.invoices]}/rows`, {
+		returnType: 'count',
+		data: seed.invoices.map((invoice) => ({
+			invoiceId: invoice.id,
+			number: invoice.number,
+			customerId: invoice.customerId,
+			currency: invoice.currency,
+			total: invoice.total,
+			balance: invoice.balance,
+			createdOn: invoice.createdAt,
+			dueDate: invoice.dueDate,
+			recurringInvoiceId: invoice.recurringInvoiceId,
+			status: invoice.status,
+			paymentStatus: invoice.paymentStatus,
+			sentToProvider: invoice.sentToProvider,
+		})),
+	});
+	for (const [key, method] of [
+		['c1', 'pm_card_visa'],
+		['c2', 'pm_card_chargeCustomerFail'],
+	]) {
+		const customer = seededCustomer(seed, `${P}-${key}`);
+		await stripe.createCustomer({
+			name: customer.name,
+			email: customer.email,
+			metadata: { books_customer_id: customer.id },
+			defaultPaymentMethod: method,
+		});
+	}
+	await smtp.clear();
+}, 240_000);
+
+afterAll(async () => {
+	for (const id of [AUTO_PAY, STATUS]) if (before[id]) await n8n.setSettings(id, before[id]);
+	for (const id of harnesses) {
+		await api('POST', `/workflows/${id}/deactivate`, {});
+		// n8n 2.x unpublishes a moment after it answered
+		await waitFor(
+			`workflow ${id} deleted`,
+			async () =>
+				(
+					await request('DELETE', `${state.n8nUrl}/api/v1/workflows/${id}`, {
+						headers: { 'X-N8N-API-KEY': state.apiKey },
+					})
+				).status !== 409,
+			{ timeoutMs: 30_000, intervalMs: 300 },
+		);
+	}
+}, 120_000);
+
+test('the daily auto-pay on the Data Tables books: charged, recorded in the tables, emailed, one adapter call per books step', async () => {
+	const execution = await runInServer(AUTO_PAY, 'Run auto-pay now');
+	expect(execution.status).toBe('success');
+	const runData = execution.data.resultData.runData;
+	for (const step of [
+		'Books: read open recurring invoices',
+		'Books: record the payment',
+		'Books: read the customer',
+	])
+		expect([step, runData[step].length]).toEqual([step, 1]);
+	const [charge, skipped] = runData['Auto-Pay Scan'][0].data.main;
+	expect(charge.map((item) => item.json.id).filter((id) => id.startsWith(P))).toEqual([
+		`${P}-i1`,
+		`${P}-i2`,
+	]);
+	expect(
+		skipped.filter((item) => item.json.id === `${P}-i3`).map((item) => item.json.autoPay.reason),
+	).toEqual(['NOT_DUE_YET']);
+	await settle(c);
+
+	// the tables after the run (and the Stripe webhook's records of the same payments)
+	const payments = await rowsOf('payments');
+	expect(payments.map((row) => [row.invoiceId, row.status, row.amount]).sort()).toEqual([
+		[`${P}-i1`, 'succeeded', '180.00'],
+		[`${P}-i2`, 'failed', '64.50'],
+	]);
+	for (const row of payments) {
+		const record = JSON.parse(row.record);
+		expect(row.recordKey).toBe(`${row.invoiceId} ${row.paymentId}`);
+		expect(record.paymentId).toMatch(/^pi_/);
+		expect(record.history.map((h) => h.status)).toContain(row.status);
+	}
+	expect(await invoiceRow(`${P}-i1`)).toMatchObject({
+		status: 'paid',
+		paymentStatus: 'paid',
+		balance: '0.00',
+	});
+	expect(await invoiceRow(`${P}-i2`)).toMatchObject({
+		status: 'open',
+		paymentStatus: 'failed',
+		balance: '64.50',
+	});
+	expect(await invoiceRow(`${P}-i3`)).toMatchObject({
+		status: 'open',
+		paymentStatus: 'unpaid',
+		balance: '30.00',
+	});
+
+	const messages = await mails(smtp, 3);
+	const subjects = messages.map((m) => m.subject);
+	expect(subjects).toEqual(
+		expect.arrayContaining([
+			`Payment Confirmation: invoice ${P.toUpperCase()}-I1`,
+			`Payment Failure: invoice ${P.toUpperCase()}-I2`,
+		]),
+	);
+	expect(subjects.filter((s) => s.includes(`${P.toUpperCase()}-I`))).toHaveLength(2);
+	const report = messages.find((m) => m.subject.startsWith('Auto-pay run'));
+	expect([...report.envelope.to]).toEqual([TEAM]);
+	expect(report.text).toContain(`- ${P}-i3 - NOT_DUE_YET`);
+}, 240_000);
+
+test('the payment-status webhook on the Data Tables books: a full refund in Stripe reopens the invoice in the tables', async () => {
+	const [paid] = (await rowsOf('payments')).filter((row) => row.invoiceId === `${P}-i1`);
+	const since = new Date().toISOString();
+	await smtp.clear();
+	const res = await request('POST', `${state.stripeUrl}/v1/refunds`, {
+		headers: {
+			authorization: `Bearer ${state.credentials.invPayStripeDemo.data.secretKey}`,
+			'content-type': 'application/x-www-form-urlencoded',
+		},
+		body: new URLSearchParams({ payment_intent: paid.paymentId }).toString(),
+	});
+	expect(res.status).toBe(200);
+	await settle(c);
+	const executions = (await n8n.executions(STATUS)).filter((e) => e.startedAt >= since);
+	expect(executions.length).toBeGreaterThan(0);
+	expect(executions.map((e) => e.status)).toEqual(executions.map(() => 'success'));
+
+	const [refunded] = (await rowsOf('payments')).filter((row) => row.invoiceId === `${P}-i1`);
+	expect(refunded).toMatchObject({ paymentId: paid.paymentId, status: 'refunded' });
+	expect(JSON.parse(refunded.record).refund).toMatchObject({
+		amountRefunded: { amount: '180.00' },
+	});
+	expect(await invoiceRow(`${P}-i1`)).toMatchObject({
+		status: 'open',
+		paymentStatus: 'unpaid',
+		balance: '180.00',
+	});
+	// a refund is recorded, nobody is emailed
+	expect(
+		(await smtp.messages()).filter((m) => m.subject.includes(`${P.toUpperCase()}-I1`)),
+	).toEqual([]);
+}, 240_000);
