@@ -1,3 +1,4 @@
+// @ts-check
 // The fake's events list as Stripe documents it (https://docs.stripe.com/api/events/list,
 // https://docs.stripe.com/webhooks/process-undelivered-events), the 30 days it keeps events, and
 // disputes (https://docs.stripe.com/api/disputes/object).
@@ -17,9 +18,9 @@ async function startReceiver(status) {
 			res.end();
 		});
 	});
-	await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+	await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
 	return {
-		url: `http://127.0.0.1:${server.address().port}/hook`,
+		url: `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (server.address()).port}/hook`,
 		close: () => new Promise((resolve) => server.close(resolve)),
 	};
 }

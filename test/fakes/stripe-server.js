@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 /**
  * A local, in-memory, Stripe-compatible HTTP server for tests (the API of stripe@23).
@@ -183,6 +184,30 @@ function newStats() {
 	};
 }
 
+/**
+ * @typedef {object} StripeServerOptions
+ * @property {string[]} [secretKeys] Bearer (or Basic) keys accepted; others -> 401
+ * @property {number | [number, number]} [latencyMs] fixed, or a [min, max] range per request
+ * @property {string | Record<string, number>} [limits] 'live' | 'sandbox' | {global, endpoint,
+ *   search, paymentIntentUpdatesPerHour}
+ * @property {number} [rateLimitPerSecond]
+ * @property {boolean} [webhookDelivery]
+ * @property {number} [searchLagMs]
+ * @property {number} [port]
+ * @property {string} [host]
+ * @property {number} [webhookAttempts]
+ * @property {number} [webhookRetryDelayMs]
+ * @property {number} [webhookTimeoutMs]
+ */
+
+/**
+ * @typedef {object} SeedOptions
+ * @property {number | Array<Record<string, any>>} [customers] a count, or createCustomer params
+ * @property {Array<Record<string, any>>} [paymentIntents] {customer, amount, currency, status,
+ *   metadata, created, paymentMethod}
+ */
+
+/** @param {StripeServerOptions} [options] */
 async function startStripeServer(options = {}) {
 	const opts = {
 		secretKeys: ['sk_test_fake'],
@@ -210,6 +235,7 @@ async function startStripeServer(options = {}) {
 		store,
 		ledger: new payments.Ledger(),
 		/** Issuer declines forced on the next charges (DECLINES keys), e.g. a transient processing error. */
+		/** @type {string[]} */
 		forcedDeclines: [],
 		options: { searchLagMs: opts.searchLagMs },
 		baseUrl: '',
@@ -241,6 +267,7 @@ async function startStripeServer(options = {}) {
 		},
 	};
 
+	/** @type {number | [number, number]} */
 	let latencyMs = opts.latencyMs;
 	let latencyOn = null; // null = every /v1 request; else only this route ('POST /v1/payment_intents')
 	const limits = new RateLimits(opts.limits);
@@ -543,6 +570,7 @@ async function startStripeServer(options = {}) {
 		emit(type, object) {
 			return snapshot(fake.emit(type, object, null));
 		},
+		/** @param {Record<string, any>} [params] */
 		createCustomer(params = {}) {
 			const { created, defaultPaymentMethod, ...stripeParams } = params;
 			if (defaultPaymentMethod) {
@@ -551,6 +579,7 @@ async function startStripeServer(options = {}) {
 			}
 			return fake.quietly(() => snapshot(createCustomer(fake, stripeParams, null, { created })));
 		},
+		/** @param {SeedOptions} [options] */
 		seed({ customers = [], paymentIntents = [] } = {}) {
 			const customerSpecs =
 				typeof customers === 'number'
@@ -566,9 +595,17 @@ async function startStripeServer(options = {}) {
 				),
 			};
 		},
+		/**
+		 * @param {string} id
+		 * @param {{paymentMethod?: string}} [opts]
+		 */
 		completeCheckoutSession(id, { paymentMethod } = {}) {
 			return snapshot(sessions.completeCheckoutSession(fake, id, { paymentMethod }));
 		},
+		/**
+		 * @param {string} id
+		 * @param {{paymentMethod?: string}} [opts]
+		 */
 		completePortalSession(id, { paymentMethod } = {}) {
 			return snapshot(sessions.completePortalSession(fake, id, { paymentMethod }));
 		},
@@ -605,6 +642,7 @@ async function startStripeServer(options = {}) {
 	};
 
 	const truthy = (v) => v === true || v === 'true';
+	/** @type {Array<[string, RegExp, (body: any, id: string) => any]>} */
 	const TEST_ROUTES = [
 		[
 			'GET',
@@ -768,12 +806,13 @@ async function startStripeServer(options = {}) {
 
 	await new Promise((resolve, reject) => {
 		server.once('error', reject);
-		server.listen(opts.port, opts.host, resolve);
+		server.listen(opts.port, opts.host, () => resolve(undefined));
 	});
-	const { port } = server.address();
+	const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
 	fake.baseUrl = `http://${opts.host}:${port}`;
 	api.url = fake.baseUrl;
 
+	/** @type {Promise<void> | undefined} */
 	let closing;
 	function close() {
 		if (!closing) {
@@ -790,14 +829,21 @@ async function startStripeServer(options = {}) {
 	return api;
 }
 
+/**
+ * @param {string[]} argv
+ * @returns {StripeServerOptions}
+ */
 function parseArgs(argv) {
-	const options = { secretKeys: [] };
+	/** @type {StripeServerOptions} */
+	const options = {};
+	/** @type {string[]} */
+	const secretKeys = [];
 	for (let i = 0; i < argv.length; i++) {
 		const arg = argv[i];
 		const next = () => argv[++i];
 		if (arg === '--port') options.port = Number(next());
 		else if (arg === '--host') options.host = next();
-		else if (arg === '--secret-key') options.secretKeys.push(next());
+		else if (arg === '--secret-key') secretKeys.push(next());
 		else if (arg === '--latency') options.latencyMs = Number(next());
 		else if (arg === '--rate-limit') options.rateLimitPerSecond = Number(next());
 		else if (arg === '--limits') options.limits = next();
@@ -805,7 +851,7 @@ function parseArgs(argv) {
 		else if (arg === '--no-webhooks') options.webhookDelivery = false;
 		else throw new Error(`Unknown argument: ${arg}`);
 	}
-	if (options.secretKeys.length === 0) delete options.secretKeys;
+	if (secretKeys.length > 0) options.secretKeys = secretKeys;
 	return options;
 }
 

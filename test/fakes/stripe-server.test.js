@@ -1,3 +1,4 @@
+// @ts-check
 import { spawn } from 'node:child_process';
 import http from 'node:http';
 import path from 'node:path';
@@ -36,9 +37,9 @@ async function startReceiver(statuses = []) {
 			res.end();
 		});
 	});
-	await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+	await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
 	return {
-		url: `http://127.0.0.1:${server.address().port}/hook`,
+		url: `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (server.address()).port}/hook`,
 		received,
 		close: () => new Promise((resolve) => server.close(resolve)),
 	};
@@ -643,6 +644,7 @@ describe('fake Stripe API', () => {
 					],
 				})
 			).body;
+			/** @returns {RequestInit} */
 			const form = (fields) => ({
 				method: 'POST',
 				redirect: 'manual',
@@ -1237,7 +1239,9 @@ describe('webhook delivery', () => {
 			'payment_intent.created',
 			'payment_intent.succeeded',
 		]);
-		expect(events.every((e) => e.data.object.id === pi.id)).toBe(true);
+		expect(
+			events.every((e) => /** @type {Stripe.PaymentIntent} */ (e.data.object).id === pi.id),
+		).toBe(true);
 		expect(() =>
 			Stripe.webhooks.constructEvent(
 				receiver.received[0].body,

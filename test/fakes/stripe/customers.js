@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 /**
  * Customers: create / update / delete with events, the automatic payment method
@@ -81,6 +82,12 @@ function validateSimpleFields(params) {
 }
 
 /** POST /v1/customers; `created` backdates set-up data. */
+/**
+ * @param {any} fake
+ * @param {Record<string, any>} params
+ * @param {any} ctx
+ * @param {{created?: number}} [opts]
+ */
 function createCustomer(fake, params, ctx, { created } = {}) {
 	const fields = validateSimpleFields(params);
 	const metadata = mergeMetadata({}, params.metadata);

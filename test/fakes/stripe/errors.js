@@ -1,11 +1,12 @@
+// @ts-check
 'use strict';
 /** Stripe's error answers: `{error: {type, code, decline_code, message, param, ...}}`. */
 
 class StripeApiError extends Error {
 	/**
 	 * @param {number} status HTTP status
-	 * @param {object} fields the `error` object's fields (type, code, param, ...)
-	 * @param {object} [opts] `committed`: the endpoint ran, so Stripe keeps the answer for the
+	 * @param {Record<string, any>} fields the `error` object's fields (type, code, param, ...)
+	 * @param {{committed?: boolean}} [opts] `committed`: the endpoint ran, so Stripe keeps the answer for the
 	 *   idempotency key (card errors); validation errors are not kept.
 	 */
 	constructor(status, fields, { committed = false } = {}) {
@@ -15,6 +16,7 @@ class StripeApiError extends Error {
 		this.committed = committed;
 	}
 
+	/** @param {string} [requestId] */
 	body(requestId) {
 		const error = { ...this.fields };
 		for (const key of Object.keys(error)) if (error[key] === undefined) delete error[key];
@@ -25,6 +27,10 @@ class StripeApiError extends Error {
 	}
 }
 
+/**
+ * @param {string} message
+ * @param {{param?: string, code?: string, status?: number}} [opts]
+ */
 function invalidRequest(message, { param, code, status = 400 } = {}) {
 	return new StripeApiError(status, { type: 'invalid_request_error', code, param, message });
 }
@@ -33,6 +39,11 @@ function missingParam(param) {
 	return invalidRequest(`Missing required param: ${param}.`, { param, code: 'parameter_missing' });
 }
 
+/**
+ * @param {string} resource
+ * @param {string} id
+ * @param {string} [param]
+ */
 function noSuch(resource, id, param) {
 	return invalidRequest(`No such ${resource}: '${id}'`, {
 		param,
@@ -45,6 +56,7 @@ function unexpectedState(message, code = 'payment_intent_unexpected_state') {
 	return invalidRequest(message, { code });
 }
 
+/** @param {Record<string, any>} fields */
 function cardError(fields) {
 	return new StripeApiError(402, { type: 'card_error', ...fields }, { committed: true });
 }

@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 /**
  * What the events list keeps, and disputes (the one kind of event the fake makes only on demand).
@@ -32,7 +33,7 @@ function retrieveEvent(fake, id) {
 
 /** Moves events (all, or those of `ids`) `seconds` back in time; returns how many moved. */
 function ageEvents(fake, seconds, ids) {
-	const wanted = ids ? new Set([].concat(ids)) : null;
+	const wanted = ids ? new Set(/** @type {string[]} */ ([]).concat(ids)) : null;
 	let moved = 0;
 	for (const event of fake.store.table('event').values()) {
 		if (wanted && !wanted.has(event.id)) continue;
@@ -57,6 +58,11 @@ function forgetOldEvents(fake) {
 }
 
 /** A customer disputes the PaymentIntent's charge: `charge.dispute.created`. */
+/**
+ * @param {any} fake
+ * @param {string} paymentIntentId
+ * @param {{reason?: string, amount?: number}} [opts] amount: the whole charge if absent
+ */
 function createDispute(fake, paymentIntentId, { reason = 'fraudulent', amount } = {}) {
 	const intent = fake.store.require('payment_intent', paymentIntentId);
 	const charge = fake.store.get('charge', intent.latest_charge);

@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 /**
  * Stripe's form encoding: `a[b][0][c]=v`, `expand[]=x`, `expand[0]=x` (as stripe-node sends).

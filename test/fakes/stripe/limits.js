@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 /**
  * Stripe's documented rate limits (https://docs.stripe.com/rate-limits, as of 2026), enforced
@@ -65,6 +66,14 @@ class Window {
 }
 
 class RateLimits {
+	// each replaced by set()
+	global = new Window(SECOND_MS);
+	search = new Window(SECOND_MS);
+	/** @type {Map<string, Window>} */
+	endpoints = new Map();
+	/** @type {Map<string, Window>} */
+	paymentIntents = new Map();
+
 	constructor(spec) {
 		this.set(spec);
 	}
@@ -92,19 +101,22 @@ class RateLimits {
 	 */
 	admit(endpoint, paymentIntent, now) {
 		const { limits } = this;
+		/** @type {Array<[keyof typeof REASONS, Window, number]>} */
 		const windows = [['global', this.global, limits.global]];
-		if (!this.endpoints.has(endpoint)) this.endpoints.set(endpoint, new Window(SECOND_MS));
-		windows.push(['endpoint', this.endpoints.get(endpoint), limits.endpoint]);
+		let endpointWindow = this.endpoints.get(endpoint);
+		if (!endpointWindow) {
+			endpointWindow = new Window(SECOND_MS);
+			this.endpoints.set(endpoint, endpointWindow);
+		}
+		windows.push(['endpoint', endpointWindow, limits.endpoint]);
 		if (isSearch(endpoint)) windows.push(['search', this.search, limits.search]);
 		if (paymentIntent && limits.paymentIntentUpdatesPerHour > 0) {
-			if (!this.paymentIntents.has(paymentIntent)) {
-				this.paymentIntents.set(paymentIntent, new Window(HOUR_MS));
+			let paymentIntentWindow = this.paymentIntents.get(paymentIntent);
+			if (!paymentIntentWindow) {
+				paymentIntentWindow = new Window(HOUR_MS);
+				this.paymentIntents.set(paymentIntent, paymentIntentWindow);
 			}
-			windows.push([
-				'paymentIntent',
-				this.paymentIntents.get(paymentIntent),
-				limits.paymentIntentUpdatesPerHour,
-			]);
+			windows.push(['paymentIntent', paymentIntentWindow, limits.paymentIntentUpdatesPerHour]);
 		}
 		const over = windows.find(([, window, limit]) => window.full(limit, now));
 		if (over) return REASONS[over[0]];

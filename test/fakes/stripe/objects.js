@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 /**
  * Builders for the objects the fake answers with. Every top-level key of Stripe's own sample
@@ -22,6 +23,7 @@ function address(raw) {
 	return out;
 }
 
+/** @param {Record<string, any>} fields */
 function customer({ name, email, description, phone, metadata, address: addr, created }) {
 	return {
 		id: newId('cus_'),
@@ -135,11 +137,11 @@ function paymentIntent(p) {
 		description: p.description ?? null,
 		excluded_payment_method_types: null,
 		last_payment_error: null,
-		latest_charge: null,
+		latest_charge: /** @type {string | null} */ (null),
 		livemode: false,
 		managed_payments: null,
 		metadata: p.metadata ?? {},
-		next_action: null,
+		next_action: /** @type {Record<string, any> | null} */ (null),
 		on_behalf_of: null,
 		payment_method: p.paymentMethod ?? null,
 		payment_method_configuration_details: p.automatic

@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 /**
  * Tiny HTML stand-ins for Stripe's hosted pages (Checkout, customer portal, 3D Secure), so a

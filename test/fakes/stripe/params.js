@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 /**
  * Parameter rules: which top-level parameters each endpoint takes (read from the `stripe` package's
@@ -24,7 +25,7 @@ function paramSpec(file, interfaceName) {
 	const head = new RegExp(`^(\\s*)(?:export )?interface ${interfaceName}( extends \\w+)? \\{$`);
 	const start = lines.findIndex((line) => head.test(line));
 	if (start === -1) throw new Error(`stripe types: ${interfaceName} not found in ${file}`);
-	const [, indent, parent] = lines[start].match(head);
+	const [, indent, parent] = /** @type {RegExpMatchArray} */ (lines[start].match(head));
 	const member = new RegExp(`^${indent} {4}(\\w+)(\\??):`);
 	const known = new Set(parent ? PAGINATION : []);
 	const required = [];
@@ -60,11 +61,19 @@ function knownEventTypes() {
 	if (!enabledEventsCache) {
 		const text = fs.readFileSync(path.join(RESOURCES_DIR, 'WebhookEndpoints.d.ts'), 'utf8');
 		const line = text.split('\n').find((l) => /^\s*type EnabledEvent = /.test(l));
-		enabledEventsCache = new Set(line.match(/'[^']+'/g).map((s) => s.slice(1, -1)));
+		if (!line) throw new Error('stripe types: EnabledEvent not found in WebhookEndpoints.d.ts');
+		enabledEventsCache = new Set(
+			/** @type {RegExpMatchArray} */ (line.match(/'[^']+'/g)).map((s) => s.slice(1, -1)),
+		);
 	}
 	return enabledEventsCache;
 }
 
+/**
+ * @param {Record<string, any>} params
+ * @param {string} name
+ * @param {{min?: number, max?: number}} [bounds]
+ */
 function int(params, name, { min, max } = {}) {
 	const raw = params[name];
 	if (raw === undefined || raw === '') return undefined;

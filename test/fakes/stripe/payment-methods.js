@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 /**
  * Stripe's test payment methods (usable by id, each use makes a fresh `pm_...` as Stripe does) and

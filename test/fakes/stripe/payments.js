@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 /**
  * PaymentIntents (create / confirm / cancel / list, 3D Secure, bank debits that settle later),
@@ -211,6 +212,11 @@ function confirmPaymentIntent(fake, id, params, ctx) {
 /**
  * Runs a charge attempt with the PaymentIntent's method; outcomes follow the test card.
  * A decline stores the failed state, then throws Stripe's 402 carrying the PaymentIntent.
+ */
+/**
+ * @param {any} fake
+ * @param {any} pi
+ * @param {{offSession: boolean, returnUrl?: string, errorOnRequiresAction?: boolean, ctx: any}} opts
  */
 function attemptPayment(fake, pi, { offSession, returnUrl, errorOnRequiresAction, ctx }) {
 	const pm = fake.store.require('payment_method', pi.payment_method, 'payment_method');
@@ -456,7 +462,12 @@ function listRefunds(fake, params) {
 
 function balance(fake) {
 	const sums = new Map([['usd', { available: 0, pending: 0 }]]);
-	const of = (cur) => sums.get(cur) || sums.set(cur, { available: 0, pending: 0 }).get(cur);
+	/** @returns {{available: number, pending: number}} */
+	const of = (cur) => {
+		let sum = sums.get(cur);
+		if (!sum) sums.set(cur, (sum = { available: 0, pending: 0 }));
+		return sum;
+	};
 	for (const ch of fake.store.table('charge').values()) {
 		if (ch.status === 'succeeded')
 			of(ch.currency).available += ch.amount_captured - ch.amount_refunded;

@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 /**
  * The /v1 route table: method, path pattern, the stripe@23 params interface the endpoint takes
@@ -59,7 +60,8 @@ function customersList(fake, params) {
 // returns events created in the last 30 days"). Cursor pagination is the store's.
 function eventsList(fake, params) {
 	const type = str(params, 'type');
-	const types = params.types === undefined ? null : [].concat(params.types);
+	const types =
+		params.types === undefined ? null : /** @type {string[]} */ ([]).concat(params.types);
 	if (type && types) {
 		throw invalidRequest('You may only specify one of these parameters: type, types.', {
 			param: 'types',
@@ -284,6 +286,13 @@ const ROUTES = [
 ];
 
 /** @returns {{route, pathParams} | {allowed: string[]} | null} */
+/**
+ * The route for a method and path, or the methods the path allows (405), or null (404).
+ * @param {string} method
+ * @param {string} pathname
+ * @returns {{route: (typeof ROUTES)[number], pathParams: Record<string, string>, allowed?: undefined}
+ *   | {route?: undefined, allowed: string[]} | null}
+ */
 function matchRoute(method, pathname) {
 	const allowed = [];
 	for (const r of ROUTES) {
@@ -293,6 +302,7 @@ function matchRoute(method, pathname) {
 			allowed.push(r.method);
 			continue;
 		}
+		/** @type {Record<string, string>} */
 		const pathParams = {};
 		r.names.forEach((name, i) => {
 			pathParams[name] = decodeURIComponent(m[i + 1]);

@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 /**
  * Hosted flows: Checkout Sessions (payment and setup mode), SetupIntents, customer portal
@@ -383,6 +384,11 @@ function confirmSetupIntent(fake, id, params, ctx) {
 }
 
 /** Saves the method for later: the plain decline cards fail here, 3D Secure cards ask first. */
+/**
+ * @param {any} fake
+ * @param {any} si
+ * @param {{returnUrl?: string, ctx: any}} opts
+ */
 function confirmSetup(fake, si, { returnUrl, ctx }) {
 	const pm = fake.store.require('payment_method', si.payment_method, 'payment_method');
 	const entry = catalogEntry(pm);

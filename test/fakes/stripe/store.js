@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 /** In-memory tables keyed by Stripe id, Stripe-style ids, list pagination and `expand[]`. */
 const { randomBytes } = require('node:crypto');
@@ -114,6 +115,7 @@ class Store {
 	}
 
 	/** Live (not deleted) objects, newest first as Stripe lists them. */
+	/** @param {(obj: any) => boolean} [predicate] */
 	newestFirst(kind, predicate = () => true) {
 		return [...this.table(kind).values()]
 			.filter((o) => !o.deleted && predicate(o))

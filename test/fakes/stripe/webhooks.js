@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 /**
  * Webhook endpoints (at most 16, `secret` only in the create answer) and event delivery: each
@@ -189,6 +190,7 @@ class WebhookDispatcher {
 		}
 	}
 
+	/** @returns {Promise<void>} */
 	sleep(ms) {
 		return new Promise((resolve) => {
 			const entry = { resolve };
