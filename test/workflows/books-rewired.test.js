@@ -30,8 +30,9 @@ const REWIRED = [
 const rest = read('books/books-rest.json');
 /** Steps that read the books' "no" themselves: what each does with it. */
 const ANSWERED_BY_THE_PROCESS = {
-	'Books: who is calling': 'Check the caller',
-	'Books: read the invoice to link': 'Invoice found?',
+	// Authorize takes the whole getCaller answer and reads its error (callerOfBooksAnswer)
+	'Books: who is calling': { node: 'Check the caller', reads: '"caller":"={{ $json }}"' },
+	'Books: read the invoice to link': { node: 'Invoice found?', reads: '$json.error === null' },
 };
 
 /** @param {any} workflow */
@@ -96,8 +97,9 @@ describe.each(REWIRED)('%s', (file) => {
 		for (const step of steps) {
 			const [next] = raw(step, 0);
 			if (step in ANSWERED_BY_THE_PROCESS) {
-				expect([step, next]).toEqual([step, ANSWERED_BY_THE_PROCESS[step]]);
-				expect(JSON.stringify(calls.nodeNamed(next).parameters)).toContain('$json.error === null');
+				const { node, reads } = ANSWERED_BY_THE_PROCESS[step];
+				expect([step, next]).toEqual([step, node]);
+				expect(JSON.stringify(calls.nodeNamed(next).parameters)).toContain(reads);
 				continue;
 			}
 			const check = calls.nodeNamed(`${step}: done?`);
