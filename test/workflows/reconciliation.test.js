@@ -121,6 +121,13 @@ describe('the workflow', () => {
 			parameters: { rule: { interval: [{ field: 'hours', hoursInterval: 1 }] } },
 		});
 		expect(node('Reconcile now').type).toBe('n8n-nodes-base.manualTrigger');
+		// n8n was down: caught up as soon as it starts (n8n's own trigger), and on publishing
+		expect(node('When n8n starts or this is published')).toMatchObject({
+			type: 'n8n-nodes-base.n8nTrigger',
+			parameters: { events: ['init', 'activate'] },
+		});
+		for (const trigger of ['Every hour', 'Reconcile now', 'When n8n starts or this is published'])
+			expect(targets(trigger, 0)).toEqual(['Settings']);
 		const statusSettings = Object.fromEntries(
 			nodeOf(status, 'Settings').parameters.assignments.assignments.map((/** @type {any} */ a) => [
 				a.name,
