@@ -241,6 +241,7 @@ afterAll(async () => {
 }, 120_000);
 
 test('the daily auto-pay on the Data Tables books: charged, recorded in the tables, emailed, one adapter call per books step', async () => {
+	const since = new Date().toISOString();
 	const execution = await runInServer(AUTO_PAY, 'Run auto-pay now');
 	expect(execution.status).toBe('success');
 	const runData = execution.data.resultData.runData;
@@ -259,6 +260,10 @@ test('the daily auto-pay on the Data Tables books: charged, recorded in the tabl
 		skipped.filter((item) => item.json.id === `${P}-i3`).map((item) => item.json.autoPay.reason),
 	).toEqual(['NOT_DUE_YET']);
 	await settle(c);
+	// the Stripe webhook's payment-status runs for the same payments, on the same books
+	const statusRuns = (await n8n.executions(STATUS)).filter((e) => e.startedAt >= since);
+	expect(statusRuns.length).toBeGreaterThan(0);
+	expect(statusRuns.map((e) => e.status)).toEqual(statusRuns.map(() => 'success'));
 
 	// the tables after the run (and the Stripe webhook's records of the same payments)
 	const payments = await rowsOf('payments');
@@ -314,6 +319,12 @@ test('the payment-status webhook on the Data Tables books: a full refund in Stri
 		body: new URLSearchParams({ payment_intent: paid.paymentId }).toString(),
 	});
 	expect(res.status).toBe(200);
+	// the refund's events reach the payment-status workflow a moment later
+	await waitFor(
+		`${P}-i1 reopened in the invoices table`,
+		async () => (await invoiceRow(`${P}-i1`)).balance === '180.00',
+		{ timeoutMs: 60_000, intervalMs: 500 },
+	);
 	await settle(c);
 	const executions = (await n8n.executions(STATUS)).filter((e) => e.startedAt >= since);
 	expect(executions.length).toBeGreaterThan(0);
