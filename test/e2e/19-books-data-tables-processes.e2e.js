@@ -19,6 +19,7 @@ const c = clients(state);
 const { n8n, stripe, smtp, request, waitFor } = c;
 const AUTO_PAY = 'invPayWf2AutoPay';
 const STATUS = 'invPayWf3Status';
+const CARD_CHECK = 'invPayWf7CardExpiry';
 const TABLES_ADAPTER = 'invPayBooksTables';
 const SETUP = 'invPayBooksSetup';
 const P = 'dtp';
@@ -222,8 +223,34 @@ beforeAll(async () => {
 	await smtp.clear();
 }, 240_000);
 
+/**
+ * Changes fields of an unpublished workflow's Settings (the card expiry check ships off): saved,
+ * not published, so nothing waits for n8n to publish it.
+ * @param {string} id @param {Record<string, unknown>} values @returns {Promise<Record<string, unknown>>} what they were
+ */
+async function setDraftSettings(id, values) {
+	const workflow = await n8n.workflow(id);
+	const { assignments } = workflow.nodes.find((n) => n.name === 'Settings').parameters.assignments;
+	const was = {};
+	for (const [name, value] of Object.entries(values)) {
+		const assignment = assignments.find((a) => a.name === name);
+		if (!assignment) throw new Error(`Settings of ${workflow.name} has no ${name}`);
+		was[name] = assignment.value;
+		assignment.value = value;
+	}
+	const { name, nodes, connections, settings } = workflow;
+	await api('PUT', `/workflows/${id}`, {
+		name,
+		nodes,
+		connections,
+		settings: { executionOrder: settings.executionOrder, timezone: settings.timezone },
+	});
+	return was;
+}
+
 afterAll(async () => {
 	for (const id of [AUTO_PAY, STATUS]) if (before[id]) await n8n.setSettings(id, before[id]);
+	if (before[CARD_CHECK]) await setDraftSettings(CARD_CHECK, before[CARD_CHECK]);
 	for (const id of harnesses) {
 		await api('POST', `/workflows/${id}/deactivate`, {});
 		// n8n 2.x unpublishes a moment after it answered
@@ -344,4 +371,38 @@ test('the payment-status webhook on the Data Tables books: a full refund in Stri
 	expect(
 		(await smtp.messages()).filter((m) => m.subject.includes(`${P.toUpperCase()}-I1`)),
 	).toEqual([]);
+}, 240_000);
+
+test('the card expiry check on the Data Tables books: the customers with an open recurring invoice in the tables, their cards checked, a notice each', async () => {
+	// the local server's test cards are good through December, three years on: as of the January
+	// after, every automatic card expires before the next due day (today's, once passed)
+	const expiryYear = new Date().getUTCFullYear() + 3;
+	before[CARD_CHECK] = await setDraftSettings(CARD_CHECK, {
+		booksWorkflowId: TABLES_ADAPTER,
+		preDunning: true,
+		asOf: `${expiryYear + 1}-01-05`,
+	});
+	await smtp.clear();
+	const execution = await runInServer(CARD_CHECK, 'Check cards now');
+	expect(execution.status).toBe('success');
+	const runData = execution.data.resultData.runData;
+	for (const step of ['Books: read open recurring invoices', 'Books: read the customers'])
+		expect([step, runData[step].length]).toEqual([step, 1]);
+	// this file's customers both have an open recurring invoice in the tables (i2 failed, i3 not
+	// yet due, i1 reopened by the refund)
+	const checked = runData['Stripe: check the automatic card'][0].data.main[0]
+		.map((item) => item.json)
+		.filter((json) => String(json.booksCustomerId ?? '').startsWith(`${P}-`));
+	expect(
+		checked.map((json) => [json.booksCustomerId, json.expiresBeforeNextDueDay]).sort(),
+	).toEqual([
+		[`${P}-c1`, true],
+		[`${P}-c2`, true],
+	]);
+	const notices = (await mails(smtp, 2)).filter((m) => m.to.includes(`.${P}.example.com`));
+	expect(notices.map((m) => m.to).sort()).toEqual([
+		`office@c1.${P}.example.com`,
+		`office@c2.${P}.example.com`,
+	]);
+	for (const notice of notices) expect(notice.subject).toMatch(/^Card Expiry Notice: /);
 }, 240_000);
