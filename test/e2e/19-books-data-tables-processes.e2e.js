@@ -60,7 +60,10 @@ async function rowsOf(table) {
 /** @param {string} id */
 const invoiceRow = async (id) => (await rowsOf('invoices')).find((row) => row.invoiceId === id);
 
-/** What the two workflows' Settings held before, restored afterwards. */
+/**
+ * What the workflows' Settings held before, restored afterwards.
+ * @type {Record<string, Record<string, unknown>>}
+ */
 const before = {};
 const harnesses = [];
 
@@ -231,6 +234,7 @@ beforeAll(async () => {
 async function setDraftSettings(id, values) {
 	const workflow = await n8n.workflow(id);
 	const { assignments } = workflow.nodes.find((n) => n.name === 'Settings').parameters.assignments;
+	/** @type {Record<string, unknown>} */
 	const was = {};
 	for (const [name, value] of Object.entries(values)) {
 		const assignment = assignments.find((a) => a.name === name);
