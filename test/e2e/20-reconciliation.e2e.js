@@ -6,12 +6,18 @@
  * events since the cursor): a payment succeeded, a payment failed, a pay link paid, a refund made
  * directly on the Stripe server (the Dashboard's way), a dispute, and a 360 Payments sale made at
  * the gateway. Each state reaches the books once, each email goes out once, a report tells the
- * team; the next run finds nothing new. The payment-status workflow is published again at the
- * end.
+ * team; the next run finds nothing new. A cursor older than the 30 days Stripe keeps events
+ * falls back to the sweep. The payment-status workflow is published again at the end.
  */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
 import { clients, loadState } from './support/clients';
 import { mails } from './support/settle';
 import { seedFor } from './support/seed';
+import { freePort, n8nEnv } from './support/stack';
 
 const state = loadState();
 const c = clients(state);
@@ -62,6 +68,40 @@ async function reconcile() {
 	expect(run.status).toBe('success');
 	const [[summary]] = run.data.resultData.runData['Run summary'][0].data.main;
 	return summary.json;
+}
+/**
+ * The reconciliation's static data changed as `change` says, the way it would be after the
+ * workflow was left unrun: the workflow exported through the API and imported again with it
+ * (`n8n import:workflow` keeps a file's staticData).
+ */
+async function changeStaticData(change) {
+	const workflow = await n8n.workflow(RECONCILE);
+	const dir = mkdtempSync(path.join(tmpdir(), 'reconcile-'));
+	try {
+		const file = path.join(dir, 'reconciliation.json');
+		const { id, name, nodes, connections, settings } = workflow;
+		const staticData = change(workflow.staticData ?? {});
+		writeFileSync(file, JSON.stringify({ id, name, nodes, connections, settings, staticData }));
+		const env = n8nEnv(
+			{ ...state, ports: { ...state.ports, broker: await freePort() } },
+			state.runtime,
+		);
+		execFileSync(state.runtime.node, [state.runtime.n8nBin, 'import:workflow', `--input=${file}`], {
+			env,
+			stdio: 'pipe',
+			timeout: 120_000,
+		});
+	} finally {
+		rmSync(dir, { recursive: true, force: true });
+	}
+	// read back; a keep-alive connection the server closed while the import ran is retried
+	return c.waitFor('the imported static data', async () => {
+		try {
+			return (await n8n.workflow(RECONCILE)).staticData;
+		} catch {
+			return null;
+		}
+	});
 }
 const recordsOf = async (invoiceId) =>
 	(await books.payments()).filter((p) => p.invoiceId === invoiceId);
@@ -274,3 +314,40 @@ test("later runs read Stripe's events since the cursor and 360 Payments' changes
 	expect(after.filter((m) => !m.subject.startsWith('Reconciliation'))).toEqual([]);
 	for (const message of after) expect(message.text).not.toContain('RCN-');
 }, 300_000);
+
+test('a cursor older than the 30 days Stripe keeps events: the run sweeps the open invoices instead', async () => {
+	// the refunded invoice is open again; the customer pays it anew, elsewhere
+	const paidAgain = await paymentElsewhere(customers[`${P}-c1`], 7500, `${P}-i1`);
+	expect(paidAgain.json.status).toBe('succeeded');
+	const stale = { created: Math.floor(Date.now() / 1000) - 31 * 24 * 60 * 60, eventIds: [] };
+	// $getWorkflowStaticData('global') is the static data's `global` key
+	const stored = await changeStaticData((data) => ({
+		...data,
+		global: { ...data.global, stripeCursor: stale },
+	}));
+	expect(stored.global.stripeCursor).toEqual(stale);
+	expect(stored.global.gateway360ChangedTo).toEqual(expect.any(String));
+
+	const summary = await reconcile();
+	expect(summary.stripe).toMatchObject({ mode: 'sweep', newToTheBooks: 1, mismatches: 0 });
+	// the sweep sets a fresh cursor, kept for the next run
+	expect(summary.cursors.stripe.created).toBeGreaterThan(stale.created + 29 * 24 * 60 * 60);
+	expect((await recordsOf(`${P}-i1`)).map((r) => r.status).sort()).toEqual([
+		'refunded',
+		'succeeded',
+	]);
+	expect(await books.invoice(`${P}-i1`)).toMatchObject({ status: 'paid', balance: '0.00' });
+	const messages = await mails(smtp, 2);
+	expect(subjects(messages.filter((m) => !m.subject.startsWith('Reconciliation')))).toEqual([
+		'Payment Confirmation: invoice RCN-I1',
+	]);
+	const [report] = messages.filter((m) => m.subject.startsWith('Reconciliation'));
+	expect(report.text).toContain('swept');
+	await smtp.clear();
+
+	// back on events: what the sweep recorded is known, nobody emailed again
+	const next = await reconcile();
+	expect(next.stripe).toMatchObject({ mode: 'events', newToTheBooks: 0, newMismatches: 0 });
+	const after = await mails(smtp, 0);
+	expect(after.filter((m) => !m.subject.startsWith('Reconciliation'))).toEqual([]);
+}, 240_000);
