@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * The test engine: runs workflow JSON in-process through n8n-core's real WorkflowExecute with
  * this package's nodes and credentials, as n8n tests its own nodes. HTTP goes out for real
@@ -29,6 +30,7 @@ class TestManualTrigger {
 		properties: [],
 	};
 
+	/** @this {import('n8n-workflow').IExecuteFunctions} */
 	async execute() {
 		return [this.getInputData()];
 	}
@@ -47,6 +49,18 @@ function buildNodeTypes() {
 			NodeHelpers.getVersionedNodeType(lookup(types, name), version),
 		getKnownTypes: () => ({}),
 	};
+}
+
+/**
+ * The value, or an error naming what the workflow or node type lacks.
+ * @template T
+ * @param {T | null | undefined} value
+ * @param {string} what
+ * @returns {T}
+ */
+function present(value, what) {
+	if (value === null || value === undefined) throw new Error(`The test engine found no ${what}`);
+	return value;
 }
 
 function lookup(types, name) {
@@ -114,6 +128,7 @@ class TestCredentialsHelper extends ICredentialsHelper {
 		return { ...data };
 	}
 
+	/** @returns {Promise<import('n8n-workflow').ICredentials>} */
 	async getCredentials() {
 		throw new Error('not used by the test engine');
 	}
@@ -133,6 +148,40 @@ class TestCredentialsHelper extends ICredentialsHelper {
 
 let executionCounter = 0;
 
+/**
+ * The engine's stand-in for n8n's additional data: what n8n-core reads when it runs these
+ * workflows, not the whole interface (no database, no runners, no sub-workflows).
+ * @param {Record<string, unknown>} data
+ * @returns {import('n8n-workflow').IWorkflowExecuteAdditionalData}
+ */
+const asAdditionalData = (data) =>
+	/** @type {import('n8n-workflow').IWorkflowExecuteAdditionalData} */ (
+		/** @type {unknown} */ (data)
+	);
+
+/**
+ * The webhook data a trigger's context reads here (its description, node and workflow), not the
+ * whole registration n8n keeps.
+ * @param {Record<string, unknown>} data
+ * @returns {import('n8n-workflow').IWebhookData}
+ */
+const asWebhookData = (data) =>
+	/** @type {import('n8n-workflow').IWebhookData} */ (/** @type {unknown} */ (data));
+
+/**
+ * @typedef {object} RunOptions
+ * @property {Record<string, Record<string, unknown>>} [credentials] decrypted data by credential type
+ * @property {import('n8n-workflow').IDataObject[]} [input] the Manual Trigger's items
+ * @property {import('n8n-workflow').IDataObject} [staticData]
+ * @property {import('n8n-workflow').IDataObject} [settings]
+ * @property {Record<string, (...args: any[]) => void | Promise<void>>} [hooks] n8n lifecycle
+ *   handlers by hook name
+ */
+
+/**
+ * @param {any} workflowJson a workflow as n8n exports it
+ * @param {RunOptions} [options]
+ */
 export async function runWorkflow(workflowJson, options = {}) {
 	const {
 		credentials = {},
@@ -158,9 +207,11 @@ export async function runWorkflow(workflowJson, options = {}) {
 	let resolveRun;
 	const finished = new Promise((resolve) => (resolveRun = resolve));
 	hooks.addHandler('workflowExecuteAfter', (run) => resolveRun(run));
-	for (const [name, handler] of Object.entries(extraHooks)) hooks.addHandler(name, handler);
+	for (const [name, handler] of Object.entries(extraHooks)) {
+		hooks.addHandler(/** @type {Parameters<typeof hooks.addHandler>[0]} */ (name), handler);
+	}
 
-	const additionalData = {
+	const additionalData = asAdditionalData({
 		hooks,
 		credentialsHelper: new TestCredentialsHelper(credentials),
 		executionId,
@@ -181,9 +232,9 @@ export async function runWorkflow(workflowJson, options = {}) {
 		startRunnerTask: async () => {
 			throw new Error('task runners are not used by the test engine');
 		},
-	};
+	});
 
-	const startNode = workflow.getStartNode();
+	const startNode = present(workflow.getStartNode(), 'start node');
 	const runExecutionData = createRunExecutionData({
 		executionData: {
 			nodeExecutionStack: [
@@ -268,7 +319,7 @@ export function singleNodeWorkflow(nodeName, type, parameters, credentials = {})
 }
 
 function buildAdditionalData(credentials, extra = {}) {
-	return {
+	return asAdditionalData({
 		credentialsHelper: new TestCredentialsHelper(credentials),
 		restApiUrl: 'http://127.0.0.1:5678/rest',
 		instanceBaseUrl: 'http://127.0.0.1:5678/',
@@ -279,7 +330,7 @@ function buildAdditionalData(credentials, extra = {}) {
 		variables: {},
 		userId: 'engine-test-user',
 		...extra,
-	};
+	});
 }
 
 function workflowOf(workflowJson, staticData) {
@@ -304,20 +355,25 @@ export async function runHook(
 	workflowJson,
 	nodeName,
 	method,
+	/** @type {{credentials?: RunOptions['credentials'], staticData?: object, webhookBaseUrl?: string}} */
 	{ credentials = {}, staticData = {}, webhookBaseUrl } = {},
 ) {
 	const { HookContext } = await import('n8n-core');
 	const workflow = workflowOf(workflowJson, staticData);
-	const node = workflow.getNode(nodeName);
+	const node = present(workflow.getNode(nodeName), `node "${nodeName}"`);
 	const nodeType = workflow.nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
 	const additionalData = buildAdditionalData(credentials, webhookBaseUrl ? { webhookBaseUrl } : {});
-	const webhookDescription = nodeType.description.webhooks[0];
-	const context = new HookContext(workflow, node, additionalData, 'trigger', 'activate', {
-		webhookDescription,
-		node: node.name,
-		workflowId: workflow.id,
-	});
-	return await nodeType.webhookMethods.default[method].call(context);
+	const webhookDescription = present(nodeType.description.webhooks, 'webhooks')[0];
+	const context = new HookContext(
+		workflow,
+		node,
+		additionalData,
+		'trigger',
+		'activate',
+		asWebhookData({ webhookDescription, node: node.name, workflowId: workflow.id }),
+	);
+	const webhookMethods = present(nodeType.webhookMethods?.default, 'webhookMethods.default');
+	return await webhookMethods[method].call(context);
 }
 
 /**
@@ -328,11 +384,12 @@ export async function runListSearch(
 	workflowJson,
 	nodeName,
 	method,
+	/** @type {{filter?: string, paginationToken?: string, credentials?: RunOptions['credentials']}} */
 	{ filter, paginationToken, credentials = {} } = {},
 ) {
 	const { LoadOptionsContext } = await import('n8n-core');
 	const workflow = workflowOf(workflowJson, {});
-	const node = workflow.getNode(nodeName);
+	const node = present(workflow.getNode(nodeName), `node "${nodeName}"`);
 	const nodeType = workflow.nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
 	const context = new LoadOptionsContext(
 		workflow,
@@ -340,7 +397,8 @@ export async function runListSearch(
 		buildAdditionalData(credentials),
 		'parameters.customer',
 	);
-	return await nodeType.methods.listSearch[method].call(context, filter, paginationToken);
+	const listSearch = present(nodeType.methods?.listSearch, 'methods.listSearch');
+	return await listSearch[method].call(context, filter, paginationToken);
 }
 
 /**
@@ -348,6 +406,10 @@ export async function runListSearch(
  * WebhookContext (`request.bodyUnread`: the body is left for the node to read). Returns what
  * the trigger answered itself (status, body) and the items it would start an execution with
  * (`workflowData`, one array per output), or none.
+ * @returns {Promise<{statusCode: number | undefined, body: any,
+ *   workflowData: import('n8n-workflow').INodeExecutionData[][] | null,
+ *   outputs: Array<Array<Record<string, any>>> | null}>} `body`: the JSON the trigger answered;
+ *   `outputs`: the json of each output's items
  */
 export async function deliverWebhook(
 	workflowJson,
@@ -357,7 +419,7 @@ export async function deliverWebhook(
 ) {
 	const { WebhookContext } = await import('n8n-core');
 	const workflow = workflowOf(workflowJson, staticData);
-	const node = workflow.getNode(nodeName);
+	const node = present(workflow.getNode(nodeName), `node "${nodeName}"`);
 	const nodeType = workflow.nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
 	const rawBody = Buffer.isBuffer(request.rawBody)
 		? request.rawBody
@@ -407,15 +469,15 @@ export async function deliverWebhook(
 		node,
 		additionalData,
 		'webhook',
-		{
-			webhookDescription: nodeType.description.webhooks[0],
+		asWebhookData({
+			webhookDescription: present(nodeType.description.webhooks, 'webhooks')[0],
 			node: node.name,
 			workflowId: workflow.id,
-		},
+		}),
 		[],
 		null,
 	);
-	const result = await nodeType.webhook.call(context);
+	const result = await present(nodeType.webhook, 'webhook function').call(context);
 	return {
 		statusCode: result.noWebhookResponse ? response.statusCode : 200,
 		body: response.body,

@@ -1,3 +1,4 @@
+// @ts-check
 // The node and credential classes this package declares in package.json's "n8n" section,
 // loaded from the TypeScript sources (the test engine runs them without a build).
 import path from 'node:path';

@@ -1,3 +1,4 @@
+// @ts-check
 import http from 'node:http';
 
 /**
@@ -14,10 +15,10 @@ export async function startReceiver() {
 			response.writeHead(200).end();
 		});
 	});
-	await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+	await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
 	return {
 		received,
-		webhookBaseUrl: `http://127.0.0.1:${server.address().port}/webhook`,
+		webhookBaseUrl: `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (server.address()).port}/webhook`,
 		close: () => new Promise((resolve) => server.close(resolve)),
 	};
 }

@@ -1,3 +1,4 @@
+// @ts-check
 // Shared set-up for engine tests of our Stripe nodes against the local Stripe server.
 import { startStripeServer } from '../fakes/stripe-server';
 import { runWorkflow, singleNodeWorkflow } from './harness';
@@ -96,7 +97,14 @@ export function newRacer(server, prefix) {
 	};
 }
 
-/** Runs one node of ours on `input` items; returns the engine result. */
+/**
+ * Runs one node of ours on `input` items; returns the engine result.
+ * @param {{url: string}} server
+ * @param {string} type
+ * @param {Record<string, unknown>} parameters
+ * @param {import('n8n-workflow').IDataObject[]} input
+ * @param {{onError?: string | null, credentials?: Record<string, Record<string, unknown>>}} [options]
+ */
 export async function runNode(server, type, parameters, input, { onError, credentials } = {}) {
 	const workflow = singleNodeWorkflow('Node', type, parameters, {
 		stripeInvoicePaymentsApi: { id: '1', name: 'Stripe (local test server)' },
@@ -111,7 +119,7 @@ export async function runNode(server, type, parameters, input, { onError, creden
 /** Every string anywhere in a value, for "no secret in output" checks. */
 export function allText(value) {
 	return JSON.stringify(value, (_, v) =>
-		v instanceof Error ? { message: v.message, stack: v.stack, ...v } : v,
+		v instanceof Error ? { message: v.message, stack: v.stack, .../** @type {object} */ (v) } : v,
 	);
 }
 
