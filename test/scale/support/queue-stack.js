@@ -37,6 +37,8 @@ const BOOKS_TOKEN = 'books-scale-token-7c2e';
 const OWNER = { email: 'scale-owner@invoice-payments.example.com', password: 'Scale-Payments-1' };
 const AUTO_PAY = 'invPayWf2AutoPay';
 const STATUS = 'invPayWf3Status';
+/** The books adapter the processes' Settings name as shipped (docs/books-api.md). */
+const BOOKS_REST = 'invPayBooksRest';
 // Every process the run starts carries this variable (children inherit it): after the stop, a
 // look through /proc for it proves nothing was left behind.
 const RUN_MARK = 'INVOICE_PAYMENTS_SCALE_RUN';
@@ -90,21 +92,26 @@ function cli(state, args, { timeoutMs = 240_000 } = {}) {
 }
 
 /**
- * The shipped workflows, their Settings pointed at this stack's books (what an admin sets after
- * importing them), written next to the import for `n8n import:workflow`.
+ * The shipped workflows and the REST books adapter they call, their Settings pointed at this
+ * stack's books (what an admin sets after importing them), written next to the import for
+ * `n8n import:workflow`.
  */
 function workflowsPointedAt(state, importDir) {
 	const dir = path.join(importDir, 'workflows');
 	fs.mkdirSync(dir);
 	const source = path.join(REPO, 'workflows');
-	for (const file of fs.readdirSync(source).filter((f) => f.endsWith('.json'))) {
+	const files = [
+		...fs.readdirSync(source).filter((f) => f.endsWith('.json')),
+		path.join('books', 'books-rest.json'),
+	];
+	for (const file of files) {
 		const workflow = JSON.parse(fs.readFileSync(path.join(source, file), 'utf8'));
 		for (const node of workflow.nodes.filter((n) => n.name === 'Settings')) {
 			for (const assignment of node.parameters.assignments.assignments) {
 				if (assignment.name === 'booksApiUrl') assignment.value = state.booksUrl;
 			}
 		}
-		fs.writeFileSync(path.join(dir, file), JSON.stringify(workflow));
+		fs.writeFileSync(path.join(dir, path.basename(file)), JSON.stringify(workflow));
 	}
 	return dir;
 }
@@ -315,18 +322,23 @@ async function startQueueStack({ stateFile, workers = 2, concurrency = 5 }) {
 		log(`${workers} workers ready, concurrency ${concurrency} each (${since()})`);
 
 		const { n8n } = clients(state);
-		// Only the payment-status workflow is published: its trigger registers the Stripe endpoint.
-		// The auto-pay is run by hand here (a published one would also run at 06:00).
-		const res = await fetch(`${state.n8nUrl}/api/v1/workflows/${STATUS}/activate`, {
-			method: 'POST',
-			headers: { 'X-N8N-API-KEY': state.apiKey, 'content-type': 'application/json' },
-			body: '{}',
-		});
-		if (!res.ok) throw new Error(`publishing ${STATUS}: HTTP ${res.status} ${await res.text()}`);
-		const { versionId } = await res.json();
-		await n8n.published(STATUS, versionId, 60_000);
+		// Published: the REST books adapter (n8n runs a sub-workflow's published version) and the
+		// payment-status workflow (its trigger registers the Stripe endpoint). The auto-pay is run
+		// by hand here (a published one would also run at 06:00).
+		for (const id of [BOOKS_REST, STATUS]) {
+			const res = await fetch(`${state.n8nUrl}/api/v1/workflows/${id}/activate`, {
+				method: 'POST',
+				headers: { 'X-N8N-API-KEY': state.apiKey, 'content-type': 'application/json' },
+				body: '{}',
+			});
+			if (!res.ok) throw new Error(`publishing ${id}: HTTP ${res.status} ${await res.text()}`);
+			const { versionId } = await res.json();
+			await n8n.published(id, versionId, 60_000);
+		}
 		state.startupSeconds = Math.round((Date.now() - t0) / 1000);
-		log(`payment-status workflow published; stack ready in ${since()}; logs in ${state.logDir}`);
+		log(
+			`books adapter and payment-status workflow published; stack ready in ${since()}; logs in ${state.logDir}`,
+		);
 		fs.writeFileSync(stateFile, JSON.stringify(state, null, 2), { mode: 0o600 });
 		return state;
 	} catch (error) {
