@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * The retry policy of the daily auto-pay against the local Stripe server: the Auto-Pay Scan run
  * day by day (its As Of moved), its Charge items charged by Charge Scanned Invoice as the daily
@@ -245,7 +246,7 @@ test('the catch-up window does not end a schedule: day 10 is still tried, day 15
 		last = await dailyRun([due], dayAfter(DAY_0, n));
 		expect(last.records.map((r) => r.status)).toEqual(['failed']);
 	}
-	expect(last.records[0].recovery).toMatchObject({ attempts: 4, retriesLeft: 2 });
+	expect(last?.records[0].recovery).toMatchObject({ attempts: 4, retriesLeft: 2 });
 	stripe.declineNextCharges(2, 'generic');
 	await dailyRun([due], dayAfter(DAY_0, 10));
 	const day14 = await dailyRun([due], dayAfter(DAY_0, 14));

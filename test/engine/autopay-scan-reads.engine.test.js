@@ -1,3 +1,4 @@
+// @ts-check
 // The Auto-Pay Scan's Stripe reads grow with pages of the account, not with its customers: the
 // customers, the recent PaymentIntents and the open pay links are each listed once, 100 to a
 // request, and every customer's facts come from those lists.

@@ -1,3 +1,4 @@
+// @ts-check
 import { apiClient } from '../fakes/stripe/test-client';
 import { runNode, SECRET_KEY, startStripe } from './stripe-node';
 
@@ -173,9 +174,9 @@ describe('Auto-Pay Scan in a workflow', () => {
 		// an own "__proto__" key (JSON.parse makes them) stays an own key, not a prototype
 		expect(Object.keys(charged3)).toEqual([...Object.keys(parsed), 'autoPay']);
 		expect(Object.getPrototypeOf(charged3)).toBe(Object.prototype);
-		expect(Object.getOwnPropertyDescriptor(charged3, '__proto__').value).toEqual({ x: 1 });
+		expect(Object.getOwnPropertyDescriptor(charged3, '__proto__')?.value).toEqual({ x: 1 });
 		expect(JSON.stringify(input)).toBe(before);
-		expect(plain.autoPay).toBeUndefined();
+		expect(/** @type {Record<string, unknown>} */ (plain).autoPay).toBeUndefined();
 	});
 
 	test('Check Stripe: mapping, automatic method and payments decide, one read per customer', async () => {

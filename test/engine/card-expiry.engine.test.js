@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * Pre-dunning inside n8n's real WorkflowExecute against the local Stripe server: Stripe Invoice
  * Payment → Payment Method → Check Card Expiry reads the customer's automatic card (its

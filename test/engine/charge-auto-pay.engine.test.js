@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * Charge Auto-Pay Invoice: the daily run's pay step charges what the Auto-Pay Scan decided,
  * re-deriving nothing (no customer mapped or read again, no amount parsed again), and judges each
@@ -22,6 +23,11 @@ afterAll(async () => {
 	await stripe.close();
 });
 
+/**
+ * @param {import('n8n-workflow').IDataObject[]} items
+ * @param {Record<string, unknown>} [extra]
+ * @param {string | null} [onError] null: the node stops on an error
+ */
 async function charge(items, extra = {}, onError = 'continueRegularOutput') {
 	const result = await runNode(stripe, NODE, { ...CHARGE_AUTO_PAY_PARAMS, ...extra }, items, {
 		onError,
@@ -31,10 +37,11 @@ async function charge(items, extra = {}, onError = 'continueRegularOutput') {
 
 /** Requests by route since `before` (a copy of stats.byRoute). */
 function requestsSince(before) {
+	/** @type {Record<string, number>} */
 	const now = stripe.stats.byRoute;
 	return Object.fromEntries(
 		Object.keys(now)
-			.map((route) => [route, now[route] - (before[route] ?? 0)])
+			.map((route) => /** @type {[string, number]} */ ([route, now[route] - (before[route] ?? 0)]))
 			.filter(([, count]) => count > 0),
 	);
 }
@@ -84,6 +91,7 @@ describe('charging the scan decisions of many customers', () => {
 
 describe('what the scan decided is checked before the first request', () => {
 	const racer = () => newRacer(stripe, 'CB');
+	/** @type {Array<[string, (r: ReturnType<typeof racer>) => import('n8n-workflow').IDataObject | undefined, RegExp]>} */
 	const cases = [
 		[
 			'a skip decision',

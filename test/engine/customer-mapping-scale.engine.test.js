@@ -1,3 +1,4 @@
+// @ts-check
 // Customer Mapping at scale, each on a Stripe server of its own so page and request counts are
 // exact: Generate over 2,500 Stripe customers, and List Mappings over thousands of pairs.
 import { apiClient } from '../fakes/stripe/test-client';

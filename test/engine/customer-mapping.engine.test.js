@@ -1,3 +1,4 @@
+// @ts-check
 // Engine tests of the Customer Mapping node against the local Stripe server: every operation and
 // outcome, bad input, and the consistency cases (a mapping read right after it was written while
 // Stripe's search lags, two syncs of one new customer at once).
@@ -282,7 +283,9 @@ describe('Generate Mappings', () => {
 		const outputsOf = (r) => {
 			const node = r.workflow.getNode('Node');
 			const type = r.workflow.nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
-			return NodeHelpers.getNodeOutputs(r.workflow, node, type.description);
+			return /** @type {import('n8n-workflow').INodeOutputConfiguration[]} */ (
+				NodeHelpers.getNodeOutputs(r.workflow, node, type.description)
+			);
 		};
 		expect(outputsOf(generate).map((o) => o.displayName)).toEqual([
 			'Mapped',

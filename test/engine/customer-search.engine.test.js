@@ -1,3 +1,4 @@
+// @ts-check
 // The customer pickers' "From List" (methods.listSearch.searchCustomers of the Stripe Invoice
 // Payment and Customer Mapping nodes), through n8n-core's LoadOptionsContext against the local
 // Stripe server: search by name or email, short texts, quotes, pages, Dashboard links.

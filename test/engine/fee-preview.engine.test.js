@@ -1,3 +1,4 @@
+// @ts-check
 import { runWorkflow, singleNodeWorkflow } from './harness';
 
 const credentials = { stripeInvoicePaymentsApi: { id: '1', name: 'Stripe test' } };

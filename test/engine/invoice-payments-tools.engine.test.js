@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * The Invoice Payments Tools node inside n8n's real WorkflowExecute: parameters given as the
  * bundled workflows give them (expressions over earlier nodes), items routed to the right
@@ -383,7 +384,11 @@ describe('Invoice Link > Sign and Verify', () => {
 		} = require('../../nodes/InvoicePaymentsTools/InvoicePaymentsTools.node');
 		const { invoiceLinkSecretTest } = new InvoicePaymentsTools().methods.credentialTest;
 		const check = (data) =>
-			invoiceLinkSecretTest.call({}, { id: '1', name: 'x', type: 'invoiceLinkSigningApi', data });
+			invoiceLinkSecretTest.call(
+				// the test reads only the credential it is handed, no helper of n8n's
+				/** @type {import('n8n-workflow').ICredentialTestFunctions} */ ({}),
+				{ id: '1', name: 'x', type: 'invoiceLinkSigningApi', data },
+			);
 		await expect(check({ secret: SECRET })).resolves.toMatchObject({ status: 'OK' });
 		await expect(check({ secret: 'short' })).resolves.toMatchObject({
 			status: 'Error',
@@ -519,6 +524,7 @@ describe('Payment Request > Authorize and Select Invoices', () => {
 			sentToProvider: true,
 		},
 	];
+	/** @param {object[]} [input] */
 	const select = (invoiceIds, input = invoices) =>
 		run(
 			{

@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * One charge per invoice across both providers (docs/360-payments.md, "Charge Token while Stripe
  * is also connected"): 360 Payments Charge Token with "Claim the Invoice in Stripe First" against
@@ -119,7 +120,7 @@ const PATHS = {
 const RACERS = [
 	...Object.keys(PATHS).map((other) => ['gateway360', other]),
 	['gateway360', 'autoPay', 'payLinkPaid'],
-].map((paths) => [paths.join(' + '), paths]);
+].map((paths) => /** @type {[string, string[]]} */ ([paths.join(' + '), paths]));
 
 /** Money taken for the invoice: Stripe's succeeded charges and the gateway's sales and captured holds. */
 const moneyTaken = (invoiceId) =>

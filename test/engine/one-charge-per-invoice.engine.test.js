@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * One charge per invoice, whatever runs at the same moment (docs/money-safety.md): every pair of
  * the paths that can take money for an invoice, started together against the local Stripe server

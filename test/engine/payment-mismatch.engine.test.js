@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * Invoice Payments Tools' payment-mismatch operations inside n8n's real WorkflowExecute, given
  * their parameters as the payment-status workflow gives them: Payment Record → Match Invoice
@@ -38,7 +39,7 @@ const event = (invoiceId, customerId, amountMinor, extra = {}) => ({
 		currency: 'USD',
 		balance: '250.00',
 	},
-	payments: { body: [] },
+	payments: { body: /** @type {object[]} */ ([]) },
 	mapping: { stripeCustomerId: customerId === 'cust-1001' ? 'cus_A' : 'cus_B' },
 });
 
@@ -100,7 +101,8 @@ describe('Payment Record > Match Invoice', () => {
 
 	test('a record that cannot be read fails the node naming the item and the parameter', async () => {
 		const broken = event('inv-2001', 'cust-1001', 25000);
-		broken.record.amount = { amount: '2,50', currency: 'usd' };
+		// not a money value: what the books' record reader must refuse
+		/** @type {any} */ (broken.record).amount = { amount: '2,50', currency: 'usd' };
 		const result = await run(match, [event('inv-2001', 'cust-1001', 25000), broken]);
 		expect(result.error?.message).toBe(
 			'Item 1: invalid "Payment Record": Amount "2,50" is not a decimal number such as "125.00"',

@@ -1,3 +1,4 @@
+// @ts-check
 import fs from 'node:fs';
 import http from 'node:http';
 import { createRequire } from 'node:module';
@@ -259,7 +260,7 @@ describe('The endpoint secret in static data is sealed with the Stripe key', () 
 		const intent = await paymentReported('INV-SEAL-1');
 		const [result] = await handOver(receiver, workflow, withKey(staticData));
 		expect(result.statusCode).toBe(200);
-		expect(result.outputs[0]).toEqual([
+		expect(result.outputs?.[0]).toEqual([
 			expect.objectContaining({ invoiceId: 'INV-SEAL-1', paymentId: intent.id }),
 		]);
 
@@ -293,7 +294,7 @@ describe('The endpoint secret in static data is sealed with the Stripe key', () 
 		await runHook(workflow, TRIGGER, 'create', withKey(staticData));
 		await paymentReported('INV-SEAL-2');
 		const [first] = await handOver(receiver, workflow, withKey(staticData));
-		expect(first.outputs[0]).toEqual([expect.objectContaining({ invoiceId: 'INV-SEAL-2' })]);
+		expect(first.outputs?.[0]).toEqual([expect.objectContaining({ invoiceId: 'INV-SEAL-2' })]);
 
 		const reads = jest.spyOn(WebhookContext.prototype, 'getCredentials');
 		try {
@@ -311,7 +312,7 @@ describe('The endpoint secret in static data is sealed with the Stripe key', () 
 			// a request that passed the signature does read it (the key's mode, the re-read)
 			await paymentReported('INV-SEAL-3');
 			const [verified] = await handOver(receiver, workflow, withKey(staticData));
-			expect(verified.outputs[0]).toEqual([expect.objectContaining({ invoiceId: 'INV-SEAL-3' })]);
+			expect(verified.outputs?.[0]).toEqual([expect.objectContaining({ invoiceId: 'INV-SEAL-3' })]);
 			expect(reads).toHaveBeenCalled();
 		} finally {
 			reads.mockRestore();
@@ -340,7 +341,7 @@ describe('The endpoint secret in static data is sealed with the Stripe key', () 
 
 		await paymentReported('INV-CLEAR-1');
 		const [before] = await handOver(receiver, workflow, withKey(staticData));
-		expect(before.outputs[0]).toEqual([expect.objectContaining({ invoiceId: 'INV-CLEAR-1' })]);
+		expect(before.outputs?.[0]).toEqual([expect.objectContaining({ invoiceId: 'INV-CLEAR-1' })]);
 
 		// n8n activates the workflow again (a restart, or the package updated): same endpoint, sealed
 		expect(await runHook(workflow, TRIGGER, 'checkExists', withKey(staticData))).toBe(true);
@@ -353,7 +354,7 @@ describe('The endpoint secret in static data is sealed with the Stripe key', () 
 
 		await paymentReported('INV-CLEAR-2');
 		const [after] = await handOver(receiver, workflow, withKey(staticData));
-		expect(after.outputs[0]).toEqual([expect.objectContaining({ invoiceId: 'INV-CLEAR-2' })]);
+		expect(after.outputs?.[0]).toEqual([expect.objectContaining({ invoiceId: 'INV-CLEAR-2' })]);
 		await runHook(workflow, TRIGGER, 'delete', withKey(staticData));
 		expect(await endpoints(server)).toEqual([]);
 	});
@@ -392,7 +393,7 @@ describe('The endpoint secret in static data is sealed with the Stripe key', () 
 
 		await paymentReported('INV-ROLL-2');
 		const [verified] = await handOver(receiver, workflow, withKey(staticData, ROLLED_KEY));
-		expect(verified.outputs[0]).toEqual([expect.objectContaining({ invoiceId: 'INV-ROLL-2' })]);
+		expect(verified.outputs?.[0]).toEqual([expect.objectContaining({ invoiceId: 'INV-ROLL-2' })]);
 		await runHook(workflow, TRIGGER, 'delete', withKey(staticData, ROLLED_KEY));
 	});
 });
@@ -448,7 +449,7 @@ describe('Stripe events', () => {
 			to: versionOne,
 		});
 		expect(result.statusCode).toBe(200);
-		expect(result.outputs[0]).toEqual([
+		expect(result.outputs?.[0]).toEqual([
 			expect.objectContaining({ invoiceId: 'INV-V1', paymentId: intent.id }),
 		]);
 		const forged = await deliver(
@@ -466,7 +467,7 @@ describe('Stripe events', () => {
 		const body = JSON.stringify(event);
 		const result = await deliver(event, sign(body, SECRET), body, { bodyUnread: true });
 		expect(result.statusCode).toBe(200);
-		expect(result.outputs[0]).toEqual([
+		expect(result.outputs?.[0]).toEqual([
 			expect.objectContaining({ invoiceId: 'INV-RAW', eventId: event.id }),
 		]);
 		const tampered = await deliver(event, sign(body, SECRET), body.replace('INV-RAW', 'INV-RAX'), {
@@ -484,7 +485,7 @@ describe('Stripe events', () => {
 		const event = stripeEvent('payment_intent.succeeded', intent);
 		const result = await deliver(event, sign(JSON.stringify(event), SECRET));
 		expect(result.statusCode).toBe(200);
-		const [succeeded, failed, processing, requiresAction, canceled] = result.outputs;
+		const [succeeded, failed, processing, requiresAction, canceled] = result.outputs ?? [];
 		expect([failed, processing, requiresAction, canceled].map((o) => o.length)).toEqual([
 			0, 0, 0, 0,
 		]);
@@ -533,7 +534,7 @@ describe('Stripe events', () => {
 		const header = `${t},${bad.split(',')[1]},${v1}`;
 		const result = await deliver(event, header, body);
 		expect(result.statusCode).toBe(200);
-		expect(result.outputs[0][0].invoiceId).toBe('INV-ROLL');
+		expect(result.outputs?.[0][0].invoiceId).toBe('INV-ROLL');
 	});
 
 	test('malformed JSON with a valid signature answers 400', async () => {
@@ -565,7 +566,7 @@ describe('Stripe events', () => {
 		);
 		const newer = stripeEvent('payment_intent.succeeded', intent, intent.created + 5);
 		const first = await deliver(newer, sign(JSON.stringify(newer), SECRET));
-		expect(first.outputs[0].map((r) => r.status)).toEqual(['succeeded']);
+		expect(first.outputs?.[0].map((r) => r.status)).toEqual(['succeeded']);
 		const late = await deliver(older, sign(JSON.stringify(older), SECRET));
 		// Re-read: the payment is succeeded now, already emitted: nothing moves it to processing.
 		expect(late.workflowData).toBeNull();
@@ -581,7 +582,7 @@ describe('Stripe events', () => {
 		const event = stripeEvent('payment_intent.succeeded', intent);
 		const result = await deliver(event, sign(JSON.stringify(event), SECRET));
 		expect(
-			result.outputs[0].map((r) => [
+			result.outputs?.[0].map((r) => [
 				r.invoiceId,
 				r.amount.minor,
 				r.fee.minor,
@@ -648,7 +649,7 @@ describe('Stripe events', () => {
 
 		const result = await deliver(event, sign(JSON.stringify(event), SECRET));
 		expect(result.statusCode).toBe(200);
-		const [succeeded, failed, processing, requiresAction, canceled] = result.outputs;
+		const [succeeded, failed, processing, requiresAction, canceled] = result.outputs ?? [];
 		expect([succeeded, failed, processing, requiresAction].map((o) => o.length)).toEqual([
 			0, 0, 0, 0,
 		]);
@@ -697,8 +698,8 @@ describe('Stripe events', () => {
 		const intent = (await response.json()).error.payment_intent;
 		const event = stripeEvent('payment_intent.payment_failed', intent);
 		const result = await deliver(event, sign(JSON.stringify(event), SECRET));
-		expect(result.outputs[1]).toHaveLength(1);
-		expect(result.outputs[1][0]).toMatchObject({
+		expect(result.outputs?.[1]).toHaveLength(1);
+		expect(result.outputs?.[1][0]).toMatchObject({
 			status: 'failed',
 			invoiceId: 'INV-FAIL',
 			failure: { code: 'card_declined' },
@@ -731,7 +732,13 @@ describe('What a signed Stripe event may claim', () => {
 		return intent;
 	}
 
-	async function deliver(event, { to = manual(), overrides } = {}) {
+	async function deliver(
+		event,
+		/** @type {{to?: object, overrides?: Record<string, string>}} */ {
+			to = manual(),
+			overrides,
+		} = {},
+	) {
 		const body = JSON.stringify(event);
 		return await deliverWebhook(
 			to,
@@ -776,7 +783,7 @@ describe('What a signed Stripe event may claim', () => {
 		const intent = paidIntent('INV-MODE-OK');
 		const event = stripeEvent('payment_intent.succeeded', intent);
 		const result = await deliver(event, { overrides: { secretKey: SECRET_KEY } });
-		expect(result.outputs[0]).toEqual([
+		expect(result.outputs?.[0]).toEqual([
 			expect.objectContaining({ invoiceId: 'INV-MODE-OK', livemode: false }),
 		]);
 		// (the local Stripe server knows one key: this trigger reads nothing back)
@@ -786,7 +793,7 @@ describe('What a signed Stripe event may claim', () => {
 			to: noReread,
 			overrides: { secretKey: 'rk_test_engine_restricted' },
 		});
-		expect(taken.outputs[0]).toEqual([
+		expect(taken.outputs?.[0]).toEqual([
 			expect.objectContaining({ invoiceId: 'INV-MODE-RK', eventId: restricted.id }),
 		]);
 	});
@@ -818,7 +825,7 @@ describe('What a signed Stripe event may claim', () => {
 		});
 		// what it was set to receive still comes through
 		const succeeded = stripeEvent('payment_intent.succeeded', intent);
-		expect((await deliver(succeeded, { to: onlySucceeded })).outputs[0]).toEqual([
+		expect((await deliver(succeeded, { to: onlySucceeded })).outputs?.[0]).toEqual([
 			expect.objectContaining({ invoiceId: 'INV-TYPE' }),
 		]);
 	});
@@ -875,7 +882,7 @@ describe('What a signed Stripe event may claim', () => {
 			stripe.setFaults({});
 		}
 		const retry = await deliver(event);
-		expect(retry.outputs[0]).toEqual([
+		expect(retry.outputs?.[0]).toEqual([
 			expect.objectContaining({ invoiceId: 'INV-5XX', paymentId: intent.id }),
 		]);
 	});
@@ -911,8 +918,8 @@ describe('What a signed Stripe event may claim', () => {
 
 	test('a re-read that cannot reach Stripe (refused, timed out) is answered 500', async () => {
 		const closed = http.createServer();
-		await new Promise((resolve) => closed.listen(0, '127.0.0.1', resolve));
-		const apiBaseUrl = `http://127.0.0.1:${closed.address().port}`;
+		await new Promise((resolve) => closed.listen(0, '127.0.0.1', () => resolve(undefined)));
+		const apiBaseUrl = `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (closed.address()).port}`;
 		await new Promise((resolve) => closed.close(resolve));
 		const event = stripeEvent('payment_intent.succeeded', paidIntent('INV-DOWN'));
 		expect(await deliver(event, { overrides: { apiBaseUrl } })).toMatchObject({
@@ -1004,11 +1011,11 @@ describe('Stripe refunds, delivered by the local Stripe server', () => {
 		// Both events tell the same refund: one execution, on Refunded only.
 		const emitted = partial.filter((result) => result.workflowData);
 		expect(emitted).toHaveLength(1);
-		expect(partial.find((result) => !result.workflowData).body).toMatchObject({
+		expect(partial.find((result) => !result.workflowData)?.body).toMatchObject({
 			duplicateState: true,
 		});
-		expect(emitted[0].outputs.map((items) => items.length)).toEqual([0, 0, 0, 0, 0, 1, 0]);
-		expect(emitted[0].outputs[REFUNDED][0]).toMatchObject({
+		expect(emitted[0].outputs?.map((items) => items.length)).toEqual([0, 0, 0, 0, 0, 1, 0]);
+		expect(emitted[0].outputs?.[REFUNDED][0]).toMatchObject({
 			kind: 'refund',
 			status: 'succeeded',
 			invoiceId: 'INV-R1',
@@ -1020,7 +1027,7 @@ describe('Stripe refunds, delivered by the local Stripe server', () => {
 		const rest = await refundAndDeliver('');
 		const full = rest.filter((result) => result.workflowData);
 		expect(full).toHaveLength(1);
-		expect(full[0].outputs[REFUNDED][0]).toMatchObject({
+		expect(full[0].outputs?.[REFUNDED][0]).toMatchObject({
 			kind: 'refund',
 			status: 'refunded',
 			refund: { amountRefunded: { amount: '100.00' }, amountKept: { amount: '0.00' } },
@@ -1069,6 +1076,7 @@ describe('360 Payments events', () => {
 	/** A sale of the web invoice at the gateway: its id and the event the gateway sent for it. */
 	async function sale(
 		orderId,
+		/** @type {{amount?: string, ccnumber?: string, expect?: string}} */
 		{ amount = '125.00', ccnumber = '4111111111111111', expect: outcome } = {},
 	) {
 		const sent = gateway.webhooks.events.length;
@@ -1113,7 +1121,7 @@ describe('360 Payments events', () => {
 		expect(event.event_type).toBe('transaction.sale.success');
 		const result = await deliverEvent(event);
 		expect(result.statusCode).toBe(200);
-		expect(result.outputs[0]).toEqual([
+		expect(result.outputs?.[0]).toEqual([
 			expect.objectContaining({
 				provider: 'gateway360',
 				status: 'succeeded',
@@ -1138,7 +1146,7 @@ describe('360 Payments events', () => {
 			},
 		};
 		const result = await deliverEvent(claims);
-		expect(result.outputs[0]).toEqual([
+		expect(result.outputs?.[0]).toEqual([
 			expect.objectContaining({
 				invoiceId: 'WEB-1005',
 				total: expect.objectContaining({ amount: '10.00' }),
@@ -1167,7 +1175,7 @@ describe('360 Payments events', () => {
 		const { event } = await sale('WEB-1004', { ccnumber: '4000000000000002', expect: '2' });
 		expect(event.event_type).toBe('transaction.sale.failure');
 		const result = await deliverEvent(event);
-		expect(result.outputs[1]).toEqual([
+		expect(result.outputs?.[1]).toEqual([
 			expect.objectContaining({
 				status: 'failed',
 				invoiceId: 'WEB-1004',
@@ -1179,8 +1187,8 @@ describe('360 Payments events', () => {
 	test("refunds go to Refunded with what went back in all and what the payment keeps, as Stripe's do", async () => {
 		const { transactionId } = await sale('WEB-1006');
 		const first = await deliverEvent(await refund(transactionId, '25.00'));
-		expect(first.outputs.map((items) => items.length)).toEqual([0, 0, 0, 0, 0, 1, 0]);
-		expect(first.outputs[5][0]).toMatchObject({
+		expect(first.outputs?.map((items) => items.length)).toEqual([0, 0, 0, 0, 0, 1, 0]);
+		expect(first.outputs?.[5][0]).toMatchObject({
 			kind: 'refund',
 			status: 'succeeded',
 			invoiceId: 'WEB-1006',
@@ -1188,7 +1196,7 @@ describe('360 Payments events', () => {
 			refund: { amountRefunded: { amount: '25.00' }, amountKept: { amount: '100.00' } },
 		});
 		const rest = await deliverEvent(await refund(transactionId, '100.00'));
-		expect(rest.outputs[5][0]).toMatchObject({
+		expect(rest.outputs?.[5][0]).toMatchObject({
 			kind: 'refund',
 			status: 'refunded',
 			refund: { amountRefunded: { amount: '125.00' }, amountKept: { amount: '0.00' } },
@@ -1221,7 +1229,7 @@ describe('360 Payments events', () => {
 		} finally {
 			gateway.setDown(false);
 		}
-		expect((await deliverEvent(event)).outputs[0]).toEqual([
+		expect((await deliverEvent(event)).outputs?.[0]).toEqual([
 			expect.objectContaining({ invoiceId: 'WEB-1008' }),
 		]);
 	});
@@ -1307,10 +1315,12 @@ describe('360 Payments events', () => {
 
 		/** The trigger as a process that never saw these events: a restarted n8n, or another worker. */
 		function freshProcess() {
+			/** @type {typeof import('./harness') | undefined} */
 			let harness;
 			jest.isolateModules(() => {
 				harness = require('./harness');
 			});
+			if (!harness) throw new Error('jest.isolateModules did not load the harness');
 			return harness.deliverWebhook;
 		}
 

@@ -1,3 +1,4 @@
+// @ts-check
 // The 360 Payments credential: its authenticate (the key in the POST body only) and its
 // node-level credential test, run through n8n-core's own credential-test context.
 import { CredentialTestContext } from 'n8n-core';
@@ -25,12 +26,18 @@ const data = (overrides = {}) => ({
 	...overrides,
 });
 const test360 = (overrides) =>
-	gateway360ConnectionTest.call(new CredentialTestContext({}), {
-		id: '1',
-		name: '360 Payments',
-		type: 'payments360Api',
-		data: data(overrides),
-	});
+	gateway360ConnectionTest.call(
+		// the connection test reads no additional data of n8n's
+		new CredentialTestContext(
+			/** @type {import('n8n-workflow').IWorkflowExecuteAdditionalData} */ ({}),
+		),
+		{
+			id: '1',
+			name: '360 Payments',
+			type: 'payments360Api',
+			data: data(overrides),
+		},
+	);
 
 describe('credential test (testedBy gateway360ConnectionTest)', () => {
 	test('the node registers it for its credential', () => {
@@ -44,7 +51,7 @@ describe('credential test (testedBy gateway360ConnectionTest)', () => {
 			// Charge Token claiming invoices in Stripe: the Stripe credential, with its own test
 			expect.objectContaining({ name: 'stripeInvoicePaymentsApi', required: true }),
 		]);
-		expect(node.description.credentials[1].testedBy).toBeUndefined();
+		expect((node.description.credentials ?? [])[1].testedBy).toBeUndefined();
 		expect(node.methods.credentialTest.gateway360ConnectionTest).toBe(gateway360ConnectionTest);
 	});
 
@@ -113,6 +120,7 @@ describe('authenticate', () => {
 	});
 
 	test('never adds the key to a GET (Collect.js is public)', async () => {
+		/** @type {import('n8n-workflow').IHttpRequestOptions} */
 		const request = { method: 'GET', url: 'https://gw.test/token/Collect.js' };
 		expect(await credential.authenticate(credentials, request)).toBe(request);
 	});

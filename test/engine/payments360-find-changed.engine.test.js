@@ -1,3 +1,4 @@
+// @ts-check
 // Engine tests of Transaction → Find Changed Transactions: the payments that changed at the
 // gateway in a window, read from query.php as NMI documents it, as the books' payment records.
 import { startGateway360Server } from '../fakes/gateway360-server';

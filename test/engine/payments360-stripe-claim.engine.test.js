@@ -1,3 +1,4 @@
+// @ts-check
 // Engine tests of 360 Payments Charge Token with "Claim the Invoice in Stripe First": workflow JSON
 // run by n8n-core against the local gateway and the local Stripe server.
 import { Payments360 } from '../../nodes/Payments360/Payments360.node';
@@ -39,7 +40,11 @@ const chargeParams = (extra = {}) => ({
 	...extra,
 });
 
-async function charge360(items, { onError, params = chargeParams() } = {}) {
+async function charge360(
+	items,
+	/** @type {{onError?: string, params?: Record<string, unknown>}} */
+	{ onError, params = chargeParams() } = {},
+) {
 	const workflow = singleNodeWorkflow('360', 'payments360', params, {
 		payments360Api: { id: '1', name: '360 Payments (local gateway)' },
 		stripeInvoicePaymentsApi: { id: '2', name: 'Stripe (local test server)' },
@@ -71,7 +76,7 @@ const gatewayCharges = () => gateway.requests.filter((r) => r.path === '/api/tra
 
 test('the Stripe credential is asked for only when Charge Token claims invoices in Stripe', () => {
 	const { credentials: listed, properties } = new Payments360().description;
-	expect(listed.find((c) => c.name === 'stripeInvoicePaymentsApi')).toEqual({
+	expect(listed?.find((c) => c.name === 'stripeInvoicePaymentsApi')).toEqual({
 		name: 'stripeInvoicePaymentsApi',
 		required: true,
 		displayOptions: {

@@ -1,3 +1,4 @@
+// @ts-check
 // Engine tests of the 360 Payments node: workflow JSON run by n8n-core against the local gateway.
 import { buildPaymentRecord } from '../../nodes/core/payments/paymentRecord';
 import { startGateway360Server } from '../fakes/gateway360-server';
@@ -26,7 +27,12 @@ const credentials = (overrides = {}) => ({
 	},
 });
 
-async function run(parameters, input = [{}], { onError, creds = credentials() } = {}) {
+async function run(
+	parameters,
+	input = [{}],
+	/** @type {{onError?: string, creds?: Record<string, Record<string, unknown>>}} */
+	{ onError, creds = credentials() } = {},
+) {
 	const workflow = singleNodeWorkflow('360', NODE, parameters, {
 		payments360Api: { id: '1', name: '360 Payments (local gateway)' },
 	});
@@ -37,7 +43,7 @@ async function run(parameters, input = [{}], { onError, creds = credentials() } 
 /** Every string of a run, errors included, for "no key in any output" checks. */
 const allText = (value) =>
 	JSON.stringify(value, (_, v) =>
-		v instanceof Error ? { message: v.message, stack: v.stack, ...v } : v,
+		v instanceof Error ? { message: v.message, stack: v.stack, .../** @type {object} */ (v) } : v,
 	);
 
 let counter = 0;

@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * The email operations' recovery parameters inside n8n's real WorkflowExecute, given as the daily
  * auto-pay gives them (from Settings): Compose Payment Emails silent on a first failure a retry

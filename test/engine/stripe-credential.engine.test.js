@@ -1,3 +1,4 @@
+// @ts-check
 // The Stripe credential's authenticate: the secret key as a Bearer token, added by a function
 // (n8n would evaluate a template in an expression sandbox for every request).
 import { StripeInvoicePaymentsApi } from '../../credentials/StripeInvoicePaymentsApi.credentials';
@@ -6,6 +7,7 @@ describe('authenticate', () => {
 	const credential = new StripeInvoicePaymentsApi();
 
 	test('adds the secret key as a Bearer token and keeps the request headers', async () => {
+		/** @type {import('n8n-workflow').IHttpRequestOptions} */
 		const request = {
 			method: 'POST',
 			url: '/v1/payment_intents',

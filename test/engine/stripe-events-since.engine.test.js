@@ -1,3 +1,4 @@
+// @ts-check
 // Stripe Invoice Payment → Event → Get Many Since against the local Stripe server: the events
 // webhooks did not bring, read oldest first since a cursor, as the webhook path's records (the
 // payment re-read), each state once; and the sweep of open invoices when the cursor is missing or

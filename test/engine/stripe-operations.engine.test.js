@@ -1,3 +1,4 @@
+// @ts-check
 import { runNode, SECRET_KEY, startStripe } from './stripe-node';
 
 const NODE = 'stripeInvoicePayment';
@@ -10,6 +11,7 @@ afterAll(async () => {
 	await stripe.close();
 });
 
+/** @param {string | null} [card] null: no saved method */
 function mapped(card = 'pm_card_visa') {
 	const booksId = `O-${++counter}`;
 	const customer = stripe.createCustomer({

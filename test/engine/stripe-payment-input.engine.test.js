@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * A batch never half-fails: every item's own input is checked before the first request of the
  * execution. Items 0, 1 and 2 are valid and item 3 is not: without Continue On Fail the node
@@ -28,6 +29,7 @@ function mappedCustomer() {
 	return booksId;
 }
 
+/** @returns {import('n8n-workflow').IDataObject} */
 const invoice = (customerId, extra = {}) => ({
 	invoiceId: `IN-${++counter}`,
 	customerId,
@@ -59,6 +61,7 @@ const payParams = (extra = {}) => ({
 
 const charges = () => stripe.ledger.allCharges().length;
 
+/** @type {Array<[string, Record<string, string>, string, string]>} */
 const BAD_INPUTS = [
 	[
 		'an empty invoice id',
@@ -149,7 +152,7 @@ describe.each(BAD_INPUTS)('Pay Invoice: item 3 has %s', (_, bad, label, message)
 			invoice(customerId),
 			invoice(customerId, bad),
 		];
-		const expected = `Item 3: invalid "${label}": ${message.replace('${invoiceId}', items[3].invoiceId)}`;
+		const expected = `Item 3: invalid "${label}": ${message.replace('${invoiceId}', String(items[3].invoiceId))}`;
 		return { items, expected };
 	};
 

@@ -1,3 +1,4 @@
+// @ts-check
 import { apiClient } from '../fakes/stripe/test-client';
 import {
 	allText,
@@ -24,6 +25,10 @@ afterAll(async () => {
 
 let counter = 0;
 /** A fresh mapped customer (books id returned) whose automatic method is `card`. */
+/**
+ * @param {string | null} [card] null: no saved method
+ * @param {Record<string, unknown>} [extra]
+ */
 function customer(card = 'pm_card_visa', extra = {}) {
 	const booksId = `C-${++counter}`;
 	const created = stripe.createCustomer({
