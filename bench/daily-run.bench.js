@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 /**
  * The daily run (issue 19): the shipped daily auto-pay workflow (workflows/daily-auto-pay.json)
@@ -182,13 +183,17 @@ function floorOf(byRoute, requests, limits) {
 	const searches = Object.entries(byRoute)
 		.filter(([route]) => isSearch(route))
 		.reduce((sum, [, count]) => sum + count, 0);
+	/** @type {Array<[string, number]>} */
 	const terms = [
 		['global', requests / limits.global],
 		['search', searches / limits.search],
-		...Object.entries(byRoute).map(([route, count]) => [
-			route,
-			count / (isSearch(route) ? Math.min(limits.endpoint, limits.search) : limits.endpoint),
-		]),
+		...Object.entries(byRoute).map(
+			([route, count]) =>
+				/** @type {[string, number]} */ ([
+					route,
+					count / (isSearch(route) ? Math.min(limits.endpoint, limits.search) : limits.endpoint),
+				]),
+		),
 	];
 	const [binding, seconds] = terms.reduce((max, term) => (term[1] > max[1] ? term : max));
 	return { seconds, binding };
@@ -239,6 +244,7 @@ async function benchDailyRun({ section, limits: preset }) {
 	// a test key makes the nodes assume the sandbox global: only a higher one needs telling
 	const tellNodes = limits.global > PRESETS.sandbox.global ? limits.global : null;
 	const told = {};
+	/** @type {ReturnType<typeof booksSeed> | null} */
 	let books = null;
 	const stack = await startBenchStack({
 		n8nSettings: { N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true' },
@@ -320,10 +326,13 @@ async function benchDailyRun({ section, limits: preset }) {
 		const runData = withData.json?.data?.resultData?.runData ?? {};
 		const nodeSeconds = Object.fromEntries(
 			Object.entries(runData)
-				.map(([node, runs]) => [
-					node,
-					round(runs.reduce((sum, run) => sum + (run.executionTime ?? 0), 0) / 1000, 1),
-				])
+				.map(
+					([node, runs]) =>
+						/** @type {[string, number]} */ ([
+							node,
+							round(runs.reduce((sum, run) => sum + (run.executionTime ?? 0), 0) / 1000, 1),
+						]),
+				)
 				.filter(([, seconds]) => seconds >= 0.5)
 				.sort((a, b) => b[1] - a[1]),
 		);
@@ -348,10 +357,13 @@ async function benchDailyRun({ section, limits: preset }) {
 		const beyondProtocol = stats.requests - protocol.confirms - protocol.claimReads;
 		const simpleFloorS = INVOICES / limits.endpoint;
 
+		// set by the stack's booksSeed callback, which TypeScript does not follow
+		const seededBooks = /** @type {ReturnType<typeof booksSeed> | null} */ (books);
+		if (!seededBooks) throw new Error('the bench stack did not seed the books');
 		const results = {
 			n8n: '2.41.1',
 			invoices: INVOICES,
-			customers: books.customers.length,
+			customers: seededBooks.customers.length,
 			latencyMs: LATENCY_MS,
 			stripeLimits: { preset, ...limits },
 			credentialKey: 'test (sk_test_)',

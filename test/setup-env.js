@@ -1,3 +1,4 @@
+// @ts-check
 // n8n-core writes its instance config under N8N_USER_FOLDER: keep it out of $HOME, per worker.
 const fs = require('node:fs');
 const os = require('node:os');

@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * At least 50 bad inputs across the nodes, each failing with its exact message, before any
  * charge or write reaches the provider (the server's POST and DELETE counters do not move).
