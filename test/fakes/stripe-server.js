@@ -230,7 +230,7 @@ async function startStripeServer(options = {}) {
 		timeoutMs: opts.webhookTimeoutMs,
 	});
 
-	/** The account: what every domain module reads and writes. */
+	/** @type {import('./stripe/store').FakeAccount} The account: what every domain module reads and writes. */
 	const fake = {
 		store,
 		ledger: new payments.Ledger(),

@@ -83,7 +83,7 @@ function validateSimpleFields(params) {
 
 /** POST /v1/customers; `created` backdates set-up data. */
 /**
- * @param {any} fake
+ * @param {import('./store').FakeAccount} fake
  * @param {Record<string, any>} params
  * @param {any} ctx
  * @param {{created?: number}} [opts]

@@ -59,7 +59,7 @@ function forgetOldEvents(fake) {
 
 /** A customer disputes the PaymentIntent's charge: `charge.dispute.created`. */
 /**
- * @param {any} fake
+ * @param {import('./store').FakeAccount} fake
  * @param {string} paymentIntentId
  * @param {{reason?: string, amount?: number}} [opts] amount: the whole charge if absent
  */

@@ -214,7 +214,7 @@ function confirmPaymentIntent(fake, id, params, ctx) {
  * A decline stores the failed state, then throws Stripe's 402 carrying the PaymentIntent.
  */
 /**
- * @param {any} fake
+ * @param {import('./store').FakeAccount} fake
  * @param {any} pi
  * @param {{offSession: boolean, returnUrl?: string, errorOnRequiresAction?: boolean, ctx: any}} opts
  */

@@ -385,7 +385,7 @@ function confirmSetupIntent(fake, id, params, ctx) {
 
 /** Saves the method for later: the plain decline cards fail here, 3D Secure cards ask first. */
 /**
- * @param {any} fake
+ * @param {import('./store').FakeAccount} fake
  * @param {any} si
  * @param {{returnUrl?: string, ctx: any}} opts
  */

@@ -78,6 +78,21 @@ const RESOURCE_NAMES = {
 	dispute: 'dispute',
 };
 
+/**
+ * The fake Stripe account every domain module reads and writes (built by startStripeServer).
+ * @typedef {object} FakeAccount
+ * @property {Store} store the objects, by kind and id
+ * @property {import('./payments').Ledger} ledger the charges, by invoice
+ * @property {string[]} forcedDeclines issuer declines forced on the next charges (DECLINES keys)
+ * @property {{searchLagMs: number}} options
+ * @property {string} baseUrl the server's own URL (3D Secure and hosted pages link to it)
+ * @property {boolean} quiet true while a set-up helper runs: no events
+ * @property {(type: string, obj: object, ctx?: any, previous?: object) => any} emit
+ *   records an event and queues its webhook deliveries; null while quiet
+ * @property {(customer: Record<string, any>) => void} touchCustomer
+ * @property {<T>(fn: () => T) => T} quietly runs a set-up helper: no events, searchable at once
+ */
+
 class Store {
 	constructor() {
 		this.tables = new Map();
