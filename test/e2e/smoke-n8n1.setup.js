@@ -30,9 +30,13 @@ module.exports = async function smokeN8n1Setup() {
 			const url = `${state.n8nUrl}/api/v1/workflows/${workflow.id}`;
 			const headers = { 'X-N8N-API-KEY': state.apiKey, 'content-type': 'application/json' };
 			const live = await (await fetch(url, { headers })).json();
+			// the REST books adapter holds the address; the processes call the adapter
 			const settings = live.nodes.find((node) => node.name === 'Settings');
-			settings.parameters.assignments.assignments.find((a) => a.name === 'booksApiUrl').value =
-				state.booksUrl;
+			const booksApiUrl = settings.parameters.assignments.assignments.find(
+				(a) => a.name === 'booksApiUrl',
+			);
+			if (!booksApiUrl) continue;
+			booksApiUrl.value = state.booksUrl;
 			const { name, nodes, connections } = live;
 			const body = JSON.stringify({
 				name,

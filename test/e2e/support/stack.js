@@ -400,8 +400,12 @@ async function startStack({ stateFile }) {
 		Object.assign(state, await ownerSession(state, runtime));
 		log(`n8n ${state.n8nUrl} ready, owner signed in (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
 
+		// n8n 1.x runs a sub-workflow as saved and refuses to activate one whose only trigger is
+		// When Executed by Another Workflow; 2.x runs its published version, so publishes it
+		const publishesSubWorkflows = !runtime.n8nVersion?.startsWith('1.');
 		for (const workflow of state.workflows) {
 			if (UNPUBLISHED_IN_STACK.includes(workflow.id)) continue;
+			if (workflow.file.startsWith('books/') && !publishesSubWorkflows) continue;
 			const res = await fetch(`${state.n8nUrl}/api/v1/workflows/${workflow.id}/activate`, {
 				method: 'POST',
 				headers: { 'X-N8N-API-KEY': state.apiKey, 'content-type': 'application/json' },
