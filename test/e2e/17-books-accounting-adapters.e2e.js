@@ -18,6 +18,7 @@ import { startQuickBooksServer } from '../fakes/quickbooks-server';
 import { startXeroServer } from '../fakes/xero-server';
 import { comparableAcross, demoLedgerRows, idsOf } from './support/accounting-books';
 import { importAccountingCredentials } from './support/accounting-credentials';
+import { booksCallerWorkflow } from './support/books-caller';
 import { clients, loadState } from './support/clients';
 
 const state = loadState();
@@ -83,66 +84,7 @@ function shipped(file, settings) {
 async function callerOf(workflowId) {
 	const hookPath = `e2e-17-books-call-${workflowId}`;
 	await publish(
-		{
-			name: `books call of ${workflowId}`,
-			nodes: [
-				{
-					id: 'books-call-webhook',
-					name: 'Books call',
-					type: 'n8n-nodes-base.webhook',
-					typeVersion: 2,
-					position: [0, 0],
-					webhookId: hookPath,
-					parameters: {
-						httpMethod: 'POST',
-						path: hookPath,
-						responseMode: 'responseNode',
-						options: {},
-					},
-				},
-				{
-					id: 'books-call-requests',
-					name: 'Requests',
-					type: 'n8n-nodes-base.code',
-					typeVersion: 2,
-					position: [220, 0],
-					parameters: {
-						jsCode: "return $('Books call').first().json.body.requests.map((json) => ({ json }));",
-					},
-				},
-				{
-					id: 'books-call-adapter',
-					name: 'Books',
-					type: 'n8n-nodes-base.executeWorkflow',
-					typeVersion: 1.2,
-					position: [440, 0],
-					parameters: {
-						source: 'database',
-						workflowId: { __rl: true, mode: 'id', value: workflowId },
-						mode: 'once',
-						options: { waitForSubWorkflow: true },
-					},
-				},
-				{
-					id: 'books-call-answers',
-					name: 'Answers',
-					type: 'n8n-nodes-base.respondToWebhook',
-					typeVersion: 1.1,
-					position: [660, 0],
-					parameters: {
-						respondWith: 'json',
-						responseBody:
-							'={{ JSON.stringify({ answers: $input.all().map((item) => item.json) }) }}',
-						options: {},
-					},
-				},
-			],
-			connections: {
-				'Books call': { main: [[{ node: 'Requests', type: 'main', index: 0 }]] },
-				Requests: { main: [[{ node: 'Books', type: 'main', index: 0 }]] },
-				Books: { main: [[{ node: 'Answers', type: 'main', index: 0 }]] },
-			},
-		},
+		booksCallerWorkflow(workflowId, hookPath, `books call of ${workflowId}`),
 		`the caller of ${workflowId}`,
 	);
 	return async (requests) => {
