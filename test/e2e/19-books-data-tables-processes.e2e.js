@@ -10,6 +10,7 @@
  * editor's "Run auto-pay now" does), not with `n8n execute`. Afterwards both workflows point at
  * the REST books again, as every other file expects.
  */
+import { booksCallerWorkflow } from './support/books-caller';
 import { clients, loadState } from './support/clients';
 import { mails, settle } from './support/settle';
 import { seededCustomer, seedFor } from './support/seed';
@@ -79,59 +80,26 @@ const { seed, today } = seedFor(P, state.timeZone, {
 	],
 });
 
-/** Runs the setup workflow in the server, as a process calls an adapter: Execute Workflow. */
+/**
+ * Runs the setup workflow in the server, as a process calls an adapter (the shared harness:
+ * Execute Workflow, Run once with all items); its one answer.
+ */
 async function loadDemoTables() {
 	const hookPath = `e2e-19-books-setup-${Date.now()}`;
-	const created = await api('POST', '/workflows', {
-		name: 'e2e 19: load the demo books into Data Tables',
-		nodes: [
-			{
-				id: 'setup-webhook',
-				name: 'Load',
-				type: 'n8n-nodes-base.webhook',
-				typeVersion: 2,
-				position: [0, 0],
-				webhookId: hookPath,
-				parameters: { httpMethod: 'POST', path: hookPath, responseMode: 'lastNode', options: {} },
-			},
-			{
-				id: 'setup-request',
-				name: 'Request',
-				type: 'n8n-nodes-base.set',
-				typeVersion: 3.4,
-				position: [220, 0],
-				parameters: {
-					mode: 'raw',
-					jsonOutput: JSON.stringify({ loadDemoData: true, today }),
-					options: {},
-				},
-			},
-			{
-				id: 'setup-call',
-				name: 'Setup',
-				type: 'n8n-nodes-base.executeWorkflow',
-				typeVersion: 1.2,
-				position: [440, 0],
-				parameters: {
-					source: 'database',
-					workflowId: { __rl: true, mode: 'id', value: SETUP },
-					mode: 'once',
-					options: { waitForSubWorkflow: true },
-				},
-			},
-		],
-		connections: {
-			Load: { main: [[{ node: 'Request', type: 'main', index: 0 }]] },
-			Request: { main: [[{ node: 'Setup', type: 'main', index: 0 }]] },
-		},
-		settings: { executionOrder: 'v1' },
-	});
+	const created = await api(
+		'POST',
+		'/workflows',
+		booksCallerWorkflow(SETUP, hookPath, 'e2e 19: load the demo books into Data Tables'),
+	);
 	harnesses.push(created.id);
 	const activated = await api('POST', `/workflows/${created.id}/activate`, {});
 	await n8n.published(created.id, activated.versionId ?? created.versionId);
-	const res = await request('POST', n8n.webhook(hookPath), { body: {}, timeoutMs: 120_000 });
+	const res = await request('POST', n8n.webhook(hookPath), {
+		body: { requests: [{ loadDemoData: true, today }] },
+		timeoutMs: 120_000,
+	});
 	if (res.status !== 200) throw new Error(`setup: HTTP ${res.status} ${res.text}`);
-	return res.json;
+	return res.json.answers[0];
 }
 
 /** Starts a workflow's manual trigger in the n8n server and waits for the execution's end. */
