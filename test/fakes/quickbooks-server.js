@@ -173,6 +173,7 @@ const numericId = (id) => String(id).replace(/^\D+-?/, '');
  * the accounts CC its BillEmailCc; an invoice sent to the provider is EmailStatus EmailSent; a
  * succeeded payment record becomes a Payment linked to its invoice (QuickBooks keeps money, not
  * payment attempts).
+ * @param {{ customers?: any[], invoices?: any[], payments?: any[] }} books the books' records
  */
 function quickBooksSeedFromBooks({ customers = [], invoices = [], payments = [] }) {
 	const stamp = (date) => ({ CreateTime: `${date}T09:00:00-00:00`, LastUpdatedTime: now() });
