@@ -270,6 +270,8 @@ describe('the cursors', () => {
 			gateway360From: new Date(NOW - settings.gateway360FirstRunDays * 86_400_000).toISOString(),
 			gateway360To: '2026-12-07T12:00:00.000Z',
 			gateway360FirstRun: true,
+			maxEvents: settings.maxEventsPerRun,
+			backfill: null,
 		});
 	});
 
@@ -352,6 +354,150 @@ describe('the cursors', () => {
 			swept,
 		);
 		expect(swept).toEqual({ stripeCursor: { created: 99, eventIds: [] } });
+	});
+});
+
+describe('a backfill: the payment-status workflow published again', () => {
+	const NOW = Date.parse('2026-12-07T12:00:00.000Z');
+	const NOW_S = NOW / 1000;
+	beforeEach(() => jest.useFakeTimers({ now: NOW, doNotFake: ['nextTick', 'setImmediate'] }));
+	afterEach(() => jest.useRealTimers());
+	const CALLER = 'When the payment status is published';
+	/** @param {Record<string, any>} backfill */
+	const asked = (backfill) => ({
+		...SETTINGS,
+		[CALLER]: itemsOf([
+			{
+				backfill: {
+					hours: 24,
+					maxEvents: 500,
+					workflowId: 'invPayWf3Status',
+					publishedAt: '2026-12-07T11:59:59.000Z',
+					...backfill,
+				},
+			},
+		]),
+	});
+
+	test('called by the payment-status workflow (When Executed by Another Workflow, its items as sent) into the same Settings', () => {
+		expect(node(CALLER)).toMatchObject({
+			type: 'n8n-nodes-base.executeWorkflowTrigger',
+			parameters: { inputSource: 'passthrough' },
+		});
+		expect(targets(CALLER, 0)).toEqual(['Settings']);
+		// the read takes its bound from the cursors, a backfill's or Settings → maxEventsPerRun
+		expect(node('Stripe: events since the cursor').parameters.options.maxEvents).toBe(
+			"={{ $('Cursors: where the last run stopped').first().json.maxEvents }}",
+		);
+		// no 360 Payments read in a backfill
+		expect(node('360 Payments connected?').parameters.conditions.conditions[0].leftValue).toBe(
+			"={{ $('Settings').first().json.gateway360Connected && $json.backfill === null }}",
+		);
+	});
+
+	test("the window's Stripe events: backfillHours back, at most backfillMaxEvents; never a sweep", async () => {
+		const [{ json }] = await runCode('Cursors: where the last run stopped', asked({}), [], {});
+		const from = NOW_S - 24 * 60 * 60;
+		expect(json.stripeCursor).toEqual({ created: from, eventIds: [] });
+		expect(json.maxEvents).toBe(500);
+		expect(json.backfill).toMatchObject({
+			hours: 24,
+			maxEvents: 500,
+			workflowId: 'invPayWf3Status',
+			from: '2026-12-06T12:00:00.000Z',
+			fromLastRun: false,
+		});
+	});
+
+	test('from where the last run stopped when that is inside the window; an older cursor is not used', async () => {
+		const recent = { created: NOW_S - 3600, eventIds: ['evt_7'] };
+		const [{ json }] = await runCode('Cursors: where the last run stopped', asked({}), [], {
+			stripeCursor: recent,
+		});
+		expect(json.stripeCursor).toEqual(recent);
+		expect(json.backfill).toMatchObject({ fromLastRun: true, from: '2026-12-07T11:00:00.000Z' });
+		const old = { created: NOW_S - 3 * 86_400, eventIds: ['evt_1'] };
+		const [{ json: later }] = await runCode('Cursors: where the last run stopped', asked({}), [], {
+			stripeCursor: old,
+		});
+		expect(later.stripeCursor).toEqual({ created: NOW_S - 86_400, eventIds: [] });
+	});
+
+	test('a window Stripe cannot answer from events, or no bound, is refused before anything is read', async () => {
+		for (const bad of [
+			{ hours: 0 },
+			{ hours: 697 },
+			{ hours: 'a day' },
+			{ maxEvents: 0 },
+			{ maxEvents: 2.5 },
+		]) {
+			await expect(
+				runCode('Cursors: where the last run stopped', asked(bad), [], {}),
+			).rejects.toThrow(/Settings → backfill(Hours|MaxEvents)/);
+		}
+		const [{ json }] = await runCode(
+			'Cursors: where the last run stopped',
+			asked({ hours: 696 }),
+			[],
+			{},
+		);
+		expect(json.stripeCursor.created).toBe(NOW_S - 696 * 3600);
+	});
+
+	test('the cursors stay as they were; the report says it was a backfill', async () => {
+		const data = {
+			stripeCursor: { created: 1, eventIds: [] },
+			gateway360ChangedTo: '2026-12-07T11:00:00.000Z',
+		};
+		const [{ json: cursors }] = await runCode(
+			'Cursors: where the last run stopped',
+			asked({}),
+			[],
+			data,
+		);
+		const [{ json }] = await runCode(
+			'Cursors: keep where this run stopped',
+			{
+				'Cursors: where the last run stopped': itemsOf([cursors]),
+				'Stripe: what was found': itemsOf([record({}), stripeCursorItem({})]),
+			},
+			itemsOf([
+				{
+					answers: [
+						{
+							provider: 'stripe',
+							kind: 'payment',
+							operation: 'recordPayment',
+							invoiceId: 'inv-1',
+							paymentId: 'pi_1',
+							status: 'succeeded',
+							outcome: 'new',
+							statusChanged: true,
+							error: null,
+							reasons: [],
+							payment: record({}),
+							invoice: { number: 'INV-1' },
+						},
+					],
+				},
+			]),
+			data,
+		);
+		expect(data).toEqual({
+			stripeCursor: { created: 1, eventIds: [] },
+			gateway360ChangedTo: '2026-12-07T11:00:00.000Z',
+		});
+		expect(json.backfill).toMatchObject({ hours: 24 });
+		const [{ json: summary }] = await runCode('Run summary', SETTINGS, [{ json }]);
+		expect(summary).toMatchObject({ anythingNew: true, gateway360: null, backfill: { hours: 24 } });
+		expect(summary.stripe).toMatchObject({ mode: 'events', newToTheBooks: 1 });
+		expect(summary.subject).toBe('Backfill: 1 new to the books, 0 to look at (Demo Services Ltd)');
+		expect(summary.text).toContain('the payment-status workflow was published again');
+		expect(summary.text).toContain(
+			"Stripe's events from 2026-12-06T12:00:00.000Z (Settings → backfillHours: 24), at most 500.",
+		);
+		expect(summary.text).toContain('360 Payments: not read by a backfill');
+		expect(summary.text).toContain('- Stripe pi_1, invoice INV-1: recorded succeeded');
 	});
 });
 
