@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { InvoiceLocks } from '../../core/gateway360/charge';
+import { assertAgentMayMoveMoney } from '../../shared/moneyMoving';
 import { createGateway360Client } from '../helpers/client';
 import { readSettings } from '../helpers/settings';
 import * as connection from './connection/Connection.resource';
@@ -16,6 +17,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		resource: this.getNodeParameter('resource', 0),
 		operation: this.getNodeParameter('operation', 0),
 	} as Payments360Type;
+	assertAgentMayMoveMoney(this, transaction.moneyMoving, resource, operation);
 
 	if (resource === 'provider') {
 		// The one-provider rule reads the workflow's settings only: no credentials needed.

@@ -3,6 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { CustomerMappingLookup } from '../../core/stripe/customers';
 import { StripeReadCache } from '../../core/stripe/readCache';
+import { assertAgentMayMoveMoney } from '../../shared/moneyMoving';
 import { createStripeClient } from '../../shared/stripeClient';
 import { readSettings } from '../helpers/settings';
 import * as event from './event/Event.resource';
@@ -18,6 +19,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		resource: this.getNodeParameter('resource', 0),
 		operation: this.getNodeParameter('operation', 0),
 	} as StripeInvoicePaymentType;
+	assertAgentMayMoveMoney(this, payment.moneyMoving, resource, operation);
 	const settings = readSettings(this);
 
 	if (resource === 'fee') {

@@ -1,5 +1,8 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import type { MoneyMovingOperation } from '../../../shared/moneyMoving';
+import { moneyMovingProperties } from '../../../shared/moneyMoving';
+
 import * as charge from './charge.operation';
 import * as findChanged from './findChanged.operation';
 import * as get from './get.operation';
@@ -8,6 +11,30 @@ import * as refund from './refund.operation';
 import * as voidOperation from './void.operation';
 
 export { charge, findChanged, get, getMany, refund, voidOperation as void };
+
+/** Charge Token, Refund and Void move money (see nodes/shared/moneyMoving.ts). */
+export const moneyMoving: MoneyMovingOperation[] = [
+	{
+		resource: 'transaction',
+		operation: 'charge',
+		effect: 'charges the card behind the payment token now',
+		irreversible: false,
+		undo: 'A charge cannot be undone, only voided before it settles or refunded after.',
+	},
+	{
+		resource: 'transaction',
+		operation: 'refund',
+		effect: 'sends money back to the card of a settled payment',
+		irreversible: true,
+	},
+	{
+		resource: 'transaction',
+		operation: 'void',
+		effect:
+			'cancels a payment that has not settled yet, in full, so the customer is not charged by it',
+		irreversible: true,
+	},
+];
 
 export const description: INodeProperties[] = [
 	{
@@ -21,7 +48,7 @@ export const description: INodeProperties[] = [
 				name: 'Charge Token',
 				value: 'charge',
 				description:
-					'Charge a web invoice with the payment token its Pay Now page posted; never twice for one invoice',
+					'Moves money: charges a web invoice with the payment token its Pay Now page posted; never twice for one invoice',
 				action: 'Charge a payment token',
 			},
 			{
@@ -46,18 +73,21 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Refund',
 				value: 'refund',
-				description: 'Refund all or part of a settled payment',
-				action: 'Refund a transaction',
+				description:
+					'Moves money: refunds all or part of a settled payment to the card. Cannot be undone.',
+				action: 'Refund a transaction irreversibly',
 			},
 			{
 				name: 'Void',
 				value: 'void',
-				description: 'Cancel a payment that has not settled yet, in full',
-				action: 'Void a transaction',
+				description:
+					'Moves money: cancels a payment that has not settled yet, in full, so the customer is not charged by it. Cannot be undone.',
+				action: 'Void a transaction irreversibly',
 			},
 		],
 		default: 'charge',
 	},
+	...moneyMovingProperties(moneyMoving),
 	...charge.description,
 	...findChanged.description,
 	...get.description,
