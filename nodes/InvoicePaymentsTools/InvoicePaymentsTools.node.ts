@@ -12,6 +12,7 @@ import * as invoiceLink from './actions/invoiceLink/InvoiceLink.resource';
 import * as paymentRecord from './actions/paymentRecord/PaymentRecord.resource';
 import * as paymentRequest from './actions/paymentRequest/PaymentRequest.resource';
 import { router } from './actions/router';
+import * as workflowTemplate from './actions/workflowTemplate/WorkflowTemplate.resource';
 import { invoiceLinkSecretTest } from './helpers/linkSecrets';
 
 const main = (displayName: string) =>
@@ -37,7 +38,7 @@ export class InvoicePaymentsTools implements INodeType {
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description:
-			"The rules around a payment: payment emails and run reports, signed web invoice links, who may pay which invoices, whether a payment matches its invoice, and the books' ledger rules for a payment record",
+			"The rules around a payment: payment emails and run reports, signed web invoice links, who may pay which invoices, whether a payment matches its invoice, the books' ledger rules for a payment record, and the package's workflows to create in n8n",
 		defaults: { name: 'Invoice Payments Tools' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -62,6 +63,7 @@ export class InvoicePaymentsTools implements INodeType {
 					{ name: 'Invoice Link', value: 'invoiceLink' },
 					{ name: 'Payment Record', value: 'paymentRecord' },
 					{ name: 'Payment Request', value: 'paymentRequest' },
+					{ name: 'Workflow Template', value: 'workflowTemplate' },
 				],
 				default: 'email',
 			},
@@ -70,6 +72,7 @@ export class InvoicePaymentsTools implements INodeType {
 			...invoiceLink.description,
 			...paymentRecord.description,
 			...paymentRequest.description,
+			...workflowTemplate.description,
 		],
 	};
 

@@ -9,6 +9,7 @@ type NodeMap = {
 	invoiceLink: 'sign' | 'verify';
 	paymentRecord: 'matchInvoice';
 	paymentRequest: 'authorize' | 'selectInvoices';
+	workflowTemplate: 'getMany';
 };
 
 export type InvoicePaymentsToolsType = {

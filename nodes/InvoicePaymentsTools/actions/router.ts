@@ -8,6 +8,7 @@ import * as invoiceLink from './invoiceLink/InvoiceLink.resource';
 import type { InvoicePaymentsToolsType } from './node.type';
 import * as paymentRecord from './paymentRecord/PaymentRecord.resource';
 import * as paymentRequest from './paymentRequest/PaymentRequest.resource';
+import * as workflowTemplate from './workflowTemplate/WorkflowTemplate.resource';
 
 /** Each operation returns all of its outputs (see OUTPUTS in the node). */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
@@ -42,6 +43,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			return operation === 'authorize'
 				? await paymentRequest.authorize.execute.call(this, items)
 				: await paymentRequest.selectInvoices.execute.call(this, items);
+		case 'workflowTemplate':
+			return [await workflowTemplate.getMany.execute.call(this, items)];
 		default:
 			throw new NodeOperationError(
 				this.getNode(),
