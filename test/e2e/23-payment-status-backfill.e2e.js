@@ -104,6 +104,8 @@ const ours = (messages) =>
 
 let customers;
 let statusWasPublished = false;
+/** @type {any[]} */
+let publishedBefore = [];
 
 beforeAll(async () => {
 	await n8n.setSettings(STATUS, { emailSetting: 'successesAndFailures' });
@@ -129,6 +131,12 @@ beforeAll(async () => {
 			defaultPaymentMethod: 'pm_card_visa',
 		});
 	statusWasPublished = (await n8n.workflow(STATUS)).active === true;
+	// the stack published the payment-status workflow while the reconciliation was not
+	publishedBefore = await Promise.all(
+		(await n8n.executions(STATUS))
+			.filter((e) => e.mode === 'trigger')
+			.map((e) => n8n.execution(e.id)),
+	);
 	// the reconciliation published: its own n8n Trigger runs it once (on the open invoices, none
 	// paid yet), which is waited for
 	const runs = (await n8n.executions(RECONCILE)).length;
@@ -148,6 +156,16 @@ afterAll(async () => {
 	expect((await api('POST', `/workflows/${RECONCILE}/deactivate`, {})).status).toBe(200);
 	if (!statusWasPublished) await api('POST', `/workflows/${STATUS}/deactivate`, {});
 }, 120_000);
+
+test('published while the reconciliation is not: no backfill, and the execution says so without failing', () => {
+	expect(publishedBefore.length).toBeGreaterThanOrEqual(1);
+	for (const run of publishedBefore) {
+		expect(run.status).toBe('success');
+		const ran = Object.keys(run.data.resultData.runData);
+		expect(ran).toContain('No backfill: the reconciliation is not published');
+		expect(ran).not.toContain('Stop: the backfill failed');
+	}
+});
 
 test('published again after being off: what it missed is recorded once and emailed once', async () => {
 	await unpublishStatus();

@@ -83,7 +83,7 @@ test('a webhook event takes the path it always took; a publish with a window ask
 	expect(targets(ROUTER, 1)).toEqual([REQUEST]);
 	expect(targets(REQUEST, 0)).toEqual([CALL]);
 	// nothing after the call: what was found is recorded and emailed by the reconciliation
-	expect(status.connections[CALL]).toBeUndefined();
+	expect(targets(CALL, 0)).toEqual([]);
 
 	const event = { 'Payment Webhook Trigger': { kind: 'payment' }, Settings: settings };
 	expect(routed(event)).toEqual([0]);
@@ -143,4 +143,26 @@ test('the window the Settings name, handed to the reconciliation the Settings na
 			(/** @type {any} */ n) => n.name === 'Cursors: where the last run stopped',
 		).parameters.jsCode,
 	).toContain(`$('${caller.name}')`);
+});
+
+test('the reconciliation unpublished: no backfill, said so, the execution a success; any other failure of the call stops it', () => {
+	// n8n 2.x runs only a published sub-workflow ("Workflow is not active and cannot be
+	// executed": getPublishedWorkflowData, workflow-execute-additional-data.js); its error goes to
+	// the call's error output as { error: message }
+	expect(node(CALL).onError).toBe('continueErrorOutput');
+	const [check] = targets(CALL, 1);
+	expect(check).toBe('Backfill: the reconciliation not published?');
+	const leftValue = node(check).parameters.conditions.conditions[0].leftValue;
+	const notPublished = (/** @type {string} */ error) =>
+		new Function('$json', `return (${/^=\{\{ (.*) \}\}$/s.exec(leftValue)?.[1]});`)({ error });
+	expect(notPublished('Workflow is not active and cannot be executed.')).toBe(true);
+	expect(notPublished('Workflow does not exist.')).toBe(false);
+	expect(notPublished('The books refused: not_found')).toBe(false);
+	expect(targets(check, 0)).toEqual(['No backfill: the reconciliation is not published']);
+	expect(node('No backfill: the reconciliation is not published').type).toBe('n8n-nodes-base.noOp');
+	expect(targets(check, 1)).toEqual(['Stop: the backfill failed']);
+	expect(node('Stop: the backfill failed')).toMatchObject({
+		type: 'n8n-nodes-base.stopAndError',
+		parameters: { errorMessage: "={{ 'The backfill failed: ' + $json.error }}" },
+	});
 });
