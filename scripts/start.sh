@@ -7,7 +7,7 @@
 #
 # Settings (environment): N8N_PORT (5678), N8N_RUNNERS_BROKER_PORT (5679), LOCAL_STRIPE_PORT
 # (12111), LOCAL_SMTP_PORT (2525), LOCAL_SMTP_HTTP_PORT (8025), LOCAL_BOOKS_PORT (4010),
-# LOCAL_GATEWAY360_PORT (12112),
+# LOCAL_GATEWAY360_PORT (12112), LOCAL_PORTAL_PORT (4020, the demo customer portal),
 # BOOKS_API_TOKEN, DEMO_TIME_ZONE (the machine's), N8N_DEMO_EMAIL, N8N_DEMO_PASSWORD,
 # N8N_LOCAL_DIR (.n8n-local in the repository), N8N_WORKFLOWS_DIR (workflows/), DEMO_BOOKS (tables,
 # the default: the books in n8n Data Tables, loaded with the demo books on every start; rest: the
@@ -26,6 +26,8 @@ SMTP_PORT="${LOCAL_SMTP_PORT:-2525}"
 SMTP_HTTP_PORT="${LOCAL_SMTP_HTTP_PORT:-8025}"
 BOOKS_PORT="${LOCAL_BOOKS_PORT:-4010}"
 GATEWAY360_PORT="${LOCAL_GATEWAY360_PORT:-12112}"
+PORTAL_PORT="${LOCAL_PORTAL_PORT:-4020}"
+PORTAL_URL="http://127.0.0.1:$PORTAL_PORT"
 BOOKS_API_TOKEN="${BOOKS_API_TOKEN:-books_demo_token}"
 DEMO_EMAIL="${N8N_DEMO_EMAIL:-demo@example.com}"
 DEMO_PASSWORD="${N8N_DEMO_PASSWORD:-Demo-Payments-1}"
@@ -142,7 +144,8 @@ wait_port() {
 for spec in "n8n:N8N_PORT:$N8N_PORT" "n8n task broker:N8N_RUNNERS_BROKER_PORT:$N8N_RUNNERS_BROKER_PORT" \
 	"Stripe fake:LOCAL_STRIPE_PORT:$STRIPE_PORT" "SMTP sink:LOCAL_SMTP_PORT:$SMTP_PORT" \
 	"SMTP sink HTTP:LOCAL_SMTP_HTTP_PORT:$SMTP_HTTP_PORT" "books API:LOCAL_BOOKS_PORT:$BOOKS_PORT" \
-	"360 Payments gateway:LOCAL_GATEWAY360_PORT:$GATEWAY360_PORT"; do
+	"360 Payments gateway:LOCAL_GATEWAY360_PORT:$GATEWAY360_PORT" \
+	"customer portal:LOCAL_PORTAL_PORT:$PORTAL_PORT"; do
 	IFS=: read -r label var port <<<"$spec"
 	if port_open "$port"; then
 		die "port $port ($label) is in use on 127.0.0.1; stop what holds it or set $var"
@@ -154,6 +157,8 @@ say "Node 24 and n8n $N8N_CACHE_N8N_VERSION (cache: $(n8n_cache_root))"
 ensure_n8n || die 'could not install Node 24 / n8n (see above)'
 NODE="$NODE24_BIN"
 DEMO_TIME_ZONE="${DEMO_TIME_ZONE:-$("$NODE" -p 'Intl.DateTimeFormat().resolvedOptions().timeZone')}"
+# the demo's processing fee, shown in the portal and charged by the processes (their Settings)
+DEMO_FEE_PERCENT="$("$NODE" -p "require('$REPO/test/fakes/demo-story.js').DEMO_FEE_PERCENT")"
 
 # ---- 3. build the package (dev dependencies first on a fresh clone)
 cd "$REPO"
@@ -229,6 +234,10 @@ say 'Starting the local stack'
 start 'Stripe fake' "$LOG_DIR/stripe.log" "$NODE" "$REPO/test/fakes/stripe-server.js" \
 	--port "$STRIPE_PORT" --secret-key "$STRIPE_SECRET_KEY"
 wait_port 'Stripe fake' "$STRIPE_PORT" "${PIDS[-1]}" "$LOG_DIR/stripe.log"
+# The demo story (test/fakes/demo-story.js): the Stripe fake starts empty on every start and gets
+# the customers of the demo books, with their automatic payment methods.
+echo "  demo story: $("$NODE" "$REPO/scripts/local-stack/demo-story.mjs" seed --stripe-url "http://127.0.0.1:$STRIPE_PORT")" ||
+	die 'could not seed the Stripe fake with the demo story'
 start 'SMTP sink' "$LOG_DIR/smtp-sink.log" "$NODE" "$REPO/scripts/local-stack/smtp-sink.mjs" \
 	--port "$SMTP_PORT" --http-port "$SMTP_HTTP_PORT"
 wait_port 'SMTP sink' "$SMTP_HTTP_PORT" "${PIDS[-1]}" "$LOG_DIR/smtp-sink.log"
@@ -297,10 +306,16 @@ done
 if ((${#WORKFLOWS[@]})); then
 	cp "${WORKFLOWS[@]}" "$IMPORT_WORKFLOWS/"
 fi
-"$NODE" - "$IMPORT_WORKFLOWS" "$BOOKS_WORKFLOW_ID" "http://127.0.0.1:$BOOKS_PORT" <<'EOF'
+# The customer portal of the local stack reads the books through this small webhook workflow.
+"$NODE" "$REPO/scripts/local-stack/demo-story.mjs" portal-books-workflow \
+	--books-workflow-id "$BOOKS_WORKFLOW_ID" >"$IMPORT_WORKFLOWS/demo-portal-books.json"
+# The demo's Settings: the processing fee, and Stripe Checkout sending the customer back to the
+# local portal instead of the shipped example.com pages.
+"$NODE" - "$IMPORT_WORKFLOWS" "$BOOKS_WORKFLOW_ID" "http://127.0.0.1:$BOOKS_PORT" "$DEMO_FEE_PERCENT" "$PORTAL_URL" <<'EOF'
 const fs = require('node:fs');
 const path = require('node:path');
-const [dir, booksWorkflowId, booksApiUrl] = process.argv.slice(2);
+const [dir, booksWorkflowId, booksApiUrl, feePercent, portalUrl] = process.argv.slice(2);
+const returnPages = ['paymentDoneUrl', 'paymentCanceledUrl', 'paymentMethodAddedUrl'];
 for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.json'))) {
 	const workflow = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
 	// n8n imports a workflow without an id as a new copy: one more duplicate on every start.
@@ -309,6 +324,9 @@ for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.json'))) {
 	for (const assignment of settings?.parameters.assignments?.assignments ?? []) {
 		if (assignment.name === 'booksWorkflowId') assignment.value = booksWorkflowId;
 		if (assignment.name === 'booksApiUrl') assignment.value = booksApiUrl;
+		if (assignment.name === 'feePercent') assignment.value = feePercent;
+		if (returnPages.includes(assignment.name))
+			assignment.value = String(assignment.value).replace(/^https:\/\/demo-services\.example\.com/, portalUrl);
 	}
 	fs.writeFileSync(path.join(dir, file), JSON.stringify(workflow, null, 2));
 }
@@ -343,19 +361,30 @@ fi
 
 # ---- 9. the books adapters published (n8n runs a sub-workflow's published version); with
 # DEMO_BOOKS=tables the Data Tables made and loaded with the demo books, inside the server (Data
-# Tables do not work under `n8n execute`)
+# Tables do not work under `n8n execute`). Then the workflows the demo story needs live: payment
+# status (its trigger registers its endpoint on the Stripe fake), pay outstanding invoices and the
+# web invoice (the portal's), and the portal's books reader. The scheduled ones (daily auto-pay,
+# its dry run, card expiry, reconciliation) stay unpublished: the tour runs them by hand.
+STORY_WORKFLOWS=invPayWf3Status,invPayWf4PayNow,invPayWf5WebInv,invPayDemoPortalBk
 if [[ "$DEMO_PASSWORD" == '(your password)' ]]; then
 	echo "Note: not signed in, so the books adapters are not published: publish them in the editor." >&2
 else
 	LOAD_DEMO_TABLES=()
 	[[ "$DEMO_BOOKS" != tables ]] || LOAD_DEMO_TABLES=(--load-demo-tables invPayBooksSetup)
-	say "Publishing the books adapters${LOAD_DEMO_TABLES:+, loading the demo books into Data Tables}"
+	say "Publishing the books adapters and the story's workflows${LOAD_DEMO_TABLES:+, loading the demo books into Data Tables}"
 	BOOKS_JSON="$("$NODE" "$REPO/scripts/local-stack/books-adapters.mjs" --url "$N8N_URL" \
 		--email "$DEMO_EMAIL" --password "$DEMO_PASSWORD" \
-		--adapters invPayBooksRest,invPayBooksTables,invPayBooksSetup "${LOAD_DEMO_TABLES[@]}")" ||
+		--adapters "invPayBooksRest,invPayBooksTables,invPayBooksSetup,$STORY_WORKFLOWS" "${LOAD_DEMO_TABLES[@]}")" ||
 		die "the books adapters could not be published or loaded (above); n8n's log: $LOG_DIR/n8n.log"
 	echo "  $BOOKS_JSON"
 fi
+
+# ---- 10. the demo customer portal (the books' side: test/fakes/demo-portal.js)
+start 'customer portal' "$LOG_DIR/portal.log" env INVOICE_PAYMENTS_PACKAGE_DIR="$PACKAGE_DIR" \
+	"$NODE" "$REPO/scripts/local-stack/portal.mjs" \
+	--port "$PORTAL_PORT" --n8n-url "$N8N_URL" --stripe-url "http://127.0.0.1:$STRIPE_PORT" \
+	--fee-percent "$DEMO_FEE_PERCENT"
+wait_port 'customer portal' "$PORTAL_PORT" "${PIDS[-1]}" "$LOG_DIR/portal.log"
 
 cat <<EOF
 
@@ -369,18 +398,24 @@ $(printf '\033[1;32m')n8n is running with $PACKAGE_NAME loaded$(printf '\033[0m'
   Books         DEMO_BOOKS=$DEMO_BOOKS: the processes call the books adapter $BOOKS_WORKFLOW_ID (docs/books-api.md)
   Books API     http://127.0.0.1:$BOOKS_PORT   (curl -H 'Authorization: Bearer $BOOKS_API_TOKEN' http://127.0.0.1:$BOOKS_PORT/invoices)
   360 Payments  http://127.0.0.1:$GATEWAY360_PORT   (test gateway; cards 4111111111111111, declined 4000000000000002)
+  Portal        $PORTAL_URL   (the demo customer portal: sign in as Sam Portal, or the agent Dana)
   Time zone     $DEMO_TIME_ZONE
   Logs          ${LOG_DIR#"$REPO"/}/
 
-What to try:
-  - Log in, open the imported workflows (Overview) or create one: the package's nodes are
-    ${NODE_TYPES//$PACKAGE_NAME./}.
-  - Stripe nodes: credential "Stripe (local test server)"; e.g. Stripe Invoice Payment > Fee > Preview.
-  - The books (DEMO_BOOKS=tables): Overview > Data tables, the invoice_payments_* tables (edit the
-    invoices and customers there); DEMO_BOOKS=rest: HTTP Request, GET http://127.0.0.1:$BOOKS_PORT/invoices,
-    credential "Books API (demo)" (Header Auth). Contract: docs/books-api.md.
-  - Run "Invoice payments: daily auto-pay" (Run auto-pay now) after "customer mapping sync".
-  - Send Email with credential "Local SMTP sink"; read the mail at http://127.0.0.1:$SMTP_HTTP_PORT/messages.
+What to try (README "The first ten minutes"; the Stripe fake and the books start over on every start):
+  1. Editor > "Invoice payments: customer mapping sync" > Execute workflow (Generate mappings now):
+     3 customers mapped, Cafe Lumiere SARL ambiguous (two Stripe customers), Northwind Traders unmatched.
+  2. "Invoice payments: daily auto-pay" > Execute workflow (Run auto-pay now): INV-2001 paid, INV-2003
+     declined (retried by the schedule), INV-2007 waits for 3-D Secure, 5 skipped with their reasons.
+  3. Mail: http://127.0.0.1:$SMTP_HTTP_PORT/messages: the confirmation, the 3-D Secure request with its
+     "Complete the payment" link (open it: the payment-status workflow records it as paid), the run report.
+  4. Portal: $PORTAL_URL, sign in as Sam Portal (Brightside Dental): open invoices with the ${DEMO_FEE_PERCENT}% fee;
+     "Change the automatic payment method" > pm_card_visa > Save: INV-2003 is charged at once;
+     pay one or all; "Web invoice (Pay Now)" opens the 360 Payments page (card 4111111111111111).
+  5. Sign in as Dana Agent: take a manual payment for Acme Plumbing Ltd over a payment page.
+  6. "Invoice payments: auto-pay dry run (tomorrow)" > Execute workflow: tomorrow's charges and skips, by email.
+  The books: Overview > Data tables, invoice_payments_* (DEMO_BOOKS=rest: GET http://127.0.0.1:$BOOKS_PORT/invoices,
+  credential "Books API (demo)"). Start over: Ctrl-C, npm start (-- --fresh also forgets the executions).
 
 Ctrl-C stops n8n and the local stack. n8n's log follows.
 EOF
