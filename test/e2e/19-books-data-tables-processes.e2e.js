@@ -5,22 +5,27 @@
  * Data Tables adapter (invPayBooksTables, published by the stack beside the REST one), the
  * tables made and loaded by the setup workflow (its demo books, then this file's own customers
  * and invoices added through n8n's API), and the tables read back through n8n's API after each
- * run: the payments recorded, the invoices paid or failed, a refund reopening its invoice.
+ * run: the payments recorded, the invoices paid or failed, a refund reopening its invoice. Then
+ * the card expiry check, a portal user paying its customer's outstanding invoices (the caller a
+ * row of the callers table) and a customer paying a web invoice with Pay Now, each on the same
+ * tables, read back after it.
  * Data Tables exist only inside the n8n server, so the daily run is started there (as the
- * editor's "Run auto-pay now" does), not with `n8n execute`. Afterwards both workflows point at
+ * editor's "Run auto-pay now" does), not with `n8n execute`. Afterwards every workflow points at
  * the REST books again, as every other file expects.
  */
-import { booksCallerWorkflow } from './support/books-caller';
+import { booksCallerWorkflow, runInServer as runIn } from './support/books-caller';
 import { clients, loadState } from './support/clients';
 import { mails, settle } from './support/settle';
 import { seededCustomer, seedFor } from './support/seed';
 
 const state = loadState();
 const c = clients(state);
-const { n8n, stripe, smtp, request, waitFor } = c;
+const { n8n, stripe, smtp, gateway, request, waitFor, jwt } = c;
 const AUTO_PAY = 'invPayWf2AutoPay';
 const STATUS = 'invPayWf3Status';
 const CARD_CHECK = 'invPayWf7CardExpiry';
+const PAY = 'invPayWf4PayNow';
+const WEB = 'invPayWf5WebInv';
 const TABLES_ADAPTER = 'invPayBooksTables';
 const SETUP = 'invPayBooksSetup';
 const P = 'dtp';
@@ -29,6 +34,7 @@ const TABLES = {
 	customers: 'invoice_payments_customers',
 	invoices: 'invoice_payments_invoices',
 	payments: 'invoice_payments_payments',
+	callers: 'invoice_payments_callers',
 };
 
 /** @param {string} method @param {string} route @param {unknown} [body] */
@@ -55,7 +61,12 @@ async function rowsOf(table) {
 		rows.push(...page.data);
 		cursor = page.nextCursor ?? null;
 	} while (cursor);
-	const key = { customers: 'customerId', invoices: 'invoiceId', payments: 'invoiceId' }[table];
+	const key = {
+		customers: 'customerId',
+		invoices: 'invoiceId',
+		payments: 'invoiceId',
+		callers: 'callerId',
+	}[table];
 	return rows.filter((row) => String(row[key]).startsWith(`${P}-`));
 }
 /** @param {string} id */
@@ -72,11 +83,29 @@ const { seed, today } = seedFor(P, state.timeZone, {
 	customers: [
 		{ key: 'c1', name: 'Tables Paying Ltd' },
 		{ key: 'c2', name: 'Tables Declined Ltd' },
+		{ key: 'c3', name: 'Tables Portal Ltd' },
+		{ key: 'c4', name: 'Tables Web Ltd' },
 	],
 	invoices: [
 		{ key: 'i1', customer: 'c1', total: '180.00', due: -1 },
 		{ key: 'i2', customer: 'c2', total: '64.50', due: 0 },
 		{ key: 'i3', customer: 'c1', total: '30.00', due: 7 },
+		// paid from the portal (not recurring: the daily run leaves them)
+		{ key: 'i4', customer: 'c3', total: '100.00', recurring: false },
+		{ key: 'i5', customer: 'c3', total: '50.00', recurring: false },
+		{ key: 'i6', customer: 'c3', total: '20.00', recurring: false, sentToProvider: false },
+		// paid on its web invoice
+		{ key: 'i7', customer: 'c4', total: '40.00', recurring: false },
+	],
+	callers: [
+		{
+			key: 'pat',
+			kind: 'portal',
+			name: 'Pat Portal',
+			email: 'pat@portal.dtp.example.com',
+			customer: 'c3',
+			invoiceAccessLevel: 'customer',
+		},
 	],
 });
 
@@ -103,43 +132,30 @@ async function loadDemoTables() {
 }
 
 /** Starts a workflow's manual trigger in the n8n server and waits for the execution's end. */
-async function runInServer(workflowId, trigger) {
-	const started = await request('POST', `${state.n8nUrl}/rest/workflows/${workflowId}/run`, {
-		headers: { cookie: state.cookie },
-		body: { triggerToStartFrom: { name: trigger } },
-		timeoutMs: 60_000,
-	});
-	const executionId = started.json?.data?.executionId;
-	if (started.status !== 200 || !executionId)
-		throw new Error(`run ${workflowId}: HTTP ${started.status} ${started.text.slice(0, 500)}`);
-	return waitFor(
-		`execution ${executionId} of ${workflowId}`,
-		async () => {
-			const execution = await api('GET', `/executions/${executionId}?includeData=true`);
-			return ['success', 'error', 'crashed', 'canceled'].includes(execution.status)
-				? execution
-				: null;
-		},
-		{ timeoutMs: 120_000, intervalMs: 500 },
-	);
-}
+const runInServer = (workflowId, trigger) => runIn({ ...c, state }, workflowId, trigger);
 
 beforeAll(async () => {
-	for (const id of [AUTO_PAY, STATUS]) {
+	/** @type {Array<[string, Record<string, unknown>]>} */
+	const changes = [
+		[AUTO_PAY, { silentFirstRetry: false }],
+		[STATUS, { silentFirstRetry: false }],
+		[PAY, { feePercent: '3' }],
+		[WEB, { feePercent: '0', gateway360Connected: true, stripeConnected: true }],
+	];
+	for (const [id, settings] of changes) {
+		const values = {
+			booksWorkflowId: TABLES_ADAPTER,
+			emailSetting: 'successesAndFailures',
+			...settings,
+		};
 		const workflow = await n8n.workflow(id);
 		before[id] = Object.fromEntries(
 			workflow.nodes
 				.find((n) => n.name === 'Settings')
-				.parameters.assignments.assignments.filter((a) =>
-					['booksWorkflowId', 'emailSetting', 'silentFirstRetry'].includes(a.name),
-				)
+				.parameters.assignments.assignments.filter((a) => a.name in values)
 				.map((a) => [a.name, a.value]),
 		);
-		await n8n.setSettings(id, {
-			booksWorkflowId: TABLES_ADAPTER,
-			emailSetting: 'successesAndFailures',
-			silentFirstRetry: false,
-		});
+		await n8n.setSettings(id, values);
 	}
 	const ready = await loadDemoTables();
 	expect(ready).toMatchObject({ demoDataLoaded: true, today });
@@ -179,16 +195,31 @@ beforeAll(async () => {
 			sentToProvider: invoice.sentToProvider,
 		})),
 	});
+	await api('POST', `/data-tables/${tableIds[TABLES.callers]}/rows`, {
+		returnType: 'count',
+		data: /** @type {Array<Record<string, unknown>>} */ (seed.callers).map((caller) => ({
+			callerId: caller.id,
+			kind: caller.kind,
+			name: caller.name,
+			email: caller.email,
+			active: caller.active,
+			customerId: caller.customerId,
+			canReceiveManualStripePayments: caller.canReceiveManualStripePayments,
+			invoiceAccessLevel: caller.invoiceAccessLevel,
+		})),
+	});
 	for (const [key, method] of [
 		['c1', 'pm_card_visa'],
 		['c2', 'pm_card_chargeCustomerFail'],
+		['c3', 'pm_card_visa'],
+		['c4', undefined],
 	]) {
 		const customer = seededCustomer(seed, `${P}-${key}`);
 		await stripe.createCustomer({
 			name: customer.name,
 			email: customer.email,
 			metadata: { books_customer_id: customer.id },
-			defaultPaymentMethod: method,
+			...(method ? { defaultPaymentMethod: method } : {}),
 		});
 	}
 	await smtp.clear();
@@ -221,7 +252,8 @@ async function setDraftSettings(id, values) {
 }
 
 afterAll(async () => {
-	for (const id of [AUTO_PAY, STATUS]) if (before[id]) await n8n.setSettings(id, before[id]);
+	for (const id of [AUTO_PAY, STATUS, PAY, WEB])
+		if (before[id]) await n8n.setSettings(id, before[id]);
 	if (before[CARD_CHECK]) await setDraftSettings(CARD_CHECK, before[CARD_CHECK]);
 	for (const id of harnesses) {
 		await api('POST', `/workflows/${id}/deactivate`, {});
@@ -377,4 +409,120 @@ test('the card expiry check on the Data Tables books: the customers with an open
 		`office@c2.${P}.example.com`,
 	]);
 	for (const notice of notices) expect(notice.subject).toMatch(/^Card Expiry Notice: /);
+}, 240_000);
+
+test("pay outstanding invoices on the Data Tables books: the caller a row of the callers table, one payment for its customer's invoices, a record each in the tables", async () => {
+	await smtp.clear();
+	const res = await request('POST', n8n.webhook('invoice-payments/pay'), {
+		headers: { authorization: `Bearer ${jwt({ sub: `${P}-pat` }, { kind: 'portal' })}` },
+		body: { payAll: true, howToPay: 'automatic' },
+	});
+	expect(res.status).toBe(200);
+	const { payments, notIncluded } = res.json;
+	expect(
+		payments.map((p) => [p.invoiceId, p.status, p.amount.amount, p.fee.amount, p.total.amount]),
+	).toEqual([
+		[`${P}-i4`, 'succeeded', '100.00', '3.00', '103.00'],
+		[`${P}-i5`, 'succeeded', '50.00', '1.50', '51.50'],
+	]);
+	expect(notIncluded.map((n) => [n.invoiceId, n.code])).toEqual([
+		[`${P}-i6`, 'NOT_SENT_TO_PROVIDER'],
+	]);
+	const [{ paymentId }] = payments;
+	expect(payments[1].paymentId).toBe(paymentId);
+	await settle(c);
+
+	// the tables: a record per invoice of the one payment, the fee on its own line; both paid
+	const records = (await rowsOf('payments')).filter((row) =>
+		[`${P}-i4`, `${P}-i5`].includes(row.invoiceId),
+	);
+	expect(
+		records.map((row) => [row.invoiceId, row.paymentId, row.status, row.amount]).sort(),
+	).toEqual([
+		[`${P}-i4`, paymentId, 'succeeded', '100.00'],
+		[`${P}-i5`, paymentId, 'succeeded', '50.00'],
+	]);
+	expect(records.map((row) => JSON.parse(row.record).fee.amount).sort()).toEqual(['1.50', '3.00']);
+	for (const key of ['i4', 'i5'])
+		expect(await invoiceRow(`${P}-${key}`)).toMatchObject({
+			status: 'paid',
+			paymentStatus: 'paid',
+			balance: '0.00',
+		});
+	expect(await invoiceRow(`${P}-i6`)).toMatchObject({ status: 'open', balance: '20.00' });
+
+	const messages = (await mails(smtp, 2)).filter((m) => m.subject.includes(`${P.toUpperCase()}-I`));
+	expect(messages.map((m) => m.subject).sort()).toEqual([
+		`Payment Confirmation: invoice ${P.toUpperCase()}-I4`,
+		`Payment Confirmation: invoice ${P.toUpperCase()}-I5`,
+	]);
+	// the paying user (the callers table's email) is copied
+	for (const message of messages)
+		expect(message.cc).toBe(`ap@c3.${P}.example.com, pat@portal.dtp.example.com`);
+
+	// paid now: the same request finds nothing to pay
+	const again = await request('POST', n8n.webhook('invoice-payments/pay'), {
+		headers: { authorization: `Bearer ${jwt({ sub: `${P}-pat` }, { kind: 'portal' })}` },
+		body: { invoiceIds: [`${P}-i4`] },
+	});
+	expect(again.status).toBe(409);
+}, 240_000);
+
+test('the web invoice on the Data Tables books: the page shows the invoice of the tables, Pay Now pays it once at the gateway, the tables have it', async () => {
+	await smtp.clear();
+	const booksKey = state.credentials.invPayBooksHook1.data;
+	const issue = async () => {
+		const res = await request('POST', n8n.webhook('invoice-payments/web-invoice/link'), {
+			headers: { [booksKey.name]: booksKey.value },
+			body: { invoiceId: `${P}-i7` },
+		});
+		expect(res.status).toBe(200);
+		return res.json.url;
+	};
+	const url = await issue();
+	const page = await request('GET', url);
+	expect(page.status).toBe(200);
+	expect(page.text).toContain(`${P.toUpperCase()}-I7`);
+	expect(page.text).toContain('$40.00');
+	expect(page.text).toContain(`ap@c4.${P}.example.com`);
+
+	const { token } = await gateway.hook('POST', 'tokens', {
+		ccnumber: '4111111111111111',
+		ccexp: '1234',
+		cvv: '123',
+	});
+	const paid = await request(
+		'POST',
+		`${n8n.webhook('invoice-payments/web-invoice/pay')}?${new URL(url).searchParams}`,
+		{
+			headers: { 'content-type': 'application/x-www-form-urlencoded' },
+			body: `payment_token=${token}`,
+		},
+	);
+	expect(paid.status).toBe(200);
+	expect(paid.json).toMatchObject({ status: 'succeeded', invoiceId: `${P}-i7` });
+	await settle(c);
+
+	const sales = (await gateway.ledger()).sales.filter((sale) => sale.orderId === `${P}-i7`);
+	expect(sales).toEqual([expect.objectContaining({ amount: '40.00', voided: false })]);
+	const records = (await rowsOf('payments')).filter((row) => row.invoiceId === `${P}-i7`);
+	expect(records.map((row) => [row.paymentId, row.status, row.amount])).toEqual([
+		[sales[0].transactionId, 'succeeded', '40.00'],
+	]);
+	expect(JSON.parse(records[0].record).provider).toBe('gateway360');
+	expect(await invoiceRow(`${P}-i7`)).toMatchObject({
+		status: 'paid',
+		paymentStatus: 'paid',
+		balance: '0.00',
+	});
+	const messages = (await mails(smtp, 1)).filter((m) =>
+		m.subject.endsWith(`${P.toUpperCase()}-I7`),
+	);
+	expect(messages.map((m) => m.subject)).toEqual([
+		`Payment Confirmation: invoice ${P.toUpperCase()}-I7`,
+	]);
+	// a fresh link of the paid invoice: nothing left to pay
+	const again = await request('GET', await issue());
+	expect(again.status).toBe(409);
+	expect(again.text).toContain(`Invoice ${P.toUpperCase()}-I7 has no balance to pay`);
 }, 240_000);

@@ -140,6 +140,66 @@ describe('the three workflows', () => {
 		expect(created.paymentsTable).toEqual(created.mismatchesTable);
 	});
 
+	/**
+	 * n8n's Execute Workflow (mode once) pairs each item the sub-workflow's last node returns with
+	 * a caller's item by following pairedItem back through the run data, from node to node along
+	 * each node's first input, to the trigger (n8n-nodes-base `utils/workflow-backtracking.js`).
+	 * The processes read an answer's request with `.item`, so along that path every node keeps
+	 * one item per request, in order: a node reading whole tables or pages there (their rows all
+	 * paired with one item) would pair every answer with the first request.
+	 */
+	test.each([
+		['books-rest.json', ['Settings', 'Plan the REST calls', 'Books: call the REST API']],
+		...['books-data-tables.json', 'books-quickbooks.json', 'books-xero.json'].map((file) => [
+			file,
+			[
+				'Settings',
+				'Requests, with the books read',
+				'Plan every request',
+				'Answers, once all is stored',
+			],
+		]),
+	])('%s: its answers pair back to their requests in n8n', (file, expected) => {
+		const workflow = load(file);
+		const into = (name, index) =>
+			Object.entries(workflow.connections).flatMap(([from, { main }]) =>
+				main.flatMap((links) =>
+					links.filter((l) => l.node === name && l.index === index).map(() => from),
+				),
+			);
+		const answer = workflow.nodes.find(
+			(n) => n.name.startsWith('Answer') && n.type === 'n8n-nodes-base.code',
+		);
+		const path = [];
+		for (let name = answer.name; name !== TRIGGER; ) {
+			const feeders = into(name, 0);
+			expect([name, feeders.length]).toEqual([name, 1]);
+			name = feeders[0];
+			if (name !== TRIGGER) path.unshift(name);
+		}
+		expect(path).toEqual(expected);
+		for (const node of [...path, answer.name].map((name) => nodeOf(workflow, name))) {
+			expect([node.name, node.executeOnce]).toEqual([node.name, undefined]);
+			if (node.type === 'n8n-nodes-base.merge')
+				expect(node.parameters).toEqual({
+					mode: 'chooseBranch',
+					chooseBranchMode: 'waitForAll',
+					output: 'specifiedInput',
+					useDataOfInput: 1,
+				});
+			else if (node.type === 'n8n-nodes-base.code')
+				expect(node.parameters.jsCode).toMatch(/pairedItem: \{ item: (requestIndex|index) \}/);
+			else
+				expect([node.name, node.type]).toEqual([
+					node.name,
+					expect.stringMatching(/^n8n-nodes-base\.(set|httpRequest)$/),
+				]);
+		}
+		// the Merges wait for the tables read and everything stored
+		if (path.includes('Answers, once all is stored'))
+			expect(into('Answers, once all is stored', 1).length).toBeGreaterThan(0);
+	});
+
 	test('docs/books-api.md lists the operations the adapters answer', () => {
 		const doc = readFileSync(path.join(__dirname, '../../docs/books-api.md'), 'utf8');
 		const section = doc.slice(doc.indexOf('### Operations'), doc.indexOf('### One owner'));
