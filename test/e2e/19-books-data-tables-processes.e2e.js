@@ -13,6 +13,7 @@
  * editor's "Run auto-pay now" does), not with `n8n execute`. Afterwards every workflow points at
  * the REST books again, as every other file expects.
  */
+import { accountingAdapters, shipped } from './support/accounting-adapters';
 import { booksCallerWorkflow, runInServer as runIn } from './support/books-caller';
 import { clients, loadState } from './support/clients';
 import { mails, settle } from './support/settle';
@@ -78,6 +79,8 @@ const invoiceRow = async (id) => (await rowsOf('invoices')).find((row) => row.in
  */
 const before = {};
 const harnesses = [];
+/** workflows of the upgrade test (the setup under other table names, its caller) */
+const setups = accountingAdapters({ state, n8n, request }, 'e2e 19');
 
 const { seed, today } = seedFor(P, state.timeZone, {
 	customers: [
@@ -255,6 +258,7 @@ afterAll(async () => {
 	for (const id of [AUTO_PAY, STATUS, PAY, WEB])
 		if (before[id]) await n8n.setSettings(id, before[id]);
 	if (before[CARD_CHECK]) await setDraftSettings(CARD_CHECK, before[CARD_CHECK]);
+	await setups.removeAll();
 	for (const id of harnesses) {
 		await api('POST', `/workflows/${id}/deactivate`, {});
 		// n8n 2.x unpublishes a moment after it answered
@@ -525,4 +529,38 @@ test('the web invoice on the Data Tables books: the page shows the invoice of th
 	const again = await request('GET', await issue());
 	expect(again.status).toBe(409);
 	expect(again.text).toContain(`Invoice ${P.toUpperCase()}-I7 has no balance to pay`);
+}, 240_000);
+
+test('the setup on tables made before the `collection` column: it stops, naming the table and the column; once the column is added as it says, it passes', async () => {
+	const names = {
+		customersTable: 'e2e19_old_customers',
+		invoicesTable: 'e2e19_old_invoices',
+		paymentsTable: 'e2e19_old_payments',
+		mismatchesTable: 'e2e19_old_payment_mismatches',
+		callersTable: 'e2e19_old_callers',
+	};
+	const setup = shipped('books-data-tables-setup.json', names);
+	// the invoices table as an earlier version made it
+	const columns = setup.nodes
+		.find((n) => n.name === 'Create the invoices table')
+		.parameters.columns.column.filter((c) => c.name !== 'collection');
+	const old = await api('POST', '/data-tables', { name: names.invoicesTable, columns });
+	const setupId = await setups.publish(setup, 'the tables setup');
+	const call = await setups.callerOf(setupId);
+
+	await expect(call([{ loadDemoData: false }])).rejects.toThrow(/HTTP 5\d\d/);
+	const failed = await waitFor('the failed setup run', async () =>
+		(await n8n.executions(setupId)).find((e) => e.status === 'error'),
+	);
+	const error = (await n8n.execution(failed.id)).data.resultData.error;
+	expect(error.message).toContain(
+		`Missing: table ${names.invoicesTable} (id ${old.id}): collection (string)`,
+	);
+	// the tables it made itself have every column
+	expect(error.message).not.toMatch(/e2e19_old_(customers|payments|callers)/);
+
+	// the step it names: the column added with n8n's public API
+	await api('POST', `/data-tables/${old.id}/columns`, { name: 'collection', type: 'string' });
+	const [passed] = await call([{ loadDemoData: false }]);
+	expect(passed.tables).toEqual(Object.values(names));
 }, 240_000);

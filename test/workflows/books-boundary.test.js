@@ -356,3 +356,55 @@ describe('both adapters answer every operation of the contract alike', () => {
 		}
 	});
 });
+
+describe('the setup on tables made by an earlier version', () => {
+	const CREATES = setup.nodes.filter((n) => n.parameters.operation === 'create');
+	/**
+	 * The setup's column check run as n8n runs it: each create node's output is the table it made
+	 * or found (n8n returns the table with its columns), `$(node).params` its parameters.
+	 * @param {(node: any) => string[]} columnsOf the columns each table holds
+	 */
+	const check = (columnsOf) => {
+		const $ = (name) => {
+			const node = nodeOf(setup, name);
+			const table = {
+				id: `dt-${node.name.split(' ')[2]}`,
+				name: node.parameters.tableName,
+				columns: columnsOf(node).map((column) => ({ name: column, type: 'string' })),
+			};
+			return { first: () => ({ json: table }), params: node.parameters };
+		};
+		const input = [{ json: { name: 'invoice_payments_callers' } }];
+		return new Function('$', '$input', nodeOf(setup, 'Check the columns').parameters.jsCode)($, {
+			all: () => input,
+		});
+	};
+	const wanted = (node) => node.parameters.columns.column.map((c) => c.name);
+
+	test('it runs after every table is made or found, before anything is loaded', () => {
+		expect(setup.connections['Create the callers table'].main).toEqual([
+			[{ node: 'Check the columns', type: 'main', index: 0 }],
+		]);
+		expect(setup.connections['Check the columns'].main).toEqual([
+			[{ node: 'Load the demo data?', type: 'main', index: 0 }],
+		]);
+		expect(CREATES).toHaveLength(5);
+		for (const node of CREATES) expect(node.parameters.options.createIfNotExists).toBe(true);
+	});
+
+	test('tables with every column pass on as they are', () => {
+		expect(check(wanted)).toEqual([{ json: { name: 'invoice_payments_callers' } }]);
+	});
+
+	test('an invoices table without `collection` stops the setup, naming the table, the column and how to add it', () => {
+		const old = (node) =>
+			node.name === 'Create the invoices table'
+				? wanted(node).filter((c) => c !== 'collection')
+				: wanted(node);
+		expect(() => check(old)).toThrow(
+			/Missing: table =?\{\{ \$\('Settings'\)\.first\(\)\.json\.invoicesTable \}\} \(id dt-invoices\): collection \(string\)$/,
+		);
+		expect(() => check(old)).toThrow(/POST \/api\/v1\/data-tables\/<id>\/columns/);
+		expect(() => check(old)).toThrow(/Data tables → the table/);
+	});
+});
