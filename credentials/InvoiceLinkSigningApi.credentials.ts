@@ -28,7 +28,7 @@ export class InvoiceLinkSigningApi implements ICredentialType {
 			required: true,
 			default: '',
 			description:
-				'At least 32 random characters (e.g. the output of "openssl rand -base64 32"). Whoever knows it can make payment links for any invoice.',
+				'At least 32 random characters (e.g. the output of "openssl rand -base64 32"). Whoever knows it can make web invoice links for any invoice.',
 		},
 		{
 			displayName: 'Previous Signing Secret',

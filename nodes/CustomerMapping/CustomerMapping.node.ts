@@ -13,7 +13,7 @@ import { router } from './actions/router';
 import { customerListSearch } from '../shared/searchCustomers';
 
 /**
- * Generate Mappings has four outputs (Mapped, Already Mapped, Unmatched, Ambiguous); every other
+ * Mapping → Generate by Name has four outputs (Mapped, Already Mapped, Unmatched, Ambiguous); every other
  * operation has one. n8n computes outputs from an expression over the node's parameters, as its
  * Switch node does.
  */
@@ -32,7 +32,7 @@ export class CustomerMapping implements INodeType {
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description:
-			'Map the customers of your books to Stripe customers: generate by exact name, get, set, remove, list, and sync changes to Stripe',
+			'Map the customers of your books to Stripe customers (generate by exact name, get, create or update, delete, get many) and create or update their Stripe customers',
 		defaults: { name: 'Customer Mapping' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

@@ -5,10 +5,11 @@ import { requestsPerSecondSetting, stripeCustomerModes } from '../../shared/stri
 
 /** Settings that apply to every operation of the node. */
 export const settingsCollection: INodeProperties = {
-	displayName: 'Settings',
+	// Not "Settings": n8n's node panel has a Settings tab of its own. The name stays "settings".
+	displayName: 'Options for All Operations',
 	name: 'settings',
 	type: 'collection',
-	placeholder: 'Add Setting',
+	placeholder: 'Add Option',
 	default: {},
 	description: 'Apply to every operation of this node',
 	options: [

@@ -17,7 +17,7 @@ export function readSettings(context: IExecuteFunctions): MappingSettings {
 	const problem = mappingMetadataKeyProblem(mappingMetadataKey);
 	if (problem) {
 		throw new NodeOperationError(context.getNode(), `Invalid "mappingMetadataKey": ${problem}`, {
-			description: 'Settings > Mapping Metadata Key',
+			description: 'Options for All Operations › Mapping Metadata Key',
 		});
 	}
 	return {

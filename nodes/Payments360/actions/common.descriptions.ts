@@ -2,10 +2,11 @@ import type { INodeProperties } from 'n8n-workflow';
 
 /** Settings that apply to every operation of the node. */
 export const settingsCollection: INodeProperties = {
-	displayName: 'Settings',
+	// Not "Settings": n8n's node panel has a Settings tab of its own. The name stays "settings".
+	displayName: 'Options for All Operations',
 	name: 'settings',
 	type: 'collection',
-	placeholder: 'Add Setting',
+	placeholder: 'Add Option',
 	default: {},
 	description: 'Apply to every operation of this node',
 	displayOptions: { hide: { resource: ['provider'] } },
@@ -76,9 +77,10 @@ export const customerEmailField: INodeProperties = {
 export const surchargePercentField: INodeProperties = {
 	displayName: 'Processing Fee (%)',
 	name: 'feePercent',
-	type: 'string',
-	default: '0',
-	placeholder: 'e.g. 2.9',
+	// A number field; see the Stripe node's: expressions handing it text still work.
+	type: 'number',
+	typeOptions: { minValue: 0, maxValue: 100, numberPrecision: 4 },
+	default: 0,
 	description:
 		'Added to the invoice as its own line (sent to the gateway as the surcharge); 0 to 100 with up to 4 decimals',
 };

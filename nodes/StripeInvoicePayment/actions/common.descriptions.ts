@@ -11,10 +11,11 @@ import { requestsPerSecondSetting } from '../../shared/stripeDescriptions';
 
 /** Settings that apply to every operation of the node. */
 export const settingsCollection: INodeProperties = {
-	displayName: 'Settings',
+	// Not "Settings": n8n's node panel has a Settings tab of its own. The name stays "settings".
+	displayName: 'Options for All Operations',
 	name: 'settings',
 	type: 'collection',
-	placeholder: 'Add Setting',
+	placeholder: 'Add Option',
 	default: {},
 	description: 'Apply to every operation of this node',
 	options: [
@@ -95,8 +96,10 @@ export { currencyField } from '../../shared/paymentDescriptions';
 export const feePercentField: INodeProperties = {
 	displayName: 'Processing Fee (%)',
 	name: 'feePercent',
-	type: 'string',
-	default: '0',
-	placeholder: 'e.g. 2.9',
+	// A number field; the expressions of the shipped workflows still hand it text ("3"), which
+	// the fee rule reads the same (n8n checks no type here: the field declares no validateType).
+	type: 'number',
+	typeOptions: { minValue: 0, maxValue: 100, numberPrecision: 4 },
+	default: 0,
 	description: 'Added to each invoice as its own line; 0 to 100 with up to 4 decimals',
 };

@@ -13,11 +13,13 @@ export const description: INodeProperties[] = [
 		displayOptions: { show: { resource: ['customer'] } },
 		options: [
 			{
-				name: 'Sync',
+				name: 'Create or Update',
 				value: 'sync',
 				description:
 					'Create or update the Stripe customer of a books customer that was created or changed',
-				action: 'Sync a customer to stripe',
+				// n8n's lint lowercases every word of an action, proper nouns too.
+				// eslint-disable-next-line n8n-nodes-base/node-param-operation-option-action-miscased
+				action: 'Create or update a customer in Stripe',
 			},
 		],
 		default: 'sync',

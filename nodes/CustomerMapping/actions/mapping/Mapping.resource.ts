@@ -17,35 +17,36 @@ export const description: INodeProperties[] = [
 		displayOptions: { show: { resource: ['mapping'] } },
 		options: [
 			{
-				name: 'Generate Mappings',
+				name: 'Create or Update',
+				value: 'set',
+				description:
+					'Map a books customer to a Stripe customer by hand, replacing its mapping if any',
+				action: 'Create or update a mapping',
+			},
+			{
+				name: 'Delete',
+				value: 'remove',
+				description: 'Unmap a books customer; the Stripe customer stays',
+				action: 'Delete a mapping',
+			},
+			{
+				name: 'Generate by Name',
 				value: 'generate',
 				description:
 					'Map books customers to the one Stripe customer with exactly the same name; report the others',
 				action: 'Generate mappings by name',
 			},
 			{
-				name: 'Get Mapping',
+				name: 'Get',
 				value: 'get',
 				description: 'Get the Stripe customer mapped to a books customer',
 				action: 'Get a mapping',
 			},
 			{
-				name: 'List Mappings',
+				name: 'Get Many',
 				value: 'list',
-				description: 'List every mapped books customer and Stripe customer',
-				action: 'List mappings',
-			},
-			{
-				name: 'Remove Mapping',
-				value: 'remove',
-				description: 'Unmap a books customer; the Stripe customer stays',
-				action: 'Remove a mapping',
-			},
-			{
-				name: 'Set Mapping',
-				value: 'set',
-				description: 'Map a books customer to a Stripe customer by hand',
-				action: 'Set a mapping',
+				description: 'Get every mapped books customer and its Stripe customer',
+				action: 'Get many mappings',
 			},
 		],
 		default: 'generate',

@@ -27,7 +27,9 @@ export const description: INodeProperties[] = [
 				value: 'composeAutoPayPreview',
 				description:
 					'One email saying what the next auto-pay run would charge (a dry run), and what it would skip',
-				action: 'Compose an auto pay preview',
+				// n8n's lint would drop the hyphen of "auto-pay", the package's one word for it.
+				// eslint-disable-next-line n8n-nodes-base/node-param-operation-option-action-miscased
+				action: 'Compose an auto-pay preview',
 			},
 			{
 				name: 'Compose Card Expiry Notice',
@@ -54,7 +56,8 @@ export const description: INodeProperties[] = [
 				name: 'Compose Run Report',
 				value: 'composeRunReport',
 				description: 'One email reporting an auto-pay run: payments, and skipped invoices with why',
-				action: 'Compose an auto pay run report',
+				// eslint-disable-next-line n8n-nodes-base/node-param-operation-option-action-miscased
+				action: 'Compose an auto-pay run report',
 			},
 		],
 		default: 'composePaymentEmails',

@@ -48,7 +48,7 @@ const properties: INodeProperties[] = [
 		default: '',
 		placeholder: 'e.g. cus_PaxGvWzKHtT9Lk',
 		description:
-			"The Stripe customer mapped to the invoice's customer (Customer Mapping → Get Mapping). Empty: none is mapped, so a Stripe payment of any Stripe customer does not match.",
+			"The Stripe customer mapped to the invoice's customer (Customer Mapping → Mapping → Get). Empty: none is mapped, so a Stripe payment of any Stripe customer does not match.",
 	},
 ];
 

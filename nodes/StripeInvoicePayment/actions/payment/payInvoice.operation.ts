@@ -59,7 +59,7 @@ export const description = updateDisplayOptions(
 /** Labels of the fields Pay Invoice and Pay Invoices Together check, as the user sees them. */
 export const paymentFieldLabels = (operationProperties: INodeProperties[]) =>
 	fieldLabels([...operationProperties, settingsCollection], {
-		defaultCurrency: 'Default Currency (Settings)',
+		defaultCurrency: 'Default Currency (Options for All Operations)',
 		paymentMethod: 'How to Pay',
 	});
 

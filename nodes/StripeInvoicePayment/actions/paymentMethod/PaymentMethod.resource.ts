@@ -36,10 +36,10 @@ export const description: INodeProperties[] = [
 				action: 'Get the automatic payment method',
 			},
 			{
-				name: 'List',
+				name: 'Get Many',
 				value: 'list',
-				description: "List the customer's payment methods of the imported types",
-				action: 'List payment methods',
+				description: "Get the customer's payment methods of the imported types",
+				action: 'Get many payment methods',
 			},
 			{
 				name: 'Set Automatic',

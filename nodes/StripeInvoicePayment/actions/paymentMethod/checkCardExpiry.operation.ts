@@ -37,7 +37,7 @@ const properties: INodeProperties[] = [
 		default: '',
 		placeholder: 'e.g. 2026-12-01',
 		description:
-			'The day of the check in the time zone of Settings; empty: now. Set it to try the check as of another day.',
+			'The day of the check, in the Business Time Zone of Options for All Operations; empty: now. Set it to try the check as of another day.',
 	},
 ];
 

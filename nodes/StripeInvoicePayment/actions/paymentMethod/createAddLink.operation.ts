@@ -37,7 +37,7 @@ const properties: INodeProperties[] = [
 			{ name: 'Show', value: 'show', description: 'Offer the link to every customer' },
 		],
 		description:
-			'Whether customers may add a payment method themselves (the seeds’ add-method setting)',
+			'Whether customers may add a payment method themselves, as your add-method setting says',
 	},
 	{
 		displayName: 'Success URL',
@@ -62,7 +62,7 @@ export const description = updateDisplayOptions(
 );
 
 const labels = fieldLabels([...properties, settingsCollection], {
-	defaultCurrency: 'Default Currency (Settings)',
+	defaultCurrency: 'Default Currency (Options for All Operations)',
 });
 
 /**
