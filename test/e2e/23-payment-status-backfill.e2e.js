@@ -64,18 +64,29 @@ async function unpublishStatus() {
  * the reconciliation: both waited for. The reconciliation's Run summary of that backfill.
  */
 async function publishStatus(meanwhile = async () => {}) {
-	const statusRuns = (await n8n.executions(STATUS)).length;
-	const reconcileRuns = (await n8n.executions(RECONCILE)).length;
+	const known = async (id) => new Set((await n8n.executions(id)).map((e) => e.id));
+	const [statusBefore, reconcileBefore] = [await known(STATUS), await known(RECONCILE)];
 	const res = await api('POST', `/workflows/${STATUS}/activate`, {});
 	expect(res.status).toBe(200);
 	await meanwhile();
 	await n8n.published(STATUS, res.json.activeVersionId ?? res.json.versionId);
 	await c.waitFor('the Stripe endpoint again', async () => (await endpoints()) === 1);
-	const list = await n8n.settled(STATUS, statusRuns + 1, 120_000);
-	await n8n.settled(RECONCILE, reconcileRuns + 1, 120_000);
-	// the execution the publish started: newest first
-	const [published] = list.filter((e) => e.mode === 'trigger');
-	expect(published).toBeDefined();
+	/** The one new execution of `id` in `mode`, once finished. */
+	const finished = (id, mode, before) =>
+		c.waitFor(
+			`the ${mode} execution of ${id}`,
+			async () => {
+				const fresh = (await n8n.executions(id)).filter(
+					(e) => !before.has(e.id) && e.mode === mode,
+				);
+				if (fresh.length > 1) throw new Error(`${fresh.length} new ${mode} executions of ${id}`);
+				const [one] = fresh;
+				return one && ['success', 'error', 'crashed'].includes(one.status) ? one : null;
+			},
+			{ timeoutMs: 120_000, intervalMs: 250 },
+		);
+	// the execution the publish started (its n8n Trigger), and the reconciliation it called
+	const published = await finished(STATUS, 'trigger', statusBefore);
 	const run = await n8n.execution(published.id);
 	expect(run.status).toBe('success');
 	const runData = run.data.resultData.runData;
@@ -86,7 +97,7 @@ async function publishStatus(meanwhile = async () => {}) {
 		]),
 	);
 	expect(runData['Payment or new payment method?']).toBeUndefined();
-	const [backfill] = (await n8n.executions(RECONCILE)).filter((e) => e.mode === 'integrated');
+	const backfill = await finished(RECONCILE, 'integrated', reconcileBefore);
 	const sub = await n8n.execution(backfill.id);
 	expect(sub.status).toBe('success');
 	const [[summary]] = sub.data.resultData.runData['Run summary'][0].data.main;
