@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `npm start`: a real n8n with this package loaded, next to a local Stripe-compatible server, an
-# SMTP sink and a demo books API, all on 127.0.0.1. Ctrl-C stops everything it started.
+# SMTP sink, a demo books API and a demo customer portal, all on 127.0.0.1, seeded with the story
+# of README "The first ten minutes". Ctrl-C stops everything it started.
 #
 #   npm start                 build, load, start (first run installs Node 24 + n8n: ~5 min)
 #   npm start -- --fresh      forget the local n8n (database, owner, executions) first
@@ -55,7 +56,7 @@ for arg in "$@"; do
 	case "$arg" in
 	--fresh) FRESH=1 ;;
 	-h | --help)
-		sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+		sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 		exit 0
 		;;
 	*)

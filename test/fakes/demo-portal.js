@@ -87,9 +87,9 @@ function page(title, body, { refresh = false, user = null } = {}) {
 	return `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>${
 		refresh ? '<meta http-equiv="refresh" content="3">' : ''
 	}<style>
-body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:60rem;color:#222}
+body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:64rem;color:#222}
 table{border-collapse:collapse;width:100%}th,td{padding:.4rem .6rem;border-bottom:1px solid #ddd;text-align:left}
-td.num,th.num{text-align:right}.notice{background:#eef7ee;border:1px solid #9c9;padding:.6rem}
+td{white-space:nowrap}td:last-child{white-space:normal}td.num,th.num{text-align:right}.notice{background:#eef7ee;border:1px solid #9c9;padding:.6rem}
 .error{background:#fbeaea;border:1px solid #d99;padding:.6rem}.who{float:right}
 .status-paid{color:#070}.status-failed,.status-action_required{color:#b00}.status-pending{color:#a60}
 form.inline{display:inline}button{margin:.1rem}
