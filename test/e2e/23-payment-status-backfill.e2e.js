@@ -173,7 +173,7 @@ test('published while the reconciliation is not: no backfill, and the execution 
 	for (const run of publishedBefore) {
 		expect(run.status).toBe('success');
 		const ran = Object.keys(run.data.resultData.runData);
-		expect(ran).toContain('No backfill: the reconciliation is not published');
+		expect(ran).toContain('No backfill: no published reconciliation');
 		expect(ran).not.toContain('Stop: the backfill failed');
 	}
 });

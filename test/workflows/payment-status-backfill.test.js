@@ -145,21 +145,23 @@ test('the window the Settings name, handed to the reconciliation the Settings na
 	).toContain(`$('${caller.name}')`);
 });
 
-test('the reconciliation unpublished: no backfill, said so, the execution a success; any other failure of the call stops it', () => {
+test('no reconciliation published under reconciliationWorkflowId: no backfill, said so, the execution a success; any other failure of the call stops it', () => {
 	// n8n 2.x runs only a published sub-workflow ("Workflow is not active and cannot be
-	// executed": getPublishedWorkflowData, workflow-execute-additional-data.js); its error goes to
-	// the call's error output as { error: message }
+	// executed": getPublishedWorkflowData, workflow-execute-additional-data.js; "Workflow does not
+	// exist." for an ID n8n does not have, as after creating the workflows with new IDs); its
+	// error goes to the call's error output as { error: message }
 	expect(node(CALL).onError).toBe('continueErrorOutput');
 	const [check] = targets(CALL, 1);
-	expect(check).toBe('Backfill: the reconciliation not published?');
+	expect(check).toBe('Backfill: no published reconciliation?');
 	const leftValue = node(check).parameters.conditions.conditions[0].leftValue;
 	const notPublished = (/** @type {string} */ error) =>
 		new Function('$json', `return (${/^=\{\{ (.*) \}\}$/s.exec(leftValue)?.[1]});`)({ error });
 	expect(notPublished('Workflow is not active and cannot be executed.')).toBe(true);
-	expect(notPublished('Workflow does not exist.')).toBe(false);
+	expect(notPublished('Workflow does not exist.')).toBe(true);
 	expect(notPublished('The books refused: not_found')).toBe(false);
-	expect(targets(check, 0)).toEqual(['No backfill: the reconciliation is not published']);
-	expect(node('No backfill: the reconciliation is not published').type).toBe('n8n-nodes-base.noOp');
+	expect(notPublished('Could not reach Stripe (ECONNREFUSED)')).toBe(false);
+	expect(targets(check, 0)).toEqual(['No backfill: no published reconciliation']);
+	expect(node('No backfill: no published reconciliation').type).toBe('n8n-nodes-base.noOp');
 	expect(targets(check, 1)).toEqual(['Stop: the backfill failed']);
 	expect(node('Stop: the backfill failed')).toMatchObject({
 		type: 'n8n-nodes-base.stopAndError',
