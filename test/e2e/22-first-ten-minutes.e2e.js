@@ -402,7 +402,7 @@ test('8. the portal: Sam sees the invoices with the fee, changes the card (INV-2
 	);
 });
 
-test('9. the agent: Dana takes a payment for INV-2002 over a payment page; Lee is refused in plain words', async () => {
+test('9. the agent: Dana takes a payment for INV-2002 over a payment page (Pending, then Paid); Lee is refused in plain words', async () => {
 	await page.goto(`${portalUrl()}/invoices`);
 	await page.getByRole('button', { name: 'Sign out' }).click();
 	await signIn('Dana Agent');
@@ -411,9 +411,26 @@ test('9. the agent: Dana takes a payment for INV-2002 over a payment page; Lee i
 	await page.getByRole('button', { name: 'Show invoices' }).click();
 	await page.locator('input[name=invoiceIds][value=inv-2002]').check();
 	await page.screenshot({ path: path.join(SCREENSHOTS, 'portal-agent.png'), fullPage: true });
-	await page.getByRole('button', { name: 'Take payment' }).click();
-	await expect(page.locator('h1').textContent()).resolves.toBe('Fake Checkout: Pay $101.97 usd');
-	await page.getByRole('button', { name: 'Pay $101.97 usd' }).click();
+	// Stripe's confirmation held back a moment (as a slow webhook would be), to see Pending
+	const stripeHook = (route, body) =>
+		http('POST', `http://127.0.0.1:${ports.stripe}/_test/webhooks/${route}`, { body });
+	await stripeHook('mode', { hold: true });
+	try {
+		await page.getByRole('button', { name: 'Take payment' }).click();
+		await expect(page.locator('h1').textContent()).resolves.toBe('Fake Checkout: Pay $101.97 usd');
+		await page.getByRole('button', { name: 'Pay $101.97 usd' }).click();
+		await page.waitForURL(/\/agent\?customer=cust-1001&notice=/);
+		await expect(page.locator('.notice').textContent()).resolves.toBe(
+			"Paid on the payment page: waiting for Stripe's confirmation",
+		);
+		expect(await rowOf('INV-2002')).toMatch(
+			/^INV-2002 \| [\d-]+ \| \$99\.00 \| \$2\.97 \| \$101\.97 \| Pending$/,
+		);
+		expect(await invoice('inv-2002')).toMatchObject({ status: 'open' });
+	} finally {
+		await stripeHook('mode', { hold: false });
+		await stripeHook('flush', {});
+	}
 	await waitFor('INV-2002 paid', async () => {
 		await page.goto(`${portalUrl()}/agent?customer=cust-1001`);
 		return (await rowOf('INV-2002'))?.includes('| Paid');

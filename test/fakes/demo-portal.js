@@ -161,8 +161,30 @@ function createPortal({ feePercent = '0', deps, secret = randomBytes(32) }) {
 		return answer.error ? null : answer.caller;
 	}
 
+	/**
+	 * Payment pages a person was sent to (a pay link), by caller: the invoices on it, and when the
+	 * person came back from it paid (Stripe sends them to paymentDoneUrl only then). From then
+	 * until the books have the payment (Stripe's event → the payment-status workflow → the books),
+	 * those invoices show Pending, for ten minutes at most.
+	 * @type {Map<string, { customerId: string, invoiceIds: string[], paidAt: number | null }>}
+	 */
+	const payPages = new Map();
+	const PENDING_AT_MOST_MS = 10 * 60_000;
+	function confirming(callerId) {
+		const sent = payPages.get(callerId);
+		return sent?.paidAt && Date.now() - sent.paidAt < PENDING_AT_MOST_MS
+			? new Set(sent.invoiceIds)
+			: new Set();
+	}
+	function sentToPayPage(callerId, customerId, json, asked) {
+		const invoiceIds = Array.isArray(json?.invoices)
+			? json.invoices.map((i) => i.invoiceId)
+			: asked;
+		payPages.set(callerId, { customerId, invoiceIds, paidAt: null });
+	}
+
 	/** An invoice as the portal shows it: the amount owed, the fee on it, the total. */
-	function priced(invoice) {
+	function priced(invoice, paidOnPage = new Set()) {
 		const currency = String(invoice.currency).toLowerCase();
 		const balance = parseAmount(invoice.balance, currency);
 		const open = invoice.status === 'open' && balance > 0;
@@ -174,12 +196,18 @@ function createPortal({ feePercent = '0', deps, secret = randomBytes(32) }) {
 			balanceText: formatMoney(owed, currency),
 			feeText: open ? formatMoney(fee, currency) : '',
 			totalText: open ? formatMoney(balance + fee, currency) : '',
-			statusKey: invoice.status === 'paid' ? 'paid' : invoice.paymentStatus,
+			// paid on a payment page, the books not told yet: on its way
+			statusKey:
+				invoice.status === 'paid'
+					? 'paid'
+					: open && paidOnPage.has(invoice.id)
+						? 'pending'
+						: invoice.paymentStatus,
 			open,
 		};
 	}
 
-	async function customerView(customerId) {
+	async function customerView(customerId, paidOnPage = new Set()) {
 		const [customerAnswer, invoicesAnswer] = await deps.books([
 			{ operation: 'getCustomer', customerId },
 			{ operation: 'listCustomerInvoices', customerId, statuses: ['open', 'paid'] },
@@ -187,7 +215,7 @@ function createPortal({ feePercent = '0', deps, secret = randomBytes(32) }) {
 		if (customerAnswer.error) throw new Error(`the books: ${customerAnswer.error.message}`);
 		const customer = customerAnswer.customer;
 		const invoices = (invoicesAnswer.invoices ?? [])
-			.map(priced)
+			.map((invoice) => priced(invoice, paidOnPage))
 			.sort((a, b) => Number(b.open) - Number(a.open) || a.number.localeCompare(b.number));
 		const method = customer.stripeCustomerId
 			? await deps.automaticMethod(customer.stripeCustomerId)
@@ -200,17 +228,19 @@ function createPortal({ feePercent = '0', deps, secret = randomBytes(32) }) {
 			.map((invoice) => {
 				const status = STATUS_WORDS[invoice.statusKey] ?? invoice.statusKey;
 				const actions = [];
-				if (invoice.open && payOne)
+				// a payment under way: nothing to pay until it ends
+				const payable = invoice.open && invoice.statusKey !== 'pending';
+				if (payable && payOne)
 					actions.push(
 						`<form method="post" action="${payOne}" class="inline"><input type="hidden" name="invoiceId" value="${escapeHtml(invoice.id)}"><button type="submit" name="pay" value="${escapeHtml(invoice.id)}">Pay ${escapeHtml(invoice.number)}</button></form>`,
 					);
-				if (invoice.open && webInvoice)
+				if (payable && webInvoice)
 					actions.push(
 						`<form method="post" action="/web-invoice" class="inline"><input type="hidden" name="invoiceId" value="${escapeHtml(invoice.id)}"><button type="submit">Web invoice (Pay Now)</button></form>`,
 					);
 				return `<tr data-invoice="${escapeHtml(invoice.id)}">${
 					selectable
-						? `<td>${invoice.open ? `<input type="checkbox" name="invoiceIds" value="${escapeHtml(invoice.id)}" form="take-payment">` : ''}</td>`
+						? `<td>${payable ? `<input type="checkbox" name="invoiceIds" value="${escapeHtml(invoice.id)}" form="take-payment">` : ''}</td>`
 						: ''
 				}<td>${escapeHtml(invoice.number)}</td><td>${escapeHtml(invoice.dueDate)}</td><td class="num">${escapeHtml(invoice.balanceText)}</td><td class="num">${escapeHtml(invoice.feeText)}</td><td class="num">${escapeHtml(invoice.totalText)}</td><td class="status status-${escapeHtml(invoice.statusKey)}">${escapeHtml(status)}</td><td>${actions.join(' ')}</td></tr>`;
 			})
@@ -239,7 +269,10 @@ function createPortal({ feePercent = '0', deps, secret = randomBytes(32) }) {
 				),
 			);
 		}
-		const { customer, invoices, method } = await customerView(caller.customerId);
+		const { customer, invoices, method } = await customerView(
+			caller.customerId,
+			confirming(caller.id),
+		);
 		const methodText = customer.stripeCustomerId
 			? (method ?? 'No automatic payment setup')
 			: 'Not set up for online payments yet (the customer mapping sync has not mapped this company)';
@@ -320,7 +353,7 @@ function createPortal({ feePercent = '0', deps, secret = randomBytes(32) }) {
 			.join('')}</select></label> <button type="submit">Show invoices</button></form>`;
 		let refresh = false;
 		if (chosen) {
-			const { customer, invoices, method } = await customerView(chosen);
+			const { customer, invoices, method } = await customerView(chosen, confirming(caller.id));
 			refresh = under(invoices);
 			body += `<h2>${escapeHtml(customer.name)}</h2><p>Automatic payment method: <b>${escapeHtml(
 				customer.stripeCustomerId
@@ -382,25 +415,38 @@ function createPortal({ feePercent = '0', deps, secret = randomBytes(32) }) {
 					return redirect(`${back}&error=${encodeURIComponent('Choose the invoices to pay')}`);
 				const { invoices } = await customerView(customerId);
 				const numbers = Object.fromEntries(invoices.map((i) => [i.id, i.number]));
-				const outcome = payOutcome(
-					await deps.pay('agent', caller.id, {
-						customerId,
-						invoiceIds,
-						howToPay: form.howToPay === 'automatic' ? 'automatic' : 'payLink',
-					}),
-					numbers,
-				);
-				if (outcome.redirect) return redirect(outcome.redirect);
+				const answer = await deps.pay('agent', caller.id, {
+					customerId,
+					invoiceIds,
+					howToPay: form.howToPay === 'automatic' ? 'automatic' : 'payLink',
+				});
+				const outcome = payOutcome(answer, numbers);
+				if (outcome.redirect) {
+					sentToPayPage(caller.id, customerId, answer.json, invoiceIds);
+					return redirect(outcome.redirect);
+				}
 				const key = outcome.error ? 'error' : 'notice';
 				return redirect(`${back}&${key}=${encodeURIComponent(outcome.error ?? outcome.notice)}`);
+			}
+			if (method === 'GET' && url.pathname === '/invoices/paid') {
+				// back from the payment page the agent took the card on
+				const sent = payPages.get(caller.id);
+				if (!sent) return redirect('/agent');
+				sent.paidAt = Date.now();
+				return redirect(
+					`/agent?customer=${encodeURIComponent(sent.customerId)}&notice=${encodeURIComponent("Paid on the payment page: waiting for Stripe's confirmation")}`,
+				);
 			}
 			return redirect('/agent');
 		}
 
 		// a portal user
 		if (method === 'GET' && url.pathname === '/invoices') return customerPage(req, url, caller);
-		if (method === 'GET' && url.pathname === '/invoices/paid')
+		if (method === 'GET' && url.pathname === '/invoices/paid') {
+			const sent = payPages.get(caller.id);
+			if (sent) sent.paidAt = Date.now();
 			return customerPage(req, url, caller, 'Thank you: your payment is being confirmed.');
+		}
 		if (method === 'GET' && url.pathname === '/payment-method-added')
 			return customerPage(
 				req,
@@ -419,7 +465,16 @@ function createPortal({ feePercent = '0', deps, secret = randomBytes(32) }) {
 				? { payAll: true, howToPay }
 				: { invoiceIds: [String(form.invoiceId ?? '')], howToPay };
 			const numbers = Object.fromEntries(invoices.map((i) => [i.id, i.number]));
-			return backTo('/invoices', payOutcome(await deps.pay('portal', caller.id, body), numbers));
+			const answer = await deps.pay('portal', caller.id, body);
+			const outcome = payOutcome(answer, numbers);
+			if (outcome.redirect)
+				sentToPayPage(
+					caller.id,
+					caller.customerId,
+					answer.json,
+					body.invoiceIds ?? invoices.filter((i) => i.open).map((i) => i.id),
+				);
+			return backTo('/invoices', outcome);
 		}
 		const customer = (await booksOne({ operation: 'getCustomer', customerId: caller.customerId }))
 			.customer;

@@ -130,6 +130,8 @@ describe('demo customer portal', () => {
 			text: await res.text(),
 		};
 	}
+	const rowOf = async (cookie, number) =>
+		rows((await go('/invoices', { cookie })).text).find((r) => r.startsWith(`${number} |`));
 	const signIn = async (callerId) => (await go('/sign-in', { form: { callerId } })).cookie ?? '';
 	/** The invoice rows as text: cells joined by " | ". */
 	const rows = (text) =>
@@ -169,7 +171,8 @@ describe('demo customer portal', () => {
 		expect(rows(res.text)).toEqual([
 			'INV-2003 | 2026-12-07 | $1,250.00 | $37.50 | $1,287.50 | Payment failed | Pay INV-2003 Web invoice (Pay Now)',
 			'INV-2004 | 2026-12-14 | $480.50 | $14.42 | $494.92 | Open | Pay INV-2004 Web invoice (Pay Now)',
-			'INV-2005 | 2026-12-14 | $75.00 | $2.25 | $77.25 | Pending | Pay INV-2005 Web invoice (Pay Now)',
+			// a payment under way: nothing to pay until it ends
+			'INV-2005 | 2026-12-14 | $75.00 | $2.25 | $77.25 | Pending',
 			'INV-2099 | 2026-12-14 | $300.00 | Paid',
 		]);
 		// a payment under way: the page refreshes itself until it settles
@@ -311,5 +314,49 @@ describe('demo customer portal', () => {
 			form: { customerId: 'cust-1002', invoiceIds: 'inv-2004' },
 		});
 		expect(payCalls).toHaveLength(1);
+	});
+
+	test('paid on a payment page: Pending until the books have it, then Paid; an agent comes back to the customer', async () => {
+		const cookie = await signIn('portal-502');
+		payAnswer = {
+			status: 200,
+			json: {
+				payLink: 'http://stripe.test/checkout/cs_4',
+				invoices: [{ invoiceId: 'inv-2004' }],
+			},
+		};
+		await go('/pay', { cookie, form: { invoiceId: 'inv-2004', howToPay: 'payLink' } });
+		// sent to the page, not back from it: still open
+		expect(await rowOf(cookie, 'INV-2004')).toContain('| Open |');
+		const back = await go('/invoices/paid', { cookie });
+		expect(back.text).toContain('Thank you: your payment is being confirmed.');
+		expect(rows(back.text).find((r) => r.startsWith('INV-2004'))).toBe(
+			'INV-2004 | 2026-12-14 | $480.50 | $14.42 | $494.92 | Pending',
+		);
+		expect(back.text).toContain('http-equiv="refresh"');
+		// the payment-status workflow recorded it
+		Object.assign(
+			invoices.find((i) => i.id === 'inv-2004'),
+			{ status: 'paid', paymentStatus: 'paid', balance: '0.00' },
+		);
+		expect(await rowOf(cookie, 'INV-2004')).toBe('INV-2004 | 2026-12-14 | $480.50 | Paid');
+
+		const agent = await signIn('agent-7');
+		payAnswer = {
+			status: 200,
+			json: { payLink: 'http://stripe.test/checkout/cs_5', invoices: [{ invoiceId: 'inv-2005' }] },
+		};
+		await go('/agent/pay', {
+			cookie: agent,
+			form: { customerId: 'cust-1002', invoiceIds: 'inv-2005', howToPay: 'payLink' },
+		});
+		const returned = await go('/invoices/paid', { cookie: agent });
+		expect(returned.location).toMatch(
+			/^\/agent\?customer=cust-1002&notice=Paid%20on%20the%20payment%20page/,
+		);
+		const view = await go(returned.location ?? '', { cookie: agent });
+		expect(rows(view.text).find((r) => r.startsWith('INV-2005'))).toBe(
+			'INV-2005 | 2026-12-14 | $75.00 | $2.25 | $77.25 | Pending',
+		);
 	});
 });
