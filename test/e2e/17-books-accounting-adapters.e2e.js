@@ -10,121 +10,36 @@
  * REST books do, ids mapped; money reaches the accounting system once: the first `succeeded`
  * puts one Payment there, its repeat none, the full refund takes it back.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-
 import { CALLS, comparable, expectContract, STATE_CALL } from '../core/books/contract-scenario';
 import { startQuickBooksServer } from '../fakes/quickbooks-server';
 import { startXeroServer } from '../fakes/xero-server';
+import { accountingAdapters, shipped } from './support/accounting-adapters';
 import { comparableAcross, demoLedgerRows, idsOf } from './support/accounting-books';
 import { importAccountingCredentials } from './support/accounting-credentials';
-import { booksCallerWorkflow } from './support/books-caller';
 import { clients, loadState } from './support/clients';
 
 const state = loadState();
 const { n8n, books, request } = clients(state);
 const TODAY = '2026-03-10';
-const DIR = path.join(__dirname, '../../workflows/books');
-const TABLE_KEYS = [
-	'customersTable',
-	'invoicesTable',
-	'paymentsTable',
-	'mismatchesTable',
-	'callersTable',
-];
-
-const api = (method, route, body) =>
-	request(method, `${state.n8nUrl}/api/v1${route}`, {
-		headers: { 'X-N8N-API-KEY': state.apiKey },
-		body,
-	});
-/** @param {{ status: number, text: string, json: any }} res @param {string} what */
-const ok = (res, what) => {
-	if (res.status >= 300) throw new Error(`${what}: HTTP ${res.status} ${res.text.slice(0, 500)}`);
-	return res.json;
-};
-
-/** @type {string[]} */
-const created = [];
-/** Creates a workflow through the public API and publishes it (sub-workflows run published). */
-async function publish(json, what) {
-	const workflow = ok(
-		await api('POST', '/workflows', {
-			name: `e2e 17: ${json.name}`,
-			nodes: json.nodes,
-			connections: json.connections,
-			settings: { executionOrder: 'v1', callerPolicy: 'workflowsFromSameOwner' },
-		}),
-		`create ${what}`,
-	);
-	created.push(workflow.id);
-	const activated = ok(
-		await api('POST', `/workflows/${workflow.id}/activate`, {}),
-		`publish ${what}`,
-	);
-	await n8n.published(workflow.id, activated.versionId ?? workflow.versionId);
-	return workflow.id;
-}
-
-/** A shipped books workflow with its Settings values replaced by `settings`. */
-function shipped(file, settings) {
-	const json = JSON.parse(readFileSync(path.join(DIR, file), 'utf8'));
-	for (const assignment of json.nodes.find((n) => n.name === 'Settings').parameters.assignments
-		.assignments) {
-		if (assignment.name in settings) assignment.value = settings[assignment.name];
-	}
-	return json;
-}
-
-/**
- * A caller of a books workflow as a process is one: a webhook's requests as items, n8n's Execute
- * Workflow node running the workflow once with all of them (in the n8n server: the Data Tables
- * module is not in `n8n execute`'s process). Returns a function from requests to answers.
- */
-async function callerOf(workflowId) {
-	const hookPath = `e2e-17-books-call-${workflowId}`;
-	await publish(
-		booksCallerWorkflow(workflowId, hookPath, `books call of ${workflowId}`),
-		`the caller of ${workflowId}`,
-	);
-	return async (requests) => {
-		const res = await request('POST', n8n.webhook(hookPath), {
-			body: { requests },
-			timeoutMs: 180_000,
-		});
-		return ok(res, `call ${workflowId}`).answers;
-	};
-}
+const {
+	publish,
+	callerOf,
+	ledgerTables: tables,
+	removeAll,
+} = accountingAdapters({ state, n8n, request }, 'e2e 17');
 
 /**
  * The ledger's five Data Tables under `prefix` names, made by the shipped tables setup workflow
  * (no demo data), then filled with the demo ledger in the system's ids through n8n's API.
  * @param {'quickbooks' | 'xero'} system @param {string} prefix
  */
-async function ledgerTables(system, prefix) {
-	const names = Object.fromEntries(
-		TABLE_KEYS.map((key) => [key, `${prefix}_${key.replace(/Table$/, '')}`]),
-	);
-	const setup = await callerOf(
-		await publish(shipped('books-data-tables-setup.json', names), 'setup'),
-	);
-	const [made] = await setup([{ loadDemoData: false, today: TODAY }]);
-	expect(made.tables).toEqual(TABLE_KEYS.map((key) => names[key]));
-	const listed = ok(await api('GET', '/data-tables?limit=250'), 'data tables').data;
-	const idOf = (name) => listed.find((t) => t.name === name).id;
+function ledgerTables(system, prefix) {
 	const demo = demoLedgerRows(system, TODAY);
-	const rows = {
+	return tables(prefix, {
 		paymentsTable: demo.payments,
 		invoicesTable: demo.statuses,
 		callersTable: demo.callers,
-	};
-	for (const [key, data] of Object.entries(rows)) {
-		ok(
-			await api('POST', `/data-tables/${idOf(names[key])}/rows`, { data, returnType: 'count' }),
-			`fill ${names[key]}`,
-		);
-	}
-	return names;
+	});
 }
 
 /** @type {Awaited<ReturnType<typeof startQuickBooksServer>>} */
@@ -173,10 +88,7 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
-	for (const id of created) {
-		await api('POST', `/workflows/${id}/deactivate`, {});
-		await api('DELETE', `/workflows/${id}`);
-	}
+	await removeAll();
 	await qbo?.close();
 	await xero?.close();
 });

@@ -2,22 +2,26 @@
 /**
  * The heavy processes on accounting books: the shipped daily auto-pay and payment-status
  * workflows with their Settings → booksWorkflowId switched to the QuickBooks Online adapter
- * (workflows/books/books-quickbooks.json), against the local QuickBooks server this file starts
- * on the loopback with this file's customers and invoices in QuickBooks' shapes and ids. The
- * adapter is set up as an admin sets it up (docs/books-adapters.md): n8n's QuickBooks OAuth2
- * credential with a ready token, the payment ledger's Data Tables made by the tables setup
- * workflow (names of this file's own), the fee item and the deposit account in its Settings, the
- * adapter published. After each run the books are read back: the company's invoices, Payments
- * (linked to their invoice with `LinkedTxn`) and sales receipts (the processing fee, income of
- * its own), and the ledger's tables. Afterwards both processes point at the REST books again.
+ * (workflows/books/books-quickbooks.json), then to the Xero adapter (books-xero.json), each
+ * against its local server this file starts on the loopback with this file's customers and
+ * invoices in the system's shapes and ids. Each adapter is set up as an admin sets it up
+ * (docs/books-adapters.md): n8n's OAuth2 credential with a ready token, the payment ledger's
+ * Data Tables made by the tables setup workflow (names of this file's own), the fee's item or
+ * account and where payments go in its Settings, the adapter published. After each run the books
+ * are read back: the system's invoices, payments (QuickBooks: linked to their invoice with
+ * `LinkedTxn`; Xero: against the invoice, to the payment account) and the processing fee's income
+ * of its own (a QuickBooks sales receipt of the fee item, a Xero receive-money transaction to the
+ * fee account), and the ledger's tables. Afterwards both processes point at the REST books again.
  */
 import {
-	startQuickBooksServer,
-	quickBooksSeedFromBooks,
 	FEE_ITEM,
+	quickBooksSeedFromBooks,
+	startQuickBooksServer,
 } from '../fakes/quickbooks-server';
+import { startXeroServer, xeroSeedFromBooks } from '../fakes/xero-server';
 import { accountingAdapters } from './support/accounting-adapters';
 import { importAccountingCredentials } from './support/accounting-credentials';
+import { systemId } from './support/accounting-books';
 import { runInServer } from './support/books-caller';
 import { clients, loadState } from './support/clients';
 import { mails, settle } from './support/settle';
@@ -29,249 +33,407 @@ const { n8n, stripe, smtp, request, waitFor } = c;
 const adapters = accountingAdapters({ state, n8n, request }, 'e2e 21');
 const AUTO_PAY = 'invPayWf2AutoPay';
 const STATUS = 'invPayWf3Status';
-const P = 'qbp';
 const TEAM = 'accounts@demo-services.example.com';
-/** The checking account of the local company (its seed): where payments and fees are deposited. */
-const DEPOSIT_ACCOUNT = '35';
 /** The processing fee the auto-pay adds to every charge, in percent. */
 const FEE_PERCENT = '3';
 
-// ids with digits of their own: QuickBooks' ids are numbers (quickBooksSeedFromBooks keeps the
-// digits), and the Stripe account is shared with other files' customers
-const { seed, today } = seedFor(P, state.timeZone, {
-	customers: [
-		{ key: 'c92101', name: 'QuickBooks Paying Ltd' },
-		{ key: 'c92102', name: 'QuickBooks Declined Ltd' },
-	],
-	invoices: [
-		{ key: 'i92201', customer: 'c92101', total: '180.00', due: -1 },
-		{ key: 'i92202', customer: 'c92102', total: '64.50', due: 0 },
-		{ key: 'i92203', customer: 'c92101', total: '30.00', due: 7 },
-	],
-});
-const PAID = '92201';
-const DECLINED = '92202';
-const NOT_DUE = '92203';
+/**
+ * One payment moved in the system, as the test compares them across systems.
+ * @typedef {{ invoiceId: string, customerId: string, amount: number, paymentId: string }} Money
+ */
+/**
+ * What the test needs of a system: its local server, the adapter's Settings, and the books'
+ * state read back in one shape.
+ * @typedef {object} System
+ * @property {string} name
+ * @property {string} file the adapter
+ * @property {string} prefix this system's ids and emails
+ * @property {(seed: any, today: string) => Promise<any>} start
+ * @property {(server: any) => Record<string, string>} settings
+ * @property {(booksId: string) => string} id a books id in the system's ids
+ * @property {(server: any) => { id: string, name: string, email: string }[]} customers
+ * @property {(server: any) => Money[]} payments payments in force (a deleted one is not)
+ * @property {(server: any, invoiceId: string) => number} balance what the invoice still owes
+ * @property {(server: any) => Money[]} fees the fee income, one entry each
+ * @property {(server: any) => { key: string, status: number }[]} writes the payment writes and reversals, by their idempotency keys
+ * @property {(server: any, paid: string, paymentId: string) => void} expectPaidShape the system's own shape of a paid invoice
+ * @property {(server: any, paid: string) => void} expectReopenedShape the system's own shape after a full refund
+ */
 
-/** @type {Awaited<ReturnType<typeof startQuickBooksServer>>} */
-let qbo;
-/** @type {Record<string, string>} the ledger's table names, by Settings name */
-let ledger = {};
-/** What the workflows' Settings held before, restored afterwards. */
-const before = {};
+/** @type {Record<string, System>} */
+const SYSTEMS = {
+	quickbooks: {
+		name: 'QuickBooks Online',
+		file: 'books-quickbooks.json',
+		prefix: 'qbp',
+		start: (seed, today) =>
+			startQuickBooksServer({
+				host: '127.0.0.1',
+				port: 0,
+				today,
+				limits: 'documented',
+				seed: quickBooksSeedFromBooks(seed),
+			}),
+		// the checking account of the local company (its seed): where payments and fees go
+		settings: (qbo) => ({
+			baseUrl: qbo.url,
+			realmId: qbo.realmId,
+			depositAccountId: '35',
+			feeItemId: FEE_ITEM.Id,
+		}),
+		id: (booksId) => systemId('quickbooks', booksId),
+		customers: (qbo) =>
+			qbo.company().Customer.map((x) => ({
+				id: x.Id,
+				name: x.DisplayName,
+				email: x.PrimaryEmailAddr.Address,
+			})),
+		payments: (qbo) =>
+			qbo.company().Payment.map((p) => ({
+				invoiceId: p.Line[0].LinkedTxn[0].TxnId,
+				customerId: p.CustomerRef.value,
+				amount: p.TotalAmt,
+				paymentId: p.PrivateNote,
+			})),
+		balance: (qbo, id) => qbo.company().Invoice.find((i) => i.Id === id).Balance,
+		fees: (qbo) =>
+			qbo.company().SalesReceipt.map((r) => ({
+				invoiceId: r.Line[0].Description.match(/invoice (\S+),/)[1],
+				customerId: r.CustomerRef.value,
+				amount: r.TotalAmt,
+				paymentId: r.PrivateNote,
+			})),
+		writes: (qbo) =>
+			qbo.requests
+				.filter((r) => r.method === 'POST' && /\/payment$/.test(r.path))
+				.map((r) => ({ key: r.requestid, status: r.status })),
+		expectPaidShape(qbo, paid, paymentId) {
+			const company = qbo.company();
+			const [payment] = company.Payment;
+			// one line, linked to the invoice; deposited where Settings say
+			expect(payment).toMatchObject({
+				CurrencyRef: { value: 'USD' },
+				UnappliedAmt: 0,
+				DepositToAccountRef: { value: '35' },
+				Line: [{ Amount: payment.TotalAmt, LinkedTxn: [{ TxnId: paid, TxnType: 'Invoice' }] }],
+			});
+			expect(company.Invoice.find((i) => i.Id === paid)).toMatchObject({
+				Balance: 0,
+				LinkedTxn: [{ TxnId: payment.Id, TxnType: 'Payment' }],
+			});
+			// the fee: a sales receipt of the fee item; the invoice stays as billed
+			expect(company.SalesReceipt).toEqual([
+				expect.objectContaining({
+					PrivateNote: paymentId,
+					DepositToAccountRef: { value: '35' },
+					Line: [
+						expect.objectContaining({
+							SalesItemLineDetail: expect.objectContaining({ ItemRef: { value: FEE_ITEM.Id } }),
+						}),
+					],
+				}),
+			]);
+			expect(company.Invoice.find((i) => i.Id === paid).Line).toHaveLength(1);
+		},
+		expectReopenedShape(qbo, paid) {
+			expect(qbo.company().Invoice.find((i) => i.Id === paid).LinkedTxn).toEqual([]);
+		},
+	},
+	xero: {
+		name: 'Xero',
+		file: 'books-xero.json',
+		prefix: 'xrp',
+		start: (seed, today) =>
+			startXeroServer({
+				host: '127.0.0.1',
+				port: 0,
+				today,
+				limits: 'documented',
+				seed: xeroSeedFromBooks(seed),
+			}),
+		// the demo organisation's bank account 090, its revenue account 270 for the fees
+		settings: (xero) => ({
+			baseUrl: xero.url,
+			tenantId: xero.tenantId,
+			paymentAccountCode: '090',
+			feeAccountCode: '270',
+		}),
+		id: (booksId) => systemId('xero', booksId),
+		customers: (xero) =>
+			xero.organisation().Contacts.map((x) => ({
+				id: x.ContactID,
+				name: x.Name,
+				email: x.EmailAddress,
+			})),
+		payments: (xero) =>
+			xero
+				.organisation()
+				.Payments.filter((p) => p.Status !== 'DELETED')
+				.map((p) => ({
+					invoiceId: p.Invoice.InvoiceID,
+					customerId: p.Invoice.Contact.ContactID,
+					amount: p.Amount,
+					paymentId: p.Reference,
+				})),
+		balance: (xero, id) =>
+			Number(xero.organisation().Invoices.find((i) => i.InvoiceID === id).AmountDue),
+		fees: (xero) =>
+			xero
+				.organisation()
+				.BankTransactions.filter((t) => t.Type === 'RECEIVE')
+				.map((t) => ({
+					invoiceId: t.LineItems[0].Description.match(/invoice (\S+),/)[1],
+					customerId: t.Contact.ContactID,
+					amount: Number(t.Total),
+					paymentId: t.Reference,
+				})),
+		writes: (xero) =>
+			xero.requests
+				.filter(
+					(r) =>
+						(r.method === 'PUT' && /\/Payments$/.test(r.path)) ||
+						(r.method === 'POST' && /\/Payments\/[\w-]+$/.test(r.path)),
+				)
+				.map((r) => ({ key: r.idempotencyKey, status: r.status })),
+		expectPaidShape(xero, paid, paymentId) {
+			const org = xero.organisation();
+			expect(org.Payments).toEqual([
+				expect.objectContaining({
+					Status: 'AUTHORISED',
+					PaymentType: 'ACCRECPAYMENT',
+					Account: expect.objectContaining({ Code: '090' }),
+					Invoice: expect.objectContaining({ InvoiceID: paid }),
+				}),
+			]);
+			expect(org.Invoices.find((i) => i.InvoiceID === paid)).toMatchObject({ Status: 'PAID' });
+			// the fee: money received to the bank account, on the fee revenue account
+			expect(org.BankTransactions).toEqual([
+				expect.objectContaining({
+					Type: 'RECEIVE',
+					Reference: paymentId,
+					BankAccount: expect.objectContaining({ Code: '090' }),
+					LineItems: [expect.objectContaining({ AccountCode: '270' })],
+				}),
+			]);
+			expect(org.Invoices.find((i) => i.InvoiceID === paid).LineItems).toHaveLength(1);
+		},
+		expectReopenedShape(xero, paid) {
+			const org = xero.organisation();
+			expect(org.Payments.map((p) => p.Status)).toEqual(['DELETED']);
+			expect(org.Invoices.find((i) => i.InvoiceID === paid)).toMatchObject({
+				Status: 'AUTHORISED',
+			});
+		},
+	},
+};
 
 beforeAll(async () => {
-	qbo = await startQuickBooksServer({
-		host: '127.0.0.1',
-		port: 0,
-		today,
-		limits: 'documented',
-		seed: quickBooksSeedFromBooks(seed),
-	});
 	await importAccountingCredentials(state, {
 		quickBooksAccessToken: 'qbo_test_token',
 		xeroAccessToken: 'xero_test_token',
 	});
-	ledger = await adapters.ledgerTables('e2e21_qbo');
-	const adapterId = await adapters.publish(
-		adapters.shipped('books-quickbooks.json', {
-			baseUrl: qbo.url,
-			realmId: qbo.realmId,
-			depositAccountId: DEPOSIT_ACCOUNT,
-			feeItemId: FEE_ITEM.Id,
-			...ledger,
-		}),
-		'the QuickBooks adapter',
-	);
-	/** @type {Array<[string, Record<string, unknown>]>} */
-	const changes = [
-		[AUTO_PAY, { feePercent: FEE_PERCENT }],
-		[STATUS, {}],
-	];
-	for (const [id, values] of changes) {
-		const settings = {
-			booksWorkflowId: adapterId,
-			emailSetting: 'successesAndFailures',
-			silentFirstRetry: false,
-			...values,
-		};
-		const { assignments } = (await n8n.workflow(id)).nodes.find((n) => n.name === 'Settings')
-			.parameters.assignments;
-		before[id] = Object.fromEntries(
-			assignments.filter((a) => a.name in settings).map((a) => [a.name, a.value]),
-		);
-		await n8n.setSettings(id, settings);
-	}
-	for (const [customerId, method] of [
-		['92101', 'pm_card_visa'],
-		['92102', 'pm_card_chargeCustomerFail'],
-	]) {
-		const customer = qbo.company().Customer.find((x) => x.Id === customerId);
-		await stripe.createCustomer({
-			name: customer.DisplayName,
-			email: customer.PrimaryEmailAddr.Address,
-			metadata: { books_customer_id: customerId },
-			defaultPaymentMethod: method,
-		});
-	}
-	await smtp.clear();
 }, 300_000);
 
 afterAll(async () => {
-	for (const id of [AUTO_PAY, STATUS]) if (before[id]) await n8n.setSettings(id, before[id]);
 	await adapters.removeAll();
-	await qbo?.close();
 }, 120_000);
 
-/** The ledger's payment records, by invoice id. */
-async function ledgerPayments() {
-	return (await adapters.rowsOf(ledger.paymentsTable)).sort((a, b) =>
-		a.invoiceId.localeCompare(b.invoiceId),
-	);
-}
-const invoiceOf = (id) => qbo.company().Invoice.find((i) => i.Id === id);
-/** QuickBooks' Payment writes that ran (200), by their request ids. */
-const paymentWrites = () =>
-	qbo.requests.filter((r) => r.method === 'POST' && /\/payment$/.test(r.path) && r.status === 200);
-
-test('the daily auto-pay on QuickBooks Online: one Payment linked to the paid invoice, the fee a sales receipt, the declined invoice untouched, the ledger in Data Tables', async () => {
-	const since = new Date().toISOString();
-	const execution = await runInServer({ ...c, state }, AUTO_PAY, 'Run auto-pay now');
-	expect(execution.status).toBe('success');
-	const runData = execution.data.resultData.runData;
-	for (const step of [
-		'Books: read open recurring invoices',
-		'Books: record the payment',
-		'Books: read the customer',
-	])
-		expect([step, runData[step].length]).toEqual([step, 1]);
-	const [charge, skipped] = runData['Auto-Pay Scan'][0].data.main;
-	expect(charge.map((item) => item.json.id)).toEqual([PAID, DECLINED]);
-	expect(skipped.map((item) => [item.json.id, item.json.autoPay.reason])).toEqual([
-		[NOT_DUE, 'NOT_DUE_YET'],
-	]);
-	await settle(c);
-	// the Stripe webhook's payment-status runs for the same payments, on the same books
-	const statusRuns = (await n8n.executions(STATUS)).filter((e) => e.startedAt >= since);
-	expect(statusRuns.length).toBeGreaterThan(0);
-	expect(statusRuns.map((e) => e.status)).toEqual(statusRuns.map(() => 'success'));
-
-	// the ledger: a record each, in QuickBooks' invoice ids
-	const records = await ledgerPayments();
-	expect(records.map((row) => [row.invoiceId, row.status, row.amount])).toEqual([
-		[PAID, 'succeeded', '180.00'],
-		[DECLINED, 'failed', '64.50'],
-	]);
-	const paymentId = records[0].paymentId;
-	expect(paymentId).toMatch(/^pi_/);
-	expect(JSON.parse(records[0].record).fee).toMatchObject({ amount: '5.40' });
-
-	// QuickBooks: one Payment, linked to the invoice, however many calls recorded it (the run and
-	// the webhook both did: the same request id, run once)
-	const company = qbo.company();
-	expect(company.Payment).toEqual([
-		expect.objectContaining({
-			CustomerRef: expect.objectContaining({ value: '92101' }),
-			CurrencyRef: { value: 'USD' },
-			TotalAmt: 180,
-			UnappliedAmt: 0,
-			PrivateNote: paymentId,
-			DepositToAccountRef: { value: DEPOSIT_ACCOUNT },
-			Line: [{ Amount: 180, LinkedTxn: [{ TxnId: PAID, TxnType: 'Invoice' }] }],
-		}),
-	]);
-	expect(new Set(paymentWrites().map((r) => r.requestid))).toEqual(
-		new Set([`pay-1-${PAID}-${paymentId}`]),
-	);
-	expect(invoiceOf(PAID)).toMatchObject({
-		TotalAmt: 180,
-		Balance: 0,
-		LinkedTxn: [{ TxnId: company.Payment[0].Id, TxnType: 'Payment' }],
+describe.each(Object.keys(SYSTEMS))('%s', (key) => {
+	const system = SYSTEMS[key];
+	const P = system.prefix;
+	// ids with digits of their own: QuickBooks' ids are numbers (its seed keeps the digits), and
+	// the Stripe account is shared with other files' customers
+	const { seed, today } = seedFor(P, state.timeZone, {
+		customers: [
+			{ key: 'c92101', name: `${system.name} Paying Ltd` },
+			{ key: 'c92102', name: `${system.name} Declined Ltd` },
+		],
+		invoices: [
+			{ key: 'i92201', customer: 'c92101', total: '180.00', due: -1 },
+			{ key: 'i92202', customer: 'c92102', total: '64.50', due: 0 },
+			{ key: 'i92203', customer: 'c92101', total: '30.00', due: 7 },
+		],
 	});
-	expect(invoiceOf(DECLINED)).toMatchObject({ Balance: 64.5, LinkedTxn: [] });
-	expect(invoiceOf(NOT_DUE)).toMatchObject({ Balance: 30, LinkedTxn: [] });
-	// the fee: income of its own (the fee item), the invoice stays as billed
-	expect(company.SalesReceipt).toEqual([
-		expect.objectContaining({
-			CustomerRef: expect.objectContaining({ value: '92101' }),
-			TotalAmt: 5.4,
-			PrivateNote: paymentId,
-			DepositToAccountRef: { value: DEPOSIT_ACCOUNT },
-			Line: [
-				expect.objectContaining({
-					Amount: 5.4,
-					SalesItemLineDetail: expect.objectContaining({ ItemRef: { value: FEE_ITEM.Id } }),
-				}),
-			],
-		}),
-	]);
-	expect(invoiceOf(PAID).Line.map((line) => line.Amount)).toEqual([180]);
+	const id = (books) => system.id(`${P}-${books}`);
+	const PAYING = id('c92101');
+	const PAID = id('i92201');
+	const DECLINED = id('i92202');
+	const NOT_DUE = id('i92203');
+	const number = (books) => `${P.toUpperCase()}-${books.toUpperCase()}`;
+	/** @type {any} */
+	let server;
+	/** @type {Record<string, string>} the ledger's table names, by Settings name */
+	let ledger = {};
+	/** What the workflows' Settings held before, restored afterwards. */
+	const before = {};
+	/** The ledger's payment records, by invoice id. */
+	const ledgerPayments = async () =>
+		(await adapters.rowsOf(ledger.paymentsTable)).sort((a, b) =>
+			a.invoiceId.localeCompare(b.invoiceId),
+		);
 
-	// the ledger's payment status of the declined invoice; QuickBooks has no field for it
-	const statuses = await adapters.rowsOf(ledger.invoicesTable);
-	expect(statuses.find((row) => row.invoiceId === DECLINED)).toMatchObject({
-		paymentStatus: 'failed',
-	});
+	beforeAll(async () => {
+		server = await system.start(seed, today);
+		ledger = await adapters.ledgerTables(`e2e21_${key}`);
+		const adapterId = await adapters.publish(
+			adapters.shipped(system.file, { ...system.settings(server), ...ledger }),
+			`the ${system.name} adapter`,
+		);
+		/** @type {Array<[string, Record<string, unknown>]>} */
+		const changes = [
+			[AUTO_PAY, { feePercent: FEE_PERCENT }],
+			[STATUS, {}],
+		];
+		for (const [workflowId, values] of changes) {
+			const settings = {
+				booksWorkflowId: adapterId,
+				emailSetting: 'successesAndFailures',
+				silentFirstRetry: false,
+				...values,
+			};
+			const { assignments } = (await n8n.workflow(workflowId)).nodes.find(
+				(n) => n.name === 'Settings',
+			).parameters.assignments;
+			before[workflowId] = Object.fromEntries(
+				assignments.filter((a) => a.name in settings).map((a) => [a.name, a.value]),
+			);
+			await n8n.setSettings(workflowId, settings);
+		}
+		const methods = { [PAYING]: 'pm_card_visa', [id('c92102')]: 'pm_card_chargeCustomerFail' };
+		for (const customer of system.customers(server)) {
+			await stripe.createCustomer({
+				name: customer.name,
+				email: customer.email,
+				metadata: { books_customer_id: customer.id },
+				defaultPaymentMethod: methods[customer.id],
+			});
+		}
+		await smtp.clear();
+	}, 300_000);
 
-	const messages = await mails(smtp, 3);
-	const subjects = messages.map((m) => m.subject);
-	expect(subjects).toEqual(
-		expect.arrayContaining([
-			`Payment Confirmation: invoice ${P.toUpperCase()}-I${PAID}`,
-			`Payment Failure: invoice ${P.toUpperCase()}-I${DECLINED}`,
-		]),
-	);
-	const confirmation = messages.find((m) => m.subject.startsWith('Payment Confirmation'));
-	// QuickBooks' customer email (PrimaryEmailAddr: where it sends invoices)
-	expect(confirmation.to).toContain(`ap@c92101.${P}.example.com`);
-	const report = messages.find((m) => m.subject.startsWith('Auto-pay run'));
-	expect([...report.envelope.to]).toEqual([TEAM]);
-	expect(report.text).toContain(`- ${NOT_DUE} - NOT_DUE_YET`);
-}, 300_000);
+	afterAll(async () => {
+		for (const workflowId of [AUTO_PAY, STATUS])
+			if (before[workflowId]) await n8n.setSettings(workflowId, before[workflowId]);
+		await server?.close();
+	}, 120_000);
 
-test('the payment-status webhook on QuickBooks Online: a full refund in Stripe deletes the Payment, the invoice is open again, the fee income stays', async () => {
-	const [paid] = (await ledgerPayments()).filter((row) => row.invoiceId === PAID);
-	const since = new Date().toISOString();
-	await smtp.clear();
-	const res = await request('POST', `${state.stripeUrl}/v1/refunds`, {
-		headers: {
-			authorization: `Bearer ${state.credentials.invPayStripeDemo.data.secretKey}`,
-			'content-type': 'application/x-www-form-urlencoded',
-		},
-		body: new URLSearchParams({ payment_intent: paid.paymentId }).toString(),
-	});
-	expect(res.status).toBe(200);
-	// the refund's events reach the payment-status workflow a moment later
-	await waitFor(
-		`invoice ${PAID} open again in QuickBooks`,
-		async () => invoiceOf(PAID).Balance === 180,
-		{
-			timeoutMs: 60_000,
-			intervalMs: 500,
-		},
-	);
-	await settle(c);
-	const executions = (await n8n.executions(STATUS)).filter((e) => e.startedAt >= since);
-	expect(executions.length).toBeGreaterThan(0);
-	expect(executions.map((e) => e.status)).toEqual(executions.map(() => 'success'));
+	test(`the daily auto-pay on ${system.name}: one payment of the paid invoice, the fee income of its own, the declined invoice untouched, the ledger in Data Tables`, async () => {
+		const since = new Date().toISOString();
+		const execution = await runInServer({ ...c, state }, AUTO_PAY, 'Run auto-pay now');
+		expect(execution.status).toBe('success');
+		const runData = execution.data.resultData.runData;
+		for (const step of [
+			'Books: read open recurring invoices',
+			'Books: record the payment',
+			'Books: read the customer',
+		])
+			expect([step, runData[step].length]).toEqual([step, 1]);
+		const [charge, skipped] = runData['Auto-Pay Scan'][0].data.main;
+		expect(charge.map((item) => item.json.id).sort()).toEqual([PAID, DECLINED].sort());
+		expect(skipped.map((item) => [item.json.id, item.json.autoPay.reason])).toEqual([
+			[NOT_DUE, 'NOT_DUE_YET'],
+		]);
+		await settle(c);
+		// the Stripe webhook's payment-status runs for the same payments, on the same books
+		const statusRuns = (await n8n.executions(STATUS)).filter((e) => e.startedAt >= since);
+		expect(statusRuns.length).toBeGreaterThan(0);
+		expect(statusRuns.map((e) => e.status)).toEqual(statusRuns.map(() => 'success'));
 
-	const company = qbo.company();
-	expect(company.Payment).toEqual([]);
-	expect(invoiceOf(PAID)).toMatchObject({ Balance: 180, LinkedTxn: [] });
-	expect(
-		paymentWrites()
-			.map((r) => r.requestid)
-			.filter((id) => id.startsWith('rev-')),
-	).toEqual([`rev-1-${PAID}-${paid.paymentId}`]);
-	// not reversed by the adapter: the accountant's (docs/books-adapters.md)
-	expect(company.SalesReceipt).toHaveLength(1);
+		// the ledger: a record each, in the system's invoice ids
+		const records = await ledgerPayments();
+		expect(
+			Object.fromEntries(records.map((row) => [row.invoiceId, [row.status, row.amount]])),
+		).toEqual({ [PAID]: ['succeeded', '180.00'], [DECLINED]: ['failed', '64.50'] });
+		const { paymentId } = records.find((row) => row.invoiceId === PAID);
+		expect(paymentId).toMatch(/^pi_/);
+		expect(JSON.parse(records.find((row) => row.invoiceId === PAID).record).fee).toMatchObject({
+			amount: '5.40',
+		});
 
-	const [refunded] = (await ledgerPayments()).filter((row) => row.invoiceId === PAID);
-	expect(refunded).toMatchObject({ paymentId: paid.paymentId, status: 'refunded' });
-	expect(JSON.parse(refunded.record).refund).toMatchObject({
+		// the money: one payment of the invoice however many calls recorded it (the run and the
+		// webhook both did: one key, written once), the fee as income of its own
+		expect(system.payments(server)).toEqual([
+			{ invoiceId: PAID, customerId: PAYING, amount: 180, paymentId },
+		]);
+		expect(system.fees(server)).toEqual([
+			{ invoiceId: number('i92201'), customerId: PAYING, amount: 5.4, paymentId },
+		]);
+		expect(
+			new Set(
+				system
+					.writes(server)
+					.filter((w) => w.status === 200)
+					.map((w) => w.key),
+			),
+		).toEqual(new Set([`pay-1-${PAID}-${paymentId}`]));
+		expect(system.balance(server, PAID)).toBe(0);
+		expect(system.balance(server, DECLINED)).toBe(64.5);
+		expect(system.balance(server, NOT_DUE)).toBe(30);
+		system.expectPaidShape(server, PAID, paymentId);
+
+		// the ledger's payment status of the declined invoice: the system has no field for it
+		const statuses = await adapters.rowsOf(ledger.invoicesTable);
+		expect(statuses.find((row) => row.invoiceId === DECLINED)).toMatchObject({
+			paymentStatus: 'failed',
+		});
+
+		const messages = await mails(smtp, 3);
+		const subjects = messages.map((m) => m.subject);
+		expect(subjects).toEqual(
+			expect.arrayContaining([
+				`Payment Confirmation: invoice ${number('i92201')}`,
+				`Payment Failure: invoice ${number('i92202')}`,
+			]),
+		);
+		const confirmation = messages.find((m) => m.subject.startsWith('Payment Confirmation'));
+		// the system's customer email (where it sends invoices)
+		expect(confirmation.to).toContain(`ap@c92101.${P}.example.com`);
+		const report = messages.find((m) => m.subject.startsWith('Auto-pay run'));
+		expect([...report.envelope.to]).toEqual([TEAM]);
+		expect(report.text).toContain(`- ${NOT_DUE} - NOT_DUE_YET`);
+	}, 300_000);
+
+	test(`the payment-status webhook on ${system.name}: a full refund in Stripe reverses the payment, the invoice is open again, the fee income stays`, async () => {
+		const paid = (await ledgerPayments()).find((row) => row.invoiceId === PAID);
+		const since = new Date().toISOString();
+		await smtp.clear();
+		const res = await request('POST', `${state.stripeUrl}/v1/refunds`, {
+			headers: {
+				authorization: `Bearer ${state.credentials.invPayStripeDemo.data.secretKey}`,
+				'content-type': 'application/x-www-form-urlencoded',
+			},
+			body: new URLSearchParams({ payment_intent: paid.paymentId }).toString(),
+		});
+		expect(res.status).toBe(200);
+		// the refund's events reach the payment-status workflow a moment later
+		await waitFor(
+			`invoice ${PAID} open again in ${system.name}`,
+			async () => system.balance(server, PAID) === 180,
+			{ timeoutMs: 60_000, intervalMs: 500 },
+		);
+		await settle(c);
+		const executions = (await n8n.executions(STATUS)).filter((e) => e.startedAt >= since);
+		expect(executions.length).toBeGreaterThan(0);
+		expect(executions.map((e) => e.status)).toEqual(executions.map(() => 'success'));
+
+		expect(system.payments(server)).toEqual([]);
+		system.expectReopenedShape(server, PAID);
+		expect(
+			system
+				.writes(server)
+				.filter((w) => w.key.startsWith('rev-'))
+				.map((w) => [w.key, w.status]),
+		).toEqual([[`rev-1-${PAID}-${paid.paymentId}`, 200]]);
+		// not reversed by the adapter: the accountant's (docs/books-adapters.md)
+		expect(system.fees(server)).toHaveLength(1);
+
+		const refunded = (await ledgerPayments()).find((row) => row.invoiceId === PAID);
+		expect(refunded).toMatchObject({ paymentId: paid.paymentId, status: 'refunded' });
 		// the whole charge: the invoice's 180.00 and its fee
-		amountRefunded: { amount: '185.40' },
-	});
-	// a refund is recorded, nobody is emailed
-	expect((await smtp.messages()).filter((m) => m.subject.includes(`-I${PAID}`))).toEqual([]);
-}, 300_000);
+		expect(JSON.parse(refunded.record).refund).toMatchObject({
+			amountRefunded: { amount: '185.40' },
+		});
+		// a refund is recorded, nobody is emailed
+		expect((await smtp.messages()).filter((m) => m.subject.includes(number('i92201')))).toEqual([]);
+	}, 300_000);
+});

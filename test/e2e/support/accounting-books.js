@@ -127,4 +127,17 @@ function comparableAcross(answers, system) {
 	);
 }
 
-module.exports = { comparableAcross, demoLedgerRows, demoTableRows, idsOf, sortedInvoices };
+/**
+ * Any books id as a system's local server seeds it (quickBooksSeedFromBooks, xeroSeedFromBooks).
+ * @param {'quickbooks' | 'xero'} system @param {string} booksId
+ */
+const systemId = (system, booksId) => SYSTEMS[system](booksId);
+
+module.exports = {
+	comparableAcross,
+	demoLedgerRows,
+	demoTableRows,
+	idsOf,
+	sortedInvoices,
+	systemId,
+};
