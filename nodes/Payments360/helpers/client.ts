@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
-import type { Gateway360Http } from '../../core/gateway360/transport';
+import type { Gateway360Http, Gateway360HttpResponse } from '../../core/gateway360/transport';
 import { Gateway360Transport } from '../../core/gateway360/transport';
 import { GATEWAY360_CREDENTIAL, gateway360Secrets } from '../../shared/gateway360CredentialTest';
 
@@ -56,11 +56,13 @@ export async function createGateway360Client(this: IExecuteFunctions): Promise<G
 		const response = (await sent.catch((error: unknown) => {
 			// Only connection failures reach here; n8n's error holds the request, key included.
 			throw Object.assign(new Error('connection failed'), { code: connectionCode(error) });
-		})) as { statusCode: number; body: unknown };
+		})) as { statusCode: number; body: unknown; headers?: Gateway360HttpResponse['headers'] };
 		const body = response.body;
 		return {
 			statusCode: response.statusCode,
 			body: Buffer.isBuffer(body) ? body.toString('utf8') : String(body ?? ''),
+			// Retry-After of a 429 (the transport honours it)
+			headers: response.headers ?? {},
 		};
 	};
 

@@ -5,6 +5,7 @@ import {
 	describeConnectionFailure,
 	redactGatewaySecrets,
 } from './errors';
+import { parseRetryAfter } from '../stripe/transport';
 import type { GatewayFields } from './form';
 import { encodeGatewayForm, parseGatewayForm } from './form';
 import type { XmlElement } from './xml';
@@ -22,7 +23,9 @@ import { childText, parseXml } from './xml';
  * transact.php is never retried: the gateway has no idempotency keys, so a repeated sale could
  * charge twice. A lost answer becomes an error that says the outcome is unknown; the charge
  * guard (charge.ts) then finds an approved sale before charging again. query.php only reads and
- * is retried on connection failures and 5xx/429 answers.
+ * is retried on connection failures and 5xx/429 answers (`queryRetryDelayMs`): a 429 is never
+ * retried at once, and its `Retry-After` (RFC 9110 section 10.2.3: seconds or an HTTP date) is
+ * honoured; one longer than MAX_RETRY_AFTER_MS is not waited for: the error says when to retry.
  */
 
 export interface Gateway360HttpRequest {
@@ -117,6 +120,35 @@ export function gatewayEndpoints(baseUrl: unknown, field = 'gatewayBaseUrl'): Ga
 }
 
 const QUERY_RETRY_DELAYS_MS = [250, 1000, 2000];
+/** A 429 without `Retry-After` waits at least this long: the gateway asked us to slow down. */
+const RATE_LIMITED_MIN_DELAY_MS = 1000;
+/** The longest `Retry-After` a query waits for; a longer one fails with the time to retry. */
+export const MAX_RETRY_AFTER_MS = 30_000;
+
+/**
+ * The wait before query retry number `attempt` (0 for the first retry): a connection failure or
+ * a 5xx after 250, 1000, 2000 ms; a 429 after its `Retry-After` when given (never less than the
+ * backoff), else after at least RATE_LIMITED_MIN_DELAY_MS; null when `Retry-After` asks for more
+ * than MAX_RETRY_AFTER_MS (not retried).
+ */
+export function queryRetryDelayMs(
+	attempt: number,
+	response: { statusCode: number; headers?: Gateway360HttpResponse['headers'] } | null,
+	nowMs: number,
+): number | null {
+	const backoff = QUERY_RETRY_DELAYS_MS[Math.min(attempt, QUERY_RETRY_DELAYS_MS.length - 1)];
+	if (response?.statusCode !== 429) return backoff;
+	const retryAfter = parseRetryAfter(headerValue(response.headers, 'retry-after'), nowMs);
+	if (retryAfter !== undefined && retryAfter > MAX_RETRY_AFTER_MS) return null;
+	return Math.max(backoff, retryAfter ?? RATE_LIMITED_MIN_DELAY_MS);
+}
+
+function headerValue(headers: Gateway360HttpResponse['headers'], name: string): string | undefined {
+	if (!headers) return undefined;
+	const key = Object.keys(headers).find((candidate) => candidate.toLowerCase() === name);
+	const value = key === undefined ? undefined : headers[key];
+	return Array.isArray(value) ? value[0] : value;
+}
 const AUTH_FAILURE = /authentication failed|invalid (api |security )?key|invalid username/i;
 
 function responseField(fields: Record<string, string>, name: string): string | null {
@@ -212,18 +244,17 @@ export class Gateway360Transport {
 				(response) => ({ response }),
 				(failure: unknown) => ({ failure }),
 			);
-			if ('failure' in outcome) {
-				if (!canRetry) throw outcome.failure;
-			} else if (outcome.response.statusCode === 200) {
-				return readQueryAnswer(outcome.response.body);
-			} else if (!canRetry || !retryableStatus(outcome.response.statusCode)) {
-				throw new Gateway360ApiError({
-					message: `The gateway's query API answered HTTP ${outcome.response.statusCode}`,
-					kind: 'http_status',
-					statusCode: outcome.response.statusCode,
-				});
+			const response = 'response' in outcome ? outcome.response : null;
+			if (!response) {
+				if (!canRetry) throw (outcome as { failure: unknown }).failure;
+			} else if (response.statusCode === 200) {
+				return readQueryAnswer(response.body);
+			} else if (!canRetry || !retryableStatus(response.statusCode)) {
+				throw queryStatusError(response, null);
 			}
-			await this.sleep(QUERY_RETRY_DELAYS_MS[attempt]);
+			const delay = queryRetryDelayMs(attempt, response, Date.now());
+			if (delay === null && response) throw queryStatusError(response, 'too_long');
+			await this.sleep(delay ?? 0);
 		}
 	}
 
@@ -258,6 +289,26 @@ export class Gateway360Transport {
 
 function formHeaders(): Record<string, string> {
 	return { 'Content-Type': 'application/x-www-form-urlencoded', Accept: '*/*' };
+}
+
+function queryStatusError(
+	response: Gateway360HttpResponse,
+	retryAfter: 'too_long' | null,
+): Gateway360ApiError {
+	const wait = headerValue(response.headers, 'retry-after');
+	const advice =
+		response.statusCode === 429 && wait
+			? retryAfter === 'too_long'
+				? `: too many requests; it asks to wait (Retry-After ${wait}) longer than ${MAX_RETRY_AFTER_MS / 1000} s, so try again later`
+				: `: too many requests (Retry-After ${wait})`
+			: response.statusCode === 429
+				? ': too many requests'
+				: '';
+	return new Gateway360ApiError({
+		message: `The gateway's query API answered HTTP ${response.statusCode}${advice}`,
+		kind: 'http_status',
+		statusCode: response.statusCode,
+	});
 }
 
 function retryableStatus(statusCode: number): boolean {

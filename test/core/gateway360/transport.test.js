@@ -4,7 +4,11 @@ import {
 	Gateway360ApiError,
 	Gateway360ConnectionError,
 } from '../../../nodes/core/gateway360/errors';
-import { Gateway360Transport, gatewayEndpoints } from '../../../nodes/core/gateway360/transport';
+import {
+	Gateway360Transport,
+	gatewayEndpoints,
+	queryRetryDelayMs,
+} from '../../../nodes/core/gateway360/transport';
 
 /** An http function answering from a script; records what the transport sent. */
 function scripted(...answers) {
@@ -171,6 +175,59 @@ describe('query', () => {
 		await transport(http).query({});
 		expect(sent).toHaveLength(3);
 		expect(sleeps).toEqual([250, 1000]);
+	});
+
+	test('a 429 is never retried at once: at least 1 s without Retry-After', async () => {
+		const { http, sent } = scripted({ statusCode: 429, body: '' }, empty);
+		await transport(http).query({});
+		expect(sent).toHaveLength(2);
+		expect(sleeps).toEqual([1000]);
+	});
+
+	test("a 429's Retry-After is honoured, in seconds or as an HTTP date", async () => {
+		const inSeconds = scripted(
+			{ statusCode: 429, body: '', headers: { 'Retry-After': '7' } },
+			{ statusCode: 429, body: '', headers: { 'retry-after': '0' } },
+			empty,
+		);
+		await transport(inSeconds.http).query({});
+		// 7 s as asked; then 0 asked, but never less than the backoff (1000 ms for the second retry)
+		expect(sleeps).toEqual([7000, 1000]);
+		sleeps.length = 0;
+		const at = new Date(Date.now() + 12_000).toUTCString();
+		const asDate = scripted({ statusCode: 429, body: '', headers: { 'retry-after': at } }, empty);
+		await transport(asDate.http).query({});
+		expect(sleeps).toHaveLength(1);
+		expect(sleeps[0]).toBeGreaterThan(10_000);
+		expect(sleeps[0]).toBeLessThanOrEqual(12_000);
+	});
+
+	test('a Retry-After longer than 30 s is not waited for: the error says to try later', async () => {
+		const { http, sent } = scripted({
+			statusCode: 429,
+			body: '',
+			headers: { 'retry-after': '120' },
+		});
+		const failure = await transport(http)
+			.query({})
+			.catch((e) => e);
+		expect(failure).toBeInstanceOf(Gateway360ApiError);
+		expect(failure.statusCode).toBe(429);
+		expect(failure.message).toMatch(/Retry-After 120.*try again later/);
+		expect(sent).toHaveLength(1);
+		expect(sleeps).toEqual([]);
+	});
+
+	test('queryRetryDelayMs: 5xx and connection failures keep the short backoff', () => {
+		expect(queryRetryDelayMs(0, { statusCode: 503 }, 0)).toBe(250);
+		expect(queryRetryDelayMs(0, null, 0)).toBe(250);
+		expect(queryRetryDelayMs(0, { statusCode: 429 }, 0)).toBe(1000);
+		expect(queryRetryDelayMs(1, { statusCode: 429, headers: { 'retry-after': '3' } }, 0)).toBe(
+			3000,
+		);
+		expect(queryRetryDelayMs(0, { statusCode: 429, headers: { 'retry-after': '31' } }, 0)).toBe(
+			null,
+		);
 	});
 
 	test('gives up after its retries with the last failure', async () => {
