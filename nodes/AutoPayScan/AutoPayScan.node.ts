@@ -8,6 +8,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { properties } from './description';
 import { scanInvoices } from './helpers/scan';
+import { registerNodeLabels } from '../shared/nodeErrors';
 
 /**
  * Decides which invoices to charge today and why the others are skipped. The node maps n8n in
@@ -41,6 +42,11 @@ export class AutoPayScan implements INodeType {
 		],
 		properties,
 	};
+
+	constructor() {
+		// Errors of any operation name a parameter by its display name.
+		registerNodeLabels(this.description);
+	}
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await scanInvoices.call(this);

@@ -11,6 +11,7 @@ import * as customer from './actions/customer/Customer.resource';
 import * as mapping from './actions/mapping/Mapping.resource';
 import { router } from './actions/router';
 import { customerListSearch } from '../shared/searchCustomers';
+import { registerNodeLabels } from '../shared/nodeErrors';
 
 /**
  * Mapping → Generate by Name has four outputs (Mapped, Already Mapped, Unmatched, Ambiguous); every other
@@ -55,6 +56,11 @@ export class CustomerMapping implements INodeType {
 			settingsCollection,
 		],
 	};
+
+	constructor() {
+		// Errors of any operation name a parameter by its display name.
+		registerNodeLabels(this.description);
+	}
 
 	methods = {
 		listSearch: customerListSearch,

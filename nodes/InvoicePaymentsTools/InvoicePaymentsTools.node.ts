@@ -14,6 +14,7 @@ import * as paymentRequest from './actions/paymentRequest/PaymentRequest.resourc
 import { router } from './actions/router';
 import * as workflowTemplate from './actions/workflowTemplate/WorkflowTemplate.resource';
 import { invoiceLinkSecretTest } from './helpers/linkSecrets';
+import { registerNodeLabels } from '../shared/nodeErrors';
 
 const main = (displayName: string) =>
 	`{"type":"${NodeConnectionTypes.Main}","displayName":"${displayName}"}`;
@@ -75,6 +76,11 @@ export class InvoicePaymentsTools implements INodeType {
 			...workflowTemplate.description,
 		],
 	};
+
+	constructor() {
+		// Errors of any operation name a parameter by its display name.
+		registerNodeLabels(this.description);
+	}
 
 	methods = {
 		credentialTest: { invoiceLinkSecretTest },

@@ -13,6 +13,7 @@ import * as payNowPage from './actions/payNowPage/PayNowPage.resource';
 import * as provider from './actions/provider/Provider.resource';
 import { router } from './actions/router';
 import * as transaction from './actions/transaction/Transaction.resource';
+import { registerNodeLabels } from '../shared/nodeErrors';
 
 export class Payments360 implements INodeType {
 	description: INodeTypeDescription = {
@@ -68,6 +69,11 @@ export class Payments360 implements INodeType {
 			settingsCollection,
 		],
 	};
+
+	constructor() {
+		// Errors of any operation name a parameter by its display name.
+		registerNodeLabels(this.description);
+	}
 
 	methods = {
 		credentialTest: { gateway360ConnectionTest },

@@ -14,6 +14,7 @@ import * as paymentMethod from './actions/paymentMethod/PaymentMethod.resource';
 import * as portal from './actions/portal/Portal.resource';
 import { router } from './actions/router';
 import { customerListSearch } from '../shared/searchCustomers';
+import { registerNodeLabels } from '../shared/nodeErrors';
 
 export class StripeInvoicePayment implements INodeType {
 	description: INodeTypeDescription = {
@@ -52,6 +53,11 @@ export class StripeInvoicePayment implements INodeType {
 			settingsCollection,
 		],
 	};
+
+	constructor() {
+		// Errors of any operation name a parameter by its display name.
+		registerNodeLabels(this.description);
+	}
 
 	methods = {
 		listSearch: customerListSearch,

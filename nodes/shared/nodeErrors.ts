@@ -30,6 +30,34 @@ export function fieldLabels(
 	return labels;
 }
 
+/** Each node type's labels (its whole description), for errors of operations that pass none. */
+const labelsByNodeType = new Map<string, FieldLabels>();
+
+/** Called by each node class: its parameters' display names, by parameter name. */
+export function registerNodeLabels(description: {
+	name: string;
+	properties: INodeProperties[];
+}): void {
+	labelsByNodeType.set(description.name, fieldLabels(description.properties));
+}
+
+/**
+ * The display name of a field, from the operation's labels or else from its node's (n8n's tool
+ * variant of a node, "<name>Tool", has the same parameters); a nested field ("maxPerInvoice.usd")
+ * by its parameter's, with the rest in brackets.
+ */
+function labelOf(node: INode, field: string, labels?: FieldLabels): string | undefined {
+	const nodeLabels = labelsByNodeType.get(
+		(node.type.split('.').pop() ?? node.type).replace(/Tool$/, ''),
+	);
+	const find = (name: string) => labels?.get(name) ?? nodeLabels?.get(name);
+	const label = find(field);
+	if (label !== undefined) return label;
+	const [head, ...rest] = field.split('.');
+	const headLabel = rest.length > 0 ? find(head) : undefined;
+	return headLabel === undefined ? undefined : `${headLabel} (${rest.join('.')})`;
+}
+
 /**
  * Turns what the core and the transport throw into n8n's errors: bad input names the item and
  * the parameter, by its display name where `labels` know it (NodeOperationError); Stripe's
@@ -44,7 +72,7 @@ export function toNodeError(
 ): Error {
 	if (error instanceof NodeOperationError || error instanceof NodeApiError) return error;
 	if (isCoreInputError(error)) {
-		const label = labels?.get(error.field);
+		const label = labelOf(node, error.field, labels);
 		return new NodeOperationError(
 			node,
 			`Item ${itemIndex}: invalid "${label ?? error.field}": ${redactSecrets(error.message)}`,

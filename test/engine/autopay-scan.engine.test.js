@@ -429,7 +429,7 @@ describe('Auto-Pay Scan in a workflow', () => {
 			invoice('INV-1'),
 		]);
 		expect(result.error.message).toBe(
-			'Item 0: invalid "timeZone": Time zone "Mars/Olympus" is not an IANA time zone name such as Europe/Berlin',
+			'Item 0: invalid "Business Time Zone": Time zone "Mars/Olympus" is not an IANA time zone name such as Europe/Berlin',
 		);
 	});
 });

@@ -227,8 +227,8 @@ describe('Generate Mappings', () => {
 	});
 
 	test.each([
-		['a missing ID', { name: 'X' }, 1, 'booksCustomerId', 'A books customer ID is required'],
-		['a missing name', { id: 'NONAME' }, 1, 'name', 'Books customer NONAME has no name'],
+		['a missing ID', { name: 'X' }, 1, 'Books Customer ID', 'A books customer ID is required'],
+		['a missing name', { id: 'NONAME' }, 1, 'Name', 'Books customer NONAME has no name'],
 	])(
 		'%s fails the node naming item and field, before anything is written',
 		async (_, bad, index, field, message) => {
@@ -252,7 +252,7 @@ describe('Generate Mappings', () => {
 			{ id: `${p}-1`, name: `${p} Co` },
 		]);
 		expect(result.error.message).toBe(
-			`Item 0: invalid "booksCustomerId": Books customer ${p}-1 appears more than once in the input (items 0, 1)`,
+			`Item 0: invalid "Books Customer ID": Books customer ${p}-1 appears more than once in the input (items 0, 1)`,
 		);
 	});
 
@@ -269,7 +269,7 @@ describe('Generate Mappings', () => {
 		]);
 		const [error] = result.items('Node', 2);
 		expect(error.json.error).toBe(
-			'Item 0: invalid "booksCustomerId": A books customer ID is required',
+			'Item 0: invalid "Books Customer ID": A books customer ID is required',
 		);
 		expect(error.pairedItem).toEqual({ item: 0 });
 	});
@@ -375,7 +375,7 @@ describe('Set Mapping and Get Mapping', () => {
 		const result = await run(getParams, [{ id: `${p}-1` }]);
 		expect(result.error.message).toMatch(
 			new RegExp(
-				`^Item 0: invalid "booksCustomerId": Books customer ${p}-1 is mapped to several Stripe customers \\((${b.id}, ${a.id}|${a.id}, ${b.id})\\); fix the mapping first$`,
+				`^Item 0: invalid "Books Customer ID": Books customer ${p}-1 is mapped to several Stripe customers \\((${b.id}, ${a.id}|${a.id}, ${b.id})\\); fix the mapping first$`,
 			),
 		);
 	});
@@ -395,7 +395,7 @@ describe('Set Mapping and Get Mapping', () => {
 		const target = stripe.createCustomer({ name: `${p} Co`, metadata: { [KEY]: `${p}-OTHER` } });
 		const result = await run(setParams, [{ id: `${p}-1`, stripeId: target.id }]);
 		expect(result.error.message).toBe(
-			`Item 0: invalid "stripeCustomerId": Stripe customer ${target.id} is already mapped to books customer ${p}-OTHER; remove that mapping first`,
+			`Item 0: invalid "Stripe Customer": Stripe customer ${target.id} is already mapped to books customer ${p}-OTHER; remove that mapping first`,
 		);
 		expect((await customer(target.id)).metadata[KEY]).toBe(`${p}-OTHER`);
 	});
@@ -408,7 +408,7 @@ describe('Set Mapping and Get Mapping', () => {
 		await run(setParams, [{ id: `${p}-1`, stripeId: first.id }]);
 		const result = await run(setParams, [{ id: `${p}-1`, stripeId: second.id }]);
 		expect(result.error.message).toBe(
-			`Item 0: invalid "booksCustomerId": Books customer ${p}-1 is already mapped to Stripe customer ${first.id}; remove that mapping first`,
+			`Item 0: invalid "Books Customer ID": Books customer ${p}-1 is already mapped to Stripe customer ${first.id}; remove that mapping first`,
 		);
 		expect((await customer(second.id)).metadata[KEY]).toBeUndefined();
 	});
@@ -423,14 +423,14 @@ describe('Set Mapping and Get Mapping', () => {
 			{ id: `${p}-1`, stripeId: b.id },
 		]);
 		expect(sameBooks.error.message).toBe(
-			`Item 0: invalid "booksCustomerId": Books customer ${p}-1 appears more than once in the input (items 0, 1)`,
+			`Item 0: invalid "Books Customer ID": Books customer ${p}-1 appears more than once in the input (items 0, 1)`,
 		);
 		const sameStripe = await run(setParams, [
 			{ id: `${p}-1`, stripeId: a.id },
 			{ id: `${p}-2`, stripeId: a.id },
 		]);
 		expect(sameStripe.error.message).toBe(
-			`Item 0: invalid "stripeCustomerId": Stripe customer ${a.id} appears more than once in the input (items 0, 1)`,
+			`Item 0: invalid "Stripe Customer": Stripe customer ${a.id} appears more than once in the input (items 0, 1)`,
 		);
 		expect(posts()).toBe(before);
 	});
@@ -455,7 +455,7 @@ describe('Set Mapping and Get Mapping', () => {
 		const p = unique('Missing');
 		const id = await make();
 		const result = await run(setParams, [{ id: `${p}-1`, stripeId: id }]);
-		expect(result.error.message).toBe(`Item 0: invalid "stripeCustomerId": ${message(id)}`);
+		expect(result.error.message).toBe(`Item 0: invalid "Stripe Customer": ${message(id)}`);
 	});
 
 	test('with Continue On Fail, a refused item carries its error and the others are set', async () => {
@@ -472,7 +472,7 @@ describe('Set Mapping and Get Mapping', () => {
 		const items = result.items('Node');
 		expect(items.map((i) => i.pairedItem.item)).toEqual([0, 1]);
 		expect(items[0].json.error).toBe(
-			'Item 0: invalid "stripeCustomerId": Stripe customer cus_Nobody0 does not exist',
+			'Item 0: invalid "Stripe Customer": Stripe customer cus_Nobody0 does not exist',
 		);
 		expect(items[1].json).toMatchObject({
 			booksCustomerId: `${p}-2`,
@@ -520,11 +520,11 @@ describe('Remove Mapping', () => {
 	test('refuses a missing ID and the same ID twice', async () => {
 		const missing = await run(removeParams, [{ id: '  ' }]);
 		expect(missing.error.message).toBe(
-			'Item 0: invalid "booksCustomerId": A books customer ID is required',
+			'Item 0: invalid "Books Customer ID": A books customer ID is required',
 		);
 		const twice = await run(removeParams, [{ id: 'R-1' }, { id: 'R-1' }]);
 		expect(twice.error.message).toBe(
-			'Item 0: invalid "booksCustomerId": Books customer R-1 appears more than once in the input (items 0, 1)',
+			'Item 0: invalid "Books Customer ID": Books customer R-1 appears more than once in the input (items 0, 1)',
 		);
 	});
 });
@@ -701,13 +701,13 @@ describe('Sync Customer', () => {
 	});
 
 	test.each([
-		['a missing ID', { id: '' }, 'booksCustomerId', 'A books customer ID is required'],
-		['a missing name', { name: ' ' }, 'name', (p) => `Books customer ${p}-1 has no name`],
-		['a bad email', { email: 'not-an-email' }, 'email', '"not-an-email" is not an email address'],
+		['a missing ID', { id: '' }, 'Books Customer ID', 'A books customer ID is required'],
+		['a missing name', { name: ' ' }, 'Name', (p) => `Books customer ${p}-1 has no name`],
+		['a bad email', { email: 'not-an-email' }, 'Email', '"not-an-email" is not an email address'],
 		[
 			'a bad accounts CC',
 			{ accountsCc: 'a@b.test, nope' },
-			'accountsCcEmail',
+			'Accounts CC Email',
 			'"nope" is not an email address',
 		],
 	])(
@@ -726,11 +726,11 @@ describe('Sync Customer', () => {
 		const p = unique('SyncBad2');
 		const country = await run(syncParams({ customerFields: { country: 'USA' } }), [books(p)]);
 		expect(country.error.message).toBe(
-			'Item 0: invalid "country": "USA" is not a two-letter ISO country code (e.g. US, GB)',
+			'Item 0: invalid "Country": "USA" is not a two-letter ISO country code (e.g. US, GB)',
 		);
 		const twice = await run(syncParams(), [books(p), books(p)]);
 		expect(twice.error.message).toBe(
-			`Item 0: invalid "booksCustomerId": Books customer ${p}-1 appears more than once in the input (items 0, 1)`,
+			`Item 0: invalid "Books Customer ID": Books customer ${p}-1 appears more than once in the input (items 0, 1)`,
 		);
 		expect(await customersMappedTo(`${p}-1`)).toEqual([]);
 	});
@@ -757,7 +757,7 @@ describe('settings', () => {
 			{ id: 'X' },
 		]);
 		expect(result.error.message).toBe(
-			'Invalid "mappingMetadataKey": Metadata key "a[b]" may not contain square brackets',
+			'Invalid "Mapping Metadata Key" (Options for All Operations): Metadata key "a[b]" may not contain square brackets',
 		);
 		expect(stripe.stats.requests).toBe(before);
 	});

@@ -60,7 +60,7 @@ describe('Stripe Invoice Payment: Fee Preview through the engine', () => {
 			input: [{ amount: '10.00' }],
 		});
 		expect(result.error.message).toBe(
-			'Item 0: invalid "feePercent": Fee percentage "101" is above 100',
+			'Item 0: invalid "Processing Fee (%)": Fee percentage "101" is above 100',
 		);
 		expect(result.error.name).toBe('NodeOperationError');
 	});
@@ -90,8 +90,8 @@ describe('Stripe Invoice Payment: Fee Preview through the engine', () => {
 		});
 		expect(result.output('Fee Preview').map((json) => json.error ?? json.total.amount)).toEqual([
 			'11.00',
-			'Item 1: invalid "amount": Amount "-1" is negative',
-			'Item 2: invalid "amount": Amount 0.10 USD is below Stripe\'s minimum charge of 0.50 USD',
+			'Item 1: invalid "Amount": Amount "-1" is negative',
+			'Item 2: invalid "Amount": Amount 0.10 USD is below Stripe\'s minimum charge of 0.50 USD',
 			'22.00',
 		]);
 	});

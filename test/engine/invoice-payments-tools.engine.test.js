@@ -280,7 +280,7 @@ describe('Email > Compose Auto-Pay Preview', () => {
 			[{}],
 		);
 		expect(result.error?.message).toBe(
-			'Item 0: invalid "chargeInvoices": Must be a list (a JSON array)',
+			'Item 0: invalid "Invoices to Charge": Must be a list (a JSON array)',
 		);
 	});
 });
@@ -565,7 +565,7 @@ describe('Payment Request > Authorize and Select Invoices', () => {
 
 	test('Invoice IDs that are neither a list nor null fail the node', async () => {
 		expect((await select('"inv-1"')).error?.message).toMatch(
-			/invalid "invoiceIds": Must be a list of invoice IDs, or null/,
+			/invalid "Invoice IDs": Must be a list of invoice IDs, or null/,
 		);
 	});
 });

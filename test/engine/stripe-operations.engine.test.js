@@ -126,7 +126,7 @@ describe('Payment: Get', () => {
 			[{}],
 		);
 		expect(bad.error.message).toBe(
-			'Item 0: invalid "paymentId": "ch_123" is not a Stripe PaymentIntent ID (pi_...)',
+			'Item 0: invalid "Payment ID": "ch_123" is not a Stripe PaymentIntent ID (pi_...)',
 		);
 	});
 });
@@ -295,7 +295,7 @@ describe('Payment: Cancel', () => {
 			[{}],
 		);
 		expect(refused.error.message).toBe(
-			`Item 0: invalid "paymentId": Payment ${paid.paymentId} is succeeded and cannot be canceled`,
+			`Item 0: invalid "Payment ID": Payment ${paid.paymentId} is succeeded and cannot be canceled`,
 		);
 	});
 });
@@ -471,13 +471,13 @@ describe('Payment Method operations', () => {
 			(await api('GET', `/v1/customers/${customer.id}`)).invoice_settings.default_payment_method,
 		).toBe(master.id);
 		expect((await set(bank.id)).error.message).toBe(
-			`Item 0: invalid "paymentMethodId": Payment method ${bank.id} is of type "us_bank_account", which is not allowed here (allowed: card)`,
+			`Item 0: invalid "Payment Method ID": Payment method ${bank.id} is of type "us_bank_account", which is not allowed here (allowed: card)`,
 		);
 		const stranger = mapped();
 		expect(
 			(await set(stranger.customer.invoice_settings.default_payment_method)).error.message,
 		).toBe(
-			`Item 0: invalid "paymentMethodId": Payment method ${stranger.customer.invoice_settings.default_payment_method} is not attached to customer ${customer.id}`,
+			`Item 0: invalid "Payment Method ID": Payment method ${stranger.customer.invoice_settings.default_payment_method} is not attached to customer ${customer.id}`,
 		);
 	});
 

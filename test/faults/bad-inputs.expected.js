@@ -68,7 +68,7 @@ module.exports = {
 	'together: a bad balance in the batch':
 		'NodeOperationError: Item 1: invalid "Invoice Balance": Amount "x" is not a decimal number such as "125.00"',
 	'get: payment id of the wrong shape':
-		'NodeOperationError: Item 0: invalid "paymentId": "ch_1" is not a Stripe PaymentIntent ID (pi_...)',
+		'NodeOperationError: Item 0: invalid "Payment ID": "ch_1" is not a Stripe PaymentIntent ID (pi_...)',
 	'get: invoice id missing':
 		'WorkflowHasIssuesError: The \'Node\' node has issues:\n- Parameter "Invoice ID" is required.',
 	'refund: payment id of the wrong shape':
@@ -80,45 +80,45 @@ module.exports = {
 	'refund: amount not a decimal':
 		'NodeOperationError: Item 0: invalid "Amount": Amount "all" is not a decimal number such as "125.00"',
 	'cancel: a succeeded payment':
-		'NodeOperationError: Item 0: invalid "paymentId": Payment ${paidPayment} is succeeded and cannot be canceled',
+		'NodeOperationError: Item 0: invalid "Payment ID": Payment ${paidPayment} is succeeded and cannot be canceled',
 	'set automatic: method of another customer':
-		'NodeOperationError: Item 0: invalid "paymentMethodId": Payment method ${foreignMethod} is not attached to customer ${mappedStripeId}',
+		'NodeOperationError: Item 0: invalid "Payment Method ID": Payment method ${foreignMethod} is not attached to customer ${mappedStripeId}',
 	'fee: amount missing':
 		'WorkflowHasIssuesError: The \'Node\' node has issues:\n- Parameter "Amount" is required.',
 	'fee: amount with too many decimals':
-		'NodeOperationError: Item 0: invalid "amount": Amount "10.001" has more decimals than USD allows (2)',
+		'NodeOperationError: Item 0: invalid "Amount": Amount "10.001" has more decimals than USD allows (2)',
 	'fee: percentage with a sign':
-		'NodeOperationError: Item 0: invalid "feePercent": Fee percentage "3%" is not a number from 0 to 100',
+		'NodeOperationError: Item 0: invalid "Processing Fee (%)": Fee percentage "3%" is not a number from 0 to 100',
 	'scan: unknown time zone':
-		'NodeOperationError: Item 0: invalid "timeZone": Time zone "Europe/Atlantis" is not an IANA time zone name such as Europe/Berlin',
+		'NodeOperationError: Item 0: invalid "Business Time Zone": Time zone "Europe/Atlantis" is not an IANA time zone name such as Europe/Berlin',
 	'scan: as-of that is not a date':
-		'NodeOperationError: Item 0: invalid "asOf": "yesterday-ish" is not a date: use YYYY-MM-DD, an ISO 8601 timestamp or epoch milliseconds',
+		'NodeOperationError: Item 0: invalid "As Of": "yesterday-ish" is not a date: use YYYY-MM-DD, an ISO 8601 timestamp or epoch milliseconds',
 	'scan: cap that is not "currency=amount"':
-		'NodeOperationError: Item 0: invalid "maxPerInvoice": "five thousand" is not a currency cap such as "usd=5000"',
+		'NodeOperationError: Item 0: invalid "Max per Invoice": "five thousand" is not a currency cap such as "usd=5000"',
 	'scan: cap in an unknown currency':
-		'NodeOperationError: Item 0: invalid "maxTotalPerRun": Currency "xyz" is not one Stripe charges in',
+		'NodeOperationError: Item 0: invalid "Max Total per Run": Currency "xyz" is not one Stripe charges in',
 	'scan: cap with too many decimals':
-		'NodeOperationError: Item 0: invalid "maxPerInvoice.usd": Amount "10.001" has more decimals than USD allows (2)',
+		'NodeOperationError: Item 0: invalid "Max per Invoice (usd)": Amount "10.001" has more decimals than USD allows (2)',
 	'mapping generate: missing id':
-		'NodeOperationError: Item 0: invalid "booksCustomerId": A books customer ID is required',
+		'NodeOperationError: Item 0: invalid "Books Customer ID": A books customer ID is required',
 	'mapping generate: missing name':
-		'NodeOperationError: Item 0: invalid "name": Books customer M-1 has no name',
+		'NodeOperationError: Item 0: invalid "Name": Books customer M-1 has no name',
 	'mapping generate: the same books id twice':
-		'NodeOperationError: Item 0: invalid "booksCustomerId": Books customer M-1 appears more than once in the input (items 0, 1)',
+		'NodeOperationError: Item 0: invalid "Books Customer ID": Books customer M-1 appears more than once in the input (items 0, 1)',
 	'mapping get: missing id':
-		'NodeOperationError: Item 0: invalid "booksCustomerId": A books customer ID is required',
+		'NodeOperationError: Item 0: invalid "Books Customer ID": A books customer ID is required',
 	'mapping set: Stripe customer that does not exist':
-		'NodeOperationError: Item 0: invalid "stripeCustomerId": Stripe customer cus_missing does not exist',
+		'NodeOperationError: Item 0: invalid "Stripe Customer": Stripe customer cus_missing does not exist',
 	'mapping set: deleted Stripe customer':
-		'NodeOperationError: Item 0: invalid "stripeCustomerId": Stripe customer ${deletedId} has been deleted',
+		'NodeOperationError: Item 0: invalid "Stripe Customer": Stripe customer ${deletedId} has been deleted',
 	'mapping set: Stripe customer already mapped to another books id':
-		'NodeOperationError: Item 0: invalid "stripeCustomerId": Stripe customer ${mappedStripeId} is already mapped to books customer BAD-C; remove that mapping first',
+		'NodeOperationError: Item 0: invalid "Stripe Customer": Stripe customer ${mappedStripeId} is already mapped to books customer BAD-C; remove that mapping first',
 	'mapping set: books id already on another Stripe customer':
-		'NodeOperationError: Item 0: invalid "booksCustomerId": Books customer BAD-C is already mapped to Stripe customer ${mappedStripeId}; remove that mapping first',
+		'NodeOperationError: Item 0: invalid "Books Customer ID": Books customer BAD-C is already mapped to Stripe customer ${mappedStripeId}; remove that mapping first',
 	'sync: missing name':
-		'NodeOperationError: Item 0: invalid "name": Books customer S-1 has no name',
+		'NodeOperationError: Item 0: invalid "Name": Books customer S-1 has no name',
 	'sync: email that is not an email':
-		'NodeOperationError: Item 0: invalid "email": "not-an-email" is not an email address',
+		'NodeOperationError: Item 0: invalid "Email": "not-an-email" is not an email address',
 	'sync: accounts CC with a bad address':
-		'NodeOperationError: Item 0: invalid "accountsCcEmail": "nope" is not an email address',
+		'NodeOperationError: Item 0: invalid "Accounts CC Email": "nope" is not an email address',
 };

@@ -16,9 +16,11 @@ export function readSettings(context: IExecuteFunctions): MappingSettings {
 	const mappingMetadataKey = String(raw.mappingMetadataKey || BOOKS_CUSTOMER_METADATA_KEY).trim();
 	const problem = mappingMetadataKeyProblem(mappingMetadataKey);
 	if (problem) {
-		throw new NodeOperationError(context.getNode(), `Invalid "mappingMetadataKey": ${problem}`, {
-			description: 'Options for All Operations › Mapping Metadata Key',
-		});
+		throw new NodeOperationError(
+			context.getNode(),
+			`Invalid "Mapping Metadata Key" (Options for All Operations): ${problem}`,
+			{ description: 'Options for All Operations › Mapping Metadata Key' },
+		);
 	}
 	return {
 		mappingMetadataKey,
