@@ -44,6 +44,7 @@ test("chosen workflows only, with the adapter's ID and the admin's credentials i
 	const result = await run({
 		templates: ['payment-status', 'books-rest'],
 		booksWorkflowId: 'AdApTeR0001',
+		reconciliationWorkflowId: 'ReCoN0000001',
 		credentials: {
 			credential: [
 				{ type: 'stripeInvoicePaymentsApi', id: 'StRiPe000001', name: 'Stripe' },
@@ -54,6 +55,7 @@ test("chosen workflows only, with the adapter's ID and the admin's credentials i
 	const [status, rest] = result.output('Templates');
 	expect([status.template, rest.template]).toEqual(['payment-status', 'books-rest']);
 	expect(settingsValue(status.workflow, 'booksWorkflowId')).toBe('AdApTeR0001');
+	expect(settingsValue(status.workflow, 'reconciliationWorkflowId')).toBe('ReCoN0000001');
 	const stripeRefs = status.workflow.nodes
 		.filter((node) => node.credentials?.stripeInvoicePaymentsApi)
 		.map((node) => node.credentials.stripeInvoicePaymentsApi);

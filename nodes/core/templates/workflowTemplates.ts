@@ -170,9 +170,18 @@ export const WORKFLOW_TEMPLATES: readonly WorkflowTemplate[] = SHIPPED.map(
 	}),
 );
 
-/** The node holding a process's values, and the value naming its books adapter. */
+/** The node holding a process's values. */
 const SETTINGS_NODE = 'Settings';
-const BOOKS_WORKFLOW_ID = 'booksWorkflowId';
+
+/**
+ * The Settings values that name another shipped workflow by ID: every process calls the books
+ * adapter; the payment-status workflow calls the reconciliation to backfill when published again.
+ */
+export const WORKFLOW_ID_SETTINGS = {
+	booksWorkflowId: { requiredInEveryProcess: true },
+	reconciliationWorkflowId: { requiredInEveryProcess: false },
+} as const;
+export type WorkflowIdSetting = keyof typeof WORKFLOW_ID_SETTINGS;
 
 /** The credential types the shipped workflows' nodes use, each with the name they reference. */
 export function templateCredentialTypes(): Array<{ type: string; name: string }> {
@@ -187,16 +196,19 @@ export function templateCredentialTypes(): Array<{ type: string; name: string }>
 }
 
 export type ImportOptions = {
-	/** the ID of the books adapter the processes call (the admin's, once created); empty: as shipped */
-	booksWorkflowId?: string;
+	/**
+	 * the IDs of the workflows the processes call, as created in the admin's n8n (the books
+	 * adapter, the reconciliation); empty: as shipped
+	 */
+	workflowIds?: Partial<Record<WorkflowIdSetting, string>>;
 	/** credentials by type: every node's reference of that type points at it */
 	credentials?: Record<string, { id: string; name?: string }>;
 };
 
 /**
  * The template as n8n's public API creates it: its name, nodes, connections and settings (no
- * ID, no published state, no pinned data, no tags), the books adapter and credentials the admin
- * names put in. Deep-copied: the shipped JSON is never changed.
+ * ID, no published state, no pinned data, no tags), the IDs of the workflows it calls and the
+ * credentials the admin names put in. Deep-copied: the shipped JSON is never changed.
  */
 export function workflowForImport(
 	template: string,
@@ -209,10 +221,9 @@ export function workflowForImport(
 			`no shipped workflow is called "${template}"; choose one of ${SHIPPED.map((t) => t.template).join(', ')}`,
 		);
 	const { name, nodes, connections, settings } = structuredClone(shipped(entry.workflow));
-	const booksWorkflowId = options.booksWorkflowId?.trim();
 	for (const node of nodes) {
-		if (booksWorkflowId && entry.kind === 'process' && node.name === SETTINGS_NODE)
-			setBooksWorkflowId(node, booksWorkflowId);
+		if (entry.kind === 'process' && node.name === SETTINGS_NODE)
+			setWorkflowIds(node, options.workflowIds ?? {});
 		for (const type of Object.keys(node.credentials ?? {})) {
 			const chosen = options.credentials?.[type];
 			if (chosen && node.credentials)
@@ -225,17 +236,22 @@ export function workflowForImport(
 	return { name, nodes, connections, settings };
 }
 
-function setBooksWorkflowId(settingsNode: WorkflowNode, booksWorkflowId: string) {
-	const assignments = (
-		settingsNode.parameters?.assignments as {
-			assignments?: Array<{ name: string; value: unknown }>;
-		}
-	)?.assignments;
-	const assignment = assignments?.find((candidate) => candidate.name === BOOKS_WORKFLOW_ID);
-	if (!assignment)
-		throw new CoreInputError(
-			'booksWorkflowId',
-			`the ${SETTINGS_NODE} node has no ${BOOKS_WORKFLOW_ID} value to set`,
-		);
-	assignment.value = booksWorkflowId;
+function setWorkflowIds(
+	settingsNode: WorkflowNode,
+	workflowIds: Partial<Record<WorkflowIdSetting, string>>,
+) {
+	const assignments =
+		(
+			settingsNode.parameters?.assignments as {
+				assignments?: Array<{ name: string; value: unknown }>;
+			}
+		)?.assignments ?? [];
+	for (const setting of Object.keys(WORKFLOW_ID_SETTINGS) as WorkflowIdSetting[]) {
+		const workflowId = workflowIds[setting]?.trim();
+		if (!workflowId) continue;
+		const assignment = assignments.find((candidate) => candidate.name === setting);
+		if (assignment) assignment.value = workflowId;
+		else if (WORKFLOW_ID_SETTINGS[setting].requiredInEveryProcess)
+			throw new CoreInputError(setting, `the ${SETTINGS_NODE} node has no ${setting} value to set`);
+	}
 }

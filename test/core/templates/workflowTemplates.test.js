@@ -43,7 +43,7 @@ const PUBLIC_API_SETTINGS = new Set([
 	'availableInMCP',
 ]);
 
-const settingsValue = (workflow, name) =>
+const settingValueOf = (workflow, name) =>
 	workflow.nodes
 		.find((node) => node.name === 'Settings')
 		?.parameters.assignments.assignments.find((assignment) => assignment.name === name)?.value;
@@ -78,15 +78,44 @@ test.each(shippedFiles)('$template is the body the public API creates', ({ dir, 
 
 test("the books adapter's ID goes into each process's Settings, not into the adapters", () => {
 	for (const template of WORKFLOW_TEMPLATES) {
-		const body = workflowForImport(template.template, { booksWorkflowId: ' Wb7kQ2mZ9xY1 ' });
+		const body = workflowForImport(template.template, {
+			workflowIds: { booksWorkflowId: ' Wb7kQ2mZ9xY1 ' },
+		});
 		if (template.kind === 'process')
-			expect(settingsValue(body, 'booksWorkflowId')).toBe('Wb7kQ2mZ9xY1');
+			expect(settingValueOf(body, 'booksWorkflowId')).toBe('Wb7kQ2mZ9xY1');
 		else expect(JSON.stringify(body)).not.toContain('Wb7kQ2mZ9xY1');
 	}
 	// empty: the shipped value stays
 	expect(
-		settingsValue(workflowForImport('daily-auto-pay', { booksWorkflowId: '' }), 'booksWorkflowId'),
-	).toBe(settingsValue(read('workflows', 'daily-auto-pay'), 'booksWorkflowId'));
+		settingValueOf(
+			workflowForImport('daily-auto-pay', { workflowIds: { booksWorkflowId: '' } }),
+			'booksWorkflowId',
+		),
+	).toBe(settingValueOf(read('workflows', 'daily-auto-pay'), 'booksWorkflowId'));
+});
+
+test("the reconciliation's ID goes where a process calls it (the payment-status workflow's backfill)", () => {
+	const callers = WORKFLOW_TEMPLATES.filter(
+		(template) =>
+			template.kind === 'process' &&
+			settingValueOf(workflowForImport(template.template), 'reconciliationWorkflowId') !==
+				undefined,
+	).map((template) => template.template);
+	expect(callers).toEqual(['payment-status']);
+	for (const template of WORKFLOW_TEMPLATES) {
+		const body = workflowForImport(template.template, {
+			workflowIds: { reconciliationWorkflowId: 'ReCoN0000001' },
+		});
+		expect(JSON.stringify(body).includes('ReCoN0000001')).toBe(callers.includes(template.template));
+	}
+	expect(
+		settingValueOf(
+			workflowForImport('payment-status', {
+				workflowIds: { reconciliationWorkflowId: 'ReCoN0000001' },
+			}),
+			'reconciliationWorkflowId',
+		),
+	).toBe('ReCoN0000001');
 });
 
 test('credentials chosen by type replace every reference of that type, and only those', () => {
@@ -114,7 +143,7 @@ test('credentials chosen by type replace every reference of that type, and only 
 test('the shipped JSON is never changed by a preparation', () => {
 	const before = JSON.stringify(workflowForImport('payment-status'));
 	workflowForImport('payment-status', {
-		booksWorkflowId: 'other',
+		workflowIds: { booksWorkflowId: 'other', reconciliationWorkflowId: 'other' },
 		credentials: { stripeInvoicePaymentsApi: { id: 'other' } },
 	});
 	expect(JSON.stringify(workflowForImport('payment-status'))).toBe(before);

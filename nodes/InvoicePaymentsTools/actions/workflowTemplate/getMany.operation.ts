@@ -47,6 +47,15 @@ const properties: INodeProperties[] = [
 			"The ID of your books adapter workflow: each process's Settings → booksWorkflowId gets it, so the processes call your books. Empty: the shipped ID (invPayBooksRest), which a workflow created in your n8n does not have. Create the adapter first (the n8n node's Workflow → Create) and map the ID it answers here.",
 	},
 	{
+		displayName: 'Reconciliation Workflow ID',
+		name: 'reconciliationWorkflowId',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. 3kT8vN1qR6wZ0pLs',
+		description:
+			"The ID of your reconciliation workflow: the payment-status workflow's Settings → reconciliationWorkflowId gets it, so that publishing it again backfills the events it missed. Empty: the shipped ID (invPayWf8Reconcile), which a workflow created in your n8n does not have: create the reconciliation before the payment-status workflow and map its ID here.",
+	},
+	{
 		displayName: 'Credentials',
 		name: 'credentials',
 		type: 'fixedCollection',
@@ -115,7 +124,13 @@ function importOptions(context: IExecuteFunctions, itemIndex: number): ImportOpt
 			);
 		credentials[type] = { id, ...(name?.trim() ? { name: name.trim() } : {}) };
 	}
-	return { booksWorkflowId: textParameter(context, 'booksWorkflowId', itemIndex), credentials };
+	return {
+		workflowIds: {
+			booksWorkflowId: textParameter(context, 'booksWorkflowId', itemIndex),
+			reconciliationWorkflowId: textParameter(context, 'reconciliationWorkflowId', itemIndex),
+		},
+		credentials,
+	};
 }
 
 /**
