@@ -2,8 +2,8 @@
 /**
  * The workflows for an admin who installed the package from n8n's Community Nodes page, so has
  * no repository to import from (docs/importing-workflows.md): in a real n8n 2.41.1, a setup
- * workflow of four nodes (Invoice Payments Tools → Workflow Template → Get Many, n8n's own n8n
- * node → Workflow → Create, twice) creates a books adapter and then the processes that call it,
+ * workflow (Invoice Payments Tools → Workflow Template → Get Many, n8n's own n8n node → Workflow
+ * → Create, three times) creates a books adapter, the reconciliation and the processes calling them,
  * through n8n's public API with the admin's API key. The processes run against that adapter, and
  * a second run creates new copies without touching the first ones or their edited Settings.
  */
@@ -68,17 +68,26 @@ function setupWorkflow(n8nApiCredential) {
 			},
 			tools('Get Books Adapter', 220, { templates: ['books-rest'] }),
 			create('Create Books Adapter', 440),
-			tools('Get Processes', 660, {
-				templates: PROCESSES,
+			tools('Get Reconciliation', 660, {
+				templates: ['reconciliation'],
 				booksWorkflowId: "={{ $('Create Books Adapter').first().json.id }}",
 				credentials: { credential: [{ type: 'stripeInvoicePaymentsApi', ...STRIPE }] },
 			}),
-			create('Create Processes', 880),
+			create('Create Reconciliation', 880),
+			tools('Get Processes', 1100, {
+				templates: PROCESSES,
+				booksWorkflowId: "={{ $('Create Books Adapter').first().json.id }}",
+				reconciliationWorkflowId: "={{ $('Create Reconciliation').first().json.id }}",
+				credentials: { credential: [{ type: 'stripeInvoicePaymentsApi', ...STRIPE }] },
+			}),
+			create('Create Processes', 1320),
 		],
 		connections: {
 			'Set up': next('Get Books Adapter'),
 			'Get Books Adapter': next('Create Books Adapter'),
-			'Create Books Adapter': next('Get Processes'),
+			'Create Books Adapter': next('Get Reconciliation'),
+			'Get Reconciliation': next('Create Reconciliation'),
+			'Create Reconciliation': next('Get Processes'),
 			'Get Processes': next('Create Processes'),
 		},
 		settings: { executionOrder: 'v1' },
@@ -96,11 +105,12 @@ async function runSetup(setupId) {
 	const runData = execution.data.resultData.runData;
 	const created = (node) => runData[node][0].data.main[0].map((item) => item.json);
 	const [adapter] = created('Create Books Adapter');
-	return { adapter, processes: created('Create Processes') };
+	const [reconciliation] = created('Create Reconciliation');
+	return { adapter, reconciliation, processes: created('Create Processes') };
 }
 
 let setupId = '';
-/** @type {{ adapter: any, processes: any[] }} */
+/** @type {{ adapter: any, reconciliation: any, processes: any[] }} */
 let first;
 
 beforeAll(async () => {
@@ -127,9 +137,17 @@ beforeAll(async () => {
 	first = await runSetup(setupId);
 }, 180_000);
 
-test('the setup creates the adapter, then the processes calling it with the chosen credential', async () => {
+test('the setup creates the adapter, then the processes calling it (and the reconciliation) with the chosen credential', async () => {
 	expect(first.adapter.name).toBe('Invoice payments: books adapter (REST)');
 	expect(first.adapter.id).not.toBe('invPayBooksRest');
+	expect(first.reconciliation.name).toBe('Invoice payments: reconciliation');
+	expect(settingValue(await n8n.workflow(first.reconciliation.id), 'booksWorkflowId')).toBe(
+		first.adapter.id,
+	);
+	const status = first.processes.find((p) => p.name === 'Invoice payments: payment status');
+	expect(settingValue(await n8n.workflow(status.id), 'reconciliationWorkflowId')).toBe(
+		first.reconciliation.id,
+	);
 	expect(first.processes.map((p) => p.name).sort()).toEqual([
 		'Invoice payments: auto-pay dry run (tomorrow)',
 		'Invoice payments: daily auto-pay',
