@@ -564,6 +564,20 @@ describe('the QuickBooks Online adapter against the local QuickBooks server', ()
 			),
 			expect.stringMatching(/^select \* from Payment where TxnDate >= /),
 		]);
+		// and a process reading the invoice's payments meanwhile sees it among them
+		const [listed] = await runAdapter(
+			workflow,
+			[{ operation: 'listInvoicePayments', invoiceId: '2003' }],
+			{ settings, accessToken: 'qbo_test_token', sent },
+		);
+		expect(listed.payments).toEqual([
+			expect.objectContaining({
+				paymentId: 'pi_full',
+				status: 'succeeded',
+				amount: { amount: '1250.00', currency: 'USD' },
+				heldBy: 'quickbooks',
+			}),
+		]);
 		const ids = sent
 			.filter(({ method }) => method === 'POST')
 			.map(({ url }) => url.searchParams.get('requestid'));
@@ -781,6 +795,19 @@ describe('the Xero adapter against the local Xero server', () => {
 			payment: { paymentId: 'pi_full', status: 'succeeded' },
 			invoice: { paymentStatus: 'paid', balance: '0.00' },
 		});
+		const [listed] = await runAdapter(
+			workflow,
+			[{ operation: 'listInvoicePayments', invoiceId: guidOf('inv-2003') }],
+			{ settings, accessToken: 'xero_test_token', sent },
+		);
+		expect(listed.payments).toEqual([
+			expect.objectContaining({
+				paymentId: 'pi_full',
+				status: 'succeeded',
+				amount: { amount: '1250.00', currency: 'USD' },
+				heldBy: 'xero',
+			}),
+		]);
 		expect(sent.filter(({ method }) => method === 'PUT').map(({ url }) => url.pathname)).toEqual([
 			'/api.xro/2.0/Payments',
 			'/api.xro/2.0/BankTransactions',
