@@ -384,7 +384,7 @@ fi
 start 'customer portal' "$LOG_DIR/portal.log" env INVOICE_PAYMENTS_PACKAGE_DIR="$PACKAGE_DIR" \
 	"$NODE" "$REPO/scripts/local-stack/portal.mjs" \
 	--port "$PORTAL_PORT" --n8n-url "$N8N_URL" --stripe-url "http://127.0.0.1:$STRIPE_PORT" \
-	--fee-percent "$DEMO_FEE_PERCENT"
+	--fee-percent "$DEMO_FEE_PERCENT" --mailbox-url "http://127.0.0.1:$SMTP_HTTP_PORT/messages"
 wait_port 'customer portal' "$PORTAL_PORT" "${PIDS[-1]}" "$LOG_DIR/portal.log"
 
 cat <<EOF
@@ -395,7 +395,7 @@ $(printf '\033[1;32m')n8n is running with $PACKAGE_NAME loaded$(printf '\033[0m'
   Log in        $DEMO_EMAIL / $DEMO_PASSWORD
 
   Stripe fake   http://127.0.0.1:$STRIPE_PORT   (secret key $STRIPE_SECRET_KEY; test cards pm_card_visa, pm_card_chargeDeclined, ...)
-  SMTP sink     smtp 127.0.0.1:$SMTP_PORT, sent mail: http://127.0.0.1:$SMTP_HTTP_PORT/messages
+  SMTP sink     smtp 127.0.0.1:$SMTP_PORT, sent mail: $PORTAL_URL/mailbox (JSON: http://127.0.0.1:$SMTP_HTTP_PORT/messages)
   Books         DEMO_BOOKS=$DEMO_BOOKS: the processes call the books adapter $BOOKS_WORKFLOW_ID (docs/books-api.md)
   Books API     http://127.0.0.1:$BOOKS_PORT   (curl -H 'Authorization: Bearer $BOOKS_API_TOKEN' http://127.0.0.1:$BOOKS_PORT/invoices)
   360 Payments  http://127.0.0.1:$GATEWAY360_PORT   (test gateway; cards 4111111111111111, declined 4000000000000002)
@@ -408,7 +408,7 @@ What to try (README "The first ten minutes"; the Stripe fake and the books start
      3 customers mapped, Cafe Lumiere SARL ambiguous (two Stripe customers), Northwind Traders unmatched.
   2. "Invoice payments: daily auto-pay" > Execute workflow (Run auto-pay now): INV-2001 paid, INV-2003
      declined (retried by the schedule), INV-2007 waits for 3-D Secure, 5 skipped with their reasons.
-  3. Mail: http://127.0.0.1:$SMTP_HTTP_PORT/messages: the confirmation, the 3-D Secure request with its
+  3. Mail: $PORTAL_URL/mailbox: the confirmation, the 3-D Secure request with its
      "Complete the payment" link (open it: the payment-status workflow records it as paid), the run report.
   4. Portal: $PORTAL_URL, sign in as Sam Portal (Brightside Dental): open invoices with the ${DEMO_FEE_PERCENT}% fee;
      "Change the automatic payment method" > pm_card_visa > Save: INV-2003 is charged at once;

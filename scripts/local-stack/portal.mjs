@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // The demo customer portal of the local stack (test/fakes/demo-portal.js), on the books' side:
 //   node scripts/local-stack/portal.mjs --port 4020 --n8n-url http://127.0.0.1:5678 \
-//     --stripe-url http://127.0.0.1:12111 [--fee-percent 3]
+//     --stripe-url http://127.0.0.1:12111 [--fee-percent 3] \
+//     [--mailbox-url http://127.0.0.1:8025/messages]
 // It reads the books through the workflow demo-story.mjs makes (the books adapter behind a
 // webhook with the books' webhook key), pays through the shipped pay workflow's webhooks with
 // the portal's and the agents' demo JWT secrets, and asks the Stripe fake for the add-method
-// and customer portal pages. Uses the built package's money rules (run `npm run build` first).
+// and customer portal pages; /mailbox shows the SMTP sink's mails. Uses the built package's
+// money rules (run `npm run build` first).
 import portal from '../../test/fakes/demo-portal.js';
 
 import { fail, parseArgs, stopOnSignal } from './args.mjs';
@@ -19,6 +21,7 @@ try {
 		'n8n-url': 'string',
 		'stripe-url': 'string',
 		'fee-percent': 'string',
+		'mailbox-url': 'string',
 	});
 	for (const required of ['n8n-url', 'stripe-url']) {
 		if (args[required] === undefined) throw new Error(`--${required} is required`);
@@ -35,6 +38,7 @@ try {
 			booksPath: PORTAL_BOOKS_PATH,
 			portalJwtSecret: DEMO_SECRETS.portalJwtSecret,
 			agentJwtSecret: DEMO_SECRETS.agentJwtSecret,
+			mailboxUrl: args['mailbox-url'],
 		}),
 	});
 	console.log(`Customer portal: ${server.url}`);

@@ -318,6 +318,14 @@ test('5. the emails: the confirmation, the 3-D Secure request with its link, the
 			'Payment Failure: invoice INV-2007',
 		].sort(),
 	);
+	// the demo mailbox, as a person reads it
+	await page.goto(`${portalUrl()}/mailbox`);
+	const listed = await page.locator('tr[data-mail] a').allTextContents();
+	expect(listed.sort()).toEqual((await subjects()).sort());
+	await page.getByRole('link', { name: 'Payment Failure: invoice INV-2007' }).click();
+	const email = page.frameLocator('iframe[title=email]');
+	await expect(email.getByText('Complete the payment').first().isVisible()).resolves.toBe(true);
+	await page.screenshot({ path: path.join(SCREENSHOTS, 'email-3-d-secure.png'), fullPage: true });
 });
 
 test('6. the customer confirms the payment: the payment-status workflow records INV-2007 paid and confirms it', async () => {

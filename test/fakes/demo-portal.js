@@ -23,6 +23,8 @@
  *   addMethodLink(stripeCustomerId, booksCustomerId, returnUrl) → url
  *   methodPortalLink(stripeCustomerId, returnUrl) → url
  *   webInvoiceLink(invoiceId) → url      the books asking the web-invoice workflow for a link
+ *   mailbox() → messages                 (optional) the SMTP sink's mails, shown at /mailbox: the
+ *                                        demo's mailbox, for reading the emails the tour sends
  */
 const http = require('node:http');
 const { createHmac, randomBytes, randomUUID, timingSafeEqual } = require('node:crypto');
@@ -383,7 +385,11 @@ function createPortal({ feePercent = '0', deps, secret = randomBytes(32) }) {
 				200,
 				page(
 					'Demo Services: customer portal',
-					`${notices(url)}<p>The demo books' people (no passwords in this demo).</p><ul>${users}</ul>`,
+					`${notices(url)}<p>The demo books' people (no passwords in this demo).</p><ul>${users}</ul>${
+						deps.mailbox
+							? '<p><a href="/mailbox">The demo mailbox</a>: every email the workflows sent.</p>'
+							: ''
+					}`,
 				),
 			);
 		}
@@ -397,6 +403,49 @@ function createPortal({ feePercent = '0', deps, secret = randomBytes(32) }) {
 			return redirect(answer.caller.kind === 'agent' ? '/agent' : '/invoices', {
 				'Set-Cookie': sessionCookie(callerId),
 			});
+		}
+		if (method === 'GET' && url.pathname === '/mailbox' && deps.mailbox) {
+			const messages = [...(await deps.mailbox())].reverse();
+			const items = messages
+				.map(
+					(m) =>
+						`<tr data-mail="${escapeHtml(m.id)}"><td>${escapeHtml(m.receivedAt?.slice(11, 19))}</td><td><a href="/mailbox/${encodeURIComponent(m.id)}">${escapeHtml(m.subject)}</a></td><td>${escapeHtml(m.to)}</td></tr>`,
+				)
+				.join('');
+			return html(
+				200,
+				page(
+					'Demo mailbox: every email the workflows sent',
+					`<table><thead><tr><th>Received</th><th>Subject</th><th>To</th></tr></thead><tbody>${items || '<tr><td colspan="3">No email yet.</td></tr>'}</tbody></table>`,
+					{ refresh: false },
+				),
+			);
+		}
+		const mailId = /^\/mailbox\/([^/]+)$/.exec(url.pathname)?.[1];
+		if (method === 'GET' && mailId && deps.mailbox) {
+			const message = (await deps.mailbox()).find((m) => m.id === decodeURIComponent(mailId));
+			if (!message)
+				return html(404, page('No such email', '<p><a href="/mailbox">Mailbox</a></p>'));
+			const envelope = [
+				['From', message.from],
+				['To', message.to],
+				['Cc', message.cc],
+				['Subject', message.subject],
+			]
+				.filter(([, value]) => value)
+				.map(([name, value]) => `<tr><th>${name}</th><td>${escapeHtml(value)}</td></tr>`)
+				.join('');
+			// the email's own HTML in a sandboxed frame (no scripts, no forms), else its text
+			const content = message.html
+				? `<iframe sandbox="allow-same-origin" title="email" style="width:100%;height:34rem;border:1px solid #ddd" srcdoc="${escapeHtml(message.html)}"></iframe>`
+				: `<pre>${escapeHtml(message.text)}</pre>`;
+			return html(
+				200,
+				page(
+					message.subject ?? '(no subject)',
+					`<p><a href="/mailbox">← Mailbox</a></p><table>${envelope}</table>${content}`,
+				),
+			);
 		}
 		if (method === 'POST' && url.pathname === '/sign-out') {
 			return redirect('/', { 'Set-Cookie': `${COOKIE}=; Path=/; Max-Age=0` });
@@ -564,7 +613,7 @@ function signJwt(claims, secret) {
 /**
  * The real dependencies: the n8n webhooks of the shipped workflows and the Stripe API.
  * @param {{ n8nUrl: string, stripeUrl: string, stripeSecretKey: string, booksWebhookKey: string,
- *   booksPath: string, portalJwtSecret: string, agentJwtSecret: string }} options
+ *   booksPath: string, portalJwtSecret: string, agentJwtSecret: string, mailboxUrl?: string }} options
  */
 function n8nDeps(options) {
 	const n8n = options.n8nUrl.replace(/\/+$/, '');
@@ -670,6 +719,12 @@ function n8nDeps(options) {
 				return_url: returnUrl,
 			});
 			return session.url;
+		},
+		async mailbox() {
+			if (!options.mailboxUrl) return [];
+			const res = await fetch(options.mailboxUrl, { signal: AbortSignal.timeout(10_000) });
+			if (!res.ok) throw new Error(`the mailbox: HTTP ${res.status}`);
+			return res.json();
 		},
 		async webInvoiceLink(invoiceId) {
 			const { status, json } = await post(

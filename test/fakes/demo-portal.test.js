@@ -82,6 +82,28 @@ describe('demo customer portal', () => {
 		async methodPortalLink(id, returnUrl) {
 			return `http://stripe.test/billing_portal/x?c=${id}&r=${encodeURIComponent(returnUrl)}`;
 		},
+		async mailbox() {
+			return [
+				{
+					id: 'm1',
+					receivedAt: '2026-12-07T06:00:01.000Z',
+					from: 'invoices@demo-services.example.com',
+					to: 'hello@kumo-design.example.com',
+					cc: null,
+					subject: 'Payment Failure: invoice INV-2007',
+					text: 'We could not take your payment',
+					html: '<p>We could not take your payment <a href="http://x/checkout/cs">Complete</a></p>',
+				},
+				{
+					id: 'm2',
+					receivedAt: '2026-12-07T06:00:02.000Z',
+					to: 'accounts@demo-services.example.com',
+					subject: 'Auto-pay run 2026-12-07: 1 paid, 2 failed, 5 skipped',
+					text: 'Auto-pay run <of> 2026-12-07',
+					html: null,
+				},
+			];
+		},
 		async webInvoiceLink(invoiceId) {
 			return `http://n8n.test/webhook/invoice-payments/web-invoice?invoice=${invoiceId}&sig=s`;
 		},
@@ -358,5 +380,25 @@ describe('demo customer portal', () => {
 		expect(rows(view.text).find((r) => r.startsWith('INV-2005'))).toBe(
 			'INV-2005 | 2026-12-14 | $75.00 | $2.25 | $77.25 | Pending',
 		);
+	});
+
+	test('the demo mailbox: newest first, each email shown in a sandboxed frame or as text', async () => {
+		const list = await go('/mailbox');
+		expect(list.status).toBe(200);
+		const subjects = [...list.text.matchAll(/<a href="\/mailbox\/(m\d)">([^<]*)<\/a>/g)].map(
+			(m) => [m[1], m[2]],
+		);
+		expect(subjects).toEqual([
+			['m2', 'Auto-pay run 2026-12-07: 1 paid, 2 failed, 5 skipped'],
+			['m1', 'Payment Failure: invoice INV-2007'],
+		]);
+		const one = await go('/mailbox/m1');
+		expect(one.text).toContain('<th>To</th><td>hello@kumo-design.example.com</td>');
+		expect(one.text).toContain(
+			'<iframe sandbox="allow-same-origin" title="email" style="width:100%;height:34rem;border:1px solid #ddd" srcdoc="&#60;p&#62;We could not take your payment',
+		);
+		const text = await go('/mailbox/m2');
+		expect(text.text).toContain('<pre>Auto-pay run &#60;of&#62; 2026-12-07</pre>');
+		expect((await go('/mailbox/nope')).status).toBe(404);
 	});
 });
