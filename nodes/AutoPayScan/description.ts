@@ -32,6 +32,7 @@ export const properties: INodeProperties[] = [
 		displayName: 'When to Take Payment',
 		name: 'takePaymentOn',
 		type: 'options',
+		description: 'The day an invoice is charged: the day it was created, or its due date',
 		options: [
 			{
 				name: 'On the Invoice Creation Date',
@@ -128,6 +129,8 @@ export const properties: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 1 },
 				default: 1000,
+				description:
+					'Most invoices charged in one run; the rest are skipped, with the reason that the run reached its cap',
 			},
 			{
 				displayName: 'Max per Invoice',

@@ -9,6 +9,8 @@ export const properties: INodeProperties[] = [
 		name: 'provider',
 		type: 'options',
 		noDataExpression: true,
+		description:
+			"Whose payment events start the workflow: Stripe's, or your 360 Payments gateway's",
 		options: [
 			{ name: 'Stripe', value: 'stripe' },
 			{ name: '360 Payments', value: 'gateway360' },

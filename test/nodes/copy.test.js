@@ -244,6 +244,39 @@ describe('copy of every node and credential', () => {
 		expect(report(found)).toEqual([]);
 	});
 
+	test('every parameter says what it does for the user', () => {
+		/** @type {string[]} */
+		const found = [];
+		const walk = (/** @type {any[]} */ properties, /** @type {string} */ where) => {
+			for (const p of properties ?? []) {
+				const here = `${where} › ${p.displayName}`;
+				// Notices are the text; resource and operation are described by their options;
+				// n8n's "Options" collections are described by the options in them.
+				const exempt =
+					p.type === 'notice' ||
+					['resource', 'operation'].includes(p.name) ||
+					(p.type === 'collection' && p.displayName === 'Options');
+				const optionsSayIt =
+					['options', 'multiOptions'].includes(p.type) &&
+					(p.options ?? []).every((/** @type {any} */ o) => o.description || o.name === o.value);
+				if (!exempt && !p.description && !optionsSayIt) found.push(here);
+				for (const o of p.options ?? []) {
+					if (o.values) walk(o.values, here);
+					else if (o.type) walk([o], here);
+				}
+			}
+		};
+		for (const NodeClass of nodeClasses) {
+			const d = new NodeClass().description;
+			walk(d.properties, d.displayName);
+		}
+		for (const CredentialClass of credentialClasses) {
+			const c = new CredentialClass();
+			walk(c.properties, c.displayName);
+		}
+		expect(found).toEqual([]);
+	});
+
 	test("operations are named in n8n's way: Get many, Delete, Create or update", () => {
 		/** @type {[Copy, unknown][]} */
 		const found = [];

@@ -13,6 +13,7 @@ export const reportAddressProperty: INodeProperties = {
 	required: true,
 	placeholder: 'e.g. accounts@yourbusiness.com',
 	default: '',
+	description: 'The one email address the report goes to',
 };
 
 export const skippedInvoicesProperty: INodeProperties = {

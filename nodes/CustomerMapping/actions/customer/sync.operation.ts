@@ -65,18 +65,21 @@ const properties: INodeProperties[] = [
 				name: 'addressLine1',
 				type: 'string',
 				default: '',
+				description: "Copied to the Stripe customer's address",
 			},
 			{
 				displayName: 'Address Line 2',
 				name: 'addressLine2',
 				type: 'string',
 				default: '',
+				description: "Copied to the Stripe customer's address",
 			},
 			{
 				displayName: 'City',
 				name: 'city',
 				type: 'string',
 				default: '',
+				description: "Copied to the Stripe customer's address",
 			},
 			{
 				displayName: 'Country',
@@ -91,6 +94,7 @@ const properties: INodeProperties[] = [
 				name: 'description',
 				type: 'string',
 				default: '',
+				description: "Copied to the Stripe customer's description, shown in the Stripe Dashboard",
 			},
 			{
 				displayName: 'Email',
@@ -98,18 +102,22 @@ const properties: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'name@email.com',
+				description:
+					"The Stripe customer's email, where Stripe sends its receipts when they are on",
 			},
 			{
 				displayName: 'Phone',
 				name: 'phone',
 				type: 'string',
 				default: '',
+				description: "Copied to the Stripe customer's phone number",
 			},
 			{
 				displayName: 'Postal Code',
 				name: 'postalCode',
 				type: 'string',
 				default: '',
+				description: "Copied to the Stripe customer's address",
 			},
 			{
 				displayName: 'State',

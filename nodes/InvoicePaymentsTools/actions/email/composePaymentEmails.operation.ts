@@ -20,6 +20,7 @@ export const customerContactProperties: INodeProperties[] = [
 		name: 'customerName',
 		type: 'string',
 		default: '',
+		description: 'How the emails greet the customer; empty greets "customer"',
 	},
 	{
 		displayName: 'Customer Email',

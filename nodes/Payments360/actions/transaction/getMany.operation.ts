@@ -20,6 +20,7 @@ const properties: INodeProperties[] = [
 		name: 'findBy',
 		type: 'options',
 		default: 'invoiceId',
+		description: "Whether to get an invoice's transactions, or those of a date range",
 		options: [
 			{ name: 'Invoice ID (Order ID)', value: 'invoiceId' },
 			{ name: 'Date Range', value: 'dateRange' },

@@ -23,6 +23,7 @@ const properties: INodeProperties[] = [
 		displayName: 'Reason',
 		name: 'cancellationReason',
 		type: 'options',
+		description: 'Why the payment is canceled, kept with it in Stripe',
 		default: 'requested_by_customer',
 		options: [
 			{ name: 'Abandoned', value: 'abandoned' },

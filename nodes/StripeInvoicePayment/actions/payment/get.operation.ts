@@ -23,6 +23,8 @@ const properties: INodeProperties[] = [
 		name: 'findBy',
 		type: 'options',
 		default: 'paymentId',
+		description:
+			"Whether to find the payment by its Stripe ID, or as the latest payment of an invoice among the customer's payments",
 		options: [
 			{ name: 'Payment ID', value: 'paymentId' },
 			{ name: 'Invoice ID', value: 'invoiceId' },

@@ -38,6 +38,7 @@ const properties: INodeProperties[] = [
 		displayName: 'Reason',
 		name: 'reason',
 		type: 'options',
+		description: 'Why the payment is refunded, kept with the refund in Stripe',
 		default: 'requested_by_customer',
 		options: [
 			{ name: 'Duplicate', value: 'duplicate' },

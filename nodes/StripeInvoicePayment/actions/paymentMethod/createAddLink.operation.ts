@@ -46,6 +46,7 @@ const properties: INodeProperties[] = [
 		required: true,
 		default: '',
 		placeholder: 'e.g. https://portal.example.com/payment-methods/added',
+		description: 'Where the page sends the customer after a payment method was added',
 	},
 	{
 		displayName: 'Cancel URL',
@@ -53,6 +54,8 @@ const properties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'e.g. https://portal.example.com/payment-methods',
+		description:
+			'Where the page sends a customer who leaves without adding one; empty: no way back',
 	},
 ];
 
