@@ -33,11 +33,11 @@ export class PaymentWebhookTrigger implements INodeType {
 		defaultVersion: 2,
 		subtitle: '={{$parameter["provider"] === "stripe" ? "Stripe" : "360 Payments"}}',
 		description:
-			"Starts the workflow when a payment succeeds, fails, is processing, needs the customer, is canceled or is refunded, or a customer's automatic payment method changes; every event verified and deduplicated",
+			"Starts the workflow when a payment succeeds, fails, is processing, needs the customer, is canceled, is refunded or is disputed, or a customer's automatic payment method changes; every event verified and deduplicated",
 		defaults: { name: 'Payment Webhook Trigger' },
 		inputs: [],
-		// The six payment-status outputs, then Payment Method Changed (appended, so workflows wired
-		// to the six keep their connections).
+		// The six payment-status outputs, then Payment Method Changed, then Disputed (each appended,
+		// so workflows wired to the outputs before it keep their connections).
 		outputs: TRIGGER_OUTPUT_NAMES.map(() => NodeConnectionTypes.Main),
 		outputNames: [...TRIGGER_OUTPUT_NAMES],
 		credentials: [

@@ -133,6 +133,7 @@ test('the trigger has a Payment Method Changed output after the six payment-stat
 		'Canceled',
 		'Refunded',
 		'Payment Method Changed',
+		'Disputed',
 	]);
 	const trigger = await activated();
 	const [endpoint] = (await api('GET', '/webhook_endpoints')).data;
@@ -165,7 +166,7 @@ test('a new card attached and made the default: one change on its own output, wi
 	const [updated] = await trigger.handOver();
 	expect(updated.type).toBe('customer.updated');
 	expect(updated.statusCode).toBe(200);
-	expect(updated.outputs?.map((items) => items.length)).toEqual([0, 0, 0, 0, 0, 0, 1]);
+	expect(updated.outputs?.map((items) => items.length)).toEqual([0, 0, 0, 0, 0, 0, 1, 0]);
 	expect(updated.outputs?.[CHANGED][0]).toEqual({
 		provider: 'stripe',
 		kind: 'payment_method_changed',
@@ -236,7 +237,7 @@ test('the add-method link (Checkout in setup mode): the method added goes to Suc
 			paymentMethodId: setupIntent.payment_method,
 		}),
 	]);
-	expect(fromSetupIntent.outputs.map((items) => items.length)).toEqual([1, 0, 0, 0, 0, 0, 0]);
+	expect(fromSetupIntent.outputs.map((items) => items.length)).toEqual([1, 0, 0, 0, 0, 0, 0, 0]);
 
 	// the payment-status workflow makes it automatic (Stripe: make it the automatic method)
 	await api('POST', `/customers/${customer.id}`, {

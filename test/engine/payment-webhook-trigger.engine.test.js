@@ -1014,7 +1014,7 @@ describe('Stripe refunds, delivered by the local Stripe server', () => {
 		expect(partial.find((result) => !result.workflowData)?.body).toMatchObject({
 			duplicateState: true,
 		});
-		expect(emitted[0].outputs?.map((items) => items.length)).toEqual([0, 0, 0, 0, 0, 1, 0]);
+		expect(emitted[0].outputs?.map((items) => items.length)).toEqual([0, 0, 0, 0, 0, 1, 0, 0]);
 		expect(emitted[0].outputs?.[REFUNDED][0]).toMatchObject({
 			kind: 'refund',
 			status: 'succeeded',
@@ -1031,6 +1031,103 @@ describe('Stripe refunds, delivered by the local Stripe server', () => {
 			kind: 'refund',
 			status: 'refunded',
 			refund: { amountRefunded: { amount: '100.00' }, amountKept: { amount: '0.00' } },
+		});
+		await runHook(workflow, 'Payment Webhook Trigger', 'delete', options);
+	});
+});
+
+describe('Stripe disputes, delivered by the local Stripe server', () => {
+	const DISPUTED = 7;
+	let receiver;
+	beforeAll(async () => {
+		receiver = await startReceiver();
+	});
+	afterAll(async () => {
+		await receiver.close();
+	});
+
+	test('charge.dispute.created and closed reach the Disputed output: the record the books keep under the dispute, the reasons for the team', async () => {
+		const workflow = triggerWorkflow({ provider: 'stripe', endpointMode: 'automatic' });
+		workflow.id = 'wf-disputes';
+		const options = {
+			credentials: stripeCredentials(stripe),
+			staticData: {},
+			webhookBaseUrl: receiver.webhookBaseUrl,
+		};
+		await runHook(workflow, 'Payment Webhook Trigger', 'create', options);
+		const endpoint = (await endpoints()).find((candidate) =>
+			candidate.metadata.n8n_trigger?.startsWith('wf-disputes'),
+		);
+		// the trigger's own endpoint subscribes to disputes by default
+		expect(endpoint.enabled_events).toEqual(
+			expect.arrayContaining(['charge.dispute.created', 'charge.dispute.closed']),
+		);
+		const customer = stripe.createCustomer({
+			name: 'Disputed Ltd',
+			metadata: { books_customer_id: 'W-DSP' },
+		});
+		const [intent] = stripe.seed({
+			paymentIntents: [
+				{
+					customer: customer.id,
+					amount: 8000,
+					currency: 'usd',
+					status: 'succeeded',
+					paymentMethod: 'pm_card_visa',
+					metadata: {
+						books_customer_id: 'W-DSP',
+						invoice_ids: 'INV-D1',
+						invoice_id: 'INV-D1',
+						invoice_lines: '8000/0',
+						invoice_count: '1',
+					},
+				},
+			],
+		}).paymentIntents;
+		receiver.received.splice(0);
+
+		const dispute = stripe.dispute(intent.id, { reason: 'fraudulent' });
+		await stripe.webhooks.idle();
+		const opened = await handOver(receiver, workflow, options);
+		expect(opened.map((result) => result.type)).toEqual(['charge.dispute.created']);
+		expect(opened[0].outputs?.map((items) => items.length)).toEqual([0, 0, 0, 0, 0, 0, 0, 1]);
+		const item = opened[0].outputs?.[DISPUTED][0];
+		expect(item).toMatchObject({
+			kind: 'dispute',
+			statusFamily: 'disputed',
+			invoiceId: 'INV-D1',
+			paymentId: intent.id,
+			status: 'succeeded',
+			dispute: {
+				id: dispute.id,
+				status: 'needs_response',
+				closed: false,
+				recordStatus: 'pending',
+				amount: { amount: '80.00', currency: 'usd' },
+				reasons: [{ code: 'DISPUTE_OPEN', message: expect.stringContaining('fraudulent') }],
+				// what the books keep: the invoice's record under the dispute's id and status
+				mismatchRecord: {
+					invoiceId: 'INV-D1',
+					paymentId: dispute.id,
+					status: 'pending',
+					total: { amount: '80.00' },
+				},
+			},
+		});
+
+		stripe.closeDispute(dispute.id, 'lost');
+		await stripe.webhooks.idle();
+		const closed = await handOver(receiver, workflow, options);
+		expect(closed.map((result) => result.type)).toEqual(['charge.dispute.closed']);
+		expect(closed[0].outputs?.[DISPUTED][0]).toMatchObject({
+			kind: 'dispute',
+			dispute: {
+				status: 'lost',
+				closed: true,
+				recordStatus: 'failed',
+				reasons: [{ code: 'DISPUTE_LOST' }],
+				mismatchRecord: { paymentId: dispute.id, status: 'failed' },
+			},
 		});
 		await runHook(workflow, 'Payment Webhook Trigger', 'delete', options);
 	});
@@ -1187,7 +1284,7 @@ describe('360 Payments events', () => {
 	test("refunds go to Refunded with what went back in all and what the payment keeps, as Stripe's do", async () => {
 		const { transactionId } = await sale('WEB-1006');
 		const first = await deliverEvent(await refund(transactionId, '25.00'));
-		expect(first.outputs?.map((items) => items.length)).toEqual([0, 0, 0, 0, 0, 1, 0]);
+		expect(first.outputs?.map((items) => items.length)).toEqual([0, 0, 0, 0, 0, 1, 0, 0]);
 		expect(first.outputs?.[5][0]).toMatchObject({
 			kind: 'refund',
 			status: 'succeeded',

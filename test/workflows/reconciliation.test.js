@@ -10,6 +10,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
+import { disputeItems } from '../../nodes/core/webhooks/paymentStatusEvent';
 import { PACKAGE_NAME } from '../engine/package-types';
 
 /** @param {string} file */
@@ -503,9 +504,13 @@ describe('a backfill: the payment-status workflow published again', () => {
 
 describe('one call to the books', () => {
 	test('the records of both providers in one list; a pay link under its session; a dispute kept apart under its id', async () => {
+		/** @type {Omit<import('../../nodes/core/webhooks/paymentStatusEvent').DisputeRecord, 'mismatchRecord'>} */
 		const dispute = {
 			id: 'du_1',
 			status: 'needs_response',
+			reason: 'fraudulent',
+			amount: { amount: '75.00', currency: 'usd', minor: 7500, display: '$75.00' },
+			closed: false,
 			recordStatus: 'pending',
 			reasons: [{ code: 'DISPUTE_OPEN', message: 'The customer disputed 75.00 USD' }],
 		};
@@ -533,7 +538,8 @@ describe('one call to the books', () => {
 						status: 'requires_action',
 					}),
 					record({ kind: 'refund', paymentId: 'pi_7' }),
-					record({ kind: 'dispute', paymentId: 'pi_8', dispute }),
+					// as the normaliser tells it (the record the books keep under the dispute's id)
+					disputeItems([/** @type {any} */ (record({ paymentId: 'pi_8' }))], dispute)[0],
 					stripeCursorItem({}),
 				]),
 			)
@@ -585,6 +591,11 @@ describe('one call to the books', () => {
 			],
 		]);
 		expect(requests[3].reasons).toEqual(dispute.reasons);
+		expect(requests[3].payment).toMatchObject({
+			invoiceId: record({}).invoiceId,
+			paymentId: 'du_1',
+			status: 'pending',
+		});
 		// the record as the webhook path sends it, nothing dropped
 		expect(requests[0].payment).toEqual(record({}));
 	});

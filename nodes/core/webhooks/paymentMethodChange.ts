@@ -45,10 +45,21 @@ export type TriggerEvent = PaymentStatusEvent | PaymentMethodChangedEvent;
 
 export const PAYMENT_METHOD_CHANGED_OUTPUT = 'Payment Method Changed';
 
-/** The trigger's outputs, in order: the payment-status families, then Payment Method Changed. */
+/**
+ * A payment disputed (Stripe's charge.dispute.*, 360 Payments' chargebacks): kind 'dispute',
+ * family 'disputed' (`disputeItems`), last, so workflows wired to the outputs before it keep
+ * their connections.
+ */
+export const DISPUTED_OUTPUT = 'Disputed';
+
+/**
+ * The trigger's outputs, in order: the payment-status families, then Payment Method Changed,
+ * then Disputed.
+ */
 export const TRIGGER_OUTPUT_NAMES: readonly string[] = [
 	...STATUS_FAMILY_OUTPUTS.map((output) => output.name),
 	PAYMENT_METHOD_CHANGED_OUTPUT,
+	DISPUTED_OUTPUT,
 ];
 
 export function isPaymentMethodChange(event: TriggerEvent): event is PaymentMethodChangedEvent {
@@ -69,5 +80,9 @@ export function triggerEventsByOutput(events: TriggerEvent[]): TriggerEvent[][] 
 	const statuses = events.filter(
 		(event): event is PaymentStatusEvent => !isPaymentMethodChange(event),
 	);
-	return [...eventsByOutput(statuses), events.filter(isPaymentMethodChange)];
+	return [
+		...eventsByOutput(statuses),
+		events.filter(isPaymentMethodChange),
+		statuses.filter((event) => event.statusFamily === 'disputed'),
+	];
 }

@@ -84,7 +84,10 @@ export type PaymentStatusFamily =
 	| 'requires_action'
 	| 'canceled'
 	| 'refunded'
-	/** a customer disputed the payment (the reconciliation's; not a trigger output yet) */
+	/**
+	 * a customer disputed the payment (Stripe's dispute, the gateway's chargeback): on the
+	 * trigger's Disputed output (paymentMethodChange.ts), and read by the reconciliation
+	 */
 	| 'disputed';
 
 /** The trigger's outputs, in order. */
@@ -142,17 +145,55 @@ export interface InvoicePaymentEvent extends PaymentRecord, EventHeader {
 	/** the whole payment (all invoices together) */
 	paymentAmount: MoneyValue;
 	/** kind 'dispute' only: what the customer disputed, and what the books keep of it */
-	dispute?: StripeDisputeRecord;
+	dispute?: DisputeRecord;
 }
 
-export interface StripeDisputeRecord {
+/**
+ * A dispute (Stripe) or chargeback (360 Payments) of a payment, as both paths keep it: the books
+ * have no dispute status, so it is kept apart on its invoice as a payment mismatch
+ * (`keepPaymentMismatch`) under the dispute's own id: `mismatchRecord` with `reasons`. The
+ * invoice is flagged and the ops team told once per dispute status. The one owner of that rule:
+ * the payment-status workflow (Disputed output) and the reconciliation send `mismatchRecord` and
+ * `reasons` as they are.
+ */
+export interface DisputeRecord {
+	/** the provider's dispute id (Stripe `dp_…`; 360: `chargeback:<transaction>:<date>`) */
 	id: string;
 	status: string;
 	reason: string | null;
 	amount: MoneyValue;
 	closed: boolean;
+	/** the dispute's money while open (pending), given back (succeeded) or kept by the customer (failed) */
 	recordStatus: PaymentStatus;
 	reasons: Array<{ code: string; message: string }>;
+	/** the record the books keep: the invoice's payment record under the dispute's id and status */
+	mismatchRecord: PaymentRecord & Partial<EventHeader>;
+}
+
+/** @deprecated the same record for both providers: DisputeRecord */
+export type StripeDisputeRecord = DisputeRecord;
+
+/**
+ * A payment's items (one per invoice, from the provider's record builder) told as a dispute:
+ * kind 'dispute', family 'disputed', `dispute` filled (DisputeRecord: what it is and what the
+ * books keep). The one builder of dispute items, for Stripe's disputes and 360's chargebacks.
+ */
+export function disputeItems(
+	records: InvoicePaymentEvent[],
+	dispute: Omit<DisputeRecord, 'mismatchRecord'>,
+): InvoicePaymentEvent[] {
+	return records.map(
+		(item): InvoicePaymentEvent => ({
+			...item,
+			kind: 'dispute',
+			statusFamily: 'disputed',
+			dispute: {
+				...dispute,
+				// the item as it is (every key a payment record has, and where it came from)
+				mismatchRecord: { ...item, paymentId: dispute.id, status: dispute.recordStatus },
+			},
+		}),
+	);
 }
 
 /** A customer saved a payment method (no invoice, no money): same keys, nulls where moot. */

@@ -29,6 +29,7 @@ import type {
 	StripeEventRefusal,
 } from './paymentStatusEvent';
 import {
+	disputeItems,
 	ignore,
 	invoicePaymentEvent,
 	isObject,
@@ -124,14 +125,18 @@ export const STRIPE_METHOD_CHANGE_EVENTS = ['customer.updated', 'payment_method.
 /**
  * A customer disputed a payment (docs.stripe.com/api/events/types: charge.dispute.created, and
  * charge.dispute.closed when it is won or lost; each carries the dispute,
- * docs.stripe.com/api/disputes/object). Read by the reconciliation (not yet on the trigger's
- * outputs): the payment is re-read for its invoices, and each invoice's record says what the
- * dispute is (`dispute`, kind 'dispute').
+ * docs.stripe.com/api/disputes/object). On the trigger's Disputed output and read by the
+ * reconciliation alike: the payment is re-read for its invoices, and each invoice's record says
+ * what the dispute is (`dispute`, kind 'dispute', `disputeItems`).
  */
 export const STRIPE_DISPUTE_EVENTS = ['charge.dispute.created', 'charge.dispute.closed'];
 
 /** Every event the trigger handles: its default, and what its own endpoint subscribes to. */
-export const STRIPE_TRIGGER_EVENTS = [...STRIPE_WEBHOOK_EVENTS, ...STRIPE_METHOD_CHANGE_EVENTS];
+export const STRIPE_TRIGGER_EVENTS = [
+	...STRIPE_WEBHOOK_EVENTS,
+	...STRIPE_METHOD_CHANGE_EVENTS,
+	...STRIPE_DISPUTE_EVENTS,
+];
 
 export interface StripeCustomerLike {
 	id: string;
@@ -624,22 +629,15 @@ function disputeEvents(
 				},
 	];
 	// paymentEvents gives invoice payments only
-	const events = (base.events as InvoicePaymentEvent[]).map(
-		(record): InvoicePaymentEvent => ({
-			...record,
-			kind: 'dispute' as const,
-			statusFamily: 'disputed' as const,
-			dispute: {
-				id: dispute.id,
-				status: dispute.status,
-				reason: dispute.reason ?? null,
-				amount,
-				closed,
-				recordStatus,
-				reasons,
-			},
-		}),
-	);
+	const events = disputeItems(base.events as InvoicePaymentEvent[], {
+		id: dispute.id,
+		status: dispute.status,
+		reason: dispute.reason ?? null,
+		amount,
+		closed,
+		recordStatus,
+		reasons,
+	});
 	return {
 		events,
 		ignored: null,
