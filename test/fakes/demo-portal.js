@@ -497,12 +497,7 @@ function createPortal({ feePercent = '0', deps, secret = randomBytes(32) }) {
 			return customerPage(req, url, caller, 'Thank you: your payment is being confirmed.');
 		}
 		if (method === 'GET' && url.pathname === '/payment-method-added')
-			return customerPage(
-				req,
-				url,
-				caller,
-				'Your payment method is saved: it becomes your automatic payment method in a moment.',
-			);
+			return customerPage(req, url, caller, 'Your payment method is saved.');
 		if (method === 'GET' && url.pathname === '/payment-method-changed')
 			return customerPage(req, url, caller, 'Your automatic payment method is updated.');
 		if (!caller.customerId || caller.invoiceAccessLevel !== 'customer')

@@ -286,7 +286,7 @@ describe('demo customer portal', () => {
 			`http://stripe.test/billing_portal/x?c=cus_bright&r=${encodeURIComponent(`${portal.url}/payment-method-changed`)}`,
 		);
 		const back = await go('/payment-method-added', { cookie });
-		expect(back.text).toContain('Your payment method is saved');
+		expect(back.text).toContain('Your payment method is saved.');
 	});
 
 	test("the web invoice of the customer's own invoice only", async () => {
