@@ -3,6 +3,7 @@
 // every one carries a notice, an action and a description saying so (and that it cannot be
 // undone where so), and in n8n's tool variant of the node a switch, off by default, without
 // which an agent's call is refused before any request. See docs/ai-agents.md.
+import { makeHandleToolInvocation } from 'n8n-core/dist/execution-engine/node-execution-context/utils/get-input-connection-data';
 import { NodeHelpers, NodeOperationError } from 'n8n-workflow';
 
 import { nodeClasses } from '../engine/package-types';
@@ -278,5 +279,42 @@ describe('an AI agent calling a money-moving tool', () => {
 			operation: 'get',
 		});
 		await expect(stripeRouter.call(context)).rejects.toBeInstanceOf(PastTheGuard);
+	});
+
+	test("through n8n-core's own tool invocation, the agent reads the refusal and what a person can do", async () => {
+		const StripeNode = nodeClasses.find((C) => new C().description.name === 'stripeInvoicePayment');
+		if (!StripeNode) throw new Error('no Stripe node');
+		const { context, reached } = contextFor({
+			type: 'n8n-nodes-invoice-payments.stripeInvoicePaymentTool',
+			resource: 'payment',
+			operation: 'refund',
+		});
+		/** @type {unknown[]} */
+		const outputs = [];
+		Object.assign(context, {
+			addInputData: () => {},
+			addOutputData: (
+				/** @type {unknown} */ _type,
+				/** @type {number} */ _run,
+				/** @type {unknown} */ data,
+			) => outputs.push(data),
+			getExecutionCancelSignal: () => undefined,
+			logger: { warn: () => {} },
+		});
+		const toolNode = context.getNode();
+		// Only the run data of the tool node's earlier runs is read (none here).
+		const runExecutionData = /** @type {any} */ ({ resultData: { runData: {} } });
+		const invoke = makeHandleToolInvocation(
+			() => context,
+			toolNode,
+			new StripeNode(),
+			runExecutionData,
+		);
+		const call = invoke({ amount: '10.00' });
+		await expect(call).rejects.toThrow(
+			/^Refused: this tool moves money \(it sends money back to the customer's payment method\) and "Allow AI Agent to Move Money" is off, so nothing was sent\n\nDetails: A person must run this operation\./,
+		);
+		expect(outputs).toHaveLength(1);
+		expect(reached.credentials).toBe(false);
 	});
 });
