@@ -14,7 +14,7 @@
  * the REST books again, as every other file expects.
  */
 import { accountingAdapters, shipped } from './support/accounting-adapters';
-import { booksCallerWorkflow, runInServer as runIn } from './support/books-caller';
+import { booksCallerWorkflow, refundInStripe, runInServer as runIn } from './support/books-caller';
 import { clients, loadState } from './support/clients';
 import { mails, settle } from './support/settle';
 import { seededCustomer, seedFor } from './support/seed';
@@ -346,13 +346,7 @@ test('the payment-status webhook on the Data Tables books: a full refund in Stri
 	const [paid] = (await rowsOf('payments')).filter((row) => row.invoiceId === `${P}-i1`);
 	const since = new Date().toISOString();
 	await smtp.clear();
-	const res = await request('POST', `${state.stripeUrl}/v1/refunds`, {
-		headers: {
-			authorization: `Bearer ${state.credentials.invPayStripeDemo.data.secretKey}`,
-			'content-type': 'application/x-www-form-urlencoded',
-		},
-		body: new URLSearchParams({ payment_intent: paid.paymentId }).toString(),
-	});
+	const res = await refundInStripe({ state, request }, paid.paymentId);
 	expect(res.status).toBe(200);
 	// the refund's events reach the payment-status workflow a moment later
 	await waitFor(

@@ -22,7 +22,7 @@ import { startXeroServer, xeroSeedFromBooks } from '../fakes/xero-server';
 import { accountingAdapters } from './support/accounting-adapters';
 import { importAccountingCredentials } from './support/accounting-credentials';
 import { systemId } from './support/accounting-books';
-import { runInServer } from './support/books-caller';
+import { refundInStripe, runInServer } from './support/books-caller';
 import { clients, loadState } from './support/clients';
 import { mails, settle } from './support/settle';
 import { seedFor } from './support/seed';
@@ -399,13 +399,7 @@ describe.each(Object.keys(SYSTEMS))('%s', (key) => {
 		const paid = (await ledgerPayments()).find((row) => row.invoiceId === PAID);
 		const since = new Date().toISOString();
 		await smtp.clear();
-		const res = await request('POST', `${state.stripeUrl}/v1/refunds`, {
-			headers: {
-				authorization: `Bearer ${state.credentials.invPayStripeDemo.data.secretKey}`,
-				'content-type': 'application/x-www-form-urlencoded',
-			},
-			body: new URLSearchParams({ payment_intent: paid.paymentId }).toString(),
-		});
+		const res = await refundInStripe({ state, request }, paid.paymentId);
 		expect(res.status).toBe(200);
 		// the refund's events reach the payment-status workflow a moment later
 		await waitFor(

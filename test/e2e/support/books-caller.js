@@ -110,4 +110,20 @@ async function runInServer({ state, request, waitFor }, workflowId, trigger) {
 	);
 }
 
-module.exports = { booksCallerWorkflow, runInServer };
+/**
+ * Refunds a payment in full in the local Stripe server, as the business does in Stripe's
+ * dashboard: the refund's events then reach the payment-status workflow. The HTTP answer.
+ * @param {{ state: any, request: any }} c the e2e clients and the stack's state
+ * @param {string} paymentIntentId
+ */
+function refundInStripe({ state, request }, paymentIntentId) {
+	return request('POST', `${state.stripeUrl}/v1/refunds`, {
+		headers: {
+			authorization: `Bearer ${state.credentials.invPayStripeDemo.data.secretKey}`,
+			'content-type': 'application/x-www-form-urlencoded',
+		},
+		body: new URLSearchParams({ payment_intent: paymentIntentId }).toString(),
+	});
+}
+
+module.exports = { booksCallerWorkflow, refundInStripe, runInServer };
