@@ -97,10 +97,12 @@ describe.each(cases)('%s', (file, json) => {
 			expect(new Set(targets(trigger.name))).toEqual(new Set(['Settings']));
 	});
 
-	test('Settings holds every choice the seeds name, with the same defaults as the other workflows', () => {
-		const settings = byName.get('Settings').parameters.assignments.assignments;
+	test('Settings holds exactly the values its nodes read, each choice with the same default in every workflow', () => {
+		const settingsNode = byName.get('Settings');
+		const settings = settingsNode.parameters.assignments.assignments;
 		const values = Object.fromEntries(settings.map((a) => [a.name, a.value]));
-		expect(values).toMatchObject({
+		// a choice several workflows read has one default everywhere
+		const SHARED_DEFAULTS = {
 			takePaymentOn: 'dueDate',
 			timeZone: '={{ $now.zoneName }}',
 			currency: 'usd',
@@ -110,11 +112,13 @@ describe.each(cases)('%s', (file, json) => {
 			emailSetting: 'successesAndFailures',
 			failureAddress: expect.stringMatching(/^[^@\s]+@[^@\s]+$/),
 			addMethodPolicy: 'show',
-			// the books: the adapter the workflow calls (docs/books-api.md), or the REST books it asks itself
-			...(json.nodes.some((node) => node.type === 'n8n-nodes-base.executeWorkflow')
-				? { booksWorkflowId: 'invPayBooksRest' }
-				: { booksApiUrl: 'http://127.0.0.1:4010' }),
-		});
+			booksWorkflowId: 'invPayBooksRest',
+		};
+		for (const [name, value] of Object.entries(SHARED_DEFAULTS))
+			if (name in values) expect([name, values[name]]).toEqual([name, value]);
+		// the books: the adapter the workflow calls (docs/books-api.md)
+		if (json.nodes.some((node) => node.type === 'n8n-nodes-base.executeWorkflow'))
+			expect(values.booksWorkflowId).toBe('invPayBooksRest');
 		// every field a node reads from Settings exists
 		const used = new Set(
 			[...JSON.stringify(json.nodes).matchAll(/\$\('Settings'\)\.first\(\)\.json\.(\w+)/g)].map(
@@ -122,6 +126,17 @@ describe.each(cases)('%s', (file, json) => {
 			),
 		);
 		for (const field of used) expect([field, field in values]).toEqual([field, true]);
+		// and every field there is read by some node (an expression or a Code node; notes do not
+		// count): an admin sets nothing that changes nothing
+		const readers = JSON.stringify(
+			json.nodes.filter(
+				(node) => node !== settingsNode && node.type !== 'n8n-nodes-base.stickyNote',
+			),
+		);
+		const unread = settings
+			.map((a) => a.name)
+			.filter((name) => !new RegExp(`\\b${name}\\b`).test(readers));
+		expect(unread).toEqual([]);
 	});
 
 	test('every talk with the books is one labelled call of the books adapter Settings names, or one HTTP Request with the books credential', () => {
