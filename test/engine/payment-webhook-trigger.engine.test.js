@@ -1300,6 +1300,82 @@ describe('360 Payments events', () => {
 		});
 	});
 
+	test("a chargeback (NMI's chargeback.batch.complete) reaches Disputed: the sale's record now, kept under the chargeback for the team", async () => {
+		const { transactionId } = await sale('WEB-1010', { amount: '60.00' });
+		gateway.settle();
+		const sent = gateway.webhooks.events.length;
+		gateway.chargeBack(transactionId, '60.00', '10.4: Other Fraud');
+		const batch = gateway.webhooks.events[sent];
+		expect(batch.event_type).toBe('chargeback.batch.complete');
+		// a batch of two: ours, and one whose sale the gateway does not have (another account's)
+		const twoOf = {
+			...batch,
+			event_body: {
+				...batch.event_body,
+				count: 2,
+				chargebacks: [
+					...batch.event_body.chargebacks,
+					{ ...batch.event_body.chargebacks[0], id: '999999999', amount: '5.00' },
+				],
+			},
+		};
+		const result = await deliverEvent(twoOf);
+		expect(result.statusCode).toBe(200);
+		expect(result.outputs?.map((items) => items.length)).toEqual([0, 0, 0, 0, 0, 0, 0, 1]);
+		const item = result.outputs?.[7][0];
+		expect(item).toMatchObject({
+			provider: 'gateway360',
+			kind: 'dispute',
+			statusFamily: 'disputed',
+			invoiceId: 'WEB-1010',
+			paymentId: transactionId,
+			eventType: 'chargeback.batch.complete',
+			// the gateway's record now: the money taken back is out of the invoice's payment
+			status: 'refunded',
+			chargeback: { amount: { amount: '60.00' } },
+			dispute: {
+				status: 'chargeback',
+				reason: '10.4: Other Fraud',
+				amount: { amount: '60.00', currency: 'usd' },
+				closed: false,
+				recordStatus: 'pending',
+				reasons: [{ code: 'CHARGEBACK', message: expect.stringContaining('60.00 USD') }],
+				mismatchRecord: {
+					invoiceId: 'WEB-1010',
+					paymentId: expect.stringMatching(new RegExp(`^chargeback:${transactionId}:`)),
+					status: 'pending',
+				},
+			},
+		});
+		expect(item?.dispute?.id).toBe(item?.dispute?.mismatchRecord?.paymentId);
+		// the same batch again (another event id): the same state, no second execution
+		const again = await deliverEvent({ ...twoOf, event_id: `${twoOf.event_id}-again` });
+		expect(again).toMatchObject({ statusCode: 200, workflowData: null });
+		// a batch of sales of no invoice of ours: acknowledged, nothing run
+		const none = await deliverEvent({
+			...batch,
+			event_id: `${batch.event_id}-none`,
+			event_body: {
+				...batch.event_body,
+				chargebacks: [{ ...batch.event_body.chargebacks[0], id: '999999998' }],
+			},
+		});
+		expect(none).toMatchObject({ statusCode: 200, workflowData: null });
+	});
+
+	test('a chargeback batch with "Re-read payment" off names no invoice: acknowledged and ignored', async () => {
+		const { transactionId } = await sale('WEB-1012', { amount: '30.00' });
+		const sent = gateway.webhooks.events.length;
+		gateway.chargeBack(transactionId);
+		const noReread = triggerWorkflow({
+			provider: 'gateway360',
+			options: { rereadPayment: false },
+		});
+		const result = await deliverEvent(gateway.webhooks.events[sent], { to: noReread });
+		expect(result).toMatchObject({ statusCode: 200, workflowData: null });
+		expect(result.body).toMatchObject({ ignored: 'dispute_payment_unknown' });
+	});
+
 	test('an event naming a transaction the gateway does not have is acknowledged and ignored, with a warning', async () => {
 		const { event } = await sale('WEB-1007');
 		const ghost = {

@@ -21,7 +21,8 @@
  *                                       //   whose money was taken twice
  *   gateway.createToken({ ccnumber, ccexp, cvv })  // a payment token, as Collect.js makes one
  *   gateway.settle()                    // pendingsettlement -> complete (refundable, no longer voidable)
- *   gateway.chargeBack(id, amount?)     // the bank takes back (part of) a sale: a chargeback action
+ *   gateway.chargeBack(id, amount?, reason?) // the bank takes back (part of) a sale: a chargeback
+ *                                       // action, and NMI's chargeback.batch.complete webhook
  *   gateway.ageTransaction(id, shift)   // rewrites its action dates with shift(date) (a sale made days ago)
  *   gateway.transactions()              // every transaction, with its actions
  *   gateway.requests                    // [{method, path, type, securityKeyInBody, securityKeyInUrl}]
@@ -64,7 +65,8 @@
  *
  * Test hooks over HTTP (no key), for a server in another process: GET /_test/ledger,
  * GET /_test/transactions, GET /_test/requests, POST /_test/tokens {ccnumber, ccexp, cvv},
- * POST /_test/settle, POST /_test/down {down}, POST /_test/latency {ms},
+ * POST /_test/settle, POST /_test/chargebacks {transactionId, amount?, reason?} (gateway.chargeBack),
+ * POST /_test/down {down}, POST /_test/latency {ms},
  * POST /_test/webhooks/url {url}, GET /_test/webhooks/deliveries.
  *
  * Standalone: `node test/fakes/gateway360-server.js --port 12112 --security-key K
@@ -195,6 +197,25 @@ async function startGateway360Server(options = {}) {
 
 	const emit = (transaction, action) =>
 		webhooks.emit(webhooks.eventFor(transaction, action, action.success ? 'success' : 'failure'));
+
+	/**
+	 * The card holder's bank takes back `amount` (all when not given) of a sale: a `chargeback`
+	 * action on it (Query API action types, https://docs.nmi.com/reference/query-1), and the
+	 * `chargeback.batch.complete` webhook NMI sends for it. Returns the action.
+	 */
+	function chargeBack(transactionId, amount, reason) {
+		const transaction = store.transactions.get(transactionId);
+		if (!transaction) throw new Error(`No transaction ${transactionId}`);
+		const action = store.addAction(transaction, {
+			actionType: 'chargeback',
+			amountCents: amount === undefined ? transaction.actions[0].amountCents : toCents(amount),
+			success: true,
+			responseCode: '100',
+			responseText: 'Chargeback',
+		});
+		webhooks.emit(webhooks.chargebackBatchEvent(transaction, action, reason));
+		return action;
+	}
 
 	// ------------------------------------------------------------------ transact.php
 
@@ -546,6 +567,17 @@ async function startGateway360Server(options = {}) {
 				return sendJson(res, 200, requests);
 			case 'POST /_test/tokens':
 				return sendJson(res, 200, { token: createToken(fields) });
+			case 'POST /_test/chargebacks':
+				try {
+					const action = chargeBack(
+						fields.transactionId,
+						fields.amount || undefined,
+						fields.reason,
+					);
+					return sendJson(res, 200, { chargedBack: fromCents(action.amountCents) });
+				} catch (error) {
+					return sendJson(res, 404, { error: error.message });
+				}
 			case 'POST /_test/settle':
 				return sendJson(res, 200, { settled: settle() });
 			case 'POST /_test/down':
@@ -658,16 +690,8 @@ async function startGateway360Server(options = {}) {
 		 * The card holder's bank takes back `amount` (all when not given) of a sale: a
 		 * `chargeback` action on it (Query API action types, https://docs.nmi.com/reference/query-1).
 		 */
-		chargeBack(transactionId, amount) {
-			const transaction = store.transactions.get(transactionId);
-			if (!transaction) throw new Error(`No transaction ${transactionId}`);
-			store.addAction(transaction, {
-				actionType: 'chargeback',
-				amountCents: amount === undefined ? transaction.actions[0].amountCents : toCents(amount),
-				success: true,
-				responseCode: '100',
-				responseText: 'Chargeback',
-			});
+		chargeBack(transactionId, amount, reason) {
+			return chargeBack(transactionId, amount, reason);
 		},
 		ageTransaction(transactionId, shift) {
 			for (const action of store.transactions.get(transactionId)?.actions ?? []) {

@@ -522,6 +522,81 @@ describe('signed webhooks', () => {
 		});
 	});
 
+	test("a chargeback is a chargeback action on the sale and NMI's chargeback.batch.complete webhook", async () => {
+		const orderid = order();
+		const { transactionid } = await transact({
+			type: 'sale',
+			amount: '40.00',
+			payment_token: gateway.createToken({ ccnumber: '4111111111111111' }),
+			orderid,
+		});
+		await gateway.webhooks.idle();
+		const before = receiver.received.length;
+		gateway.chargeBack(transactionid, '15.00', '13.1: Merchandise/Services Not Received');
+		await gateway.webhooks.idle();
+		const delivered = receiver.received
+			.slice(before)
+			.map((d) => ({ ...d, event: JSON.parse(d.raw) }));
+		expect(delivered).toHaveLength(1);
+		const { event, raw, headers } = delivered[0];
+		expect(
+			verifyGateway360Signature({
+				rawBody: raw,
+				header: headers['webhook-signature'],
+				signingKey: SIGNING_KEY,
+			}),
+		).toMatchObject({ ok: true });
+		expect(event).toEqual({
+			event_id: expect.any(String),
+			event_type: 'chargeback.batch.complete',
+			event_body: {
+				merchant: { id: expect.any(String), name: expect.any(String) },
+				processor: { id: expect.any(String), name: expect.any(String), type: 'cc' },
+				count: 1,
+				chargeback_amount: '15.00',
+				chargebacks: [
+					{
+						id: transactionid,
+						date: expect.stringMatching(/^\d{1,2}\/\d{1,2}\/\d{4}$/),
+						customer_name: expect.any(String),
+						cc_number: expect.stringMatching(/1111$/),
+						amount: '15.00',
+						reason: '13.1: Merchandise/Services Not Received',
+					},
+				],
+			},
+		});
+		// the sale now carries the chargeback action, as query.php reports it
+		const query = await post('/api/query.php', { transaction_id: transactionid });
+		expect(query.text).toMatch(/<amount>15\.00<\/amount><action_type>chargeback<\/action_type>/);
+	});
+
+	test('a chargeback over HTTP (POST /_test/chargebacks) sends the batch too', async () => {
+		const orderid = order();
+		const { transactionid } = await transact({
+			type: 'sale',
+			amount: '12.00',
+			payment_token: gateway.createToken({ ccnumber: '4111111111111111' }),
+			orderid,
+		});
+		const sent = gateway.webhooks.events.length;
+		const response = await fetch(`${gateway.url}/_test/chargebacks`, {
+			method: 'POST',
+			headers: { 'Content-Type': 'application/json' },
+			body: JSON.stringify({ transactionId: transactionid }),
+		});
+		expect(await response.json()).toEqual({ chargedBack: '12.00' });
+		expect(gateway.webhooks.events.slice(sent).map((e) => e.event_type)).toEqual([
+			'chargeback.batch.complete',
+		]);
+		const missing = await fetch(`${gateway.url}/_test/chargebacks`, {
+			method: 'POST',
+			headers: { 'Content-Type': 'application/json' },
+			body: JSON.stringify({ transactionId: 'nope' }),
+		});
+		expect(missing.status).toBe(404);
+	});
+
 	test('a failed delivery is retried until it is accepted', async () => {
 		const flaky = await startReceiver([500, 503]);
 		gateway.webhooks.setUrl(flaky.url);

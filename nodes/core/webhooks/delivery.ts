@@ -6,6 +6,8 @@ import type { EventDeduplicator } from './eventDeduplicator';
 import {
 	currentGatewayTransaction,
 	gateway360EventTransactionId,
+	isGateway360ChargebackBatch,
+	normaliseGateway360ChargebacksNow,
 	normaliseGateway360Event,
 	parseGateway360Event,
 } from './gateway360Event';
@@ -337,6 +339,13 @@ export async function handleGateway360Delivery(
 			identify: (event) => ({ id: event.event_id, type: event.event_type }),
 			refusal: () => null,
 			async normalise(event) {
+				if (isGateway360ChargebackBatch(event)) {
+					return await normaliseGateway360ChargebacksNow(
+						async () => await gateway.transport(),
+						event,
+						gateway.rereadPayment,
+					);
+				}
 				const transactionId = gateway.rereadPayment ? gateway360EventTransactionId(event) : null;
 				if (!transactionId) return normaliseGateway360Event(event);
 				const current = await currentGatewayTransaction(await gateway.transport(), transactionId);

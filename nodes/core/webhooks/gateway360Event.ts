@@ -14,11 +14,13 @@ import { buildPaymentRecord } from '../payments/paymentRecord';
 import type {
 	EventSource,
 	IgnoredReason,
+	InvoicePaymentEvent,
 	NormalisedWebhook,
 	ParsedEvent,
 	PaymentStatusFamily,
 } from './paymentStatusEvent';
 import {
+	disputeItems,
 	ignore,
 	invoicePaymentEvent,
 	isObject,
@@ -79,8 +81,9 @@ import type { RawBody } from './stripeSignature';
  * -> canceled, refund success -> kind 'refund' on Refunded (status succeeded, refund = this
  * refund, amountKept null: the event names one refund, not the payment's total, so amount =
  * refund.amountRefunded = this refund; Get the transaction for its totals); refund|void
- * failure -> ignored 'reversal_failed'; *.unknown -> ignored 'unknown_outcome'; other types ->
- * 'unhandled_event_type'.
+ * failure -> ignored 'reversal_failed'; *.unknown -> ignored 'unknown_outcome';
+ * chargeback.batch.complete -> Disputed, one item per chargeback of an invoice payment
+ * (`normaliseGateway360Chargebacks`, below); other types -> 'unhandled_event_type'.
  *
  * Re-read (the trigger's default, as for Stripe): with `currentTransaction` (the transaction
  * the delivery read from the gateway, `gateway360EventTransactionId` /
@@ -354,4 +357,151 @@ function gatewayEventFromTransaction(
 		ignored: null,
 		stateKey: `gateway360:${transaction.transactionId}:${state}`,
 	};
+}
+
+// ------------------------------------------------------------------- chargebacks
+
+/**
+ * NMI's chargeback webhook (NMI Webhooks, Chargeback Events,
+ * https://docs.nmi.dev/reference/chargeback-events): `chargeback.batch.complete`, sent when a
+ * batch with chargebacks is completed. Its body names the merchant and processor, `count`,
+ * `chargeback_amount` and `chargebacks`: each with `id` (the transaction charged back), `date`
+ * (M/D/YYYY), `customer_name`, masked `cc_number`, `amount` (decimal) and `reason` ("<code>:
+ * <text>"). It names no order: each chargeback's transaction is read from the gateway (its
+ * order is the invoice), so without "Re-read payment" the batch is ignored
+ * ('dispute_payment_unknown', as a Stripe dispute is).
+ *
+ * Each chargeback of a payment of ours is one item on Disputed, told as Stripe's disputes are
+ * (`disputeItems`): the payment's record now (`transactionRecord`: the money taken back is in
+ * `refund`, and `chargeback`), kind 'dispute', `dispute` = { id `chargeback:<transaction>:<date>:
+ * <minor>`, status 'chargeback', the bank's reason, the amount, closed false (the merchant may
+ * still answer it), recordStatus 'pending' (the money is gone until the chargeback is decided,
+ * as with Stripe's open dispute), a CHARGEBACK reason for the team }. The books keep it on its
+ * invoice as a mismatch under that id; the reconciliation's next run records the money taken
+ * back against the sale (query.php reports the chargeback action).
+ */
+export const GATEWAY360_CHARGEBACK_EVENT = 'chargeback.batch.complete';
+
+export interface GatewayChargeback {
+	transactionId: string;
+	/** ISO date (UTC midnight) of the chargeback; null when the body gives none */
+	date: string | null;
+	/** the decimal amount taken back */
+	amount: string;
+	reason: string | null;
+}
+
+export function isGateway360ChargebackBatch(event: Gateway360EventLike): boolean {
+	return event.event_type === GATEWAY360_CHARGEBACK_EVENT;
+}
+
+function chargebackDate(value: unknown): string | null {
+	const match = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(text(value) ?? '');
+	if (!match) return null;
+	const [month, day, year] = match.slice(1).map(Number);
+	const date = new Date(Date.UTC(year, month - 1, day));
+	return date.getUTCMonth() === month - 1 && date.getUTCDate() === day ? date.toISOString() : null;
+}
+
+/** The chargebacks of a batch; a batch whose entries cannot be read is bad input. */
+export function gateway360Chargebacks(event: Gateway360EventLike): GatewayChargeback[] {
+	const list = event.event_body.chargebacks;
+	if (!Array.isArray(list)) {
+		throw new CoreInputError('event_body.chargebacks', 'The chargeback batch lists no chargebacks');
+	}
+	return list.map((entry: unknown, index) => {
+		const field = `event_body.chargebacks[${index}]`;
+		const item = isObject(entry) ? entry : {};
+		const transactionId = text(item.id);
+		const amount = text(item.amount);
+		if (!transactionId || !amount) {
+			throw new CoreInputError(field, 'A chargeback names no transaction or no amount');
+		}
+		return { transactionId, date: chargebackDate(item.date), amount, reason: text(item.reason) };
+	});
+}
+
+/**
+ * A chargeback batch as Disputed items, from each chargeback's transaction as the gateway has
+ * it now (`transactions`, by the chargeback's transaction id; null: the gateway has none).
+ */
+export function normaliseGateway360Chargebacks(
+	event: Gateway360EventLike,
+	transactions: ReadonlyMap<string, GatewayTransaction | null> | null,
+	options: { livemode?: boolean } = {},
+): NormalisedWebhook {
+	if (!isGateway360ChargebackBatch(event)) return ignore('unhandled_event_type');
+	const chargebacks = gateway360Chargebacks(event);
+	if (!transactions) return ignore('dispute_payment_unknown');
+	const livemode = bodyLivemode(event) ?? options.livemode ?? true;
+	const events: InvoicePaymentEvent[] = [];
+	const ids: string[] = [];
+	for (const chargeback of chargebacks) {
+		const transaction = transactions.get(chargeback.transactionId) ?? null;
+		if (!transaction || !transaction.orderId) continue;
+		if (summarizeTransaction(transaction).kind !== 'payment') continue;
+		const record = transactionRecord(transaction, { livemode });
+		const currency = record.total.currency;
+		const amount = money(
+			parseAmount(chargeback.amount, currency, 'event_body.chargebacks.amount'),
+			currency,
+		);
+		const day = chargeback.date?.slice(0, 10) ?? 'undated';
+		const id = `chargeback:${transaction.transactionId}:${day}:${amount.minor}`;
+		const base = invoicePaymentEvent(
+			record,
+			{
+				kind: 'dispute',
+				eventId: event.event_id,
+				eventType: event.event_type,
+				statusFamily: 'disputed',
+				occurredAt: chargeback.date,
+				paymentMethodId: null,
+				checkoutSessionId: null,
+			},
+			{ invoiceIds: [transaction.orderId], amount: record.total },
+		);
+		const what = `${amount.amount} ${currency.toUpperCase()} of payment ${transaction.transactionId}`;
+		events.push(
+			...disputeItems([base], {
+				id,
+				status: 'chargeback',
+				reason: chargeback.reason,
+				amount,
+				closed: false,
+				recordStatus: 'pending',
+				reasons: [
+					{
+						code: 'CHARGEBACK',
+						message: `The card holder's bank took back ${what} (chargeback${chargeback.reason ? `, ${chargeback.reason}` : ''}): the invoice is unpaid by that amount until the chargeback is decided. Answer it with 360 Payments.`,
+					},
+				],
+			}),
+		);
+		ids.push(id);
+	}
+	if (events.length === 0) return ignore('no_invoice');
+	return { events, ignored: null, stateKey: `gateway360:${ids.sort().join(',')}` };
+}
+
+/**
+ * A chargeback batch normalised as the webhook path does it: each chargeback's transaction read
+ * from the gateway first (`currentGatewayTransaction`: the sale it took money from, with its
+ * order); `reread` off: ignored ('dispute_payment_unknown').
+ */
+export async function normaliseGateway360ChargebacksNow(
+	transport: () => Promise<Gateway360Transport>,
+	event: Gateway360EventLike,
+	reread: boolean,
+): Promise<NormalisedWebhook> {
+	const chargebacks = gateway360Chargebacks(event);
+	if (!reread) return normaliseGateway360Chargebacks(event, null);
+	const gateway = await transport();
+	const current = new Map<string, GatewayTransaction | null>();
+	for (const { transactionId } of chargebacks) {
+		if (!current.has(transactionId)) {
+			current.set(transactionId, await currentGatewayTransaction(gateway, transactionId));
+		}
+	}
+	return normaliseGateway360Chargebacks(event, current);
 }

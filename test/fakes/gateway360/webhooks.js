@@ -118,6 +118,42 @@ class WebhookSender {
 		};
 	}
 
+	/**
+	 * A chargeback batch as NMI sends it (`chargeback.batch.complete`, NMI Webhooks, Chargeback
+	 * Events, https://docs.nmi.dev/reference/chargeback-events): the merchant, the processor, how
+	 * many chargebacks and their total, and each chargeback with its `id` (the transaction charged
+	 * back), `date` (M/D/YYYY), `customer_name`, masked `cc_number`, `amount` and `reason`
+	 * ("<code>: <text>"). One batch per chargeback made here.
+	 */
+	chargebackBatchEvent(
+		transaction,
+		action,
+		reason = '10.4: Other Fraud - Card Absent Environment',
+	) {
+		const [, year, month, day] = /^(\d{4})(\d{2})(\d{2})/.exec(action.date) ?? [];
+		const amount = fromCents(action.amountCents);
+		return {
+			event_id: randomUUID(),
+			event_type: 'chargeback.batch.complete',
+			event_body: {
+				merchant: { id: '360360', name: 'Test Merchant' },
+				processor: { id: 'ccprocessora', name: 'CC Processor A', type: 'cc' },
+				count: 1,
+				chargeback_amount: amount,
+				chargebacks: [
+					{
+						id: transaction.transactionId,
+						date: `${Number(month)}/${Number(day)}/${year}`,
+						customer_name: transaction.customerName ?? '',
+						cc_number: transaction.ccNumber,
+						amount,
+						reason,
+					},
+				],
+			},
+		};
+	}
+
 	emit(event) {
 		this.events.push(event);
 		if (!this.url || !this.signingKey || this.closed) return;
