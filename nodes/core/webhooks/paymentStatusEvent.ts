@@ -34,7 +34,9 @@ import type { RawBody } from './stripeSignature';
  *            (a Stripe refund.* event with "Re-read payment" off: the refund alone does not say
  *            what the payment keeps; charge.refunded does, and is used) | 'claim_released' (a
  *            claim of the one-charge-per-invoice protocol canceled before any charge:
- *            docs/money-safety.md). Decided by the delivery around the normaliser, in the same
+ *            docs/money-safety.md) | 'method_told_by_setup_intent' (a Checkout session in setup
+ *            mode names its SetupIntent by ID only: that SetupIntent's own event tells the method
+ *            saved). Decided by the delivery around the normaliser, in the same
  *            vocabulary: 'livemode_mismatch' | 'event_not_selected' (`stripeEventRefusal`, before
  *            anything is read or remembered) and 'payment_not_found' (the re-read found no such
  *            payment: Stripe's 404 resource_missing, or a gateway without the transaction).
@@ -119,6 +121,7 @@ export type IgnoredReason =
 	| 'not_mapped'
 	| 'customer_not_found'
 	| 'dispute_payment_unknown'
+	| 'method_told_by_setup_intent'
 	| StripeEventRefusal
 	| 'payment_not_found';
 

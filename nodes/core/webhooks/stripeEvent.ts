@@ -711,12 +711,18 @@ export function normaliseStripeEvent(
 	if (session.mode === 'setup') {
 		if (event.type !== 'checkout.session.completed') return ignore('unhandled_event_type');
 		const setupIntent = session.setup_intent;
+		// An event carries the session's SetupIntent as an ID, so not the method it saved; the
+		// setup_intent.succeeded event of the same SetupIntent carries it. Reporting the method
+		// here as unknown would claim that SetupIntent's state first (both share it) and leave
+		// the method never made automatic: the saved method is told from the SetupIntent's event.
+		if (!isObject(setupIntent) || !setupIntent.payment_method)
+			return ignore('method_told_by_setup_intent');
 		return methodAddedEvent(event, {
 			setupIntentId: idOf(setupIntent),
 			checkoutSessionId: session.id,
 			customerId: idOf(session.customer),
 			metadata: session.metadata,
-			paymentMethod: isObject(setupIntent) ? setupIntent.payment_method : null,
+			paymentMethod: setupIntent.payment_method,
 		});
 	}
 	if (session.mode !== 'payment') return ignore('unhandled_checkout_mode');

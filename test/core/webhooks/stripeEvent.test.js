@@ -601,31 +601,7 @@ describe('Stripe Checkout and SetupIntent events', () => {
 		).toThrow(CoreInputError);
 	});
 
-	test('setup mode: the customer added a payment method (on Succeeded, no invoice)', () => {
-		const setup = session({
-			mode: 'setup',
-			payment_intent: null,
-			payment_status: 'no_payment_required',
-			setup_intent: 'seti_1',
-			metadata: { books_customer_id: 'C-42' },
-		});
-		const result = normalise(stripeEvent('checkout.session.completed', setup));
-		expect(result.events).toEqual([
-			expect.objectContaining({
-				kind: 'payment_method_added',
-				status: 'succeeded',
-				statusFamily: 'succeeded',
-				setupIntentId: 'seti_1',
-				checkoutSessionId: setup.id,
-				customer: { booksId: 'C-42', providerId: 'cus_Q1' },
-				invoiceId: null,
-				invoiceIds: [],
-				amount: null,
-				paymentId: null,
-			}),
-		]);
-		expect(eventsByOutput(result.events)[0]).toHaveLength(1);
-
+	test('setup mode: the customer added a payment method (on Succeeded, no invoice), told by the SetupIntent', () => {
 		const setupIntent = {
 			...fixtures.setup_intent,
 			id: 'seti_1',
@@ -634,15 +610,52 @@ describe('Stripe Checkout and SetupIntent events', () => {
 			payment_method: { id: 'pm_new', type: 'card', card: { brand: 'amex', last4: '0005' } },
 			metadata: { books_customer_id: 'C-42' },
 		};
+		// As Stripe sends it, the session names its SetupIntent by ID: the method it saved is not
+		// there, so it is not told from the session, nor does the session take the SetupIntent's
+		// state before the SetupIntent's own event (which carries the method) can tell it.
+		const byId = session({
+			mode: 'setup',
+			payment_intent: null,
+			payment_status: 'no_payment_required',
+			setup_intent: 'seti_1',
+			metadata: { books_customer_id: 'C-42' },
+		});
+		const fromSession = normalise(stripeEvent('checkout.session.completed', byId));
+		expect(fromSession).toMatchObject({ events: [], ignored: 'method_told_by_setup_intent' });
+		expect(fromSession.stateKey ?? null).toBeNull();
+
 		const fromSetupIntent = normalise(stripeEvent('setup_intent.succeeded', setupIntent));
-		expect(fromSetupIntent.events[0]).toMatchObject({
+		expect(fromSetupIntent.events).toEqual([
+			expect.objectContaining({
+				kind: 'payment_method_added',
+				status: 'succeeded',
+				statusFamily: 'succeeded',
+				setupIntentId: 'seti_1',
+				paymentMethodId: 'pm_new',
+				paymentMethod: expect.objectContaining({
+					id: 'pm_new',
+					label: 'American Express •••• 0005',
+				}),
+				customer: { booksId: 'C-42', providerId: 'cus_Q1' },
+				invoiceId: null,
+				invoiceIds: [],
+				amount: null,
+				paymentId: null,
+			}),
+		]);
+		expect(eventsByOutput(fromSetupIntent.events)[0]).toHaveLength(1);
+
+		// A session carrying its SetupIntent expanded tells the method, under the same state.
+		const expanded = normalise(
+			stripeEvent('checkout.session.completed', { ...byId, setup_intent: setupIntent }),
+		);
+		expect(expanded.events[0]).toMatchObject({
 			kind: 'payment_method_added',
 			paymentMethodId: 'pm_new',
-			paymentMethod: { id: 'pm_new', label: 'American Express •••• 0005' },
 			setupIntentId: 'seti_1',
+			checkoutSessionId: byId.id,
 		});
-		// Both events describe the same SetupIntent.
-		expect(fromSetupIntent.stateKey).toBe(result.stateKey);
+		expect(expanded.stateKey).toBe(fromSetupIntent.stateKey);
 	});
 
 	test("a SetupIntent without a customer (Stripe's sample) saves nothing for the books", () => {
