@@ -395,7 +395,7 @@ describe('Set Mapping and Get Mapping', () => {
 		const target = stripe.createCustomer({ name: `${p} Co`, metadata: { [KEY]: `${p}-OTHER` } });
 		const result = await run(setParams, [{ id: `${p}-1`, stripeId: target.id }]);
 		expect(result.error.message).toBe(
-			`Item 0: invalid "Stripe Customer": Stripe customer ${target.id} is already mapped to books customer ${p}-OTHER; remove that mapping first`,
+			`Item 0: invalid "Stripe Customer": Stripe customer ${target.id} is already mapped to books customer ${p}-OTHER; delete that mapping first (Mapping → Delete)`,
 		);
 		expect((await customer(target.id)).metadata[KEY]).toBe(`${p}-OTHER`);
 	});
@@ -408,7 +408,7 @@ describe('Set Mapping and Get Mapping', () => {
 		await run(setParams, [{ id: `${p}-1`, stripeId: first.id }]);
 		const result = await run(setParams, [{ id: `${p}-1`, stripeId: second.id }]);
 		expect(result.error.message).toBe(
-			`Item 0: invalid "Books Customer ID": Books customer ${p}-1 is already mapped to Stripe customer ${first.id}; remove that mapping first`,
+			`Item 0: invalid "Books Customer ID": Books customer ${p}-1 is already mapped to Stripe customer ${first.id}; delete that mapping first (Mapping → Delete)`,
 		);
 		expect((await customer(second.id)).metadata[KEY]).toBeUndefined();
 	});

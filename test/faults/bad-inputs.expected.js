@@ -112,9 +112,9 @@ module.exports = {
 	'mapping set: deleted Stripe customer':
 		'NodeOperationError: Item 0: invalid "Stripe Customer": Stripe customer ${deletedId} has been deleted',
 	'mapping set: Stripe customer already mapped to another books id':
-		'NodeOperationError: Item 0: invalid "Stripe Customer": Stripe customer ${mappedStripeId} is already mapped to books customer BAD-C; remove that mapping first',
+		'NodeOperationError: Item 0: invalid "Stripe Customer": Stripe customer ${mappedStripeId} is already mapped to books customer BAD-C; delete that mapping first (Mapping → Delete)',
 	'mapping set: books id already on another Stripe customer':
-		'NodeOperationError: Item 0: invalid "Books Customer ID": Books customer BAD-C is already mapped to Stripe customer ${mappedStripeId}; remove that mapping first',
+		'NodeOperationError: Item 0: invalid "Books Customer ID": Books customer BAD-C is already mapped to Stripe customer ${mappedStripeId}; delete that mapping first (Mapping → Delete)',
 	'sync: missing name':
 		'NodeOperationError: Item 0: invalid "Name": Books customer S-1 has no name',
 	'sync: email that is not an email':

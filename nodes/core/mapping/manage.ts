@@ -74,14 +74,14 @@ export async function setMapping(
 	if (current && current !== booksId) {
 		throw new CoreInputError(
 			'stripeCustomerId',
-			`Stripe customer ${customer.id} is already mapped to books customer ${current}; remove that mapping first`,
+			`Stripe customer ${customer.id} is already mapped to books customer ${current}; delete that mapping first (Mapping → Delete)`,
 		);
 	}
 	const elsewhere = (await lookup.customersFor(booksId)).filter((c) => c.id !== customer.id);
 	if (elsewhere.length > 0) {
 		throw new CoreInputError(
 			'booksCustomerId',
-			`Books customer ${booksId} is already mapped to Stripe customer ${elsewhere.map((c) => c.id).join(', ')}; remove that mapping first`,
+			`Books customer ${booksId} is already mapped to Stripe customer ${elsewhere.map((c) => c.id).join(', ')}; delete that mapping first (Mapping → Delete)`,
 		);
 	}
 	if (current === booksId) return { customer, changed: false };

@@ -184,6 +184,6 @@ export async function syncCustomer(
 	}
 	throw new CoreInputError(
 		'booksCustomerId',
-		`Could not create a Stripe customer for books customer ${record.id}: the customers created for it keep disappearing; map it by hand (Set Mapping)`,
+		`Could not create a Stripe customer for books customer ${record.id}: the customers created for it keep disappearing; map it by hand (Mapping → Create or Update)`,
 	);
 }
