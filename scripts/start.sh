@@ -416,7 +416,7 @@ What to try (README "The first ten minutes"; the Stripe fake and the books start
   5. Sign in as Dana Agent: take a manual payment for Acme Plumbing Ltd over a payment page.
   6. "Invoice payments: auto-pay dry run (tomorrow)" > Execute workflow: tomorrow's charges and skips, by email.
   The books: Overview > Data tables, invoice_payments_* (DEMO_BOOKS=rest: GET http://127.0.0.1:$BOOKS_PORT/invoices,
-  credential "Books API (demo)"). Start over: Ctrl-C, npm start (-- --fresh also forgets the executions).
+  credential "Books API"). Start over: Ctrl-C, npm start (-- --fresh also forgets the executions).
 
 Ctrl-C stops n8n and the local stack. n8n's log follows.
 EOF

@@ -33,7 +33,7 @@ function ourWorkflow(name, options) {
 					options,
 				},
 				credentials: {
-					stripeInvoicePaymentsApi: { id: STRIPE_CREDENTIAL, name: 'Stripe (local test server)' },
+					stripeInvoicePaymentsApi: { id: STRIPE_CREDENTIAL, name: 'Stripe' },
 				},
 			},
 		],

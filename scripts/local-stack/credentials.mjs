@@ -42,7 +42,7 @@ export function localStackCredentials({
 	return [
 		{
 			id: CREDENTIAL_IDS.stripe,
-			name: 'Stripe (local test server)',
+			name: 'Stripe',
 			type: 'stripeInvoicePaymentsApi',
 			data: {
 				secretKey: STRIPE_DEMO_SECRET_KEY,
@@ -53,7 +53,7 @@ export function localStackCredentials({
 		},
 		{
 			id: CREDENTIAL_IDS.smtp,
-			name: 'Local SMTP sink',
+			name: 'SMTP',
 			type: 'smtp',
 			// no user: n8n's Send Email then skips AUTH; the sink offers no TLS
 			data: {
@@ -68,34 +68,34 @@ export function localStackCredentials({
 		},
 		{
 			id: CREDENTIAL_IDS.books,
-			name: 'Books API (demo)',
+			name: 'Books API',
 			type: 'httpHeaderAuth',
 			data: { name: 'Authorization', value: `Bearer ${booksToken}` },
 		},
 		{
 			// what the books send when they call the workflows' webhooks
 			id: CREDENTIAL_IDS.booksWebhook,
-			name: 'Books to n8n webhook key (demo)',
+			name: 'Books to n8n webhook key',
 			type: 'httpHeaderAuth',
 			data: { name: 'X-Books-Webhook-Key', value: DEMO_SECRETS.booksWebhookKey },
 		},
 		{
 			// verifies the tokens the customers' portal issues (HS256, sub = books caller id)
 			id: CREDENTIAL_IDS.portalJwt,
-			name: 'Portal tokens (demo)',
+			name: 'Portal tokens',
 			type: 'jwtAuth',
 			data: { keyType: 'passphrase', secret: DEMO_SECRETS.portalJwtSecret, algorithm: 'HS256' },
 		},
 		{
 			// verifies the tokens the agents' app issues, with a secret of its own
 			id: CREDENTIAL_IDS.agentJwt,
-			name: "Agents' app tokens (demo)",
+			name: "Agents' app tokens",
 			type: 'jwtAuth',
 			data: { keyType: 'passphrase', secret: DEMO_SECRETS.agentJwtSecret, algorithm: 'HS256' },
 		},
 		{
 			id: CREDENTIAL_IDS.gateway360,
-			name: '360 Payments (local test gateway)',
+			name: '360 Payments',
 			type: 'payments360Api',
 			data: {
 				securityKey: DEMO_SECRETS.gateway360SecurityKey,
@@ -106,7 +106,7 @@ export function localStackCredentials({
 		},
 		{
 			id: CREDENTIAL_IDS.invoiceLinks,
-			name: 'Web invoice links (demo)',
+			name: 'Web invoice links',
 			type: 'invoiceLinkSigningApi',
 			data: { secret: DEMO_SECRETS.invoiceLinkSecret, previousSecret: '' },
 		},

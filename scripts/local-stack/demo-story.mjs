@@ -44,7 +44,7 @@ export function portalBooksWorkflow(booksWorkflowId) {
 				credentials: {
 					httpHeaderAuth: {
 						id: CREDENTIAL_IDS.booksWebhook,
-						name: 'Books to n8n webhook key (demo)',
+						name: 'Books to n8n webhook key',
 					},
 				},
 			},

@@ -91,7 +91,7 @@ describe('the three workflows', () => {
 		const http = rest.nodes.filter((n) => n.type === 'n8n-nodes-base.httpRequest');
 		expect(http.map((n) => n.name)).toEqual(['Books: call the REST API']);
 		expect(http[0].credentials).toEqual({
-			httpHeaderAuth: { id: 'invPayBooksApi01', name: 'Books API (demo)' },
+			httpHeaderAuth: { id: 'invPayBooksApi01', name: 'Books API' },
 		});
 		expect(http[0].parameters.url).toBe(
 			"={{ $('Settings').first().json.booksApiUrl }}{{ $json.path }}",

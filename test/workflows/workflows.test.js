@@ -178,7 +178,7 @@ describe.each(cases)('%s', (file, json) => {
 				genericAuthType: 'httpHeaderAuth',
 			});
 			expect(node.credentials).toEqual({
-				httpHeaderAuth: { id: 'invPayBooksApi01', name: 'Books API (demo)' },
+				httpHeaderAuth: { id: 'invPayBooksApi01', name: 'Books API' },
 			});
 		}
 	});

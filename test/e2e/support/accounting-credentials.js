@@ -27,7 +27,7 @@ async function importAccountingCredentials(state, { quickBooksAccessToken, xeroA
 	const credentials = [
 		{
 			id: 'invPayQuickBooks01',
-			name: 'QuickBooks Online (books)',
+			name: 'QuickBooks Online',
 			type: 'quickBooksOAuth2Api',
 			data: {
 				clientId: 'e2e-client',
@@ -38,7 +38,7 @@ async function importAccountingCredentials(state, { quickBooksAccessToken, xeroA
 		},
 		{
 			id: 'invPayXero01',
-			name: 'Xero (books)',
+			name: 'Xero',
 			type: 'xeroOAuth2Api',
 			data: {
 				clientId: 'e2e-client',
