@@ -64,6 +64,10 @@ const chargeParams = (extra = {}) => ({
 	feePercent: '={{ $json.fee ?? "0" }}',
 	...extra,
 });
+/** Charge Token surcharging credit cards, the card's category from the item (Collect.js's). */
+const surcharging = chargeParams({
+	options: { surchargeCreditCards: true, cardCategory: '={{ $json.category ?? "" }}' },
+});
 const charge = (invoice, extra = {}) => ({
 	invoice,
 	amount: '100.00',
@@ -198,7 +202,9 @@ describe('Create Pay Now Page', () => {
 describe('Charge Token', () => {
 	test('a sale for the invoice amount: the same payment record shape as Stripe, charged once', async () => {
 		const invoice = invoiceId();
-		const result = await run(chargeParams(), [charge(invoice, { fee: '2.9', customer: 'C-1' })]);
+		const result = await run(surcharging, [
+			charge(invoice, { fee: '2.9', customer: 'C-1', category: 'credit' }),
+		]);
 		const [record] = result.output('360');
 		const stripeShaped = buildPaymentRecord({
 			provider: 'stripe',
@@ -384,6 +390,48 @@ describe('Charge Token', () => {
 		const result = await run(chargeParams(), [charge(invoiceId(), change)]);
 		expect(result.error.message).toBe(message);
 		expect(result.error.name).toBe('NodeOperationError');
+		expect(gateway.requests.length).toBe(before);
+	});
+
+	test.each([
+		['surcharging off (the default), a credit card', chargeParams(), 'credit'],
+		['surcharging on, a debit card', surcharging, 'debit'],
+		['surcharging on, a prepaid card', surcharging, 'prepaid'],
+		['surcharging on, a card of unknown category', surcharging, 'unknown'],
+		['surcharging on, no category told', surcharging, ''],
+	])('%s: no surcharge is sent and no fee charged', async (_, params, category) => {
+		const invoice = invoiceId();
+		const result = await run(params, [charge(invoice, { fee: '3', category })]);
+		const [record] = result.output('360');
+		expect(record).toMatchObject({
+			status: 'succeeded',
+			amount: { amount: '100.00' },
+			fee: { amount: '0.00' },
+			total: { amount: '100.00' },
+		});
+		// the gateway got no surcharge field
+		expect(gateway.transactions().find((t) => t.orderId === invoice)?.surcharge).toBeNull();
+		expect(gateway.ledger.salesFor(invoice).map((s) => s.amount)).toEqual(['100.00']);
+	});
+
+	test('surcharging on, a credit card: the fee is sent as the surcharge', async () => {
+		const invoice = invoiceId();
+		const result = await run(surcharging, [charge(invoice, { fee: '3', category: 'Credit' })]);
+		expect(result.output('360')[0]).toMatchObject({
+			fee: { amount: '3.00' },
+			total: { amount: '103.00' },
+		});
+		expect(gateway.ledger.salesFor(invoice).map((s) => s.amount)).toEqual(['103.00']);
+		const stored = gateway.transactions().find((t) => t.orderId === invoice);
+		expect(stored?.surcharge).toBe('3.00');
+	});
+
+	test('a card category that is not one is bad input naming Card Category, before the gateway', async () => {
+		const before = gateway.requests.length;
+		const result = await run(surcharging, [charge(invoiceId(), { fee: '3', category: 'gold' })]);
+		expect(result.error.message).toBe(
+			'Item 0: invalid "Card Category": "gold" is not a card category (credit, debit, prepaid or unknown)',
+		);
 		expect(gateway.requests.length).toBe(before);
 	});
 

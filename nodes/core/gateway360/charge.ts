@@ -65,6 +65,54 @@ export interface ChargeRequest {
 	 * payment taken by phone, a payment whose refund reopened the balance).
 	 */
 	recordedPaymentIds?: readonly string[];
+	/**
+	 * Whether the merchant surcharges credit cards (the node's "Surcharge Credit Cards", off by
+	 * default): the fee is charged as `surcharge` only then, and only for a credit card
+	 * (`surchargeAllowed`).
+	 */
+	surchargeCreditCards?: boolean;
+	/**
+	 * The card's category as Collect.js tells it before the sale (`card.category` of its
+	 * callback: credit, debit, prepaid or unknown); null when not given.
+	 */
+	cardCategory?: CardCategory | null;
+}
+
+/**
+ * Collect.js Card Type Detection (https://docs.nmi.com/docs/collectjs-card-type-detection): a
+ * BIN lookup while tokenizing gives the token's `card.category`, `credit`, `debit`, `prepaid` or
+ * `unknown` (the feature is rolling out to accounts; without it nothing is said). The token alone
+ * tells nothing more to the server: the page that made it must pass the category on.
+ */
+export const CARD_CATEGORIES = ['credit', 'debit', 'prepaid', 'unknown'] as const;
+export type CardCategory = (typeof CARD_CATEGORIES)[number];
+
+/** A card category as Collect.js gives it; empty is null (not told); anything else is bad input. */
+export function readCardCategory(value: unknown, field = 'cardCategory'): CardCategory | null {
+	const text = String(value ?? '')
+		.trim()
+		.toLowerCase();
+	if (text === '') return null;
+	if (!(CARD_CATEGORIES as readonly string[]).includes(text)) {
+		throw new CoreInputError(
+			field,
+			`"${text.slice(0, 40)}" is not a card category (credit, debit, prepaid or unknown)`,
+		);
+	}
+	return text as CardCategory;
+}
+
+/**
+ * Whether a sale may carry a surcharge: card rules allow surcharging credit cards, never debit
+ * or prepaid ones (Visa and Mastercard rules; NMI's Card Type Detection exists to surcharge
+ * "only credit cards"). So only when the merchant surcharges (`surchargeCreditCards`) and the
+ * card is known to be a credit card; a card of unknown category is not surcharged.
+ */
+export function surchargeAllowed(request: {
+	surchargeCreditCards?: boolean;
+	cardCategory?: CardCategory | null;
+}): boolean {
+	return request.surchargeCreditCards === true && request.cardCategory === 'credit';
 }
 
 /**
@@ -295,8 +343,14 @@ export function validateChargeRequest(request: ChargeRequest): ChargeRequest {
 	if (!Number.isSafeInteger(request.feeMinor) || request.feeMinor < 0) {
 		throw new CoreInputError('feePercent', 'The processing fee must be zero or more');
 	}
+	const cardCategory = readCardCategory(request.cardCategory);
+	const surchargeCreditCards = request.surchargeCreditCards === true;
 	return {
 		...request,
+		// The fee is a surcharge: charged only where card rules allow one, else not at all.
+		feeMinor: surchargeAllowed({ surchargeCreditCards, cardCategory }) ? request.feeMinor : 0,
+		surchargeCreditCards,
+		cardCategory,
 		invoiceId,
 		invoiceNumber,
 		customerId,

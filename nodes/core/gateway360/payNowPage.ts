@@ -16,7 +16,8 @@ import { PAGE_CSS, PAGE_HTML, PAGE_JS } from './payNowPage/assets.generated';
  * which also works from the sandboxed, opaque-origin document n8n serves HTML webhook answers
  * as):
  *   payment_token, invoice_number, amount (decimal, before fee), fee, total, currency,
- *   customer_email, card_number (masked, e.g. 411111******1111), card_type
+ *   customer_email, card_number (masked, e.g. 411111******1111), card_type, card_category
+ *   (Collect.js's credit, debit, prepaid or unknown: what Charge Token's Card Category takes)
  * The webhook's answer is read as JSON: a payment record (or a list of them, as "Respond to
  * Webhook" with all items sends): `status` succeeded / processing -> paid; failed -> the
  * `failure.message` is shown and Pay Now may be clicked again; `refused` (the invoice is paid

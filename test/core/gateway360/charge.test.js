@@ -4,7 +4,11 @@ import { CoreInputError } from '../../../nodes/core/errors';
 import {
 	InvoiceLocks,
 	chargeToken,
+	paymentFields,
+	readCardCategory,
 	readTransactionIdList,
+	surchargeAllowed,
+	validateChargeRequest,
 } from '../../../nodes/core/gateway360/charge';
 import { Gateway360ApiError } from '../../../nodes/core/gateway360/errors';
 import { refundPayment, voidPayment } from '../../../nodes/core/gateway360/reversals';
@@ -62,7 +66,13 @@ const conflictOf = (promise) =>
 
 describe('chargeToken', () => {
 	test('an approved sale is a succeeded payment record with the card label', async () => {
-		const req = request({ feeMinor: 290, customerEmail: 'payer@example.com', customerId: 'C-9' });
+		const req = request({
+			feeMinor: 290,
+			surchargeCreditCards: true,
+			cardCategory: 'credit',
+			customerEmail: 'payer@example.com',
+			customerId: 'C-9',
+		});
 		const outcome = await chargeToken(transport, req);
 		expect(outcome.existingPayment).toBe(false);
 		expect(outcome.record).toMatchObject({
@@ -252,7 +262,7 @@ describe('already paid: the same order ID, customer and total, nothing less', ()
 	});
 
 	test('the fee counts: a sale of the invoice amount without its fee is not this payment', async () => {
-		const req = request({ feeMinor: 290 });
+		const req = request({ feeMinor: 290, surchargeCreditCards: true, cardCategory: 'credit' });
 		await chargeToken(transport, { ...req, feeMinor: 0 });
 		const failure = await conflictOf(chargeToken(transport, { ...req, paymentToken: token() }));
 		expect(failure.message).toContain('(it charged $100.00, not $102.90)');
@@ -531,5 +541,36 @@ describe('refund and void', () => {
 		await expect(
 			refundPayment(transport, { transactionId: /** @type {string} */ (record.paymentId) }),
 		).rejects.toThrow(/is failed: only approved payments/);
+	});
+});
+
+describe('surcharge: credit cards only, when the merchant surcharges', () => {
+	test.each([
+		[true, 'credit', true],
+		[true, 'debit', false],
+		[true, 'prepaid', false],
+		[true, 'unknown', false],
+		[true, null, false],
+		[false, 'credit', false],
+		[undefined, 'credit', false],
+	])('surchargeCreditCards %p, card %p: surcharge allowed %p', (on, category, allowed) => {
+		expect(
+			surchargeAllowed({
+				surchargeCreditCards: on,
+				cardCategory: /** @type {any} */ (category),
+			}),
+		).toBe(allowed);
+		const checked = validateChargeRequest(
+			request({ feeMinor: 300, surchargeCreditCards: on, cardCategory: category }),
+		);
+		expect(checked.feeMinor).toBe(allowed ? 300 : 0);
+		expect(paymentFields(checked).surcharge).toBe(allowed ? '3.00' : undefined);
+	});
+
+	test('a card category is read as Collect.js gives it; anything else is bad input', () => {
+		expect(readCardCategory(' Credit ')).toBe('credit');
+		expect(readCardCategory('')).toBeNull();
+		expect(readCardCategory(undefined)).toBeNull();
+		expect(() => readCardCategory('gold')).toThrow(CoreInputError);
 	});
 });

@@ -148,6 +148,9 @@ function newInvoice({ ccnumber = '4111111111111111' } = {}) {
 			customerId: booksId,
 			amountMinor: 4000,
 			feeMinor: 120,
+			// the fee is a surcharge: charged on a credit card with surcharging on
+			surchargeCreditCards: true,
+			cardCategory: /** @type {const} */ ('credit'),
 			currency: 'usd',
 			paymentToken: gateway.createToken({ ccnumber }),
 		},

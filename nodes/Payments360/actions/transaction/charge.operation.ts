@@ -6,6 +6,7 @@ import { DEFAULT_GUARD_LOOKBACK_DAYS } from '../../../core/defaults';
 
 import {
 	chargeToken,
+	readCardCategory,
 	readTransactionIdList,
 	validateChargeRequest,
 } from '../../../core/gateway360/charge';
@@ -75,21 +76,21 @@ const properties: INodeProperties[] = [
 		default: {},
 		options: [
 			{
+				displayName: 'Card Category',
+				name: 'cardCategory',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. {{ $json.body.card_category }}',
+				description:
+					"The card's category as Collect.js told the page that made the token (credit, debit, prepaid or unknown): with Surcharge Credit Cards on, the Processing Fee is charged for credit only",
+			},
+			{
 				displayName: 'Description',
 				name: 'description',
 				type: 'string',
 				default: '',
 				description:
 					'Order description kept by the gateway; empty sends "Invoice" and the invoice number',
-			},
-			{
-				displayName: 'Mapping Metadata Key (Stripe)',
-				name: 'mappingMetadataKey',
-				type: 'string',
-				default: BOOKS_CUSTOMER_METADATA_KEY,
-				displayOptions: { show: { '/claimInStripe': [true] } },
-				description:
-					"Stripe customer metadata key holding the books customer ID: the Stripe node's setting of the same name",
 			},
 			{
 				displayName: 'Guard Lookback in Stripe (Days)',
@@ -102,6 +103,15 @@ const properties: INodeProperties[] = [
 					"How far back the customer's Stripe payments are read: the Stripe node's Guard Lookback",
 			},
 			{
+				displayName: 'Mapping Metadata Key (Stripe)',
+				name: 'mappingMetadataKey',
+				type: 'string',
+				default: BOOKS_CUSTOMER_METADATA_KEY,
+				displayOptions: { show: { '/claimInStripe': [true] } },
+				description:
+					"Stripe customer metadata key holding the books customer ID: the Stripe node's setting of the same name",
+			},
+			{
 				displayName: 'Payments Recorded in Books',
 				name: 'recordedPaymentIds',
 				type: 'string',
@@ -109,6 +119,14 @@ const properties: INodeProperties[] = [
 				placeholder: 'e.g. 7000000042, 7000000043',
 				description:
 					'Gateway transaction IDs your books already hold as payments of this invoice (a list, or comma-separated): they are off the balance, so such a sale does not stop this charge. Read them before the balance. A sale for this customer and total still means the invoice is paid.',
+			},
+			{
+				displayName: 'Surcharge Credit Cards',
+				name: 'surchargeCreditCards',
+				type: 'boolean',
+				default: false,
+				description:
+					"Whether the Processing Fee is charged, as the gateway's surcharge, on credit cards (Card Category credit). Card rules allow surcharging credit cards only, never debit or prepaid ones: any other card, or one of unknown category, is charged without the fee. Off: no fee is charged.",
 			},
 		],
 	},
@@ -122,6 +140,8 @@ export const description = updateDisplayOptions(
 const labels = fieldLabels(properties);
 
 interface ChargeOptions {
+	cardCategory?: string;
+	surchargeCreditCards?: boolean;
 	description?: string;
 	recordedPaymentIds?: unknown;
 	mappingMetadataKey?: string;
@@ -161,6 +181,8 @@ export async function execute(
 				customerEmail: String(this.getNodeParameter('customerEmail', itemIndex, '')),
 				description: options.description?.trim() || null,
 				recordedPaymentIds: readTransactionIdList(options.recordedPaymentIds),
+				surchargeCreditCards: options.surchargeCreditCards === true,
+				cardCategory: readCardCategory(options.cardCategory),
 			});
 		},
 		labels,

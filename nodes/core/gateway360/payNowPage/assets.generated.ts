@@ -105,7 +105,9 @@ export const PAGE_JS: string = `(function () {
 			currency: config.currency,
 			customer_email: config.customerEmail,
 			card_number: card.number || '',
-			card_type: card.type || ''
+			card_type: card.type || '',
+			// credit, debit, prepaid or unknown (Collect.js Card Type Detection): surcharge credit only
+			card_category: card.category || ''
 		};
 		var body = Object.keys(fields).map(function (name) {
 			return encodeURIComponent(name) + '=' + encodeURIComponent(fields[name] == null ? '' : fields[name]);
