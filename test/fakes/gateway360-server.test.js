@@ -426,12 +426,31 @@ describe('Collect.js endpoints', () => {
 			bin: '411111',
 			exp: '1239',
 			type: 'visa',
+			// Collect.js Card Type Detection: what a surcharge may be charged on
+			category: 'credit',
 		});
 		expect(answer.text).not.toContain('4111111111111111');
 		// The session is gone: the card data is not kept after tokenizing.
 		expect(
 			(await post('/token/api/tokenize', { session, key: TOKEN_KEY }, { key: null })).status,
 		).toBe(422);
+	});
+
+	test.each([
+		['4000056655665556', 'debit'],
+		['5200828282828210', 'debit'],
+		['4111111111111129', 'prepaid'],
+		['5431111111111111', 'credit'],
+	])('the token of %s says its category: %s', async (ccnumber, category) => {
+		const session = `${ccnumber}`.padEnd(32, 'c').slice(0, 32);
+		for (const [field, value] of [
+			['ccnumber', ccnumber],
+			['ccexp', '12/39'],
+		]) {
+			await post('/token/api/field', { session, field, value }, { key: null });
+		}
+		const answer = await post('/token/api/tokenize', { session, key: TOKEN_KEY }, { key: null });
+		expect(JSON.parse(answer.text).card.category).toBe(category);
 	});
 
 	test('a wrong tokenization key is refused; an invalid card is a field error', async () => {

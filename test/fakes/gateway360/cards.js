@@ -42,6 +42,21 @@ function cardType(number) {
 	return 'unknown';
 }
 
+/**
+ * Collect.js's card category by BIN lookup (Card Type Detection,
+ * https://docs.nmi.com/docs/collectjs-card-type-detection): credit, debit, prepaid or unknown.
+ * The fake's debit and prepaid test cards are these; other valid numbers are credit cards.
+ */
+const CARD_CATEGORIES = {
+	4000056655665556: 'debit',
+	5200828282828210: 'debit',
+	4111111111111129: 'prepaid',
+};
+
+function cardCategory(number) {
+	return CARD_CATEGORIES[number] ?? 'credit';
+}
+
 /** Collect.js's masking: first six and last four, e.g. 411111******1111. */
 function maskedNumber(number) {
 	return `${number.slice(0, 6)}${'*'.repeat(number.length - 10)}${number.slice(-4)}`;
@@ -80,6 +95,7 @@ module.exports = {
 	TEST_CARDS,
 	luhnValid,
 	cardType,
+	cardCategory,
 	maskedNumber,
 	queryMaskedNumber,
 	outcomeOf,

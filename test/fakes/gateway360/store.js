@@ -5,7 +5,7 @@
  * the ledger of approved sales per order id.
  */
 const { randomBytes, randomInt } = require('node:crypto');
-const { cardType, maskedNumber, queryMaskedNumber } = require('./cards');
+const { cardCategory, cardType, maskedNumber, queryMaskedNumber } = require('./cards');
 
 /** YYYYMMDDhhmmss in UTC, the gateway's date format. */
 function gatewayDate(date = new Date()) {
@@ -60,6 +60,7 @@ class Store {
 				exp,
 				hash: randomBytes(16).toString('hex'),
 				type: cardType(number),
+				category: cardCategory(number),
 			},
 		};
 	}
