@@ -27,9 +27,9 @@ export const description: INodeProperties[] = [
 				value: 'composeAutoPayPreview',
 				description:
 					'One email saying what the next auto-pay run would charge (a dry run), and what it would skip',
-				// n8n's lint would drop the hyphen of "auto-pay", the package's one word for it.
-				// eslint-disable-next-line n8n-nodes-base/node-param-operation-option-action-miscased
-				action: 'Compose an auto-pay preview',
+				// n8n's lint (and its package scanner, which honours no disable comment) would drop the
+				// hyphen of "auto-pay", the package's one word for it: the action avoids the word
+				action: 'Compose a preview of the next run',
 			},
 			{
 				name: 'Compose Card Expiry Notice',
@@ -56,8 +56,7 @@ export const description: INodeProperties[] = [
 				name: 'Compose Run Report',
 				value: 'composeRunReport',
 				description: 'One email reporting an auto-pay run: payments, and skipped invoices with why',
-				// eslint-disable-next-line n8n-nodes-base/node-param-operation-option-action-miscased
-				action: 'Compose an auto-pay run report',
+				action: 'Compose a run report',
 			},
 		],
 		default: 'composePaymentEmails',
