@@ -325,6 +325,59 @@ test('a payment naming an invoice it does not pay is kept as a mismatch: the inv
 	expect(undelivered(await stripe.deliveries())).toEqual([]);
 });
 
+test('a dispute reaches the books on its invoice as a mismatch under the dispute, and the team is told once per dispute status', async () => {
+	const prefix = `${P}5`;
+	await oneInvoiceDue(prefix, 'Disputes Later', '75.00', 'pm_card_visa');
+	expect((await n8n.execute('invPayWf2AutoPay')).status).toBe('success');
+	await settle(c);
+	const invoiceId = `${prefix}-i1`;
+	const paid = (await books.payments()).find(
+		(p) => p.invoiceId === invoiceId && p.status === 'succeeded',
+	);
+	expect(paid.paymentId).toMatch(/^pi_/);
+	await smtp.clear();
+	const before = new Set((await n8n.executions('invPayWf3Status')).map((e) => e.id));
+	const kept = (status) =>
+		c.waitFor(`the books to keep the dispute as ${status}`, async () => {
+			const all = (await books.call('GET', `/invoices/${invoiceId}/payment-mismatches`)).json;
+			const found = all.find((record) => record.paymentId === dispute.id);
+			return found && found.status === status ? found : null;
+		});
+
+	const dispute = await stripe.hook('POST', 'disputes', {
+		paymentIntent: paid.paymentId,
+		reason: 'fraudulent',
+	});
+	expect(dispute.id).toMatch(/^dp_/);
+	await settle(c);
+	expect(await kept('pending')).toMatchObject({
+		invoiceId,
+		amount: { amount: '75.00' },
+		reasons: [{ code: 'DISPUTE_OPEN' }],
+	});
+	const opened = await mails(smtp, 1);
+	expect(opened.map((m) => m.subject)).toEqual([
+		`Payment Mismatch: invoice ${prefix.toUpperCase()}-I1 (the invoice's customer)`,
+	]);
+	expect([...opened[0].envelope.to]).toEqual([TEAM]);
+	expect(opened[0].text).toContain(dispute.id);
+	expect(opened[0].text).toContain('fraudulent');
+	await smtp.clear();
+
+	await stripe.hook('POST', `disputes/${dispute.id}/close`, { status: 'lost' });
+	await settle(c);
+	expect(await kept('failed')).toMatchObject({ reasons: [{ code: 'DISPUTE_LOST' }] });
+	const lost = await mails(smtp, 1);
+	expect(lost[0].text).toContain('was lost');
+	// the payment's own record is untouched: the dispute is kept apart on the invoice
+	expect((await books.payments()).find((p) => p.paymentId === paid.paymentId)).toMatchObject({
+		status: 'succeeded',
+	});
+	const runs = (await n8n.executions('invPayWf3Status')).filter((e) => !before.has(e.id));
+	expect(runs.map((e) => e.status)).toEqual(['success', 'success']);
+	expect(undelivered(await stripe.deliveries())).toEqual([]);
+});
+
 test('an event without a valid Stripe signature answers 401 and changes nothing', async () => {
 	const [endpoint] = (await stripe.api('GET', '/webhook_endpoints')).data;
 	const before = await books.payments();
