@@ -89,6 +89,40 @@ test('of the post, only the card token is read anywhere on the Pay Now path', ()
 		(n) => n.type === charge.type && n.parameters.operation === 'charge',
 	);
 	expect(charges).toHaveLength(2);
-	expect(readers.sort()).toEqual(charges.map((n) => [n.name, ['paymentToken']]).sort());
+	expect(readers.sort()).toEqual(charges.map((n) => [n.name, ['paymentToken', 'options']]).sort());
 	expect(charge.parameters.paymentToken).toBe(`={{ ${POST}.item.json.body.payment_token ?? '' }}`);
+	// and, among the options, only the card's category: it can only decide whether the surcharge
+	// (a fee on the payer, off by default) applies, never an amount, an invoice or a customer;
+	// a payer who says "debit" of a credit card saves the fee, which card rules require unknown
+	// cards to be spared anyway
+	for (const n of charges) {
+		const fromPost = Object.entries(n.parameters.options)
+			.filter(([, value]) => JSON.stringify(value).includes(POST))
+			.map(([key]) => key);
+		expect([n.name, fromPost]).toEqual([n.name, ['cardCategory']]);
+		expect(n.parameters.options.cardCategory).toBe(
+			`={{ ${POST}.item.json.body.card_category ?? '' }}`,
+		);
+	}
+});
+
+test('the 360 Payments surcharge is off as shipped, and the page shows the fee only when the charge may take it', () => {
+	const settings = Object.fromEntries(
+		node('Settings').parameters.assignments.assignments.map((a) => [a.name, a.value]),
+	);
+	expect(settings.surchargeCreditCards).toBe(false);
+	const S = "$('Settings').first().json";
+	for (const n of web.nodes.filter(
+		(candidate) => candidate.type === charge.type && candidate.parameters.operation === 'charge',
+	)) {
+		expect(n.parameters.options.surchargeCreditCards).toBe(`={{ ${S}.surchargeCreditCards }}`);
+		expect(n.parameters.feePercent).toBe(`={{ ${S}.feePercent }}`);
+	}
+	const pageFee = node('360 Payments: Pay Now page').parameters.feePercent;
+	const feeShown = (surchargeCreditCards) =>
+		new Function('$', `return ${/^=\{\{(.*)\}\}$/s.exec(pageFee)?.[1]}`)(() => ({
+			first: () => ({ json: { surchargeCreditCards, feePercent: '3' } }),
+		}));
+	expect(feeShown(false)).toBe('0');
+	expect(feeShown(true)).toBe('3');
 });
