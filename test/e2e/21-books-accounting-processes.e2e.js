@@ -264,6 +264,8 @@ describe.each(Object.keys(SYSTEMS))('%s', (key) => {
 	let server;
 	/** @type {Record<string, string>} the ledger's table names, by Settings name */
 	let ledger = {};
+	/** The adapter this system's processes call (published in beforeAll). */
+	let adapterId = '';
 	/** What the workflows' Settings held before, restored afterwards. */
 	const before = {};
 	/** The ledger's payment records, by invoice id. */
@@ -275,7 +277,7 @@ describe.each(Object.keys(SYSTEMS))('%s', (key) => {
 	beforeAll(async () => {
 		server = await system.start(seed, today);
 		ledger = await adapters.ledgerTables(`e2e21_${key}`);
-		const adapterId = await adapters.publish(
+		adapterId = await adapters.publish(
 			adapters.shipped(system.file, { ...system.settings(server), ...ledger }),
 			`the ${system.name} adapter`,
 		);
@@ -311,6 +313,28 @@ describe.each(Object.keys(SYSTEMS))('%s', (key) => {
 		await smtp.clear();
 	}, 300_000);
 
+	/**
+	 * A failed run's story for the log (seen once in a whole-suite CI run, never alone): the
+	 * run's failing node and what the adapter's executions read from the system and answered.
+	 * @param {any} execution
+	 */
+	async function explainFailedRun(execution) {
+		/** @type {{ error: unknown, adapter: any[], stats: unknown }} */
+		const story = { error: execution.data?.resultData?.error?.message, adapter: [], stats: null };
+		for (const { id: executionId } of (await n8n.executions(adapterId)).slice(0, 4)) {
+			const runData = (await n8n.execution(executionId)).data?.resultData?.runData ?? {};
+			/** @type {Record<string, unknown>} */
+			const nodes = {};
+			for (const [name, runs] of Object.entries(runData))
+				nodes[name] = JSON.stringify(
+					/** @type {any[]} */ (runs).map((r) => r.error?.message ?? r.data?.main),
+				).slice(0, 1500);
+			story.adapter.push({ executionId, nodes });
+		}
+		story.stats = server?.stats ?? server?.qbo?.stats ?? null;
+		console.log(`${system.name}: the auto-pay run failed`, JSON.stringify(story, null, 1));
+	}
+
 	afterAll(async () => {
 		for (const workflowId of [AUTO_PAY, STATUS])
 			if (before[workflowId]) await n8n.setSettings(workflowId, before[workflowId]);
@@ -320,6 +344,7 @@ describe.each(Object.keys(SYSTEMS))('%s', (key) => {
 	test(`the daily auto-pay on ${system.name}: one payment of the paid invoice, the fee income of its own, the declined invoice untouched, the ledger in Data Tables`, async () => {
 		const since = new Date().toISOString();
 		const execution = await runInServer({ ...c, state }, AUTO_PAY, 'Run auto-pay now');
+		if (execution.status !== 'success') await explainFailedRun(execution);
 		expect(execution.status).toBe('success');
 		const runData = execution.data.resultData.runData;
 		for (const step of [
