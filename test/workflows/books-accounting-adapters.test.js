@@ -362,6 +362,26 @@ describe.each(adapters)('$file', ({ file, credentialType, limits }) => {
 				expect(60_000 / pagination.requestInterval).toBeLessThanOrEqual(limits.perMinute);
 		}
 	});
+
+	test('a throttled or failed read fails the call, never reads as "no rows"; it is tried again', () => {
+		// n8n's pagination (n8n-core 2.41.1, request-helpers/pagination.js) requests with
+		// `simple: false` and throws on a non-2xx page only when it would ask for another page:
+		// an expression that calls a 429's fault body "complete" (no rows) hands it on as a page,
+		// and the adapter would answer "no such customer" (seen in e2e 21 under load)
+		const reads = http.filter((node) => node.parameters.options.pagination);
+		expect(reads.length).toBeGreaterThan(0);
+		for (const node of reads) {
+			const { completeExpression } = node.parameters.options.pagination.pagination;
+			const json = { entity: 'Customer', resource: 'Contacts' };
+			const complete = (statusCode, body) =>
+				evaluate(completeExpression, { $json: json, $response: { statusCode, body } });
+			expect(complete(429, { Fault: { type: 'ThrottleExceeded' } })).toBe(false);
+			expect(complete(503, {})).toBe(false);
+			expect(complete(200, {})).toBe(true);
+			expect(complete(200, { QueryResponse: {}, Contacts: [] })).toBe(true);
+			expect([node.retryOnFail, node.maxTries, node.waitBetweenTries]).toEqual([true, 3, 5000]);
+		}
+	});
 });
 
 describe('the QuickBooks Online adapter against the local QuickBooks server', () => {
