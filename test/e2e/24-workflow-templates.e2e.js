@@ -225,7 +225,7 @@ test("a second run creates new copies: the first ones and the admin's edited Set
 		p.name.startsWith('Invoice payments: auto-pay dry run'),
 	);
 	const edited = await n8n.workflow(dryRun.id);
-	settingsOf(edited).find((a) => a.name === 'failureAddress').value = 'billing@ours.example.com';
+	settingsOf(edited).find((a) => a.name === 'runReportAddress').value = 'billing@ours.example.com';
 	ok(
 		await api('PUT', `/workflows/${edited.id}`, {
 			name: edited.name,
@@ -242,9 +242,9 @@ test("a second run creates new copies: the first ones and the admin's edited Set
 	for (const created of second.processes) expect(firstIds.has(created.id)).toBe(false);
 
 	const kept = await n8n.workflow(dryRun.id);
-	expect(settingValue(kept, 'failureAddress')).toBe('billing@ours.example.com');
+	expect(settingValue(kept, 'runReportAddress')).toBe('billing@ours.example.com');
 	expect(settingValue(kept, 'booksWorkflowId')).toBe(first.adapter.id);
 	const copy = await n8n.workflow(second.processes.find((p) => p.name === dryRun.name).id);
 	expect(settingValue(copy, 'booksWorkflowId')).toBe(second.adapter.id);
-	expect(settingValue(copy, 'failureAddress')).not.toBe('billing@ours.example.com');
+	expect(settingValue(copy, 'runReportAddress')).not.toBe('billing@ours.example.com');
 }, 180_000);
