@@ -6,10 +6,13 @@
 //     the workflow the customer portal reads the books through (imported by `npm start`)
 import { pathToFileURL } from 'node:url';
 
+import booksCaller from '../../test/fakes/books-caller-workflow.js';
 import story from '../../test/fakes/demo-story.js';
 
 import { fail, parseArgs } from './args.mjs';
 import { CREDENTIAL_IDS } from './credentials.mjs';
+
+const { booksCallerWorkflow } = booksCaller;
 
 /** The portal reads the books through the books adapter, as the processes do. */
 export const PORTAL_BOOKS_WORKFLOW_ID = 'invPayDemoPortalBk';
@@ -23,75 +26,16 @@ export const PORTAL_BOOKS_PATH = 'demo-portal/books';
  * @param {string} booksWorkflowId
  */
 export function portalBooksWorkflow(booksWorkflowId) {
-	return {
-		id: PORTAL_BOOKS_WORKFLOW_ID,
-		name: 'Demo: customer portal reads the books',
-		nodes: [
-			{
-				id: 'demo-portal-books-webhook',
-				name: 'Portal asks the books',
-				type: 'n8n-nodes-base.webhook',
-				typeVersion: 2,
-				position: [0, 0],
-				webhookId: 'demo-portal-books',
-				parameters: {
-					httpMethod: 'POST',
-					path: PORTAL_BOOKS_PATH,
-					authentication: 'headerAuth',
-					responseMode: 'responseNode',
-					options: {},
-				},
-				credentials: {
-					httpHeaderAuth: {
-						id: CREDENTIAL_IDS.booksWebhook,
-						name: 'Books to n8n webhook key',
-					},
-				},
-			},
-			{
-				id: 'demo-portal-books-requests',
-				name: 'Requests',
-				type: 'n8n-nodes-base.code',
-				typeVersion: 2,
-				position: [220, 0],
-				parameters: {
-					jsCode:
-						"return $('Portal asks the books').first().json.body.requests.map((json) => ({ json }));",
-				},
-			},
-			{
-				id: 'demo-portal-books-adapter',
-				name: 'Books',
-				type: 'n8n-nodes-base.executeWorkflow',
-				typeVersion: 1.2,
-				position: [440, 0],
-				parameters: {
-					source: 'database',
-					workflowId: { __rl: true, mode: 'id', value: booksWorkflowId },
-					mode: 'once',
-					options: { waitForSubWorkflow: true },
-				},
-			},
-			{
-				id: 'demo-portal-books-answers',
-				name: 'Answers',
-				type: 'n8n-nodes-base.respondToWebhook',
-				typeVersion: 1.1,
-				position: [660, 0],
-				parameters: {
-					respondWith: 'json',
-					responseBody: '={{ JSON.stringify({ answers: $input.all().map((item) => item.json) }) }}',
-					options: {},
-				},
-			},
-		],
-		connections: {
-			'Portal asks the books': { main: [[{ node: 'Requests', type: 'main', index: 0 }]] },
-			Requests: { main: [[{ node: 'Books', type: 'main', index: 0 }]] },
-			Books: { main: [[{ node: 'Answers', type: 'main', index: 0 }]] },
+	return booksCallerWorkflow(
+		booksWorkflowId,
+		PORTAL_BOOKS_PATH,
+		'Demo: customer portal reads the books',
+		{
+			id: PORTAL_BOOKS_WORKFLOW_ID,
+			headerAuthCredential: { id: CREDENTIAL_IDS.booksWebhook, name: 'Books to n8n webhook key' },
+			keepSuccessfulExecutions: false,
 		},
-		settings: { executionOrder: 'v1', saveDataSuccessExecution: 'none' },
-	};
+	);
 }
 
 async function main() {
