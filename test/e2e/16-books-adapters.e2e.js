@@ -21,20 +21,9 @@ import { booksCallerWorkflow } from './support/books-caller';
 import { clients, loadState } from './support/clients';
 
 const state = loadState();
-const { n8n, books, request } = clients(state);
+const { n8n, books, request, api, ok } = clients(state);
 const TODAY = '2026-03-10';
 const DIR = path.join(__dirname, '../../workflows/books');
-
-const api = (method, route, body) =>
-	request(method, `${state.n8nUrl}/api/v1${route}`, {
-		headers: { 'X-N8N-API-KEY': state.apiKey },
-		body,
-	});
-/** @param {{ status: number, text: string, json: any }} res @param {string} what */
-const ok = (res, what) => {
-	if (res.status >= 300) throw new Error(`${what}: HTTP ${res.status} ${res.text.slice(0, 500)}`);
-	return res.json;
-};
 
 /** Imports a shipped adapter through the public API and publishes it (sub-workflows run published). */
 async function importAndPublish(file, settings = {}) {

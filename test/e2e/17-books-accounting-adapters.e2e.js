@@ -19,14 +19,14 @@ import { importAccountingCredentials } from './support/accounting-credentials';
 import { clients, loadState } from './support/clients';
 
 const state = loadState();
-const { n8n, books, request } = clients(state);
+const { n8n, books, request, api, ok } = clients(state);
 const TODAY = '2026-03-10';
 const {
 	publish,
 	callerOf,
 	ledgerTables: tables,
 	removeAll,
-} = accountingAdapters({ state, n8n, request }, 'e2e 17');
+} = accountingAdapters({ state, n8n, request, api, ok }, 'e2e 17');
 
 /**
  * The ledger's five Data Tables under `prefix` names, made by the shipped tables setup workflow

@@ -38,15 +38,9 @@ const TABLES = {
 	callers: 'invoice_payments_callers',
 };
 
-/** @param {string} method @param {string} route @param {unknown} [body] */
-const api = async (method, route, body) => {
-	const res = await request(method, `${state.n8nUrl}/api/v1${route}`, {
-		headers: { 'X-N8N-API-KEY': state.apiKey },
-		body,
-	});
-	if (res.status >= 300) throw new Error(`${method} ${route}: HTTP ${res.status} ${res.text}`);
-	return res.json;
-};
+/** A call of n8n's public API; its JSON, or an error naming the call. @param {string} method @param {string} route @param {unknown} [body] */
+const api = async (method, route, body) =>
+	c.ok(await c.api(method, route, body), `${method} ${route}`);
 
 /** @type {Record<string, string>} table name → id */
 let tableIds = {};
@@ -80,7 +74,7 @@ const invoiceRow = async (id) => (await rowsOf('invoices')).find((row) => row.in
 const before = {};
 const harnesses = [];
 /** workflows of the upgrade test (the setup under other table names, its caller) */
-const setups = accountingAdapters({ state, n8n, request }, 'e2e 19');
+const setups = accountingAdapters({ state, ...c }, 'e2e 19');
 
 const { seed, today } = seedFor(P, state.timeZone, {
 	customers: [

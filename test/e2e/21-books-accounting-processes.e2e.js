@@ -30,7 +30,7 @@ import { seedFor } from './support/seed';
 const state = loadState();
 const c = clients(state);
 const { n8n, stripe, smtp, request, waitFor } = c;
-const adapters = accountingAdapters({ state, n8n, request }, 'e2e 21');
+const adapters = accountingAdapters({ state, ...c }, 'e2e 21');
 const AUTO_PAY = 'invPayWf2AutoPay';
 const STATUS = 'invPayWf3Status';
 const TEAM = 'accounts@demo-services.example.com';

@@ -11,18 +11,7 @@ import { booksCallerWorkflow, runInServer } from './support/books-caller';
 import { clients, loadState } from './support/clients';
 
 const state = loadState();
-const { n8n, request, waitFor } = clients(state);
-
-const api = (method, route, body) =>
-	request(method, `${state.n8nUrl}/api/v1${route}`, {
-		headers: { 'X-N8N-API-KEY': state.apiKey },
-		body,
-	});
-/** @param {{ status: number, text: string, json: any }} res @param {string} what */
-const ok = (res, what) => {
-	if (res.status >= 300) throw new Error(`${what}: HTTP ${res.status} ${res.text.slice(0, 500)}`);
-	return res.json;
-};
+const { n8n, request, waitFor, api, ok } = clients(state);
 
 const PROCESSES = ['auto-pay-dry-run', 'daily-auto-pay', 'payment-status'];
 // the admin's own Stripe credential (made in beforeAll: the local server's key, another ID and

@@ -38,20 +38,11 @@ function shipped(file, settings) {
 }
 
 /**
- * @param {{ state: any, n8n: any, request: any }} c the e2e clients (./clients.js) and the stack's state
+ * @param {{ state: any, n8n: any, request: any, api: any, ok: any }} c the e2e clients
+ *   (./clients.js) and the stack's state
  * @param {string} label names the test's workflows ("e2e 17") and its webhook paths
  */
-function accountingAdapters({ state, n8n, request }, label) {
-	const api = (method, route, body) =>
-		request(method, `${state.n8nUrl}/api/v1${route}`, {
-			headers: { 'X-N8N-API-KEY': state.apiKey },
-			body,
-		});
-	/** @param {{ status: number, text: string, json: any }} res @param {string} what */
-	const ok = (res, what) => {
-		if (res.status >= 300) throw new Error(`${what}: HTTP ${res.status} ${res.text.slice(0, 500)}`);
-		return res.json;
-	};
+function accountingAdapters({ state, n8n, request, api, ok }, label) {
 	const slug = label.replace(/\W+/g, '-').toLowerCase();
 	/** @type {string[]} */
 	const created = [];

@@ -65,11 +65,13 @@ async function waitFor(what, check, { timeoutMs = 30_000, intervalMs = 250 } = {
 }
 
 function clients(state) {
+	/** A call of n8n's public API with the stack's API key. */
 	const api = (method, path, body) =>
 		request(method, `${state.n8nUrl}/api/v1${path}`, {
 			headers: { 'X-N8N-API-KEY': state.apiKey },
 			body,
 		});
+	/** The answer's JSON, or an error naming `what` with the status and the start of the body. */
 	const ok = (res, what) => {
 		if (res.status >= 300) throw new Error(`${what}: HTTP ${res.status} ${res.text.slice(0, 500)}`);
 		return res.json;
@@ -259,7 +261,7 @@ function clients(state) {
 		return `${body}.${createHmac('sha256', secret).update(body).digest('base64url')}`;
 	};
 
-	return { n8n, stripe, books, smtp, gateway, jwt, request, waitFor };
+	return { n8n, stripe, books, smtp, gateway, jwt, request, waitFor, api, ok };
 }
 
 module.exports = { clients, loadState, STATE_ENV };
