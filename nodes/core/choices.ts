@@ -1,0 +1,62 @@
+/**
+ * The lists behind the editor's currency and time zone pickers: one owner for every node.
+ * Values are what the parameters have always stored (a lowercase currency code, an IANA zone
+ * name), so a picker changes nothing a workflow stores; names are for people.
+ */
+import { supportedCurrencies } from './money/money';
+
+export interface Choice {
+	/** what the editor shows */
+	name: string;
+	/** what the parameter stores */
+	value: string;
+}
+
+/** Stripe's currencies (the money rules' own list): "USD: US Dollar" storing "usd", by code. */
+export function currencyChoices(locale = 'en'): Choice[] {
+	const names = currencyNames(locale);
+	return supportedCurrencies().map((code) => {
+		const upper = code.toUpperCase();
+		const name = names?.of(upper);
+		return { name: name && name !== upper ? `${upper}: ${name}` : upper, value: code };
+	});
+}
+
+function currencyNames(locale: string): Intl.DisplayNames | undefined {
+	try {
+		return new Intl.DisplayNames([locale], { type: 'currency' });
+	} catch {
+		return undefined; // a runtime without display names: the codes alone
+	}
+}
+
+/** The zone every list starts with: Intl's list leaves it out, yet it is a valid IANA name. */
+const UTC = 'UTC';
+
+/**
+ * IANA time zones as the runtime knows them (Intl.supportedValuesOf), UTC first, then by name.
+ * Only zones the runtime can compute with are listed, so every choice is one the date rules take.
+ */
+export function timeZoneChoices(): Choice[] {
+	const zones = runtimeTimeZones().filter((zone) => zone !== UTC && isTimeZone(zone));
+	zones.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+	return [UTC, ...zones].map((zone) => ({ name: zone.replace(/_/g, ' '), value: zone }));
+}
+
+function runtimeTimeZones(): string[] {
+	// Typed in lib es2022.intl, which this package does not compile against; present since Node 18.
+	const intl = Intl as unknown as { supportedValuesOf?: (key: 'timeZone') => string[] };
+	return typeof intl.supportedValuesOf === 'function'
+		? [...intl.supportedValuesOf('timeZone')]
+		: [];
+}
+
+/** Whether Intl computes dates in the zone (what the business calendar needs). */
+export function isTimeZone(zone: string): boolean {
+	try {
+		new Intl.DateTimeFormat('en-US', { timeZone: zone });
+		return true;
+	} catch {
+		return false;
+	}
+}
