@@ -148,6 +148,11 @@ describe('Pay Invoice with the automatic payment method', () => {
 		});
 		expect(record.nextActionUrl).toMatch(new RegExp(`^${stripe.url}/`));
 		expect(record.checkoutSessionId).toMatch(/^cs_/);
+		// the automatic card the bank asked to confirm: the customer's email names it
+		expect(record.paymentMethod).toEqual({
+			id: expect.stringMatching(/^pm_/),
+			label: expect.stringMatching(/^Visa •••• \d{4}/),
+		});
 		// The customer completes it on that page: the invoice is then paid exactly once.
 		stripe.completeCheckoutSession(record.checkoutSessionId, { paymentMethod: 'pm_card_visa' });
 		expect(stripe.ledger.chargesFor(inv.invoiceId)).toBe(1);

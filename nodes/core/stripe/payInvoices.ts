@@ -325,6 +325,7 @@ async function payByLink(
 	metadata: Record<string, string>,
 	idempotencyKey: string,
 	failure: PaymentRecord['failure'],
+	triedMethod: ChargedMethod | null = null,
 ): Promise<PaymentOutcome> {
 	const invoiceIds = breakdown.lines.map((line) => line.invoiceId);
 	const claimParams: Stripe.PaymentIntentCreateParams = {
@@ -364,14 +365,14 @@ async function payByLink(
 			followed++;
 			continue;
 		}
-		if (claim.converted) return payLinkRecords(request, breakdown, session, failure);
+		if (claim.converted) return payLinkRecords(request, breakdown, session, failure, triedMethod);
 		const { canceledHere } = await cancelClaim(
 			transport,
 			claim.claim,
 			CONVERTED_CLAIM_REASON,
 			`${claim.key}-convert`,
 		);
-		if (canceledHere) return payLinkRecords(request, breakdown, session, failure);
+		if (canceledHere) return payLinkRecords(request, breakdown, session, failure, triedMethod);
 		// A racer canceled the claim first and won: this page must never be paid.
 		await expirePayLink(transport, session, `${claim.key}-expire`);
 		attempt = claim.attempt + 1;
@@ -404,6 +405,7 @@ function payLinkRecords(
 	breakdown: FeeBreakdown,
 	session: Stripe.Checkout.Session,
 	failure: PaymentRecord['failure'],
+	triedMethod: ChargedMethod | null,
 ): PaymentOutcome {
 	const records = breakdown.lines.map((line) =>
 		buildPaymentRecord({
@@ -419,6 +421,8 @@ function payLinkRecords(
 			providerCustomerId: request.stripeCustomerId,
 			idempotencyKey: request.idempotencyKey,
 			failure,
+			// the automatic method the bank asked to confirm: the customer's email names it
+			paymentMethod: triedMethod,
 			nextActionUrl: session.url,
 			checkoutSessionId: session.id,
 			livemode: session.livemode,
@@ -566,6 +570,7 @@ export async function payInvoices(
 					declineCode: error.decline_code ?? null,
 					message: error.message ?? AUTHENTICATION_NEEDED,
 				},
+				method,
 			);
 		}
 		return intentOutcome(intent, request, method);
