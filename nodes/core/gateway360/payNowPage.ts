@@ -115,14 +115,21 @@ export function payNowPage(input: PayNowPageInput): string {
 		currency: currency.toUpperCase(),
 		customerEmail: email ?? '',
 		postUrl,
+		// what the success message shows when the card carried no surcharge (debit, prepaid)
+		paidWithoutFee: input.feeMinor > 0 ? shown(input.amountMinor) : null,
 	};
 	const readonlyRow = (id: string, label: string, value: string) =>
 		`<div class="row"><label for="${id}">${escapeHtml(label)}</label><input id="${id}" name="${id}" type="text" value="${escapeHtml(value)}" readonly tabindex="-1"></div>`;
-	const feeRows =
+	// A 360 Payments fee is a surcharge, charged on credit cards only (charge.ts,
+	// surchargeAllowed); the card's category is known only once it is tokenized, so the page
+	// shows both totals before.
+	const amountRows =
 		input.feeMinor > 0
 			? readonlyRow('invoice-amount', 'Invoice amount', shown(input.amountMinor)) +
-				readonlyRow('processing-fee', 'Processing fee', shown(input.feeMinor))
-			: '';
+				readonlyRow('processing-fee', 'Processing fee (credit cards only)', shown(input.feeMinor)) +
+				readonlyRow('amount', 'Total with a credit card', shown(totalMinor)) +
+				readonlyRow('amount-debit', 'Total with a debit or prepaid card', shown(input.amountMinor))
+			: readonlyRow('amount', 'Amount', shown(totalMinor));
 	const heading = input.heading?.trim()
 		? `<p class="heading">${escapeHtml(input.heading.trim())}</p>`
 		: '';
@@ -141,8 +148,7 @@ export function payNowPage(input: PayNowPageInput): string {
 			config: scriptJson(config),
 			heading,
 			invoiceNumberRow: readonlyRow('invoice-number', 'Invoice number', invoiceNumber),
-			amountRows:
-				feeRows + readonlyRow('amount', input.feeMinor > 0 ? 'Total' : 'Amount', shown(totalMinor)),
+			amountRows,
 			emailRow: email ? readonlyRow('customer-email', 'Email', email) : '',
 		},
 	});

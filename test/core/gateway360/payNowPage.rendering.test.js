@@ -80,6 +80,7 @@ test('the script reads back exactly what the page was made for, whatever it hold
 		currency: 'USD',
 		customerEmail: 'payer@example.com',
 		postUrl: new URL(hostile.postUrl.trim()).toString(),
+		paidWithoutFee: null,
 	});
 	// Only the page's own two scripts: the config's text cannot end its element early.
 	expect(html.match(/<\/script/g)).toHaveLength(3);

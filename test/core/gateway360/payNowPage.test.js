@@ -37,14 +37,30 @@ describe('payNowPage', () => {
 		expect(html).toMatch(/<div id="ccnumber" class="card-field"><\/div>/);
 	});
 
-	test('a processing fee is its own line and the total is charged', () => {
+	test('a processing fee is a credit-card surcharge: both totals shown before the card is known', () => {
 		const html = payNowPage({ ...base, feeMinor: 3625 });
 		expect(html).toMatch(/id="invoice-amount"[^>]*value="\$1,250.00"/);
-		expect(html).toMatch(/id="processing-fee"[^>]*value="\$36.25"/);
 		expect(html).toMatch(
-			/<label for="amount">Total<\/label><input id="amount"[^>]*value="\$1,286.25"/,
+			/<label for="processing-fee">Processing fee \(credit cards only\)<\/label><input id="processing-fee"[^>]*value="\$36.25"/,
+		);
+		expect(html).toMatch(
+			/<label for="amount">Total with a credit card<\/label><input id="amount"[^>]*value="\$1,286.25"/,
+		);
+		expect(html).toMatch(
+			/<label for="amount-debit">Total with a debit or prepaid card<\/label><input id="amount-debit"[^>]*value="\$1,250.00"/,
 		);
 		expect(html).toContain('"amount":"1250.00","fee":"36.25","total":"1286.25","currency":"USD"');
+		// paid without the surcharge (a debit card): the success message says what was taken
+		expect(html).toContain('"paidWithoutFee":"$1,250.00"');
+	});
+
+	test('no fee: one amount, nothing said of cards', () => {
+		const html = payNowPage(base);
+		expect(html).toMatch(
+			/<label for="amount">Amount<\/label><input id="amount"[^>]*value="\$1,250.00"/,
+		);
+		expect(html).not.toContain('credit card');
+		expect(html).toContain('"paidWithoutFee":null');
 	});
 
 	test('everything from outside is escaped for HTML and for the script', () => {

@@ -30,7 +30,7 @@ export const PAGE_HTML: string = `<!DOCTYPE html>
 </form>
 <section id="pay-success" role="status" hidden>
 <h2>Payment received</h2>
-<p>Invoice <strong>{{invoiceNumber}}</strong> is paid: <strong>{{total}}</strong>.</p>
+<p>Invoice <strong>{{invoiceNumber}}</strong> is paid: <strong id="pay-total">{{total}}</strong>.</p>
 <p id="pay-reference"></p>
 </section>
 </main>
@@ -71,6 +71,10 @@ export const PAGE_JS: string = `(function () {
 
 	function showPaid(record) {
 		form.hidden = true;
+		// a debit or prepaid card carries no surcharge: say what was taken
+		if (config.paidWithoutFee && record && record.fee && record.fee.minor === 0) {
+			document.getElementById('pay-total').textContent = config.paidWithoutFee;
+		}
 		var reference = document.getElementById('pay-reference');
 		if (record && record.paymentId) reference.textContent = 'Reference: ' + record.paymentId;
 		if (record && record.status === 'processing') {

@@ -15,6 +15,10 @@
 
 	function showPaid(record) {
 		form.hidden = true;
+		// a debit or prepaid card carries no surcharge: say what was taken
+		if (config.paidWithoutFee && record && record.fee && record.fee.minor === 0) {
+			document.getElementById('pay-total').textContent = config.paidWithoutFee;
+		}
 		var reference = document.getElementById('pay-reference');
 		if (record && record.paymentId) reference.textContent = 'Reference: ' + record.paymentId;
 		if (record && record.status === 'processing') {
