@@ -36,7 +36,11 @@ export class InvoicePaymentsTools implements INodeType {
 			dark: 'file:../../icons/invoicePayments.dark.svg',
 		},
 		group: ['transform'],
-		version: 1,
+		// Version 2: the run report and the auto-pay preview read their records from their input
+		// items by default (Records From); version 1 reads the lists in its parameters, as its
+		// stored workflows do.
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description:
 			"The rules around a payment: payment emails and run reports, signed web invoice links, who may pay which invoices, whether a payment matches its invoice, the books' ledger rules for a payment record, and the package's workflows to create in n8n",

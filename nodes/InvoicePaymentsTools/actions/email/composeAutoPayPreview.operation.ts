@@ -7,20 +7,28 @@ import { jsonParameter } from '../../helpers/parameters';
 import {
 	chargeOf,
 	composeReportItem,
+	FROM_PARAMETERS,
+	inputRecords,
+	recordsFrom,
+	recordsFromProperties,
 	reportAddressProperty,
 	reportOptionsProperty,
 	skipOf,
 	skippedInvoicesProperty,
 } from '../../helpers/runReports';
-import { recoveryOf, retryPolicyProperty } from './recoveryProperties';
+import { retryPolicyProperty } from './recoveryProperties';
 
 const properties: INodeProperties[] = [
+	...recordsFromProperties(
+		"The Auto-Pay Scan's Run Summary, Charge and Skipped items, each read for what it is",
+	),
 	reportAddressProperty,
 	{
 		displayName: 'Run Summary',
 		name: 'runSummary',
 		type: 'json',
 		default: '={{ $json }}',
+		displayOptions: FROM_PARAMETERS,
 		description:
 			"The Run Summary item of an Auto-Pay Scan whose As Of is the coming run's moment (e.g. tomorrow 06:00)",
 	},
@@ -29,6 +37,7 @@ const properties: INodeProperties[] = [
 		name: 'chargeInvoices',
 		type: 'json',
 		default: '[]',
+		displayOptions: FROM_PARAMETERS,
 		description: "The Auto-Pay Scan's Charge items (a list): what that run would charge",
 	},
 	skippedInvoicesProperty,
@@ -49,13 +58,24 @@ export async function execute(
 	return composeReportItem(this, items, (common) =>
 		composeAutoPayPreview({
 			...common,
-			summary: jsonParameter(this, 'runSummary', 0, 'object') as AutoPayPreviewInput['summary'],
-			charges: (jsonParameter(this, 'chargeInvoices', 0, 'array') as unknown[]).map((charge) => ({
-				...chargeOf(charge),
-				recovery: recoveryOf(charge),
-			})),
-			skipped: (jsonParameter(this, 'skippedInvoices', 0, 'array') as unknown[]).map(skipOf),
+			...(recordsFrom(this) === 'inputItems' ? fromInputItems(items) : fromParameters(this)),
 			retryPolicy: { retryPolicy: this.getNodeParameter('retryPolicy', 0, false) as boolean },
 		}),
 	);
+}
+
+type PreviewRecords = Pick<AutoPayPreviewInput, 'summary' | 'charges' | 'skipped'>;
+
+function fromInputItems(items: INodeExecutionData[]): PreviewRecords {
+	const { summary, charges, skipped } = inputRecords(items, 'autoPayPreview');
+	return { summary: summary as AutoPayPreviewInput['summary'], charges, skipped };
+}
+
+/** Version 1's lists, read as it always read them. */
+function fromParameters(context: IExecuteFunctions): PreviewRecords {
+	return {
+		summary: jsonParameter(context, 'runSummary', 0, 'object') as AutoPayPreviewInput['summary'],
+		charges: (jsonParameter(context, 'chargeInvoices', 0, 'array') as unknown[]).map(chargeOf),
+		skipped: (jsonParameter(context, 'skippedInvoices', 0, 'array') as unknown[]).map(skipOf),
+	};
 }

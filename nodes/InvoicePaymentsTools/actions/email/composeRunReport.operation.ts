@@ -10,6 +10,10 @@ import type {
 import { jsonParameter } from '../../helpers/parameters';
 import {
 	composeReportItem,
+	FROM_PARAMETERS,
+	inputRecords,
+	recordsFrom,
+	recordsFromProperties,
 	reportAddressProperty,
 	reportOptionsProperty,
 	skipOf,
@@ -18,12 +22,16 @@ import {
 import { retryPolicyProperty } from './recoveryProperties';
 
 const properties: INodeProperties[] = [
+	...recordsFromProperties(
+		"The Auto-Pay Scan's Run Summary and Skipped items, the charge node's payment records and its errors (counted as failed), each read for what it is",
+	),
 	reportAddressProperty,
 	{
 		displayName: 'Run Summary',
 		name: 'runSummary',
 		type: 'json',
 		default: '={{ $json }}',
+		displayOptions: FROM_PARAMETERS,
 		description: "The Auto-Pay Scan's Run Summary item",
 	},
 	{
@@ -31,6 +39,7 @@ const properties: INodeProperties[] = [
 		name: 'payments',
 		type: 'json',
 		default: '[]',
+		displayOptions: FROM_PARAMETERS,
 		description:
 			'The payment records of the run (a list), e.g. the items of the Stripe Invoice Payment node',
 	},
@@ -78,12 +87,28 @@ export async function execute(
 	return composeReportItem(this, items, (common) =>
 		composeRunReport({
 			...common,
-			summary: jsonParameter(this, 'runSummary', 0, 'object') as RunReportInput['summary'],
-			payments: jsonParameter(this, 'payments', 0, 'array') as RunReportPayment[],
-			skipped: (jsonParameter(this, 'skippedInvoices', 0, 'array') as unknown[]).map(skipOf),
+			...(recordsFrom(this) === 'inputItems' ? fromInputItems(items) : fromParameters(this)),
 			...recoveryParameters(this),
 		}),
 	);
+}
+
+function fromInputItems(
+	items: INodeExecutionData[],
+): Pick<RunReportInput, 'summary' | 'payments' | 'skipped'> {
+	const { summary, payments, skipped } = inputRecords(items, 'runReport');
+	return { summary: summary as RunReportInput['summary'], payments, skipped };
+}
+
+/** Version 1's lists, read as it always read them. */
+function fromParameters(
+	context: IExecuteFunctions,
+): Pick<RunReportInput, 'summary' | 'payments' | 'skipped'> {
+	return {
+		summary: jsonParameter(context, 'runSummary', 0, 'object') as RunReportInput['summary'],
+		payments: jsonParameter(context, 'payments', 0, 'array') as RunReportPayment[],
+		skipped: (jsonParameter(context, 'skippedInvoices', 0, 'array') as unknown[]).map(skipOf),
+	};
 }
 
 /** The retry policy and, with it, the end action the report names. */

@@ -1,6 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import type { Recovery } from '../../../core/autopay/types';
 import { DEFAULT_RETRY_SCHEDULE_DAYS } from '../../../core/defaults';
 
 /**
@@ -23,7 +22,7 @@ export const retryScheduleDaysProperty: INodeProperties = {
 	default: DEFAULT_RETRY_SCHEDULE_DAYS.join(', '),
 	placeholder: 'e.g. 1, 3, 5, 7, 10, 14',
 	description:
-		"The Auto-Pay Scan's schedule (its option of the same name): the day of a first failure's retry",
+		"The Auto-Pay Scan's schedule (its option of the same name): the day of a first failure's retry. Whole days separated by commas, or a list from an expression.",
 };
 
 export const silentFirstRetryProperty: INodeProperties = {
@@ -35,10 +34,3 @@ export const silentFirstRetryProperty: INodeProperties = {
 	description:
 		'Whether the first failure of an invoice that the schedule retries sends the customer nothing: they hear only if the retry fails too (the run report still shows it)',
 };
-
-/** The scan's recovery on one of its items (under autoPay), or on a plain decision. */
-export function recoveryOf(value: unknown): Partial<Recovery> | null {
-	const item = (value ?? {}) as { autoPay?: { recovery?: unknown }; recovery?: unknown };
-	const recovery = (item.autoPay ?? item).recovery;
-	return recovery !== null && typeof recovery === 'object' ? (recovery as Partial<Recovery>) : null;
-}
