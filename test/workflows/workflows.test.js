@@ -347,7 +347,11 @@ describe('daily auto-pay', () => {
 		expect(targets('Stripe: charge the automatic payment method', 0)).toEqual([
 			'Charged: to the books',
 		]);
-		expect(targets('Charged: to the books', 0)).toEqual(['Books: record the payment']);
+		// and each payment into the run report's records (test/workflows/report-records.test.js)
+		expect(targets('Charged: to the books', 0)).toEqual([
+			'Books: record the payment',
+			'Run report: every record',
+		]);
 	});
 });
 
@@ -392,7 +396,7 @@ describe('web invoice with Pay Now: the 360 Payments charge', () => {
 		);
 		expect(targets(payments, 0)).toEqual(['Books: read the invoice to pay']);
 		expect(charge.parameters.options.recordedPaymentIds).toBe(
-			`={{ $('${payments}').item.json.payments.map((payment) => payment.paymentId).join(',') }}`,
+			`={{ $('${payments}').item.json.payments.map((payment) => payment.paymentId) }}`,
 		);
 	});
 
