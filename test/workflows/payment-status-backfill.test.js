@@ -135,8 +135,12 @@ test('the window the Settings name, handed to the reconciliation the Settings na
 		(/** @type {any} */ n) => n.type === 'n8n-nodes-base.executeWorkflowTrigger',
 	);
 	expect(caller.parameters).toEqual({ inputSource: 'passthrough' });
+	// (through the check that tells a backfill from a call of the reconciliation for its cursors)
 	expect(
 		reconciliation.connections[caller.name].main[0].map((/** @type {any} */ c) => c.node),
+	).toEqual(['Cursors or a run?']);
+	expect(
+		reconciliation.connections['Cursors or a run?'].main[1].map((/** @type {any} */ c) => c.node),
 	).toEqual(['Settings']);
 	expect(
 		reconciliation.nodes.find(

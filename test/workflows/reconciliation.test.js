@@ -88,6 +88,19 @@ async function runCode(name, nodes, input = [], staticData = {}) {
 }
 /** @param {any[]} values */
 const itemsOf = (values) => values.map((json) => ({ json }));
+/**
+ * What "Cursors: read" hands on: the cursors "Cursors: the stored ones" holds.
+ * @param {Record<string, any>} cursors
+ */
+const stored = (cursors) =>
+	itemsOf([{ stripeCursor: null, gateway360ChangedTo: null, keptIn: 'the workflow', ...cursors }]);
+/**
+ * "Cursors: the stored ones" as a call of the workflow as its own sub-workflow runs it, on
+ * `data`, the workflow's static data: asked to keep `keep` (null: only read).
+ * @param {any} keep @param {Record<string, any>} data
+ */
+const store = async (keep, data) =>
+	(await runCode('Cursors: the stored ones', {}, itemsOf([{ cursors: { keep } }]), data))[0].json;
 const SETTINGS = { Settings: itemsOf([{ ...settings, businessName: 'Demo Services Ltd' }]) };
 
 /** A payment record as the webhook path (and Get Many Since) makes it. */
@@ -208,14 +221,17 @@ describe('the workflow', () => {
 		).toEqual(['Books: record what was found']);
 		expect(targets('Anything for the books?', 0)).toEqual(['Books: record what was found']);
 		expect(targets('Books: record what was found', 0)).toEqual(['Books: what the books answered']);
-		// the only node that writes static data comes after the books' answer
+		// the cursors are written only by the store (its call after the books' answer) or, the
+		// workflow unpublished, after the failed call: "the store" below
 		const keepers = workflow.nodes.filter(
 			(/** @type {any} */ n) =>
 				n.type === 'n8n-nodes-base.code' && /data\.\w+ =(?!=)/.test(n.parameters.jsCode),
 		);
-		expect(keepers.map((/** @type {any} */ n) => n.name)).toEqual([
-			'Cursors: keep where this run stopped',
+		expect(keepers.map((/** @type {any} */ n) => n.name).sort()).toEqual([
+			'Cursors: keep here (unpublished)',
+			'Cursors: the stored ones',
 		]);
+		expect(reachable('Settings')).not.toContain('Cursors: the stored ones');
 		expect(reachable('Books: what the books answered')).toContain(
 			'Cursors: keep where this run stopped',
 		);
@@ -264,7 +280,11 @@ describe('the cursors', () => {
 	afterEach(() => jest.useRealTimers());
 
 	test('first run: no Stripe cursor (Get Many Since sweeps), 360 Payments from gateway360FirstRunDays back', async () => {
-		const [{ json }] = await runCode('Cursors: where the last run stopped', SETTINGS, [], {});
+		const [{ json }] = await runCode(
+			'Cursors: where the last run stopped',
+			SETTINGS,
+			stored({ stripeCursor: null, gateway360ChangedTo: null }),
+		);
 		expect(json).toEqual({
 			startedAt: '2026-12-07T12:00:00.000Z',
 			stripeCursor: null,
@@ -277,20 +297,24 @@ describe('the cursors', () => {
 	});
 
 	test('later runs: the stored Stripe cursor; 360 Payments from where the last window ended, ten minutes over', async () => {
-		const stored = {
+		const cursors = {
 			stripeCursor: { created: 1_800_000_000, eventIds: ['evt_1'] },
 			gateway360ChangedTo: '2026-12-07T11:00:00.000Z',
 		};
-		const [{ json }] = await runCode('Cursors: where the last run stopped', SETTINGS, [], stored);
+		const [{ json }] = await runCode(
+			'Cursors: where the last run stopped',
+			SETTINGS,
+			stored(cursors),
+		);
 		expect(json).toMatchObject({
-			stripeCursor: stored.stripeCursor,
+			stripeCursor: cursors.stripeCursor,
 			gateway360From: '2026-12-07T10:50:00.000Z',
 			gateway360To: '2026-12-07T12:00:00.000Z',
 			gateway360FirstRun: false,
 		});
 	});
 
-	test('kept after the books answered: the cursor Get Many Since gave, the end of the 360 window; a sweep that could not run keeps the old cursor', async () => {
+	test('kept after the books answered: the cursor Get Many Since gave, the end of the 360 window; a sweep that could not run keeps the old one', async () => {
 		const started = {
 			'Cursors: where the last run stopped': itemsOf([
 				{
@@ -302,59 +326,186 @@ describe('the cursors', () => {
 			]),
 		};
 		const answered = itemsOf([{ answers: [] }]);
+		/** the run's "Cursors: where this run stopped", then the keep call on `data` */
+		const finish = async (/** @type {Record<string, any[]>} */ found, /** @type {any} */ data) => {
+			const [{ json }] = await runCode(
+				'Cursors: where this run stopped',
+				{ ...started, ...found },
+				answered,
+				{},
+			);
+			return { json, kept: await store(json.keep, data) };
+		};
 		const data = { stripeCursor: { created: 1, eventIds: [] } };
-		const [{ json }] = await runCode(
-			'Cursors: keep where this run stopped',
+		const { json, kept } = await finish(
 			{
-				...started,
 				'Stripe: what was found': itemsOf([record({}), stripeCursorItem({})]),
 				'360 Payments: changed since the cursor': itemsOf([{}]),
 			},
-			answered,
 			data,
 		);
-		expect(data).toEqual({
+		expect(json.keep).toEqual({
 			stripeCursor: { created: 1_800_000_000, eventIds: ['evt_9'] },
 			gateway360ChangedTo: '2026-12-07T12:00:00.000Z',
 		});
-		// what the Run summary reads next
-		const [{ json: summary }] = await runCode('Run summary', SETTINGS, [{ json }]);
+		expect(data).toEqual(json.keep);
+		// what the Run summary reads next: the run, and the cursors as the store answered them
+		const [{ json: summary }] = await runCode(
+			'Run summary',
+			{ ...SETTINGS, 'Cursors: where this run stopped': itemsOf([json]) },
+			itemsOf([kept]),
+		);
 		expect(summary).toMatchObject({ startedAt: '2026-12-07T11:59:00.000Z', anythingNew: false });
 		expect(summary.stripe).toMatchObject({ mode: 'events', eventsRead: 3 });
-		expect(json.cursors).toEqual({
+		expect(summary.cursors).toEqual({
 			stripe: data.stripeCursor,
 			gateway360ChangedTo: '2026-12-07T12:00:00.000Z',
 		});
 
 		// sweep needed, nothing handed in; 360 not connected: nothing moves
-		const kept = { stripeCursor: { created: 1, eventIds: [] } };
-		await runCode(
-			'Cursors: keep where this run stopped',
+		const unmoved = { stripeCursor: { created: 1, eventIds: [] } };
+		const sweepNeeded = await finish(
 			{
-				...started,
 				'Stripe: what was found': itemsOf([
 					stripeCursorItem({ mode: 'sweep_needed', cursor: { created: 1, eventIds: [] } }),
 				]),
 			},
-			answered,
-			kept,
+			unmoved,
 		);
-		expect(kept).toEqual({ stripeCursor: { created: 1, eventIds: [] } });
+		expect(sweepNeeded.json.keep).toEqual({});
+		expect(unmoved).toEqual({ stripeCursor: { created: 1, eventIds: [] } });
 
 		// after a sweep: the sweep's cursor
 		const swept = {};
-		await runCode(
-			'Cursors: keep where this run stopped',
+		await finish(
 			{
-				...started,
 				'Stripe: what was found': itemsOf([
 					stripeCursorItem({ mode: 'sweep', cursor: { created: 99, eventIds: [] } }),
 				]),
 			},
-			answered,
 			swept,
 		);
 		expect(swept).toEqual({ stripeCursor: { created: 99, eventIds: [] } });
+	});
+
+	test('the store: static data read and written only in a call of the workflow as its own sub-workflow, never in the run itself', async () => {
+		const writers = workflow.nodes.filter(
+			(/** @type {any} */ n) =>
+				n.type === 'n8n-nodes-base.code' && n.parameters.jsCode.includes('$getWorkflowStaticData'),
+		);
+		expect(writers.map((/** @type {any} */ n) => n.name).sort()).toEqual([
+			'Cursors: keep here (unpublished)',
+			'Cursors: read here (unpublished)',
+			'Cursors: the stored ones',
+		]);
+		// called by the workflow itself, by id, waited for; reached through When Executed by Another
+		// Workflow only with a cursors request; the store is the last node of that call
+		const CALLER = 'When the payment status is published';
+		expect(targets(CALLER, 0)).toEqual(['Cursors or a run?']);
+		expect(targets('Cursors or a run?', 0)).toEqual(['Cursors: the stored ones']);
+		expect(targets('Cursors or a run?', 1)).toEqual(['Settings']);
+		expect(targets('Cursors: the stored ones', 0)).toEqual([]);
+		expect(node('Cursors or a run?').parameters.conditions.conditions[0].leftValue).toBe(
+			'={{ $json.cursors !== undefined && $json.cursors !== null }}',
+		);
+		for (const call of ['Cursors: read', 'Cursors: keep where this run stopped']) {
+			expect(node(call)).toMatchObject({
+				type: 'n8n-nodes-base.executeWorkflow',
+				onError: 'continueErrorOutput',
+				parameters: {
+					source: 'database',
+					workflowId: { __rl: true, mode: 'id', value: '={{ $workflow.id }}' },
+					mode: 'once',
+					options: { waitForSubWorkflow: true },
+				},
+			});
+		}
+		expect(targets('Settings', 0)).toEqual(['Cursors: read: request']);
+		expect(targets('Cursors: read: request', 0)).toEqual(['Cursors: read']);
+		expect(targets('Cursors: read', 0)).toEqual(['Cursors: where the last run stopped']);
+		expect(targets('Cursors: read', 1)).toEqual(['Cursors: read here (unpublished)']);
+		expect(targets('Cursors: read here (unpublished)', 0)).toEqual([
+			'Cursors: where the last run stopped',
+		]);
+		// the keep only after the books answered, then the summary
+		expect(targets('Books: what the books answered', 0)).toContain(
+			'Cursors: where this run stopped',
+		);
+		expect(targets('Cursors: where this run stopped', 0)).toEqual([
+			'Cursors: keep where this run stopped: request',
+		]);
+		expect(targets('Cursors: keep where this run stopped', 0)).toEqual(['Run summary']);
+		expect(targets('Cursors: keep where this run stopped', 1)).toEqual([
+			'Cursors: keep here (unpublished)',
+		]);
+		expect(targets('Cursors: keep here (unpublished)', 0)).toEqual(['Run summary']);
+		/** a Set node's raw JSON output, evaluated with `json` as $json */
+		const request = (/** @type {string} */ name, /** @type {any} */ json) =>
+			JSON.parse(
+				new Function(
+					'$json',
+					`return ${/^=\{\{(.*)\}\}$/s.exec(node(name).parameters.jsonOutput)?.[1]}`,
+				)(json),
+			);
+		expect(request('Cursors: read: request', {})).toEqual({ cursors: { keep: null } });
+		expect(
+			request('Cursors: keep where this run stopped: request', {
+				answers: [{}],
+				keep: { gateway360ChangedTo: '2026-12-07T12:00:00.000Z' },
+			}),
+		).toEqual({ cursors: { keep: { gateway360ChangedTo: '2026-12-07T12:00:00.000Z' } } });
+
+		// read: what is stored, nothing written; keep: only the cursors given, checked
+		const data = { stripeCursor: { created: 5, eventIds: ['evt_1'] }, other: 1 };
+		expect(await store(null, data)).toEqual({
+			stripeCursor: { created: 5, eventIds: ['evt_1'] },
+			gateway360ChangedTo: null,
+			keptIn: 'the workflow',
+		});
+		expect(data).toEqual({ stripeCursor: { created: 5, eventIds: ['evt_1'] }, other: 1 });
+		await store({ gateway360ChangedTo: '2026-12-07T12:00:00.000Z' }, data);
+		expect(data).toEqual({
+			stripeCursor: { created: 5, eventIds: ['evt_1'] },
+			gateway360ChangedTo: '2026-12-07T12:00:00.000Z',
+			other: 1,
+		});
+		await expect(store({ stripeCursor: { created: 'soon' } }, data)).rejects.toThrow(
+			/stripeCursor/,
+		);
+		await expect(store({ gateway360ChangedTo: 'later' }, data)).rejects.toThrow(
+			/gateway360ChangedTo/,
+		);
+		expect(data.stripeCursor).toEqual({ created: 5, eventIds: ['evt_1'] });
+	});
+
+	test('the workflow unpublished, run outside the editor (n8n execute): its own execution keeps them; any other failure of the call stops the run', async () => {
+		const NOT_PUBLISHED = 'Workflow is not active and cannot be executed.';
+		const data = { stripeCursor: { created: 5, eventIds: [] } };
+		const [{ json: read }] = await runCode(
+			'Cursors: read here (unpublished)',
+			{},
+			itemsOf([{ error: NOT_PUBLISHED }]),
+			data,
+		);
+		expect(read).toMatchObject({ stripeCursor: data.stripeCursor, gateway360ChangedTo: null });
+		const keep = { stripeCursor: { created: 9, eventIds: ['evt_2'] } };
+		await runCode(
+			'Cursors: keep here (unpublished)',
+			{ 'Cursors: where this run stopped': itemsOf([{ keep }]) },
+			itemsOf([{ error: NOT_PUBLISHED }]),
+			data,
+		);
+		expect(data).toEqual(keep);
+		for (const name of ['Cursors: read here (unpublished)', 'Cursors: keep here (unpublished)'])
+			await expect(
+				runCode(
+					name,
+					{ 'Cursors: where this run stopped': itemsOf([{ keep: {} }]) },
+					itemsOf([{ error: 'connect ECONNREFUSED' }]),
+					data,
+				),
+			).rejects.toThrow(/ECONNREFUSED/);
+		expect(data).toEqual(keep);
 	});
 });
 
@@ -385,7 +536,8 @@ describe('a backfill: the payment-status workflow published again', () => {
 			type: 'n8n-nodes-base.executeWorkflowTrigger',
 			parameters: { inputSource: 'passthrough' },
 		});
-		expect(targets(CALLER, 0)).toEqual(['Settings']);
+		expect(targets(CALLER, 0)).toEqual(['Cursors or a run?']);
+		expect(targets('Cursors or a run?', 1)).toEqual(['Settings']);
 		// the read takes its bound from the cursors, a backfill's or Settings → maxEventsPerRun
 		expect(node('Stripe: events since the cursor').parameters.options.maxEvents).toBe(
 			"={{ $('Cursors: where the last run stopped').first().json.maxEvents }}",
@@ -397,7 +549,7 @@ describe('a backfill: the payment-status workflow published again', () => {
 	});
 
 	test("the window's Stripe events: backfillHours back, at most backfillMaxEvents; never a sweep", async () => {
-		const [{ json }] = await runCode('Cursors: where the last run stopped', asked({}), [], {});
+		const [{ json }] = await runCode('Cursors: where the last run stopped', asked({}), stored({}));
 		const from = NOW_S - 24 * 60 * 60;
 		expect(json.stripeCursor).toEqual({ created: from, eventIds: [] });
 		expect(json.maxEvents).toBe(500);
@@ -412,15 +564,19 @@ describe('a backfill: the payment-status workflow published again', () => {
 
 	test('from where the last run stopped when that is inside the window; an older cursor is not used', async () => {
 		const recent = { created: NOW_S - 3600, eventIds: ['evt_7'] };
-		const [{ json }] = await runCode('Cursors: where the last run stopped', asked({}), [], {
-			stripeCursor: recent,
-		});
+		const [{ json }] = await runCode(
+			'Cursors: where the last run stopped',
+			asked({}),
+			stored({ stripeCursor: recent }),
+		);
 		expect(json.stripeCursor).toEqual(recent);
 		expect(json.backfill).toMatchObject({ fromLastRun: true, from: '2026-12-07T11:00:00.000Z' });
 		const old = { created: NOW_S - 3 * 86_400, eventIds: ['evt_1'] };
-		const [{ json: later }] = await runCode('Cursors: where the last run stopped', asked({}), [], {
-			stripeCursor: old,
-		});
+		const [{ json: later }] = await runCode(
+			'Cursors: where the last run stopped',
+			asked({}),
+			stored({ stripeCursor: old }),
+		);
 		expect(later.stripeCursor).toEqual({ created: NOW_S - 86_400, eventIds: [] });
 	});
 
@@ -433,14 +589,13 @@ describe('a backfill: the payment-status workflow published again', () => {
 			{ maxEvents: 2.5 },
 		]) {
 			await expect(
-				runCode('Cursors: where the last run stopped', asked(bad), [], {}),
+				runCode('Cursors: where the last run stopped', asked(bad), stored({})),
 			).rejects.toThrow(/Settings → backfill(Hours|MaxEvents)/);
 		}
 		const [{ json }] = await runCode(
 			'Cursors: where the last run stopped',
 			asked({ hours: 696 }),
-			[],
-			{},
+			stored({}),
 		);
 		expect(json.stripeCursor.created).toBe(NOW_S - 696 * 3600);
 	});
@@ -453,11 +608,10 @@ describe('a backfill: the payment-status workflow published again', () => {
 		const [{ json: cursors }] = await runCode(
 			'Cursors: where the last run stopped',
 			asked({}),
-			[],
-			data,
+			stored(data),
 		);
 		const [{ json }] = await runCode(
-			'Cursors: keep where this run stopped',
+			'Cursors: where this run stopped',
 			{
 				'Cursors: where the last run stopped': itemsOf([cursors]),
 				'Stripe: what was found': itemsOf([record({}), stripeCursorItem({})]),
@@ -482,14 +636,19 @@ describe('a backfill: the payment-status workflow published again', () => {
 					],
 				},
 			]),
-			data,
 		);
+		expect(json.keep).toEqual({});
+		const kept = await store(json.keep, data);
 		expect(data).toEqual({
 			stripeCursor: { created: 1, eventIds: [] },
 			gateway360ChangedTo: '2026-12-07T11:00:00.000Z',
 		});
 		expect(json.backfill).toMatchObject({ hours: 24 });
-		const [{ json: summary }] = await runCode('Run summary', SETTINGS, [{ json }]);
+		const [{ json: summary }] = await runCode(
+			'Run summary',
+			{ ...SETTINGS, 'Cursors: where this run stopped': itemsOf([json]) },
+			itemsOf([kept]),
+		);
 		expect(summary).toMatchObject({ anythingNew: true, gateway360: null, backfill: { hours: 24 } });
 		expect(summary.stripe).toMatchObject({ mode: 'events', newToTheBooks: 1 });
 		expect(summary.subject).toBe('Backfill: 1 new to the books, 0 to look at (Demo Services Ltd)');
@@ -749,20 +908,23 @@ describe('the run says what it found', () => {
 	) =>
 		runCode(
 			'Run summary',
-			SETTINGS,
-			itemsOf([
-				{
-					answers: list,
-					startedAt: '2026-12-07T12:00:00.000Z',
-					stripe,
-					gateway360: {
-						from: '2026-12-07T10:50:00.000Z',
-						to: '2026-12-07T12:00:00.000Z',
-						firstRun: false,
+			{
+				...SETTINGS,
+				'Cursors: where this run stopped': itemsOf([
+					{
+						answers: list,
+						startedAt: '2026-12-07T12:00:00.000Z',
+						stripe,
+						gateway360: {
+							from: '2026-12-07T10:50:00.000Z',
+							to: '2026-12-07T12:00:00.000Z',
+							firstRun: false,
+						},
+						keep: {},
 					},
-					cursors: {},
-				},
-			]),
+				]),
+			},
+			itemsOf([{ stripeCursor: null, gateway360ChangedTo: null }]),
 		);
 
 	test('per provider: events read, new to the books, already known, mismatches; a report when anything was new', async () => {
