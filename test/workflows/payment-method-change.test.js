@@ -91,7 +91,8 @@ test("the trigger's Payment Method Changed output leads through Settings to the 
 	expect(targets(TRIGGER, output)).toEqual(['Settings']);
 	const rule = router.parameters.rules.values[ruleOutput('payment_method_changed')];
 	expect(rule.conditions.conditions[0]).toMatchObject({
-		leftValue: `={{ $('${TRIGGER}').item.json.kind }}`,
+		// the event of whichever trigger ran (a 360 Payments chargeback: its Disputed output)
+		leftValue: `={{ ($('${TRIGGER}').isExecuted ? $('${TRIGGER}') : $('360 Payments Webhook Trigger')).item.json.kind }}`,
 		operator: { type: 'string', operation: 'equals' },
 	});
 	expect(BRANCH).toEqual(['Books: open recurring invoices of the customer']);
