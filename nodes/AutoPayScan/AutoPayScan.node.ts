@@ -8,6 +8,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { properties } from './description';
 import { scanInvoices } from './helpers/scan';
+import { choiceLoadOptions } from '../shared/choiceOptions';
 import { registerNodeLabels } from '../shared/nodeErrors';
 
 /**
@@ -23,7 +24,10 @@ export class AutoPayScan implements INodeType {
 			dark: 'file:../../icons/invoicePayments.dark.svg',
 		},
 		group: ['transform'],
-		version: 1,
+		// Version 2 picks the time zone and currencies from lists, takes caps and field names as
+		// rows; version 1 reads what its stored workflows hold, as it always has.
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle:
 			'={{"on the " + ($parameter["takePaymentOn"] === "dueDate" ? "due date" : "creation date")}}',
 		description:
@@ -41,6 +45,10 @@ export class AutoPayScan implements INodeType {
 			},
 		],
 		properties,
+	};
+
+	methods = {
+		loadOptions: choiceLoadOptions,
 	};
 
 	constructor() {

@@ -1,9 +1,14 @@
-/** The scan's Options collection, as n8n hands it over. */
+import type { CurrencyCapRow } from '../../core/autopay/caps';
+
+/** A cap per currency: version 1's typed text ("usd=5000"), version 2's rows. */
+export type CapsParameter = string | { caps?: CurrencyCapRow[] };
+
+/** The scan's Options collection, as n8n hands it over (either version). */
 export interface ScanOptions {
 	defaultCurrency?: string;
-	maxPerInvoice?: string;
+	maxPerInvoice?: CapsParameter;
 	maxChargesPerRun?: number;
-	maxTotalPerRun?: string;
+	maxTotalPerRun?: CapsParameter;
 	addRunSummary?: boolean;
 	mappingMetadataKey?: string;
 	guardLookbackDays?: number;

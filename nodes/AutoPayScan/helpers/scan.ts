@@ -3,7 +3,8 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { createScan } from '../../core/autopay/eligibility';
 import type { InvoiceReading } from '../../core/autopay/reading';
 import type { CustomerFacts } from '../../core/autopay/types';
-import { toNodeError } from '../../shared/nodeErrors';
+import { fieldLabels, toNodeError } from '../../shared/nodeErrors';
+import { propertiesOfVersion } from '../description';
 import { createStripeClient } from '../../shared/stripeClient';
 import { readCustomerFacts } from './customerFacts';
 import type { ScanOptions } from './interfaces';
@@ -21,7 +22,8 @@ export async function scanInvoices(this: IExecuteFunctions): Promise<INodeExecut
 	const items = withoutEmptyPlaceholder(input);
 	const options = this.getNodeParameter('options', 0, {}) as ScanOptions;
 	const checkStripe = this.getNodeParameter('checkStripe', 0, false) as boolean;
-	let scan;
+	// typed here: tests type-check this file with noImplicitAny off (tsconfig.test.json)
+	let scan: ReturnType<typeof createScan>;
 	let fieldNames;
 	let catchUpDays;
 	try {
@@ -30,7 +32,8 @@ export async function scanInvoices(this: IExecuteFunctions): Promise<INodeExecut
 		catchUpDays = settings.catchUpDays ?? 0;
 		scan = createScan(settings);
 	} catch (error) {
-		throw toNodeError(this.getNode(), error, 0);
+		const node = this.getNode();
+		throw toNodeError(node, error, 0, fieldLabels(propertiesOfVersion(node.typeVersion)));
 	}
 	const fieldsOf = invoiceFieldsReader(fieldNames);
 

@@ -1,8 +1,13 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { BOOKS_CUSTOMER_METADATA_KEY } from '../../core/payments/invoiceMetadata';
-import { parseCurrencyCaps } from '../../core/autopay/caps';
-import type { InvoiceField, ScanSettings, TakePaymentOn } from '../../core/autopay/types';
+import { currencyCapsFromRows, parseCurrencyCaps } from '../../core/autopay/caps';
+import type {
+	CurrencyCaps,
+	InvoiceField,
+	ScanSettings,
+	TakePaymentOn,
+} from '../../core/autopay/types';
 import {
 	DEFAULT_CATCH_UP_DAYS,
 	DEFAULT_GUARD_LOOKBACK_DAYS,
@@ -11,8 +16,33 @@ import {
 } from '../../core/defaults';
 import { NETWORK_CAP_WINDOW_DAYS, readRetrySchedule } from '../../core/autopay/retryPolicy';
 import type { CustomerFactsSettings } from './customerFacts';
-import type { ScanOptions } from './interfaces';
-import { INVOICE_FIELD_DEFAULTS } from './invoiceFields';
+import type { CapsParameter, ScanOptions } from './interfaces';
+import type { InvoiceFieldRow } from './invoiceFields';
+import { fieldNamesFromRows, INVOICE_FIELD_DEFAULTS } from './invoiceFields';
+
+/**
+ * A cap parameter of either version into the core's caps: version 1's text through the typed
+ * caps' reader, version 2's rows through the rows' one; settings.ts in the core reads both alike.
+ */
+function capsOf(value: CapsParameter | undefined, field: string): CurrencyCaps | undefined {
+	if (value === undefined || typeof value === 'string') return parseCurrencyCaps(value, field);
+	return currencyCapsFromRows(value.caps, field);
+}
+
+/**
+ * The field names of the run: version 1's Field Names (one parameter per value), version 2's
+ * Invoice Fields rows; every value not named is read from its default field.
+ */
+function fieldNamesOf(context: IExecuteFunctions, version: number): Record<InvoiceField, string> {
+	if (version < 2) {
+		const fields = context.getNodeParameter('fields', 0, {}) as Partial<
+			Record<InvoiceField, string>
+		>;
+		return { ...INVOICE_FIELD_DEFAULTS, ...fields };
+	}
+	const rows = context.getNodeParameter('invoiceFields.fields', 0, []) as InvoiceFieldRow[];
+	return fieldNamesFromRows(rows, 'invoiceFields');
+}
 
 /**
  * The scan's settings from the node's parameters (one set per run: item 0). Throws the core's
@@ -23,7 +53,7 @@ export function scanSettingsFromParameters(
 	options: ScanOptions,
 	checkStripe: boolean,
 ): ScanSettings & { fieldNames: Record<InvoiceField, string> } {
-	const fields = context.getNodeParameter('fields', 0, {}) as Partial<Record<InvoiceField, string>>;
+	const version = context.getNode().typeVersion;
 	const maxCharges = options.maxChargesPerRun;
 	return {
 		takePaymentOn: context.getNodeParameter('takePaymentOn', 0) as TakePaymentOn,
@@ -33,10 +63,10 @@ export function scanSettingsFromParameters(
 		recurringOnly: context.getNodeParameter('recurringOnly', 0, true) as boolean,
 		checkStripe,
 		defaultCurrency: options.defaultCurrency || undefined,
-		maxPerInvoice: parseCurrencyCaps(options.maxPerInvoice, 'maxPerInvoice'),
-		maxTotalPerRun: parseCurrencyCaps(options.maxTotalPerRun, 'maxTotalPerRun'),
+		maxPerInvoice: capsOf(options.maxPerInvoice, 'maxPerInvoice'),
+		maxTotalPerRun: capsOf(options.maxTotalPerRun, 'maxTotalPerRun'),
 		...(maxCharges ? { maxChargesPerRun: maxCharges } : {}),
-		fieldNames: { ...INVOICE_FIELD_DEFAULTS, ...fields },
+		fieldNames: fieldNamesOf(context, version),
 		retryPolicy: options.retryPolicy ?? DEFAULT_RETRY_POLICY,
 		retryScheduleDays: readRetrySchedule(options.retryScheduleDays).days,
 	};
