@@ -5,28 +5,30 @@
  * closed port while the payments are made (the endpoint's URL changed on the Stripe server):
  * every delivery attempt of every event fails, Stripe gives up (three attempts), and the books
  * know nothing. 500 invoices in the books: 375 paid by card, 100 declined, 25 paid and then
- * refunded on the Stripe server (the Dashboard's way). Then one reconciliation run records each
- * payment's state once and emails each new status once (emails ON: the shipped
- * `successesAndFailures`), and a second run finds nothing new.
+ * refunded on the Stripe server (the Dashboard's way). Then one reconciliation run reads the
+ * events since its cursor, records each payment's state once and emails each new status once
+ * (emails ON: the shipped `successesAndFailures`), and a second run reads on from the cursor the
+ * first kept and finds nothing new.
  *
- * How the run is started, and why: the cursor lives in the workflow's static data, which n8n saves
- * after a run in any mode but "manual", so `/rest/workflows/:id/run` (a manual run) would not keep
- * it; and `n8n execute` does not support queue mode (it falls back to regular mode and runs the
- * workflow in the CLI process itself, not on a worker). The run is started as production starts
- * one without waiting for the hour: the workflow is PUBLISHED (its n8n Trigger's "Workflow
- * Published" event starts it; in queue mode the main enqueues that trigger execution and a worker
- * runs it, as the hourly schedule's runs), and unpublished once the run ended, so its schedule
- * (minute 20) cannot start another (the test waits out minutes 19-20 before publishing).
+ * How the run is started: as production starts one without waiting for the hour: the workflow is
+ * PUBLISHED (its n8n Trigger's "Workflow Published" event starts it; in queue mode the main
+ * enqueues that trigger execution and a worker runs it, as the hourly schedule's runs), and
+ * unpublished once the run ended, so its schedule (minute 20) cannot start another (the test
+ * waits out minutes 19-20 before publishing). (`n8n execute` does not support queue mode: it
+ * falls back to regular mode in the CLI process, not on a worker.)
  *
  * Before the outage the reconciliation had been running: its cursor is set to the second the
  * outage began (written into the workflow's static data in PostgreSQL while it is unpublished,
- * the state an earlier hourly run leaves). What this test found: n8n 2.41.1 in queue mode does
- * NOT hand the static data to a new execution on a worker (see the comment at the first run), so
- * the worker's run sees no cursor and sweeps the books' open invoices instead of reading the
- * events; it still saves the cursor it made, which the next run does not see either. The test
- * asserts that, and what matters to the books either way: each state once, each email once,
- * nothing new on the second run. 360 Payments is switched off in the workflow's Settings in n8n
- * (this stack runs no gateway). Run after 03: one worker may be dead; the live one runs it.
+ * the state an earlier hourly run leaves). n8n 2.41.1 in queue mode does NOT hand the static data
+ * to a new execution on a worker (see the comment at the first run): a run that reads
+ * `$getWorkflowStaticData` in its own execution sees no cursor and sweeps. The reconciliation
+ * therefore reads and keeps its cursors through a call of itself as a sub-workflow ("Cursors:
+ * read", "Cursors: keep where this run stopped"): n8n loads a sub-workflow from the database by
+ * id, static data included, and saves the sub-execution's static data after it, in every mode.
+ * The test asserts the runs read the events from the cursors, and what matters to the books:
+ * each state once, each email once, nothing new on the second run. 360 Payments is switched off
+ * in the workflow's Settings in n8n (this stack runs no gateway). Run after 03: one worker may be
+ * dead; the live one runs it.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -248,29 +250,32 @@ test('500 payments whose webhooks all failed: one run on a worker records each s
 		const stripeStats = await scale.stripe.hook('GET', 'stats');
 		expect(first.execution.status).toBe('success');
 		expect(first.execution.mode).toBe('trigger');
-		expect(first.executions).toEqual({ success: 1 });
 		expect(first.worker).not.toBeNull();
 		expect(
 			first.execution.data.resultData.runData['When n8n starts or this is published'],
 		).toHaveLength(1);
 
-		// What the worker's run saw of the static data: NOT the cursor PostgreSQL holds. n8n 2.41.1
-		// in queue mode starts a new execution on a worker with the workflow as the execution
-		// stored it, and that snapshot leaves the static data out (executions/execution-data/
-		// types.js toWorkflowSnapshot: id, name, nodes, connections, settings); the worker reloads
-		// it from the database only for a resumed execution (workflow-runner.js:
-		// shouldReloadStaticData = existingExecution && loadStaticData). So in queue mode every
-		// run of the reconciliation starts without a cursor and sweeps the books' open invoices.
-		// When n8n passes the static data again, this fails: the run then reads the events.
+		// The worker's run read the cursor PostgreSQL holds. A run that reads its own execution's
+		// static data would not: n8n 2.41.1 in queue mode starts a new execution on a worker with
+		// the workflow as the execution stored it, and that snapshot leaves the static data out
+		// (executions/execution-data/types.js toWorkflowSnapshot: id, name, nodes, connections,
+		// settings); the worker reloads it from the database only for a resumed execution
+		// (workflow-runner.js run(): shouldReloadStaticData = existingExecution && loadStaticData,
+		// so the job's loadStaticData is false for a new one, and scaling/job-processor.js then
+		// takes execution.workflowData.staticData, undefined). Such a run sees no cursor and
+		// sweeps; hookFunctionsSaveWorker still saves what it wrote, which the next run does not
+		// see either. The sub-workflow call loads the workflow by id (fetchWorkflowData: the whole
+		// entity, static data included) and saves its static data after ('integrated' mode).
 		const seen = nodeOutput(first.execution, 'Cursors: where the last run stopped')[0];
-		expect(storedStaticData().global.stripeCursor).not.toBeNull();
-		expect(seen.stripeCursor).toBeNull();
+		expect(seen.stripeCursor).toEqual(cursor);
+		// the run and its two calls of itself for the cursors (read, keep), on the same worker
+		expect(first.executions).toEqual({ success: 3 });
 
 		const { stripe } = first.summary;
 		expect(stripe).toMatchObject({
-			mode: 'sweep',
+			mode: 'events',
 			complete: true,
-			invoicesSwept: PAYMENTS,
+			eventsRead: events.length,
 			mismatches: 0,
 			refusedByTheBooks: 0,
 		});
@@ -324,9 +329,9 @@ test('500 payments whose webhooks all failed: one run on a worker records each s
 		);
 		expect(messages.filter((m) => m.subject.startsWith('Reconciliation'))).toHaveLength(1);
 		const runCursor = storedStaticData().global.stripeCursor;
-		// the worker did save the cursor the run made (the sweep's, ten minutes before it began)
+		// the cursor the run kept: after the last event it read
 		expect(runCursor).toEqual(first.summary.cursors.stripe);
-		expect(runCursor.created).toBeGreaterThan(since - 15 * 60);
+		expect(runCursor.created).toBeGreaterThanOrEqual(Math.max(...events.map((e) => e.created)));
 
 		// the next run: from the saved cursor, nothing new, nothing recorded, nobody emailed
 		await scale.smtp.clear();
@@ -335,33 +340,30 @@ test('500 payments whose webhooks all failed: one run on a worker records each s
 		const second = await reconcileOnce();
 		const secondStats = await scale.stripe.hook('GET', 'stats');
 		expect(second.execution.status).toBe('success');
-		expect(second.executions).toEqual({ success: 1 });
+		expect(second.executions).toEqual({ success: 3 });
 		expect(second.worker).not.toBeNull();
-		// the same in queue mode: no cursor seen, a sweep of the invoices still open (the failed
-		// and the refunded ones), every state already known
+		// on from the cursor the first run kept (on whichever worker each ran): no event since,
+		// nothing posted to the books
 		expect(
 			nodeOutput(second.execution, 'Cursors: where the last run stopped')[0].stripeCursor,
-		).toBeNull();
-		const stillOpen = payments.filter((p) => p.kind !== 'succeeds').length;
+		).toEqual(runCursor);
 		expect(second.summary.stripe).toMatchObject({
-			mode: 'sweep',
-			invoicesSwept: stillOpen,
+			mode: 'events',
+			eventsRead: 0,
+			recordsFound: 0,
 			newToTheBooks: 0,
-			alreadyKnown: second.summary.stripe.recordsFound,
+			alreadyKnown: 0,
 			mismatches: 0,
 			refusedByTheBooks: 0,
 		});
 		expect(second.summary.anythingNew).toBe(false);
-		// the books: every record as it was, status and payment; the sweep posted each still-open
-		// invoice's state again (known: no statusChanged, no email), and the books contract keeps
-		// every status posted in `history` (docs/books-api.md), so those records' history grew by
-		// that one repeated state. The paid invoices were not swept: their history is unchanged.
+		expect(count(second.booksCalls)).toBe(0);
+		// the books: every record as it was, status, payment and history
 		const booksAfter = new Map((await scale.books.payments()).map((r) => [r.paymentId, r]));
 		const changed = [];
 		for (const before of booksBefore) {
 			const after = booksAfter.get(before.paymentId);
-			const reposted = before.status !== 'succeeded' ? [before.status] : [];
-			const expectedHistory = [...before.history.map((h) => h.status), ...reposted];
+			const expectedHistory = before.history.map((h) => h.status);
 			if (
 				!after ||
 				after.status !== before.status ||
@@ -397,8 +399,7 @@ test('500 payments whose webhooks all failed: one run on a worker records each s
 			worker: first.worker?.name,
 			eventsMade: events.length,
 			mode: stripe.mode,
-			invoicesSwept: stripe.invoicesSwept,
-			paymentsFound: stripe.paymentsFound,
+			eventsRead: stripe.eventsRead,
 			recordsFound: stripe.recordsFound,
 			newToTheBooks: stripe.newToTheBooks,
 			alreadyKnown: stripe.alreadyKnown,
@@ -408,9 +409,8 @@ test('500 payments whose webhooks all failed: one run on a worker records each s
 			stripeRequestsByRoute: stripeStats.byRoute,
 			booksCalls: count(first.booksCalls),
 			secondRun: {
-				historyEntriesAddedByTheSweep: stillOpen,
 				mode: second.summary.stripe.mode,
-				invoicesSwept: second.summary.stripe.invoicesSwept,
+				eventsRead: second.summary.stripe.eventsRead,
 				alreadyKnown: second.summary.stripe.alreadyKnown,
 				newToTheBooks: second.summary.stripe.newToTheBooks,
 				seconds: second.seconds,
