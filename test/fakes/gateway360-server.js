@@ -67,7 +67,8 @@
  * GET /_test/transactions, GET /_test/requests, POST /_test/tokens {ccnumber, ccexp, cvv},
  * POST /_test/settle, POST /_test/chargebacks {transactionId, amount?, reason?} (gateway.chargeBack),
  * POST /_test/down {down}, POST /_test/latency {ms},
- * POST /_test/webhooks/url {url}, GET /_test/webhooks/deliveries.
+ * POST /_test/webhooks/url {url}, GET /_test/webhooks/deliveries, POST /_test/webhooks/redeliver
+ * {eventId} (an event sent again, as it was).
  *
  * Standalone: `node test/fakes/gateway360-server.js --port 12112 --security-key K
  * --token-key T [--signing-key S] [--webhook-url URL] [--latency ms]` prints the URL and serves
@@ -591,6 +592,16 @@ async function startGateway360Server(options = {}) {
 				return sendJson(res, 200, { url: webhooks.url });
 			case 'GET /_test/webhooks/deliveries':
 				return sendJson(res, 200, webhooks.deliveries);
+			case 'POST /_test/webhooks/redeliver': {
+				// the same event sent again (its event_id and body; a new signature), as the gateway
+				// resends one: answered once the delivery (and its retries) ended
+				const event = webhooks.events.find((e) => e.event_id === fields.eventId);
+				if (!event || !webhooks.url)
+					return sendJson(res, 404, { error: 'No such event or no URL' });
+				const before = webhooks.deliveries.length;
+				await webhooks.deliver(event, webhooks.url);
+				return sendJson(res, 200, { deliveries: webhooks.deliveries.slice(before) });
+			}
 			default:
 				return sendJson(res, 404, { error: `No test hook ${route}` });
 		}
