@@ -14,6 +14,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
+import { runInServer } from './support/books-caller';
 import { clients, loadState } from './support/clients';
 import { mails } from './support/settle';
 import { seedFor } from './support/seed';
@@ -354,4 +355,35 @@ test('a cursor older than the 30 days Stripe keeps events: the run sweeps the op
 	expect(next.stripe).toMatchObject({ mode: 'events', newToTheBooks: 0, newMismatches: 0 });
 	const after = await mails(smtp, 0);
 	expect(after.filter((m) => !m.subject.startsWith('Reconciliation'))).toEqual([]);
+}, 240_000);
+
+test('Reconcile now in the editor keeps its cursor too: the next run reads on from it', async () => {
+	// a refund of the payment the sweep just recorded, straight on the Stripe server
+	const paid = (await recordsOf(`${P}-i1`)).find((r) => r.status === 'succeeded');
+	expect((await stripePost('/refunds', { payment_intent: paid.paymentId })).status).toBe(200);
+	const before = (await n8n.workflow(RECONCILE)).staticData.global.stripeCursor;
+
+	// a test run from the editor's button (mode manual: n8n saves no static data of its own
+	// execution; the cursors are kept by the workflow's call of itself, its draft here, as the
+	// workflow is unpublished)
+	const run = await runInServer({ ...c, state }, RECONCILE, 'Reconcile now');
+	expect(run.status).toBe('success');
+	expect(run.mode).toBe('manual');
+	const [[summaryItem]] = run.data.resultData.runData['Run summary'][0].data.main;
+	const summary = summaryItem.json;
+	expect(summary.stripe).toMatchObject({ mode: 'events', newToTheBooks: 1 });
+	expect(summary.stripe.eventsRead).toBeGreaterThanOrEqual(1);
+	const kept = (await n8n.workflow(RECONCILE)).staticData.global.stripeCursor;
+	expect(kept).toEqual(summary.cursors.stripe);
+	expect(kept).not.toEqual(before);
+	expect(await recordsOf(`${P}-i1`)).toEqual(
+		expect.arrayContaining([
+			expect.objectContaining({ paymentId: paid.paymentId, status: 'refunded' }),
+		]),
+	);
+	await smtp.clear();
+
+	// the next run (n8n execute) reads on from the cursor the test run kept: nothing to read
+	const next = await reconcile();
+	expect(next.stripe).toMatchObject({ mode: 'events', eventsRead: 0, newToTheBooks: 0 });
 }, 240_000);
