@@ -6,6 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { choiceLoadOptions } from '../shared/choiceOptions';
 import { gateway360ConnectionTest } from '../shared/gateway360CredentialTest';
 import { settingsCollection } from './actions/common.descriptions';
 import * as connection from './actions/connection/Connection.resource';
@@ -77,6 +78,7 @@ export class Payments360 implements INodeType {
 
 	methods = {
 		credentialTest: { gateway360ConnectionTest },
+		loadOptions: choiceLoadOptions,
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -13,7 +13,9 @@ import * as payment from './actions/payment/Payment.resource';
 import * as paymentMethod from './actions/paymentMethod/PaymentMethod.resource';
 import * as portal from './actions/portal/Portal.resource';
 import { router } from './actions/router';
+import { choiceLoadOptions } from '../shared/choiceOptions';
 import { customerListSearch } from '../shared/searchCustomers';
+import { stripePickerListSearch } from '../shared/stripePickers';
 import { registerNodeLabels } from '../shared/nodeErrors';
 
 export class StripeInvoicePayment implements INodeType {
@@ -22,7 +24,10 @@ export class StripeInvoicePayment implements INodeType {
 		name: 'stripeInvoicePayment',
 		icon: { light: 'file:../../icons/stripe.svg', dark: 'file:../../icons/stripe.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// Version 2: the payment method and payment are pickers (resource locators), which store
+		// `{ __rl, mode, value }`; version 1 keeps its ID text fields and reads what it stored.
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description: 'Take payments for invoices of your books through Stripe',
 		defaults: { name: 'Stripe Invoice Payment' },
@@ -60,7 +65,8 @@ export class StripeInvoicePayment implements INodeType {
 	}
 
 	methods = {
-		listSearch: customerListSearch,
+		listSearch: { ...customerListSearch, ...stripePickerListSearch },
+		loadOptions: choiceLoadOptions,
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

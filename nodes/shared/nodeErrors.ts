@@ -21,6 +21,9 @@ export function fieldLabels(
 	const add = (list: INodeProperties[]) => {
 		for (const property of list) {
 			if (!labels.has(property.name)) labels.set(property.name, property.displayName);
+			for (const key of versionKeys(property)) {
+				if (!labels.has(key)) labels.set(key, property.displayName);
+			}
 			if (property.type === 'collection' && property.options) {
 				add(property.options as INodeProperties[]);
 			}
@@ -28,6 +31,32 @@ export function fieldLabels(
 	};
 	add(properties);
 	return labels;
+}
+
+/**
+ * A parameter shown only in some versions of its node (displayOptions.show['@version']) is also
+ * labelled under "name@1" (that version) or "name@>=2" (from that version on): one name may be
+ * a text field in version 1 and a picker with another display name in version 2.
+ */
+function versionKeys(property: INodeProperties): string[] {
+	const versions = property.displayOptions?.show?.['@version'];
+	if (!Array.isArray(versions)) return [];
+	return versions.flatMap((version: unknown) => {
+		if (typeof version === 'number') return [`${property.name}@${version}`];
+		const from = (version as { _cnd?: { gte?: unknown } } | null)?._cnd?.gte;
+		return typeof from === 'number' ? [`${property.name}@>=${from}`] : [];
+	});
+}
+
+/** The label of a field in this version of its node, where one is kept for that version. */
+function versionLabel(find: (key: string) => string | undefined, field: string, version: number) {
+	const exact = find(`${field}@${version}`);
+	if (exact !== undefined) return exact;
+	for (let from = Math.floor(version); from >= 1; from--) {
+		const label = find(`${field}@>=${from}`);
+		if (label !== undefined) return label;
+	}
+	return undefined;
 }
 
 /** Each node type's labels (its whole description), for errors of operations that pass none. */
@@ -51,7 +80,7 @@ function labelOf(node: INode, field: string, labels?: FieldLabels): string | und
 		(node.type.split('.').pop() ?? node.type).replace(/Tool$/, ''),
 	);
 	const find = (name: string) => labels?.get(name) ?? nodeLabels?.get(name);
-	const label = find(field);
+	const label = versionLabel(find, field, node.typeVersion) ?? find(field);
 	if (label !== undefined) return label;
 	const [head, ...rest] = field.split('.');
 	const headLabel = rest.length > 0 ? find(head) : undefined;

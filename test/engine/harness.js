@@ -384,18 +384,25 @@ export async function runListSearch(
 	workflowJson,
 	nodeName,
 	method,
-	/** @type {{filter?: string, paginationToken?: string, credentials?: RunOptions['credentials']}} */
-	{ filter, paginationToken, credentials = {} } = {},
+	/** @type {{filter?: string, paginationToken?: string, credentials?: RunOptions['credentials'], path?: string, currentNodeParameters?: Record<string, unknown>}} */
+	{
+		filter,
+		paginationToken,
+		credentials = {},
+		path = 'parameters.customer',
+		currentNodeParameters,
+	} = {},
 ) {
 	const { LoadOptionsContext } = await import('n8n-core');
 	const workflow = workflowOf(workflowJson, {});
 	const node = present(workflow.getNode(nodeName), `node "${nodeName}"`);
 	const nodeType = workflow.nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
+	// What the editor sends with a picker's request: the node's parameters as they stand.
 	const context = new LoadOptionsContext(
 		workflow,
 		node,
-		buildAdditionalData(credentials),
-		'parameters.customer',
+		buildAdditionalData(credentials, { currentNodeParameters }),
+		path,
 	);
 	const listSearch = present(nodeType.methods?.listSearch, 'methods.listSearch');
 	return await listSearch[method].call(context, filter, paginationToken);

@@ -378,7 +378,7 @@ describe('Charge Token', () => {
 		],
 		[
 			{ currency: 'xyz' },
-			'Item 0: invalid "Currency": Currency "xyz" is not one Stripe charges in',
+			'Item 0: invalid "Currency Name or ID": Currency "xyz" is not one Stripe charges in',
 		],
 		[
 			{ invoice: 'inv/1' },

@@ -21,6 +21,26 @@ export function stripeCredentials(server, overrides = {}) {
 }
 
 /**
+ * A request to the local Stripe server as a client makes it (form body, the test key): for
+ * set-up the server's own helpers do not cover, such as attaching another payment method.
+ * @param {{url: string}} server
+ * @param {string} method
+ * @param {string} path
+ * @param {Record<string, string>} [body]
+ */
+export async function stripeApi(server, method, path, body) {
+	const response = await fetch(`${server.url}${path}`, {
+		method,
+		headers: {
+			Authorization: `Bearer ${SECRET_KEY}`,
+			'Content-Type': 'application/x-www-form-urlencoded',
+		},
+		body: body ? new URLSearchParams(body) : undefined,
+	});
+	return await response.json();
+}
+
+/**
  * Pay Invoice's parameters, reading each item's invoiceId, customerId (the books id, through the
  * mapping), balance, currency and optional fee: the daily auto-pay's call by default.
  */

@@ -1,5 +1,5 @@
 // @ts-check
-import { runNode, SECRET_KEY, startStripe } from './stripe-node';
+import { runNode, startStripe, stripeApi } from './stripe-node';
 
 const NODE = 'stripeInvoicePayment';
 let stripe;
@@ -48,17 +48,8 @@ async function pay(booksId, balance = '80.00', extra = {}) {
 	return record;
 }
 
-async function api(method, path, body) {
-	const response = await fetch(`${stripe.url}${path}`, {
-		method,
-		headers: {
-			Authorization: `Bearer ${SECRET_KEY}`,
-			'Content-Type': 'application/x-www-form-urlencoded',
-		},
-		body: body ? new URLSearchParams(body) : undefined,
-	});
-	return await response.json();
-}
+/** @param {string} method @param {string} path @param {Record<string, string>} [body] */
+const api = (method, path, body) => stripeApi(stripe, method, path, body);
 
 describe('Payment: Get', () => {
 	test('by payment id and by invoice id give the current record', async () => {
@@ -354,7 +345,7 @@ describe('Pay Invoices Together', () => {
 			{ invoiceId: 'M-2', customer: booksId, currency: 'eur' },
 		]);
 		expect(mixedCurrency.error.message).toBe(
-			'Item 1: invalid "Currency": Invoice M-2 is in EUR, invoice M-1 in USD; one payment has one currency',
+			'Item 1: invalid "Currency Name or ID": Invoice M-2 is in EUR, invoice M-1 in USD; one payment has one currency',
 		);
 		const mixedCustomer = await runNode(stripe, NODE, base, [
 			{ invoiceId: 'M-3', customer: booksId, currency: 'usd' },

@@ -96,13 +96,13 @@ const BAD_INPUTS = [
 	[
 		'a currency with whitespace',
 		{ currency: 'usd ' },
-		'Currency',
+		'Currency Name or ID',
 		'Currency "usd " holds whitespace or a control character: enter the three-letter ISO 4217 code alone, such as USD',
 	],
 	[
 		'a currency with a control character',
 		{ currency: 'us\u0000d' },
-		'Currency',
+		'Currency Name or ID',
 		'Currency "us\\u0000d" holds whitespace or a control character: enter the three-letter ISO 4217 code alone, such as USD',
 	],
 	[
@@ -259,7 +259,7 @@ describe('Pay Invoices Together: one bad item stops the payment before any reque
 			'a currency with a control character',
 			'usd',
 			{ currency: 'usd\n' },
-			'Currency',
+			'Currency Name or ID',
 			/^Currency "usd\\n" holds whitespace or a control character/,
 		],
 	])('item 3 has %s', async (_, currency, bad, label, message) => {

@@ -294,7 +294,7 @@ describe('guards and bad input, before any request', () => {
 		],
 		[
 			{ currency: 'xyz' },
-			'Item 0: invalid "Currency": Currency "xyz" is not one Stripe charges in',
+			'Item 0: invalid "Currency Name or ID": Currency "xyz" is not one Stripe charges in',
 		],
 		[{ fee: '100.5' }, 'Item 0: invalid "Processing Fee (%)": Fee percentage "100.5" is above 100'],
 		[

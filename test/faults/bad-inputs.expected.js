@@ -19,9 +19,9 @@ module.exports = {
 	'pay: KWD with four decimals':
 		'NodeOperationError: Item 0: invalid "Invoice Balance": Amount "5.1234" has more decimals than KWD allows (3)',
 	'pay: unknown currency':
-		'NodeOperationError: Item 0: invalid "Currency": Currency "abc" is not one Stripe charges in',
+		'NodeOperationError: Item 0: invalid "Currency Name or ID": Currency "abc" is not one Stripe charges in',
 	'pay: currency of the wrong shape':
-		'NodeOperationError: Item 0: invalid "Currency": Currency "dollars" is not one Stripe charges in',
+		'NodeOperationError: Item 0: invalid "Currency Name or ID": Currency "dollars" is not one Stripe charges in',
 	'pay: fee above 100':
 		'NodeOperationError: Item 0: invalid "Processing Fee (%)": Fee percentage "100.01" is above 100',
 	'pay: fee with five decimals':
@@ -60,7 +60,7 @@ module.exports = {
 	'pay: saved method of a type not imported':
 		'NodeOperationError: Item 0: invalid "Payment Method ID": Payment method ${bankMethod} is of type "us_bank_account", which is not allowed here (allowed: card)',
 	'together: mixed currencies':
-		'NodeOperationError: Item 1: invalid "Currency": Invoice T2 is in EUR, invoice T1 in USD; one payment has one currency',
+		'NodeOperationError: Item 1: invalid "Currency Name or ID": Invoice T2 is in EUR, invoice T1 in USD; one payment has one currency',
 	'together: mixed customers':
 		'NodeOperationError: Item 1: invalid "Customer": Invoice T2 belongs to another customer than invoice T1; one payment covers one customer',
 	'together: the same invoice twice':

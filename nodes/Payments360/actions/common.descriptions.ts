@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { defaultCurrencySetting } from '../../shared/paymentDescriptions';
+
 /** Settings that apply to every operation of the node. */
 export const settingsCollection: INodeProperties = {
 	// Not "Settings": n8n's node panel has a Settings tab of its own. The name stays "settings".
@@ -20,14 +22,7 @@ export const settingsCollection: INodeProperties = {
 			description:
 				'Items handled at once. Items naming the same invoice are always charged one after the other. Output order equals input order.',
 		},
-		{
-			displayName: 'Default Currency',
-			name: 'currency',
-			type: 'string',
-			default: 'usd',
-			placeholder: 'e.g. usd',
-			description: "Used when an item does not name its invoice's currency",
-		},
+		defaultCurrencySetting,
 	],
 };
 

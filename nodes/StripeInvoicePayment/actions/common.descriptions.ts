@@ -6,6 +6,7 @@ import {
 } from '../../core/defaults';
 import type { INodeProperties } from 'n8n-workflow';
 
+import { businessTimeZoneSetting, defaultCurrencySetting } from '../../shared/paymentDescriptions';
 import { PAYMENT_METHOD_TYPE_OPTIONS } from '../../shared/paymentMethodTypes';
 import { requestsPerSecondSetting } from '../../shared/stripeDescriptions';
 
@@ -28,15 +29,7 @@ export const settingsCollection: INodeProperties = {
 			description:
 				'Types an agent may charge by hand or a customer may pay with; empty allows every imported type',
 		},
-		{
-			displayName: 'Business Time Zone',
-			name: 'timeZone',
-			type: 'string',
-			default: '',
-			placeholder: 'e.g. America/Chicago',
-			description:
-				"IANA time zone whose calendar day goes into idempotency keys; empty uses the workflow's time zone",
-		},
+		businessTimeZoneSetting,
 		{
 			displayName: 'Concurrency',
 			name: 'concurrency',
@@ -45,14 +38,7 @@ export const settingsCollection: INodeProperties = {
 			default: DEFAULT_REQUESTS_IN_FLIGHT,
 			description: 'Requests to Stripe in flight at once. Output order always equals input order.',
 		},
-		{
-			displayName: 'Default Currency',
-			name: 'currency',
-			type: 'string',
-			default: 'usd',
-			placeholder: 'e.g. usd',
-			description: "Used when an item does not name its invoice's currency",
-		},
+		defaultCurrencySetting,
 		{
 			displayName: 'Mapping Metadata Key',
 			name: 'mappingMetadataKey',

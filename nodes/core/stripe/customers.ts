@@ -65,9 +65,10 @@ export function listCustomers(
 	);
 }
 
-const PICKER_PAGE_SIZE = 25;
-// A text too short for Stripe's search is looked for in listed pages: bigger ones, fewer calls.
-const FILTERED_PICKER_PAGE_SIZE = 100;
+/** Items a picker in the editor shows a page (every Stripe picker). */
+export const PICKER_PAGE_SIZE = 25;
+/** A text too short for Stripe's search is looked for in listed pages: bigger ones, fewer calls. */
+export const FILTERED_PICKER_PAGE_SIZE = 100;
 
 /**
  * One page of customers for a picker in the editor: found by Stripe's search when the text can be

@@ -7,18 +7,12 @@ import { assertPaymentIntentId } from '../../../core/stripe/ids';
 import { operationIdempotencyKey } from '../../../core/payments/idempotency';
 import { paymentRecordsFromIntent } from '../../../core/stripe/paymentIntentRecords';
 import { mapItemsInOrder } from '../../../shared/itemRunner';
+import { idParameter } from '../../../shared/stripePickers';
+import { paymentPicker } from './payment.descriptions';
 import type { OperationContext } from '../node.type';
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'Payment ID',
-		name: 'paymentId',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'e.g. pi_3Nq...',
-		description: 'The Stripe PaymentIntent ID of the payment to cancel',
-	},
+	...paymentPicker(' to cancel'),
 	{
 		displayName: 'Reason',
 		name: 'cancellationReason',
@@ -55,10 +49,7 @@ export async function execute(
 	{ stripe, settings }: OperationContext,
 ): Promise<INodeExecutionData[]> {
 	return await mapItemsInOrder(this, items.length, settings.concurrency, async (itemIndex) => {
-		const paymentId = assertPaymentIntentId(
-			this.getNodeParameter('paymentId', itemIndex, ''),
-			'paymentId',
-		);
+		const paymentId = assertPaymentIntentId(idParameter(this, 'paymentId', itemIndex), 'paymentId');
 		const reason = this.getNodeParameter('cancellationReason', itemIndex) as string;
 		const current = await stripe.transport.request<Stripe.PaymentIntent>(
 			'GET',

@@ -12,6 +12,8 @@ import {
 } from '../../../core/stripe/paymentGuards';
 import { decodeInvoiceMetadata } from '../../../core/payments/invoiceMetadata';
 import { mapItemsInOrder } from '../../../shared/itemRunner';
+import { idParameter } from '../../../shared/stripePickers';
+import { paymentPicker } from './payment.descriptions';
 import { resolveCustomer } from '../../helpers/customer';
 import { invoiceIdField } from '../common.descriptions';
 import { customerLocator } from '../customer.description';
@@ -30,16 +32,7 @@ const properties: INodeProperties[] = [
 			{ name: 'Invoice ID', value: 'invoiceId' },
 		],
 	},
-	{
-		displayName: 'Payment ID',
-		name: 'paymentId',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'e.g. pi_3Nq...',
-		description: 'The Stripe PaymentIntent ID of the payment',
-		displayOptions: { show: { findBy: ['paymentId'] } },
-	},
+	...paymentPicker('', { show: { findBy: ['paymentId'] } }),
 	{ ...invoiceIdField, displayOptions: { show: { findBy: ['invoiceId'] } } },
 	{ ...customerLocator, displayOptions: { show: { findBy: ['invoiceId'] } } },
 	{
@@ -72,7 +65,7 @@ export async function execute(
 		let records;
 		if (findBy === 'paymentId') {
 			const paymentId = assertPaymentIntentId(
-				this.getNodeParameter('paymentId', itemIndex, ''),
+				idParameter(this, 'paymentId', itemIndex),
 				'paymentId',
 			);
 			const intent = await stripe.transport.request<Stripe.PaymentIntent>(

@@ -11,6 +11,7 @@ import type {
 import { payInvoices } from '../../../core/stripe/payInvoices';
 import { checkItems, mapCheckedItems } from '../../../shared/itemRunner';
 import { fieldLabels } from '../../../shared/nodeErrors';
+import { idParameter } from '../../../shared/stripePickers';
 import { findCustomer, readCustomerLocator } from '../../helpers/customer';
 import type { PaymentSettings } from '../../helpers/settings';
 import {
@@ -21,7 +22,7 @@ import {
 } from '../common.descriptions';
 import { customerLocator } from '../customer.description';
 import type { OperationContext } from '../node.type';
-import { howToPayField, paymentMethodIdField, paymentOptions } from './payment.descriptions';
+import { howToPayField, paymentMethodIdFields, paymentOptions } from './payment.descriptions';
 
 const properties: INodeProperties[] = [
 	invoiceIdField,
@@ -47,7 +48,7 @@ const properties: INodeProperties[] = [
 	currencyField,
 	feePercentField,
 	howToPayField,
-	paymentMethodIdField,
+	...paymentMethodIdFields,
 	paymentOptions,
 ];
 
@@ -59,7 +60,7 @@ export const description = updateDisplayOptions(
 /** Labels of the fields Pay Invoice and Pay Invoices Together check, as the user sees them. */
 export const paymentFieldLabels = (operationProperties: INodeProperties[]) =>
 	fieldLabels([...operationProperties, settingsCollection], {
-		defaultCurrency: 'Default Currency (Options for All Operations)',
+		defaultCurrency: 'Default Currency Name or ID (Options for All Operations)',
 		paymentMethod: 'How to Pay',
 	});
 
@@ -81,9 +82,7 @@ function readPaymentValues(
 		feePercent: context.getNodeParameter('feePercent', itemIndex, '0'),
 		howToPay,
 		paymentMethodId:
-			howToPay === 'savedMethod'
-				? context.getNodeParameter('paymentMethodId', itemIndex, '')
-				: undefined,
+			howToPay === 'savedMethod' ? idParameter(context, 'paymentMethodId', itemIndex) : undefined,
 		options: context.getNodeParameter('options', itemIndex, {}) as PaymentOptionsInput,
 	};
 }

@@ -18,13 +18,14 @@ import { payInvoices } from '../../../core/stripe/payInvoices';
 import type { InvoiceToPay } from '../../../core/stripe/payInvoices';
 import { errorItem } from '../../../shared/itemRunner';
 import { toNodeError } from '../../../shared/nodeErrors';
+import { idParameter } from '../../../shared/stripePickers';
 import { findCustomer, readCustomerLocator } from '../../helpers/customer';
 import type { PaymentSettings } from '../../helpers/settings';
 import { currencyField, feePercentField, invoiceIdField } from '../common.descriptions';
 import { customerLocator } from '../customer.description';
 import type { OperationContext } from '../node.type';
 import { paymentFieldLabels } from './payInvoice.operation';
-import { howToPayField, paymentMethodIdField, paymentOptions } from './payment.descriptions';
+import { howToPayField, paymentMethodIdFields, paymentOptions } from './payment.descriptions';
 
 const properties: INodeProperties[] = [
 	{
@@ -44,7 +45,7 @@ const properties: INodeProperties[] = [
 	currencyField,
 	feePercentField,
 	howToPayField,
-	paymentMethodIdField,
+	...paymentMethodIdFields,
 	paymentOptions,
 ];
 
@@ -144,9 +145,11 @@ export async function execute(
 			this.getNodeParameter('options', 0, {}) as PaymentOptionsInput,
 		);
 		const feeRate = parseFeePercent(this.getNodeParameter('feePercent', 0, '0'));
+		const howToPay = this.getNodeParameter('howToPay', 0);
 		const how = readHowToPay(
-			this.getNodeParameter('howToPay', 0),
-			this.getNodeParameter('paymentMethodId', 0, ''),
+			howToPay,
+			// shown (and so readable) only for a saved method
+			howToPay === 'savedMethod' ? idParameter(this, 'paymentMethodId', 0) : undefined,
 		);
 		const currency = batch[0].currency;
 		const invoices = batch.map(({ invoiceId, amountMinor, balanceMinor }) => ({

@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { DEFAULT_GUARD_LOOKBACK_DAYS } from '../../../core/defaults';
+import { byVersion, paymentLocator, paymentMethodLocator } from '../../../shared/stripePickers';
 
 export const howToPayField: INodeProperties = {
 	displayName: 'How to Pay',
@@ -27,16 +28,66 @@ export const howToPayField: INodeProperties = {
 	],
 };
 
-export const paymentMethodIdField: INodeProperties = {
-	displayName: 'Payment Method ID',
-	name: 'paymentMethodId',
-	type: 'string',
-	required: true,
-	default: '',
-	placeholder: 'e.g. pm_1Nq...',
-	description: 'A payment method attached to the customer, of an allowed type',
-	displayOptions: { show: { howToPay: ['savedMethod'] } },
-};
+/**
+ * A payment method parameter: an ID text field in version 1, a picker from version 2 (the same
+ * name, so each version reads what it stored).
+ */
+export function paymentMethodPicker(
+	which: string,
+	displayOptions?: INodeProperties['displayOptions'],
+): INodeProperties[] {
+	return byVersion(
+		{
+			displayName: 'Payment Method ID',
+			name: 'paymentMethodId',
+			type: 'string',
+			required: true,
+			default: '',
+			placeholder: 'e.g. pm_1Nq...',
+			description: `A payment method attached to the customer, of ${which}`,
+			displayOptions,
+		},
+		paymentMethodLocator({
+			displayName: 'Payment Method',
+			name: 'paymentMethodId',
+			description: `One of the customer's saved payment methods, of ${which}: pick it from the list or enter its ID`,
+			displayOptions,
+		}),
+	);
+}
+
+/** The saved payment method to charge. */
+export const paymentMethodIdFields = paymentMethodPicker('an allowed type', {
+	show: { howToPay: ['savedMethod'] },
+});
+
+/**
+ * A payment (PaymentIntent) parameter: an ID text field in version 1, a picker from version 2.
+ * `what` completes "The Stripe PaymentIntent ID of the payment..." and "The payment...".
+ */
+export function paymentPicker(
+	what: string,
+	displayOptions?: INodeProperties['displayOptions'],
+): INodeProperties[] {
+	return byVersion(
+		{
+			displayName: 'Payment ID',
+			name: 'paymentId',
+			type: 'string',
+			required: true,
+			default: '',
+			placeholder: 'e.g. pi_3Nq...',
+			description: `The Stripe PaymentIntent ID of the payment${what}`,
+			displayOptions,
+		},
+		paymentLocator({
+			displayName: 'Payment',
+			name: 'paymentId',
+			description: `The payment${what}: pick it from the list or enter its ID`,
+			displayOptions,
+		}),
+	);
+}
 
 export const paymentOptions: INodeProperties = {
 	displayName: 'Options',

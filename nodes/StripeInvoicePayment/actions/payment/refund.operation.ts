@@ -14,18 +14,12 @@ import {
 } from '../../../core/money/money';
 import { checkItems, checkItemsFurther, mapCheckedItems } from '../../../shared/itemRunner';
 import { fieldLabels } from '../../../shared/nodeErrors';
+import { idParameter } from '../../../shared/stripePickers';
+import { paymentPicker } from './payment.descriptions';
 import type { OperationContext } from '../node.type';
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'Payment ID',
-		name: 'paymentId',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'e.g. pi_3Nq...',
-		description: 'The Stripe PaymentIntent ID of the payment to refund',
-	},
+	...paymentPicker(' to refund'),
 	{
 		displayName: 'Amount',
 		name: 'amount',
@@ -72,7 +66,7 @@ export async function execute(
 		settings.concurrency,
 		(itemIndex) => {
 			const paymentId = assertPaymentIntentId(
-				this.getNodeParameter('paymentId', itemIndex, ''),
+				idParameter(this, 'paymentId', itemIndex),
 				'paymentId',
 			);
 			const amountText = String(this.getNodeParameter('amount', itemIndex, '')).trim();

@@ -65,7 +65,7 @@ export const description = updateDisplayOptions(
 );
 
 const labels = fieldLabels([...properties, settingsCollection], {
-	defaultCurrency: 'Default Currency (Options for All Operations)',
+	defaultCurrency: 'Default Currency Name or ID (Options for All Operations)',
 });
 
 /**

@@ -6,22 +6,13 @@ import { paymentMethodLabel } from '../../../core/payments/paymentMethodLabel';
 import type { PaymentMethodLike } from '../../../core/payments/paymentMethodLabel';
 import { requireAttachedMethod } from '../../../core/stripe/paymentMethods';
 import { mapItemsInOrder } from '../../../shared/itemRunner';
+import { idParameter } from '../../../shared/stripePickers';
+import { paymentMethodPicker } from '../payment/payment.descriptions';
 import { resolveCustomer } from '../../helpers/customer';
 import { customerLocator } from '../customer.description';
 import type { OperationContext } from '../node.type';
 
-const properties: INodeProperties[] = [
-	customerLocator,
-	{
-		displayName: 'Payment Method ID',
-		name: 'paymentMethodId',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'e.g. pm_1Nq...',
-		description: 'A payment method attached to the customer, of an imported type',
-	},
-];
+const properties: INodeProperties[] = [customerLocator, ...paymentMethodPicker('an imported type')];
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['paymentMethod'], operation: ['setAutomatic'] } },
@@ -38,7 +29,7 @@ export async function execute(
 		const customer = await resolveCustomer(this, itemIndex, { customerLookup, reads, settings });
 		const method = await requireAttachedMethod(
 			stripe.transport,
-			this.getNodeParameter('paymentMethodId', itemIndex, ''),
+			idParameter(this, 'paymentMethodId', itemIndex),
 			customer.stripe.id,
 			settings.importedPaymentMethodTypes,
 		);
