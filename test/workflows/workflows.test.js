@@ -341,7 +341,7 @@ describe('daily auto-pay', () => {
 				resource: 'payment',
 				operation: 'get',
 				findBy: 'paymentId',
-				paymentId: '={{ $json.autoPay.paymentId }}',
+				paymentId: { __rl: true, mode: 'id', value: '={{ $json.autoPay.paymentId }}' },
 			},
 		});
 		// into the same books step (and emails) as a charge made by this run
