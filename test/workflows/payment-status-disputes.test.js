@@ -120,10 +120,12 @@ test("the router sends either trigger's dispute to the dispute branch, and only 
 test('kept with the record the normaliser made, one notice per dispute status, for either trigger', () => {
 	const request = node('Books: keep the dispute: request').parameters.jsonOutput;
 	const notice = node('Compose dispute notice').parameters;
-	for (const [trigger, event] of [
+	/** @type {Array<[string, typeof chargeback]>} */
+	const cases = [
 		[GATEWAY, chargeback],
 		[STRIPE, stripeDispute],
-	]) {
+	];
+	for (const [trigger, event] of cases) {
 		expect(JSON.parse(evaluate(request, { [trigger]: event }))).toEqual({
 			operation: 'keepPaymentMismatch',
 			invoiceId: event.invoiceId,
