@@ -37,6 +37,16 @@ const input = [
 	{ Invoice: { Number: 'X-5' }, Client: 'C-5', Open: '45.00', Due: '2026-11-24', Template: 9 },
 ];
 
+/** An invoice in the fields of the default names, due on `dueDate`. */
+const plainInvoice = (dueDate) => ({
+	id: 'INV-1',
+	customerId: 'C-1',
+	balance: '10.00',
+	currency: 'usd',
+	dueDate,
+	recurringInvoiceId: 'R-1',
+});
+
 const common = {
 	takePaymentOn: 'dueDate',
 	asOf: AS_OF,
@@ -153,29 +163,16 @@ describe('Auto-Pay Scan version 2', () => {
 	});
 
 	test('no Invoice Fields rows: every value from its default field', async () => {
-		const plain = {
-			id: 'INV-1',
-			customerId: 'C-1',
-			balance: '10.00',
-			currency: 'usd',
-			dueDate: '2026-11-23',
-			recurringInvoiceId: 'R-1',
-		};
-		const result = await runScan(2, { ...common, timeZone: 'America/Chicago' }, [plain]);
+		const result = await runScan(2, { ...common, timeZone: 'America/Chicago' }, [
+			plainInvoice('2026-11-23'),
+		]);
 		expect(decisions(result).charge.map((d) => [d.invoiceId, d.amount])).toEqual([
 			['INV-1', '10.00'],
 		]);
 	});
 
 	test("the time zone left empty is the workflow's (its settings), as in version 1", async () => {
-		const late = {
-			id: 'INV-1',
-			customerId: 'C-1',
-			balance: '10.00',
-			currency: 'usd',
-			dueDate: '2026-11-24',
-			recurringInvoiceId: 'R-1',
-		};
+		const late = plainInvoice('2026-11-24');
 		// 2026-11-23T23:30 in Chicago is already the 24th in Berlin
 		const params = { ...common, asOf: '2026-11-23T23:30:00-06:00', timeZone: '' };
 		const run = async (timezone) => {
