@@ -135,6 +135,17 @@ describe('Auto-Pay Scan version 2', () => {
 		]);
 	});
 
+	test('version 1: a cap an expression turned into something other than text stops the run, never charges uncapped', async () => {
+		const result = await runScan(
+			1,
+			{ ...version1, options: { ...version1.options, maxPerInvoice: '={{ { usd: 5 } }}' } },
+			input,
+		);
+		expect(result.error?.message).toBe(
+			'Item 0: invalid "Max per Invoice": The caps must be text such as usd=5000, eur=4500 (currency=amount, comma-separated)',
+		);
+	});
+
 	test('version 2 rows hold the same settings and decide the same', async () => {
 		const v1 = decisions(await runScan(1, version1, input));
 		const v2 = decisions(await runScan(2, version2, input));
@@ -201,6 +212,12 @@ describe('Auto-Pay Scan version 2', () => {
 				},
 			},
 			'Item 0: invalid "Max per Invoice": USD is given twice: keep one row per currency',
+		],
+		[
+			// n8n fills an empty Amount with 0
+			'a cap row left without an amount',
+			{ options: { maxPerInvoice: { caps: [{ currency: 'usd', amount: 0 }] } } },
+			'Item 0: invalid "Max per Invoice (usd)": Row 1 has no amount: enter the largest amount in USD, such as 5000',
 		],
 		[
 			'a cap row without a currency',

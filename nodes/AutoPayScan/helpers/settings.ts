@@ -2,6 +2,8 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { BOOKS_CUSTOMER_METADATA_KEY } from '../../core/payments/invoiceMetadata';
 import { currencyCapsFromRows, parseCurrencyCaps } from '../../core/autopay/caps';
+import type { CurrencyCapRow } from '../../core/autopay/caps';
+import { CoreInputError } from '../../core/errors';
 import type {
 	CurrencyCaps,
 	InvoiceField,
@@ -24,9 +26,26 @@ import { fieldNamesFromRows, INVOICE_FIELD_DEFAULTS } from './invoiceFields';
  * A cap parameter of either version into the core's caps: version 1's text through the typed
  * caps' reader, version 2's rows through the rows' one; settings.ts in the core reads both alike.
  */
-function capsOf(value: CapsParameter | undefined, field: string): CurrencyCaps | undefined {
-	if (value === undefined || typeof value === 'string') return parseCurrencyCaps(value, field);
-	return currencyCapsFromRows(value.caps, field);
+function capsOf(
+	value: CapsParameter | undefined,
+	field: string,
+	version: number,
+): CurrencyCaps | undefined {
+	// A cap that cannot be read stops the run: read as "no cap", it would charge without one.
+	if (version < 2) {
+		if (value === undefined || typeof value === 'string') return parseCurrencyCaps(value, field);
+		throw new CoreInputError(
+			field,
+			'The caps must be text such as usd=5000, eur=4500 (currency=amount, comma-separated)',
+		);
+	}
+	if (value === undefined) return undefined;
+	if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+		const { caps } = value as { caps?: unknown };
+		if (caps === undefined && Object.keys(value).length === 0) return undefined;
+		if (caps !== undefined) return currencyCapsFromRows(caps as CurrencyCapRow[], field);
+	}
+	throw new CoreInputError(field, 'The caps must be rows of a currency and an amount');
 }
 
 /**
@@ -63,8 +82,8 @@ export function scanSettingsFromParameters(
 		recurringOnly: context.getNodeParameter('recurringOnly', 0, true) as boolean,
 		checkStripe,
 		defaultCurrency: options.defaultCurrency || undefined,
-		maxPerInvoice: capsOf(options.maxPerInvoice, 'maxPerInvoice'),
-		maxTotalPerRun: capsOf(options.maxTotalPerRun, 'maxTotalPerRun'),
+		maxPerInvoice: capsOf(options.maxPerInvoice, 'maxPerInvoice', version),
+		maxTotalPerRun: capsOf(options.maxTotalPerRun, 'maxTotalPerRun', version),
 		...(maxCharges ? { maxChargesPerRun: maxCharges } : {}),
 		fieldNames: fieldNamesOf(context, version),
 		retryPolicy: options.retryPolicy ?? DEFAULT_RETRY_POLICY,

@@ -61,7 +61,8 @@ export function currencyCapsFromRows(
 			);
 		}
 		const amount = row.amount;
-		if (amount === undefined || amount === null || amount === '') {
+		// n8n fills a row's empty Amount with its default, 0: a cap of 0 is a row left empty
+		if (amount === undefined || amount === null || amount === '' || Number(amount) === 0) {
 			throw new CoreInputError(
 				`${field}.${currency}`,
 				`Row ${index + 1} has no amount: enter the largest amount in ${currency.toUpperCase()}, such as 5000`,

@@ -61,6 +61,12 @@ describe("version 2's rows: a currency and an amount each", () => {
 			'maxTotalPerRun.eur',
 			'Row 1 has no amount: enter the largest amount in EUR, such as 5000',
 		],
+		// n8n fills an Amount left empty with its default, 0
+		[
+			[{ currency: 'eur', amount: 0 }],
+			'maxTotalPerRun.eur',
+			'Row 1 has no amount: enter the largest amount in EUR, such as 5000',
+		],
 	])('%p is refused, naming the field', (rows, field, message) => {
 		expect(() => currencyCapsFromRows(rows, 'maxTotalPerRun')).toThrow(
 			expect.objectContaining({ field, message }),
