@@ -30,6 +30,35 @@ function currencyNames(locale: string): Intl.DisplayNames | undefined {
 	}
 }
 
+/**
+ * IANA's current names of zones that ICU (so Intl.supportedValuesOf, Node 20 and 24) lists only
+ * under an older name (Asia/Calcutta, Europe/Kiev, ...): the tz database's `backward` file
+ * (https://data.iana.org/time-zones/tzdb/backward) names each old link and its current zone.
+ * n8n's own time zone list (workflow settings, moment-timezone) has the current names, so a
+ * workflow set to one of them must find it here too.
+ */
+const CURRENT_IANA_NAMES = [
+	'America/Argentina/Buenos_Aires',
+	'America/Argentina/Catamarca',
+	'America/Argentina/Cordoba',
+	'America/Argentina/Jujuy',
+	'America/Argentina/Mendoza',
+	'America/Atikokan',
+	'America/Indiana/Indianapolis',
+	'America/Kentucky/Louisville',
+	'America/Nuuk',
+	'Asia/Ho_Chi_Minh',
+	'Asia/Kathmandu',
+	'Asia/Kolkata',
+	'Asia/Yangon',
+	'Atlantic/Faroe',
+	'Etc/UTC',
+	'Europe/Kyiv',
+	'Pacific/Chuuk',
+	'Pacific/Kanton',
+	'Pacific/Pohnpei',
+];
+
 /** The zone every list starts with: Intl's list leaves it out, yet it is a valid IANA name. */
 const UTC = 'UTC';
 
@@ -38,7 +67,9 @@ const UTC = 'UTC';
  * Only zones the runtime can compute with are listed, so every choice is one the date rules take.
  */
 export function timeZoneChoices(): Choice[] {
-	const zones = runtimeTimeZones().filter((zone) => zone !== UTC && isTimeZone(zone));
+	const listed = new Set(runtimeTimeZones());
+	const current = CURRENT_IANA_NAMES.filter((zone) => !listed.has(zone));
+	const zones = [...listed, ...current].filter((zone) => zone !== UTC && isTimeZone(zone));
 	zones.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 	return [UTC, ...zones].map((zone) => ({ name: zone.replace(/_/g, ' '), value: zone }));
 }

@@ -35,6 +35,13 @@ describe('time zone choices', () => {
 		expect(choices.find((c) => c.value === 'America/New_York')?.name).toBe('America/New York');
 	});
 
+	test("IANA's current names are listed beside the older ones ICU lists (a zone n8n's own list offers is found)", () => {
+		const values = timeZoneChoices().map((choice) => choice.value);
+		expect(values).toEqual(
+			expect.arrayContaining(['Asia/Kolkata', 'Asia/Calcutta', 'Europe/Kyiv', 'Etc/UTC']),
+		);
+	});
+
 	test('every listed zone is one the business calendar accepts', () => {
 		for (const { value } of timeZoneChoices()) {
 			expect(() => new BusinessCalendar(value)).not.toThrow();
