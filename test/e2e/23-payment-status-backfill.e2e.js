@@ -152,12 +152,13 @@ beforeAll(async () => {
 			.map((e) => n8n.execution(e.id)),
 	);
 	// the reconciliation published: its own n8n Trigger runs it once (on the open invoices, none
-	// paid yet), which is waited for
+	// paid yet), which is waited for: the run and its two calls of itself for the cursors (read,
+	// keep), all three finished (the report is sent before the run ends)
 	const runs = (await n8n.executions(RECONCILE)).length;
 	const res = await api('POST', `/workflows/${RECONCILE}/activate`, {});
 	expect(res.status).toBe(200);
 	await n8n.published(RECONCILE, res.json.activeVersionId ?? res.json.versionId);
-	await n8n.settled(RECONCILE, runs + 1, 120_000);
+	await n8n.settled(RECONCILE, runs + 3, 120_000);
 	if (!statusWasPublished) {
 		const again = await api('POST', `/workflows/${STATUS}/activate`, {});
 		expect(again.status).toBe(200);
