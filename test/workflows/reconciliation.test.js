@@ -478,6 +478,40 @@ describe('the cursors', () => {
 		expect(data.stripeCursor).toEqual({ created: 5, eventIds: ['evt_1'] });
 	});
 
+	test('a cursor only moves forward: two runs at once (the hourly one and Reconcile now), the one that read less finishing last, keep the further one', async () => {
+		const NOT_PUBLISHED = 'Workflow is not active and cannot be executed.';
+		const further = {
+			stripeCursor: { created: 900, eventIds: ['evt_9'] },
+			gateway360ChangedTo: '2026-12-07T12:00:00.000Z',
+		};
+		const behind = {
+			stripeCursor: { created: 500, eventIds: ['evt_5'] },
+			gateway360ChangedTo: '2026-12-07T11:00:00.000Z',
+		};
+		/** the keep through the call (published), or in the run's own execution (unpublished) */
+		const keepers = {
+			call: (/** @type {any} */ keep, /** @type {any} */ data) => store(keep, data),
+			own: (/** @type {any} */ keep, /** @type {any} */ data) =>
+				runCode(
+					'Cursors: keep here (unpublished)',
+					{ 'Cursors: where this run stopped': itemsOf([{ keep }]) },
+					itemsOf([{ error: NOT_PUBLISHED }]),
+					data,
+				),
+		};
+		for (const keepCursors of Object.values(keepers)) {
+			const data = {};
+			await keepCursors(further, data);
+			await keepCursors(behind, data);
+			expect(data).toEqual(further);
+			// the same second: the events of both runs at it were read
+			await keepCursors({ stripeCursor: { created: 900, eventIds: ['evt_8'] } }, data);
+			expect(data.stripeCursor).toEqual({ created: 900, eventIds: ['evt_9', 'evt_8'] });
+			await keepCursors({ stripeCursor: { created: 901, eventIds: [] } }, data);
+			expect(data.stripeCursor).toEqual({ created: 901, eventIds: [] });
+		}
+	});
+
 	test('the workflow unpublished, run outside the editor (n8n execute): its own execution keeps them; any other failure of the call stops the run', async () => {
 		const NOT_PUBLISHED = 'Workflow is not active and cannot be executed.';
 		const data = { stripeCursor: { created: 5, eventIds: [] } };
