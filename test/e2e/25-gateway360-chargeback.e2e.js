@@ -77,12 +77,16 @@ beforeAll(async () => {
 	expect(answer.get('response')).toBe('1');
 	saleId = /** @type {string} */ (answer.get('transactionid'));
 	await gateway.hook('POST', 'settle', {});
+	// as an admin who takes payments through 360 Payments: the trigger ships disabled
+	expect(trigger.disabled).toBe(true);
+	await n8n.setNodeEnabled(STATUS, TRIGGER, true);
 	await gateway.hook('POST', 'webhooks/url', { url: TRIGGER_URL });
 	await smtp.clear();
 });
 
 afterAll(async () => {
 	await gateway.hook('POST', 'webhooks/url', { url: '' });
+	await n8n.setNodeEnabled(STATUS, TRIGGER, false);
 });
 
 test('a chargeback is kept on its invoice as a dispute and the team is told once; the same event again changes nothing', async () => {

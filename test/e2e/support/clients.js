@@ -83,15 +83,13 @@ function clients(state) {
 		async workflow(id) {
 			return ok(await api('GET', `/workflows/${id}`), `GET workflow ${id}`);
 		},
-		/** Changes fields of a workflow's Settings node; n8n republishes the active workflow. */
-		async setSettings(id, values) {
+		/**
+		 * Changes a workflow's nodes as an admin does in the editor (`change` edits them in place)
+		 * and saves it; n8n republishes the active workflow: waits until that version is live.
+		 */
+		async editNodes(id, change) {
 			const workflow = await n8n.workflow(id);
-			const node = workflow.nodes.find((n) => n.name === 'Settings');
-			for (const [name, value] of Object.entries(values)) {
-				const assignment = node.parameters.assignments.assignments.find((a) => a.name === name);
-				if (!assignment) throw new Error(`Settings of ${workflow.name} has no ${name}`);
-				assignment.value = value;
-			}
+			change(workflow.nodes, workflow.name);
 			const { name, nodes, connections, settings } = workflow;
 			const saved = ok(
 				await api('PUT', `/workflows/${id}`, {
@@ -103,7 +101,28 @@ function clients(state) {
 				`PUT workflow ${id}`,
 			);
 			await n8n.published(id, saved.versionId);
-			return node.parameters.assignments.assignments;
+			return workflow;
+		},
+		/** Changes fields of a workflow's Settings node; n8n republishes the active workflow. */
+		async setSettings(id, values) {
+			const workflow = await n8n.editNodes(id, (nodes, workflowName) => {
+				const node = nodes.find((n) => n.name === 'Settings');
+				for (const [name, value] of Object.entries(values)) {
+					const assignment = node.parameters.assignments.assignments.find((a) => a.name === name);
+					if (!assignment) throw new Error(`Settings of ${workflowName} has no ${name}`);
+					assignment.value = value;
+				}
+			});
+			return workflow.nodes.find((n) => n.name === 'Settings').parameters.assignments.assignments;
+		},
+		/** Enables or disables a node of a workflow, as its context menu does. */
+		async setNodeEnabled(id, nodeName, enabled) {
+			return n8n.editNodes(id, (nodes) => {
+				const node = nodes.find((n) => n.name === nodeName);
+				if (!node) throw new Error(`Workflow ${id} has no node ${nodeName}`);
+				if (enabled) delete node.disabled;
+				else node.disabled = true;
+			});
 		},
 		/**
 		 * n8n 2.x publishes through an outbox, a moment after the API answered: wait until the
