@@ -390,14 +390,32 @@ async function startStack({ stateFile }) {
 			`credentials and ${state.workflows.length} workflows imported (${((Date.now() - t0) / 1000).toFixed(1)} s)`,
 		);
 
-		const n8n = startProcess('n8n', runtime.node, [runtime.n8nBin, 'start'], {
-			env: n8nEnv(state, runtime),
-			cwd: state.userFolder,
-			logFile: path.join(state.logDir, 'n8n.log'),
-		});
-		started.push(n8n.pid);
-		state.pids.n8n = n8n.pid;
-		Object.assign(state, await ownerSession(state, runtime));
+		// A port chosen free can be taken before n8n binds it (another process's connection, or
+		// a port handed out twice): then n8n stops at once, and starts again on new ports.
+		const n8nLog = path.join(state.logDir, 'n8n.log');
+		for (let attempt = 1; ; attempt++) {
+			const logFrom = fs.existsSync(n8nLog) ? fs.statSync(n8nLog).size : 0;
+			const n8n = startProcess('n8n', runtime.node, [runtime.n8nBin, 'start'], {
+				env: n8nEnv(state, runtime),
+				cwd: state.userFolder,
+				logFile: n8nLog,
+			});
+			started.push(n8n.pid);
+			state.pids.n8n = n8n.pid;
+			try {
+				Object.assign(state, await ownerSession(state, runtime));
+				break;
+			} catch (error) {
+				const portTaken = /port \d+ is already in use/.test(
+					fs.readFileSync(n8nLog).subarray(logFrom).toString('utf8'),
+				);
+				if (!portTaken || attempt === 3) throw error;
+				log(`n8n's port ${state.ports.n8n} or ${state.ports.broker} was taken: new ports`);
+				state.ports.n8n = await freePort();
+				state.ports.broker = await freePort();
+				state.n8nUrl = `http://127.0.0.1:${state.ports.n8n}`;
+			}
+		}
 		log(`n8n ${state.n8nUrl} ready, owner signed in (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
 
 		// n8n 1.x runs a sub-workflow as saved and refuses to activate one whose only trigger is
