@@ -87,3 +87,62 @@ test.each(shipped.map(({ file, json }) => [json.name, file, json]))(
 		expect(statSync(target).size).toBeGreaterThan(20_000);
 	},
 );
+
+/**
+ * Each node of the package opened on its main operation, as a user opens it in a shipped
+ * workflow: its parameters panel (light theme) is the README's picture of the node,
+ * docs/screenshots/node-<node>.png, and shows the parameters named as the copy test holds them.
+ */
+const NODE_PANELS = [
+	['Stripe Invoice Payment', 'web-invoice-pay-now.json', 'Stripe: pay link', 'Invoice ID'],
+	['Auto-Pay Scan', 'daily-auto-pay.json', 'Auto-Pay Scan', 'Business Time Zone Name or ID'],
+	[
+		'Customer Mapping',
+		'customer-mapping-sync.json',
+		'Customer Mapping: sync to Stripe',
+		'Create If Missing',
+	],
+	['360 Payments', 'web-invoice-pay-now.json', '360 Payments: charge the card', 'Payment Token'],
+	['Payment Webhook Trigger', 'payment-status.json', 'Payment Webhook Trigger', 'Webhook Endpoint'],
+	['Invoice Payments Tools', 'daily-auto-pay.json', 'Compose payment emails', 'Payment Record'],
+];
+
+test.each(NODE_PANELS)(
+	'the %s node opens on its main operation (%s → %s)',
+	async (nodeTitle, file, nodeName, parameter) => {
+		const workflow = shipped.find((w) => w.file === file);
+		const stored = workflow?.json.nodes.find((/** @type {any} */ n) => n.name === nodeName);
+		if (!workflow || !stored) throw new Error(`no node ${nodeName} in ${file}`);
+		// the workflow first: n8n shows its Production Checklist over a published workflow the
+		// first time it is opened, and Escape would also close the node's panel
+		await page.goto(`${n8n.url}/workflow/${workflow.json.id}`);
+		await page.locator(`[data-node-name="${nodeName}"]`).first().waitFor({ timeout: 60_000 });
+		await page.waitForTimeout(1000);
+		const checklist = page.getByText('Production Checklist', { exact: true });
+		if (await checklist.isVisible()) {
+			await page.keyboard.press('Escape');
+			await checklist.waitFor({ state: 'hidden', timeout: 10_000 });
+		}
+		// then the node's panel from its address, as a link to the node opens it
+		await page.goto(`${n8n.url}/workflow/${workflow.json.id}/${stored.id}`);
+		const parameters = page.locator('[data-test-id="ndv"] [data-test-id="node-parameters"]');
+		await parameters.waitFor({ timeout: 30_000 });
+		await parameters
+			.getByText(parameter, { exact: true })
+			.filter({ visible: true })
+			.first()
+			.waitFor({ timeout: 30_000 });
+		// shown again over the panel: closed by its own button (Escape would close the panel)
+		if (await checklist.isVisible()) {
+			await page.locator('[data-test-id="suggested-actions-close"]').first().click();
+			await checklist.waitFor({ state: 'hidden', timeout: 10_000 });
+		}
+		await page.waitForTimeout(500);
+		const target = path.join(
+			SCREENSHOTS,
+			`node-${nodeTitle.toLowerCase().replace(/[^a-z0-9]+/g, '-')}.png`,
+		);
+		await page.screenshot({ path: target });
+		expect(statSync(target).size).toBeGreaterThan(20_000);
+	},
+);
