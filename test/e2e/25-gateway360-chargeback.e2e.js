@@ -17,7 +17,7 @@ import { seedFor } from './support/seed';
 
 const state = loadState();
 const c = clients(state);
-const { n8n, books, smtp, request, gateway } = c;
+const { n8n, books, smtp, gateway } = c;
 const P = 'cbk';
 const STATUS = 'invPayWf3Status';
 const TEAM = 'accounts@demo-services.example.com';
@@ -55,27 +55,12 @@ beforeAll(async () => {
 	await books.reset(seed);
 	// the sale, made at the gateway for the invoice (as the Pay Now page makes it), before the
 	// gateway has the workflow's address: only the chargeback reaches the trigger
-	const { token } = await gateway.hook('POST', 'tokens', {
-		ccnumber: '4111111111111111',
-		ccexp: '1230',
-		cvv: '123',
+	saleId = await gateway.sale({
+		invoiceId,
+		customerId: `${P}-c1`,
+		invoiceNumber: 'CBK-I1',
+		amount: '30.00',
 	});
-	const sale = await request('POST', `${state.gatewayUrl}/api/transact.php`, {
-		headers: { 'content-type': 'application/x-www-form-urlencoded' },
-		body: new URLSearchParams({
-			security_key: state.credentials.invPay360Demo001.data.securityKey,
-			type: 'sale',
-			amount: '30.00',
-			currency: 'USD',
-			payment_token: token,
-			orderid: invoiceId,
-			merchant_defined_field_1: `${P}-c1`,
-			merchant_defined_field_2: 'CBK-I1',
-		}).toString(),
-	});
-	const answer = new URLSearchParams(sale.text);
-	expect(answer.get('response')).toBe('1');
-	saleId = /** @type {string} */ (answer.get('transactionid'));
 	await gateway.hook('POST', 'settle', {});
 	// as an admin who takes payments through 360 Payments: the trigger ships disabled
 	expect(trigger.disabled).toBe(true);

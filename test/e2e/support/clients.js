@@ -241,6 +241,34 @@ function clients(state) {
 		hook: async (method, path, body) =>
 			ok(await request(method, `${state.gatewayUrl}/_test/${path}`, { body }), `gateway ${path}`),
 		ledger: () => gateway.hook('GET', 'ledger'),
+		/**
+		 * A card sale made at the gateway for an invoice, as the Pay Now page makes one (a Visa test
+		 * card's token, Direct Post `type=sale`); its transaction id, or an error if not approved.
+		 * @param {{ invoiceId: string, customerId: string, invoiceNumber: string, amount: string }} sale
+		 */
+		async sale({ invoiceId, customerId, invoiceNumber, amount }) {
+			const { token } = await gateway.hook('POST', 'tokens', {
+				ccnumber: '4111111111111111',
+				ccexp: '1230',
+				cvv: '123',
+			});
+			const res = await request('POST', `${state.gatewayUrl}/api/transact.php`, {
+				headers: { 'content-type': 'application/x-www-form-urlencoded' },
+				body: new URLSearchParams({
+					security_key: state.credentials.invPay360Demo001.data.securityKey,
+					type: 'sale',
+					amount,
+					currency: 'USD',
+					payment_token: token,
+					orderid: invoiceId,
+					merchant_defined_field_1: customerId,
+					merchant_defined_field_2: invoiceNumber,
+				}).toString(),
+			});
+			const answer = new URLSearchParams(res.text);
+			if (answer.get('response') !== '1') throw new Error(`gateway sale: ${res.text}`);
+			return /** @type {string} */ (answer.get('transactionid'));
+		},
 	};
 
 	// Each signer its own secret (the imported credentials), issuer and audience (the pay
