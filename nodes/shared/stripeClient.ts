@@ -34,24 +34,71 @@ export interface StripeClientSettings {
 	requestTimeoutMs?: number;
 }
 
-// One limiter per Stripe account per node execution (n8n hands every call of one execution the
-// same context object): every transport the execution builds, in any helper, shares Stripe's
-// budgets. Weak, so an execution's limiters go with it.
-const limitersOfExecution = new WeakMap<object, Map<string, RequestLimiter>>();
+// One limiter per Stripe account per node execution (n8n hands every call of one node's run the
+// same context object): every transport the run builds, in any helper, shares Stripe's budgets.
+// Weak, so a run's limiters go with it.
+const limitersOfNodeRun = new WeakMap<object, Map<string, RequestLimiter>>();
+
+// Across the nodes of one workflow execution (and the runs of one node in a loop) Stripe's
+// budgets are the account's too: a node run takes the limiter an earlier one of the same
+// execution made for the same account and the same stated budget (Requests per Second, requests
+// in flight), so a batch's first requests count the last batch's. Kept while in use, dropped
+// once idle longer than any per-second window matters.
+const LIMITER_IDLE_MS = 5 * 60 * 1000;
+const limitersOfExecution = new Map<string, { limiter: RequestLimiter; usedAt: number }>();
+
+function executionIdOf(context: object): string | undefined {
+	const { getExecutionId } = context as Partial<IExecuteFunctions>;
+	if (typeof getExecutionId !== 'function') return undefined;
+	const id = getExecutionId.call(context);
+	return typeof id === 'string' && id !== '' ? id : undefined;
+}
+
+function executionLimiter(key: string, create: () => RequestLimiter): RequestLimiter {
+	const at = Date.now();
+	for (const [known, entry] of limitersOfExecution) {
+		if (at - entry.usedAt > LIMITER_IDLE_MS) limitersOfExecution.delete(known);
+	}
+	const known = limitersOfExecution.get(key);
+	if (known) {
+		known.usedAt = at;
+		return known.limiter;
+	}
+	const made = create();
+	const entry = { limiter: made, usedAt: at };
+	const limiter: RequestLimiter = {
+		run: async (task, budgets) => {
+			entry.usedAt = Date.now();
+			return await made.run(task, budgets);
+		},
+		backOff: (budget) => made.backOff(budget),
+	};
+	entry.limiter = limiter;
+	limitersOfExecution.set(key, entry);
+	return limiter;
+}
 
 function sharedLimiter(
 	context: object,
 	account: string,
+	budget: { requestsPerSecond: number; maxInFlight: number },
 	create: () => RequestLimiter,
 ): RequestLimiter {
-	let limiters = limitersOfExecution.get(context);
+	let limiters = limitersOfNodeRun.get(context);
 	if (!limiters) {
 		limiters = new Map();
-		limitersOfExecution.set(context, limiters);
+		limitersOfNodeRun.set(context, limiters);
 	}
 	let limiter = limiters.get(account);
 	if (!limiter) {
-		limiter = create();
+		const executionId = executionIdOf(context);
+		limiter =
+			executionId === undefined
+				? create()
+				: executionLimiter(
+						[executionId, account, budget.requestsPerSecond, budget.maxInFlight].join('\n'),
+						create,
+					);
 		limiters.set(account, limiter);
 	}
 	return limiter;
@@ -60,8 +107,9 @@ function sharedLimiter(
 /**
  * The Stripe transport wired to n8n: requests go through httpRequestWithAuthentication (the
  * credential adds the key; neither this code nor the transport ever sees it), sleeping is
- * n8n-workflow's, and one limiter is shared by every request of the node's execution to the
- * credential's account (the first call's settings make it).
+ * n8n-workflow's, and one limiter is shared by every request of the node's run to the credential's
+ * account (the first call's settings make it), and by the later nodes of the same execution
+ * stating the same budget.
  */
 export async function createStripeClient(
 	this: StripeContext,
@@ -82,12 +130,12 @@ export async function createStripeClient(
 		data: credentials,
 	};
 	// The credential names the account (its key never becomes a map key).
-	const limiter = sharedLimiter(this, `${credentialsDecrypted.id}\n${baseUrl}`, () =>
-		createRequestLimiter({
-			requestsPerSecond: settings.requestsPerSecond || defaultRequestsPerSecond(secretKey),
-			maxInFlight: settings.maxInFlight || DEFAULT_REQUESTS_IN_FLIGHT,
-			sleep,
-		}),
+	const budget = {
+		requestsPerSecond: settings.requestsPerSecond || defaultRequestsPerSecond(secretKey),
+		maxInFlight: settings.maxInFlight || DEFAULT_REQUESTS_IN_FLIGHT,
+	};
+	const limiter = sharedLimiter(this, `${credentialsDecrypted.id}\n${baseUrl}`, budget, () =>
+		createRequestLimiter({ ...budget, sleep }),
 	);
 
 	const http: StripeHttp = async (request) => {

@@ -970,11 +970,15 @@ describe('a 429 backs off the budget Stripe names in Stripe-Rate-Limited-Reason'
 
 describe('createStripeClient: one limiter per Stripe account per node execution', () => {
 	const credentials = { secretKey: 'sk_live_51SECRET', apiBaseUrl: 'http://127.0.0.1:1' };
-	/** The parts of n8n's execution context createStripeClient uses (any: the rest is n8n's). @returns {any} */
-	function executionContext(credentialId = 'cred-1') {
+	/**
+	 * The parts of n8n's execution context createStripeClient uses (any: the rest is n8n's).
+	 * @param {string} [credentialId] @param {string} [executionId] @returns {any}
+	 */
+	function executionContext(credentialId = 'cred-1', executionId) {
 		const sent = [];
 		return {
 			sent,
+			...(executionId === undefined ? {} : { getExecutionId: () => executionId }),
 			getCredentials: async () => credentials,
 			getNode: () => ({
 				credentials: { stripeInvoicePaymentsApi: { id: credentialId, name: 'Stripe' } },
@@ -1009,6 +1013,38 @@ describe('createStripeClient: one limiter per Stripe account per node execution'
 		expect(other.limiter).not.toBe(first.limiter);
 		expect(other.livemode).toBe(true);
 		expect(DEFAULT_MAX_IN_FLIGHT).toBeGreaterThanOrEqual(Math.ceil((100 / 1.1) * 0.3));
+	});
+
+	test('the node runs of one workflow execution share the account budget: a batch in a loop counts the requests of the last one', async () => {
+		const { createStripeClient } = await import('../../../nodes/shared/stripeClient');
+		const settings = { requestsPerSecond: 100 };
+		const firstRun = executionContext('cred-1', 'exec-shared-1');
+		const first = await createStripeClient.call(firstRun, settings);
+		await first.transport.request('GET', '/v1/customers/cus_1');
+
+		// the same node again in the same execution (its next batch), or another node after it:
+		// the same limiter, holding the first run's starts in its windows
+		const nextRun = executionContext('cred-1', 'exec-shared-1');
+		const next = await createStripeClient.call(nextRun, settings);
+		expect(next.limiter).toBe(first.limiter);
+		await next.transport.request('GET', '/v1/customers/cus_2');
+		expect([...firstRun.sent, ...nextRun.sent]).toHaveLength(2);
+
+		// another execution, or a node stating another budget, has its own
+		const other = await createStripeClient.call(
+			executionContext('cred-1', 'exec-shared-2'),
+			settings,
+		);
+		expect(other.limiter).not.toBe(next.limiter);
+		const otherBudget = await createStripeClient.call(executionContext('cred-1', 'exec-shared-1'), {
+			requestsPerSecond: 25,
+		});
+		expect(otherBudget.limiter).not.toBe(next.limiter);
+		const again = await createStripeClient.call(
+			executionContext('cred-1', 'exec-shared-1'),
+			settings,
+		);
+		expect(again.limiter).toBe(next.limiter);
 	});
 });
 
