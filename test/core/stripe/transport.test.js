@@ -968,7 +968,7 @@ describe('a 429 backs off the budget Stripe names in Stripe-Rate-Limited-Reason'
 	});
 });
 
-describe('createStripeClient: one limiter per Stripe account per node execution', () => {
+describe('createStripeClient: one limiter per Stripe account per node run, shared by the runs of one execution', () => {
 	const credentials = { secretKey: 'sk_live_51SECRET', apiBaseUrl: 'http://127.0.0.1:1' };
 	/**
 	 * The parts of n8n's execution context createStripeClient uses (any: the rest is n8n's).
